@@ -1,0 +1,102 @@
+// The wire contract shared by the browser (loader, frame) and the server. No type here is written
+// twice anywhere else: both sides import this module.
+
+/** Who wrote a message. `system` marks notices such as a handover. */
+export type Sender = 'visitor' | 'bot' | 'system';
+
+/** A button the visitor can press instead of typing; `action` is sent back verbatim. */
+export interface QuickReply {
+  label: string;
+  action: string;
+}
+
+/** A link under a bot message. Only http:, https: and mailto: URLs are ever rendered. */
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface ChatMessage {
+  /** Monotonic within a conversation, starting at 1, so `after=<id>` has one meaning. */
+  id: number;
+  conversationId: string;
+  /** The visitor's idempotency key; null for bot and system messages. */
+  clientId: string | null;
+  sender: Sender;
+  text: string;
+  quickReplies?: QuickReply[];
+  links?: Link[];
+  /** ISO-8601, UTC. */
+  createdAt: string;
+}
+
+/** What pusher-js in the frame needs to reach whichever realtime server is configured. */
+export interface RealtimeClientConfig {
+  key: string;
+  wsHost: string;
+  wsPort: number;
+  wssPort: number;
+  forceTLS: boolean;
+  cluster: string;
+  /** Absolute URL of POST /api/v1/realtime/auth. */
+  authEndpoint: string;
+}
+
+export interface SessionRequest {
+  bot: string;
+  /** A token from an earlier page load, to resume its conversation. */
+  resume?: string;
+  /** Signed visitor identity from the site's backend (see the bot engine's `verified` level). */
+  identity?: string;
+  /** Preferred language, e.g. `en`, `nb`, `es`. */
+  locale?: string;
+  /** The host page's origin, as the loader saw it; checked against the bot's allowed origins. */
+  origin?: string;
+}
+
+export interface SessionResponse {
+  token: string;
+  conversationId: string;
+  channel: string;
+  /** ISO-8601 expiry of `token`. */
+  expiresAt: string;
+  realtime: RealtimeClientConfig;
+  /** True when the conversation already existed (a resume). */
+  resumed: boolean;
+}
+
+export type SendRequest = { clientId: string; text: string } | { clientId: string; action: string };
+
+export interface SendResponse {
+  message: ChatMessage;
+}
+
+export interface HistoryResponse {
+  messages: ChatMessage[];
+}
+
+/** Channel event names. */
+export const EVENT_MESSAGE = 'message';
+export const EVENT_TYPING = 'typing';
+
+export interface TypingEvent {
+  typing: boolean;
+}
+
+export interface ApiError {
+  error: { code: string; message: string };
+}
+
+/** Limits the server enforces and the frame respects before sending. */
+export const MAX_TEXT_LENGTH = 4000;
+export const MAX_CLIENT_ID_LENGTH = 64;
+
+/** Conversation ids are 22-char base64url (128 random bits). */
+export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * The one realtime channel of a conversation. End-to-end encrypted: the relay sees ciphertext only.
+ */
+export function conversationChannel(conversationId: string): string {
+  return `private-encrypted-chat-${conversationId}`;
+}

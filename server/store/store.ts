@@ -1,0 +1,98 @@
+// The store interface. Two adapters implement it (SQLite for one machine, MongoDB through mongoose
+// for deployments) and one contract suite (store-contract.ts) holds them both to it.
+import type { ChatMessage, Link, QuickReply, Sender } from '../../common/wire.ts';
+
+/** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
+export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
+
+export interface Conversation {
+  id: string;
+  botId: string;
+  visitorId: string;
+  /** The host page origin the conversation was started from. */
+  origin: string;
+  createdAt: Date;
+  lastActivityAt: Date;
+  /** True once the bot handed the visitor over to a human. */
+  handover: boolean;
+  /** The bot engine's dialog state (current form, slot, fallback streak…), opaque to the store. */
+  state: Record<string, unknown>;
+}
+
+export interface NewConversation {
+  id: string;
+  botId: string;
+  visitorId: string;
+  origin: string;
+  now?: Date;
+}
+
+export interface NewMessage {
+  conversationId: string;
+  /** Visitor messages carry the client's idempotency key; bot and system messages carry null. */
+  clientId: string | null;
+  sender: Sender;
+  text: string;
+  quickReplies?: QuickReply[];
+  links?: Link[];
+  now?: Date;
+}
+
+export interface AppendResult {
+  message: ChatMessage;
+  /** False when `clientId` was seen before in this conversation: the stored message is returned. */
+  created: boolean;
+}
+
+/** A value a bot form collected, kept apart from message text. */
+export interface CollectedValue {
+  key: string;
+  value: string;
+  pii: PiiTag;
+  createdAt: Date;
+}
+
+/** What a retention sweep removes; every field is optional and means "no limit" when absent. */
+export interface RetentionPolicy {
+  botId: string;
+  /** Messages older than this many ms are deleted. */
+  messageTtlMs?: number;
+  /** Collected values older than this many ms are deleted. */
+  valueTtlMs?: number;
+  /** Conversations with no activity for this many ms are archived (or deleted). */
+  inactiveAfterMs?: number;
+  /** Archive inactive conversations out of the live store instead of deleting them. */
+  archive?: boolean;
+}
+
+export interface SweepResult {
+  messagesDeleted: number;
+  valuesDeleted: number;
+  conversationsArchived: number;
+  conversationsDeleted: number;
+}
+
+export interface Store {
+  /** Which adapter this is, for /healthz and logs. */
+  readonly kind: 'sqlite' | 'mongodb';
+  createConversation(input: NewConversation): Promise<Conversation>;
+  /** Null for unknown, deleted and archived conversations alike. */
+  getConversation(id: string): Promise<Conversation | null>;
+  updateConversation(
+    id: string,
+    patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date },
+  ): Promise<void>;
+  /** Idempotent on (conversationId, clientId) when clientId is not null. Ids are 1, 2, 3… per conversation. */
+  appendMessage(input: NewMessage): Promise<AppendResult>;
+  /** Messages with id > after, ascending, at most `limit`. */
+  listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]>;
+  putValue(conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void>;
+  listValues(conversationId: string): Promise<CollectedValue[]>;
+  /** Removes the conversation, its messages and values. Returns false when there was none. */
+  deleteConversation(id: string): Promise<boolean>;
+  /** Applies one bot's retention policy as of `now`. */
+  sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult>;
+  /** Cheap readiness probe for /healthz. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
