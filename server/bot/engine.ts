@@ -13,6 +13,22 @@ export interface BotProfile {
   allowedOrigins: string[];
   locales: string[];
   defaultLocale: string;
+  policy: BotPolicy;
+}
+
+/** Data-governance and abuse settings of a bot, with safe defaults filled in by the loader. */
+export interface BotPolicy {
+  /** When false the bot still answers but nothing of the conversation is kept. Default true. */
+  storeConversations: boolean;
+  /** Messages are deleted this long after they were written (ms). Default: none. */
+  messageTtlMs?: number;
+  /** Collected form values are deleted this long after they were collected (ms). Default: none. */
+  valueTtlMs?: number;
+  /** Conversations idle this long are archived, or deleted when `archive` is false. 1 day–1 year, default 90 days. */
+  inactiveAfterMs: number;
+  archive: boolean;
+  /** Visitor messages per conversation per minute. Default 15. */
+  messagesPerMinute: number;
 }
 
 export interface BotReply {
@@ -49,6 +65,12 @@ export interface BotTurn {
 
 export interface BotEngine {
   profile(botId: string): BotProfile | undefined;
+  /**
+   * The access level a visitor has on this bot: `public` without an identity; otherwise what a
+   * valid identity (signed by the site's backend with the bot's secret) grants. Throws nothing:
+   * a forged or expired identity is simply `public`.
+   */
+  accessLevel(botId: string, identity: string | undefined): Promise<AccessLevel>;
   /** Opening messages of a new conversation. */
   greet(ctx: TurnContext): Promise<BotTurn>;
   reply(ctx: TurnContext, input: VisitorInput): Promise<BotTurn>;
