@@ -1,0 +1,159 @@
+// Rate limits for the three abuse-prone entry points: visitor messages (per conversation),
+// session creation (per client IP) and channel auth (per client IP).
+//
+// Memory by default; with a Redis URL every Parley instance shares one budget, so a second
+// instance behind the load balancer does not double what a client may do.
+//
+// Redis unreachable → in-memory insurance, not fail-closed. Each instance then enforces the full
+// budget on its own (a client can get at most N× the budget across N instances) until Redis is
+// back. Failing closed would turn a Redis outage into a chat outage for every visitor, which is
+// a worse trade for a limiter whose job is to blunt abuse, not to meter billing.
+import { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+
+export interface RateVerdict {
+  ok: boolean;
+  retryAfterSec: number;
+}
+
+export interface RateLimits {
+  visitorMessage(botId: string, conversationId: string, perMinute: number): Promise<RateVerdict>;
+  /** Defaults: 30 per 10 minutes per IP. */
+  sessionCreate(ip: string): Promise<RateVerdict>;
+  /** Defaults: 120 per minute per IP. */
+  channelAuth(ip: string): Promise<RateVerdict>;
+  close(): Promise<void>;
+}
+
+export interface RateLimitOptions {
+  redisUrl?: string;
+  sessionsPerIpPer10Min?: number;
+  authPerIpPerMin?: number;
+  keyPrefix?: string;
+  /** Told when Redis errors or drops, so operators see that limits fell back to memory. */
+  logger?: { warn(obj: object, msg?: string): void };
+  /** How long createRateLimits waits for Redis before starting on insurance. */
+  redisConnectTimeoutMs?: number;
+}
+
+export const DEFAULT_SESSIONS_PER_IP_PER_10_MIN = 30;
+export const DEFAULT_AUTH_PER_IP_PER_MIN = 120;
+
+interface LimiterSpec {
+  name: string;
+  points: number;
+  durationSec: number;
+}
+
+function requirePositiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Waits for the client to become ready, but never longer than `timeoutMs`; never throws. */
+function waitForReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
+}
+
+async function verdict(limiter: RateLimiterAbstract, key: string): Promise<RateVerdict> {
+  try {
+    await limiter.consume(key, 1);
+    return { ok: true, retryAfterSec: 0 };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      return { ok: false, retryAfterSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+    // Only reachable if the insurance limiter itself failed, which memory limiters do not.
+    throw rejection;
+  }
+}
+
+export async function createRateLimits(opts: RateLimitOptions = {}): Promise<RateLimits> {
+  const prefix = opts.keyPrefix ?? 'parley';
+  const sessionsPer10Min = requirePositiveInteger(
+    'sessionsPerIpPer10Min',
+    opts.sessionsPerIpPer10Min ?? DEFAULT_SESSIONS_PER_IP_PER_10_MIN,
+  );
+  const authPerMin = requirePositiveInteger('authPerIpPerMin', opts.authPerIpPerMin ?? DEFAULT_AUTH_PER_IP_PER_MIN);
+
+  let redis: Redis | undefined;
+  if (opts.redisUrl) {
+    redis = new Redis(opts.redisUrl, {
+      // Fail fast while disconnected so the insurance limiter answers instead of requests hanging.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    let warned = false;
+    redis.on('error', (error: Error) => {
+      // Without a listener ioredis prints every reconnect failure; log once per outage instead.
+      if (warned) return;
+      warned = true;
+      opts.logger?.warn({ err: { message: error.message } }, 'rate limits: redis unavailable, using in-memory limits');
+    });
+    redis.on('ready', () => (warned = false));
+    await waitForReady(redis, opts.redisConnectTimeoutMs ?? 2_000);
+  }
+
+  const makeLimiter = (spec: LimiterSpec): RateLimiterAbstract => {
+    const keyPrefix = `${prefix}:${spec.name}`;
+    const memory = new RateLimiterMemory({ keyPrefix, points: spec.points, duration: spec.durationSec });
+    if (!redis) return memory;
+    return new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix,
+      points: spec.points,
+      duration: spec.durationSec,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    });
+  };
+
+  const sessionLimiter = makeLimiter({ name: 'session-ip', points: sessionsPer10Min, durationSec: 600 });
+  const authLimiter = makeLimiter({ name: 'auth-ip', points: authPerMin, durationSec: 60 });
+  // Bots may configure different per-minute budgets; one limiter per distinct budget.
+  const messageLimiters = new Map<number, RateLimiterAbstract>();
+  const messageLimiter = (perMinute: number): RateLimiterAbstract => {
+    let limiter = messageLimiters.get(perMinute);
+    if (!limiter) {
+      limiter = makeLimiter({ name: `msg-${perMinute}`, points: perMinute, durationSec: 60 });
+      messageLimiters.set(perMinute, limiter);
+    }
+    return limiter;
+  };
+
+  return {
+    async visitorMessage(botId, conversationId, perMinute) {
+      requirePositiveInteger('perMinute', perMinute);
+      // JSON-encode the pair so "a:b"+"c" and "a"+"b:c" cannot share a budget.
+      return verdict(messageLimiter(perMinute), JSON.stringify([botId, conversationId]));
+    },
+    sessionCreate: (ip) => verdict(sessionLimiter, ip),
+    channelAuth: (ip) => verdict(authLimiter, ip),
+    async close() {
+      if (!redis) return;
+      if (redis.status === 'ready') {
+        await redis.quit().catch(() => redis?.disconnect());
+      } else {
+        redis.disconnect();
+      }
+    },
+  };
+}

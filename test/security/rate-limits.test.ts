@@ -1,0 +1,151 @@
+// Rule: "per conversation at most 15 visitor messages a minute; session creation and channel auth
+// limited per IP; Redis shares one budget across instances". Real Redis, no mocks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { createRateLimits, type RateLimits, type RateVerdict } from '../../server/security/rate-limits.ts';
+import { startRedis, type RedisHandle } from '../helpers/redis.ts';
+
+async function consume(times: number, call: () => Promise<RateVerdict>): Promise<RateVerdict[]> {
+  const out: RateVerdict[] = [];
+  for (let i = 0; i < times; i++) out.push(await call());
+  return out;
+}
+
+const okCount = (verdicts: RateVerdict[]): number => verdicts.filter((v) => v.ok).length;
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+    });
+  });
+}
+
+function sharedBehaviour(name: string, make: () => Promise<RateLimits>): void {
+  describe(name, () => {
+    let limits: RateLimits;
+    beforeAll(async () => {
+      limits = await make();
+    });
+    afterAll(async () => {
+      await limits.close();
+    });
+
+    it('rate limit: the 16th visitor message within a minute is refused with Retry-After', async () => {
+      const verdicts = await consume(16, () => limits.visitorMessage('demo', 'conv-a', 15));
+      expect(verdicts.slice(0, 15).every((v) => v.ok && v.retryAfterSec === 0)).toBe(true);
+      const last = verdicts[15]!;
+      expect(last.ok).toBe(false);
+      expect(last.retryAfterSec).toBeGreaterThanOrEqual(1);
+      expect(last.retryAfterSec).toBeLessThanOrEqual(60);
+    });
+
+    it('rate limit: conversations and bots have separate message budgets', async () => {
+      expect(okCount(await consume(15, () => limits.visitorMessage('demo', 'conv-b', 15)))).toBe(15);
+      expect(okCount(await consume(15, () => limits.visitorMessage('other', 'conv-b', 15)))).toBe(15);
+      // Keys built from (bot, conversation) must not collide when ids contain the separator.
+      expect(okCount(await consume(3, () => limits.visitorMessage('x:y', 'z', 2)))).toBe(2);
+      expect((await limits.visitorMessage('x', 'y:z', 2)).ok).toBe(true);
+    });
+
+    it('rate limit: a bot-configured budget is honoured', async () => {
+      expect(okCount(await consume(6, () => limits.visitorMessage('strict', 'c', 3)))).toBe(3);
+      expect(okCount(await consume(7, () => limits.visitorMessage('loose', 'c', 6)))).toBe(6);
+    });
+
+    it('rate limit: session creation is limited per IP (30 per 10 minutes by default)', async () => {
+      const verdicts = await consume(31, () => limits.sessionCreate('203.0.113.7'));
+      expect(okCount(verdicts)).toBe(30);
+      const last = verdicts[30]!;
+      expect(last.ok).toBe(false);
+      expect(last.retryAfterSec).toBeGreaterThan(60);
+      expect(last.retryAfterSec).toBeLessThanOrEqual(600);
+      expect((await limits.sessionCreate('203.0.113.8')).ok).toBe(true);
+    });
+
+    it('rate limit: channel auth is limited per IP (120 per minute by default)', async () => {
+      const verdicts = await Promise.all(Array.from({ length: 130 }, () => limits.channelAuth('2001:db8::1')));
+      expect(okCount(verdicts)).toBe(120);
+      expect((await limits.channelAuth('2001:db8::2')).ok).toBe(true);
+    });
+
+    it('rate limit: a non-positive or fractional budget is a clear error', async () => {
+      await expect(limits.visitorMessage('demo', 'c', 0)).rejects.toThrow(/perMinute/);
+      await expect(limits.visitorMessage('demo', 'c', 1.5)).rejects.toThrow(/perMinute/);
+    });
+  });
+}
+
+sharedBehaviour('rate limits in memory', () => createRateLimits({}));
+
+describe('rate limits over a real Redis', () => {
+  let redis: RedisHandle;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  sharedBehaviour('one instance', () => createRateLimits({ redisUrl: redis.url, keyPrefix: 'single' }));
+
+  it('rate limit: two instances sharing one Redis see one budget', async () => {
+    const a = await createRateLimits({ redisUrl: redis.url, keyPrefix: 'shared', sessionsPerIpPer10Min: 5 });
+    const b = await createRateLimits({ redisUrl: redis.url, keyPrefix: 'shared', sessionsPerIpPer10Min: 5 });
+    try {
+      // Interleaved and concurrent: exactly 15 of 40 pass, whichever instance took them.
+      const verdicts = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).visitorMessage('demo', 'conv-shared', 15)),
+      );
+      expect(okCount(verdicts)).toBe(15);
+      expect(okCount(await consume(3, () => a.sessionCreate('198.51.100.1')))).toBe(3);
+      expect(okCount(await consume(3, () => b.sessionCreate('198.51.100.1')))).toBe(2);
+      // A different key prefix is a different deployment: its own budget.
+      const c = await createRateLimits({ redisUrl: redis.url, keyPrefix: 'elsewhere' });
+      expect((await c.visitorMessage('demo', 'conv-shared', 15)).ok).toBe(true);
+      await c.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('rate limit: when Redis goes away, limits keep holding from memory (insurance)', async () => {
+    const own = await startRedis();
+    const warnings: string[] = [];
+    const limits = await createRateLimits({
+      redisUrl: own.url,
+      keyPrefix: 'outage',
+      logger: { warn: (_obj, msg) => warnings.push(String(msg)) },
+    });
+    try {
+      expect((await limits.visitorMessage('demo', 'c', 4)).ok).toBe(true);
+      await own.stop();
+      // Give ioredis a moment to notice the closed socket.
+      await new Promise((r) => setTimeout(r, 300));
+      const verdicts = await consume(6, () => limits.visitorMessage('demo', 'c', 4));
+      expect(okCount(verdicts)).toBe(4);
+      expect(verdicts[5]).toMatchObject({ ok: false });
+      expect(warnings.some((w) => /redis unavailable/.test(w))).toBe(true);
+    } finally {
+      await limits.close();
+    }
+  });
+
+  it('rate limit: an unreachable Redis at start does not hang or crash; memory limits apply', async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    const limits = await createRateLimits({
+      redisUrl: `redis://127.0.0.1:${port}`,
+      redisConnectTimeoutMs: 500,
+      sessionsPerIpPer10Min: 2,
+    });
+    try {
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(okCount(await consume(3, () => limits.sessionCreate('192.0.2.9')))).toBe(2);
+    } finally {
+      await limits.close();
+    }
+  });
+});
