@@ -1,0 +1,125 @@
+// Launches soketi (installed on its own under e2e/peers/soketi, see its package.json) as a child
+// process on free loopback ports, for the realtime conformance suite, the benchmark and e2e runs
+// that need a real third-party Pusher-protocol server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+export interface SoketiApp {
+  appId: string;
+  key: string;
+  secret: string;
+}
+
+export interface RunningSoketi {
+  host: string;
+  port: number;
+  /** The child's pid, so a benchmark can read its resident memory. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const soketiBin = fileURLToPath(
+  new URL('../../e2e/peers/soketi/node_modules/@soketi/soketi/bin/server.js', import.meta.url),
+);
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** A port nobody listens on right now. soketi cannot be told to pick one itself and report it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** soketi answers `GET /` with `OK` once its uWS app is listening. */
+function answersOk(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: HOST, port, path: '/', method: 'GET', timeout: 1000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(res.statusCode === 200 && body.trim() === 'OK'));
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  // SIGTERM makes soketi send 4200 to its sockets and exit after its (shortened) grace period.
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+async function launchOnce(app: SoketiApp): Promise<RunningSoketi | undefined> {
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [soketiBin, 'start'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      SOKETI_HOST: HOST,
+      SOKETI_PORT: String(port),
+      SOKETI_DEFAULT_APP_ID: app.appId,
+      SOKETI_DEFAULT_APP_KEY: app.key,
+      SOKETI_DEFAULT_APP_SECRET: app.secret,
+      SOKETI_METRICS_ENABLED: 'false',
+      // The metrics server listens even when metrics are off (it serves /usage); keep it on a free
+      // loopback port so parallel runs do not collide on the default 9601.
+      SOKETI_METRICS_HOST: HOST,
+      SOKETI_METRICS_SERVER_PORT: String(metricsPort),
+      SOKETI_SHUTDOWN_GRACE_PERIOD: '100',
+      // Pusher's documented event data limit is 10 KB; soketi's default is 100 KB.
+      SOKETI_EVENT_MAX_SIZE_IN_KB: '10',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`soketi exited before it was ready (code ${child.exitCode}):\n${output}`);
+    }
+    if (await answersOk(port)) {
+      return { host: HOST, port, pid: child.pid ?? 0, stop: () => stopChild(child) };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Most likely a port taken between our probe and soketi's listen: the caller retries.
+  await stopChild(child);
+  return undefined;
+}
+
+/** Starts soketi with one app and resolves once it accepts connections. */
+export async function startSoketi(app: SoketiApp): Promise<RunningSoketi> {
+  if (!existsSync(soketiBin)) {
+    throw new Error('soketi is not installed: run `(cd e2e/peers/soketi && npm ci)`');
+  }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const running = await launchOnce(app);
+    if (running) return running;
+  }
+  throw new Error(`soketi did not become ready within ${READY_TIMEOUT_MS} ms (3 attempts)`);
+}
