@@ -107,7 +107,7 @@ describe('createInProcessPublisher', () => {
   it('delivers to a real pusher-js subscriber, which opens the events with its shared_secret', async () => {
     const relay = await startMinimalRelay(app.key, app.secret);
     cleanups.push(() => relay.close());
-    const sdk = new Pusher({ ...app, encryptionMasterKeyBase64: masterKeyBase64 });
+    const sdk = new Pusher({ ...app, host: '127.0.0.1', encryptionMasterKeyBase64: masterKeyBase64 });
     const channel = 'private-encrypted-chat-live';
     const subscriber = await subscribeWithPusherJs({
       key: app.key,
