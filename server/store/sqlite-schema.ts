@@ -1,0 +1,125 @@
+// SQLite schema as an ordered list of migrations. Each runs once, in order, inside one transaction
+// at open, and the schema version is recorded in the file header (`PRAGMA user_version`), so a
+// second open is a no-op and a failed migration leaves the file as it was.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/** The live store. Times are integer ms since the epoch (UTC); JSON columns hold arrays/objects. */
+export const LIVE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        bot_id TEXT NOT NULL,
+        visitor_id TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_activity_at INTEGER NOT NULL,
+        handover INTEGER NOT NULL DEFAULT 0 CHECK (handover IN (0, 1)),
+        state TEXT NOT NULL DEFAULT '{}',
+        -- Allocated in the same transaction that inserts the message: ids are 1, 2, 3… with no gaps.
+        next_message_id INTEGER NOT NULL DEFAULT 1
+      ) STRICT;
+      CREATE INDEX conversations_bot_activity ON conversations (bot_id, last_activity_at);
+
+      CREATE TABLE messages (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        id INTEGER NOT NULL,
+        client_id TEXT,
+        sender TEXT NOT NULL CHECK (sender IN ('visitor', 'bot', 'system')),
+        text TEXT NOT NULL,
+        quick_replies TEXT,
+        links TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, id)
+      ) STRICT;
+      -- Idempotency: one message per client id within a conversation.
+      CREATE UNIQUE INDEX messages_client_id ON messages (conversation_id, client_id)
+        WHERE client_id IS NOT NULL;
+      CREATE INDEX messages_created_at ON messages (created_at);
+
+      -- Values bot forms collect (e-mail, phone…): PII kept apart from message text.
+      CREATE TABLE collected_values (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        pii TEXT NOT NULL CHECK (pii IN ('none', 'contact', 'identity', 'sensitive')),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, key)
+      ) STRICT;
+      CREATE INDEX collected_values_created_at ON collected_values (created_at);
+    `,
+  },
+];
+
+/**
+ * The archive file: conversations moved out of the live store after their inactivity period. Same
+ * columns plus `archived_at`; no foreign keys, since rows arrive by copy from the live file.
+ */
+export const ARCHIVE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE archive.conversations (
+        id TEXT PRIMARY KEY,
+        bot_id TEXT NOT NULL,
+        visitor_id TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_activity_at INTEGER NOT NULL,
+        handover INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        next_message_id INTEGER NOT NULL,
+        archived_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX archive.archived_conversations_bot ON conversations (bot_id);
+
+      CREATE TABLE archive.messages (
+        conversation_id TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        client_id TEXT,
+        sender TEXT NOT NULL,
+        text TEXT NOT NULL,
+        quick_replies TEXT,
+        links TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, id)
+      ) STRICT;
+      CREATE INDEX archive.archived_messages_created_at ON messages (created_at);
+
+      CREATE TABLE archive.collected_values (
+        conversation_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        pii TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, key)
+      ) STRICT;
+      CREATE INDEX archive.archived_values_created_at ON collected_values (created_at);
+    `,
+  },
+];
+
+/**
+ * Brings schema `schemaName` ('main' or an attached name) up to the last migration. Returns the
+ * versions applied (empty when the file was already current).
+ */
+export function migrate(db: Database.Database, schemaName: 'main' | 'archive', migrations: readonly Migration[]): number[] {
+  const applied: number[] = [];
+  db.transaction(() => {
+    const current = db.pragma(`${schemaName}.user_version`, { simple: true }) as number;
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      // PRAGMA takes no bound parameters; the version is an integer from the list above.
+      db.pragma(`${schemaName}.user_version = ${Math.trunc(migration.version)}`);
+      applied.push(migration.version);
+    }
+  }).immediate();
+  return applied;
+}

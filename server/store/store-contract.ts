@@ -1,0 +1,523 @@
+// The one contract both store adapters are held to. Each adapter's test file calls
+// runStoreContract with a function that opens a fresh, empty store; every case gets its own.
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from './store.ts';
+import { storeErrorCode } from './errors.ts';
+
+const T0 = new Date('2030-01-01T00:00:00.000Z');
+const SECOND = 1000;
+const DAY = 86_400_000;
+
+function at(offsetMs: number): Date {
+  return new Date(T0.getTime() + offsetMs);
+}
+
+/** A conversation id shaped like the server's (22 base64url chars). */
+export function newConversationId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+async function rejectionCode(promise: Promise<unknown>): Promise<string | null> {
+  try {
+    await promise;
+  } catch (err) {
+    return storeErrorCode(err) ?? 'not a store error';
+  }
+  return 'resolved';
+}
+
+export function runStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(name, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    async function conversation(botId = 'demo', now = T0): Promise<string> {
+      const id = newConversationId();
+      await store.createConversation({ id, botId, visitorId: `v-${id}`, origin: 'https://site.example', now });
+      return id;
+    }
+
+    describe('conversations', () => {
+      it('creates a conversation and reads it back', async () => {
+        const id = newConversationId();
+        const created = await store.createConversation({
+          id,
+          botId: 'demo',
+          visitorId: 'visitor-1',
+          origin: 'https://site.example',
+          now: T0,
+        });
+        const expected = {
+          id,
+          botId: 'demo',
+          visitorId: 'visitor-1',
+          origin: 'https://site.example',
+          createdAt: T0,
+          lastActivityAt: T0,
+          handover: false,
+          state: {},
+        };
+        expect(created).toEqual(expected);
+        expect(await store.getConversation(id)).toEqual(expected);
+      });
+
+      it('refuses a second conversation with the same id', async () => {
+        const id = await conversation();
+        const code = await rejectionCode(
+          store.createConversation({ id, botId: 'other', visitorId: 'x', origin: 'https://evil.example' }),
+        );
+        expect(code).toBe('duplicate_conversation');
+        expect((await store.getConversation(id))?.botId).toBe('demo');
+      });
+
+      it('returns null for an unknown id', async () => {
+        await conversation();
+        expect(await store.getConversation(newConversationId())).toBeNull();
+        expect(await store.getConversation('')).toBeNull();
+      });
+
+      it('updates dialog state, handover and activity', async () => {
+        const id = await conversation();
+        const state = { form: 'contact', slot: 'email', streak: 2, nested: { list: [1, 'two', null] } };
+        await store.updateConversation(id, { state });
+        await store.updateConversation(id, { handover: true });
+        await store.updateConversation(id, { lastActivityAt: at(5 * SECOND) });
+        const read = await store.getConversation(id);
+        expect(read?.state).toEqual(state);
+        expect(read?.handover).toBe(true);
+        expect(read?.lastActivityAt).toEqual(at(5 * SECOND));
+        await store.updateConversation(id, { handover: false, state: {} });
+        const again = await store.getConversation(id);
+        expect(again?.handover).toBe(false);
+        expect(again?.state).toEqual({});
+      });
+
+      it('ignores an update of an unknown conversation without creating it', async () => {
+        const id = newConversationId();
+        await store.updateConversation(id, { handover: true, state: { a: 1 } });
+        expect(await store.getConversation(id)).toBeNull();
+      });
+    });
+
+    describe('messages', () => {
+      it('numbers messages 1, 2, 3… and returns them as stored', async () => {
+        const id = await conversation();
+        const ids: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const { message, created } = await store.appendMessage({
+            conversationId: id,
+            clientId: i % 2 === 0 ? `c${i}` : null,
+            sender: i % 2 === 0 ? 'visitor' : 'bot',
+            text: `text ${i}`,
+            now: at(i * SECOND),
+          });
+          expect(created).toBe(true);
+          expect(message).toEqual({
+            id: i + 1,
+            conversationId: id,
+            clientId: i % 2 === 0 ? `c${i}` : null,
+            sender: i % 2 === 0 ? 'visitor' : 'bot',
+            text: `text ${i}`,
+            createdAt: at(i * SECOND).toISOString(),
+          });
+          ids.push(message.id);
+        }
+        expect(ids).toEqual([1, 2, 3, 4, 5]);
+        expect((await store.listMessages(id, 0, 100)).map((m) => m.text)).toEqual([0, 1, 2, 3, 4].map((i) => `text ${i}`));
+      });
+
+      it('keeps ids unique and gapless under 50 concurrent appends', async () => {
+        const id = await conversation();
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.appendMessage({ conversationId: id, clientId: `c${i}`, sender: 'visitor', text: `m${i}` }),
+          ),
+        );
+        const ids = results.map((r) => r.message.id).sort((a, b) => a - b);
+        expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        const listed = await store.listMessages(id, 0, 1000);
+        expect(listed.map((m) => m.id)).toEqual(ids);
+        // Each stored message is the one its append returned.
+        for (const { message } of results) expect(listed[message.id - 1]).toEqual(message);
+      });
+
+      it('returns the stored message for a repeated clientId, without a second row', async () => {
+        const id = await conversation();
+        const first = await store.appendMessage({ conversationId: id, clientId: 'k1', sender: 'visitor', text: 'hello', now: T0 });
+        const repeat = await store.appendMessage({
+          conversationId: id,
+          clientId: 'k1',
+          sender: 'visitor',
+          text: 'a different text',
+          now: at(SECOND),
+        });
+        expect(repeat.created).toBe(false);
+        expect(repeat.message).toEqual(first.message);
+        expect(await store.listMessages(id, 0, 100)).toEqual([first.message]);
+        const next = await store.appendMessage({ conversationId: id, clientId: 'k2', sender: 'visitor', text: 'next' });
+        expect(next.message.id).toBe(2);
+      });
+
+      it('stores one message when the same clientId arrives concurrently', async () => {
+        const id = await conversation();
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.appendMessage({ conversationId: id, clientId: 'same', sender: 'visitor', text: `try ${i}` }),
+          ),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        const stored = await store.listMessages(id, 0, 100);
+        expect(stored).toHaveLength(1);
+        for (const r of results) expect(r.message).toEqual(stored[0]);
+      });
+
+      it('scopes clientId to its conversation', async () => {
+        const a = await conversation();
+        const b = await conversation();
+        const inA = await store.appendMessage({ conversationId: a, clientId: 'shared', sender: 'visitor', text: 'in a' });
+        const inB = await store.appendMessage({ conversationId: b, clientId: 'shared', sender: 'visitor', text: 'in b' });
+        expect(inA.created && inB.created).toBe(true);
+        expect(inA.message.id).toBe(1);
+        expect(inB.message.id).toBe(1);
+        expect((await store.listMessages(b, 0, 10)).map((m) => m.text)).toEqual(['in b']);
+      });
+
+      it('allows any number of bot messages without a clientId', async () => {
+        const id = await conversation();
+        for (let i = 0; i < 3; i++) {
+          const r = await store.appendMessage({ conversationId: id, clientId: null, sender: 'bot', text: 'same text' });
+          expect(r.created).toBe(true);
+        }
+        expect(await store.listMessages(id, 0, 10)).toHaveLength(3);
+      });
+
+      it('lists messages after an id, ascending, at most limit', async () => {
+        const id = await conversation();
+        for (let i = 1; i <= 5; i++) {
+          await store.appendMessage({ conversationId: id, clientId: `c${i}`, sender: 'visitor', text: `t${i}` });
+        }
+        const ids = async (after: number, limit: number) => (await store.listMessages(id, after, limit)).map((m) => m.id);
+        expect(await ids(0, 2)).toEqual([1, 2]);
+        expect(await ids(2, 10)).toEqual([3, 4, 5]);
+        expect(await ids(4, 10)).toEqual([5]);
+        expect(await ids(5, 10)).toEqual([]);
+        expect(await ids(99, 10)).toEqual([]);
+        expect(await ids(0, 0)).toEqual([]);
+        expect(await store.listMessages(newConversationId(), 0, 10)).toEqual([]);
+      });
+
+      it('rejects a negative, fractional or NaN after/limit with invalid_argument', async () => {
+        const id = await conversation();
+        for (const [after, limit] of [
+          [-1, 10],
+          [1.5, 10],
+          [Number.NaN, 10],
+          [0, -1],
+          [0, Number.POSITIVE_INFINITY],
+        ] as const) {
+          expect(await rejectionCode(store.listMessages(id, after, limit))).toBe('invalid_argument');
+        }
+      });
+
+      it('round-trips quick replies and links, and keeps only their documented fields', async () => {
+        const id = await conversation();
+        const quickReplies = [
+          { label: 'Yes', action: 'yes' },
+          { label: 'No ❌', action: 'intent:no' },
+        ];
+        const links = [{ label: 'Docs', url: 'https://docs.example/a?b=c' }];
+        const { message } = await store.appendMessage({
+          conversationId: id,
+          clientId: null,
+          sender: 'bot',
+          text: 'Pick one',
+          quickReplies: quickReplies.map((q) => ({ ...q, extra: 'dropped' })),
+          links,
+        });
+        expect(message.quickReplies).toEqual(quickReplies);
+        expect(message.links).toEqual(links);
+        const [listed] = await store.listMessages(id, 0, 10);
+        expect(listed?.quickReplies).toEqual(quickReplies);
+        expect(listed?.links).toEqual(links);
+        const plain = await store.appendMessage({ conversationId: id, clientId: null, sender: 'bot', text: 'no buttons', quickReplies: [] });
+        expect('quickReplies' in plain.message || 'links' in plain.message).toBe(false);
+      });
+
+      it('refuses to append to an unknown conversation', async () => {
+        const code = await rejectionCode(
+          store.appendMessage({ conversationId: newConversationId(), clientId: 'c', sender: 'visitor', text: 'x' }),
+        );
+        expect(code).toBe('unknown_conversation');
+      });
+
+      it('refuses an unknown sender', async () => {
+        const id = await conversation();
+        const code = await rejectionCode(
+          store.appendMessage({ conversationId: id, clientId: 'c', sender: 'admin' as 'bot', text: 'x' }),
+        );
+        expect(code).toBe('invalid_argument');
+        expect(await store.listMessages(id, 0, 10)).toEqual([]);
+        expect((await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'x' })).message.id).toBe(1);
+      });
+
+      it('counts an append as activity', async () => {
+        const id = await conversation('demo', T0);
+        await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'x', now: at(DAY) });
+        expect((await store.getConversation(id))?.lastActivityAt).toEqual(at(DAY));
+      });
+
+      it('stores unusual text exactly: NUL, bidi controls, emoji, long text', async () => {
+        const id = await conversation();
+        const texts = ['a\u0000b', '\u202Eevil\u2066x\u2069', '\u200B', '👍🏽 naïve', 'x'.repeat(4000), ''];
+        for (const [i, text] of texts.entries()) {
+          await store.appendMessage({ conversationId: id, clientId: `c${i}`, sender: 'visitor', text });
+        }
+        expect((await store.listMessages(id, 0, 100)).map((m) => m.text)).toEqual(texts);
+      });
+    });
+
+    describe('collected values', () => {
+      it('stores values apart from messages and lists them in order', async () => {
+        const id = await conversation();
+        await store.putValue(id, { key: 'email', value: 'ada@example.com', pii: 'contact', now: T0 });
+        await store.putValue(id, { key: 'plan', value: 'pro', pii: 'none', now: at(SECOND) });
+        expect(await store.listValues(id)).toEqual([
+          { key: 'email', value: 'ada@example.com', pii: 'contact', createdAt: T0 },
+          { key: 'plan', value: 'pro', pii: 'none', createdAt: at(SECOND) },
+        ]);
+        expect(await store.listMessages(id, 0, 10)).toEqual([]);
+        expect(await store.listValues(newConversationId())).toEqual([]);
+      });
+
+      it('replaces a value put again under the same key', async () => {
+        const id = await conversation();
+        await store.putValue(id, { key: 'email', value: 'old@example.com', pii: 'contact', now: T0 });
+        await store.putValue(id, { key: 'email', value: 'new@example.com', pii: 'contact', now: at(SECOND) });
+        expect(await store.listValues(id)).toEqual([
+          { key: 'email', value: 'new@example.com', pii: 'contact', createdAt: at(SECOND) },
+        ]);
+      });
+
+      it('refuses a value for an unknown conversation or with an unknown PII tag', async () => {
+        expect(
+          await rejectionCode(store.putValue(newConversationId(), { key: 'k', value: 'v', pii: 'none' })),
+        ).toBe('unknown_conversation');
+        const id = await conversation();
+        expect(await rejectionCode(store.putValue(id, { key: 'k', value: 'v', pii: 'secret' as 'none' }))).toBe(
+          'invalid_argument',
+        );
+      });
+    });
+
+    describe('deletion', () => {
+      it('removes the conversation, its messages and its values; false the second time', async () => {
+        const id = await conversation();
+        const other = await conversation();
+        await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'my secret' });
+        await store.putValue(id, { key: 'phone', value: '+47 999 99 999', pii: 'contact' });
+        await store.appendMessage({ conversationId: other, clientId: 'c', sender: 'visitor', text: 'keep me' });
+        expect(await store.deleteConversation(id)).toBe(true);
+        expect(await store.getConversation(id)).toBeNull();
+        expect(await store.listMessages(id, 0, 100)).toEqual([]);
+        expect(await store.listValues(id)).toEqual([]);
+        expect(await store.deleteConversation(id)).toBe(false);
+        expect(await rejectionCode(store.appendMessage({ conversationId: id, clientId: 'd', sender: 'visitor', text: 'x' }))).toBe(
+          'unknown_conversation',
+        );
+        expect((await store.listMessages(other, 0, 10)).map((m) => m.text)).toEqual(['keep me']);
+      });
+
+      it('returns false for an id that never existed', async () => {
+        expect(await store.deleteConversation(newConversationId())).toBe(false);
+      });
+    });
+
+    describe('retention sweep', () => {
+      it('does nothing under an empty policy', async () => {
+        const id = await conversation();
+        await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'x', now: T0 });
+        await store.putValue(id, { key: 'k', value: 'v', pii: 'none', now: T0 });
+        expect(await store.sweep({ botId: 'demo' }, at(1000 * DAY))).toEqual({
+          messagesDeleted: 0,
+          valuesDeleted: 0,
+          conversationsArchived: 0,
+          conversationsDeleted: 0,
+        });
+        expect(await store.listMessages(id, 0, 10)).toHaveLength(1);
+        expect(await store.listValues(id)).toHaveLength(1);
+      });
+
+      it('deletes messages older than messageTtlMs (exactly the TTL old is kept), for that bot only', async () => {
+        const id = await conversation('demo');
+        const otherBot = await conversation('other');
+        await store.appendMessage({ conversationId: id, clientId: 'old', sender: 'visitor', text: 'old', now: T0 });
+        await store.appendMessage({ conversationId: id, clientId: 'new', sender: 'visitor', text: 'new', now: at(30 * SECOND) });
+        await store.appendMessage({ conversationId: otherBot, clientId: 'old', sender: 'visitor', text: 'other', now: T0 });
+        const policy = { botId: 'demo', messageTtlMs: 60 * SECOND };
+
+        expect((await store.sweep(policy, at(60 * SECOND))).messagesDeleted).toBe(0);
+        const result = await store.sweep(policy, at(60 * SECOND + 1));
+        expect(result).toEqual({ messagesDeleted: 1, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0 });
+        expect((await store.listMessages(id, 0, 10)).map((m) => m.text)).toEqual(['new']);
+        expect(await store.listMessages(otherBot, 0, 10)).toHaveLength(1);
+        // The conversation lives on and ids keep counting: an expired id is never reused.
+        expect(await store.getConversation(id)).not.toBeNull();
+        const next = await store.appendMessage({ conversationId: id, clientId: 'later', sender: 'visitor', text: 'later' });
+        expect(next.message.id).toBe(3);
+      });
+
+      it('deletes collected values older than valueTtlMs, for that bot only', async () => {
+        const id = await conversation('demo');
+        const otherBot = await conversation('other');
+        await store.putValue(id, { key: 'email', value: 'a@example.com', pii: 'contact', now: T0 });
+        await store.putValue(id, { key: 'plan', value: 'pro', pii: 'none', now: at(10 * SECOND) });
+        await store.putValue(otherBot, { key: 'email', value: 'b@example.com', pii: 'contact', now: T0 });
+        await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'kept', now: T0 });
+        const policy = { botId: 'demo', valueTtlMs: 5 * SECOND };
+
+        expect((await store.sweep(policy, at(5 * SECOND))).valuesDeleted).toBe(0);
+        expect(await store.sweep(policy, at(5 * SECOND + 1))).toEqual({
+          messagesDeleted: 0,
+          valuesDeleted: 1,
+          conversationsArchived: 0,
+          conversationsDeleted: 0,
+        });
+        expect((await store.listValues(id)).map((v) => v.key)).toEqual(['plan']);
+        expect(await store.listValues(otherBot)).toHaveLength(1);
+        expect(await store.listMessages(id, 0, 10)).toHaveLength(1);
+      });
+
+      it('deletes conversations idle for inactiveAfterMs when archive is off', async () => {
+        const idle = await conversation('demo', T0);
+        const active = await conversation('demo', T0);
+        const otherBot = await conversation('other', T0);
+        await store.appendMessage({ conversationId: idle, clientId: 'c', sender: 'visitor', text: 'x', now: T0 });
+        await store.putValue(idle, { key: 'email', value: 'a@example.com', pii: 'contact', now: T0 });
+        await store.appendMessage({ conversationId: active, clientId: 'c', sender: 'visitor', text: 'y', now: at(DAY / 2) });
+        const policy = { botId: 'demo', inactiveAfterMs: DAY, archive: false };
+
+        expect((await store.sweep(policy, at(DAY - 1))).conversationsDeleted).toBe(0);
+        expect(await store.getConversation(idle)).not.toBeNull();
+        expect(await store.sweep(policy, at(DAY))).toEqual({
+          messagesDeleted: 0,
+          valuesDeleted: 0,
+          conversationsArchived: 0,
+          conversationsDeleted: 1,
+        });
+        expect(await store.getConversation(idle)).toBeNull();
+        expect(await store.listMessages(idle, 0, 10)).toEqual([]);
+        expect(await store.listValues(idle)).toEqual([]);
+        expect(await store.deleteConversation(idle)).toBe(false);
+        expect(await store.getConversation(active)).not.toBeNull();
+        expect(await store.getConversation(otherBot)).not.toBeNull();
+      });
+
+      it('archives idle conversations out of the live store when archive is on', async () => {
+        const idle = await conversation('demo', T0);
+        await store.appendMessage({ conversationId: idle, clientId: 'c', sender: 'visitor', text: 'x', now: T0 });
+        await store.putValue(idle, { key: 'email', value: 'a@example.com', pii: 'contact', now: T0 });
+        const policy = { botId: 'demo', inactiveAfterMs: DAY, archive: true };
+
+        expect((await store.sweep(policy, at(DAY - 1))).conversationsArchived).toBe(0);
+        expect(await store.sweep(policy, at(DAY))).toEqual({
+          messagesDeleted: 0,
+          valuesDeleted: 0,
+          conversationsArchived: 1,
+          conversationsDeleted: 0,
+        });
+        expect(await store.getConversation(idle)).toBeNull();
+        expect(await store.listMessages(idle, 0, 10)).toEqual([]);
+        expect(await store.listValues(idle)).toEqual([]);
+        expect(
+          await rejectionCode(store.appendMessage({ conversationId: idle, clientId: 'd', sender: 'visitor', text: 'x' })),
+        ).toBe('unknown_conversation');
+        // A second sweep finds nothing left to move.
+        expect((await store.sweep(policy, at(2 * DAY))).conversationsArchived).toBe(0);
+        // The archived copy is still there to delete on request, once.
+        expect(await store.deleteConversation(idle)).toBe(true);
+        expect(await store.deleteConversation(idle)).toBe(false);
+      });
+
+      it('refuses to reuse the id of an archived conversation', async () => {
+        const idle = await conversation('demo', T0);
+        await store.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, at(DAY));
+        const code = await rejectionCode(
+          store.createConversation({ id: idle, botId: 'demo', visitorId: 'someone else', origin: 'https://site.example' }),
+        );
+        expect(code).toBe('duplicate_conversation');
+      });
+
+      it('rejects a negative or NaN duration with invalid_argument', async () => {
+        expect(await rejectionCode(store.sweep({ botId: 'demo', messageTtlMs: -1 }, T0))).toBe('invalid_argument');
+        expect(await rejectionCode(store.sweep({ botId: 'demo', inactiveAfterMs: Number.NaN }, T0))).toBe('invalid_argument');
+      });
+    });
+
+    describe('hostile strings are data, never query', () => {
+      const hostile = [`' OR 1=1--`, '{"$gt":""}', '{"$ne":null}', '1; DROP TABLE messages', '$where', 'a.b', '__proto__'];
+
+      it('stores and returns operator- and SQL-shaped ids, client ids, keys and text literally', async () => {
+        const plain = await conversation();
+        await store.appendMessage({ conversationId: plain, clientId: 'c', sender: 'visitor', text: 'plain' });
+        for (const value of hostile) {
+          await store.createConversation({ id: value, botId: value, visitorId: value, origin: value });
+          const read = await store.getConversation(value);
+          expect(read).toMatchObject({ id: value, botId: value, visitorId: value, origin: value });
+          const appended = await store.appendMessage({ conversationId: value, clientId: value, sender: 'visitor', text: value });
+          expect(appended.message).toMatchObject({ id: 1, conversationId: value, clientId: value, text: value });
+          const repeat = await store.appendMessage({ conversationId: value, clientId: value, sender: 'visitor', text: 'again' });
+          expect(repeat).toEqual({ message: appended.message, created: false });
+          await store.putValue(value, { key: value, value, pii: 'none' });
+          expect((await store.listValues(value)).map((v) => [v.key, v.value])).toEqual([[value, value]]);
+          await store.updateConversation(value, { state: { [value]: value, $gt: '', nested: { $ne: null } } });
+          expect((await store.getConversation(value))?.state).toEqual({ [value]: value, $gt: '', nested: { $ne: null } });
+        }
+        // Each hostile id matched only itself: the plain conversation is untouched, and every
+        // conversation still holds exactly its own message.
+        expect((await store.listMessages(plain, 0, 10)).map((m) => m.text)).toEqual(['plain']);
+        for (const value of hostile) {
+          expect((await store.listMessages(value, 0, 10)).map((m) => m.text)).toEqual([value]);
+        }
+      });
+
+      it('matches nothing for operator-shaped lookups of ids that were never stored', async () => {
+        const id = await conversation();
+        await store.appendMessage({ conversationId: id, clientId: 'c1', sender: 'visitor', text: 'secret' });
+        for (const probe of ['{"$gt":""}', '{"$ne":null}', `' OR 1=1--`, '%', '*']) {
+          expect(await store.getConversation(probe)).toBeNull();
+          expect(await store.listMessages(probe, 0, 10)).toEqual([]);
+          expect(await store.listValues(probe)).toEqual([]);
+          expect(await store.deleteConversation(probe)).toBe(false);
+        }
+        // A clientId shaped as an operator does not match the existing c1.
+        const r = await store.appendMessage({ conversationId: id, clientId: '{"$ne":null}', sender: 'visitor', text: 'new' });
+        expect(r).toMatchObject({ created: true, message: { id: 2 } });
+        expect(await store.getConversation(id)).not.toBeNull();
+      });
+
+      it('coerces objects smuggled past the types into strings instead of passing them to a query', async () => {
+        const id = await conversation();
+        await store.appendMessage({ conversationId: id, clientId: 'c1', sender: 'visitor', text: 'secret' });
+        const operator = { $gt: '' } as unknown as string;
+        expect(await store.getConversation(operator)).toBeNull();
+        expect(await store.listMessages(operator, 0, 10)).toEqual([]);
+        expect(await store.deleteConversation(operator)).toBe(false);
+        const dup = await store.appendMessage({ conversationId: id, clientId: { $ne: null } as unknown as string, sender: 'visitor', text: 'x' });
+        expect(dup.created).toBe(true);
+        expect(dup.message.clientId).toBe('[object Object]');
+        expect(await store.getConversation(id)).not.toBeNull();
+      });
+    });
+
+    it('answers ping while open', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+  });
+}
