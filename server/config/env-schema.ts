@@ -1,0 +1,45 @@
+// The environment Parley reads, as a schema: every variable optional, each bad value reported on
+// its own line by name. Secrets absent here are generated into DATA_DIR by secrets.ts.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const url = z.url({ protocol: /^https?$/ });
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 30m, 24h or 7d');
+
+export const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url.optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI').optional(),
+  TOKEN_KEYS: z.string().optional(),
+  TOKEN_TTL: duration.default('24h'),
+  /** How long after expiry an authentic token may still be renewed for its conversation. */
+  TOKEN_RENEW_WINDOW: duration.default('30d'),
+  BOTS_DIR: z.string().min(1).default('./bots'),
+  REALTIME: z.enum(['embedded', 'pusher']).default('embedded'),
+  PUSHER_APP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, _ or -').optional(),
+  PUSHER_KEY: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, _ or -').optional(),
+  PUSHER_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  PUSHER_HOST: z.string().min(1).optional(),
+  PUSHER_PORT: port.optional(),
+  PUSHER_USE_TLS: bool.optional(),
+  PUSHER_CLUSTER: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+  REALTIME_ENCRYPTION_KEY: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SECURITY_CONTACT: z.string().regex(/^(mailto:|https:\/\/)/, 'expected a mailto: or https:// URI').optional(),
+  SECURITY_TXT_EXPIRES: z.iso.datetime({ offset: true }).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** "24h" → milliseconds. The schema has already checked the shape. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}

@@ -1,0 +1,118 @@
+// Configuration: the environment, validated once at start. Every problem becomes one line of a
+// ConfigError (main prints the message and exits), never a stack trace.
+import { resolve } from 'node:path';
+import { envSchema, parseDuration } from './env-schema.ts';
+import { parseTokenKeys, type TokenKey } from './token-keys.ts';
+import { loadGeneratedSecrets } from './secrets.ts';
+
+export type { TokenKey } from './token-keys.ts';
+
+export interface RealtimeConfig {
+  mode: 'embedded' | 'pusher';
+  appId: string;
+  key: string;
+  secret: string;
+  /** External relay location (REALTIME=pusher); unset in embedded mode. */
+  host?: string;
+  port?: number;
+  useTLS: boolean;
+  cluster: string;
+  /** 32-byte master key for private-encrypted- channels. */
+  encryptionKey: Uint8Array;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** The origin visitors reach us at; undefined means http://localhost:<the port we got>. */
+  publicUrl?: string;
+  dataDir: string;
+  mongodbUri?: string;
+  tokenKeys: TokenKey[];
+  tokenTtlMs: number;
+  tokenRenewWindowMs: number;
+  botsDir: string;
+  realtime: RealtimeConfig;
+  redisUrl?: string;
+  trustProxy: boolean;
+  logLevel: string;
+  security: { contact?: string; expires?: Date };
+  /** Things to tell the operator at start (generated secrets and the like). */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function decodeMasterKey(text: string): Uint8Array | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === 32 ? new Uint8Array(bytes) : undefined;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset: `FOO= npm start` should not be an error.
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const dataDir = resolve(env.DATA_DIR);
+
+  const needsGenerated =
+    !env.TOKEN_KEYS || !env.REALTIME_ENCRYPTION_KEY || (env.REALTIME === 'embedded' && !(env.PUSHER_APP_ID && env.PUSHER_KEY && env.PUSHER_SECRET));
+  const generated = needsGenerated ? loadGeneratedSecrets(dataDir) : undefined;
+  if (generated?.created) {
+    warnings.push(`generated secrets into ${dataDir}/secrets.json; deployments must set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY and PUSHER_* themselves`);
+  }
+
+  const tokenKeys = parseTokenKeys(env.TOKEN_KEYS ?? generated!.secrets.tokenKeys);
+  if (typeof tokenKeys === 'string') problems.push(`TOKEN_KEYS: ${tokenKeys}`);
+
+  const encryptionKey = decodeMasterKey(env.REALTIME_ENCRYPTION_KEY ?? generated!.secrets.encryptionKey);
+  if (!encryptionKey) problems.push('REALTIME_ENCRYPTION_KEY: expected base64 of exactly 32 bytes');
+
+  if (env.REALTIME === 'pusher') {
+    for (const name of ['PUSHER_APP_ID', 'PUSHER_KEY', 'PUSHER_SECRET'] as const) {
+      if (!env[name]) problems.push(`${name}: required when REALTIME=pusher`);
+    }
+    if (!env.PUSHER_HOST && !env.PUSHER_CLUSTER) problems.push('PUSHER_HOST or PUSHER_CLUSTER: one is required when REALTIME=pusher');
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    dataDir,
+    mongodbUri: env.MONGODB_URI,
+    tokenKeys: tokenKeys as TokenKey[],
+    tokenTtlMs: parseDuration(env.TOKEN_TTL),
+    tokenRenewWindowMs: parseDuration(env.TOKEN_RENEW_WINDOW),
+    botsDir: resolve(env.BOTS_DIR),
+    realtime: {
+      mode: env.REALTIME,
+      appId: env.PUSHER_APP_ID ?? generated!.secrets.pusherAppId,
+      key: env.PUSHER_KEY ?? generated!.secrets.pusherKey,
+      secret: env.PUSHER_SECRET ?? generated!.secrets.pusherSecret,
+      host: env.PUSHER_HOST,
+      port: env.PUSHER_PORT,
+      useTLS: env.PUSHER_USE_TLS ?? env.REALTIME === 'pusher',
+      cluster: env.PUSHER_CLUSTER ?? 'mt1',
+      encryptionKey: encryptionKey!,
+    },
+    redisUrl: env.REDIS_URL,
+    trustProxy: env.TRUST_PROXY,
+    logLevel: env.LOG_LEVEL,
+    security: {
+      contact: env.SECURITY_CONTACT,
+      expires: env.SECURITY_TXT_EXPIRES ? new Date(env.SECURITY_TXT_EXPIRES) : undefined,
+    },
+    warnings,
+  };
+}

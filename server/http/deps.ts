@@ -1,0 +1,29 @@
+// What the HTTP layer is built from. main.ts assembles these; tests assemble their own.
+import type Pusher from 'pusher';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import type { Store } from '../store/store.ts';
+import type { BotEngine } from '../bot/engine.ts';
+import type { Publisher } from '../realtime/publisher.ts';
+import type { TokenSealer } from '../tokens/visitor-token.ts';
+import type { RateLimits } from '../security/rate-limits.ts';
+import type { RealtimeClientConfig } from '../../common/wire.ts';
+
+export interface AppDeps {
+  config: Config;
+  /** The origin visitors reach us at, resolved after listen. */
+  publicUrl: string;
+  store: Store;
+  engine: BotEngine;
+  publisher: Publisher;
+  tokens: TokenSealer;
+  limits: RateLimits;
+  logger: Logger;
+  /** Signs channel subscriptions (and adds shared secrets) exactly as Pusher's SDK does. */
+  channelSigner: Pick<Pusher, 'authorizeChannel'>;
+  /** What pusher-js in the frame is told. */
+  realtimeClient: RealtimeClientConfig;
+  /** Where dist/ (built widget) and public/ (demo site) are. */
+  distDir: string;
+  publicDir: string;
+}

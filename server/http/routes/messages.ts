@@ -1,0 +1,60 @@
+// POST /api/v1/messages stores the visitor's message before answering 202 (a crash afterwards
+// loses nothing), then runs the bot turn in the background; a repeated clientId gets the stored
+// message back and starts no second turn. GET /api/v1/messages?after= returns history in order.
+import type { Middleware } from 'koa';
+import type { AppDeps } from '../deps.ts';
+import type { VisitorState } from '../visitor-auth.ts';
+import type { HistoryResponse, SendResponse } from '../../../common/wire.ts';
+import { EVENT_MESSAGE, conversationChannel } from '../../../common/wire.ts';
+import { httpError } from '../errors.ts';
+import { validate } from '../validate.ts';
+import { historyQuery, sendRequest } from '../schemas.ts';
+import { createTurnQueue, runBotTurn } from '../../chat/bot-turn.ts';
+
+export function sendMessage(deps: AppDeps): Middleware {
+  const enqueue = createTurnQueue(deps.logger);
+
+  return async (ctx) => {
+    const { conversation, claims, profile } = ctx.state.visitor as VisitorState;
+    const body = validate(sendRequest, ctx.request.body);
+    const verdict = await deps.limits.visitorMessage(profile.id, conversation.id, profile.policy.messagesPerMinute);
+    if (!verdict.ok) throw httpError(429, 'rate_limited', 'You are sending messages too fast', { 'Retry-After': String(verdict.retryAfterSec) });
+
+    // A button press is stored as its label-free action so history shows what was chosen.
+    const text = 'text' in body ? body.text : body.action;
+    const { message, created } = await deps.store.appendMessage({
+      conversationId: conversation.id,
+      clientId: body.clientId,
+      sender: 'visitor',
+      text,
+    });
+    if (created) {
+      const input = 'text' in body ? { text: body.text } : { action: body.action };
+      void enqueue(conversation.id, async () => {
+        // Other tabs of this conversation see the visitor's message too.
+        await deps.publisher.trigger(conversationChannel(conversation.id), EVENT_MESSAGE, message);
+        await runBotTurn(deps, { conversation, locale: claims.locale, access: claims.access, input });
+      });
+    }
+    ctx.status = 202;
+    ctx.body = { message } satisfies SendResponse;
+  };
+}
+
+export function listMessages(deps: AppDeps): Middleware {
+  return async (ctx) => {
+    const { conversation } = ctx.state.visitor as VisitorState;
+    const query = validate(historyQuery, ctx.query);
+    const messages = await deps.store.listMessages(conversation.id, query.after, query.limit);
+    ctx.body = { messages } satisfies HistoryResponse;
+  };
+}
+
+export function deleteConversation(deps: AppDeps): Middleware {
+  return async (ctx) => {
+    const { conversation } = ctx.state.visitor as VisitorState;
+    await deps.store.deleteConversation(conversation.id);
+    deps.logger.info({ conversation: conversation.id }, 'conversation deleted by visitor');
+    ctx.status = 204;
+  };
+}

@@ -1,0 +1,45 @@
+// The built widget (dist/) and the demo site (public/). widget.js is loaded by other sites, so it
+// is the one file served with a cross-origin resource policy.
+import type { Middleware } from 'koa';
+import { send } from '@koa/send';
+import type { AppDeps } from '../deps.ts';
+
+/** CSP of our own pages (the demo site): no inline code, frames only from us. */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "frame-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+].join('; ');
+
+export function widgetScript(deps: AppDeps): Middleware {
+  return async (ctx) => {
+    await send(ctx, 'widget.js', { root: deps.distDir, maxage: 5 * 60_000 });
+    ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  };
+}
+
+export function frameAssets(deps: AppDeps): Middleware {
+  return async (ctx) => {
+    // Hashed file names: cache for a year. @koa/send refuses paths that leave the root.
+    await send(ctx, ctx.path, { root: deps.distDir, immutable: true, maxage: 365 * 86_400_000 });
+  };
+}
+
+export function demoSite(deps: AppDeps): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const served = await send(ctx, ctx.path, { root: deps.publicDir, index: 'index.html' }).catch((err: { status?: number }) => {
+      if (err.status === 404 || err.status === 400) return '';
+      throw err;
+    });
+    if (!served) return next();
+    ctx.set('Content-Security-Policy', PAGE_CSP);
+  };
+}

@@ -1,0 +1,49 @@
+// Request schemas of the visitor API. Strict objects: an unknown field (`role`, `senderType`,
+// `$where`…) is a 400, and every value is a plain string of a known shape.
+import { z } from 'zod';
+import { MAX_CLIENT_ID_LENGTH, MAX_TEXT_LENGTH } from '../../common/wire.ts';
+
+const wellFormed = (s: string) => s.isWellFormed();
+const botId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a bot id');
+const origin = z
+  .string()
+  .max(200)
+  .regex(/^https?:\/\/[A-Za-z0-9.\-[\]:]+$/, 'expected an origin such as https://shop.example');
+const clientId = z
+  .string()
+  .regex(new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CLIENT_ID_LENGTH}}$`), `expected 1-${MAX_CLIENT_ID_LENGTH} letters, digits, _ or -`);
+const text = z
+  .string()
+  .max(MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`)
+  .refine(wellFormed, 'not well-formed Unicode')
+  .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'control characters are not allowed')
+  .refine((s) => s.trim().length > 0, 'must not be empty');
+
+export const sessionRequest = z.strictObject({
+  bot: botId,
+  origin: origin.optional(),
+  locale: z.string().regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, 'expected a language tag such as en or nb').optional(),
+  resume: z.string().min(1).max(4096).optional(),
+  identity: z.string().min(1).max(4096).optional(),
+});
+
+export const sendRequest = z.union([
+  z.strictObject({ clientId, text }),
+  z.strictObject({ clientId, action: z.string().min(1).max(200).refine(wellFormed, 'not well-formed Unicode') }),
+]);
+
+export const historyQuery = z.strictObject({
+  after: z.string().regex(/^\d{1,15}$/, 'expected a message id').default('0').transform(Number),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'expected a number')
+    .default('1000')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 1000, 'expected 1 to 1000'),
+});
+
+/** pusher-js's form body; the shapes are Pusher's own limits (CVE fix of 2015, see SECURITY-NOTES V1). */
+export const channelAuthRequest = z.strictObject({
+  socket_id: z.string().regex(/^\d{1,20}\.\d{1,20}$/, 'expected a socket id'),
+  channel_name: z.string().max(164).regex(/^[A-Za-z0-9_\-=@,.;]+$/, 'expected a channel name'),
+});
