@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from './index.ts';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'parley-config-'));
+const key32 = () => randomBytes(32).toString('base64url');
+
+describe('configuration', () => {
+  it('runs with nothing set: defaults, and secrets generated once into DATA_DIR (0600) with a warning', () => {
+    const dataDir = tempDir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    expect(first).toMatchObject({ port: 3000, host: '127.0.0.1', realtime: { mode: 'embedded' }, logLevel: 'info', trustProxy: false });
+    expect(first.tokenTtlMs).toBe(24 * 3_600_000);
+    expect(first.warnings.join()).toMatch(/generated secrets/);
+    expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(second.warnings).toEqual([]);
+    expect(second.tokenKeys).toEqual(first.tokenKeys);
+    expect(second.realtime.secret).toBe(first.realtime.secret);
+    expect(second.realtime.encryptionKey).toEqual(first.realtime.encryptionKey);
+  });
+
+  it('reads several token keys; the first seals', () => {
+    const config = loadConfig({ DATA_DIR: tempDir(), TOKEN_KEYS: `new:${key32()},old:${key32()}` });
+    expect(config.tokenKeys.map((k) => k.kid)).toEqual(['new', 'old']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ TOKEN_TTL: 'forever' }, /TOKEN_TTL: expected a duration/],
+    [{ TOKEN_KEYS: 'k1:short' }, /TOKEN_KEYS: key "k1" is not 32 bytes/],
+    [{ TOKEN_KEYS: `a:${key32()},a:${key32()}` }, /appears twice/],
+    [{ REALTIME: 'carrier-pigeon' }, /REALTIME/],
+    [{ REALTIME_ENCRYPTION_KEY: 'dG9vIHNob3J0' }, /REALTIME_ENCRYPTION_KEY/],
+    [{ REALTIME: 'pusher' }, /PUSHER_APP_ID: required when REALTIME=pusher/],
+    [{ MONGODB_URI: 'postgres://x' }, /MONGODB_URI/],
+    [{ PUBLIC_URL: 'javascript:alert(1)' }, /PUBLIC_URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('refuses %o with one line naming the variable', (env, pattern) => {
+    let error: unknown;
+    try {
+      loadConfig({ DATA_DIR: tempDir(), ...env });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(pattern);
+    expect((error as Error).message).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), PORT: '', MONGODB_URI: '' }).port).toBe(3000);
+  });
+});
