@@ -1,0 +1,155 @@
+// The conversation as the frame sees it: one small observable state plus the actions the UI calls.
+// It owns the order of things: session first, then history, then the channel; every fill and
+// every live event goes through the same merge, so nothing shows twice and gaps are fetched.
+import { MAX_TEXT_LENGTH, type ChatMessage, type Sender } from '../../../common/wire.ts';
+import { createApi, isHttpError } from './api.ts';
+import { isChatMessage, lastId, leavesGap, mergeMessages, settle, type Pending } from './merge.ts';
+import { connectRealtime, type ConnectionStatus } from './realtime.ts';
+import { tokenStore } from './token-store.ts';
+
+export interface ChatState {
+  phase: 'starting' | 'ready' | 'unavailable';
+  messages: readonly ChatMessage[];
+  pending: readonly Pending[];
+  typing: boolean;
+  connection: ConnectionStatus;
+}
+
+export interface ChatEvents {
+  /** A message the visitor had not seen before this page load (for the host page's badge). */
+  fresh(id: number, sender: Sender): void;
+  active(active: boolean): void;
+}
+
+const TYPING_TIMEOUT_MS = 15_000;
+
+function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function createChat(params: { bot: string; origin: string; locale: string }, events: ChatEvents) {
+  const api = createApi(params, tokenStore(params.bot));
+  let state: ChatState = { phase: 'starting', messages: [], pending: [], typing: false, connection: 'connecting' };
+  const listeners = new Set<(s: ChatState) => void>();
+  let baseline = Infinity; // ids above this arrived after the page loaded
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const set = (patch: Partial<ChatState>): void => {
+    state = { ...state, ...patch };
+    for (const fn of listeners) fn(state);
+  };
+
+  const merge = (incoming: readonly unknown[]): void => {
+    const conversationId = api.session()?.conversationId;
+    const valid = incoming.filter((m): m is ChatMessage => isChatMessage(m) && m.conversationId === conversationId);
+    const messages = mergeMessages(state.messages, valid);
+    if (messages === state.messages) return;
+    const old = new Set(state.messages.map((m) => m.id));
+    const added = messages.filter((m) => !old.has(m.id));
+    const botSpoke = added.some((m) => m.sender !== 'visitor');
+    if (botSpoke) clearTimeout(typingTimer);
+    set({ messages, pending: settle(state.pending, messages), typing: botSpoke ? false : state.typing });
+    for (const m of added) if (m.id > baseline) events.fresh(m.id, m.sender);
+  };
+
+  let filling = false;
+  let fillAgain = false;
+  const fill = async (): Promise<void> => {
+    if (filling) {
+      fillAgain = true;
+      return;
+    }
+    filling = true;
+    try {
+      do {
+        fillAgain = false;
+        merge(await api.history(lastId(state.messages)));
+      } while (fillAgain);
+    } catch (err) {
+      console.warn('Parley: could not fetch history', err);
+    } finally {
+      filling = false;
+    }
+  };
+
+  const onLive = (data: unknown): void => {
+    if (!isChatMessage(data)) return;
+    if (leavesGap(state.messages, data)) void fill();
+    merge([data]);
+  };
+
+  const onTyping = (typing: boolean): void => {
+    clearTimeout(typingTimer);
+    // Never leave the indicator on if the "stopped" event is lost.
+    if (typing) typingTimer = setTimeout(() => set({ typing: false }), TYPING_TIMEOUT_MS);
+    set({ typing });
+  };
+
+  const deliver = async (pending: Pending): Promise<void> => {
+    try {
+      const message = await api.send({ clientId: pending.clientId, ...pending.request });
+      merge([message]);
+    } catch (err) {
+      console.warn('Parley: send failed', err);
+      set({ pending: state.pending.map((p) => (p.clientId === pending.clientId ? { ...p, status: 'failed' } : p)) });
+    }
+  };
+
+  const enqueue = (text: string, request: Pending['request']): void => {
+    const pending: Pending = { clientId: newClientId(), text, request, status: 'sending' };
+    set({ pending: [...state.pending, pending] });
+    void deliver(pending);
+  };
+
+  let disconnect: (() => void) | null = null;
+  const start = async (): Promise<void> => {
+    try {
+      const session = await api.start();
+      events.active(true);
+      merge(await api.history(0));
+      baseline = lastId(state.messages);
+      set({ phase: 'ready' });
+      disconnect = connectRealtime(session, api.channelAuth, {
+        message: onLive,
+        typing: onTyping,
+        fill: () => void fill(),
+        status: (connection) => set({ connection }),
+      });
+    } catch (err) {
+      console.warn('Parley: chat unavailable', err);
+      if (isHttpError(err) && err.status >= 400 && err.status < 500) events.active(false);
+      set({ phase: 'unavailable' });
+    }
+  };
+
+  return {
+    start,
+    get: (): ChatState => state,
+    subscribe(fn: (s: ChatState) => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    /** Sends trimmed text; returns false when there is nothing (or too much) to send. */
+    sendText(text: string): boolean {
+      const trimmed = text.trim();
+      if (!trimmed || trimmed.length > MAX_TEXT_LENGTH || state.phase !== 'ready') return false;
+      enqueue(trimmed, { text: trimmed });
+      return true;
+    },
+    sendAction(label: string, action: string): void {
+      if (state.phase === 'ready') enqueue(label, { action });
+    },
+    retry(clientId: string): void {
+      const pending = state.pending.find((p) => p.clientId === clientId && p.status === 'failed');
+      if (!pending) return;
+      const again: Pending = { ...pending, status: 'sending' };
+      set({ pending: state.pending.map((p) => (p.clientId === clientId ? again : p)) });
+      void deliver(again); // same clientId: the server stores it at most once
+    },
+    stop: (): void => disconnect?.(),
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;

@@ -1,0 +1,91 @@
+// Subscribes to the conversation's end-to-end encrypted channel with pusher-js's encryption build.
+// pusher-js drops an event it cannot decrypt (after one re-authorization of its own), so this module
+// counts raw channel events against decrypted ones and asks for a history fill whenever one went
+// missing; it also asks for a fill on every (re)subscription, which covers reconnects.
+import Pusher from 'pusher-js/with-encryption';
+import { EVENT_MESSAGE, EVENT_TYPING, type SessionResponse } from '../../../common/wire.ts';
+import type { ChannelAuth } from './api.ts';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+
+export interface RealtimeHandlers {
+  message(data: unknown): void;
+  typing(typing: boolean): void;
+  /** Fetch history after the last id we hold: something may have been missed. */
+  fill(): void;
+  status(status: ConnectionStatus): void;
+}
+
+/** How long a raw event may wait for its decrypted twin before we fetch it from history. */
+const DECRYPT_GRACE_MS = 2500;
+
+export function connectRealtime(
+  session: SessionResponse,
+  authorize: (socketId: string, channelName: string) => Promise<ChannelAuth>,
+  on: RealtimeHandlers,
+): () => void {
+  const rt = session.realtime;
+  const pusher = new Pusher(rt.key, {
+    cluster: rt.cluster,
+    wsHost: rt.wsHost,
+    wsPort: rt.wsPort,
+    wssPort: rt.wssPort,
+    forceTLS: rt.forceTLS,
+    enabledTransports: ['ws', 'wss'],
+    disableStats: true,
+    channelAuthorization: {
+      customHandler: ({ socketId, channelName }, callback) => {
+        authorize(socketId, channelName).then(
+          (data) => callback(null, data),
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
+        );
+      },
+    },
+  });
+
+  // pusher-js logs, and then drops, events it could not decrypt even after re-authorizing.
+  Pusher.log = (line: unknown) => {
+    if (typeof line === 'string' && /decrypt|encrypted event/i.test(line)) on.fill();
+  };
+
+  let raw = 0;
+  let decrypted = 0;
+  let check: ReturnType<typeof setTimeout> | undefined;
+  pusher.connection.bind('message', (event: { event?: string; channel?: string }) => {
+    if (event.channel !== session.channel || event.event !== EVENT_MESSAGE) return;
+    raw++;
+    clearTimeout(check);
+    check = setTimeout(() => {
+      if (raw > decrypted) {
+        decrypted = raw;
+        on.fill();
+      }
+    }, DECRYPT_GRACE_MS);
+  });
+
+  let everConnected = false;
+  pusher.connection.bind('state_change', ({ current }: { current: string }) => {
+    if (current === 'connected') {
+      everConnected = true;
+      on.status('connected');
+    } else if (current !== 'initialized') {
+      on.status(everConnected ? 'reconnecting' : 'connecting');
+    }
+  });
+
+  const channel = pusher.subscribe(session.channel);
+  channel.bind('pusher:subscription_succeeded', () => on.fill());
+  channel.bind(EVENT_MESSAGE, (data: unknown) => {
+    decrypted++;
+    on.message(data);
+  });
+  channel.bind(EVENT_TYPING, (data: { typing?: unknown } | null) => on.typing(data?.typing === true));
+
+  const online = (): void => on.fill();
+  window.addEventListener('online', online);
+  return () => {
+    clearTimeout(check);
+    window.removeEventListener('online', online);
+    pusher.disconnect();
+  };
+}

@@ -1,0 +1,72 @@
+// The chat frame's UI: header, the conversation as a live region, typing and connection status,
+// quick replies under the latest bot message, and the composer.
+import { useEffect, useRef } from 'preact/hooks';
+import type { Chat } from '../chat/chat.ts';
+import type { Strings } from '../i18n/index.ts';
+import { Composer } from './composer.tsx';
+import { Header } from './header.tsx';
+import { MessageBubble, PendingBubble } from './message.tsx';
+import { QuickReplies } from './quick-replies.tsx';
+import { useChatState } from './use-chat-state.ts';
+
+export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings; onClose: () => void; focusSignal: number }) {
+  const state = useChatState(chat);
+  const logRef = useRef<HTMLDivElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const last = state.messages[state.messages.length - 1];
+  const replies = last && last.sender !== 'visitor' && !state.pending.length ? (last.quickReplies ?? []) : [];
+
+  useEffect(() => {
+    const log = logRef.current;
+    if (log) log.scrollTop = log.scrollHeight;
+  }, [state.messages, state.pending, state.typing]);
+  useEffect(() => {
+    if (focusSignal > 0) inputRef.current?.focus();
+  }, [focusSignal]);
+
+  const status =
+    state.phase === 'unavailable'
+      ? t.unavailable
+      : state.phase === 'starting' || state.connection === 'connecting'
+        ? t.connecting
+        : state.connection === 'reconnecting'
+          ? t.reconnecting
+          : '';
+
+  return (
+    <div class="app">
+      <Header t={t} onClose={onClose} />
+      <div class="log" role="log" aria-label={t.log} ref={logRef} tabIndex={0}>
+        {state.messages.map((m) => (
+          <MessageBubble key={m.id} message={m} t={t} />
+        ))}
+        {state.pending.map((p) => (
+          <PendingBubble key={p.clientId} pending={p} t={t} onRetry={chat.retry} />
+        ))}
+      </div>
+      <QuickReplies
+        replies={replies}
+        t={t}
+        onPick={(r) => {
+          chat.sendAction(r.label, r.action);
+          inputRef.current?.focus(); // the buttons vanish; keep keyboard users in the composer
+        }}
+      />
+      <div class="status" role="status">
+        {state.typing ? (
+          <span class="typing">
+            <span class="dots" aria-hidden="true">
+              <i />
+              <i />
+              <i />
+            </span>
+            {t.typing}
+          </span>
+        ) : (
+          status
+        )}
+      </div>
+      <Composer t={t} disabled={state.phase !== 'ready'} onSend={chat.sendText} inputRef={inputRef} />
+    </div>
+  );
+}
