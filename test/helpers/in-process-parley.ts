@@ -1,0 +1,15 @@
+// A real Parley server inside the test process (real HTTP, real WebSockets, real SQLite file in a
+// temp DATA_DIR), for tests that do not need to kill the process.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../server/config/index.ts';
+import { startParley, type RunningParley } from '../../server/start.ts';
+
+export async function startInProcess(env: Record<string, string> = {}): Promise<RunningParley & { config: Config }> {
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-it-'));
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
+  const running = await startParley(config, pino({ level: 'silent' }));
+  return { ...running, config };
+}

@@ -1,0 +1,68 @@
+// A visitor's side of the wire contract over real HTTP: start a session, send, read history,
+// authorize a channel. Tests use it against a real Parley server.
+import type { ChatMessage, SessionRequest, SessionResponse } from '../../common/wire.ts';
+
+export const DEMO_ORIGIN = 'http://localhost:5173';
+
+export async function call(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.json !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(new URL(path, base), {
+    method: init.method ?? (init.json !== undefined || init.body !== undefined ? 'POST' : 'GET'),
+    headers,
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text so a test can show it
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+export async function openSession(base: string, request: Partial<SessionRequest> = {}): Promise<SessionResponse> {
+  const res = await call(base, '/api/v1/sessions', { json: { bot: 'demo', origin: DEMO_ORIGIN, ...request } });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`session: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as SessionResponse;
+}
+
+export async function send(base: string, token: string, clientId: string, text: string) {
+  return call(base, '/api/v1/messages', { token, json: { clientId, text } });
+}
+
+export async function history(base: string, token: string, after = 0): Promise<ChatMessage[]> {
+  const res = await call(base, `/api/v1/messages?after=${after}`, { token });
+  if (res.status !== 200) throw new Error(`history: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { messages: ChatMessage[] }).messages;
+}
+
+export function authorize(base: string, token: string, socketId: string, channel: string) {
+  return call(base, '/api/v1/realtime/auth', {
+    token,
+    body: new URLSearchParams({ socket_id: socketId, channel_name: channel }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+}
+
+/** Polls history until `predicate` holds (bot replies arrive after the 202). */
+export async function waitForHistory(
+  base: string,
+  token: string,
+  predicate: (messages: ChatMessage[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<ChatMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const messages = await history(base, token);
+    if (predicate(messages)) return messages;
+    if (Date.now() > deadline) throw new Error(`history never matched: ${JSON.stringify(messages)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

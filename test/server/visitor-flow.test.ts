@@ -1,0 +1,141 @@
+// The visitor flow end to end over real HTTP and a real pusher-js client: session, channel auth,
+// message, bot reply on the encrypted channel, history, idempotency.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcess } from '../helpers/in-process-parley.ts';
+import { authorize, call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
+import { subscribeWithPusherJs } from '../encryption/pusher-js-subscriber.ts';
+import { conversationChannel, type ChatMessage } from '../../common/wire.ts';
+
+let parley: Awaited<ReturnType<typeof startInProcess>>;
+beforeAll(async () => {
+  parley = await startInProcess();
+});
+afterAll(() => parley?.close());
+
+describe('sessions', () => {
+  it('starts a conversation with a sealed token, its encrypted channel and a greeting in history', async () => {
+    const session = await openSession(parley.url);
+    expect(session.token.split('.')).toHaveLength(5);
+    expect(session.channel).toBe(conversationChannel(session.conversationId));
+    expect(session.channel.startsWith('private-encrypted-chat-')).toBe(true);
+    expect(session.resumed).toBe(false);
+    expect(new Date(session.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect(session.realtime.authEndpoint).toBe(`${parley.url}/api/v1/realtime/auth`);
+    const messages = await history(parley.url, session.token);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.every((m) => m.sender === 'bot')).toBe(true);
+  });
+
+  it('resumes the same conversation with an earlier token, and starts a new one without', async () => {
+    const first = await openSession(parley.url);
+    const again = await openSession(parley.url, { resume: first.token });
+    expect(again.conversationId).toBe(first.conversationId);
+    expect(again.resumed).toBe(true);
+    const fresh = await openSession(parley.url);
+    expect(fresh.conversationId).not.toBe(first.conversationId);
+  });
+
+  it('does not resume a conversation from another origin or with a tampered token', async () => {
+    const first = await openSession(parley.url);
+    const otherOrigin = await openSession(parley.url, { resume: first.token, origin: 'http://127.0.0.1:9999' });
+    expect(otherOrigin.conversationId).not.toBe(first.conversationId);
+    const tampered = `${first.token.slice(0, -3)}AAA`;
+    expect((await openSession(parley.url, { resume: tampered })).conversationId).not.toBe(first.conversationId);
+  });
+
+  it('refuses unknown bots, origins the bot does not allow, and calls from another page origin', async () => {
+    expect((await call(parley.url, '/api/v1/sessions', { json: { bot: 'nobody' } })).status).toBe(404);
+    const evil = await call(parley.url, '/api/v1/sessions', { json: { bot: 'demo', origin: 'https://evil.example' } });
+    expect(evil.status).toBe(403);
+    expect(evil.body).toEqual({ error: { code: 'origin_not_allowed', message: expect.any(String) } });
+    const crossSite = await call(parley.url, '/api/v1/sessions', { json: { bot: 'demo' }, headers: { origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('messages', () => {
+  it('answers 202 with the stored message, then publishes typing and the bot reply on the channel', async () => {
+    const session = await openSession(parley.url);
+    const authorizeFor = async (socketId: string, channel: string) => {
+      const res = await authorize(parley.url, session.token, socketId, channel);
+      if (res.status !== 200) throw new Error(`auth ${res.status}`);
+      return res.body;
+    };
+    const messages = await subscribeWithPusherJs({
+      key: session.realtime.key, host: '127.0.0.1', port: parley.port, channel: session.channel, event: 'message', authorize: authorizeFor,
+    });
+    const typing = await subscribeWithPusherJs({
+      key: session.realtime.key, host: '127.0.0.1', port: parley.port, channel: session.channel, event: 'typing', authorize: authorizeFor,
+    });
+    try {
+      const res = await send(parley.url, session.token, 'c-1', 'What are your opening hours?');
+      expect(res.status).toBe(202);
+      expect(res.body.message).toMatchObject({ sender: 'visitor', text: 'What are your opening hours?', clientId: 'c-1' });
+      const [, reply] = (await messages.waitFor(2)) as ChatMessage[];
+      expect(reply!.sender).toBe('bot');
+      expect(reply!.id).toBeGreaterThan(res.body.message.id);
+      expect(await typing.waitFor(2)).toEqual([{ typing: true }, { typing: false }]);
+      const stored = await history(parley.url, session.token, res.body.message.id - 1);
+      expect(stored.map((m) => m.id)).toEqual([res.body.message.id, reply!.id]);
+    } finally {
+      messages.disconnect();
+      typing.disconnect();
+    }
+  });
+
+  it('stores a repeated clientId once and answers it once', async () => {
+    const session = await openSession(parley.url);
+    const before = (await history(parley.url, session.token)).length;
+    const first = await send(parley.url, session.token, 'same-id', 'hello');
+    const repeat = await send(parley.url, session.token, 'same-id', 'hello');
+    expect(repeat.status).toBe(202);
+    expect(repeat.body.message).toEqual(first.body.message);
+    const after = await waitForHistory(parley.url, session.token, (m) => m.some((x) => x.sender === 'bot' && x.id > first.body.message.id));
+    await new Promise((r) => setTimeout(r, 300));
+    const settled = await history(parley.url, session.token);
+    expect(settled.filter((m) => m.clientId === 'same-id')).toHaveLength(1);
+    expect(settled.length).toBe(after.length);
+    expect(settled.length - before).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps ids monotonic and history complete and ordered; after= has one meaning', async () => {
+    const session = await openSession(parley.url);
+    for (let i = 0; i < 5; i++) expect((await send(parley.url, session.token, `m${i}`, `message ${i}`)).status).toBe(202);
+    const all = await waitForHistory(parley.url, session.token, (m) => m.filter((x) => x.sender === 'visitor').length === 5 && m.at(-1)!.sender === 'bot' && m.filter((x) => x.sender === 'bot').length >= 6);
+    const ids = all.map((m) => m.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids).toEqual(ids.map((_, i) => i + 1));
+    const tail = await history(parley.url, session.token, ids[2]!);
+    expect(tail.map((m) => m.id)).toEqual(ids.slice(3));
+  });
+
+  it('a token reads and writes only its own conversation (V2)', async () => {
+    const alice = await openSession(parley.url);
+    const bob = await openSession(parley.url);
+    await send(parley.url, alice.token, 'a1', 'alice secret words');
+    const bobsView = await history(parley.url, bob.token);
+    expect(JSON.stringify(bobsView)).not.toContain('alice secret words');
+    expect(bobsView.every((m) => m.conversationId === bob.conversationId)).toBe(true);
+  });
+});
+
+describe('deletion', () => {
+  it('DELETE /api/v1/conversation removes it, after which the token is 401 everywhere', async () => {
+    const session = await openSession(parley.url);
+    await send(parley.url, session.token, 'd1', 'forget me');
+    expect((await call(parley.url, '/api/v1/conversation', { method: 'DELETE', token: session.token })).status).toBe(204);
+    expect((await call(parley.url, '/api/v1/messages', { token: session.token })).status).toBe(401);
+    expect((await send(parley.url, session.token, 'd2', 'hello?')).status).toBe(401);
+    expect((await authorize(parley.url, session.token, '1.1', session.channel)).status).toBe(401);
+    expect((await openSession(parley.url, { resume: session.token })).conversationId).not.toBe(session.conversationId);
+  });
+});
+
+describe('health', () => {
+  it('reports store and realtime readiness', async () => {
+    const res = await call(parley.url, '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', store: { kind: 'sqlite', ready: true }, realtime: { mode: 'embedded', ready: true } });
+  });
+});
