@@ -27,6 +27,10 @@ export const envSchema = z.object({
   PUSHER_USE_TLS: bool.optional(),
   PUSHER_CLUSTER: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
   REALTIME_ENCRYPTION_KEY: z.string().optional(),
+  /** New conversations per client IP per 10 minutes. */
+  RATE_SESSIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /** Channel-auth requests per client IP per minute. */
+  RATE_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

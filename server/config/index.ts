@@ -34,6 +34,7 @@ export interface Config {
   botsDir: string;
   realtime: RealtimeConfig;
   redisUrl?: string;
+  rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number };
   trustProxy: boolean;
   logLevel: string;
   security: { contact?: string; expires?: Date };
@@ -107,6 +108,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       encryptionKey: encryptionKey!,
     },
     redisUrl: env.REDIS_URL,
+    rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     security: {

@@ -9,7 +9,7 @@ import { startParley, type RunningParley } from '../../server/start.ts';
 
 export async function startInProcess(env: Record<string, string> = {}): Promise<RunningParley & { config: Config }> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-it-'));
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', RATE_SESSIONS_PER_IP: '10000', ...env, DATA_DIR: dataDir });
   const running = await startParley(config, pino({ level: 'silent' }));
   return { ...running, config };
 }
