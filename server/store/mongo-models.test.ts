@@ -1,0 +1,66 @@
+// What can be checked of the MongoDB adapter without a server: the indexes its schemas declare
+// (built when the store opens) and that documents the adapter writes pass schema validation.
+import mongoose from 'mongoose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defineModels } from './mongo-models.ts';
+
+const conn = mongoose.createConnection();
+const models = defineModels(conn);
+afterAll(() => conn.close());
+
+function indexesOf(model: { schema: mongoose.Schema }) {
+  return model.schema.indexes();
+}
+
+describe('MongoDB schemas', () => {
+  it('declare the idempotency index, unique per conversation and only over string client ids', () => {
+    for (const model of [models.messages, models.archivedMessages]) {
+      expect(indexesOf(model)).toContainEqual([
+        { conversationId: 1, clientId: 1 },
+        expect.objectContaining({ unique: true, partialFilterExpression: { clientId: { $type: 'string' } } }),
+      ]);
+      expect(indexesOf(model)).toContainEqual([
+        { conversationId: 1, id: 1 },
+        expect.objectContaining({ unique: true }),
+      ]);
+    }
+  });
+
+  it('declare TTL indexes on per-document expiry for messages and values, live and archived', () => {
+    for (const model of [models.messages, models.values, models.archivedMessages, models.archivedValues]) {
+      expect(indexesOf(model)).toContainEqual([
+        { expiresAt: 1 },
+        expect.objectContaining({ expireAfterSeconds: 0 }),
+      ]);
+    }
+  });
+
+  it('index conversations by bot and activity for the inactivity sweep', () => {
+    expect(indexesOf(models.conversations)).toContainEqual([
+      { botId: 1, lastActivityAt: 1 },
+      expect.anything(),
+    ]);
+  });
+
+  it('accept empty text and null client ids, and refuse unknown senders and fields', async () => {
+    const ok = new models.messages({
+      conversationId: 'c',
+      id: 1,
+      clientId: null,
+      sender: 'bot',
+      text: '',
+      botId: 'demo',
+      createdAt: new Date(),
+    });
+    await expect(ok.validate()).resolves.toBeUndefined();
+    const badSender = new models.messages({ conversationId: 'c', id: 1, sender: 'admin', text: 'x' });
+    await expect(badSender.validate()).rejects.toThrow(/sender/);
+    expect(() => new models.messages({ conversationId: 'c', id: 1, sender: 'bot', text: 'x', role: 'admin' })).toThrow();
+  });
+
+  it('keep a conversation id as the string given, operator-shaped or not', async () => {
+    const doc = new models.conversations({ _id: '{"$gt":""}', botId: 'demo', state: '{}' });
+    expect(doc._id).toBe('{"$gt":""}');
+    await expect(doc.validate()).resolves.toBeUndefined();
+  });
+});

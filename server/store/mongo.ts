@@ -1,0 +1,335 @@
+// The MongoDB adapter (mongoose), for deployments with several Parley servers. Filters are built
+// from strings only (ids coerced with String()), the connection runs with sanitizeFilter so a
+// `$`-keyed object can never act as an operator, and our own operators are marked trusted.
+import mongoose, { type Connection } from 'mongoose';
+import type { ChatMessage } from '../../common/wire.ts';
+import type {
+  AppendResult,
+  CollectedValue,
+  Conversation,
+  NewConversation,
+  NewMessage,
+  RetentionPolicy,
+  Store,
+  SweepResult,
+} from './store.ts';
+import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString } from './arguments.ts';
+import { storeError } from './errors.ts';
+import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
+import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
+
+const { trusted } = mongoose;
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+function toConversation(doc: ConversationDoc): Conversation {
+  return {
+    id: doc._id,
+    botId: doc.botId,
+    visitorId: doc.visitorId,
+    origin: doc.origin,
+    createdAt: doc.createdAt,
+    lastActivityAt: doc.lastActivityAt,
+    handover: doc.handover,
+    state: parseJsonColumn<Record<string, unknown>>(doc.state) ?? {},
+  };
+}
+
+function messageFromDoc(doc: MessageDoc): ChatMessage {
+  return toChatMessage({
+    conversationId: doc.conversationId,
+    id: doc.id,
+    clientId: doc.clientId ?? null,
+    sender: doc.sender,
+    text: doc.text,
+    quickReplies: doc.quickReplies,
+    links: doc.links,
+    createdAt: doc.createdAt,
+  });
+}
+
+/** The TTLs last seen for each bot, to stamp `expiresAt` on new documents between sweeps. */
+type TtlMemory = Map<string, { messageTtlMs?: number; valueTtlMs?: number }>;
+
+function expiryFields(ttlMs: number | undefined, createdAt: Date) {
+  return ttlMs === undefined
+    ? { expiresAt: null, ttlMs: null }
+    : { expiresAt: new Date(createdAt.getTime() + ttlMs), ttlMs };
+}
+
+/** Stamps (or clears) `expiresAt` on one bot's documents whose stamp differs from the policy. */
+async function stampExpiry(model: Models['messages'] | Models['values'], botId: string, ttlMs: number | undefined) {
+  // Both collections carry the same expiry fields; one Model type lets TypeScript call through the union.
+  const expiring = model as unknown as mongoose.Model<{ botId: string; ttlMs: number | null; expiresAt: Date | null }>;
+  if (ttlMs === undefined) {
+    await expiring.updateMany({ botId, ttlMs: trusted({ $ne: null }) }, { $set: { expiresAt: null, ttlMs: null } });
+    return;
+  }
+  await expiring.updateMany(
+    { botId, ttlMs: trusted({ $ne: ttlMs }) },
+    [{ $set: { expiresAt: { $add: ['$createdAt', ttlMs] }, ttlMs } }],
+    { updatePipeline: true },
+  );
+}
+
+async function appendMessage(models: Models, ttls: TtlMemory, input: NewMessage): Promise<AppendResult> {
+  const conversationId = idString(input.conversationId);
+  const clientId = input.clientId === null ? null : idString(input.clientId);
+  const sender = checkSender(input.sender);
+  const createdAt = checkDate('now', input.now ?? new Date());
+  const findStored = async () =>
+    clientId === null ? null : models.messages.findOne({ conversationId, clientId }).lean<MessageDoc>();
+
+  const stored = await findStored();
+  if (stored) return { message: messageFromDoc(stored), created: false };
+
+  const conversation = await models.conversations
+    .findOneAndUpdate(
+      { _id: conversationId },
+      { $inc: { nextMessageId: 1 }, $max: { lastActivityAt: createdAt } },
+      { returnDocument: 'before', projection: { nextMessageId: 1, botId: 1 } },
+    )
+    .lean<Pick<ConversationDoc, 'nextMessageId' | 'botId'>>();
+  if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
+
+  const doc: MessageDoc = {
+    conversationId,
+    id: conversation.nextMessageId,
+    clientId,
+    sender,
+    text: String(input.text),
+    quickReplies: pickQuickReplies(input.quickReplies),
+    links: pickLinks(input.links),
+    botId: conversation.botId,
+    createdAt,
+    ...expiryFields(ttls.get(conversation.botId)?.messageTtlMs, createdAt),
+  };
+  try {
+    await models.messages.create(doc);
+  } catch (err) {
+    // Two appends with the same clientId raced past the lookup: the first insert won and is the
+    // answer. The id this call allocated stays unused (a gap; ids remain unique and ascending).
+    if (!isDuplicateKey(err)) throw err;
+    const winner = await findStored();
+    if (!winner) throw err;
+    return { message: messageFromDoc(winner), created: false };
+  }
+  return { message: messageFromDoc(doc), created: true };
+}
+
+async function removeConversation(models: Models, id: string): Promise<boolean> {
+  // The conversation first: from then on no append can allocate an id in it.
+  const live = await models.conversations.deleteOne({ _id: id });
+  await models.messages.deleteMany({ conversationId: id });
+  await models.values.deleteMany({ conversationId: id });
+  const archived = await models.archivedConversations.deleteOne({ _id: id });
+  await models.archivedMessages.deleteMany({ conversationId: id });
+  await models.archivedValues.deleteMany({ conversationId: id });
+  return live.deletedCount + archived.deletedCount > 0;
+}
+
+/** Copies one conversation with its messages and values into the archive collections (idempotent). */
+async function copyToArchive(models: Models, id: string, now: Date): Promise<void> {
+  const conversation = await models.conversations.findOne({ _id: id }).lean<ConversationDoc>();
+  if (!conversation) return;
+  await models.archivedConversations.replaceOne({ _id: id }, { ...conversation, archivedAt: now }, { upsert: true });
+  const messages = await models.messages.find({ conversationId: id }).lean();
+  if (messages.length > 0) {
+    await models.archivedMessages.bulkWrite(
+      messages.map((m) => ({
+        replaceOne: { filter: { conversationId: id, id: m.id }, replacement: m, upsert: true },
+      })),
+    );
+  }
+  const values = await models.values.find({ conversationId: id }).lean();
+  if (values.length > 0) {
+    await models.archivedValues.bulkWrite(
+      values.map((v) => ({
+        replaceOne: { filter: { conversationId: id, key: v.key }, replacement: v, upsert: true },
+      })),
+    );
+  }
+}
+
+async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: boolean, now: Date): Promise<number> {
+  const idle = await models.conversations
+    .find({ botId, lastActivityAt: trusted({ $lte: cutoff }) }, { _id: 1 })
+    .lean<Array<{ _id: string }>>();
+  let moved = 0;
+  for (const { _id: id } of idle) {
+    if (archive) await copyToArchive(models, id, now);
+    // Re-check idleness as we delete: a conversation that came back to life since is spared.
+    const gone = await models.conversations.deleteOne({ _id: id, lastActivityAt: trusted({ $lte: cutoff }) });
+    if (gone.deletedCount === 1) {
+      await models.messages.deleteMany({ conversationId: id });
+      await models.values.deleteMany({ conversationId: id });
+      moved += 1;
+    } else if (archive) {
+      await models.archivedConversations.deleteOne({ _id: id });
+      await models.archivedMessages.deleteMany({ conversationId: id });
+      await models.archivedValues.deleteMany({ conversationId: id });
+    }
+  }
+  return moved;
+}
+
+async function sweep(models: Models, ttls: TtlMemory, policy: RetentionPolicy, now: Date): Promise<SweepResult> {
+  checkDate('now', now);
+  const botId = idString(policy.botId);
+  const messageTtlMs = checkDuration('messageTtlMs', policy.messageTtlMs);
+  const valueTtlMs = checkDuration('valueTtlMs', policy.valueTtlMs);
+  const inactiveAfterMs = checkDuration('inactiveAfterMs', policy.inactiveAfterMs);
+  ttls.set(botId, { messageTtlMs, valueTtlMs });
+
+  let messagesDeleted = 0;
+  let valuesDeleted = 0;
+  for (const model of [models.messages, models.archivedMessages]) {
+    await stampExpiry(model, botId, messageTtlMs);
+    if (messageTtlMs === undefined) continue;
+    const cutoff = new Date(now.getTime() - messageTtlMs);
+    messagesDeleted += (await model.deleteMany({ botId, createdAt: trusted({ $lt: cutoff }) })).deletedCount;
+  }
+  for (const model of [models.values, models.archivedValues]) {
+    await stampExpiry(model, botId, valueTtlMs);
+    if (valueTtlMs === undefined) continue;
+    const cutoff = new Date(now.getTime() - valueTtlMs);
+    valuesDeleted += (await model.deleteMany({ botId, createdAt: trusted({ $lt: cutoff }) })).deletedCount;
+  }
+
+  let conversationsArchived = 0;
+  let conversationsDeleted = 0;
+  if (inactiveAfterMs !== undefined) {
+    const cutoff = new Date(now.getTime() - inactiveAfterMs);
+    const moved = await sweepIdle(models, botId, cutoff, policy.archive === true, now);
+    if (policy.archive) conversationsArchived = moved;
+    else conversationsDeleted = moved;
+  }
+  return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted };
+}
+
+export async function openMongoStore(uri: string): Promise<Store> {
+  const conn: Connection = mongoose.createConnection(uri, {
+    sanitizeFilter: true,
+    autoIndex: true,
+    autoCreate: true,
+    serverSelectionTimeoutMS: 10_000,
+  });
+  await conn.asPromise();
+  const models = defineModels(conn);
+  try {
+    // Builds every index declared in the schemas before the store is handed out.
+    await Promise.all(Object.values(models).map((model) => model.init()));
+  } catch (err) {
+    await conn.close();
+    throw err;
+  }
+  const ttls: TtlMemory = new Map();
+  let closed = false;
+
+  return {
+    kind: 'mongodb',
+
+    async createConversation(input: NewConversation): Promise<Conversation> {
+      const id = idString(input.id);
+      if (await models.archivedConversations.exists({ _id: id })) {
+        throw storeError('duplicate_conversation', 'a conversation with this id exists');
+      }
+      const now = checkDate('now', input.now ?? new Date());
+      const doc: ConversationDoc = {
+        _id: id,
+        botId: idString(input.botId),
+        visitorId: idString(input.visitorId),
+        origin: String(input.origin),
+        createdAt: now,
+        lastActivityAt: now,
+        handover: false,
+        state: '{}',
+        nextMessageId: 1,
+      };
+      try {
+        await models.conversations.create(doc);
+      } catch (err) {
+        if (isDuplicateKey(err)) throw storeError('duplicate_conversation', 'a conversation with this id exists');
+        throw err;
+      }
+      return toConversation(doc);
+    },
+
+    async getConversation(id: string): Promise<Conversation | null> {
+      const doc = await models.conversations.findOne({ _id: idString(id) }).lean<ConversationDoc>();
+      return doc ? toConversation(doc) : null;
+    },
+
+    async updateConversation(id, patch): Promise<void> {
+      const set: Partial<ConversationDoc> = {};
+      if (patch.state !== undefined) set.state = JSON.stringify(patch.state);
+      if (patch.handover !== undefined) set.handover = patch.handover === true;
+      if (patch.lastActivityAt !== undefined) set.lastActivityAt = checkDate('lastActivityAt', patch.lastActivityAt);
+      if (Object.keys(set).length > 0) await models.conversations.updateOne({ _id: idString(id) }, { $set: set });
+    },
+
+    appendMessage: (input) => appendMessage(models, ttls, input),
+
+    async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {
+      const max = checkLimit(limit);
+      const from = checkAfter(after);
+      if (max === 0) return []; // limit(0) means "no limit" to MongoDB
+      const docs = await models.messages
+        .find({ conversationId: idString(conversationId), id: trusted({ $gt: from }) })
+        .sort({ id: 1 })
+        .limit(max)
+        .lean<MessageDoc[]>();
+      return docs.map(messageFromDoc);
+    },
+
+    async putValue(conversationId, value): Promise<void> {
+      const id = idString(conversationId);
+      const conversation = await models.conversations.findOne({ _id: id }, { botId: 1 }).lean<{ botId: string }>();
+      if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
+      const createdAt = checkDate('now', value.now ?? new Date());
+      const fields = {
+        value: String(value.value),
+        pii: checkPii(value.pii),
+        botId: conversation.botId,
+        createdAt,
+        ...expiryFields(ttls.get(conversation.botId)?.valueTtlMs, createdAt),
+      };
+      const key = String(value.key);
+      const put = () => models.values.updateOne({ conversationId: id, key }, { $set: fields }, { upsert: true });
+      try {
+        await put();
+      } catch (err) {
+        // Two upserts of a new key raced; the loser's retry is a plain update.
+        if (!isDuplicateKey(err)) throw err;
+        await put();
+      }
+    },
+
+    async listValues(conversationId: string): Promise<CollectedValue[]> {
+      const docs = await models.values.find({ conversationId: idString(conversationId) }).sort({ createdAt: 1, _id: 1 }).lean();
+      return docs.map((d) => ({ key: d.key, value: d.value, pii: d.pii, createdAt: d.createdAt }));
+    },
+
+    deleteConversation: (id) => removeConversation(models, idString(id)),
+
+    sweep: (policy, now) => sweep(models, ttls, policy, now),
+
+    async ping(): Promise<boolean> {
+      if (closed || !conn.db) return false;
+      try {
+        const answer = await conn.db.command({ ping: 1 });
+        return answer.ok === 1;
+      } catch {
+        return false;
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await conn.close();
+    },
+  };
+}
