@@ -54,8 +54,8 @@ describe('token lifecycle', () => {
 
   it('kill -9 right after a 202: after a restart on the same file the message is there', async () => {
     const parley = await startParley();
-    let token = '';
-    let id = 0;
+    let token: string | undefined;
+    let id: number | undefined;
     try {
       token = (await openSession(parley.url)).token;
       const res = await send(parley.url, token, 'crash-1', 'please keep this');
@@ -67,7 +67,7 @@ describe('token lifecycle', () => {
     expect(parley.proc.signalCode).toBe('SIGKILL');
     const restarted = await startParley({ DATA_DIR: parley.dataDir });
     try {
-      const messages = await history(restarted.url, token);
+      const messages = await history(restarted.url, token!);
       expect(messages.find((m) => m.id === id)).toMatchObject({ text: 'please keep this', clientId: 'crash-1', sender: 'visitor' });
     } finally {
       await restarted.stop();
