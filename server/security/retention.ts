@@ -1,0 +1,95 @@
+// The retention sweeper: applies every bot's retention policy on a timer. SQLite has no TTL
+// indexes, so this is what makes "messages expire after N seconds" true there; on MongoDB the
+// TTL indexes do the same work and a sweep is a cheap backstop.
+import type { Logger } from 'pino';
+import type { RetentionPolicy, Store, SweepResult } from '../store/store.ts';
+
+export interface RetentionSweeperOptions {
+  store: Pick<Store, 'sweep'>;
+  /** Read on every run, so a reloaded bot definition takes effect at the next sweep. */
+  policies: () => RetentionPolicy[];
+  intervalMs: number;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+export interface RetentionSweeper {
+  /** One sweep of every policy now. Runs after any sweep already in progress, never beside it. */
+  runOnce(): Promise<SweepResult[]>;
+  stop(): void;
+}
+
+function hasLimits(policy: RetentionPolicy): boolean {
+  return (
+    policy.messageTtlMs !== undefined || policy.valueTtlMs !== undefined || policy.inactiveAfterMs !== undefined
+  );
+}
+
+function removedAnything(result: SweepResult): boolean {
+  return (
+    result.messagesDeleted + result.valuesDeleted + result.conversationsArchived + result.conversationsDeleted > 0
+  );
+}
+
+export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionSweeper {
+  if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < 1) {
+    throw new RangeError(`retention intervalMs must be a positive number, got ${String(opts.intervalMs)}`);
+  }
+  const now = opts.now ?? (() => new Date());
+
+  const sweepAll = async (): Promise<SweepResult[]> => {
+    const at = now();
+    let policies: RetentionPolicy[];
+    try {
+      policies = opts.policies().filter(hasLimits);
+    } catch (error) {
+      opts.logger?.error({ err: error }, 'retention policies unavailable');
+      throw error;
+    }
+    const results: SweepResult[] = [];
+    const failures: unknown[] = [];
+    // One bot's failure (a locked file, a bad policy) must not spare every other bot's data.
+    for (const policy of policies) {
+      try {
+        const result = await opts.store.sweep(policy, at);
+        results.push(result);
+        if (removedAnything(result)) opts.logger?.info({ botId: policy.botId, ...result }, 'retention sweep');
+      } catch (error) {
+        failures.push(error);
+        opts.logger?.error({ botId: policy.botId, err: error }, 'retention sweep failed');
+      }
+    }
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `retention sweep failed for ${failures.length} bot(s)`);
+    }
+    return results;
+  };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const runOnce = (): Promise<SweepResult[]> => {
+    const run = queue.then(sweepAll, sweepAll);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  let stopped = false;
+  let busy = false;
+  const timer = setInterval(() => {
+    // A sweep slower than the interval would otherwise pile up runs behind it.
+    if (stopped || busy) return;
+    busy = true;
+    runOnce()
+      .catch(() => undefined) // already logged
+      .finally(() => (busy = false));
+  }, opts.intervalMs);
+  // The sweeper never keeps a finished process alive.
+  timer.unref();
+
+  return {
+    runOnce,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

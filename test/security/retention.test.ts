@@ -1,0 +1,188 @@
+// Rule: "messages and collected values expire after a configured time; inactive conversations are
+// archived or deleted" — the sweeper that enforces it on a timer, with a controllable clock.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/security/logger.ts';
+import { startRetentionSweeper } from '../../server/security/retention.ts';
+import { openSqliteStore } from '../../server/store/index.ts';
+import type { RetentionPolicy, SweepResult } from '../../server/store/store.ts';
+
+const ZERO: SweepResult = { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0 };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function recordingStore(behaviour: (policy: RetentionPolicy) => Promise<SweepResult> = async () => ZERO) {
+  const calls: Array<{ policy: RetentionPolicy; now: Date }> = [];
+  return {
+    calls,
+    store: {
+      sweep: async (policy: RetentionPolicy, now: Date) => {
+        calls.push({ policy, now });
+        return behaviour(policy);
+      },
+    },
+  };
+}
+
+describe('retention sweeper', () => {
+  it('retention: one run sweeps every bot that has a limit, at the sweeper clock', async () => {
+    const { store, calls } = recordingStore(async (p) => ({ ...ZERO, messagesDeleted: p.botId === 'a' ? 3 : 1 }));
+    const at = new Date('2026-05-01T10:00:00Z');
+    const sweeper = startRetentionSweeper({
+      store,
+      policies: () => [{ botId: 'a', messageTtlMs: 1000 }, { botId: 'nolimits' }, { botId: 'b', inactiveAfterMs: 86_400_000, archive: true }],
+      intervalMs: 60_000,
+      now: () => at,
+    });
+    try {
+      const results = await sweeper.runOnce();
+      expect(calls.map((c) => c.policy.botId)).toEqual(['a', 'b']);
+      expect(calls.every((c) => c.now === at)).toBe(true);
+      expect(results.map((r) => r.messagesDeleted)).toEqual([3, 1]);
+    } finally {
+      sweeper.stop();
+    }
+  });
+
+  it('retention: policies are re-read on every run', async () => {
+    const { store, calls } = recordingStore();
+    let policies: RetentionPolicy[] = [{ botId: 'first', messageTtlMs: 1 }];
+    const sweeper = startRetentionSweeper({ store, policies: () => policies, intervalMs: 60_000 });
+    await sweeper.runOnce();
+    policies = [{ botId: 'second', valueTtlMs: 1 }];
+    await sweeper.runOnce();
+    sweeper.stop();
+    expect(calls.map((c) => c.policy.botId)).toEqual(['first', 'second']);
+  });
+
+  it('retention: the timer sweeps repeatedly and stop() ends it', async () => {
+    const { store, calls } = recordingStore();
+    const sweeper = startRetentionSweeper({ store, policies: () => [{ botId: 'demo', messageTtlMs: 1 }], intervalMs: 20 });
+    await sleep(150);
+    sweeper.stop();
+    const seen = calls.length;
+    expect(seen).toBeGreaterThanOrEqual(3);
+    await sleep(100);
+    expect(calls.length).toBe(seen);
+  });
+
+  it('retention: one bot failing does not spare the others, and the failure is logged and reported', async () => {
+    const chunks: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (s: string) => void chunks.push(s) } });
+    const { store, calls } = recordingStore(async (p) => {
+      if (p.botId === 'broken') throw new Error('database is locked');
+      return { ...ZERO, valuesDeleted: 2 };
+    });
+    const sweeper = startRetentionSweeper({
+      store,
+      policies: () => [{ botId: 'broken', messageTtlMs: 1 }, { botId: 'fine', valueTtlMs: 1 }],
+      intervalMs: 60_000,
+      logger,
+    });
+    await expect(sweeper.runOnce()).rejects.toThrow(AggregateError);
+    sweeper.stop();
+    expect(calls.map((c) => c.policy.botId)).toEqual(['broken', 'fine']);
+    const out = chunks.join('');
+    expect(out).toMatch(/"botId":"broken".*retention sweep failed/);
+    expect(out).toMatch(/"botId":"fine","messagesDeleted":0,"valuesDeleted":2/);
+  });
+
+  it('retention: runs never overlap, even when a sweep is slower than the interval', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const { store, calls } = recordingStore(async () => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      await sleep(40);
+      active--;
+      return ZERO;
+    });
+    const sweeper = startRetentionSweeper({ store, policies: () => [{ botId: 'slow', messageTtlMs: 1 }], intervalMs: 5 });
+    await Promise.all([sweeper.runOnce(), sweeper.runOnce(), sweeper.runOnce()]);
+    sweeper.stop();
+    expect(maxActive).toBe(1);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('retention: a bad interval is refused', () => {
+    const { store } = recordingStore();
+    expect(() => startRetentionSweeper({ store, policies: () => [], intervalMs: 0 })).toThrow(/intervalMs/);
+    expect(() => startRetentionSweeper({ store, policies: () => [], intervalMs: Number.NaN })).toThrow(/intervalMs/);
+  });
+});
+
+describe('retention on a real SQLite file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-retention-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('retention: with a 1 s retention, messages and collected values are gone after a sweep', async () => {
+    const store = await openSqliteStore(path.join(dir, 'ttl.db'));
+    const t0 = new Date('2026-05-01T10:00:00Z');
+    let clock = t0;
+    const at = (ms: number): Date => new Date(t0.getTime() + ms);
+    const sweeper = startRetentionSweeper({
+      store,
+      policies: () => [{ botId: 'short', messageTtlMs: 1000, valueTtlMs: 1000 }],
+      intervalMs: 3_600_000,
+      now: () => clock,
+    });
+    try {
+      await store.createConversation({ id: 'c-short', botId: 'short', visitorId: 'v1', origin: 'https://a.example', now: t0 });
+      await store.createConversation({ id: 'c-keep', botId: 'long', visitorId: 'v2', origin: 'https://a.example', now: t0 });
+      for (const id of ['c-short', 'c-keep']) {
+        await store.appendMessage({ conversationId: id, clientId: 'm1', sender: 'visitor', text: 'my e-mail is ann@example.com', now: t0 });
+        await store.putValue(id, { key: 'email', value: 'ann@example.com', pii: 'contact', now: t0 });
+      }
+      await store.appendMessage({ conversationId: 'c-short', clientId: 'm2', sender: 'visitor', text: 'fresh', now: at(1500) });
+
+      clock = at(900);
+      await sweeper.runOnce();
+      expect(await store.listMessages('c-short', 0, 10)).toHaveLength(2);
+
+      clock = at(2000);
+      const [result] = await sweeper.runOnce();
+      expect(result).toMatchObject({ messagesDeleted: 1, valuesDeleted: 1 });
+      expect((await store.listMessages('c-short', 0, 10)).map((m) => m.text)).toEqual(['fresh']);
+      expect(await store.listValues('c-short')).toEqual([]);
+      // Another bot's data, under no such policy, is untouched.
+      expect(await store.listMessages('c-keep', 0, 10)).toHaveLength(1);
+      expect(await store.listValues('c-keep')).toHaveLength(1);
+    } finally {
+      sweeper.stop();
+      await store.close();
+    }
+  });
+
+  it('retention: inactive conversations are deleted (archive off) or archived out of the live store', async () => {
+    const store = await openSqliteStore(path.join(dir, 'idle.db'));
+    const t0 = new Date('2026-05-01T10:00:00Z');
+    let clock = t0;
+    const sweeper = startRetentionSweeper({
+      store,
+      policies: () => [
+        { botId: 'deletes', inactiveAfterMs: 1000, archive: false },
+        { botId: 'archives', inactiveAfterMs: 1000, archive: true },
+      ],
+      intervalMs: 3_600_000,
+      now: () => clock,
+    });
+    try {
+      await store.createConversation({ id: 'c-del', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: t0 });
+      await store.createConversation({ id: 'c-arc', botId: 'archives', visitorId: 'v', origin: 'https://a.example', now: t0 });
+      await store.createConversation({ id: 'c-active', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: new Date(t0.getTime() + 1800) });
+      clock = new Date(t0.getTime() + 2000);
+      const results = await sweeper.runOnce();
+      expect(results).toEqual([
+        { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 1 },
+        { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 1, conversationsDeleted: 0 },
+      ]);
+      expect(await store.getConversation('c-del')).toBeNull();
+      expect(await store.getConversation('c-arc')).toBeNull();
+      expect(await store.getConversation('c-active')).not.toBeNull();
+    } finally {
+      sweeper.stop();
+      await store.close();
+    }
+  });
+});
