@@ -1,0 +1,34 @@
+// openStore picks SQLite under the data directory when no MongoDB URI is configured.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from './index.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'parley-open-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('openStore', () => {
+  it('opens SQLite at <dataDir>/parley.db, creating the directory, with the archive beside it', async () => {
+    const dataDir = path.join(root, 'nested', 'data');
+    const store = await openStore({ dataDir });
+    try {
+      expect(store.kind).toBe('sqlite');
+      expect(await store.ping()).toBe(true);
+      expect(existsSync(path.join(dataDir, 'parley.db'))).toBe(true);
+      expect(existsSync(path.join(dataDir, 'parley-archive.db'))).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('treats an empty MongoDB URI as unset', async () => {
+    const store = await openStore({ dataDir: path.join(root, 'empty-uri'), mongodbUri: '' });
+    expect(store.kind).toBe('sqlite');
+    await store.close();
+  });
+
+  it('fails with a clear error for a malformed MongoDB URI, without starting anything', async () => {
+    await expect(openStore({ dataDir: root, mongodbUri: 'not-a-uri' })).rejects.toThrow(/mongodb/i);
+  });
+});
