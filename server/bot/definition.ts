@@ -1,0 +1,278 @@
+// The schema of a bot definition file (`bots/<id>.json`). Everything a particular bot says or does
+// lives in such a file; this module only says what a valid one looks like and fills in defaults.
+import { z } from 'zod';
+import { DAY_MS, parseDuration } from './duration.ts';
+import { isAllowedOriginEntry } from './origins.ts';
+import { ACTION_PATTERN, parseAction } from './actions.ts';
+
+export const LANGUAGES = ['en', 'nb', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
+export const PII_TAGS = ['none', 'contact', 'identity', 'sensitive'] as const;
+export const ACCESS_LEVELS = ['public', 'verified', 'premium'] as const;
+
+const NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+const SAFE_URL_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+
+const language = z.enum(LANGUAGES, {
+  error: (issue) => `unknown language ${JSON.stringify(issue.input)} (supported: ${LANGUAGES.join(', ')})`,
+});
+const name = z.string().regex(NAME_PATTERN, 'expected a name of lower-case letters, digits and _ starting with a letter');
+const text = z.string().trim().min(1, 'expected non-empty text').max(2000, 'expected at most 2000 characters');
+
+function isSafeUrl(value: string): boolean {
+  try {
+    return SAFE_URL_SCHEMES.has(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Text per language; that every bot language is present is checked once the languages are known. */
+function localized<T extends z.ZodType>(value: T) {
+  return z.partialRecord(language, value);
+}
+
+const link = z.strictObject({
+  label: z.string().trim().min(1).max(80),
+  url: z.string().refine(isSafeUrl, 'expected an http:, https: or mailto: URL'),
+});
+
+const quickReply = z.strictObject({
+  label: z.string().trim().min(1).max(80),
+  action: z.string().regex(ACTION_PATTERN, 'expected an action such as "intent:<name>" or "handover:yes"'),
+});
+
+const reply = z.strictObject({
+  text,
+  quickReplies: z.array(quickReply).max(8).optional(),
+  links: z.array(link).max(8).optional(),
+});
+
+const replies = z.array(reply).min(1, 'expected at least 1 reply').max(5, 'expected at most 5 replies');
+
+const phrases = z
+  .array(z.string().trim().min(1).max(200))
+  .min(1, 'expected at least 1 training phrase');
+
+const intent = z.strictObject({
+  name,
+  /** Who may reach this intent; others get a refusal and never see it offered. */
+  access: z.enum(ACCESS_LEVELS).default('public'),
+  /** A follow-up: matches only right after its parent intent. */
+  parent: name.optional(),
+  phrases: localized(phrases),
+  replies: localized(replies),
+  /** A form to start after the replies. */
+  form: name.optional(),
+  /** Answering this intent hands the conversation to a human. */
+  handover: z.boolean().default(false),
+  /** Whether the fallback may offer this intent as a suggestion. */
+  suggest: z.boolean().default(true),
+  /** Label of the intent when offered as a suggestion (default: its first training phrase). */
+  label: localized(z.string().trim().min(1).max(80)).optional(),
+});
+
+const duration = z
+  .union([z.number().int().positive(), z.string()])
+  .transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value : parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "12h" or "90d", got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const choice = z.strictObject({
+  value: z.string().trim().min(1).max(80),
+  label: localized(z.string().trim().min(1).max(80)),
+});
+
+const slot = z.strictObject({
+  key: name,
+  type: z.enum(SLOT_TYPES, {
+    error: (issue) => `unknown slot type ${JSON.stringify(issue.input)} (supported: ${SLOT_TYPES.join(', ')})`,
+  }),
+  pii: z.enum(PII_TAGS).default('none'),
+  prompt: localized(text),
+  reprompt: localized(text),
+  /** Invalid answers tolerated before the form is given up. */
+  retries: z.number().int().min(0).max(5).default(2),
+  minLength: z.number().int().min(1).max(2000).optional(),
+  maxLength: z.number().int().min(1).max(2000).optional(),
+  /** An extra regular expression the whole answer must match (text slots). */
+  pattern: z
+    .string()
+    .refine((source) => {
+      try {
+        new RegExp(source, 'u');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected a valid regular expression')
+    .optional(),
+  choices: z.array(choice).min(2, 'expected at least 2 choices').max(8).optional(),
+});
+
+const form = z.strictObject({
+  id: name,
+  slots: z.array(slot).min(1, 'expected at least 1 slot'),
+  done: localized(replies),
+});
+
+const messages = z.strictObject({
+  fallback: localized(text),
+  offerHuman: localized(text),
+  humanYes: localized(text),
+  humanNo: localized(text),
+  handoverDeclined: localized(text),
+  refusal: localized(text),
+  formAborted: localized(text),
+  cancelForm: localized(text),
+  formCancelled: localized(text),
+});
+
+const policy = z
+  .strictObject({
+    storeConversations: z.boolean().default(true),
+    messageTtl: duration.optional(),
+    valueTtl: duration.optional(),
+    inactiveAfter: duration
+      .default(90 * DAY_MS)
+      .refine((ms) => ms >= DAY_MS && ms <= 365 * DAY_MS, 'expected between 1d and 365d'),
+    archive: z.boolean().default(true),
+    messagesPerMinute: z.number().int().min(1).max(600).default(15),
+  })
+  .prefault({});
+
+export const botDefinitionSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    /** Shown as the chat title. */
+    name: z.string().trim().min(1).max(80),
+    enabled: z.boolean().default(true),
+    allowedOrigins: z
+      .array(
+        z.string().refine(isAllowedOriginEntry, 'expected an origin such as "https://shop.example" or "http://localhost:*"'),
+      )
+      .min(1, 'expected at least 1 origin'),
+    languages: z.array(language).min(1, 'expected at least 1 language'),
+    defaultLocale: language,
+    threshold: z.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(0.6),
+    ambiguityMargin: z
+      .number()
+      .min(0, 'expected a number between 0 and 0.5')
+      .max(0.5, 'expected a number between 0 and 0.5')
+      .default(0.08),
+    maxSuggestions: z.number().int().min(2).max(3).default(3),
+    fallbacksBeforeHuman: z.number().int().min(1).max(10).default(2),
+    /** Environment variable holding the secret the site's backend signs visitor identities with. */
+    identitySecretEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as PARLEY_DEMO_IDENTITY_SECRET')
+      .optional(),
+    greeting: localized(replies),
+    messages,
+    intents: z.array(intent).min(1, 'expected at least 1 intent'),
+    forms: z.array(form).default([]),
+    policy,
+  })
+  .superRefine(checkReferences);
+
+export type BotDefinition = z.output<typeof botDefinitionSchema>;
+export type IntentDefinition = BotDefinition['intents'][number];
+export type FormDefinition = BotDefinition['forms'][number];
+export type SlotDefinition = FormDefinition['slots'][number];
+export type ReplyDefinition = z.output<typeof reply>;
+export type Localized<T> = Partial<Record<Language, T>>;
+
+type Ctx = z.RefinementCtx;
+
+/** Checks that need the whole definition: languages covered, names unique, references resolved. */
+function checkReferences(def: z.output<z.ZodObject>, ctx: Ctx): void {
+  const bot = def as unknown as BotDefinition;
+  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+  const seenLanguages = new Set<string>();
+  bot.languages.forEach((lang, i) => {
+    if (seenLanguages.has(lang)) issue(['languages', i], `duplicate language "${lang}"`);
+    seenLanguages.add(lang);
+  });
+  if (!bot.languages.includes(bot.defaultLocale)) {
+    issue(['defaultLocale'], `"${bot.defaultLocale}" is not one of the bot's languages`);
+  }
+
+  const covers = (value: Localized<unknown> | undefined, path: PropertyKey[]) => {
+    if (value === undefined) return;
+    for (const lang of bot.languages) {
+      if (value[lang] === undefined) issue([...path, lang], `missing translation for "${lang}"`);
+    }
+  };
+  covers(bot.greeting, ['greeting']);
+  for (const [key, value] of Object.entries(bot.messages)) covers(value, ['messages', key]);
+
+  const intentIndex = new Map<string, number>();
+  bot.intents.forEach((it, i) => {
+    const first = intentIndex.get(it.name);
+    if (first !== undefined) issue(['intents', i, 'name'], `duplicate intent "${it.name}" (first at intents[${first}])`);
+    else intentIndex.set(it.name, i);
+  });
+  const formIndex = new Map<string, number>();
+  bot.forms.forEach((f, i) => {
+    const first = formIndex.get(f.id);
+    if (first !== undefined) issue(['forms', i, 'id'], `duplicate form "${f.id}" (first at forms[${first}])`);
+    else formIndex.set(f.id, i);
+  });
+
+  const checkQuickReplies = (list: ReplyDefinition[] | undefined, path: PropertyKey[]) => {
+    list?.forEach((r, i) =>
+      r.quickReplies?.forEach((qr, j) => {
+        const action = parseAction(qr.action);
+        if (action?.kind === 'intent' && !intentIndex.has(action.intent)) {
+          issue([...path, i, 'quickReplies', j, 'action'], `unknown intent "${action.intent}"`);
+        } else if (action && action.kind !== 'intent' && action.kind !== 'handover') {
+          issue([...path, i, 'quickReplies', j, 'action'], `only "intent:<name>" and "handover:yes" may be written in a definition`);
+        }
+      }),
+    );
+  };
+  for (const lang of bot.languages) checkQuickReplies(bot.greeting[lang], ['greeting', lang]);
+
+  bot.intents.forEach((it, i) => {
+    const path = ['intents', i];
+    covers(it.phrases, [...path, 'phrases']);
+    covers(it.replies, [...path, 'replies']);
+    covers(it.label, [...path, 'label']);
+    for (const lang of bot.languages) checkQuickReplies(it.replies[lang], [...path, 'replies', lang]);
+    if (it.parent !== undefined) {
+      const parentAt = intentIndex.get(it.parent);
+      if (parentAt === undefined) issue([...path, 'parent'], `unknown parent intent "${it.parent}"`);
+      else if (it.parent === it.name) issue([...path, 'parent'], 'an intent cannot be its own parent');
+      else if (bot.intents[parentAt]?.parent !== undefined) {
+        issue([...path, 'parent'], `parent "${it.parent}" is itself a follow-up; follow-ups are one level deep`);
+      }
+    }
+    if (it.form !== undefined && !formIndex.has(it.form)) issue([...path, 'form'], `unknown form "${it.form}"`);
+  });
+
+  bot.forms.forEach((f, i) => {
+    covers(f.done, ['forms', i, 'done']);
+    const keys = new Set<string>();
+    f.slots.forEach((s, j) => {
+      const path = ['forms', i, 'slots', j];
+      if (keys.has(s.key)) issue([...path, 'key'], `duplicate slot "${s.key}"`);
+      keys.add(s.key);
+      covers(s.prompt, [...path, 'prompt']);
+      covers(s.reprompt, [...path, 'reprompt']);
+      if (s.type === 'choice' && s.choices === undefined) issue([...path, 'choices'], 'a choice slot needs choices');
+      if (s.type !== 'choice' && s.choices !== undefined) issue([...path, 'choices'], `only choice slots have choices, not ${s.type}`);
+      s.choices?.forEach((c, k) => covers(c.label, [...path, 'choices', k, 'label']));
+      if (s.minLength !== undefined && s.maxLength !== undefined && s.minLength > s.maxLength) {
+        issue([...path, 'minLength'], 'minLength is greater than maxLength');
+      }
+    });
+  });
+}

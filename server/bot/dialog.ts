@@ -1,0 +1,159 @@
+// One visitor turn: a button press or a typed text in, the bot's replies and the next state out.
+// Rules: forms take typed answers first; a follow-up matches only after its parent; a visitor
+// without the intent's level gets a refusal (whether typed, suggested or replayed as a button);
+// low or ambiguous confidence gives suggestions, and repeated fallbacks offer a human.
+import type { AccessLevel, BotReply, BotTurn, VisitorInput } from './engine.ts';
+import type { IntentDefinition, Language } from './definition.ts';
+import type { IntentScore } from './classifier.ts';
+import { mayReach, type LoadedBot } from './loaded-bot.ts';
+import { writeDialogState, type DialogState } from './dialog-state.ts';
+import { HANDOVER_NO, HANDOVER_YES, intentAction, parseAction } from './actions.ts';
+import { pick, renderReplies } from './render.ts';
+import { answerSlot, startForm } from './forms.ts';
+import { words } from './similarity.ts';
+import { confidentIntent } from './decision.ts';
+
+/** Text beyond this is not needed to find an intent and only costs time. */
+const MAX_CLASSIFIED_LENGTH = 500;
+
+export interface Turn {
+  bot: LoadedBot;
+  language: Language;
+  access: AccessLevel;
+  state: DialogState;
+}
+
+export async function replyTo(turn: Turn, input: VisitorInput): Promise<BotTurn> {
+  const state = withLiveForm(turn.bot, turn.state);
+  const current = { ...turn, state };
+  if ('action' in input && typeof input.action === 'string') return onAction(current, input.action);
+  const text = 'text' in input && typeof input.text === 'string' ? input.text : '';
+  if (state.form) {
+    if (isCancelWord(current, text)) return cancelForm(current);
+    return answerSlot(turn.bot, turn.language, turn.access, state, text);
+  }
+  return onText(current, text);
+}
+
+/** Drops a form from the state when the definition no longer has it (bots change between turns). */
+function withLiveForm(bot: LoadedBot, state: DialogState): DialogState {
+  const form = state.form ? bot.forms.get(state.form.id) : undefined;
+  if (state.form && (!form || !form.slots[state.form.slot])) return { ...state, form: undefined };
+  return state;
+}
+
+async function onAction(turn: Turn, raw: string): Promise<BotTurn> {
+  const action = parseAction(raw);
+  const { bot, state } = turn;
+  switch (action?.kind) {
+    case 'intent': {
+      const intent = bot.intents.get(action.intent);
+      // A follow-up button only means something right after its parent.
+      if (!intent || (intent.parent !== undefined && intent.parent !== state.context)) return fallback(turn, []);
+      return answerIntent(turn, intent);
+    }
+    case 'choice':
+      if (state.form) return answerSlot(bot, turn.language, turn.access, state, action.value);
+      return fallback(turn, []);
+    case 'form':
+      if (state.form) return cancelForm(turn);
+      return fallback(turn, []);
+    case 'handover':
+      if (action.accept) return handOver(turn);
+      return {
+        replies: [{ text: pick(bot.def.messages.handoverDeclined, turn.language, bot) }],
+        state: writeDialogState({ ...state, fallbacks: 0 }),
+      };
+    default:
+      return fallback(turn, []);
+  }
+}
+
+async function onText(turn: Turn, text: string): Promise<BotTurn> {
+  const { bot, state, language } = turn;
+  const trimmed = text.trim().slice(0, MAX_CLASSIFIED_LENGTH);
+  if (trimmed === '') return fallback(turn, []);
+  const candidates = new Set<string>();
+  for (const intent of bot.def.intents) {
+    if (intent.parent === undefined || intent.parent === state.context) candidates.add(intent.name);
+  }
+  const scores = await bot.classifier.classify(language, trimmed, candidates);
+  const chosen = confidentIntent(scores, bot.def.threshold, bot.def.ambiguityMargin);
+  const intent = chosen !== undefined ? bot.intents.get(chosen) : undefined;
+  return intent ? answerIntent(turn, intent) : fallback(turn, scores);
+}
+
+function answerIntent(turn: Turn, intent: IntentDefinition): BotTurn {
+  const { bot, language, access } = turn;
+  if (!mayReach(access, intent)) {
+    return {
+      replies: [{ text: pick(bot.def.messages.refusal, language, bot) }],
+      state: writeDialogState({ ...turn.state, fallbacks: 0 }),
+    };
+  }
+  const replies = renderReplies(bot, pick(intent.replies, language, bot), access);
+  let state: DialogState = { ...turn.state, context: intent.name, fallbacks: 0 };
+  const formDef = intent.form !== undefined ? bot.forms.get(intent.form) : undefined;
+  if (formDef) {
+    const started = startForm(bot, formDef, language, state);
+    replies.push(started.reply);
+    state = started.state;
+  }
+  if (intent.handover) return { replies, state: writeDialogState({ ...state, handover: true }), handover: true };
+  return { replies, state: writeDialogState(state) };
+}
+
+function handOver(turn: Turn): BotTurn {
+  const human = [...turn.bot.intents.values()].find((i) => i.handover && mayReach(turn.access, i));
+  if (human) return answerIntent(turn, human);
+  // A bot without a handover intent still records the request.
+  return { replies: [], state: writeDialogState({ ...turn.state, fallbacks: 0, handover: true }), handover: true };
+}
+
+function cancelForm(turn: Turn): BotTurn {
+  return {
+    replies: [{ text: pick(turn.bot.def.messages.formCancelled, turn.language, turn.bot) }],
+    state: writeDialogState({ ...turn.state, form: undefined }),
+  };
+}
+
+function isCancelWord(turn: Turn, text: string): boolean {
+  const said = words(text).join(' ');
+  return said !== '' && said === words(pick(turn.bot.def.messages.cancelForm, turn.language, turn.bot)).join(' ');
+}
+
+/** Not understood: suggest the best reachable intents, and after enough misses in a row, a human. */
+function fallback(turn: Turn, scores: readonly IntentScore[]): BotTurn {
+  const { bot, language, access, state } = turn;
+  const misses = state.fallbacks + 1;
+  if (misses >= bot.def.fallbacksBeforeHuman) {
+    const reply: BotReply = {
+      text: pick(bot.def.messages.offerHuman, language, bot),
+      quickReplies: [
+        { label: pick(bot.def.messages.humanYes, language, bot), action: HANDOVER_YES },
+        { label: pick(bot.def.messages.humanNo, language, bot), action: HANDOVER_NO },
+      ],
+    };
+    return { replies: [reply], state: writeDialogState({ ...state, fallbacks: 0 }) };
+  }
+  const reply: BotReply = { text: pick(bot.def.messages.fallback, language, bot) };
+  const suggestions = suggest(turn, scores);
+  if (suggestions.length > 0) reply.quickReplies = suggestions;
+  return { replies: [reply], state: writeDialogState({ ...state, fallbacks: misses }) };
+}
+
+/** Best reachable, suggestible intents by score; ties (e.g. all zero) keep definition order. */
+function suggest(turn: Turn, scores: readonly IntentScore[]) {
+  const { bot, language, access, state } = turn;
+  const scoreOf = new Map(scores.map((s) => [s.intent, s.score]));
+  return bot.def.intents
+    .map((intent, order) => ({ intent, order, score: scoreOf.get(intent.name) ?? 0 }))
+    .filter(({ intent }) => intent.suggest && mayReach(access, intent))
+    .filter(({ intent }) => intent.parent === undefined || intent.parent === state.context)
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .slice(0, bot.def.maxSuggestions)
+    .map(({ intent }) => ({
+      label: intent.label ? pick(intent.label, language, bot) : (pick(intent.phrases, language, bot)[0] as string),
+      action: intentAction(intent.name),
+    }));
+}

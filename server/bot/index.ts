@@ -1,0 +1,104 @@
+// The bot engine the server loads at start: every `<botsDir>/<id>.json` validated, one classifier
+// trained per bot and kept in memory, identity secrets resolved. A bad definition is a
+// BotDefinitionError naming file, path and problem; the server prints it and exits.
+import type { AccessLevel, BotEngine, BotProfile, BotTurn, TurnContext, VisitorInput } from './engine.ts';
+import type { BotDefinition } from './definition.ts';
+import { loadBotDefinitions } from './load-definitions.ts';
+import { trainNlpjsClassifier } from './nlpjs-classifier.ts';
+import { hasGatedIntents, normaliseAccess, type LoadedBot } from './loaded-bot.ts';
+import { resolveIdentitySecret, verifyVisitorIdentity } from './identity.ts';
+import { resolveLanguage } from './locale.ts';
+import { readDialogState, writeDialogState } from './dialog-state.ts';
+import { replyTo } from './dialog.ts';
+import { pick, renderReplies } from './render.ts';
+
+export { BotDefinitionError } from './errors.ts';
+export { signVisitorIdentity, verifyVisitorIdentity, resolveIdentitySecret, MAX_IDENTITY_LIFETIME_MS } from './identity.ts';
+export { isOriginAllowed } from './origins.ts';
+export { parseBotDefinition, loadBotDefinitions } from './load-definitions.ts';
+export type { IntentClassifier, IntentScore } from './classifier.ts';
+export type { BotDefinition } from './definition.ts';
+
+export interface LoadBotEngineOptions {
+  botsDir: string;
+  /** Where generated identity secrets are kept. Default: $DATA_DIR or ./data. */
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function loadBotEngine(opts: LoadBotEngineOptions): Promise<BotEngine> {
+  const env = opts.env ?? process.env;
+  const dataDir = opts.dataDir ?? env.DATA_DIR ?? './data';
+  const definitions = loadBotDefinitions(opts.botsDir);
+  const bots = new Map<string, LoadedBot>();
+  for (const [id, def] of definitions) bots.set(id, await prepareBot(id, def, env, dataDir));
+  return createBotEngine(bots);
+}
+
+async function prepareBot(id: string, def: BotDefinition, env: NodeJS.ProcessEnv, dataDir: string): Promise<LoadedBot> {
+  const classifier = await trainNlpjsClassifier({ languages: def.languages, intents: def.intents });
+  const identitySecret = hasGatedIntents(def)
+    ? resolveIdentitySecret({ botId: id, envName: def.identitySecretEnv, env, dataDir })
+    : undefined;
+  return {
+    id,
+    def,
+    intents: new Map(def.intents.map((intent) => [intent.name, intent])),
+    forms: new Map(def.forms.map((form) => [form.id, form])),
+    classifier,
+    identitySecret,
+  };
+}
+
+function profileOf(bot: LoadedBot): BotProfile {
+  const { def } = bot;
+  return {
+    id: bot.id,
+    enabled: def.enabled,
+    allowedOrigins: [...def.allowedOrigins],
+    locales: [...def.languages],
+    defaultLocale: def.defaultLocale,
+    policy: {
+      storeConversations: def.policy.storeConversations,
+      ...(def.policy.messageTtl !== undefined ? { messageTtlMs: def.policy.messageTtl } : {}),
+      ...(def.policy.valueTtl !== undefined ? { valueTtlMs: def.policy.valueTtl } : {}),
+      inactiveAfterMs: def.policy.inactiveAfter,
+      archive: def.policy.archive,
+      messagesPerMinute: def.policy.messagesPerMinute,
+    },
+  };
+}
+
+export function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
+  const profiles = new Map([...bots].map(([id, bot]) => [id, profileOf(bot)]));
+  const botFor = (ctx: TurnContext): LoadedBot => {
+    const bot = typeof ctx.botId === 'string' ? bots.get(ctx.botId) : undefined;
+    if (!bot) throw new Error(`unknown bot ${JSON.stringify(ctx.botId)}`);
+    return bot;
+  };
+  return {
+    profile(botId) {
+      const profile = profiles.get(botId);
+      return profile ? structuredClone(profile) : undefined;
+    },
+    async accessLevel(botId: string, identity: string | undefined): Promise<AccessLevel> {
+      return verifyVisitorIdentity(bots.get(botId)?.identitySecret, identity);
+    },
+    async greet(ctx: TurnContext): Promise<BotTurn> {
+      const bot = botFor(ctx);
+      const language = resolveLanguage(ctx.locale, bot.def.languages, bot.def.defaultLocale);
+      return {
+        replies: renderReplies(bot, pick(bot.def.greeting, language, bot), normaliseAccess(ctx.access)),
+        state: writeDialogState({ fallbacks: 0 }),
+      };
+    },
+    async reply(ctx: TurnContext, input: VisitorInput): Promise<BotTurn> {
+      const bot = botFor(ctx);
+      const language = resolveLanguage(ctx.locale, bot.def.languages, bot.def.defaultLocale);
+      return replyTo(
+        { bot, language, access: normaliseAccess(ctx.access), state: readDialogState(ctx.state) },
+        input ?? { text: '' },
+      );
+    },
+  };
+}
