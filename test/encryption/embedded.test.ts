@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import Pusher from 'pusher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelSharedSecret, openEventData } from '../../server/realtime/channel-crypto.ts';
+import { channelSharedSecret, openEventData, sealEventData } from '../../server/realtime/channel-crypto.ts';
 import { startStandaloneRealtime, type StandaloneRealtime } from '../../server/realtime/embedded/index.ts';
 import { createInProcessPublisher } from '../../server/realtime/in-process-publisher.ts';
 import { createPusherPublisher } from '../../server/realtime/pusher-publisher.ts';
@@ -128,6 +128,35 @@ describe('embedded server, client events on an encrypted channel', () => {
     } finally {
       close();
       peer.close();
+    }
+  });
+});
+
+describe('embedded server, a relay that alters an event', () => {
+  it('gets the altered event dropped by pusher-js; the events around it still arrive', async () => {
+    const channel = `private-encrypted-chat-${marker('tamper')}`;
+    const { client, close } = await listeners(channel);
+    try {
+      const sealed = JSON.parse(sealEventData(masterKey, channel, { id: 2, text: 'altered in transit' })) as {
+        nonce: string;
+        ciphertext: string;
+      };
+      const bytes = Buffer.from(sealed.ciphertext, 'base64');
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01;
+      const publisher = createInProcessPublisher(server.realtime, masterKey);
+      await publisher.trigger(channel, 'message', { id: 1, text: 'before' });
+      // What a compromised relay could do: forward the event with one bit of its ciphertext flipped.
+      server.realtime.publish([channel], 'message', JSON.stringify({ ...sealed, ciphertext: bytes.toString('base64') }));
+      await publisher.trigger(channel, 'message', { id: 3, text: 'after' });
+      await client.waitFor(2);
+      // Give the re-authorization that pusher-js attempts for the bad event time to finish.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(client.received).toEqual([
+        { id: 1, text: 'before' },
+        { id: 3, text: 'after' },
+      ]);
+    } finally {
+      close();
     }
   });
 });
