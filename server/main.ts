@@ -1,12 +1,12 @@
 // `npm start`: read the environment, start Parley, print where it listens, stop cleanly on
 // SIGINT/SIGTERM. A bad configuration is one clear message and exit code 2, never a stack trace.
-import pino from 'pino';
 import { ConfigError, loadConfig } from './config/index.ts';
 import { startParley } from './start.ts';
+import { createLogger } from './security/logger.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel });
   for (const warning of config.warnings) logger.warn(warning);
   const parley = await startParley(config, logger);
   console.log(`Parley listening on ${parley.url}`);

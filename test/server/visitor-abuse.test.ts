@@ -41,9 +41,10 @@ describe('channel authorization', () => {
     expect(res.body.auth).toBeUndefined();
   });
 
-  it.each(['1.1:private-encrypted-chat-x', '1.1\n', 'abc', '-1.1', '1', '1.1.1', `1.${'1'.repeat(10_000)}`, ''])(
-    'refuses socket_id %j with 400',
-    async (socketId) => {
+  const badSocketIds = ['1.1:private-encrypted-chat-x', '1.1\n', 'abc', '-1.1', '1', '1.1.1', `1.${'1'.repeat(10_000)}`, ''];
+  it.each(badSocketIds.map((socketId) => ({ socketId, label: JSON.stringify(socketId).slice(0, 40) })))(
+    'refuses socket_id $label with 400',
+    async ({ socketId }) => {
       const res = await authorize(parley.url, alice.token, socketId, alice.channel);
       expect([400, 413]).toContain(res.status);
       expect(res.body.auth).toBeUndefined();
@@ -106,7 +107,8 @@ describe('request bodies', () => {
     const before = await history(parley.url, alice.token);
     const res = await call(parley.url, '/api/v1/messages', { token: alice.token, json });
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('invalid_request');
+    // __proto__ is refused by the body parser itself (bad_request), the rest by our schemas.
+    expect(['invalid_request', 'bad_request']).toContain(res.body.error.code);
     expect(await history(parley.url, alice.token)).toEqual(before);
   });
 
