@@ -53,6 +53,8 @@ function start(opts: LoaderOptions): ParleyApi {
       case 'ready':
         ready = true;
         post({ parley: 1, type: 'config', colour: opts.colour });
+        // Focusing the iframe before its document existed did nothing: move focus in now.
+        if (open) panel.iframe.focus();
         post(open ? { parley: 1, type: 'open' } : { parley: 1, type: 'hidden' });
         break;
       case 'close':

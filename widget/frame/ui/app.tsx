@@ -20,9 +20,11 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
     const log = logRef.current;
     if (log) log.scrollTop = log.scrollHeight;
   }, [state.messages, state.pending, state.typing]);
+  // The composer is disabled until the session is ready; focus it once both happened.
+  const ready = state.phase === 'ready';
   useEffect(() => {
-    if (focusSignal > 0) inputRef.current?.focus();
-  }, [focusSignal]);
+    if (focusSignal > 0 && ready) inputRef.current?.focus();
+  }, [focusSignal, ready]);
 
   const status =
     state.phase === 'unavailable'

@@ -32,7 +32,7 @@ export function Composer({ t, disabled, onSend, inputRef }: { t: Strings; disabl
           }
         }}
       />
-      <button type="button" class="send" disabled={disabled || !text.trim()} onClick={submit}>
+      <button type="button" class="send" disabled={disabled} onClick={submit}>
         {t.send}
       </button>
     </div>

@@ -12,7 +12,7 @@ export function MessageBubble({ message, t }: { message: ChatMessage; t: Strings
   });
   const who = { visitor: t.you, bot: t.bot, system: t.system }[message.sender] ?? t.system;
   return (
-    <div class={`msg ${message.sender}`}>
+    <div class={`msg ${message.sender}`} data-id={message.id}>
       <span class="sr-only">{who}: </span>
       <p class="bubble" dir="auto">
         {message.text}

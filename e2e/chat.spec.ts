@@ -1,0 +1,119 @@
+// The whole chat on a host page whose CSP is built from csp-whitelist.md plus Trusted Types:
+// round trip, resume after reload, XSS payloads as text, keyboard-only use. The guard fixture
+// fails every test on any CSP violation (page or frame) and on any dialog.
+import { chatFrame, expectContiguous, launcher, openChat, sendAndAwaitReply, transcript } from './support/chat.ts';
+import { expect, test } from './support/fixtures.ts';
+
+test('a visitor chats with the bot on a CSP-strict page; the host page learns only that messages happened', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(launcher(page)).toHaveAccessibleName('Open chat');
+  expect(await page.locator('iframe').count(), 'no frame before the visitor asks for it').toBe(0);
+
+  await page.evaluate(() => {
+    const seen: unknown[] = [];
+    (window as unknown as { seen: unknown[] }).seen = seen;
+    window.Parley!.on('message', (m) => seen.push(m));
+    window.Parley!.on('open', () => seen.push('open'));
+  });
+  const frame = await openChat(page);
+  await expect(launcher(page)).toHaveAttribute('aria-expanded', 'true');
+  await expect(frame.getByRole('log')).toBeVisible();
+  await expect.poll(async () => (await transcript(frame)).length, { message: 'the greeting' }).toBeGreaterThan(0);
+
+  const shown = await sendAndAwaitReply(frame, 'hello, what are your opening hours?');
+  expectContiguous(shown);
+  expect(shown.some((m) => m.sender === 'visitor' && m.text === 'hello, what are your opening hours?')).toBe(true);
+
+  // Host-page scripts get ids and senders, never text; host storage holds one boolean flag, no token.
+  const seen = await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen);
+  expect(seen[0]).toBe('open');
+  const events = seen.slice(1) as Record<string, unknown>[];
+  expect(events.length).toBeGreaterThan(0);
+  for (const e of events) expect(Object.keys(e).sort()).toEqual(['id', 'sender']);
+  const hostStorage = await page.evaluate(() => ({ ...localStorage }));
+  expect(hostStorage).toEqual({ 'parley:active:demo': '1' });
+});
+
+test('a reload resumes the same conversation, nothing lost or repeated', async ({ page, host }) => {
+  await page.goto(host.url);
+  let frame = await openChat(page);
+  await sendAndAwaitReply(frame, 'hi there');
+  const before = await transcript(frame);
+
+  await page.reload();
+  // A conversation is ongoing: the frame starts at once (hidden), before the visitor clicks.
+  await expect(page.locator('iframe[title="Chat"]')).toHaveCount(1);
+  frame = await openChat(page);
+  await expect.poll(() => transcript(frame)).toEqual(before);
+  const after = await sendAndAwaitReply(frame, 'thanks');
+  expectContiguous(after);
+  expect(after.slice(0, before.length)).toEqual(before);
+});
+
+test('XSS payloads sent as messages are shown as text and never run', async ({ page, host }) => {
+  const payloads = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '<svg onload=alert(1)>',
+    '<iframe src="javascript:alert(1)">',
+    '[x](javascript:alert(1))',
+    '[x](data:text/html,<script>alert(1)</script>)',
+    "{{constructor.constructor('alert(1)')()}}",
+    '</script><script>alert(1)</script>',
+    '"><a href="javascript:alert(1)">click</a>',
+  ];
+  await page.goto(host.url);
+  const frame = await openChat(page);
+  // Sent in three messages to stay well inside the per-conversation rate limit.
+  for (const chunk of [payloads.slice(0, 3), payloads.slice(3, 6), payloads.slice(6)]) {
+    await sendAndAwaitReply(frame, chunk.join('\n'));
+  }
+  const shown = (await transcript(frame)).filter((m) => m.sender === 'visitor').map((m) => m.text).join('\n');
+  for (const p of payloads) expect(shown).toContain(p);
+
+  const log = frame.getByRole('log');
+  await expect(log.locator('script, iframe, img, svg, object, embed, [onerror], [onload]')).toHaveCount(0);
+  await expect(log.locator('a[href^="javascript:"], a[href^="data:"]')).toHaveCount(0);
+  expect(await page.evaluate(() => Object.keys(localStorage))).toEqual(['parley:active:demo']);
+});
+
+test('keyboard only: reach the launcher, chat, and close with Escape back to the launcher', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(launcher(page)).toBeVisible();
+  for (let i = 0; i < 5 && !(await launcher(page).evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(launcher(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+
+  const frame = chatFrame(page);
+  const box = frame.getByRole('textbox', { name: 'Your message' });
+  await expect(box).toBeFocused();
+  await page.keyboard.type('do you deliver?');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await transcript(frame)).some((m) => m.text === 'do you deliver?')).toBe(true);
+  await expect.poll(async () => (await transcript(frame)).at(-1)?.sender).not.toBe('visitor');
+
+  // Tab from the composer reaches the send button; Shift+Tab goes back through the controls.
+  await page.keyboard.press('Tab');
+  await expect(frame.getByRole('button', { name: 'Send' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(box).toBeFocused();
+
+  await page.keyboard.press('Escape');
+  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expect(launcher(page)).toBeFocused();
+  await expect(launcher(page)).toHaveAttribute('aria-expanded', 'false');
+
+  // And the frame's own close button, by keyboard.
+  await page.keyboard.press('Enter');
+  await expect(box).toBeFocused();
+  const close = frame.getByRole('button', { name: 'Close chat' });
+  for (let i = 0; i < 8 && !(await close.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Shift+Tab');
+  }
+  await expect(close).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expect(launcher(page)).toBeFocused();
+});

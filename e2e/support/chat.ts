@@ -1,0 +1,52 @@
+// Driving the widget like a visitor: the launcher in the host page, the chat inside its frame.
+import { expect, type FrameLocator, type Page } from '@playwright/test';
+
+export interface ShownMessage {
+  id: number;
+  sender: string;
+  text: string;
+}
+
+export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Chat"]');
+
+export const launcher = (page: Page) => page.locator('button[aria-controls^="parley-panel-"]');
+
+export async function openChat(page: Page): Promise<FrameLocator> {
+  await launcher(page).click();
+  const frame = chatFrame(page);
+  await expect(frame.getByRole('textbox')).toBeEnabled();
+  return frame;
+}
+
+/** The confirmed messages the frame shows, in order, as the visitor sees them. */
+export async function transcript(frame: FrameLocator): Promise<ShownMessage[]> {
+  return frame.locator('.log .msg[data-id]').evaluateAll((els) =>
+    els.map((el) => ({
+      id: Number(el.getAttribute('data-id')),
+      sender: el.classList.contains('visitor') ? 'visitor' : el.classList.contains('bot') ? 'bot' : 'system',
+      text: el.querySelector('.bubble')?.textContent ?? '',
+    })),
+  );
+}
+
+/** Types and sends `text`; resolves once the server confirmed it and a reply arrived after it. */
+export async function sendAndAwaitReply(frame: FrameLocator, text: string): Promise<ShownMessage[]> {
+  const box = frame.getByRole('textbox');
+  await box.fill(text);
+  await box.press('Enter');
+  let sentId = 0;
+  await expect
+    .poll(async () => {
+      const shown = await transcript(frame);
+      const mine = shown.filter((m) => m.sender === 'visitor' && m.text === text).pop();
+      sentId = mine?.id ?? 0;
+      return sentId > 0 && shown.some((m) => m.id > sentId && m.sender !== 'visitor');
+    }, { message: `a reply to "${text}"` })
+    .toBe(true);
+  return transcript(frame);
+}
+
+/** Ids strictly increasing by one from 1: nothing lost, nothing shown twice. */
+export function expectContiguous(shown: ShownMessage[]): void {
+  expect(shown.map((m) => m.id)).toEqual(shown.map((_, i) => i + 1));
+}
