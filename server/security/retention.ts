@@ -2,7 +2,19 @@
 // indexes, so this is what makes "messages expire after N seconds" true there; on MongoDB the
 // TTL indexes do the same work and a sweep is a cheap backstop.
 import type { Logger } from 'pino';
+import type { BotPolicy } from '../bot/engine.ts';
 import type { RetentionPolicy, Store, SweepResult } from '../store/store.ts';
+
+/** The store's view of a bot's data-governance settings. */
+export function retentionPolicyOf(botId: string, policy: Omit<BotPolicy, 'storeConversations' | 'messagesPerMinute'>): RetentionPolicy {
+  return {
+    botId,
+    ...(policy.messageTtlMs !== undefined ? { messageTtlMs: policy.messageTtlMs } : {}),
+    ...(policy.valueTtlMs !== undefined ? { valueTtlMs: policy.valueTtlMs } : {}),
+    inactiveAfterMs: policy.inactiveAfterMs,
+    archive: policy.archive,
+  };
+}
 
 export interface RetentionSweeperOptions {
   store: Pick<Store, 'sweep'>;

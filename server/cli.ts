@@ -1,0 +1,128 @@
+// Operator commands: `npm run parley -- <command>`.
+//   delete-conversation <id>   delete one conversation, its messages and collected values
+//                              (live and archived), as a visitor's deletion request would
+//   sweep                      apply every bot's retention policy now
+// Exit codes: 0 done, 1 nothing to do or the store failed, 2 usage or configuration error.
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig } from './config/index.ts';
+import { openStore } from './store/index.ts';
+// The definition loader only, not the engine: a sweep needs policies, not trained classifiers.
+import { loadBotDefinitions } from './bot/load-definitions.ts';
+import { BotDefinitionError } from './bot/errors.ts';
+import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
+import type { RetentionPolicy, Store } from './store/store.ts';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const USAGE = [
+  'usage: npm run parley -- <command>',
+  '  delete-conversation <id>   delete a conversation with its messages and collected values',
+  '  sweep                      apply every bot\'s retention policy now',
+].join('\n');
+
+class UsageError extends Error {}
+
+function conversationIdArg(value: string | undefined): string {
+  if (value === undefined || value === '') throw new UsageError('delete-conversation needs a conversation id');
+  const printable = [...value].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f);
+  if (!printable || value.length > 200) throw new UsageError('conversation id must be at most 200 printable characters');
+  return value;
+}
+
+async function withStore<T>(env: NodeJS.ProcessEnv, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(loadConfig(env));
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function deleteConversation(id: string, env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const deleted = await withStore(env, (store) => store.deleteConversation(id));
+  if (!deleted) {
+    io.err(`no conversation ${JSON.stringify(id)}: nothing deleted`);
+    return 1;
+  }
+  io.out(`deleted conversation ${JSON.stringify(id)} with its messages and collected values`);
+  return 0;
+}
+
+function policiesFromBots(botsDir: string): RetentionPolicy[] {
+  return [...loadBotDefinitions(botsDir)].map(([botId, def]) =>
+    retentionPolicyOf(botId, {
+      messageTtlMs: def.policy.messageTtl,
+      valueTtlMs: def.policy.valueTtl,
+      inactiveAfterMs: def.policy.inactiveAfter,
+      archive: def.policy.archive,
+    }),
+  );
+}
+
+async function sweep(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const config = loadConfig(env);
+  const policies = policiesFromBots(config.botsDir);
+  const results = await withStore(env, async (store) => {
+    const sweeper = startRetentionSweeper({ store, policies: () => policies, intervalMs: 3_600_000 });
+    try {
+      return await sweeper.runOnce();
+    } finally {
+      sweeper.stop();
+    }
+  });
+  results.forEach((r, i) => {
+    const botId = policies[i]?.botId ?? '?';
+    io.out(
+      `${botId}: deleted ${r.messagesDeleted} message(s), ${r.valuesDeleted} collected value(s), ` +
+        `${r.conversationsDeleted} conversation(s); archived ${r.conversationsArchived} conversation(s)`,
+    );
+  });
+  io.out(`swept ${results.length} bot(s)`);
+  return 0;
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'delete-conversation':
+        if (rest.length > 1) throw new UsageError('delete-conversation takes exactly one id');
+        return await deleteConversation(conversationIdArg(rest[0]), env, io);
+      case 'sweep':
+        if (rest.length > 0) throw new UsageError('sweep takes no arguments');
+        return await sweep(env, io);
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return 0;
+      default:
+        throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof BotDefinitionError) {
+      io.err(error.message);
+      return 2;
+    }
+    // The store failed (locked file, unreachable MongoDB…): one line, no stack, exit 1.
+    const message = error instanceof AggregateError ? error.errors.map(String).join('; ') : String(error instanceof Error ? error.message : error);
+    io.err(`failed: ${message}`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  const code = await runCli(process.argv.slice(2), process.env, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+  process.exitCode = code;
+}

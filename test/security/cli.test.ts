@@ -1,0 +1,127 @@
+// Rule: "deletion on request … the same by conversation id from the command line for an operator",
+// and the `sweep` command. Runs the real CLI as a child process against a real SQLite file.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../server/store/index.ts';
+import { runCli } from '../../server/cli.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function parley(args: string[], env: Record<string, string>): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(TSX, [path.join(ROOT, 'server/cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function seed(dataDir: string, botId: string, ids: string[], when: Date): Promise<void> {
+  const store = await openSqliteStore(path.join(dataDir, 'parley.db'));
+  for (const id of ids) {
+    await store.createConversation({ id, botId, visitorId: `v-${id}`, origin: 'https://shop.example', now: when });
+    await store.appendMessage({ conversationId: id, clientId: 'c1', sender: 'visitor', text: 'my card is 4111 1111 1111 1111', now: when });
+    await store.appendMessage({ conversationId: id, clientId: null, sender: 'bot', text: 'noted', now: when });
+    await store.putValue(id, { key: 'email', value: 'ann@example.com', pii: 'contact', now: when });
+  }
+  await store.close();
+}
+
+// Each child process pays tsx start-up (seconds on a loaded 2-core machine), hence the timeout.
+describe('operator CLI', { timeout: 90_000 }, () => {
+  it('delete on request (CLI): delete-conversation removes the conversation, its messages and values, and nothing else', async () => {
+    const dataDir = tempDir();
+    await seed(dataDir, 'demo', ['conv-gone', 'conv-kept'], new Date());
+
+    const first = parley(['delete-conversation', 'conv-gone'], { DATA_DIR: dataDir });
+    expect(first.stderr).not.toMatch(/failed|Error/);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('deleted conversation "conv-gone"');
+
+    const store = await openSqliteStore(path.join(dataDir, 'parley.db'));
+    try {
+      expect(await store.getConversation('conv-gone')).toBeNull();
+      expect(await store.listMessages('conv-gone', 0, 100)).toEqual([]);
+      expect(await store.listValues('conv-gone')).toEqual([]);
+      expect(await store.listMessages('conv-kept', 0, 100)).toHaveLength(2);
+      expect(await store.listValues('conv-kept')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+
+    const again = parley(['delete-conversation', 'conv-gone'], { DATA_DIR: dataDir });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('no conversation "conv-gone"');
+  });
+
+  it('delete on request (CLI): usage errors exit 2 with the usage text', async () => {
+    const dataDir = tempDir();
+    // One real process for the exit code and stream; the other cases in-process (tsx start-up is slow).
+    const run = parley(['frobnicate'], { DATA_DIR: dataDir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('usage: npm run parley');
+    for (const args of [[], ['delete-conversation'], ['delete-conversation', ''], ['delete-conversation', 'a', 'b'], ['delete-conversation', 'a\u001b[2Jb'], ['delete-conversation', 'x'.repeat(201)], ['sweep', 'extra']]) {
+      const err: string[] = [];
+      const code = await runCli(args, { DATA_DIR: dataDir }, { out: () => undefined, err: (l) => err.push(l) });
+      expect(code, JSON.stringify(args)).toBe(2);
+      expect(err.join('\n'), JSON.stringify(args)).toContain('usage: npm run parley');
+    }
+    const out: string[] = [];
+    expect(await runCli(['--help'], {}, { out: (l) => out.push(l), err: () => undefined })).toBe(0);
+    expect(out.join('\n')).toContain('delete-conversation <id>');
+  });
+
+  it('delete on request (CLI): a configuration error exits 2 with its message and no stack trace', () => {
+    const run = parley(['delete-conversation', 'x'], { DATA_DIR: tempDir(), TOKEN_KEYS: 'not-a-key' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/TOKEN_KEYS/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('retention (CLI): sweep applies each bot definition\'s retention policy now', async () => {
+    const dataDir = tempDir();
+    const botsDir = path.join(dataDir, 'bots');
+    mkdirSync(botsDir);
+    const demo = JSON.parse(readFileSync(path.join(ROOT, 'bots/demo.json'), 'utf8')) as { policy: Record<string, unknown> };
+    demo.policy = { ...demo.policy, messageTtl: '1s', valueTtl: '1s' };
+    writeFileSync(path.join(botsDir, 'brief.json'), JSON.stringify(demo));
+    await seed(dataDir, 'brief', ['old-1', 'old-2'], new Date(Date.now() - 10_000));
+
+    const run = parley(['sweep'], { DATA_DIR: dataDir, BOTS_DIR: botsDir });
+    expect(run.stderr).not.toMatch(/failed/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('brief: deleted 4 message(s), 2 collected value(s)');
+    expect(run.stdout).toContain('swept 1 bot(s)');
+    const store = await openSqliteStore(path.join(dataDir, 'parley.db'));
+    try {
+      expect(await store.listMessages('old-1', 0, 100)).toEqual([]);
+      expect(await store.listValues('old-2')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('retention (CLI): an invalid bot definition exits 2 naming the problem', () => {
+    const dataDir = tempDir();
+    const botsDir = path.join(dataDir, 'bots');
+    mkdirSync(botsDir);
+    writeFileSync(path.join(botsDir, 'broken.json'), '{"name": 42}');
+    const run = parley(['sweep'], { DATA_DIR: dataDir, BOTS_DIR: botsDir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('broken');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
