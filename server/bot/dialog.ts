@@ -124,7 +124,7 @@ function isCancelWord(turn: Turn, text: string): boolean {
 
 /** Not understood: suggest the best reachable intents, and after enough misses in a row, a human. */
 function fallback(turn: Turn, scores: readonly IntentScore[]): BotTurn {
-  const { bot, language, access, state } = turn;
+  const { bot, language, state } = turn;
   const misses = state.fallbacks + 1;
   if (misses >= bot.def.fallbacksBeforeHuman) {
     const reply: BotReply = {
