@@ -108,6 +108,17 @@ describe('SQLite store on disk', () => {
     expect(defaultArchiveFile('/data/store')).toBe('/data/store-archive.db');
   });
 
+  it('rejects appends once closed instead of hanging or crashing', async () => {
+    const store = await openSqliteStore(freshFile());
+    const id = newConversationId();
+    await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'https://site.example' });
+    // Queued in this turn, flushed after close: the whole batch is refused.
+    const pending = store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'x' });
+    await store.close();
+    await expect(pending).rejects.toThrow(/not open/);
+    await expect(store.appendMessage({ conversationId: id, clientId: 'd', sender: 'visitor', text: 'y' })).rejects.toThrow();
+  });
+
   it('answers ping false once closed', async () => {
     const store = await openSqliteStore(freshFile());
     await store.close();

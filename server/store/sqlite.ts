@@ -18,6 +18,7 @@ import type {
 } from './store.ts';
 import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString } from './arguments.ts';
 import { storeError } from './errors.ts';
+import { groupCommit } from './group-commit.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, migrate } from './sqlite-schema.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
@@ -216,6 +217,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return { message: messageFromRow(stored), created: true };
   });
 
+  const appendGrouped = groupCommit(db, append);
+
   const update = db.transaction(
     (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date }) => {
       if (patch.state !== undefined) sql.updateState.run(JSON.stringify(patch.state), id);
@@ -291,9 +294,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       update(idString(id), patch);
     },
 
-    async appendMessage(input: NewMessage): Promise<AppendResult> {
-      return append.immediate(input);
-    },
+    appendMessage: appendGrouped,
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {
       const rows = sql.listMessages.all(idString(conversationId), checkAfter(after), checkLimit(limit));

@@ -148,6 +148,21 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         for (const { message } of results) expect(listed[message.id - 1]).toEqual(message);
       });
 
+      it('stores the good appends of a concurrent batch when some of it fails', async () => {
+        const id = await conversation();
+        const outcomes = await Promise.allSettled([
+          store.appendMessage({ conversationId: id, clientId: 'a', sender: 'visitor', text: 'a' }),
+          store.appendMessage({ conversationId: newConversationId(), clientId: 'x', sender: 'visitor', text: 'lost' }),
+          store.appendMessage({ conversationId: id, clientId: 'b', sender: 'visitor', text: 'b' }),
+          store.appendMessage({ conversationId: id, clientId: 'y', sender: 'nobody' as 'bot', text: 'bad sender' }),
+          store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'c' }),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+        const listed = await store.listMessages(id, 0, 10);
+        expect(listed.map((m) => m.text).sort()).toEqual(['a', 'b', 'c']);
+        expect(listed.map((m) => m.id)).toEqual([1, 2, 3]);
+      });
+
       it('returns the stored message for a repeated clientId, without a second row', async () => {
         const id = await conversation();
         const first = await store.appendMessage({ conversationId: id, clientId: 'k1', sender: 'visitor', text: 'hello', now: T0 });

@@ -1,0 +1,96 @@
+// Store benchmark: append latency and throughput (synchronous=FULL, so every append is on disk
+// before it resolves), idempotent repeats, history reads and a retention sweep, on a temp SQLite
+// file; the same on MongoDB when MONGODB_URI is set. Prints its figures and exits.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openMongoStore, openSqliteStore } from '../server/store/index.ts';
+import type { Store } from '../server/store/store.ts';
+import { percentile } from './stats.ts';
+
+const CONVERSATIONS = 200;
+const MESSAGES_PER_CONVERSATION = 25;
+
+function line(label: string, samples: number[], count: number, totalMs: number): void {
+  console.log(
+    `  ${label.padEnd(28)} n=${String(count).padStart(6)}  p50=${percentile(samples, 50).toFixed(3)} ms  p99=${percentile(samples, 99).toFixed(3)} ms  ${((count / totalMs) * 1000).toFixed(0)}/s`,
+  );
+}
+
+async function timed<T>(samples: number[], work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await work();
+  samples.push(performance.now() - start);
+  return result;
+}
+
+async function bench(name: string, store: Store): Promise<void> {
+  console.log(`${name}:`);
+  const t0 = new Date('2030-01-01T00:00:00Z');
+  const ids = Array.from({ length: CONVERSATIONS }, () => randomBytes(16).toString('base64url'));
+  for (const [i, id] of ids.entries()) {
+    // Half the conversations start a year earlier, so the sweep below has something to archive.
+    const now = i % 2 === 0 ? t0 : new Date(t0.getTime() - 365 * 86_400_000);
+    await store.createConversation({ id, botId: 'bench', visitorId: `v${i}`, origin: 'https://site.example', now });
+  }
+
+  // Sequential: one visitor message at a time, as the HTTP handler awaits it before its 202.
+  const appendSamples: number[] = [];
+  let start = performance.now();
+  for (let m = 0; m < MESSAGES_PER_CONVERSATION; m++) {
+    for (const [i, id] of ids.entries()) {
+      const now = i % 2 === 0 ? t0 : new Date(t0.getTime() - 365 * 86_400_000);
+      await timed(appendSamples, () =>
+        store.appendMessage({ conversationId: id, clientId: `c${m}`, sender: 'visitor', text: `message ${m}`, now }),
+      );
+    }
+  }
+  line('append (sequential)', appendSamples, appendSamples.length, performance.now() - start);
+
+  // Concurrent: every conversation appends a bot reply at once.
+  const concurrentSamples: number[] = [];
+  start = performance.now();
+  await Promise.all(
+    ids.map((id) => timed(concurrentSamples, () => store.appendMessage({ conversationId: id, clientId: null, sender: 'bot', text: 'reply' }))),
+  );
+  line(`append (${CONVERSATIONS} concurrent)`, concurrentSamples, concurrentSamples.length, performance.now() - start);
+
+  const repeatSamples: number[] = [];
+  start = performance.now();
+  for (const id of ids) {
+    await timed(repeatSamples, () => store.appendMessage({ conversationId: id, clientId: 'c3', sender: 'visitor', text: 'again' }));
+  }
+  line('repeated clientId', repeatSamples, repeatSamples.length, performance.now() - start);
+
+  const historySamples: number[] = [];
+  start = performance.now();
+  for (const id of ids) await timed(historySamples, () => store.listMessages(id, 10, 100));
+  line('listMessages(after=10)', historySamples, historySamples.length, performance.now() - start);
+
+  start = performance.now();
+  const swept = await store.sweep({ botId: 'bench', inactiveAfterMs: 90 * 86_400_000, archive: true }, t0);
+  console.log(
+    `  sweep (archive)              ${swept.conversationsArchived} conversations, ${CONVERSATIONS * MESSAGES_PER_CONVERSATION / 2} messages moved in ${(performance.now() - start).toFixed(1)} ms`,
+  );
+}
+
+const root = mkdtempSync(path.join(tmpdir(), 'parley-bench-store-'));
+try {
+  const sqlite = await openSqliteStore(path.join(root, 'bench.db'));
+  await bench('SQLite (WAL, synchronous=FULL)', sqlite);
+  await sqlite.close();
+  const mongoUri = process.env.MONGODB_URI;
+  if (mongoUri) {
+    const url = new URL(mongoUri);
+    url.pathname = `/parley_bench_${randomBytes(4).toString('hex')}`;
+    const mongo = await openMongoStore(url.toString());
+    await bench('MongoDB', mongo);
+    await mongo.close();
+  } else {
+    console.log('MongoDB: skipped (MONGODB_URI not set)');
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
