@@ -13,6 +13,15 @@ function displayName(file: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
+/** zod says "expected string, received undefined" for a missing member; say it plainly. */
+function plainMessage(issue: { code?: string; message: string } | undefined): string {
+  if (!issue) return 'invalid';
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+    return `missing required field (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
+  }
+  return issue.message;
+}
+
 /** Parses and validates one definition; `file` is only used for messages. */
 export function parseBotDefinition(file: string, source: string): BotDefinition {
   const name = displayName(file);
@@ -26,7 +35,7 @@ export function parseBotDefinition(file: string, source: string): BotDefinition 
   if (!result.success) {
     const [first, ...rest] = result.error.issues;
     const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
-    throw new BotDefinitionError(`${name}: ${formatPath(first?.path ?? [])}: ${first?.message ?? 'invalid'}${more}`);
+    throw new BotDefinitionError(`${name}: ${formatPath(first?.path ?? [])}: ${plainMessage(first)}${more}`);
   }
   return result.data;
 }

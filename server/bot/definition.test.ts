@@ -1,0 +1,128 @@
+// Every class of definition error is refused at load with file, JSON path and problem named.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseBotDefinition, loadBotDefinitions } from './load-definitions.ts';
+import { BotDefinitionError } from './errors.ts';
+import { loadBotEngine } from './index.ts';
+import { parseDuration } from './duration.ts';
+import { minimalBot } from './testdata/minimal-bot.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function errorFor(mutate: (bot: Json) => void): string {
+  const bot = minimalBot() as Json;
+  mutate(bot);
+  try {
+    parseBotDefinition('bots/test.json', JSON.stringify(bot));
+  } catch (err) {
+    expect(err).toBeInstanceOf(BotDefinitionError);
+    const message = (err as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('definition was accepted');
+}
+
+describe('bot definition schema', () => {
+  it('accepts the minimal bot and fills in defaults', () => {
+    const def = parseBotDefinition('bots/test.json', JSON.stringify(minimalBot()));
+    expect(def.enabled).toBe(true);
+    expect(def.threshold).toBe(0.6);
+    expect(def.intents[0]?.access).toBe('public');
+    expect(def.policy).toEqual({ storeConversations: true, inactiveAfter: 90 * 86_400_000, archive: true, messagesPerMinute: 15 });
+  });
+
+  it.each<[string, (bot: Json) => void, string]>([
+    ['missing field', (b) => delete b.messages.refusal, 'bots/test.json: messages.refusal: missing required field (expected record)'],
+    ['wrong type', (b) => (b.enabled = 'yes'), 'bots/test.json: enabled: Invalid input: expected boolean'],
+    ['unknown language', (b) => (b.languages = ['en', 'de']), 'bots/test.json: languages[1]: unknown language "de"'],
+    ['unknown language key', (b) => (b.intents[0].phrases.fr = ['bonjour']), 'bots/test.json: intents[0].phrases'],
+    ['missing translation', (b) => (b.languages = ['en', 'nb']), 'bots/test.json: greeting.nb: missing translation for "nb"'],
+    ['no replies', (b) => (b.intents[3].replies.en = []), 'bots/test.json: intents[3].replies.en: expected at least 1 reply'],
+    ['bad URL scheme', (b) => (b.intents[3].replies.en[0].links[0].url = 'javascript:alert(1)'), 'intents[3].replies.en[0].links[0].url: expected an http:, https: or mailto: URL'],
+    ['data URL', (b) => (b.intents[3].replies.en[0].links[0].url = 'data:text/html,<script>'), 'expected an http:, https: or mailto: URL'],
+    ['duplicate intent', (b) => (b.intents[2].name = 'hours'), 'bots/test.json: intents[2].name: duplicate intent "hours" (first at intents[0])'],
+    ['follow-up with unknown parent', (b) => (b.intents[1].parent = 'nope'), 'bots/test.json: intents[1].parent: unknown parent intent "nope"'],
+    ['nested follow-up', (b) => (b.intents[2].parent = 'weekend'), 'intents[2].parent: parent "weekend" is itself a follow-up'],
+    ['form slot with unknown type', (b) => (b.forms[0].slots[0].type = 'iban'), 'bots/test.json: forms[0].slots[0].type: unknown slot type "iban"'],
+    ['choice slot without choices', (b) => delete b.forms[0].slots[1].choices, 'forms[0].slots[1].choices: a choice slot needs choices'],
+    ['unknown form', (b) => (b.intents[2].form = 'nope'), 'bots/test.json: intents[2].form: unknown form "nope"'],
+    ['threshold out of range', (b) => (b.threshold = 1.5), 'bots/test.json: threshold: expected a number between 0 and 1'],
+    ['negative threshold', (b) => (b.threshold = -0.1), 'bots/test.json: threshold: expected a number between 0 and 1'],
+    ['margin out of range', (b) => (b.ambiguityMargin = 0.9), 'bots/test.json: ambiguityMargin: expected a number between 0 and 0.5'],
+    ['unknown key (typo)', (b) => (b.treshold = 0.5), 'bots/test.json: (root): Unrecognized key: "treshold"'],
+    ['bad origin', (b) => (b.allowedOrigins = ['https://shop.example/path']), 'allowedOrigins[0]: expected an origin'],
+    ['wildcard host', (b) => (b.allowedOrigins = ['https://*.example']), 'allowedOrigins[0]: expected an origin'],
+    ['quick reply to unknown intent', (b) => (b.greeting.en[0].quickReplies[0].action = 'intent:nope'), 'greeting.en[0].quickReplies[0].action: unknown intent "nope"'],
+    ['malformed action', (b) => (b.greeting.en[0].quickReplies[0].action = 'javascript:x'), 'greeting.en[0].quickReplies[0].action: expected an action'],
+    ['defaultLocale not a bot language', (b) => (b.defaultLocale = 'es'), 'bots/test.json: defaultLocale: "es" is not one of the bot\'s languages'],
+    ['bad duration', (b) => (b.policy = { messageTtl: '3 fortnights' }), 'policy.messageTtl: expected a duration such as'],
+    ['inactivity out of range', (b) => (b.policy = { inactiveAfter: '400d' }), 'bots/test.json: policy.inactiveAfter: expected between 1d and 365d'],
+    ['inactivity too short', (b) => (b.policy = { inactiveAfter: '12h' }), 'policy.inactiveAfter: expected between 1d and 365d'],
+    ['invalid slot pattern', (b) => (b.forms[0].slots[0] = { ...b.forms[0].slots[0], type: 'text', pattern: '(' }), 'forms[0].slots[0].pattern: expected a valid regular expression'],
+    ['bad env name', (b) => (b.identitySecretEnv = 'lower-case'), 'identitySecretEnv: expected an environment variable name'],
+  ])('refuses %s', (_name, mutate, expected) => {
+    expect(errorFor(mutate)).toContain(expected);
+  });
+
+  it('counts further problems in the same file', () => {
+    expect(errorFor((b) => ((b.threshold = 2), (b.enabled = 1)))).toMatch(/\(and 1 more problem\)$/);
+  });
+
+  it('refuses invalid JSON naming the file', () => {
+    expect(() => parseBotDefinition('bots/test.json', '{"name": "x",}')).toThrow(/^bots\/test\.json: invalid JSON: /);
+  });
+
+  it('reads policy durations in ms', () => {
+    const bot = minimalBot();
+    bot.policy = { messageTtl: '30s', valueTtl: '12h', inactiveAfter: '1d', archive: false, messagesPerMinute: 5, storeConversations: false };
+    const def = parseBotDefinition('bots/test.json', JSON.stringify(bot));
+    expect(def.policy).toEqual({ messageTtl: 30_000, valueTtl: 43_200_000, inactiveAfter: 86_400_000, archive: false, messagesPerMinute: 5, storeConversations: false });
+    expect(parseDuration('90d')).toBe(7_776_000_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('0s')).toBeUndefined();
+    expect(parseDuration('10 years')).toBeUndefined();
+  });
+});
+
+describe('loading a bots directory', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'parley-bots-'));
+
+  it('names each bot after its file', () => {
+    const bots = dir();
+    writeFileSync(join(bots, 'shop.json'), JSON.stringify(minimalBot()));
+    writeFileSync(join(bots, 'README.md'), 'not a bot');
+    expect([...loadBotDefinitions(bots).keys()]).toEqual(['shop']);
+  });
+
+  it('refuses a file name that is not a bot id', () => {
+    const bots = dir();
+    writeFileSync(join(bots, 'My Bot.json'), JSON.stringify(minimalBot()));
+    expect(() => loadBotDefinitions(bots)).toThrow(/My Bot\.json: the file name is the bot id/);
+  });
+
+  it('refuses an empty or missing directory', () => {
+    expect(() => loadBotDefinitions(dir())).toThrow(BotDefinitionError);
+    expect(() => loadBotDefinitions(join(dir(), 'missing'))).toThrow(/cannot read bot definitions/);
+  });
+
+  it('makes loadBotEngine reject with a BotDefinitionError naming the file', async () => {
+    const bots = dir();
+    mkdirSync(join(bots, 'sub'));
+    const bad = minimalBot() as Json;
+    bad.intents[3].replies.en = [];
+    writeFileSync(join(bots, 'demo.json'), JSON.stringify(bad));
+    await expect(loadBotEngine({ botsDir: bots, dataDir: dir() })).rejects.toThrow(
+      new BotDefinitionError(`${join(bots, 'demo.json')}: intents[3].replies.en: expected at least 1 reply`),
+    );
+  });
+
+  it('loads the shipped demo bot', () => {
+    const demo = loadBotDefinitions(join(import.meta.dirname, '..', '..', 'bots')).get('demo');
+    expect(demo?.intents.length).toBeGreaterThanOrEqual(12);
+    expect(demo?.languages).toEqual(['en', 'nb', 'es']);
+    expect(demo?.allowedOrigins).toEqual(expect.arrayContaining(['http://localhost:*', 'http://127.0.0.1:*']));
+  });
+});

@@ -1,0 +1,104 @@
+// Visitor identities: only a well-formed, unexpired HS256 JWS signed with the bot's secret grants
+// a level; everything else is silently 'public'. Secrets come from env or a generated 0600 file.
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, base64url } from 'jose';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveIdentitySecret, signVisitorIdentity, verifyVisitorIdentity } from './identity.ts';
+import { BotDefinitionError } from './errors.ts';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const key = new TextEncoder().encode(SECRET);
+const now = () => Math.floor(Date.now() / 1000);
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('verifyVisitorIdentity', () => {
+  it('grants the signed level to a valid identity', async () => {
+    expect(await verifyVisitorIdentity(SECRET, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }, '5m'))).toBe('verified');
+    expect(await verifyVisitorIdentity(SECRET, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'premium' }, 60_000))).toBe('premium');
+  });
+
+  it('is public without an identity or without a secret', async () => {
+    expect(await verifyVisitorIdentity(SECRET, undefined)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, '')).toBe('public');
+    expect(await verifyVisitorIdentity(undefined, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }))).toBe('public');
+  });
+
+  it('is public for a forged identity (other secret, edited payload, flipped signature)', async () => {
+    const other = await signVisitorIdentity('another-secret-that-is-long-enough-9876543210', { sub: 'u1', level: 'premium' });
+    expect(await verifyVisitorIdentity(SECRET, other)).toBe('public');
+    const valid = await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' });
+    const [header, , signature] = valid.split('.');
+    const edited = base64url.encode(JSON.stringify({ sub: 'u1', level: 'premium', exp: now() + 60 }));
+    expect(await verifyVisitorIdentity(SECRET, `${header}.${edited}.${signature}`)).toBe('public');
+    const flipped = `${valid.slice(0, -2)}${valid.endsWith('A') ? 'B' : 'A'}${valid.slice(-1)}`;
+    expect(await verifyVisitorIdentity(SECRET, flipped)).toBe('public');
+  });
+
+  it('is public for an expired identity', async () => {
+    const expired = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(now() - 5).sign(key);
+    expect(await verifyVisitorIdentity(SECRET, expired)).toBe('public');
+  });
+
+  it('is public for a wrong algorithm, alg none, or missing claims', async () => {
+    const hs512 = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS512' }).setSubject('u1').setExpirationTime('5m').sign(new Uint8Array(64).fill(1));
+    expect(await verifyVisitorIdentity(new Uint8Array(64).fill(1), hs512)).toBe('public');
+    const none = `${base64url.encode('{"alg":"none"}')}.${base64url.encode(JSON.stringify({ sub: 'u1', level: 'premium', exp: now() + 60 }))}.`;
+    expect(await verifyVisitorIdentity(SECRET, none)).toBe('public');
+    const noExp = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(key);
+    expect(await verifyVisitorIdentity(SECRET, noExp)).toBe('public');
+    const noSub = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(key);
+    expect(await verifyVisitorIdentity(SECRET, noSub)).toBe('public');
+    const badLevel = await new SignJWT({ level: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('5m').sign(key);
+    expect(await verifyVisitorIdentity(SECRET, badLevel)).toBe('public');
+  });
+
+  it('is public for an identity living longer than a day, and for garbage', async () => {
+    const longLived = await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }, '30d');
+    expect(await verifyVisitorIdentity(SECRET, longLived)).toBe('public');
+    for (const junk of ['a.b.c', 'x'.repeat(10_000), '....', '{"$ne":null}']) {
+      expect(await verifyVisitorIdentity(SECRET, junk)).toBe('public');
+    }
+    expect(await verifyVisitorIdentity(SECRET, { $ne: null } as unknown as string)).toBe('public');
+  });
+
+  it('refuses to sign with a bad ttl', async () => {
+    await expect(signVisitorIdentity(SECRET, { sub: 'u', level: 'verified' }, 'forever')).rejects.toThrow(TypeError);
+  });
+});
+
+describe('resolveIdentitySecret', () => {
+  const dataDir = () => mkdtempSync(join(tmpdir(), 'parley-identity-'));
+
+  it('prefers the named environment variable', () => {
+    const dir = dataDir();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(resolveIdentitySecret({ botId: 'envbot', envName: 'MY_SECRET', env: { MY_SECRET: SECRET }, dataDir: dir })).toBe(SECRET);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('refuses a short environment secret', () => {
+    expect(() => resolveIdentitySecret({ botId: 'b', envName: 'MY_SECRET', env: { MY_SECRET: 'short' }, dataDir: dataDir() })).toThrow(BotDefinitionError);
+  });
+
+  it('generates a 0600 file once, reuses it, and warns once', () => {
+    const dir = dataDir();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const first = resolveIdentitySecret({ botId: 'filebot', envName: 'UNSET_VAR', env: {}, dataDir: dir });
+    const file = join(dir, 'identity-filebot.secret');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(resolveIdentitySecret({ botId: 'filebot', envName: 'UNSET_VAR', env: {}, dataDir: dir })).toBe(first);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toContain('UNSET_VAR');
+  });
+
+  it('refuses a truncated secret file', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'identity-trunc.secret'), 'abc');
+    expect(() => resolveIdentitySecret({ botId: 'trunc', envName: undefined, env: {}, dataDir: dir })).toThrow(/at least 32/);
+  });
+});
