@@ -1,0 +1,157 @@
+// One client socket: protocol messages in, control frames and channel events out. Never throws
+// into ws: anything a client sends that is not understood gets a pusher:error and is dropped.
+import type { Logger } from 'pino';
+import { WebSocket, type RawData } from 'ws';
+import type { ChannelRegistry, Subscriber } from './channels.ts';
+import {
+  CLIENT_EVENT_RATE_LIMITED,
+  PONG,
+  channelEvent,
+  errorFrame,
+  parseClientMessage,
+  subscriptionError,
+  subscriptionSucceeded,
+  type ClientMessage,
+} from './frames.ts';
+import { channelKind, isValidChannelName, isValidEventName } from './names.ts';
+import type { ResolvedOptions } from './options.ts';
+import { isValidChannelAuth } from './signatures.ts';
+import { MAX_DATA_BYTES } from './trigger-rules.ts';
+
+/** A subscriber whose unsent output passes this is not reading; it is cut off instead of growing memory. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Pusher's documented client-event rate limit per connection. */
+const CLIENT_EVENTS_PER_SECOND = 10;
+
+export interface Connection extends Subscriber {
+  readonly ws: WebSocket;
+  /** Date.now() of the last frame from the client (any frame proves it is alive). */
+  lastSeen: number;
+  /** Date.now() when we pinged and are still waiting; 0 when no ping is outstanding. */
+  pingSentAt: number;
+  clientEvents?: { windowStart: number; count: number };
+}
+
+export interface ConnectionContext {
+  options: ResolvedOptions;
+  registry: ChannelRegistry;
+  log: Logger;
+  onClosed(connection: Connection): void;
+}
+
+function frameText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+export function attachConnection(ws: WebSocket, socketId: string, ctx: ConnectionContext): Connection {
+  const { options, registry, log } = ctx;
+  const send = (text: string) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(text);
+  };
+
+  const connection: Connection = {
+    ws,
+    socketId,
+    channels: undefined,
+    lastSeen: Date.now(),
+    pingSentAt: 0,
+    deliver(frame) {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        log.warn({ socketId }, 'realtime: subscriber is not reading; dropping it');
+        ws.terminate();
+        return;
+      }
+      ws.send(frame, { binary: false });
+    },
+  };
+
+  function refuseSubscription(channel: string, type: string, status: number, message: string): void {
+    // pusher:subscription_error reaches the channel's handlers in pusher-js; pusher:error is what
+    // the protocol documents for refused authentication.
+    send(subscriptionError(channel, type, status, message));
+    send(errorFrame(null, message));
+  }
+
+  function subscribe(data: unknown): void {
+    const request = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+    const channel = request.channel;
+    if (typeof channel !== 'string') return send(errorFrame(null, 'pusher:subscribe needs data.channel'));
+    if (!isValidChannelName(channel)) {
+      return refuseSubscription(channel, 'InvalidChannel', 400, 'Invalid channel name');
+    }
+    const kind = channelKind(channel);
+    if (kind === 'presence') {
+      return refuseSubscription(channel, 'UnsupportedChannel', 403, 'Presence channels are not supported by this server');
+    }
+    const held = connection.channels;
+    if (held && !held.has(channel) && held.size >= options.maxSubscriptionsPerSocket) {
+      return refuseSubscription(channel, 'LimitReached', 429, `At most ${options.maxSubscriptionsPerSocket} channels per connection`);
+    }
+    if (kind !== 'public' && !isValidChannelAuth(options.key, options.secret, socketId, channel, request.auth)) {
+      return refuseSubscription(channel, 'AuthError', 401, 'Invalid signature');
+    }
+    registry.join(connection, channel);
+    send(subscriptionSucceeded(channel));
+  }
+
+  function unsubscribe(data: unknown): void {
+    const channel = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).channel : undefined;
+    if (typeof channel === 'string') registry.leave(connection, channel);
+  }
+
+  function clientEvent(message: ClientMessage): void {
+    const channel = message.channel;
+    if (!options.enableClientEvents) return send(errorFrame(null, 'Client events are not enabled on this server'));
+    if (typeof channel !== 'string' || !connection.channels?.has(channel) || channelKind(channel) !== 'private') {
+      // Encrypted channels are refused too: a client event there would be relayed in the clear.
+      return send(errorFrame(null, 'Client events are only accepted on a subscribed private channel'));
+    }
+    if (!isValidEventName(message.event)) return send(errorFrame(null, 'Event name too long'));
+    const now = Date.now();
+    const window = (connection.clientEvents ??= { windowStart: now, count: 0 });
+    if (now - window.windowStart >= 1000) Object.assign(window, { windowStart: now, count: 0 });
+    if (++window.count > CLIENT_EVENTS_PER_SECOND) {
+      return send(errorFrame(CLIENT_EVENT_RATE_LIMITED, 'Client event rejected due to rate limit'));
+    }
+    const data = typeof message.data === 'string' ? message.data : JSON.stringify(message.data ?? {});
+    if (Buffer.byteLength(data, 'utf8') > MAX_DATA_BYTES) return send(errorFrame(null, 'Client event data too large'));
+    registry.broadcast(channel, channelEvent(channel, message.event, data), socketId);
+  }
+
+  function dispatch(message: ClientMessage): void {
+    if (message.event === 'pusher:ping') return send(PONG);
+    if (message.event === 'pusher:pong') return;
+    if (message.event === 'pusher:subscribe') return subscribe(message.data);
+    if (message.event === 'pusher:unsubscribe') return unsubscribe(message.data);
+    if (message.event.startsWith('client-')) return clientEvent(message);
+    send(errorFrame(null, 'Unsupported event'));
+  }
+
+  ws.on('message', (data, isBinary) => {
+    connection.lastSeen = Date.now();
+    connection.pingSentAt = 0;
+    if (isBinary) return send(errorFrame(null, 'Binary frames are not supported'));
+    const message = parseClientMessage(frameText(data));
+    if (!message) return send(errorFrame(null, 'Invalid JSON message'));
+    try {
+      dispatch(message);
+    } catch (err) {
+      log.error({ err, socketId }, 'realtime: failed to handle a client message');
+      send(errorFrame(null, 'Server error'));
+    }
+  });
+  ws.on('pong', () => {
+    connection.lastSeen = Date.now();
+    connection.pingSentAt = 0;
+  });
+  // ws reports oversize frames and protocol violations here, then closes (1009 / 1002).
+  ws.on('error', (err) => log.debug({ err, socketId }, 'realtime: socket error'));
+  ws.on('close', () => {
+    registry.leaveAll(connection);
+    ctx.onClosed(connection);
+  });
+  return connection;
+}
