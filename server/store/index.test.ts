@@ -1,4 +1,5 @@
 // openStore picks SQLite under the data directory when no MongoDB URI is configured.
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,5 +31,20 @@ describe('openStore', () => {
 
   it('fails with a clear error for a malformed MongoDB URI, without starting anything', async () => {
     await expect(openStore({ dataDir: root, mongodbUri: 'not-a-uri' })).rejects.toThrow(/mongodb/i);
+  });
+
+  it('rejects, without crashing, when no MongoDB server answers at the URI', async () => {
+    // A loopback port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const started = Date.now();
+    await expect(
+      openStore({ dataDir: root, mongodbUri: `mongodb://127.0.0.1:${port}/parley?serverSelectionTimeoutMS=300` }),
+    ).rejects.toThrow(/ECONNREFUSED|Server selection timed out|connect/i);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

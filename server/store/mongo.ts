@@ -210,21 +210,27 @@ async function sweep(models: Models, ttls: TtlMemory, policy: RetentionPolicy, n
 }
 
 export async function openMongoStore(uri: string): Promise<Store> {
-  const conn: Connection = mongoose.createConnection(uri, {
+  const conn = mongoose.createConnection(uri, {
     sanitizeFilter: true,
     autoIndex: true,
     autoCreate: true,
-    serverSelectionTimeoutMS: 10_000,
+    // A short default so a wrong URI fails the start quickly; the URI's own setting wins.
+    ...(/[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 10_000 }),
   });
-  await conn.asPromise();
   const models = defineModels(conn);
   try {
+    await conn.asPromise();
     // Builds every index declared in the schemas before the store is handed out.
     await Promise.all(Object.values(models).map((model) => model.init()));
   } catch (err) {
     await conn.close();
     throw err;
   }
+  return mongoStoreOn(conn, models);
+}
+
+/** The Store over an open connection and its models (split out so it can be driven without a server). */
+export function mongoStoreOn(conn: Connection, models: Models): Store {
   const ttls: TtlMemory = new Map();
   let closed = false;
 
