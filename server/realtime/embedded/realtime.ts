@@ -111,9 +111,9 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
     close() {
       closing ??= new Promise<void>((resolve) => {
         stopSweep();
+        // The WebSocketServer stays usable: newcomers are answered with 4200 by open(), not a dropped socket.
         const done = () => {
           clearTimeout(cutoff);
-          wss.close();
           resolve();
         };
         const cutoff = setTimeout(() => {
