@@ -1,6 +1,6 @@
 // The store contract on SQLite (a fresh temp file per test), plus what only a file can show:
 // durability across reopen, idempotent migrations, and where archived conversations go.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -54,7 +54,7 @@ describe('SQLite store on disk', () => {
     await (await openSqliteStore(file)).close();
   });
 
-  it('opens in WAL mode with synchronous=FULL and foreign keys on, archive included', () => {
+  it('opens in WAL mode with synchronous=FULL, foreign keys and secure_delete on, archive included', () => {
     const file = freshFile();
     const db = openDatabase(file, defaultArchiveFile(file));
     try {
@@ -63,6 +63,8 @@ describe('SQLite store on disk', () => {
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('archive.journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('archive.synchronous', { simple: true })).toBe(2);
+      expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+      expect(db.pragma('archive.secure_delete', { simple: true })).toBe(1);
     } finally {
       db.close();
     }
@@ -101,6 +103,37 @@ describe('SQLite store on disk', () => {
       archive.close();
       await store.close();
     }
+  });
+
+  it('leaves no trace of a deleted conversation in the database files once checkpointed', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    const secret = 'secret-text-7f3a9c the visitor asked us to forget';
+    const secretEmail = 'forget-me-7f3a9c@example.com';
+    const id = newConversationId();
+    await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'https://site.example' });
+    await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: secret });
+    await store.putValue(id, { key: 'email', value: secretEmail, pii: 'contact' });
+    const keep = newConversationId();
+    await store.createConversation({ id: keep, botId: 'demo', visitorId: 'v2', origin: 'https://site.example' });
+    await store.appendMessage({ conversationId: keep, clientId: 'c', sender: 'visitor', text: 'kept-text-51be' });
+    await store.close();
+
+    const bytesOf = (f: string) => (existsSync(f) ? readFileSync(f).toString('latin1') : '');
+    // A checkpoint first, so the secret is in the main file (the case secure_delete must cover).
+    const db = new Database(file);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    expect(bytesOf(file)).toContain(secret);
+
+    const reopened = await openSqliteStore(file);
+    expect(await reopened.deleteConversation(id)).toBe(true);
+    await reopened.close(); // the last connection to close checkpoints and removes the WAL
+
+    const everything = [file, `${file}-wal`, `${file}-shm`].map(bytesOf).join('');
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain(secretEmail);
+    expect(bytesOf(file)).toContain('kept-text-51be');
   });
 
   it('puts the archive beside the live file by default', () => {

@@ -92,9 +92,13 @@ export function openDatabase(file: string, archiveFile: string): Database.Databa
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Deleted rows are overwritten with zeros, not left in free pages: "deleted on request" must
+    // mean the text cannot be read back from the file.
+    db.pragma('secure_delete = ON');
     db.prepare('ATTACH DATABASE ? AS archive').run(archiveFile);
     db.pragma('archive.journal_mode = WAL');
     db.pragma('archive.synchronous = FULL');
+    db.pragma('archive.secure_delete = ON');
     migrate(db, 'main', LIVE_MIGRATIONS);
     migrate(db, 'archive', ARCHIVE_MIGRATIONS);
     return db;
