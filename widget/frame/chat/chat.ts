@@ -4,7 +4,7 @@
 import { MAX_TEXT_LENGTH, type ChatMessage, type Sender } from '../../../common/wire.ts';
 import { createApi, isHttpError } from './api.ts';
 import { isChatMessage, lastId, leavesGap, mergeMessages, settle, type Pending } from './merge.ts';
-import { connectRealtime, type ConnectionStatus } from './realtime.ts';
+import { connectRealtime, type ConnectionStatus, type Realtime } from './realtime.ts';
 import { tokenStore } from './token-store.ts';
 
 export interface ChatState {
@@ -22,6 +22,9 @@ export interface ChatEvents {
 }
 
 const TYPING_TIMEOUT_MS = 15_000;
+/** The server's default page size for GET /messages: a full page means there may be more. */
+const HISTORY_PAGE = 1000;
+const RECONNECT_POLL_MS = 4000;
 
 function newClientId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -56,19 +59,26 @@ export function createChat(params: { bot: string; origin: string; locale: string
 
   let filling = false;
   let fillAgain = false;
-  const fill = async (): Promise<void> => {
+  /** Fetches everything after the last id held; false when the server could not be reached. */
+  const fill = async (): Promise<boolean> => {
     if (filling) {
       fillAgain = true;
-      return;
+      return true;
     }
     filling = true;
     try {
+      let more: boolean;
       do {
         fillAgain = false;
-        merge(await api.history(lastId(state.messages)));
-      } while (fillAgain);
+        const before = lastId(state.messages);
+        const page = await api.history(before);
+        merge(page);
+        more = page.length >= HISTORY_PAGE && lastId(state.messages) > before;
+      } while (fillAgain || more);
+      return true;
     } catch (err) {
       console.warn('Parley: could not fetch history', err);
+      return false;
     } finally {
       filling = false;
     }
@@ -103,19 +113,34 @@ export function createChat(params: { bot: string; origin: string; locale: string
     void deliver(pending);
   };
 
-  let disconnect: (() => void) | null = null;
+  // While the socket is down, poll history so replies still arrive, and once the server answers
+  // again, restart the socket at once rather than after pusher-js's back-off (up to a minute).
+  let realtime: Realtime | null = null;
+  let poll: ReturnType<typeof setInterval> | undefined;
+  const onStatus = (connection: ConnectionStatus): void => {
+    set({ connection });
+    if (connection === 'connected') {
+      clearInterval(poll);
+      poll = undefined;
+    } else if (connection === 'reconnecting' && poll === undefined) {
+      poll = setInterval(async () => {
+        if ((await fill()) && state.connection !== 'connected') realtime?.kick();
+      }, RECONNECT_POLL_MS);
+    }
+  };
+
   const start = async (): Promise<void> => {
     try {
       const session = await api.start();
       events.active(true);
-      merge(await api.history(0));
+      await fill();
       baseline = lastId(state.messages);
       set({ phase: 'ready' });
-      disconnect = connectRealtime(session, api.channelAuth, {
+      realtime = connectRealtime(session, api.channelAuth, {
         message: onLive,
         typing: onTyping,
         fill: () => void fill(),
-        status: (connection) => set({ connection }),
+        status: onStatus,
       });
     } catch (err) {
       console.warn('Parley: chat unavailable', err);
@@ -148,7 +173,10 @@ export function createChat(params: { bot: string; origin: string; locale: string
       set({ pending: state.pending.map((p) => (p.clientId === clientId ? again : p)) });
       void deliver(again); // same clientId: the server stores it at most once
     },
-    stop: (): void => disconnect?.(),
+    stop(): void {
+      clearInterval(poll);
+      realtime?.stop();
+    },
   };
 }
 

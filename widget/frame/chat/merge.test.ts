@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../common/wire.ts';
-import { isChatMessage, lastId, leavesGap, mergeMessages, settle, type Pending } from './merge.ts';
+import { isChatMessage, lastId, leavesGap, mergeMessages, settle, shownText, type Pending } from './merge.ts';
 
 const msg = (id: number, clientId: string | null = null): ChatMessage => ({
   id,
@@ -51,5 +51,19 @@ describe('message merge', () => {
     for (const bad of [null, 'x', {}, { ...msg(1), id: 0 }, { ...msg(1), id: '1' }, { ...msg(1), sender: 'admin' }, { ...msg(1), text: 1 }, { ...msg(1), links: 'x' }]) {
       expect(isChatMessage(bad)).toBe(false);
     }
+  });
+});
+
+describe('shownText', () => {
+  it('shows the label of the pressed quick reply instead of the stored action', () => {
+    const bot: ChatMessage = { ...msg(1), quickReplies: [{ label: 'Opening hours', action: 'intent:hours' }] };
+    const pressed: ChatMessage = { ...msg(2, 'c1'), text: 'intent:hours' };
+    const typed: ChatMessage = { ...msg(3, 'c2'), text: 'intent:hours' };
+    const timeline = [bot, pressed, { ...msg(4), text: 'We open at 9.' }, typed];
+    expect(shownText(timeline, 0)).toBe('m1');
+    expect(shownText(timeline, 1)).toBe('Opening hours');
+    // Typed after a bot message without that button: shown exactly as typed.
+    expect(shownText(timeline, 3)).toBe('intent:hours');
+    expect(shownText(timeline, 9)).toBe('');
   });
 });

@@ -57,3 +57,20 @@ export function settle(pending: readonly Pending[], messages: readonly ChatMessa
   const left = pending.filter((p) => !confirmed.has(p.clientId));
   return left.length === pending.length ? pending : left;
 }
+
+/**
+ * What a message bubble shows. A quick-reply press is stored as its action (`intent:hours`); the
+ * visitor pressed a button with a label, so show the label of the latest bot message's button.
+ */
+export function shownText(messages: readonly ChatMessage[], index: number): string {
+  const m = messages[index];
+  if (!m) return '';
+  if (m.sender !== 'visitor') return m.text;
+  for (let i = index - 1; i >= 0; i--) {
+    const prev = messages[i]!;
+    if (prev.sender === 'visitor') continue;
+    const pressed = prev.quickReplies?.find((r) => r?.action === m.text);
+    return pressed && typeof pressed.label === 'string' ? pressed.label : m.text;
+  }
+  return m.text;
+}

@@ -19,11 +19,17 @@ export interface RealtimeHandlers {
 /** How long a raw event may wait for its decrypted twin before we fetch it from history. */
 const DECRYPT_GRACE_MS = 2500;
 
+export interface Realtime {
+  /** Start a fresh connection attempt now instead of waiting out pusher-js's growing back-off. */
+  kick(): void;
+  stop(): void;
+}
+
 export function connectRealtime(
   session: SessionResponse,
   authorize: (socketId: string, channelName: string) => Promise<ChannelAuth>,
   on: RealtimeHandlers,
-): () => void {
+): Realtime {
   const rt = session.realtime;
   const pusher = new Pusher(rt.key, {
     cluster: rt.cluster,
@@ -83,9 +89,17 @@ export function connectRealtime(
 
   const online = (): void => on.fill();
   window.addEventListener('online', online);
-  return () => {
-    clearTimeout(check);
-    window.removeEventListener('online', online);
-    pusher.disconnect();
+  return {
+    kick() {
+      if (pusher.connection.state === 'connected') return;
+      // Channels stay registered; pusher-js resubscribes them all once connected.
+      pusher.disconnect();
+      pusher.connect();
+    },
+    stop() {
+      clearTimeout(check);
+      window.removeEventListener('online', online);
+      pusher.disconnect();
+    },
   };
 }

@@ -2,6 +2,7 @@
 // quick replies under the latest bot message, and the composer.
 import { useEffect, useRef } from 'preact/hooks';
 import type { Chat } from '../chat/chat.ts';
+import { shownText } from '../chat/merge.ts';
 import type { Strings } from '../i18n/index.ts';
 import { Composer } from './composer.tsx';
 import { Header } from './header.tsx';
@@ -39,8 +40,8 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
     <div class="app">
       <Header t={t} onClose={onClose} />
       <div class="log" role="log" aria-label={t.log} ref={logRef} tabIndex={0}>
-        {state.messages.map((m) => (
-          <MessageBubble key={m.id} message={m} t={t} />
+        {state.messages.map((m, i) => (
+          <MessageBubble key={m.id} message={m} text={shownText(state.messages, i)} t={t} />
         ))}
         {state.pending.map((p) => (
           <PendingBubble key={p.clientId} pending={p} t={t} onRetry={chat.retry} />

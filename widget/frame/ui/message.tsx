@@ -5,7 +5,7 @@ import { safeHref } from '../chat/links.ts';
 import type { Pending } from '../chat/merge.ts';
 import type { Strings } from '../i18n/index.ts';
 
-export function MessageBubble({ message, t }: { message: ChatMessage; t: Strings }) {
+export function MessageBubble({ message, text, t }: { message: ChatMessage; text: string; t: Strings }) {
   const links = (message.links ?? []).flatMap((l) => {
     const href = safeHref(l?.url);
     return href && typeof l.label === 'string' ? [{ href, label: l.label }] : [];
@@ -15,7 +15,7 @@ export function MessageBubble({ message, t }: { message: ChatMessage; t: Strings
     <div class={`msg ${message.sender}`} data-id={message.id}>
       <span class="sr-only">{who}: </span>
       <p class="bubble" dir="auto">
-        {message.text}
+        {text}
       </p>
       {links.length > 0 && (
         <ul class="links">

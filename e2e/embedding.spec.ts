@@ -1,0 +1,71 @@
+// Where the widget may appear and under which policies: the nonce / 'strict-dynamic' variant of
+// csp-whitelist.md, a site the bot does not list (the frame must not render), and a check that
+// the violation guard itself sees violations in the page and in the frame.
+import { chatFrame, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
+import { hostPolicy } from './support/csp.ts';
+import { expect, test } from './support/fixtures.ts';
+import { startHost } from './support/host-server.ts';
+
+test('the nonce + strict-dynamic policy of csp-whitelist.md works without violations', async ({ page, parley }) => {
+  const nonce = 'cGFybGV5LWUyZS1ub25jZS0x';
+  const site = await startHost({ parleyUrl: parley.url, policy: hostPolicy(new URL(parley.url).origin, { nonce }), attrs: { nonce } });
+  try {
+    await page.goto(site.url);
+    const frame = await openChat(page);
+    await sendAndAwaitReply(frame, 'hello');
+  } finally {
+    await site.stop();
+  }
+});
+
+test('a site the bot does not list gets no chat: the browser refuses the frame', async ({ page, parley, guard }) => {
+  // 127.0.0.2 is loopback too, but the demo bot allows only localhost and 127.0.0.1.
+  const site = await startHost({ parleyUrl: parley.url, policy: hostPolicy(new URL(parley.url).origin), address: '127.0.0.2' });
+  try {
+    const sessions: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/v1/sessions')) sessions.push(r.status());
+    });
+    await page.goto(site.url);
+    await launcher(page).click();
+    await expect(page.locator('iframe[title="Chat"]')).toBeVisible();
+    // Give the frame every chance to load, then prove nothing of the chat rendered in it.
+    await page.waitForTimeout(2000);
+    await expect(chatFrame(page).getByRole('log')).toHaveCount(0);
+    await expect(chatFrame(page).getByRole('textbox')).toHaveCount(0);
+    expect(sessions, 'no session is even requested').toEqual([]);
+  } finally {
+    await site.stop();
+  }
+  // The refusal is the frame's own frame-ancestors, reported on the console, not the host's CSP.
+  expect(guard.violations).toEqual([]);
+  expect(guard.consoleErrors.join('\n')).toMatch(/frame-ancestors/);
+  guard.consoleErrors.length = 0;
+});
+
+test.describe('the guard', () => {
+  test.use({ strictGuard: false });
+
+  test('sees violations in the host page and in the chat frame', async ({ page, host, guard }) => {
+    await page.goto(host.url);
+    await openChat(page);
+    // Trusted Types are enforced in both documents: a raw HTML assignment must be reported.
+    await page.evaluate(() => {
+      try {
+        document.body.insertAdjacentHTML('beforeend', '<b>x</b>');
+      } catch {
+        /* blocked, as it should be */
+      }
+    });
+    const frame = page.frames().find((f) => f.url().includes('/frame.html'))!;
+    await frame.evaluate(() => {
+      try {
+        document.body.innerHTML = '<b>x</b>';
+      } catch {
+        /* blocked, as it should be */
+      }
+    });
+    await expect.poll(() => guard.violations.map((v) => new URL(v.frame).pathname).sort()).toEqual(['/', '/frame.html']);
+    expect(guard.violations.every((v) => v.directive === 'require-trusted-types-for')).toBe(true);
+  });
+});
