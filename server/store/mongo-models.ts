@@ -35,7 +35,8 @@ interface Expiring {
 
 export interface MessageDoc extends Expiring {
   conversationId: string;
-  id: number;
+  /** Null only while a claimed visitor message waits for its number. */
+  id: number | null;
   clientId: string | null;
   sender: Sender;
   text: string;
@@ -92,7 +93,8 @@ const messageSchema = withExpiry(
     {
       ...expiringFields,
       conversationId: { type: String },
-      id: { type: Number },
+      // Null while a visitor message is claimed but not yet numbered (see appendMessage in mongo.ts).
+      id: { type: Number, default: null },
       clientId: { type: String, default: null },
       sender: { type: String, enum: ['visitor', 'bot', 'system'] },
       text: { type: String, default: '' },
@@ -102,7 +104,7 @@ const messageSchema = withExpiry(
     schemaOptions,
   ),
 );
-messageSchema.index({ conversationId: 1, id: 1 }, { unique: true });
+messageSchema.index({ conversationId: 1, id: 1 }, { unique: true, partialFilterExpression: { id: { $type: 'number' } } });
 // Idempotency: one message per client id within a conversation; bot messages (null) are exempt.
 messageSchema.index(
   { conversationId: 1, clientId: 1 },

@@ -16,6 +16,7 @@ import type {
 import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
+import { contiguousPrefix, GAP_GRACE_MS } from './contiguous.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
 const { trusted } = mongoose;
@@ -37,7 +38,7 @@ function toConversation(doc: ConversationDoc): Conversation {
   };
 }
 
-function messageFromDoc(doc: MessageDoc): ChatMessage {
+function messageFromDoc(doc: MessageDoc & { id: number }): ChatMessage {
   return toChatMessage({
     conversationId: doc.conversationId,
     id: doc.id,
@@ -74,49 +75,118 @@ async function stampExpiry(model: Models['messages'] | Models['values'], botId: 
   );
 }
 
+/** Takes the conversation's next message id (and counts the append as activity); null if it is gone. */
+async function allocateId(models: Models, conversationId: string, at: Date) {
+  return models.conversations
+    .findOneAndUpdate(
+      { _id: conversationId },
+      { $inc: { nextMessageId: 1 }, $max: { lastActivityAt: at } },
+      { returnDocument: 'before', projection: { nextMessageId: 1, botId: 1 } },
+    )
+    .lean<Pick<ConversationDoc, 'nextMessageId' | 'botId'>>();
+}
+
+type StoredDoc = MessageDoc & { _id: mongoose.Types.ObjectId };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The answer for a repeated clientId: the stored message once it has its number. A claim still
+ * unnumbered after GAP_GRACE_MS belongs to a writer that died between its two steps; it is
+ * numbered here, and a conditional update makes sure only one taker's number sticks.
+ */
+async function settleRepeat(models: Models, claimed: StoredDoc): Promise<AppendResult> {
+  let doc: StoredDoc | null = claimed;
+  while (doc) {
+    if (doc.id !== null) return { message: messageFromDoc({ ...doc, id: doc.id }), created: false };
+    if (Date.now() - doc._id.getTimestamp().getTime() > GAP_GRACE_MS) {
+      const allocated = await allocateId(models, doc.conversationId, doc.createdAt);
+      if (!allocated) throw storeError('unknown_conversation', 'no such conversation');
+      await models.messages.updateOne({ _id: doc._id, id: trusted({ $type: 'null' }) }, { $set: { id: allocated.nextMessageId } });
+    } else {
+      await sleep(20);
+    }
+    doc = await models.messages.findOne({ _id: doc._id }).lean<StoredDoc>();
+  }
+  throw storeError('unknown_conversation', 'no such conversation');
+}
+
+/**
+ * Appends gaplessly without transactions. A visitor message is first claimed: inserted without a
+ * number, so the unique (conversationId, clientId) index picks one winner among concurrent
+ * repeats; only the winner then takes an id and sets it. Losers wait for the winner's number.
+ * Bot and system messages have no clientId to race on and are numbered before insert.
+ */
 async function appendMessage(models: Models, ttls: TtlMemory, input: NewMessage): Promise<AppendResult> {
   const conversationId = idString(input.conversationId);
   const clientId = input.clientId === null ? null : idString(input.clientId);
   const sender = checkSender(input.sender);
   const createdAt = checkDate('now', input.now ?? new Date());
-  const findStored = async () =>
-    clientId === null ? null : models.messages.findOne({ conversationId, clientId }).lean<MessageDoc>();
-
-  const stored = await findStored();
-  if (stored) return { message: messageFromDoc(stored), created: false };
-
-  const conversation = await models.conversations
-    .findOneAndUpdate(
-      { _id: conversationId },
-      { $inc: { nextMessageId: 1 }, $max: { lastActivityAt: createdAt } },
-      { returnDocument: 'before', projection: { nextMessageId: 1, botId: 1 } },
-    )
-    .lean<Pick<ConversationDoc, 'nextMessageId' | 'botId'>>();
-  if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
-
-  const doc: MessageDoc = {
+  const base = {
     conversationId,
-    id: conversation.nextMessageId,
     clientId,
     sender,
     text: String(input.text),
     quickReplies: pickQuickReplies(input.quickReplies),
     links: pickLinks(input.links),
-    botId: conversation.botId,
     createdAt,
-    ...expiryFields(ttls.get(conversation.botId)?.messageTtlMs, createdAt),
   };
-  try {
+
+  if (clientId === null) {
+    const allocated = await allocateId(models, conversationId, createdAt);
+    if (!allocated) throw storeError('unknown_conversation', 'no such conversation');
+    const doc: MessageDoc = {
+      ...base,
+      id: allocated.nextMessageId,
+      botId: allocated.botId,
+      ...expiryFields(ttls.get(allocated.botId)?.messageTtlMs, createdAt),
+    };
     await models.messages.create(doc);
-  } catch (err) {
-    // Two appends with the same clientId raced past the lookup: the first insert won and is the
-    // answer. The id this call allocated stays unused (a gap; ids remain unique and ascending).
-    if (!isDuplicateKey(err)) throw err;
-    const winner = await findStored();
-    if (!winner) throw err;
-    return { message: messageFromDoc(winner), created: false };
+    return { message: messageFromDoc({ ...doc, id: allocated.nextMessageId }), created: true };
   }
-  return { message: messageFromDoc(doc), created: true };
+
+  const findClaim = () => models.messages.findOne({ conversationId, clientId }).lean<StoredDoc>();
+  const earlier = await findClaim();
+  if (earlier) return settleRepeat(models, earlier);
+
+  const conversation = await models.conversations.findOne({ _id: conversationId }, { botId: 1 }).lean<{ botId: string }>();
+  if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
+  let claimId: mongoose.Types.ObjectId;
+  try {
+    const claim = await models.messages.create({
+      ...base,
+      id: null,
+      botId: conversation.botId,
+      ...expiryFields(ttls.get(conversation.botId)?.messageTtlMs, createdAt),
+    });
+    claimId = claim._id as mongoose.Types.ObjectId;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const winner = await findClaim();
+    if (!winner) throw err;
+    return settleRepeat(models, winner);
+  }
+
+  const allocated = await allocateId(models, conversationId, createdAt);
+  if (!allocated) {
+    // Deleted between claim and number: take the claim back out.
+    await models.messages.deleteOne({ _id: claimId });
+    throw storeError('unknown_conversation', 'no such conversation');
+  }
+  const numbered = await models.messages.updateOne(
+    { _id: claimId, id: trusted({ $type: 'null' }) },
+    { $set: { id: allocated.nextMessageId } },
+  );
+  if (numbered.modifiedCount !== 1) {
+    // Another request took over this claim (we were slower than GAP_GRACE_MS): its number stands.
+    const current = await models.messages.findOne({ _id: claimId }).lean<StoredDoc>();
+    if (!current) throw storeError('unknown_conversation', 'no such conversation');
+    return settleRepeat(models, current);
+  }
+  return {
+    message: messageFromDoc({ ...base, id: allocated.nextMessageId, botId: conversation.botId }),
+    created: true,
+  };
 }
 
 async function removeConversation(models: Models, id: string): Promise<boolean> {
@@ -286,8 +356,10 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
         .find({ conversationId: idString(conversationId), id: trusted({ $gt: from }) })
         .sort({ id: 1 })
         .limit(max)
-        .lean<MessageDoc[]>();
-      return docs.map(messageFromDoc);
+        .lean<Array<StoredDoc & { id: number }>>(); // id > after: numbered messages only
+      // The ObjectId is made by the writer at insert time: its timestamp dates a possible gap.
+      const dated = docs.map((doc) => ({ doc, id: doc.id, writtenAt: doc._id.getTimestamp() }));
+      return contiguousPrefix(dated, from, new Date()).map((d) => messageFromDoc(d.doc));
     },
 
     async putValue(conversationId, value): Promise<void> {
