@@ -1,7 +1,7 @@
 // The whole chat on a host page whose CSP is built from csp-whitelist.md plus Trusted Types:
 // round trip, resume after reload, XSS payloads as text, keyboard-only use. The guard fixture
 // fails every test on any CSP violation (page or frame) and on any dialog.
-import { chatFrame, expectContiguous, launcher, openChat, sendAndAwaitReply, transcript } from './support/chat.ts';
+import { allSealed, chatFrame, expectContiguous, launcher, openChat, sendAndAwaitReply, transcript, watchChannelEvents } from './support/chat.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test('a visitor chats with the bot on a CSP-strict page; the host page learns only that messages happened', async ({ page, host }) => {
@@ -15,6 +15,7 @@ test('a visitor chats with the bot on a CSP-strict page; the host page learns on
     window.Parley!.on('message', (m) => seen.push(m));
     window.Parley!.on('open', () => seen.push('open'));
   });
+  const relayed = watchChannelEvents(page);
   const frame = await openChat(page);
   await expect(launcher(page)).toHaveAttribute('aria-expanded', 'true');
   await expect(frame.getByRole('log')).toBeVisible();
@@ -23,13 +24,16 @@ test('a visitor chats with the bot on a CSP-strict page; the host page learns on
   const shown = await sendAndAwaitReply(frame, 'hello, what are your opening hours?');
   expectContiguous(shown);
   expect(shown.some((m) => m.sender === 'visitor' && m.text === 'hello, what are your opening hours?')).toBe(true);
+  // The reply travelled over the embedded realtime server, sealed: the relay saw no clear text.
+  await expect.poll(() => relayed.length).toBeGreaterThan(0);
+  expect(allSealed(relayed, shown.map((m) => m.text))).toBe(true);
 
   // Host-page scripts get ids and senders, never text; host storage holds one boolean flag, no token.
   const seen = await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen);
   expect(seen[0]).toBe('open');
-  const events = seen.slice(1) as Record<string, unknown>[];
-  expect(events.length).toBeGreaterThan(0);
-  for (const e of events) expect(Object.keys(e).sort()).toEqual(['id', 'sender']);
+  const hostEvents = seen.slice(1) as Record<string, unknown>[];
+  expect(hostEvents.length).toBeGreaterThan(0);
+  for (const e of hostEvents) expect(Object.keys(e).sort()).toEqual(['id', 'sender']);
   const hostStorage = await page.evaluate(() => ({ ...localStorage }));
   expect(hostStorage).toEqual({ 'parley:active:demo': '1' });
 });

@@ -50,3 +50,32 @@ export async function sendAndAwaitReply(frame: FrameLocator, text: string): Prom
 export function expectContiguous(shown: ShownMessage[]): void {
   expect(shown.map((m) => m.id)).toEqual(shown.map((_, i) => i + 1));
 }
+
+/**
+ * Records every `message` event the browser receives over its WebSockets, raw, as the relay sent
+ * it: proof that replies travel over the channel, and sealed.
+ */
+export function watchChannelEvents(page: Page): { host: string; data: string }[] {
+  const seen: { host: string; data: string }[] = [];
+  page.on('websocket', (ws) => {
+    const host = new URL(ws.url()).host;
+    ws.on('framereceived', ({ payload }) => {
+      const text = typeof payload === 'string' ? payload : payload.toString('utf8');
+      try {
+        const frame = JSON.parse(text) as { event?: string; data?: unknown };
+        if (frame.event === 'message') seen.push({ host, data: String(frame.data) });
+      } catch {
+        // not a Pusher protocol frame
+      }
+    });
+  });
+  return seen;
+}
+
+/** True when every recorded event is sealed (nonce + ciphertext) and none contains `plain`. */
+export function allSealed(events: { data: string }[], plain: string[]): boolean {
+  return events.every((e) => {
+    const data = JSON.parse(e.data) as { nonce?: unknown; ciphertext?: unknown };
+    return typeof data.nonce === 'string' && typeof data.ciphertext === 'string' && plain.every((p) => !e.data.includes(p));
+  });
+}
