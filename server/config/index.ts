@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { envSchema, parseDuration } from './env-schema.ts';
 import { parseTokenKeys, type TokenKey } from './token-keys.ts';
 import { loadGeneratedSecrets } from './secrets.ts';
+import { parseMasterKey } from '../realtime/channel-crypto.ts';
 
 export type { TokenKey } from './token-keys.ts';
 
@@ -46,9 +47,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function decodeMasterKey(text: string): Uint8Array | undefined {
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.length === 32 ? new Uint8Array(bytes) : undefined;
+function decodeMasterKey(text: string): Uint8Array | string {
+  try {
+    return parseMasterKey(text);
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -75,7 +79,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (typeof tokenKeys === 'string') problems.push(`TOKEN_KEYS: ${tokenKeys}`);
 
   const encryptionKey = decodeMasterKey(env.REALTIME_ENCRYPTION_KEY ?? generated!.secrets.encryptionKey);
-  if (!encryptionKey) problems.push('REALTIME_ENCRYPTION_KEY: expected base64 of exactly 32 bytes');
+  if (typeof encryptionKey === 'string') problems.push(`REALTIME_ENCRYPTION_KEY: ${encryptionKey}`);
 
   if (env.REALTIME === 'pusher') {
     for (const name of ['PUSHER_APP_ID', 'PUSHER_KEY', 'PUSHER_SECRET'] as const) {
@@ -105,7 +109,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.PUSHER_PORT,
       useTLS: env.PUSHER_USE_TLS ?? env.REALTIME === 'pusher',
       cluster: env.PUSHER_CLUSTER ?? 'mt1',
-      encryptionKey: encryptionKey!,
+      encryptionKey: encryptionKey as Uint8Array,
     },
     redisUrl: env.REDIS_URL,
     rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },

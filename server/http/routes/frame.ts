@@ -37,6 +37,8 @@ export function chatFrame(deps: AppDeps): Middleware {
     if (!profile || !profile.enabled) throw httpError(404, 'unknown_bot', 'No such bot');
     await send(ctx, 'frame.html', { root: deps.distDir });
     ctx.set('Content-Security-Policy', frameCsp(deps, allowedOrigins(profile.allowedOrigins, ownOrigin)));
+    // X-Frame-Options has no allowlist form; frame-ancestors above is the rule for this page.
+    ctx.remove('X-Frame-Options');
     ctx.set('Cache-Control', 'no-store');
   };
 }
