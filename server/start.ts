@@ -16,12 +16,20 @@ import { realtimeClientConfig } from './realtime/client-config.ts';
 import { createTokenSealer } from './tokens/visitor-token.ts';
 import { createRateLimits } from './security/rate-limits.ts';
 import type { Publisher } from './realtime/publisher.ts';
+import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
+import type { BotProfile } from './bot/engine.ts';
 
 export interface RunningParley {
   url: string;
   port: number;
   server: Server;
   close(): Promise<void>;
+}
+
+/** Sweep often enough for the shortest TTL any bot sets (at most every minute, at least every second). */
+function sweepInterval(profiles: BotProfile[]): number {
+  const ttls = profiles.flatMap((p) => [p.policy.messageTtlMs, p.policy.valueTtlMs]).filter((t): t is number => t !== undefined);
+  return Math.min(60_000, Math.max(1000, Math.min(...ttls, 120_000) / 2));
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -49,6 +57,13 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     publisher = createPusherPublisher({ appId: rt.appId, key: rt.key, secret: rt.secret, host: rt.host, port: rt.port, useTLS: rt.useTLS, cluster: rt.cluster, masterKey: rt.encryptionKey });
   }
   const channelSigner = new Pusher({ appId: rt.appId, key: rt.key, secret: rt.secret, cluster: rt.cluster, encryptionMasterKeyBase64: masterKeyBase64 });
+
+  const sweeper = startRetentionSweeper({
+    store,
+    policies: () => engine.profiles().map((p) => retentionPolicyOf(p.id, p.policy)),
+    intervalMs: sweepInterval(engine.profiles()),
+    logger: logger.child({ part: 'retention' }),
+  });
 
   const server = createServer();
   const port = await listen(server, config.port, config.host);
@@ -81,6 +96,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     server,
     async close() {
       // Realtime first: sockets are told to reconnect (4200) before the HTTP server goes away.
+      sweeper.stop();
       await embedded?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -65,12 +65,19 @@ export interface BotTurn {
 
 export interface BotEngine {
   profile(botId: string): BotProfile | undefined;
+  /** Every loaded bot, for work that spans bots (retention sweeps). */
+  profiles(): BotProfile[];
   /**
    * The access level a visitor has on this bot: `public` without an identity; otherwise what a
    * valid identity (signed by the site's backend with the bot's secret) grants. Throws nothing:
    * a forged or expired identity is simply `public`.
    */
   accessLevel(botId: string, identity: string | undefined): Promise<AccessLevel>;
+  /**
+   * The PII class of the answer the dialog is waiting for (a form slot such as an e-mail), so the
+   * server stores that message's text masked and keeps the value only apart from message text.
+   */
+  pendingPii(botId: string, state: Record<string, unknown>): CollectedSlot['pii'];
   /** Opening messages of a new conversation. */
   greet(ctx: TurnContext): Promise<BotTurn>;
   reply(ctx: TurnContext, input: VisitorInput): Promise<BotTurn>;

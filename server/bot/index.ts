@@ -81,8 +81,16 @@ export function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine
       const profile = profiles.get(botId);
       return profile ? structuredClone(profile) : undefined;
     },
+    profiles() {
+      return [...profiles.values()].map((profile) => structuredClone(profile));
+    },
     async accessLevel(botId: string, identity: string | undefined): Promise<AccessLevel> {
       return verifyVisitorIdentity(bots.get(botId)?.identitySecret, identity);
+    },
+    pendingPii(botId, state) {
+      const active = readDialogState(state).form;
+      const slot = active ? bots.get(botId)?.forms.get(active.id)?.slots[active.slot] : undefined;
+      return slot?.pii ?? 'none';
     },
     async greet(ctx: TurnContext): Promise<BotTurn> {
       const bot = botFor(ctx);

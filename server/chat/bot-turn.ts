@@ -21,16 +21,18 @@ export interface TurnRequest {
   access: AccessLevel;
   /** Absent for the greeting of a new conversation. */
   input?: VisitorInput;
+  /** The bot keeps no conversations: drop messages and collected values once the reply is out. */
+  forget?: boolean;
 }
 
 /** Stores the engine's replies and collected values, and the new dialog state. */
-export async function storeTurn(store: Store, conversationId: string, turn: BotTurn): Promise<ChatMessage[]> {
+export async function storeTurn(store: Store, conversationId: string, turn: BotTurn, forget = false): Promise<ChatMessage[]> {
   const stored: ChatMessage[] = [];
   for (const reply of turn.replies) {
     const { message } = await store.appendMessage({ conversationId, clientId: null, sender: 'bot', ...reply });
     stored.push(message);
   }
-  for (const slot of turn.collected ?? []) await store.putValue(conversationId, slot);
+  if (!forget) for (const slot of turn.collected ?? []) await store.putValue(conversationId, slot);
   await store.updateConversation(conversationId, {
     state: turn.state,
     lastActivityAt: new Date(),
@@ -57,8 +59,11 @@ export async function runBotTurn(deps: TurnDeps, request: TurnRequest): Promise<
     const fresh = await deps.store.getConversation(conversation.id);
     if (!fresh) return [];
     const turn = await deps.engine.reply({ ...ctx, state: fresh.state }, request.input);
-    const messages = await storeTurn(deps.store, conversation.id, turn);
+    const messages = await storeTurn(deps.store, conversation.id, turn, request.forget);
     for (const message of messages) await deps.publisher.trigger(channel, EVENT_MESSAGE, message);
+    // Storage off: the reply is out, so nothing of the exchange needs to stay. Messages get ids
+    // from the store all the same, so the frame's ordering and de-duplication work unchanged.
+    if (request.forget) await deps.store.sweep({ botId: conversation.botId, messageTtlMs: 0, valueTtlMs: 0 }, new Date());
     return messages;
   } finally {
     await deps.publisher.trigger(channel, EVENT_TYPING, { typing: false });

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { AppDeps } from './deps.ts';
 import { errorHandler } from './errors.ts';
+import { accessLog } from './access-log.ts';
 import { formBody, jsonBody } from './json-body.ts';
 import { requireVisitor } from './visitor-auth.ts';
 import { securityHeaders } from '../security/headers.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const publicOrigin = new URL(deps.publicUrl).origin;
   app.use(securityHeaders({ hsts: true }));
+  app.use(accessLog(deps.logger));
   app.use(errorHandler(deps.logger));
   app.use(
     securityTxt({

@@ -11,6 +11,9 @@ import { validate } from '../validate.ts';
 import { historyQuery, sendRequest } from '../schemas.ts';
 import { createTurnQueue, runBotTurn } from '../../chat/bot-turn.ts';
 
+/** What history shows in place of an e-mail, phone number or name given to a form. */
+export const MASKED_PII = '••••••';
+
 export function sendMessage(deps: AppDeps): Middleware {
   const enqueue = createTurnQueue(deps.logger);
 
@@ -20,8 +23,11 @@ export function sendMessage(deps: AppDeps): Middleware {
     const verdict = await deps.limits.visitorMessage(profile.id, conversation.id, profile.policy.messagesPerMinute);
     if (!verdict.ok) throw httpError(429, 'rate_limited', 'You are sending messages too fast', { 'Retry-After': String(verdict.retryAfterSec) });
 
-    // A button press is stored as its label-free action so history shows what was chosen.
-    const text = 'text' in body ? body.text : body.action;
+    // A button press is stored as its action so history shows what was chosen. An answer to a
+    // form slot tagged as PII is stored masked: the engine hands the value to the store apart
+    // from message text (SECURITY-NOTES, data governance).
+    const pii = 'text' in body ? deps.engine.pendingPii(profile.id, conversation.state) : 'none';
+    const text = 'text' in body ? (pii === 'none' ? body.text : MASKED_PII) : body.action;
     const { message, created } = await deps.store.appendMessage({
       conversationId: conversation.id,
       clientId: body.clientId,
@@ -33,7 +39,7 @@ export function sendMessage(deps: AppDeps): Middleware {
       void enqueue(conversation.id, async () => {
         // Other tabs of this conversation see the visitor's message too.
         await deps.publisher.trigger(conversationChannel(conversation.id), EVENT_MESSAGE, message);
-        await runBotTurn(deps, { conversation, locale: claims.locale, access: claims.access, input });
+        await runBotTurn(deps, { conversation, locale: claims.locale, access: claims.access, input, forget: !profile.policy.storeConversations });
       });
     }
     ctx.status = 202;

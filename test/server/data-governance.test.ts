@@ -1,0 +1,117 @@
+// Data-governance rules of issue 6 that live in the request path: PII kept apart from message
+// text, conversation storage turned off, logs that never carry message text or PII.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startInProcess } from '../helpers/in-process-parley.ts';
+import { startParley } from '../helpers/parley-server.ts';
+import { authorize, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
+import { subscribeWithPusherJs } from '../encryption/pusher-js-subscriber.ts';
+import { openSqliteStore } from '../../server/store/index.ts';
+import { MASKED_PII } from '../../server/http/routes/messages.ts';
+import type { ChatMessage } from '../../common/wire.ts';
+
+const botsWith = (patch: (demo: Record<string, any>) => void): string => { // eslint-disable-line @typescript-eslint/no-explicit-any -- a bot file is JSON
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bots-'));
+  const demo = JSON.parse(readFileSync(new URL('../../bots/demo.json', import.meta.url), 'utf8'));
+  patch(demo);
+  writeFileSync(join(dir, 'demo.json'), JSON.stringify(demo));
+  return dir;
+};
+
+const botReplies = (messages: ChatMessage[]) => messages.filter((m) => m.sender === 'bot').length;
+
+async function bookDemo(url: string, token: string, name: string, email: string) {
+  let seen = botReplies(await history(url, token));
+  for (const [i, text] of ['I want to book a demo', name, email].entries()) {
+    expect((await send(url, token, `form-${i}`, text)).status).toBe(202);
+    await waitForHistory(url, token, (m) => botReplies(m) > seen);
+    seen = botReplies(await history(url, token));
+  }
+}
+
+describe('PII collected by forms is stored apart from message text', () => {
+  it('history shows the answers masked; the values sit in the store with their PII tags', async () => {
+    const parley = await startInProcess();
+    try {
+      const session = await openSession(parley.url);
+      await bookDemo(parley.url, session.token, 'Ada Lovelace', 'ada@example.org');
+      const messages = await history(parley.url, session.token);
+      const text = JSON.stringify(messages);
+      expect(text).not.toContain('Ada Lovelace');
+      expect(text).not.toContain('ada@example.org');
+      expect(messages.filter((m) => m.sender === 'visitor' && m.text === MASKED_PII)).toHaveLength(2);
+      const store = await openSqliteStore(join(parley.config.dataDir, 'parley.db'));
+      try {
+        const values = await store.listValues(session.conversationId);
+        expect(values.map(({ key, value, pii }) => ({ key, value, pii }))).toEqual(
+          expect.arrayContaining([
+            { key: 'name', value: 'Ada Lovelace', pii: 'identity' },
+            { key: 'email', value: 'ada@example.org', pii: 'contact' },
+          ]),
+        );
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await parley.close();
+    }
+  });
+});
+
+describe('conversation storage can be turned off', () => {
+  it('the bot still answers over the channel, and nothing of the exchange stays stored', async () => {
+    const parley = await startInProcess({ BOTS_DIR: botsWith((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
+    try {
+      const session = await openSession(parley.url);
+      const replies = await subscribeWithPusherJs({
+        key: session.realtime.key,
+        host: '127.0.0.1',
+        port: parley.port,
+        channel: session.channel,
+        event: 'message',
+        authorize: async (socketId, channel) => (await authorize(parley.url, session.token, socketId, channel)).body,
+      });
+      try {
+        expect((await send(parley.url, session.token, 'off-1', 'What are your opening hours?')).status).toBe(202);
+        const [, reply] = (await replies.waitFor(2)) as ChatMessage[];
+        expect(reply!.sender).toBe('bot');
+        expect(reply!.text.length).toBeGreaterThan(0);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(await history(parley.url, session.token)).toEqual([]);
+      } finally {
+        replies.disconnect();
+      }
+      const store = await openSqliteStore(join(parley.config.dataDir, 'parley.db'));
+      try {
+        expect(await store.listMessages(session.conversationId, 0, 1000)).toEqual([]);
+        expect(await store.listValues(session.conversationId)).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await parley.close();
+    }
+  });
+});
+
+describe('logs never contain message text or PII', () => {
+  it('a debug-level server log of a whole conversation with PII has none of it', async () => {
+    const parley = await startParley({ LOG_LEVEL: 'trace' });
+    const secrets = ['Grace Hopper', 'grace.hopper@example.net', '+47 912 34 567', '4111 1111 1111 1111', 'marker-zebra-lantern'];
+    try {
+      const session = await openSession(parley.url);
+      await send(parley.url, session.token, 'log-1', `marker-zebra-lantern my card is 4111 1111 1111 1111, call +47 912 34 567`);
+      await bookDemo(parley.url, session.token, 'Grace Hopper', 'grace.hopper@example.net');
+      await send(parley.url, `${session.token}x`, 'log-2', 'bad token');
+    } finally {
+      await parley.stop();
+    }
+    const output = parley.output();
+    expect(output.length).toBeGreaterThan(100); // the server did log, at trace level
+    for (const secret of secrets) expect(output, secret).not.toContain(secret);
+    const secretsFile = JSON.parse(readFileSync(join(parley.dataDir, 'secrets.json'), 'utf8'));
+    for (const value of Object.values(secretsFile) as string[]) expect(output).not.toContain(value);
+  });
+});
