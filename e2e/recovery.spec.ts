@@ -7,6 +7,7 @@ import { captureToken, sendAs } from './support/visitor-api.ts';
 
 test('a tampered event is dropped and the message recovered from history', async ({ page, host }) => {
   let tampered = 0;
+  let subscribed = false;
   // Sits between the browser and the realtime server and corrupts every sealed event, so the
   // bot's reply (and the echo of the visitor's own message) can only arrive through history.
   await page.context().routeWebSocket(/\/app\//, (ws) => {
@@ -15,6 +16,7 @@ test('a tampered event is dropped and the message recovered from history', async
       const text = typeof message === 'string' ? message : message.toString('utf8');
       try {
         const frame = JSON.parse(text) as { event?: string; data?: string };
+        if (frame.event === 'pusher_internal:subscription_succeeded') subscribed = true;
         if (frame.event === 'message' && frame.data) {
           const data = JSON.parse(frame.data) as { ciphertext: string; nonce: string };
           const flipped = data.ciphertext[5] === 'A' ? 'B' : 'A';
@@ -33,8 +35,10 @@ test('a tampered event is dropped and the message recovered from history', async
 
   await page.goto(host.url);
   const frame = await openChat(page);
+  // Only once subscribed does the reply travel over the channel (before, history brings it).
+  await expect.poll(() => subscribed).toBe(true);
   await sendAndAwaitReply(frame, 'hello');
-  expect(tampered).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => tampered).toBeGreaterThanOrEqual(1);
   const shown = await transcript(frame);
   expectContiguous(shown);
   expect(shown.at(-1)?.sender).toBe('bot');

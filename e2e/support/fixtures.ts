@@ -7,7 +7,7 @@ import { installGuard, type Guard } from './guard.ts';
 import { startHost, type HostSite } from './host-server.ts';
 
 /** Every test opens new conversations from 127.0.0.1: lift the per-IP limits meant for the wild. */
-export const E2E_ENV: Record<string, string> = { RATE_SESSIONS_PER_IP: '100000', RATE_AUTH_PER_IP: '100000', ...(process.env.H3_TMP_BOTS ? { BOTS_DIR: process.env.H3_TMP_BOTS } : {}) };
+export const E2E_ENV: Record<string, string> = { RATE_SESSIONS_PER_IP: '100000', RATE_AUTH_PER_IP: '100000' };
 
 export interface Fixtures {
   guard: Guard;
