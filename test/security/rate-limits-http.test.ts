@@ -1,0 +1,63 @@
+// Rule: "over the limit: 429 with Retry-After, nothing stored" and "a spoofed X-Forwarded-For does
+// not reset a per-IP limit", over real HTTP against a real Parley process.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startParley, type ParleyProcess } from '../helpers/parley-server.ts';
+import { call, DEMO_ORIGIN, history, openSession, send } from '../helpers/visitor-api.ts';
+
+const newSession = (base: string, headers: Record<string, string> = {}) =>
+  call(base, '/api/v1/sessions', { json: { bot: 'demo', origin: DEMO_ORIGIN }, headers });
+
+describe('rate limits over HTTP', { timeout: 90_000 }, () => {
+  let direct: ParleyProcess;
+  let proxied: ParleyProcess;
+  beforeAll(async () => {
+    [direct, proxied] = await Promise.all([
+      startParley({ RATE_SESSIONS_PER_IP: '3' }),
+      startParley({ RATE_SESSIONS_PER_IP: '3', TRUST_PROXY: 'true' }),
+    ]);
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all([direct?.stop(), proxied?.stop()]);
+  });
+
+  it('rate limit: the 16th message in a minute is 429 with Retry-After and is not stored', async () => {
+    const session = await openSession(proxied.url);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 1; i <= 16; i++) {
+      const res = await send(proxied.url, session.token, `m${i}`, `message number ${i}`);
+      statuses.push(res.status);
+      if (res.status === 429) {
+        retryAfter = res.headers.get('retry-after');
+        expect(res.body).toMatchObject({ error: { code: expect.any(String) } });
+      }
+    }
+    expect(statuses.slice(0, 15).every((s) => s === 202)).toBe(true);
+    expect(statuses[15]).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+    const visitorTexts = (await history(proxied.url, session.token)).filter((m) => m.sender === 'visitor').map((m) => m.text);
+    expect(visitorTexts).toHaveLength(15);
+    expect(visitorTexts).not.toContain('message number 16');
+  });
+
+  it('rate limit: a spoofed X-Forwarded-For does not reset the per-IP session limit without TRUST_PROXY', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await newSession(direct.url, { 'X-Forwarded-For': `198.51.100.${i}` })).status);
+    expect(statuses.slice(0, 3).every((s) => s === 201 || s === 200)).toBe(true);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+    const refused = await newSession(direct.url);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('rate limit: behind a trusted proxy the client address from X-Forwarded-For is what is limited', async () => {
+    const a: number[] = [];
+    for (let i = 0; i < 4; i++) a.push((await newSession(proxied.url, { 'X-Forwarded-For': '203.0.113.10' })).status);
+    expect(a.slice(0, 3).every((s) => s === 201 || s === 200)).toBe(true);
+    expect(a[3]).toBe(429);
+    // Another client behind the same proxy has its own budget.
+    const other = await newSession(proxied.url, { 'X-Forwarded-For': '203.0.113.11' });
+    expect([200, 201]).toContain(other.status);
+  });
+});
