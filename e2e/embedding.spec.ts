@@ -69,3 +69,36 @@ test.describe('the guard', () => {
     expect(guard.violations.every((v) => v.directive === 'require-trusted-types-for')).toBe(true);
   });
 });
+
+test('the demo site (public/) works under the server CSP, its button opens the chat', async ({ page, parley }, testInfo) => {
+  await page.goto(parley.url);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => typeof window.Parley)).toBe('object');
+  await page.getByRole('button', { name: 'Ask us anything' }).click();
+  const frame = chatFrame(page);
+  await expect(frame.getByRole('textbox')).toBeEnabled();
+  await sendAndAwaitReply(frame, 'what are your opening hours?');
+  await expect(page.locator('#events li').first()).toContainText(/message #\d+ from (bot|visitor)/);
+  const path = testInfo.outputPath('demo-site.png');
+  await page.screenshot({ path });
+  await testInfo.attach('demo-site', { path, contentType: 'image/png' });
+});
+
+test('data-locale="nb" gives a Norwegian launcher, frame and bot', async ({ page, parley }) => {
+  const site = await startHost({ parleyUrl: parley.url, policy: hostPolicy(new URL(parley.url).origin), attrs: { 'data-locale': 'nb', 'data-colour': '#ffd60a', 'data-position': 'left' } });
+  try {
+    await page.goto(site.url);
+    await expect(launcher(page)).toHaveAccessibleName('Åpne chat');
+    await launcher(page).click();
+    const frame = chatFrame(page);
+    await expect(frame.getByRole('textbox', { name: 'Din melding' })).toBeEnabled();
+    await expect(frame.getByRole('button', { name: 'Lukk chat' })).toBeVisible();
+    await expect(frame.locator('.msg.bot').first()).toContainText('Hei');
+    // A light brand colour gets black text (contrast), set through CSSOM custom properties.
+    await expect(frame.locator('.header')).toHaveCSS('color', 'rgb(0, 0, 0)');
+    const box = await launcher(page).boundingBox();
+    expect(box!.x).toBeLessThan(100);
+  } finally {
+    await site.stop();
+  }
+});
