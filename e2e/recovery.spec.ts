@@ -64,3 +64,27 @@ test('a reply while the chat is closed raises the unread badge; opening clears i
   await expect.poll(async () => (await transcript(frame)).some((m) => m.text === 'do you deliver?')).toBe(true);
 });
 
+
+test('a failed send is shown with a retry that delivers it once', async ({ page, host }) => {
+  let failNext = true;
+  await page.context().route(/\/api\/v1\/messages$/, async (route) => {
+    if (route.request().method() === 'POST' && failNext) {
+      failNext = false;
+      await route.abort('connectionreset');
+    } else {
+      await route.continue();
+    }
+  });
+  await page.goto(host.url);
+  const frame = await openChat(page);
+  const box = frame.getByRole('textbox');
+  await box.fill('are you a bot?');
+  await box.press('Enter');
+  await expect(frame.getByText('Not sent.')).toBeVisible();
+  await frame.getByRole('button', { name: 'Retry' }).click();
+  await expect(frame.getByText('Not sent.')).toHaveCount(0);
+  await expect.poll(async () => (await transcript(frame)).at(-1)?.sender).toBe('bot');
+  const shown = await transcript(frame);
+  expectContiguous(shown);
+  expect(shown.filter((m) => m.text === 'are you a bot?')).toHaveLength(1);
+});
