@@ -64,6 +64,8 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     intervalMs: sweepInterval(engine.profiles()),
     logger: logger.child({ part: 'retention' }),
   });
+  // What expired while the server was down goes now, not one interval later.
+  await sweeper.runOnce();
 
   const server = createServer();
   const port = await listen(server, config.port, config.host);
@@ -98,8 +100,10 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
       // Realtime first: sockets are told to reconnect (4200) before the HTTP server goes away.
       sweeper.stop();
       await embedded?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop accepting, then end keep-alive connections too: close() alone waits for them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await limits.close();
       await store.close();
     },

@@ -2,7 +2,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { AppDeps } from './deps.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, httpError } from './errors.ts';
 import { accessLog } from './access-log.ts';
 import { formBody, jsonBody } from './json-body.ts';
 import { requireVisitor } from './visitor-auth.ts';
@@ -46,7 +46,9 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  // Methods no route knows (TRACE, PROPFIND…) are a 405 like any other wrong method, not a 501.
+  const wrongMethod = () => httpError(405, 'method_not_allowed', 'Method not allowed');
+  app.use(router.allowedMethods({ throw: true, methodNotAllowed: wrongMethod, notImplemented: wrongMethod }));
   app.use(demoSite(deps));
   return app;
 }

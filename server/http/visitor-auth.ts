@@ -13,7 +13,7 @@ export interface VisitorState {
   profile: BotProfile;
 }
 
-const unauthorized = () =>
+export const unauthorized = () =>
   httpError(401, 'invalid_token', 'The visitor token is missing, invalid or expired', { 'WWW-Authenticate': 'Bearer' });
 
 export function bearerToken(header: string | undefined): string | undefined {

@@ -123,6 +123,19 @@ describe('request bodies', () => {
     expect(huge.body.error.code).toBe('payload_too_large');
   });
 
+  it('400 for a body that is not valid UTF-8, and nothing stored', async () => {
+    const before = await history(parley.url, alice.token);
+    const bytes = Buffer.concat([Buffer.from('{"clientId":"utf","text":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const res = await fetch(`${parley.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+      body: bytes,
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('invalid_encoding');
+    expect(await history(parley.url, alice.token)).toEqual(before);
+  });
+
   it('400 for history queries that are not a plain id', async () => {
     for (const q of ['after=-1', 'after=abc', 'after[$gt]=', 'after=1&after=2', 'limit=0', 'foo=bar']) {
       expect((await call(parley.url, `/api/v1/messages?${q}`, { token: alice.token })).status, q).toBe(400);
@@ -132,6 +145,7 @@ describe('request bodies', () => {
   it('unknown routes and methods are JSON errors', async () => {
     expect((await call(parley.url, '/api/v1/nothing')).body).toEqual({ error: { code: 'not_found', message: 'Not found' } });
     expect((await call(parley.url, '/api/v1/sessions', { method: 'PUT', json: {} })).status).toBe(405);
+    for (const method of ['PATCH', 'PROPFIND']) expect((await call(parley.url, '/api/v1/sessions', { method })).status, method).toBe(405);
   });
 });
 

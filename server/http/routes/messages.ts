@@ -7,6 +7,8 @@ import type { VisitorState } from '../visitor-auth.ts';
 import type { HistoryResponse, SendResponse } from '../../../common/wire.ts';
 import { EVENT_MESSAGE, conversationChannel } from '../../../common/wire.ts';
 import { httpError } from '../errors.ts';
+import { unauthorized } from '../visitor-auth.ts';
+import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
 import { historyQuery, sendRequest } from '../schemas.ts';
 import { createTurnQueue, runBotTurn } from '../../chat/bot-turn.ts';
@@ -28,12 +30,13 @@ export function sendMessage(deps: AppDeps): Middleware {
     // from message text (SECURITY-NOTES, data governance).
     const pii = 'text' in body ? deps.engine.pendingPii(profile.id, conversation.state) : 'none';
     const text = 'text' in body ? (pii === 'none' ? body.text : MASKED_PII) : body.action;
-    const { message, created } = await deps.store.appendMessage({
-      conversationId: conversation.id,
-      clientId: body.clientId,
-      sender: 'visitor',
-      text,
-    });
+    const { message, created } = await deps.store
+      .appendMessage({ conversationId: conversation.id, clientId: body.clientId, sender: 'visitor', text })
+      .catch((err: unknown) => {
+        // Deleted (or archived) between the token check and now: the token has just ended.
+        if (storeErrorCode(err) === 'unknown_conversation') throw unauthorized();
+        throw err;
+      });
     if (created) {
       const input = 'text' in body ? { text: body.text } : { action: body.action };
       void enqueue(conversation.id, async () => {
