@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PusherJs from 'pusher-js';
 import { startParley } from '../test/helpers/parley-server.ts';
-import { startSoketi } from '../test/helpers/soketi.ts';
+import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
 import { authorize, openSession, send } from '../test/helpers/visitor-api.ts';
 import type { ChatMessage, SessionResponse } from '../common/wire.ts';
 import { percentile } from './stats.ts';
@@ -125,13 +125,7 @@ const soketi = await startSoketi(app);
 let viaSoketi;
 try {
   viaSoketi = await run('soketi', {
-    REALTIME: 'pusher',
-    PUSHER_APP_ID: app.appId,
-    PUSHER_KEY: app.key,
-    PUSHER_SECRET: app.secret,
-    PUSHER_HOST: soketi.host,
-    PUSHER_PORT: String(soketi.port),
-    PUSHER_USE_TLS: 'false',
+    ...parleyEnvFor(app, soketi),
   });
 } finally {
   await soketi.stop();

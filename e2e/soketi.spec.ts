@@ -3,7 +3,7 @@
 // events of the private-encrypted- channel.
 import { randomBytes } from 'node:crypto';
 import { startParley, type ParleyProcess } from '../test/helpers/parley-server.ts';
-import { startSoketi, type RunningSoketi } from '../test/helpers/soketi.ts';
+import { parleyEnvFor, startSoketi, type RunningSoketi } from '../test/helpers/soketi.ts';
 import { allSealed, expectContiguous, openChat, sendAndAwaitReply, transcript, watchChannelEvents } from './support/chat.ts';
 import { hostPolicy } from './support/csp.ts';
 import { E2E_ENV, expect, test } from './support/fixtures.ts';
@@ -19,13 +19,7 @@ test.describe('against soketi', () => {
     soketi = await startSoketi(app);
     parley = await startParley({
       ...E2E_ENV,
-      REALTIME: 'pusher',
-      PUSHER_APP_ID: app.appId,
-      PUSHER_KEY: app.key,
-      PUSHER_SECRET: app.secret,
-      PUSHER_HOST: soketi.host,
-      PUSHER_PORT: String(soketi.port),
-      PUSHER_USE_TLS: 'false',
+      ...parleyEnvFor(app, soketi),
     });
     site = await startHost({ parleyUrl: parley.url, policy: hostPolicy(new URL(parley.url).origin) });
   });

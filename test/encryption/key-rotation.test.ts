@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ChatMessage } from '../../common/wire.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
-import { startSoketi, type RunningSoketi } from '../helpers/soketi.ts';
+import { parleyEnvFor, startSoketi, type RunningSoketi } from '../helpers/soketi.ts';
 import { authorize, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import { subscribeWithPusherJs } from './pusher-js-subscriber.ts';
 
@@ -26,13 +26,7 @@ afterAll(async () => {
 function parleyWith(dataDir: string, masterKey: string) {
   return startInProcess({
     DATA_DIR: dataDir,
-    REALTIME: 'pusher',
-    PUSHER_APP_ID: app.appId,
-    PUSHER_KEY: app.key,
-    PUSHER_SECRET: app.secret,
-    PUSHER_HOST: soketi.host,
-    PUSHER_PORT: String(soketi.port),
-    PUSHER_USE_TLS: 'false',
+    ...parleyEnvFor(app, soketi),
     REALTIME_ENCRYPTION_KEY: masterKey,
   });
 }

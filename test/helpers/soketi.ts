@@ -123,3 +123,16 @@ export async function startSoketi(app: SoketiApp): Promise<RunningSoketi> {
   }
   throw new Error(`soketi did not become ready within ${READY_TIMEOUT_MS} ms (3 attempts)`);
 }
+
+/** The environment that points a Parley server at this soketi (REALTIME=pusher). */
+export function parleyEnvFor(app: SoketiApp, soketi: Pick<RunningSoketi, 'host' | 'port'>): Record<string, string> {
+  return {
+    REALTIME: 'pusher',
+    PUSHER_APP_ID: app.appId,
+    PUSHER_KEY: app.key,
+    PUSHER_SECRET: app.secret,
+    PUSHER_HOST: soketi.host,
+    PUSHER_PORT: String(soketi.port),
+    PUSHER_USE_TLS: 'false',
+  };
+}
