@@ -115,3 +115,22 @@ describe('logs never contain message text or PII', () => {
     for (const value of Object.values(secretsFile) as string[]) expect(output).not.toContain(value);
   });
 });
+
+describe('a conversation is bound to the browser that started it (SECURITY-NOTES V3)', () => {
+  it("typing another visitor's name and e-mail into a fresh chat yields a new conversation and none of theirs", async () => {
+    const parley = await startInProcess();
+    try {
+      const alice = await openSession(parley.url);
+      await send(parley.url, alice.token, 'a-secret', 'alice private words');
+      await bookDemo(parley.url, alice.token, 'Alice Example', 'alice@example.org');
+      const mallory = await openSession(parley.url);
+      await bookDemo(parley.url, mallory.token, 'Alice Example', 'alice@example.org');
+      expect(mallory.conversationId).not.toBe(alice.conversationId);
+      const seen = JSON.stringify(await history(parley.url, mallory.token));
+      expect(seen).not.toContain('alice private words');
+      expect((await history(parley.url, mallory.token)).every((m) => m.conversationId === mallory.conversationId)).toBe(true);
+    } finally {
+      await parley.close();
+    }
+  });
+});
