@@ -63,6 +63,8 @@ export interface SessionResponse {
   realtime: RealtimeClientConfig;
   /** True when the conversation already existed (a resume). */
   resumed: boolean;
+  /** The bot's display name, for the chat's title. */
+  botName: string;
 }
 
 export type SendRequest = { clientId: string; text: string } | { clientId: string; action: string };

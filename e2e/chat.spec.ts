@@ -20,6 +20,7 @@ test('a visitor chats with the bot on a CSP-strict page; the host page learns on
   await expect(launcher(page)).toHaveAttribute('aria-expanded', 'true');
   await expect(frame.getByRole('log')).toBeVisible();
   await expect.poll(async () => (await transcript(frame)).length, { message: 'the greeting' }).toBeGreaterThan(0);
+  await expect(frame.getByRole('heading', { level: 1 }), "the bot's name titles the chat").toHaveText('Nordlys assistant');
 
   const shown = await sendAndAwaitReply(frame, 'hello, what are your opening hours?');
   expectContiguous(shown);

@@ -50,6 +50,7 @@ describe('profile', () => {
   it('exposes origins, locales and policy with defaults, durations in ms', () => {
     expect(test.profile('test')).toEqual({
       id: 'test',
+      name: 'Test bot',
       enabled: true,
       allowedOrigins: ['https://shop.example', 'http://localhost:*'],
       locales: ['en'],

@@ -8,6 +8,8 @@ export type AccessLevel = 'public' | 'verified' | 'premium';
 /** What the server needs to know about a bot, outside of the conversation itself. */
 export interface BotProfile {
   id: string;
+  /** Display name, shown as the chat's title. */
+  name: string;
   enabled: boolean;
   /** Exact origins (`https://shop.example`) or port wildcards (`http://localhost:*`). */
   allowedOrigins: string[];

@@ -58,6 +58,7 @@ function profileOf(bot: LoadedBot): BotProfile {
     allowedOrigins: [...def.allowedOrigins],
     locales: [...def.languages],
     defaultLocale: def.defaultLocale,
+    name: def.name,
     policy: {
       storeConversations: def.policy.storeConversations,
       ...(def.policy.messageTtl !== undefined ? { messageTtlMs: def.policy.messageTtl } : {}),

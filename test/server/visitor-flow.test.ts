@@ -19,6 +19,7 @@ describe('sessions', () => {
     expect(session.channel).toBe(conversationChannel(session.conversationId));
     expect(session.channel.startsWith('private-encrypted-chat-')).toBe(true);
     expect(session.resumed).toBe(false);
+    expect(session.botName).toBe('Nordlys assistant');
     expect(new Date(session.expiresAt).getTime()).toBeGreaterThan(Date.now());
     expect(session.realtime.authEndpoint).toBe(`${parley.url}/api/v1/realtime/auth`);
     const messages = await history(parley.url, session.token);

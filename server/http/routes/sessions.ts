@@ -73,6 +73,7 @@ export function createSession(deps: AppDeps): Middleware {
       expiresAt: expiresAt.toISOString(),
       realtime: deps.realtimeClient,
       resumed,
+      botName: profile.name,
     } satisfies SessionResponse;
   };
 }

@@ -13,6 +13,8 @@ export interface ChatState {
   pending: readonly Pending[];
   typing: boolean;
   connection: ConnectionStatus;
+  /** The bot's name once the session is known. */
+  title?: string;
 }
 
 export interface ChatEvents {
@@ -135,7 +137,7 @@ export function createChat(params: { bot: string; origin: string; locale: string
       events.active(true);
       await fill();
       baseline = lastId(state.messages);
-      set({ phase: 'ready' });
+      set({ phase: 'ready', title: session.botName });
       realtime = connectRealtime(session, api.channelAuth, {
         message: onLive,
         typing: onTyping,

@@ -38,7 +38,7 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
 
   return (
     <div class="app">
-      <Header t={t} onClose={onClose} />
+      <Header t={t} title={state.title} onClose={onClose} />
       <div class="log" role="log" aria-label={t.log} ref={logRef} tabIndex={0}>
         {state.messages.map((m, i) => (
           <MessageBubble key={m.id} message={m} text={shownText(state.messages, i)} t={t} />

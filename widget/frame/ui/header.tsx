@@ -1,9 +1,9 @@
 import type { Strings } from '../i18n/index.ts';
 
-export function Header({ t, onClose }: { t: Strings; onClose: () => void }) {
+export function Header({ t, title, onClose }: { t: Strings; title?: string; onClose: () => void }) {
   return (
     <header class="header">
-      <h1 class="title">{t.title}</h1>
+      <h1 class="title" dir="auto">{title || t.title}</h1>
       <button type="button" class="icon-button" aria-label={t.close} onClick={onClose}>
         <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
           <path fill="currentColor" d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z" />
