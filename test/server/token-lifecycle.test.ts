@@ -2,7 +2,7 @@
 // out, and a crash right after a 202 that loses nothing.
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
@@ -71,6 +71,28 @@ describe('token lifecycle', () => {
       expect(messages.find((m) => m.id === id)).toMatchObject({ text: 'please keep this', clientId: 'crash-1', sender: 'visitor' });
     } finally {
       await restarted.stop();
+    }
+    // SIGTERM is a graceful stop: the process ends by itself, with exit code 0.
+    expect(restarted.proc.exitCode).toBe(0);
+  });
+
+  it('a bot disabled after a token was issued: 403 on its API, and no new sessions', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-disabled-'));
+    const first = await startInProcess({ DATA_DIR: dataDir });
+    const session = await openSession(first.url);
+    await first.close();
+    const bots = mkdtempSync(join(tmpdir(), 'parley-bots-'));
+    const demo = JSON.parse(readFileSync(new URL('../../bots/demo.json', import.meta.url), 'utf8'));
+    writeFileSync(join(bots, 'demo.json'), JSON.stringify({ ...demo, enabled: false }));
+    const disabled = await startInProcess({ DATA_DIR: dataDir, BOTS_DIR: bots });
+    try {
+      const res = await call(disabled.url, '/api/v1/messages', { token: session.token });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('bot_disabled');
+      expect((await call(disabled.url, '/api/v1/sessions', { json: { bot: 'demo', origin: 'http://localhost:5173' } })).status).toBe(403);
+      expect((await call(disabled.url, '/frame.html?bot=demo')).status).toBe(404);
+    } finally {
+      await disabled.close();
     }
   });
 
