@@ -54,7 +54,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     embedded = createEmbeddedRealtime({ appId: rt.appId, key: rt.key, secret: rt.secret, logger: logger.child({ part: 'realtime' }) });
     publisher = createInProcessPublisher(embedded, rt.encryptionKey);
   } else {
-    publisher = createPusherPublisher({ appId: rt.appId, key: rt.key, secret: rt.secret, host: rt.host, port: rt.port, useTLS: rt.useTLS, cluster: rt.cluster, masterKey: rt.encryptionKey });
+    publisher = createPusherPublisher({ ...rt, masterKey: rt.encryptionKey });
   }
   const channelSigner = new Pusher({ appId: rt.appId, key: rt.key, secret: rt.secret, cluster: rt.cluster, encryptionMasterKeyBase64: masterKeyBase64 });
 

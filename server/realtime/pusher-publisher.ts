@@ -5,17 +5,11 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import Pusher from 'pusher';
 import type { Publisher } from './publisher.ts';
+import type { RealtimeConfig } from '../config/index.ts';
 
-export interface PusherPublisherOptions {
-  appId: string;
-  key: string;
-  secret: string;
-  host?: string;
-  port?: number;
-  useTLS: boolean;
-  cluster?: string;
-  masterKey: Uint8Array;
-}
+/** The relay's place and credentials, as configured; `masterKey` seals encrypted channels. */
+export type PusherPublisherOptions = Pick<RealtimeConfig, 'appId' | 'key' | 'secret' | 'host' | 'port' | 'useTLS'> &
+  Partial<Pick<RealtimeConfig, 'cluster'>> & { masterKey: Uint8Array };
 
 // A relay that stops answering must not hold a visitor's request (or /healthz) open forever.
 const REQUEST_TIMEOUT_MS = 5_000;
