@@ -83,6 +83,29 @@ describe('tokens', () => {
     }
   });
 
+  it('refuses a valid token sent from another page origin, on every visitor route', async () => {
+    for (const origin of ['https://evil.example', 'null', 'http://localhost:5173']) {
+      const headers = { origin };
+      const reads = await call(parley.url, '/api/v1/messages', { token: alice.token, headers });
+      const writes = await call(parley.url, '/api/v1/messages', { token: alice.token, headers, json: { clientId: 'o1', text: 'hi' } });
+      const auth = await call(parley.url, '/api/v1/realtime/auth', {
+        token: alice.token,
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `socket_id=1.1&channel_name=${alice.channel}`,
+      });
+      const deletes = await call(parley.url, '/api/v1/conversation', { method: 'DELETE', token: alice.token, headers });
+      for (const res of [reads, writes, auth, deletes]) {
+        expect(res.status, origin).toBe(403);
+        expect(res.body.error.code).toBe('origin_not_allowed');
+        expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      }
+    }
+    // The same token from our own origin still works: nothing above was stored or deleted.
+    const own = await call(parley.url, '/api/v1/messages', { token: alice.token, headers: { origin: new URL(parley.url).origin } });
+    expect(own.status).toBe(200);
+    expect(own.body.messages.some((m: { clientId: string }) => m.clientId === 'o1')).toBe(false);
+  });
+
   it('ignores a token given anywhere but the Authorization header', async () => {
     const res = await call(parley.url, `/api/v1/messages?token=${alice.token}`);
     expect(res.status).toBe(401);

@@ -133,6 +133,15 @@ describe('deletion', () => {
   });
 });
 
+describe('demo site', () => {
+  it('sends a visitor who typed another host for this server to the canonical origin', async () => {
+    const res = await fetch(`http://127.0.0.1:${parley.port}/`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${parley.url}/`);
+    expect((await fetch(`${parley.url}/`, { redirect: 'manual' })).status).toBe(200);
+  });
+});
+
 describe('health', () => {
   it('reports store and realtime readiness', async () => {
     const res = await call(parley.url, '/healthz');

@@ -33,8 +33,12 @@ export function frameAssets(deps: AppDeps): Middleware {
 }
 
 export function demoSite(deps: AppDeps): Middleware {
+  const canonical = new URL(deps.publicUrl);
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    // The chat only works from the origin the server calls its own (127.0.0.1 is not localhost
+    // to a browser), so the demo page sends visitors there.
+    if (ctx.host !== canonical.host && ctx.path === '/') return ctx.redirect(new URL(ctx.url, canonical).href);
     const served = await send(ctx, ctx.path, { root: deps.publicDir, index: 'index.html' }).catch((err: { status?: number }) => {
       if (err.status === 404 || err.status === 400) return '';
       throw err;
