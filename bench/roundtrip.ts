@@ -75,10 +75,11 @@ const PACE_MS = 2000;
 let sequence = 0;
 
 /** One visitor turn: send, then wait for a bot reply newer than the question. Null when refused. */
-async function turn(url: string, v: Visitor, n: number): Promise<number | 'refused' | 'lost'> {
+async function turn(url: string, v: Visitor, n: number): Promise<{ total: number; post: number } | 'refused' | 'lost'> {
   const started = performance.now();
   const seq = sequence++;
   const res = await send(url, v.session.token, `b${n}-${seq}`, QUESTIONS[seq % QUESTIONS.length]!);
+  const post = performance.now() - started;
   if (res.status !== 202) return 'refused';
   const after = res.body.message.id as number;
   if (v.lastBotId <= after) {
@@ -89,11 +90,12 @@ async function turn(url: string, v: Visitor, n: number): Promise<number | 'refus
     v.waiting = undefined;
     if (!arrived) return 'lost';
   }
-  return performance.now() - started;
+  return { total: performance.now() - started, post };
 }
 
 async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturated') {
   const latencies: number[] = [];
+  const posts: number[] = [];
   let refused = 0;
   let lost = 0;
   let measuring = false;
@@ -108,7 +110,10 @@ async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturate
         const outcome = await turn(url, v, n);
         if (outcome === 'refused') refused++;
         else if (outcome === 'lost') lost++;
-        else if (measuring) latencies.push(outcome);
+        else if (measuring) {
+          latencies.push(outcome.total);
+          posts.push(outcome.post);
+        }
         if (mode === 'paced') await new Promise((r) => setTimeout(r, Math.max(0, PACE_MS - (Date.now() - began))));
       }
     }),
@@ -119,6 +124,8 @@ async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturate
     perSecond: latencies.length / SECONDS,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    postP50: percentile(posts, 50),
+    postP99: percentile(posts, 99),
     refused,
     lost,
   };
@@ -137,7 +144,8 @@ async function run(label: string, env: Record<string, string>) {
     const result = { label, paced, saturated };
     console.log(
       `${label.padEnd(9)} paced: ${paced.replies} replies (${paced.perSecond.toFixed(0)} msg/s), ` +
-        `round trip p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms, lost ${paced.lost}, refused ${paced.refused}`,
+        `round trip p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms ` +
+        `(of which POST→202 p50 ${paced.postP50.toFixed(1)}, p99 ${paced.postP99.toFixed(1)} ms), lost ${paced.lost}, refused ${paced.refused}`,
     );
     console.log(
       `${label.padEnd(9)} saturated: ${saturated.perSecond.toFixed(0)} msg/s sustained, ` +
