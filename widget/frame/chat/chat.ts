@@ -35,7 +35,7 @@ function newClientId(): string {
 }
 
 export function createChat(params: { bot: string; origin: string; locale: string }, events: ChatEvents) {
-  const api = createApi(params, tokenStore(params.bot));
+  const api = createApi(params, tokenStore(params.bot, params.origin));
   let state: ChatState = { phase: 'starting', messages: [], pending: [], typing: false, connection: 'connecting' };
   const listeners = new Set<(s: ChatState) => void>();
   let baseline = Infinity; // ids above this arrived after the page loaded

@@ -60,8 +60,13 @@ function memory(): TokenStore {
   return { get: () => token, set: (t) => (token = t), clear: () => (token = null) };
 }
 
-export function tokenStore(bot: string): TokenStore {
-  const key = `parley-token-${bot}`;
+/**
+ * One token per bot and host site: where the browser does give the frame unpartitioned storage,
+ * two sites embedding the same bot must not overwrite each other's conversation (the server would
+ * refuse to resume a token from another origin anyway).
+ */
+export function tokenStore(bot: string, hostOrigin: string): TokenStore {
+  const key = `parley-token-${bot}-${hostOrigin}`;
   const store = local(key) ?? (navigator.cookieEnabled ? partitionedCookie(key) : memory());
   return {
     // Whatever comes back from storage is only trusted to look like a compact JWE.
