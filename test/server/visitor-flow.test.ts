@@ -121,6 +121,37 @@ describe('messages', () => {
   });
 });
 
+describe('rate limit per conversation', () => {
+  it('rate limit: over 15 messages a minute is 429 with Retry-After, and the refused ones are neither stored nor published', async () => {
+    const session = await openSession(parley.url);
+    const events = await subscribeWithPusherJs({
+      key: session.realtime.key, host: '127.0.0.1', port: parley.port, channel: session.channel, event: 'message',
+      authorize: async (socketId, channel) => (await authorize(parley.url, session.token, socketId, channel)).body,
+    });
+    try {
+      const results = [];
+      for (let i = 0; i < 17; i++) results.push(await send(parley.url, session.token, `r${i}`, `question ${i}`));
+      expect(results.slice(0, 15).every((r) => r.status === 202)).toBe(true);
+      for (const refused of results.slice(15)) {
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      // 15 visitor messages and 15 replies are published; wait for all of them, then a little more.
+      await events.waitFor(30, 15_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const published = (events.received as ChatMessage[]).map((m) => m.clientId);
+      const stored = (await history(parley.url, session.token)).map((m) => m.clientId);
+      for (const id of ['r15', 'r16']) {
+        expect(published).not.toContain(id);
+        expect(stored).not.toContain(id);
+      }
+      expect(stored.filter((id) => id?.startsWith('r'))).toHaveLength(15);
+    } finally {
+      events.disconnect();
+    }
+  });
+});
+
 describe('deletion', () => {
   it('DELETE /api/v1/conversation removes it, after which the token is 401 everywhere', async () => {
     const session = await openSession(parley.url);
