@@ -161,9 +161,18 @@ async function measureFlow(count: number, publish: () => Promise<number[]>): Pro
   };
 }
 
-function httpFlow(port: number): Promise<Flow> {
+/** Publishing through the pusher SDK; `encrypted` has the SDK seal every event, as Parley does. */
+function httpFlow(port: number, encrypted = false): Promise<Flow> {
   const agent = new Agent({ keepAlive: true, maxSockets: PUBLISHERS });
-  const sdk = new Pusher({ ...app, host: '127.0.0.1', port: String(port), useTLS: false, agent });
+  const sdk = new Pusher({
+    ...app,
+    host: '127.0.0.1',
+    port: String(port),
+    useTLS: false,
+    agent,
+    ...(encrypted ? { encryptionMasterKeyBase64: MASTER_KEY } : {}),
+  });
+  const prefix = encrypted ? 'private-encrypted-bench-' : 'private-bench-';
   return measureFlow(HTTP_MESSAGES, async () => {
     const sent = new Array<number>(HTTP_MESSAGES);
     let next = 0;
@@ -171,7 +180,7 @@ function httpFlow(port: number): Promise<Flow> {
       Array.from({ length: PUBLISHERS }, async () => {
         for (let i = next++; i < HTTP_MESSAGES; i = next++) {
           sent[i] = now();
-          await sdk.trigger(`private-bench-${i % SUBSCRIBERS}`, `m-${i}`, PAYLOAD);
+          await sdk.trigger(`${prefix}${i % SUBSCRIBERS}`, `m-${i}`, PAYLOAD);
         }
       }),
     ).finally(() => agent.destroy());
@@ -183,6 +192,7 @@ interface Figures {
   connectPerSecond: number;
   kbPerIdleConnection: number;
   http: Flow;
+  httpEncrypted: Flow;
   inProcess?: Flow;
   inProcessEncrypted?: Flow;
 }
@@ -201,7 +211,9 @@ async function run(name: string, server: Server): Promise<Figures> {
 
   const http = await httpFlow(server.port);
   console.log(`  HTTP API: ${fmt(http)}`);
-  const figures: Figures = { connectPerSecond: perSecond, kbPerIdleConnection, http };
+  const httpEncrypted = await httpFlow(server.port, true);
+  console.log(`  HTTP API, private-encrypted- (SDK seals): ${fmt(httpEncrypted)}`);
+  const figures: Figures = { connectPerSecond: perSecond, kbPerIdleConnection, http, httpEncrypted };
   if (server.publishInProcess) {
     const inProcess = (encrypted: boolean) =>
       measureFlow(IN_PROCESS_MESSAGES, () =>
@@ -241,6 +253,8 @@ row('memory per idle connection (KB)', embedded.kbPerIdleConnection.toFixed(2), 
 row('HTTP publish→deliver (msg/s)', embedded.http.perSecond.toFixed(0), soketi.http.perSecond.toFixed(0), ratio(embedded.http.perSecond, soketi.http.perSecond));
 row('HTTP p50 latency (ms)', embedded.http.p50.toFixed(2), soketi.http.p50.toFixed(2), ratio(embedded.http.p50, soketi.http.p50));
 row('HTTP p99 latency (ms)', embedded.http.p99.toFixed(2), soketi.http.p99.toFixed(2), ratio(embedded.http.p99, soketi.http.p99));
+row('HTTP encrypted publish→deliver (msg/s)', embedded.httpEncrypted.perSecond.toFixed(0), soketi.httpEncrypted.perSecond.toFixed(0), ratio(embedded.httpEncrypted.perSecond, soketi.httpEncrypted.perSecond));
+row('HTTP encrypted p50 / p99 latency (ms)', `${embedded.httpEncrypted.p50.toFixed(2)}/${embedded.httpEncrypted.p99.toFixed(2)}`, `${soketi.httpEncrypted.p50.toFixed(2)}/${soketi.httpEncrypted.p99.toFixed(2)}`, '');
 for (const [label, flow] of [['in-process', embedded.inProcess], ['in-process encrypted', embedded.inProcessEncrypted]] as const) {
   if (!flow) continue;
   row(`${label} (msg/s) vs soketi HTTP`, flow.perSecond.toFixed(0), soketi.http.perSecond.toFixed(0), ratio(flow.perSecond, soketi.http.perSecond));
