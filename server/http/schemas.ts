@@ -28,7 +28,7 @@ const text = z
 export const sessionRequest = z.strictObject({
   bot: botId,
   origin: origin.optional(),
-  locale: z.string().regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, 'expected a language tag such as en or nb').optional(),
+  locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/, 'expected a language tag such as en, nb or es-419').optional(),
   resume: z.string().min(1).max(4096).optional(),
   identity: z.string().min(1).max(4096).optional(),
 });

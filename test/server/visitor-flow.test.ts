@@ -27,6 +27,16 @@ describe('sessions', () => {
     expect(messages.every((m) => m.sender === 'bot')).toBe(true);
   });
 
+  it('answers in the language asked for, mapping aliases (no → nb) and falling back to the default', async () => {
+    const greeting = async (locale?: string) => (await history(parley.url, (await openSession(parley.url, locale ? { locale } : {})).token))[0]!.text;
+    const english = await greeting();
+    expect(await greeting('en-GB')).toBe(english);
+    expect(await greeting('no')).toBe(await greeting('nb-NO'));
+    expect(await greeting('nb')).not.toBe(english);
+    expect(await greeting('es-419')).not.toBe(english);
+    expect(await greeting('de')).toBe(english);
+  });
+
   it('resumes the same conversation with an earlier token, and starts a new one without', async () => {
     const first = await openSession(parley.url);
     const again = await openSession(parley.url, { resume: first.token });

@@ -13,6 +13,8 @@ import { newId } from '../../chat/ids.ts';
 import { runBotTurn } from '../../chat/bot-turn.ts';
 import type { Conversation } from '../../store/store.ts';
 import type { AccessLevel } from '../../bot/engine.ts';
+import { resolveLanguage } from '../../bot/locale.ts';
+import type { Language } from '../../bot/definition.ts';
 
 export function createSession(deps: AppDeps): Middleware {
   const ownOrigin = new URL(deps.publicUrl).origin;
@@ -33,7 +35,7 @@ export function createSession(deps: AppDeps): Middleware {
     if (callerOrigin && callerOrigin !== ownOrigin) throw httpError(403, 'origin_not_allowed', 'Sessions are started by the chat frame');
     if (!originAllowed(origin, profile.allowedOrigins, ownOrigin)) throw httpError(403, 'origin_not_allowed', 'This site may not embed this chat');
 
-    const locale = profile.locales.includes(body.locale?.slice(0, 2) ?? '') ? body.locale!.slice(0, 2) : profile.defaultLocale;
+    const locale = resolveLanguage(body.locale, profile.locales as Language[], profile.defaultLocale as Language);
     const identityAccess: AccessLevel | undefined = body.identity ? await deps.engine.accessLevel(profile.id, body.identity) : undefined;
 
     let conversation: Conversation | null = null;
