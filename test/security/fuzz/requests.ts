@@ -43,10 +43,22 @@ export function percentEncode(s: string): string {
     .join('');
 }
 
+/** Same compact token once decoded: a change to a part's last character may touch only padding bits. */
+function sameDecoded(a: string, b: string): boolean {
+  const pa = a.split('.');
+  const pb = b.split('.');
+  return pa.length === pb.length && pa.every((part, k) => Buffer.from(part, 'base64url').equals(Buffer.from(pb[k]!, 'base64url')));
+}
+
+/** The token with one character changed, at `at` or the next place where the change is real. */
 function tamper(token: string, at: number, ch: string): string {
-  const i = at % token.length;
-  const replacement = token[i] === ch ? (ch === 'A' ? 'B' : 'A') : ch;
-  return token.slice(0, i) + replacement + token.slice(i + 1);
+  for (let k = 0; k < token.length; k++) {
+    const i = (at + k) % token.length;
+    const replacement = token[i] === ch ? (ch === 'A' ? 'B' : 'A') : ch;
+    const changed = token.slice(0, i) + replacement + token.slice(i + 1);
+    if (!sameDecoded(changed, token)) return changed;
+  }
+  throw new Error('no character of the token can be changed');
 }
 
 const BAD_AUTH_HEADERS = [
