@@ -4,28 +4,18 @@
 //  - saturated: every conversation sends its next message as soon as the reply arrived, the
 //    sustained messages per second.
 // Embedded realtime and soketi, same run. Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200]
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import PusherJs from 'pusher-js';
 import { startParley } from '../test/helpers/parley-server.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
 import { authorize, openSession, send } from '../test/helpers/visitor-api.ts';
 import type { ChatMessage, SessionResponse } from '../common/wire.ts';
 import { percentile } from './stats.ts';
+import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const CONVERSATIONS = Number(process.argv[3] ?? 200);
 const QUESTIONS = ['What are your opening hours?', 'How much does it cost?', 'How can I contact you?', 'thanks!', 'hello'];
 
-/** The demo bot with the per-conversation message limit at its maximum, so the bench measures the server. */
-function benchBots(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-bots-'));
-  const demo = JSON.parse(readFileSync(new URL('../bots/demo.json', import.meta.url), 'utf8'));
-  demo.policy = { ...demo.policy, messagesPerMinute: 600 };
-  writeFileSync(join(dir, 'demo.json'), JSON.stringify(demo));
-  return dir;
-}
 
 interface Visitor {
   session: SessionResponse;
@@ -132,7 +122,7 @@ async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturate
 }
 
 async function run(label: string, env: Record<string, string>) {
-  const parley = await startParley({ ...env, BOTS_DIR: benchBots(), RATE_SESSIONS_PER_IP: '1000000', RATE_AUTH_PER_IP: '1000000', LOG_LEVEL: 'error' });
+  const parley = await startParley({ ...env, BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, messagesPerMinute: 600 })), RATE_SESSIONS_PER_IP: '1000000', RATE_AUTH_PER_IP: '1000000', LOG_LEVEL: 'error' });
   const visitors: Visitor[] = [];
   try {
     for (let i = 0; i < CONVERSATIONS; i += 20) {

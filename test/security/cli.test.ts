@@ -1,12 +1,13 @@
 // Rule: "deletion on request … the same by conversation id from the command line for an operator",
 // and the `sweep` command. Runs the real CLI as a child process against a real SQLite file.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../server/store/index.ts';
 import { runCli } from '../../server/cli.ts';
+import { demoBotsDir } from '../helpers/demo-bot.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -93,11 +94,7 @@ describe('operator CLI', { timeout: 90_000 }, () => {
 
   it('retention (CLI): sweep applies each bot definition\'s retention policy now', async () => {
     const dataDir = tempDir();
-    const botsDir = path.join(dataDir, 'bots');
-    mkdirSync(botsDir);
-    const demo = JSON.parse(readFileSync(path.join(ROOT, 'bots/demo.json'), 'utf8')) as { policy: Record<string, unknown> };
-    demo.policy = { ...demo.policy, messageTtl: '1s', valueTtl: '1s' };
-    writeFileSync(path.join(botsDir, 'brief.json'), JSON.stringify(demo));
+    const botsDir = demoBotsDir((demo) => (demo.policy = { ...demo.policy, messageTtl: '1s', valueTtl: '1s' }), 'brief');
     await seed(dataDir, 'brief', ['old-1', 'old-2'], new Date(Date.now() - 10_000));
 
     const run = parley(['sweep'], { DATA_DIR: dataDir, BOTS_DIR: botsDir });

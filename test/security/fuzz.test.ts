@@ -1,18 +1,18 @@
 // Rule: "≥10,000 generated malformed requests across every endpoint: no 5xx, no crash, stored data
 // unchanged". A real Parley process, real sockets; fast-check generates the requests.
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../common/wire.ts';
 import { startParley, type ParleyProcess } from '../helpers/parley-server.ts';
+import { demoBotsDir } from '../helpers/demo-bot.ts';
 import { call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import * as gen from './fuzz/requests.ts';
 import { runPool, sendHttp, sendRaw, type Outcome } from './fuzz/send.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
 const CONCURRENCY = 8;
 const COUNTS = {
@@ -53,11 +53,7 @@ describe('fuzz: malformed requests against every endpoint', { timeout: 60_000 },
     work = mkdtempSync(path.join(tmpdir(), 'parley-fuzz-'));
     // The demo bot with a high per-conversation budget, so inputs reach validation rather than
     // all stopping at the rate limit (which has its own test).
-    const botsDir = path.join(work, 'bots');
-    mkdirSync(botsDir);
-    const demo = JSON.parse(readFileSync(path.join(ROOT, 'bots/demo.json'), 'utf8')) as { policy: Record<string, unknown> };
-    demo.policy = { ...demo.policy, messagesPerMinute: 600 };
-    writeFileSync(path.join(botsDir, 'demo.json'), JSON.stringify(demo));
+    const botsDir = demoBotsDir((demo) => (demo.policy = { ...demo.policy, messagesPerMinute: 600 }));
     server = await startParley({
       DATA_DIR: path.join(work, 'data'),
       BOTS_DIR: botsDir,

@@ -1,8 +1,7 @@
 // Data-governance rules of issue 6 that live in the request path: PII kept apart from message
 // text, conversation storage turned off, logs that never carry message text or PII.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
@@ -10,15 +9,9 @@ import { authorize, history, openSession, send, waitForHistory } from '../helper
 import { subscribeWithPusherJs } from '../encryption/pusher-js-subscriber.ts';
 import { openSqliteStore } from '../../server/store/index.ts';
 import { MASKED_PII } from '../../server/http/routes/messages.ts';
+import { demoBotsDir } from '../helpers/demo-bot.ts';
 import type { ChatMessage } from '../../common/wire.ts';
 
-const botsWith = (patch: (demo: Record<string, any>) => void): string => { // eslint-disable-line @typescript-eslint/no-explicit-any -- a bot file is JSON
-  const dir = mkdtempSync(join(tmpdir(), 'parley-bots-'));
-  const demo = JSON.parse(readFileSync(new URL('../../bots/demo.json', import.meta.url), 'utf8'));
-  patch(demo);
-  writeFileSync(join(dir, 'demo.json'), JSON.stringify(demo));
-  return dir;
-};
 
 const botReplies = (messages: ChatMessage[]) => messages.filter((m) => m.sender === 'bot').length;
 
@@ -62,7 +55,7 @@ describe('PII collected by forms is stored apart from message text', () => {
 
 describe('conversation storage can be turned off', () => {
   it('the bot still answers over the channel, and nothing of the exchange stays stored', async () => {
-    const parley = await startInProcess({ BOTS_DIR: botsWith((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
+    const parley = await startInProcess({ BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
     try {
       const session = await openSession(parley.url);
       const replies = await subscribeWithPusherJs({

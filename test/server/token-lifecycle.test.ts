@@ -2,12 +2,13 @@
 // out, and a crash right after a 202 that loses nothing.
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
 import { call, history, openSession, send } from '../helpers/visitor-api.ts';
+import { demoBotsDir } from '../helpers/demo-bot.ts';
 
 const tokenKey = (kid: string) => `${kid}:${randomBytes(32).toString('base64url')}`;
 
@@ -81,10 +82,7 @@ describe('token lifecycle', () => {
     const first = await startInProcess({ DATA_DIR: dataDir });
     const session = await openSession(first.url);
     await first.close();
-    const bots = mkdtempSync(join(tmpdir(), 'parley-bots-'));
-    const demo = JSON.parse(readFileSync(new URL('../../bots/demo.json', import.meta.url), 'utf8'));
-    writeFileSync(join(bots, 'demo.json'), JSON.stringify({ ...demo, enabled: false }));
-    const disabled = await startInProcess({ DATA_DIR: dataDir, BOTS_DIR: bots });
+    const disabled = await startInProcess({ DATA_DIR: dataDir, BOTS_DIR: demoBotsDir((demo) => (demo.enabled = false)) });
     try {
       const res = await call(disabled.url, '/api/v1/messages', { token: session.token });
       expect(res.status).toBe(403);
