@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, httpError } from './errors.ts';
 import { accessLog } from './access-log.ts';
+import { frameOnly } from './frame-only.ts';
 import { formBody, jsonBody } from './json-body.ts';
 import { requireVisitor } from './visitor-auth.ts';
 import { securityHeaders } from '../security/headers.ts';
@@ -23,12 +24,13 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
 
   const visitor = requireVisitor(deps);
+  const fromFrame = frameOnly(deps.publicUrl);
   const router = new Router();
-  router.post('/api/v1/sessions', jsonBody(), createSession(deps));
-  router.post('/api/v1/realtime/auth', visitor, formBody(), authorizeChannel(deps));
-  router.post('/api/v1/messages', visitor, jsonBody(), sendMessage(deps));
-  router.get('/api/v1/messages', visitor, listMessages(deps));
-  router.delete('/api/v1/conversation', visitor, deleteConversation(deps));
+  router.post('/api/v1/sessions', fromFrame, jsonBody(), createSession(deps));
+  router.post('/api/v1/realtime/auth', fromFrame, visitor, formBody(), authorizeChannel(deps));
+  router.post('/api/v1/messages', fromFrame, visitor, jsonBody(), sendMessage(deps));
+  router.get('/api/v1/messages', fromFrame, visitor, listMessages(deps));
+  router.delete('/api/v1/conversation', fromFrame, visitor, deleteConversation(deps));
   router.get('/healthz', health(deps));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));

@@ -28,11 +28,8 @@ export function createSession(deps: AppDeps): Middleware {
     if (!profile) throw httpError(404, 'unknown_bot', 'No such bot');
     if (!profile.enabled) throw httpError(403, 'bot_disabled', 'This chat is not available');
 
-    // A browser names the calling page in Origin; our frame calls from our own origin and names
-    // the host page in the body. Both must be allowed for this bot.
+    // The frame (the only caller, see frame-only.ts) names the host page in the body.
     const origin = body.origin ?? ownOrigin;
-    const callerOrigin = ctx.get('Origin');
-    if (callerOrigin && callerOrigin !== ownOrigin) throw httpError(403, 'origin_not_allowed', 'Sessions are started by the chat frame');
     if (!originAllowed(origin, profile.allowedOrigins, ownOrigin)) throw httpError(403, 'origin_not_allowed', 'This site may not embed this chat');
 
     const locale = resolveLanguage(body.locale, profile.locales as Language[], profile.defaultLocale as Language);
