@@ -1,6 +1,7 @@
 // A visitor's side of the wire contract over real HTTP: start a session, send, read history,
 // authorize a channel. Tests use it against a real Parley server.
 import type { ChatMessage, SessionRequest, SessionResponse } from '../../common/wire.ts';
+import { subscribeWithPusherJs } from '../encryption/pusher-js-subscriber.ts';
 
 export const DEMO_ORIGIN = 'http://localhost:5173';
 
@@ -66,4 +67,23 @@ export async function waitForHistory(
     if (Date.now() > deadline) throw new Error(`history never matched: ${JSON.stringify(messages)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * A real pusher-js client on a session's conversation channel, authorized through the server's own
+ * auth endpoint with the session's token, collecting one event's (decrypted) data.
+ */
+export function subscribeToConversation(server: { url: string; port: number }, session: SessionResponse, event: 'message' | 'typing') {
+  return subscribeWithPusherJs({
+    key: session.realtime.key,
+    host: '127.0.0.1',
+    port: server.port,
+    channel: session.channel,
+    event,
+    authorize: async (socketId, channel) => {
+      const res = await authorize(server.url, session.token, socketId, channel);
+      if (res.status !== 200) throw new Error(`channel auth answered ${res.status}`);
+      return res.body;
+    },
+  });
 }

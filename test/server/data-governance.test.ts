@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
-import { authorize, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
-import { subscribeWithPusherJs } from '../encryption/pusher-js-subscriber.ts';
+import { history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
 import { openSqliteStore } from '../../server/store/index.ts';
 import { MASKED_PII } from '../../server/http/routes/messages.ts';
 import { demoBotsDir } from '../helpers/demo-bot.ts';
@@ -58,14 +57,7 @@ describe('conversation storage can be turned off', () => {
     const parley = await startInProcess({ BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
     try {
       const session = await openSession(parley.url);
-      const replies = await subscribeWithPusherJs({
-        key: session.realtime.key,
-        host: '127.0.0.1',
-        port: parley.port,
-        channel: session.channel,
-        event: 'message',
-        authorize: async (socketId, channel) => (await authorize(parley.url, session.token, socketId, channel)).body,
-      });
+      const replies = await subscribeToConversation(parley, session, 'message');
       try {
         expect((await send(parley.url, session.token, 'off-1', 'What are your opening hours?')).status).toBe(202);
         const [, reply] = (await replies.waitFor(2)) as ChatMessage[];

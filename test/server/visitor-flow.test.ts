@@ -2,8 +2,7 @@
 // message, bot reply on the encrypted channel, history, idempotency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess } from '../helpers/in-process-parley.ts';
-import { authorize, call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
-import { subscribeWithPusherJs } from '../encryption/pusher-js-subscriber.ts';
+import { authorize, call, history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
 import { conversationChannel, type ChatMessage } from '../../common/wire.ts';
 
 let parley: Awaited<ReturnType<typeof startInProcess>>;
@@ -70,17 +69,8 @@ describe('sessions', () => {
 describe('messages', () => {
   it('answers 202 with the stored message, then publishes typing and the bot reply on the channel', async () => {
     const session = await openSession(parley.url);
-    const authorizeFor = async (socketId: string, channel: string) => {
-      const res = await authorize(parley.url, session.token, socketId, channel);
-      if (res.status !== 200) throw new Error(`auth ${res.status}`);
-      return res.body;
-    };
-    const messages = await subscribeWithPusherJs({
-      key: session.realtime.key, host: '127.0.0.1', port: parley.port, channel: session.channel, event: 'message', authorize: authorizeFor,
-    });
-    const typing = await subscribeWithPusherJs({
-      key: session.realtime.key, host: '127.0.0.1', port: parley.port, channel: session.channel, event: 'typing', authorize: authorizeFor,
-    });
+    const messages = await subscribeToConversation(parley, session, 'message');
+    const typing = await subscribeToConversation(parley, session, 'typing');
     try {
       const res = await send(parley.url, session.token, 'c-1', 'What are your opening hours?');
       expect(res.status).toBe(202);
@@ -136,10 +126,7 @@ describe('messages', () => {
 describe('rate limit per conversation', () => {
   it('rate limit: over 15 messages a minute is 429 with Retry-After, and the refused ones are neither stored nor published', async () => {
     const session = await openSession(parley.url);
-    const events = await subscribeWithPusherJs({
-      key: session.realtime.key, host: '127.0.0.1', port: parley.port, channel: session.channel, event: 'message',
-      authorize: async (socketId, channel) => (await authorize(parley.url, session.token, socketId, channel)).body,
-    });
+    const events = await subscribeToConversation(parley, session, 'message');
     try {
       const results = [];
       for (let i = 0; i < 17; i++) results.push(await send(parley.url, session.token, `r${i}`, `question ${i}`));
