@@ -18,6 +18,7 @@ import { createRateLimits } from './security/rate-limits.ts';
 import type { Publisher } from './realtime/publisher.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import type { BotProfile } from './bot/engine.ts';
+import { createTurnWorker } from './chat/turn-worker.ts';
 
 export interface RunningParley {
   url: string;
@@ -67,6 +68,8 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   // What expired while the server was down goes now, not one interval later.
   await sweeper.runOnce();
 
+  const turns = createTurnWorker({ store, engine, publisher, logger }, { leaseMs: config.turns.leaseMs, scanIntervalMs: config.turns.scanIntervalMs });
+
   const server = createServer();
   const port = await listen(server, config.port, config.host);
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
@@ -78,6 +81,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     publisher,
     tokens: createTokenSealer(config.tokenKeys, config.tokenTtlMs, config.tokenRenewWindowMs),
     limits,
+    turns,
     logger,
     channelSigner,
     realtimeClient: realtimeClientConfig(rt, publicUrl),
@@ -88,6 +92,8 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   server.on('request', (req, res) => {
     if (!embedded?.handleHttp(req, res)) void handle(req, res);
   });
+  // Turns a crash or a busy instance left pending start now; later ones come from kicks and scans.
+  turns.start();
   server.on('upgrade', (req, socket, head) => {
     if (!embedded?.handleUpgrade(req, socket, head)) socket.destroy();
   });
@@ -99,9 +105,13 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     async close() {
       // Realtime first: sockets are told to reconnect (4200) before the HTTP server goes away.
       sweeper.stop();
-      await embedded?.close();
-      // Stop accepting, then end keep-alive connections too: close() alone waits for them.
+      // Stop accepting first, so no new turn arrives, then let the running turns finish (their
+      // replies are stored and published) before the relay and the store go away.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await turns.drain();
+      await embedded?.close();
+      // End keep-alive connections too: close() alone waits for them.
       server.closeAllConnections();
       await closed;
       await limits.close();

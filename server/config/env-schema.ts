@@ -31,6 +31,10 @@ export const envSchema = z.object({
   RATE_SESSIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** Channel-auth requests per client IP per minute. */
   RATE_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** How long an instance may run a conversation's turns without renewing its lease. */
+  TURN_LEASE: duration.default('15s'),
+  /** How often each instance looks for turns nobody is running. */
+  TURN_SCAN_INTERVAL: duration.default('2s'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -35,6 +35,8 @@ export interface Config {
   botsDir: string;
   realtime: RealtimeConfig;
   redisUrl?: string;
+  /** The durable turn worker: lease length and scan period (ms). */
+  turns: { leaseMs: number; scanIntervalMs: number };
   rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number };
   trustProxy: boolean;
   logLevel: string;
@@ -112,6 +114,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       encryptionKey: encryptionKey as Uint8Array,
     },
     redisUrl: env.REDIS_URL,
+    turns: { leaseMs: parseDuration(env.TURN_LEASE), scanIntervalMs: parseDuration(env.TURN_SCAN_INTERVAL) },
     rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,

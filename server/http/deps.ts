@@ -7,6 +7,7 @@ import type { BotEngine } from '../bot/engine.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { TokenSealer } from '../tokens/visitor-token.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
+import type { TurnWorker } from '../chat/turn-worker.ts';
 import type { RealtimeClientConfig } from '../../common/wire.ts';
 
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   publisher: Publisher;
   tokens: TokenSealer;
   limits: RateLimits;
+  /** Runs the bot turns that visitor messages leave pending in the store. */
+  turns: Pick<TurnWorker, 'kick'>;
   logger: Logger;
   /** Signs channel subscriptions (and adds shared secrets) exactly as Pusher's SDK does. */
   channelSigner: Pick<Pusher, 'authorizeChannel'>;

@@ -2,6 +2,7 @@
 // the store's own last line, so a caller's bug fails loudly instead of corrupting history or
 // reaching a query as something other than a plain string or number.
 import { storeError } from './errors.ts';
+import type { TurnRequest } from './store.ts';
 
 /** Ids are compared as strings only: anything else is coerced, never passed through as an object. */
 export function idString(id: unknown): string {
@@ -48,4 +49,10 @@ export function checkSender<T extends string>(sender: T): T {
 export function checkPii<T extends string>(pii: T): T {
   if (!PII_TAGS.includes(pii)) throw storeError('invalid_argument', `unknown PII tag ${JSON.stringify(pii)}`);
   return pii;
+}
+
+/** A pending turn as stored: only its documented fields, each a plain string. */
+export function turnRequest(turn: TurnRequest): TurnRequest {
+  const input = 'text' in turn.input ? { text: String(turn.input.text) } : { action: String(turn.input.action) };
+  return { input, locale: String(turn.locale), access: String(turn.access) };
 }

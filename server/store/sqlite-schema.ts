@@ -55,6 +55,22 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX collected_values_created_at ON collected_values (created_at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The outbox: a visitor message that asks for a bot turn carries it (JSON) until the turn is
+      -- done; then the column is cleared, so a form answer's raw value does not outlive its turn.
+      ALTER TABLE messages ADD COLUMN turn TEXT;
+      -- The visitor message a bot reply answers: a turn run again finds its replies instead of
+      -- writing them twice.
+      ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+      CREATE INDEX messages_pending_turns ON messages (created_at) WHERE turn IS NOT NULL;
+      CREATE INDEX messages_replies ON messages (conversation_id, reply_to) WHERE reply_to IS NOT NULL;
+      -- One turn at a time per conversation, across instances: who runs its turns, until when.
+      ALTER TABLE conversations ADD COLUMN turn_lease_owner TEXT;
+      ALTER TABLE conversations ADD COLUMN turn_lease_until INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /**

@@ -12,11 +12,14 @@ import type {
   NewConversation,
   NewMessage,
   PiiTag,
+  PendingTurn,
   RetentionPolicy,
   Store,
   SweepResult,
+  TurnOutcome,
+  TurnRequest,
 } from './store.ts';
-import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString } from './arguments.ts';
+import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, migrate } from './sqlite-schema.ts';
@@ -129,9 +132,30 @@ function prepareStatements(db: Database.Database) {
        WHERE id = ? RETURNING next_message_id - 1 AS id`,
     ),
     insertMessage: db.prepare(
-      `INSERT INTO messages (${messageColumns})
-       VALUES (@conversationId, @id, @clientId, @sender, @text, @quickReplies, @links, @createdAt)`,
+      `INSERT INTO messages (${messageColumns}, turn, reply_to)
+       VALUES (@conversationId, @id, @clientId, @sender, @text, @quickReplies, @links, @createdAt, @turn, @replyTo)`,
     ),
+    turnOf: db.prepare<[string, number], { turn: string | null }>('SELECT turn FROM messages WHERE conversation_id = ? AND id = ?'),
+    nextTurn: db.prepare<[string], { id: number; turn: string }>(
+      'SELECT id, turn FROM messages WHERE conversation_id = ? AND turn IS NOT NULL ORDER BY id LIMIT 1',
+    ),
+    pendingTurnConversations: db.prepare<[number], { conversation_id: string }>(
+      `SELECT conversation_id FROM messages WHERE turn IS NOT NULL
+       GROUP BY conversation_id ORDER BY min(created_at) LIMIT ?`,
+    ),
+    repliesTo: db.prepare<[string, number], MessageRow>(
+      `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
+    ),
+    markTurnDone: db.prepare('UPDATE messages SET turn = NULL WHERE conversation_id = ? AND id = ?'),
+    leaseTurns: db.prepare(
+      `UPDATE conversations SET turn_lease_owner = @owner, turn_lease_until = @until
+       WHERE id = @id AND (turn_lease_owner IS NULL OR turn_lease_owner = @owner OR turn_lease_until <= @now)`,
+    ),
+    releaseTurns: db.prepare(
+      'UPDATE conversations SET turn_lease_owner = NULL, turn_lease_until = 0 WHERE id = ? AND turn_lease_owner = ?',
+    ),
+    // One process owns an SQLite file, so leases of an earlier run (killed mid-turn) mean nothing.
+    releaseAllTurns: db.prepare('UPDATE conversations SET turn_lease_owner = NULL, turn_lease_until = 0 WHERE turn_lease_owner IS NOT NULL'),
     messageByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND client_id = ?`,
     ),
@@ -194,7 +218,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const db = openDatabase(file, opts.archiveFile ?? defaultArchiveFile(file));
   const sql = prepareStatements(db);
 
-  const append = db.transaction((input: NewMessage): AppendResult => {
+  const append = db.transaction((input: NewMessage & { turn?: TurnRequest; replyTo?: number }): AppendResult => {
     const conversationId = idString(input.conversationId);
     const clientId = input.clientId === null ? null : idString(input.clientId);
     if (clientId !== null) {
@@ -215,6 +239,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       quickReplies: quickReplies && JSON.stringify(quickReplies),
       links: links && JSON.stringify(links),
       createdAt,
+      turn: input.turn ? JSON.stringify(turnRequest(input.turn)) : null,
+      replyTo: input.replyTo ?? null,
     });
     const stored = sql.messageById.get(conversationId, allocated.id);
     if (!stored) throw new Error('message vanished inside its own transaction');
@@ -222,6 +248,23 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   });
 
   const appendGrouped = groupCommit(db, append);
+
+  const complete = db.transaction((conversationId: string, messageId: number, outcome: TurnOutcome): ChatMessage[] => {
+    const pending = sql.turnOf.get(conversationId, messageId);
+    if (!pending) return [];
+    if (pending.turn === null) return sql.repliesTo.all(conversationId, messageId).map(messageFromRow);
+    const now = checkDate('now', outcome.now ?? new Date());
+    const replies = outcome.replies.map(
+      (reply) => append({ ...reply, conversationId, clientId: null, replyTo: messageId, now }).message,
+    );
+    for (const value of outcome.values) {
+      sql.upsertValue.run(conversationId, String(value.key), String(value.value), checkPii(value.pii), now.getTime());
+    }
+    update(conversationId, { state: outcome.state, lastActivityAt: now, ...(outcome.handover ? { handover: true } : {}) });
+    sql.markTurnDone.run(conversationId, messageId);
+    return replies;
+  });
+  sql.releaseAllTurns.run();
 
   const update = db.transaction(
     (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date }) => {
@@ -299,6 +342,31 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     appendMessage: appendGrouped,
+    appendVisitorMessage: appendGrouped,
+
+    async nextTurn(conversationId: string): Promise<PendingTurn | null> {
+      const id = idString(conversationId);
+      const row = sql.nextTurn.get(id);
+      if (!row) return null;
+      return { conversationId: id, messageId: row.id, ...turnRequest(JSON.parse(row.turn)) };
+    },
+
+    async conversationsWithPendingTurns(limit: number): Promise<string[]> {
+      return sql.pendingTurnConversations.all(checkLimit(limit)).map((row) => row.conversation_id);
+    },
+
+    async completeTurn(conversationId, messageId, outcome): Promise<ChatMessage[]> {
+      return complete.immediate(idString(conversationId), checkAfter(messageId), outcome);
+    },
+
+    async leaseTurns(conversationId, owner, nowMs, untilMs): Promise<boolean> {
+      const params = { id: idString(conversationId), owner: idString(owner), now: nowMs, until: untilMs };
+      return sql.leaseTurns.run(params).changes === 1;
+    },
+
+    async releaseTurns(conversationId, owner): Promise<void> {
+      sql.releaseTurns.run(idString(conversationId), idString(owner));
+    },
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {
       const rows = sql.listMessages.all(idString(conversationId), checkAfter(after), checkLimit(limit));

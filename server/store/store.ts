@@ -38,6 +38,32 @@ export interface NewMessage {
   now?: Date;
 }
 
+/**
+ * A bot turn the visitor's message asks for, kept with that message (an outbox in the same write)
+ * until the turn is done, so a crash after the 202 cannot lose it. Holds the input as typed (a
+ * form answer's real value, although the message text shows it masked) and what the token said.
+ */
+export interface TurnRequest {
+  input: { text: string } | { action: string };
+  locale: string;
+  access: string;
+}
+
+/** A turn not yet done: the visitor message it answers and what the turn needs. */
+export interface PendingTurn extends TurnRequest {
+  conversationId: string;
+  messageId: number;
+}
+
+/** What a finished turn leaves behind; stored in one step with the turn marked done. */
+export interface TurnOutcome {
+  replies: Array<Pick<NewMessage, 'sender' | 'text' | 'quickReplies' | 'links'>>;
+  values: Array<Omit<CollectedValue, 'createdAt'>>;
+  state: Record<string, unknown>;
+  handover?: boolean;
+  now?: Date;
+}
+
 export interface AppendResult {
   message: ChatMessage;
   /** False when `clientId` was seen before in this conversation: the stored message is returned. */
@@ -84,6 +110,29 @@ export interface Store {
   ): Promise<void>;
   /** Idempotent on (conversationId, clientId) when clientId is not null. Ids are 1, 2, 3… per conversation. */
   appendMessage(input: NewMessage): Promise<AppendResult>;
+  /**
+   * `appendMessage` that also records a pending turn for the new message in the same write (none
+   * for a repeated clientId: the first request recorded it).
+   */
+  appendVisitorMessage(input: NewMessage & { turn: TurnRequest }): Promise<AppendResult>;
+  /** The conversation's oldest turn not yet done, or null. */
+  nextTurn(conversationId: string): Promise<PendingTurn | null>;
+  /** Conversations with a turn not yet done, those waiting longest first, at most `limit`. */
+  conversationsWithPendingTurns(limit: number): Promise<string[]>;
+  /**
+   * Stores the replies, values and new dialog state and marks the turn done, all at once. For a
+   * turn already done it changes nothing and returns the replies stored the first time, so a turn
+   * that is run again after a crash never answers twice. [] when the conversation is gone.
+   */
+  completeTurn(conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]>;
+  /**
+   * Takes (or renews) the right to run the conversation's turns until `untilMs`, for `owner`;
+   * false while another owner's lease has not yet passed `nowMs`. One turn at a time per
+   * conversation, across every instance that shares the store.
+   */
+  leaseTurns(conversationId: string, owner: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Gives the lease back early (only `owner`'s own). */
+  releaseTurns(conversationId: string, owner: string): Promise<void>;
   /** Messages with id > after, ascending, at most `limit`. */
   listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]>;
   putValue(conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void>;

@@ -11,14 +11,12 @@ import { unauthorized } from '../visitor-auth.ts';
 import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
 import { historyQuery, sendRequest } from '../schemas.ts';
-import { createTurnQueue, runBotTurn } from '../../chat/bot-turn.ts';
+import { publishBestEffort } from '../../chat/publish.ts';
 
 /** What history shows in place of an e-mail, phone number or name given to a form. */
 export const MASKED_PII = '••••••';
 
 export function sendMessage(deps: AppDeps): Middleware {
-  const enqueue = createTurnQueue(deps.logger);
-
   return async (ctx) => {
     const { conversation, claims, profile } = ctx.state.visitor as VisitorState;
     const body = validate(sendRequest, ctx.request.body);
@@ -30,20 +28,20 @@ export function sendMessage(deps: AppDeps): Middleware {
     // from message text (SECURITY-NOTES, data governance).
     const pii = 'text' in body ? deps.engine.pendingPii(profile.id, conversation.state) : 'none';
     const text = 'text' in body ? (pii === 'none' ? body.text : MASKED_PII) : body.action;
+    // The message and its pending turn are one write: after the 202 the turn cannot be lost.
+    const input = 'text' in body ? { text: body.text } : { action: body.action };
+    const turn = { input, locale: claims.locale, access: claims.access };
     const { message, created } = await deps.store
-      .appendMessage({ conversationId: conversation.id, clientId: body.clientId, sender: 'visitor', text })
+      .appendVisitorMessage({ conversationId: conversation.id, clientId: body.clientId, sender: 'visitor', text, turn })
       .catch((err: unknown) => {
         // Deleted (or archived) between the token check and now: the token has just ended.
         if (storeErrorCode(err) === 'unknown_conversation') throw unauthorized();
         throw err;
       });
     if (created) {
-      const input = 'text' in body ? { text: body.text } : { action: body.action };
-      void enqueue(conversation.id, async () => {
-        // Other tabs of this conversation see the visitor's message too.
-        await deps.publisher.trigger(conversationChannel(conversation.id), EVENT_MESSAGE, message);
-        await runBotTurn(deps, { conversation, locale: claims.locale, access: claims.access, input, forget: !profile.policy.storeConversations });
-      });
+      // Other tabs of this conversation see the visitor's message too, before the bot's answer.
+      const channel = conversationChannel(conversation.id);
+      void publishBestEffort(deps.publisher, deps.logger, channel, EVENT_MESSAGE, message, 1).finally(() => deps.turns.kick(conversation.id));
     }
     ctx.status = 202;
     ctx.body = { message } satisfies SendResponse;

@@ -10,7 +10,7 @@ import { sessionRequest } from '../schemas.ts';
 import { originAllowed } from '../origins.ts';
 import { clientIp } from '../visitor-auth.ts';
 import { newId } from '../../chat/ids.ts';
-import { runBotTurn } from '../../chat/bot-turn.ts';
+import { greet } from '../../chat/turns.ts';
 import type { Conversation } from '../../store/store.ts';
 import type { AccessLevel } from '../../bot/engine.ts';
 import { resolveLanguage } from '../../bot/locale.ts';
@@ -52,7 +52,7 @@ export function createSession(deps: AppDeps): Middleware {
     const resumed = conversation !== null;
     if (!conversation) {
       conversation = await deps.store.createConversation({ id: newId(), botId: profile.id, visitorId, origin });
-      await runBotTurn(deps, { conversation, locale, access });
+      await greet(deps, conversation, locale, access);
     }
 
     const { token, expiresAt } = await deps.tokens.seal({

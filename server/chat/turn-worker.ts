@@ -1,0 +1,108 @@
+// Runs the pending turns of the store (the outbox), one at a time per conversation across every
+// instance: a conversation's turns run only under its lease in the store, so the dialog state a
+// turn reads is the one the previous turn wrote, whichever instance ran it. The request that
+// stored a message kicks its conversation at once; a periodic scan (and one at start) picks up
+// whatever a crashed or busy instance left behind.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { runTurn, type TurnDeps } from './turns.ts';
+
+export interface TurnWorkerOptions {
+  /** How long a lease holds without renewal; an instance that died frees its conversations after this. */
+  leaseMs: number;
+  /** How often to look for turns nobody is running. */
+  scanIntervalMs: number;
+  /** Conversations picked up per scan. */
+  scanBatch?: number;
+}
+
+export interface TurnWorker {
+  /** The conversation has a new pending turn: run it, and any after it, now. */
+  kick(conversationId: string): void;
+  /** Kicks every conversation with a pending turn (at start, then on the timer). */
+  scan(): Promise<void>;
+  start(): void;
+  /** Takes no new turns, lets running ones finish and gives their leases back. */
+  drain(): Promise<void>;
+}
+
+export function createTurnWorker(deps: TurnDeps, opts: TurnWorkerOptions): TurnWorker {
+  const { store, logger } = deps;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const log = logger.child({ part: 'turns' });
+  // Per conversation being drained here: `again` is set by a kick that arrives while we drain,
+  // so a turn stored just after our last look is not left for the scan.
+  const active = new Map<string, { again: boolean; done: Promise<void> }>();
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let scanning: Promise<void> | undefined;
+
+  const lease = (conversationId: string) => {
+    const now = Date.now();
+    return store.leaseTurns(conversationId, owner, now, now + opts.leaseMs);
+  };
+
+  async function drainConversation(conversationId: string): Promise<void> {
+    if (!(await lease(conversationId))) return; // another instance runs it; its loop sees our turn
+    try {
+      while (!stopping) {
+        const pending = await store.nextTurn(conversationId);
+        if (!pending) return;
+        await runTurn(deps, pending);
+        if (!(await lease(conversationId))) return; // renewed; lost only if we stalled past the lease
+      }
+    } finally {
+      await store.releaseTurns(conversationId, owner).catch((err: unknown) => log.warn({ err }, 'lease release failed'));
+    }
+  }
+
+  function kick(conversationId: string): void {
+    if (stopping) return;
+    const running = active.get(conversationId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const entry = { again: true, done: Promise.resolve() };
+    entry.done = (async () => {
+      while (entry.again && !stopping) {
+        entry.again = false;
+        try {
+          await drainConversation(conversationId);
+        } catch (err) {
+          // Left pending: the next scan tries again.
+          log.error({ err, conversation: conversationId }, 'bot turn failed');
+          return;
+        }
+      }
+    })().finally(() => active.delete(conversationId));
+    active.set(conversationId, entry);
+  }
+
+  async function scanOnce(): Promise<void> {
+    try {
+      for (const id of await store.conversationsWithPendingTurns(opts.scanBatch ?? 100)) kick(id);
+    } catch (err) {
+      log.warn({ err }, 'scan for pending turns failed');
+    }
+  }
+
+  return {
+    kick,
+    scan() {
+      scanning ??= scanOnce().finally(() => (scanning = undefined));
+      return scanning;
+    },
+    start() {
+      timer = setInterval(() => void this.scan(), opts.scanIntervalMs);
+      timer.unref();
+      void this.scan();
+    },
+    async drain() {
+      stopping = true;
+      clearInterval(timer);
+      await scanning;
+      await Promise.all([...active.values()].map((entry) => entry.done));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// The durable-turn part of the store contract (the outbox and its lease), held against both
+// adapters like the rest of store-contract.ts.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store, TurnOutcome, TurnRequest } from './store.ts';
+import { newConversationId } from './store-contract.ts';
+
+const TURN: TurnRequest = { input: { text: 'my e-mail is ada@example.com' }, locale: 'en', access: 'public' };
+
+function outcome(texts: string[], state: Record<string, unknown> = { step: 1 }): TurnOutcome {
+  return { replies: texts.map((text) => ({ sender: 'bot' as const, text })), values: [], state };
+}
+
+export function runTurnContract(name: string, open: () => Promise<Store>): void {
+  describe(name, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    async function conversation(): Promise<string> {
+      const id = newConversationId();
+      await store.createConversation({ id, botId: 'demo', visitorId: `v-${id}`, origin: 'https://site.example' });
+      return id;
+    }
+
+    const say = (conversationId: string, clientId: string, turn = TURN, now?: Date) =>
+      store.appendVisitorMessage({ conversationId, clientId, sender: 'visitor', text: '••••••', turn, now });
+
+    it('keeps the turn with the message: pending, listed, with its input as typed', async () => {
+      const id = await conversation();
+      const { message } = await say(id, 'c1');
+      expect(message.text).toBe('••••••');
+      expect(await store.nextTurn(id)).toEqual({ conversationId: id, messageId: message.id, ...TURN });
+      expect(await store.conversationsWithPendingTurns(10)).toEqual([id]);
+    });
+
+    it('records no second turn for a repeated clientId', async () => {
+      const id = await conversation();
+      const first = await say(id, 'c1');
+      const again = await say(id, 'c1', { ...TURN, input: { text: 'other' } });
+      expect(again.created).toBe(false);
+      await store.completeTurn(id, first.message.id, outcome(['hi']));
+      expect(await store.nextTurn(id)).toBeNull();
+    });
+
+    it('completes a turn in one step: replies after the message, values, state, handover, done', async () => {
+      const id = await conversation();
+      const { message } = await say(id, 'c1');
+      const replies = await store.completeTurn(id, message.id, {
+        ...outcome(['one', 'two'], { form: 'lead' }),
+        values: [{ key: 'email', value: 'ada@example.com', pii: 'contact' }],
+        handover: true,
+      });
+      expect(replies.map((r) => [r.id, r.sender, r.text, r.clientId])).toEqual([
+        [message.id + 1, 'bot', 'one', null],
+        [message.id + 2, 'bot', 'two', null],
+      ]);
+      expect((await store.listMessages(id, 0, 10)).map((m) => m.text)).toEqual(['••••••', 'one', 'two']);
+      expect((await store.listValues(id)).map((v) => [v.key, v.value])).toEqual([['email', 'ada@example.com']]);
+      const after = await store.getConversation(id);
+      expect(after?.state).toEqual({ form: 'lead' });
+      expect(after?.handover).toBe(true);
+      expect(await store.nextTurn(id)).toBeNull();
+      expect(await store.conversationsWithPendingTurns(10)).toEqual([]);
+    });
+
+    it('answers a turn once: completing it again returns the first replies and changes nothing', async () => {
+      const id = await conversation();
+      const { message } = await say(id, 'c1');
+      const first = await store.completeTurn(id, message.id, outcome(['answer'], { n: 1 }));
+      const second = await store.completeTurn(id, message.id, outcome(['different', 'more'], { n: 2 }));
+      expect(second).toEqual(first);
+      expect((await store.listMessages(id, 0, 10)).map((m) => m.text)).toEqual(['••••••', 'answer']);
+      expect((await store.getConversation(id))?.state).toEqual({ n: 1 });
+    });
+
+    it('gives turns in message order, the next once the first is done', async () => {
+      const id = await conversation();
+      const a = await say(id, 'a');
+      const b = await say(id, 'b', { ...TURN, input: { action: 'yes' } });
+      expect((await store.nextTurn(id))?.messageId).toBe(a.message.id);
+      await store.completeTurn(id, a.message.id, outcome(['for a']));
+      expect(await store.nextTurn(id)).toEqual({ conversationId: id, messageId: b.message.id, ...TURN, input: { action: 'yes' } });
+    });
+
+    it('lists conversations waiting longest first, at most limit', async () => {
+      const ids = [await conversation(), await conversation(), await conversation()];
+      for (const [i, id] of ids.entries()) await say(id, 'c', TURN, new Date(Date.UTC(2030, 0, 1, 0, 0, 3 - i)));
+      ids.reverse(); // the last one written waited longest (its message is the oldest)
+      expect(await store.conversationsWithPendingTurns(2)).toEqual(ids.slice(0, 2));
+    });
+
+    it('completes nothing for a conversation deleted meanwhile', async () => {
+      const id = await conversation();
+      const { message } = await say(id, 'c1');
+      await store.deleteConversation(id);
+      expect(await store.completeTurn(id, message.id, outcome(['late']))).toEqual([]);
+      expect(await store.listMessages(id, 0, 10)).toEqual([]);
+      expect(await store.nextTurn(id)).toBeNull();
+    });
+
+    it('leases a conversation to one owner at a time until the lease passes or is given back', async () => {
+      const id = await conversation();
+      expect(await store.leaseTurns(id, 'a', 1000, 2000)).toBe(true);
+      expect(await store.leaseTurns(id, 'b', 1500, 2500)).toBe(false);
+      expect(await store.leaseTurns(id, 'a', 1500, 2500)).toBe(true); // renewal
+      expect(await store.leaseTurns(id, 'b', 2400, 3400)).toBe(false);
+      expect(await store.leaseTurns(id, 'b', 2500, 3500)).toBe(true); // a's lease has passed
+      await store.releaseTurns(id, 'a'); // not a's to give back any more
+      expect(await store.leaseTurns(id, 'a', 2600, 3600)).toBe(false);
+      await store.releaseTurns(id, 'b');
+      expect(await store.leaseTurns(id, 'a', 2600, 3600)).toBe(true);
+    });
+
+    it('gives one winner when two owners race for a free lease', async () => {
+      const id = await conversation();
+      const results = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.leaseTurns(id, owner, 1000, 5000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('leases nothing for an unknown conversation', async () => {
+      expect(await store.leaseTurns(newConversationId(), 'a', 1000, 2000)).toBe(false);
+    });
+  });
+}
