@@ -52,6 +52,23 @@ describe('configuration', () => {
     expect((error as Error).message).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it.each([
+    [{ MONGODB_URI: 'mongodb://127.0.0.1:1/x' }, /MONGODB_URI .*set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY, PUSHER_APP_ID/],
+    [{ REDIS_URL: 'redis://127.0.0.1:1', TOKEN_KEYS: `k:${key32()}` }, /REDIS_URL .*set REALTIME_ENCRYPTION_KEY, PUSHER_APP_ID/],
+    [{ REALTIME: 'pusher', PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16), PUSHER_HOST: 'h', TOKEN_KEYS: `k:${key32()}` }, /REALTIME=pusher .*set REALTIME_ENCRYPTION_KEY$/],
+  ])('refuses to generate secrets when %o says instances share data, naming what to set', (env, pattern) => {
+    const dataDir = tempDir();
+    expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(pattern);
+    expect(() => statSync(join(dataDir, 'secrets.json'))).toThrow(/ENOENT/);
+  });
+
+  it('starts a shared deployment whose secrets are all set, and warns when its realtime is embedded', () => {
+    const secrets = { TOKEN_KEYS: `k:${key32()}`, REALTIME_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16) };
+    const config = loadConfig({ DATA_DIR: tempDir(), MONGODB_URI: 'mongodb://127.0.0.1:1/x', ...secrets });
+    expect(config.warnings.join()).toMatch(/REALTIME=embedded with a shared store/);
+    expect(loadConfig({ DATA_DIR: tempDir(), ...secrets }).warnings).toEqual([]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATA_DIR: tempDir(), PORT: '', MONGODB_URI: '' }).port).toBe(3000);
   });

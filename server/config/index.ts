@@ -70,9 +70,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
   const dataDir = resolve(env.DATA_DIR);
 
-  const needsGenerated =
-    !env.TOKEN_KEYS || !env.REALTIME_ENCRYPTION_KEY || (env.REALTIME === 'embedded' && !(env.PUSHER_APP_ID && env.PUSHER_KEY && env.PUSHER_SECRET));
-  const generated = needsGenerated ? loadGeneratedSecrets(dataDir) : undefined;
+  const missingSecrets = [
+    ...(env.TOKEN_KEYS ? [] : ['TOKEN_KEYS']),
+    ...(env.REALTIME_ENCRYPTION_KEY ? [] : ['REALTIME_ENCRYPTION_KEY']),
+    ...(env.REALTIME === 'embedded' && !(env.PUSHER_APP_ID && env.PUSHER_KEY && env.PUSHER_SECRET) ? ['PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET'] : []),
+  ];
+  // Anything shared (store, limits, relay) means several instances: each would generate its own
+  // keys and silently log out every visitor another instance served.
+  const shared = [env.MONGODB_URI && 'MONGODB_URI', env.REDIS_URL && 'REDIS_URL', env.REALTIME === 'pusher' && 'REALTIME=pusher'].filter(Boolean);
+  if (env.REALTIME === 'pusher') {
+    for (const name of ['PUSHER_APP_ID', 'PUSHER_KEY', 'PUSHER_SECRET'] as const) {
+      if (!env[name]) problems.push(`${name}: required when REALTIME=pusher`);
+    }
+    if (!env.PUSHER_HOST && !env.PUSHER_CLUSTER) problems.push('PUSHER_HOST or PUSHER_CLUSTER: one is required when REALTIME=pusher');
+  }
+  if (shared.length > 0 && missingSecrets.length > 0) {
+    problems.push(`${shared.join(', ')} means several instances share data, so secrets cannot be generated: set ${missingSecrets.join(', ')}`);
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  if (env.REALTIME === 'embedded' && (env.MONGODB_URI || env.REDIS_URL)) {
+    warnings.push('REALTIME=embedded with a shared store: a visitor connected to one instance gets no live events published by another; use REALTIME=pusher (soketi or Pusher Channels) for several instances');
+  }
+  const generated = missingSecrets.length > 0 ? loadGeneratedSecrets(dataDir) : undefined;
   if (generated?.created) {
     warnings.push(`generated secrets into ${dataDir}/secrets.json; deployments must set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY and PUSHER_* themselves`);
   }
@@ -83,12 +102,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const encryptionKey = decodeMasterKey(env.REALTIME_ENCRYPTION_KEY ?? generated!.secrets.encryptionKey);
   if (typeof encryptionKey === 'string') problems.push(`REALTIME_ENCRYPTION_KEY: ${encryptionKey}`);
 
-  if (env.REALTIME === 'pusher') {
-    for (const name of ['PUSHER_APP_ID', 'PUSHER_KEY', 'PUSHER_SECRET'] as const) {
-      if (!env[name]) problems.push(`${name}: required when REALTIME=pusher`);
-    }
-    if (!env.PUSHER_HOST && !env.PUSHER_CLUSTER) problems.push('PUSHER_HOST or PUSHER_CLUSTER: one is required when REALTIME=pusher');
-  }
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');

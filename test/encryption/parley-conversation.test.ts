@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, SessionResponse } from '../../common/wire.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
-import { startSoketi, type RunningSoketi } from '../helpers/soketi.ts';
+import { parleyEnvFor, startSoketi, type RunningSoketi } from '../helpers/soketi.ts';
 import { authorize, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import { leakedMarkers, marker } from './markers.ts';
 import { subscribeWithPusherJs } from './pusher-js-subscriber.ts';
@@ -32,15 +32,7 @@ async function embeddedSetup(): Promise<Setup> {
 async function soketiSetup(): Promise<Setup> {
   const soketi: RunningSoketi = await startSoketi(soketiApp);
   const proxy = await startRecordingProxy({ upstream: { host: soketi.host, port: soketi.port } });
-  const parley = await startInProcess({
-    REALTIME: 'pusher',
-    PUSHER_APP_ID: soketiApp.appId,
-    PUSHER_KEY: soketiApp.key,
-    PUSHER_SECRET: soketiApp.secret,
-    PUSHER_HOST: proxy.host,
-    PUSHER_PORT: String(proxy.port),
-    PUSHER_USE_TLS: 'false',
-  });
+  const parley = await startInProcess(parleyEnvFor(soketiApp, proxy));
   return {
     parley,
     ws: { host: soketi.host, port: soketi.port },

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { deploymentSecrets } from './deployment-secrets.ts';
 
 export interface SoketiApp {
   appId: string;
@@ -124,9 +125,13 @@ export async function startSoketi(app: SoketiApp): Promise<RunningSoketi> {
   throw new Error(`soketi did not become ready within ${READY_TIMEOUT_MS} ms (3 attempts)`);
 }
 
-/** The environment that points a Parley server at this soketi (REALTIME=pusher). */
+/**
+ * The environment that points a Parley server at this soketi (REALTIME=pusher), with the secrets
+ * such a deployment must set (derived from the app, so a restarted server keeps them).
+ */
 export function parleyEnvFor(app: SoketiApp, soketi: Pick<RunningSoketi, 'host' | 'port'>): Record<string, string> {
   return {
+    ...deploymentSecrets(app.secret),
     REALTIME: 'pusher',
     PUSHER_APP_ID: app.appId,
     PUSHER_KEY: app.key,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deploymentSecrets } from '../helpers/deployment-secrets.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startRedis, type RedisHandle } from '../helpers/redis.ts';
 import { history, openSession, send } from '../helpers/visitor-api.ts';
@@ -18,8 +19,9 @@ afterAll(() => redis?.stop());
 describe('scale-out with REDIS_URL', () => {
   it('rate limit: two instances sharing one Redis allow 15 messages a minute per conversation in all', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-scale-'));
-    const a = await startInProcess({ DATA_DIR: dataDir, REDIS_URL: redis.url });
-    const b = await startInProcess({ DATA_DIR: dataDir, REDIS_URL: redis.url });
+    const secrets = deploymentSecrets();
+    const a = await startInProcess({ DATA_DIR: dataDir, REDIS_URL: redis.url, ...secrets });
+    const b = await startInProcess({ DATA_DIR: dataDir, REDIS_URL: redis.url, ...secrets });
     try {
       const session = await openSession(a.url);
       const statuses: number[] = [];
