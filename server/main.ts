@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   for (const warning of config.warnings) logger.warn(warning);
   const parley = await startParley(config, logger);
-  console.log(`Parley listening on ${parley.url}`);
+  // The public URL and the bound address differ behind a proxy; operators (and tests) need both.
+  console.log(`Parley listening on ${parley.url} (bound to ${config.host}:${parley.port})`);
   logger.info({ url: parley.url, realtime: config.realtime.mode }, 'listening');
 
   let stopping = false;

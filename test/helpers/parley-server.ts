@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface ParleyProcess {
+  /** The public URL (PUBLIC_URL when set, e.g. a proxy in front). */
   url: string;
+  /** The port the process itself bound; differs from the URL's behind a proxy. */
   port: number;
   dataDir: string;
   proc: ChildProcess;
@@ -32,13 +34,13 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
   proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, port } = await new Promise<{ url: string; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Parley did not start within 30 s:\n${output}`)), 30_000);
     const check = () => {
-      const match = /Parley listening on (\S+)/.exec(output);
-      if (match?.[1]) {
+      const match = /Parley listening on (\S+) \(bound to \S*:(\d+)\)/.exec(output);
+      if (match?.[1] && match[2]) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url: match[1], port: Number(match[2]) });
       }
     };
     proc.stdout!.on('data', check);
@@ -50,7 +52,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
 
   return {
     url,
-    port: Number(new URL(url).port),
+    port,
     dataDir,
     proc,
     output: () => output,
