@@ -44,7 +44,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 export async function startParley(config: Config, logger: Logger): Promise<RunningParley> {
   const store = await openStore(config);
-  const engine = await loadBotEngine({ botsDir: config.botsDir, dataDir: config.dataDir });
+  const engine = await loadBotEngine({ botsDir: config.botsDir, dataDir: config.dataDir, env: config.env, sharedBy: config.sharedBy });
   const limits = await createRateLimits({ redisUrl: config.redisUrl, ...config.rateLimits, logger });
   const rt = config.realtime;
   const masterKeyBase64 = Buffer.from(rt.encryptionKey).toString('base64');

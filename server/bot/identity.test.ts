@@ -99,6 +99,17 @@ describe('resolveIdentitySecret', () => {
     expect(warn.mock.calls[0]?.[0]).toContain('UNSET_VAR');
   });
 
+  it('refuses to generate one when instances share data, naming the variable to set (each would make its own)', () => {
+    const dir = dataDir();
+    const shared = { botId: 'sharedbot', env: {}, dataDir: dir, sharedBy: ['MONGODB_URI'] };
+    expect(() => resolveIdentitySecret({ ...shared, envName: 'SHARED_BOT_SECRET' })).toThrow(
+      /bot "sharedbot": MONGODB_URI means several instances share data, so its identity secret cannot be generated: set SHARED_BOT_SECRET/,
+    );
+    expect(() => resolveIdentitySecret({ ...shared, envName: undefined })).toThrow(/set identitySecretEnv in the bot definition/);
+    expect(() => statSync(join(dir, 'identity-sharedbot.secret'))).toThrow(/ENOENT/);
+    expect(resolveIdentitySecret({ ...shared, envName: 'SHARED_BOT_SECRET', env: { SHARED_BOT_SECRET: SECRET } })).toBe(SECRET);
+  });
+
   it('refuses a truncated secret file', () => {
     const dir = dataDir();
     writeFileSync(join(dir, 'identity-trunc.secret'), 'abc');

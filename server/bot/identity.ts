@@ -66,13 +66,16 @@ const warnedBots = new Set<string>();
 
 /**
  * The bot's identity secret: from the named environment variable when set, else from
- * `<dataDir>/identity-<botId>.secret`, generated (mode 0600) on first use.
+ * `<dataDir>/identity-<botId>.secret`, generated (mode 0600) on first use — but never for a
+ * deployment whose instances share data (`sharedBy` names why): each instance would make its own,
+ * and an identity the site signed would hold on one instance and not on the next.
  */
 export function resolveIdentitySecret(opts: {
   botId: string;
   envName: string | undefined;
   env: NodeJS.ProcessEnv;
   dataDir: string;
+  sharedBy?: string[];
 }): string {
   const fromEnv = opts.envName ? opts.env[opts.envName] : undefined;
   if (fromEnv !== undefined && fromEnv !== '') {
@@ -82,6 +85,12 @@ export function resolveIdentitySecret(opts: {
       );
     }
     return fromEnv;
+  }
+  if (opts.sharedBy?.length) {
+    throw new BotDefinitionError(
+      `bot "${opts.botId}": ${opts.sharedBy.join(', ')} means several instances share data, so its identity secret cannot be generated: ` +
+        `set ${opts.envName ?? 'identitySecretEnv in the bot definition, and that variable'}`,
+    );
   }
   const file = join(opts.dataDir, `identity-${opts.botId}.secret`);
   let secret: string;

@@ -24,6 +24,8 @@ export interface LoadBotEngineOptions {
   /** Where generated identity secrets are kept. Default: $DATA_DIR or ./data. */
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** Set when instances share data (Config.sharedBy): identity secrets must then be configured. */
+  sharedBy?: string[];
 }
 
 export async function loadBotEngine(opts: LoadBotEngineOptions): Promise<BotEngine> {
@@ -31,14 +33,14 @@ export async function loadBotEngine(opts: LoadBotEngineOptions): Promise<BotEngi
   const dataDir = opts.dataDir ?? env.DATA_DIR ?? './data';
   const definitions = loadBotDefinitions(opts.botsDir);
   const bots = new Map<string, LoadedBot>();
-  for (const [id, def] of definitions) bots.set(id, await prepareBot(id, def, env, dataDir));
+  for (const [id, def] of definitions) bots.set(id, await prepareBot(id, def, env, dataDir, opts.sharedBy));
   return createBotEngine(bots);
 }
 
-async function prepareBot(id: string, def: BotDefinition, env: NodeJS.ProcessEnv, dataDir: string): Promise<LoadedBot> {
+async function prepareBot(id: string, def: BotDefinition, env: NodeJS.ProcessEnv, dataDir: string, sharedBy?: string[]): Promise<LoadedBot> {
   const classifier = await trainNlpjsClassifier({ languages: def.languages, intents: def.intents });
   const identitySecret = hasGatedIntents(def)
-    ? resolveIdentitySecret({ botId: id, envName: def.identitySecretEnv, env, dataDir })
+    ? resolveIdentitySecret({ botId: id, envName: def.identitySecretEnv, env, dataDir, sharedBy })
     : undefined;
   return {
     id,

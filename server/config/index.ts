@@ -35,6 +35,10 @@ export interface Config {
   botsDir: string;
   realtime: RealtimeConfig;
   redisUrl?: string;
+  /** The environment itself, for the variables bot definitions name (identitySecretEnv). */
+  env: Readonly<Record<string, string>>;
+  /** Why instances share data (MONGODB_URI, REDIS_URL, REALTIME=pusher); empty for one instance on its own. */
+  sharedBy: string[];
   /** The durable turn worker: lease length and scan period (ms). */
   turns: { leaseMs: number; scanIntervalMs: number };
   rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number };
@@ -77,7 +81,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   ];
   // Anything shared (store, limits, relay) means several instances: each would generate its own
   // keys and silently log out every visitor another instance served.
-  const shared = [env.MONGODB_URI && 'MONGODB_URI', env.REDIS_URL && 'REDIS_URL', env.REALTIME === 'pusher' && 'REALTIME=pusher'].filter(Boolean);
+  const shared = [env.MONGODB_URI && 'MONGODB_URI', env.REDIS_URL && 'REDIS_URL', env.REALTIME === 'pusher' && 'REALTIME=pusher'].filter((s): s is string => Boolean(s));
   if (env.REALTIME === 'pusher') {
     for (const name of ['PUSHER_APP_ID', 'PUSHER_KEY', 'PUSHER_SECRET'] as const) {
       if (!env[name]) problems.push(`${name}: required when REALTIME=pusher`);
@@ -127,6 +131,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       encryptionKey: encryptionKey as Uint8Array,
     },
     redisUrl: env.REDIS_URL,
+    env: raw as Record<string, string>,
+    sharedBy: shared,
     turns: { leaseMs: parseDuration(env.TURN_LEASE), scanIntervalMs: parseDuration(env.TURN_SCAN_INTERVAL) },
     rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },
     trustProxy: env.TRUST_PROXY,

@@ -1,5 +1,5 @@
 // The secrets a deployment of several instances configures (Parley refuses to generate them once a
-// store, Redis or relay is shared). One set per call; pass the same set to every instance.
+// store, Redis or relay is shared), the demo bot's identity secret among them. One set per call; pass the same set to every instance.
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Derived from `seed` when given, so a restarted instance gets the same keys back. */
@@ -12,5 +12,7 @@ export function deploymentSecrets(seed?: string): Record<string, string> {
     PUSHER_APP_ID: String(100000 + bytes('app', 2).readUInt16BE(0)),
     PUSHER_KEY: bytes('key', 10).toString('hex'),
     PUSHER_SECRET: bytes('secret', 24).toString('hex'),
+    // The demo bot's (bots/demo.json identitySecretEnv): the site signs visitor identities with it.
+    PARLEY_DEMO_IDENTITY_SECRET: bytes('identity', 32).toString('base64url'),
   };
 }

@@ -39,4 +39,11 @@ describe('scale-out with REDIS_URL', () => {
       await b.close();
     }
   });
+
+  it("refuses to start without the bot's identity secret: each instance would generate its own, and a signed visitor would be known to one only", async () => {
+    const { PARLEY_DEMO_IDENTITY_SECRET: _, ...secrets } = deploymentSecrets();
+    await expect(startInProcess({ REDIS_URL: redis.url, ...secrets })).rejects.toThrow(
+      /bot "demo": REDIS_URL means several instances share data, so its identity secret cannot be generated: set PARLEY_DEMO_IDENTITY_SECRET/,
+    );
+  });
 });
