@@ -23,6 +23,11 @@ export interface RetentionSweeperOptions {
   intervalMs: number;
   now?: () => Date;
   logger?: Logger;
+  /**
+   * Taken before each run; false means another instance sweeps now, so this one skips the run.
+   * Two sweepers over one store would each archive and delete the same conversations.
+   */
+  lease?: () => Promise<boolean>;
 }
 
 export interface RetentionSweeper {
@@ -50,6 +55,7 @@ export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionS
   const now = opts.now ?? (() => new Date());
 
   const sweepAll = async (): Promise<SweepResult[]> => {
+    if (opts.lease && !(await opts.lease())) return [];
     const at = now();
     let policies: RetentionPolicy[];
     try {

@@ -351,8 +351,8 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     nextTurn: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
     conversationsWithPendingTurns: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
     completeTurn: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
-    leaseTurns: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
-    releaseTurns: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
+    lease: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
+    release: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {
       const max = checkLimit(limit);
