@@ -14,30 +14,35 @@ export interface ConversationDoc {
   lastActivityAt: Date;
   handover: boolean;
   state: string;
-  /** The id the next message gets; taken with $inc so concurrent appends never share one. */
+  /**
+   * The id the next append tries first. Moved past each stored message with $max once the message
+   * is in, so it may lag behind after a crash; the unique (conversationId, id) index, not this
+   * counter, is what hands out an id (see appendMessage in mongo.ts).
+   */
   nextMessageId: number;
   /** Set on archived copies only. */
   archivedAt?: Date;
 }
 
 /**
- * TTL indexes are per collection while retention is per bot, so a document carries its own expiry
- * (`expiresAt`, with `expireAfterSeconds: 0`) and the TTL it was stamped with (`ttlMs`), set from
- * the bot's policy by sweep(). MongoDB then removes expired documents between sweeps by itself;
- * sweep() still deletes explicitly so both adapters behave the same at any `now`.
+ * Retention is per bot and applied by sweep(), as on SQLite: no TTL index, because TTL indexes are
+ * per collection while retention is per bot, and FerretDB (what the tests run against) has none.
  */
 interface Expiring {
   botId: string;
   createdAt: Date;
-  expiresAt?: Date | null;
-  ttlMs?: number | null;
 }
 
 export interface MessageDoc extends Expiring {
   conversationId: string;
-  /** Null only while a claimed visitor message waits for its number. */
-  id: number | null;
+  id: number;
   clientId: string | null;
+  /**
+   * What makes an append unique in its conversation: `client:<clientId>` for a visitor message,
+   * `id:<id>` for a bot or system message. A plain unique index over it replaces a partial index
+   * on clientId, which FerretDB lacks (and under which MongoDB and FerretDB disagree on nulls).
+   */
+  idempotencyKey: string;
   sender: Sender;
   text: string;
   quickReplies?: QuickReply[] | null;
@@ -74,14 +79,11 @@ conversationSchema.index({ botId: 1, lastActivityAt: 1 });
 const expiringFields = {
   botId: { type: String },
   createdAt: { type: Date },
-  expiresAt: { type: Date, default: null },
-  ttlMs: { type: Number, default: null },
 };
 
+/** The index sweep() deletes by: one bot's documents older than a cutoff. */
 function withExpiry<T>(schema: Schema<T>): Schema<T> {
   schema.index({ botId: 1, createdAt: 1 });
-  schema.index({ botId: 1, ttlMs: 1 });
-  schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
   return schema;
 }
 
@@ -93,9 +95,9 @@ const messageSchema = withExpiry(
     {
       ...expiringFields,
       conversationId: { type: String },
-      // Null while a visitor message is claimed but not yet numbered (see appendMessage in mongo.ts).
-      id: { type: Number, default: null },
+      id: { type: Number },
       clientId: { type: String, default: null },
+      idempotencyKey: { type: String },
       sender: { type: String, enum: ['visitor', 'bot', 'system'] },
       text: { type: String, default: '' },
       quickReplies: { type: [quickReplySchema], default: undefined },
@@ -104,12 +106,9 @@ const messageSchema = withExpiry(
     schemaOptions,
   ),
 );
-messageSchema.index({ conversationId: 1, id: 1 }, { unique: true, partialFilterExpression: { id: { $type: 'number' } } });
-// Idempotency: one message per client id within a conversation; bot messages (null) are exempt.
-messageSchema.index(
-  { conversationId: 1, clientId: 1 },
-  { unique: true, partialFilterExpression: { clientId: { $type: 'string' } } },
-);
+// One message per id, and one per client id, within a conversation: the two arbiters of appendMessage.
+messageSchema.index({ conversationId: 1, id: 1 }, { unique: true });
+messageSchema.index({ conversationId: 1, idempotencyKey: 1 }, { unique: true });
 
 const valueSchema = withExpiry(
   new Schema<ValueDoc>(
@@ -125,7 +124,7 @@ const valueSchema = withExpiry(
 );
 valueSchema.index({ conversationId: 1, key: 1 }, { unique: true });
 
-/** Live collections and their archive twins (same shapes, same indexes, TTL included). */
+/** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
     conversations: conn.model<ConversationDoc>('Conversation', conversationSchema, 'conversations'),

@@ -1,36 +1,16 @@
-// The store contract on MongoDB. It needs a real server (MONGODB_URI); each test gets its own
-// database, dropped afterwards. Without MONGODB_URI the suite is registered as skipped, with the
-// reason in its name, so a green run never hides that it did not run.
-import { randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
-import { afterAll, describe } from 'vitest';
+// The store contract on the MongoDB adapter, against a real MongoDB-protocol server: FerretDB
+// (started here; `bash e2e/peers/ferretdb/build.sh` builds it) or, when MONGODB_URI is set, that
+// MongoDB. Each test opens the store on its own fresh database.
+import { afterAll, beforeAll } from 'vitest';
 import type { Store } from './store.ts';
 import { openMongoStore } from './mongo.ts';
 import { runStoreContract } from './store-contract.ts';
+import { startMongoServer, type MongoServer } from '../../test/helpers/mongodb.ts';
 
-const baseUri = process.env.MONGODB_URI;
-const opened: string[] = [];
+let server: MongoServer;
+beforeAll(async () => {
+  server = await startMongoServer();
+});
+afterAll(() => server?.stop());
 
-/** The configured URI with its database name replaced by a fresh one. */
-function freshDatabaseUri(uri: string): string {
-  const url = new URL(uri);
-  const name = `parley_test_${randomBytes(6).toString('hex')}`;
-  url.pathname = `/${name}`;
-  opened.push(url.toString());
-  return url.toString();
-}
-
-describe.skipIf(!baseUri)(
-  baseUri ? 'MongoDB' : 'MongoDB contract (skipped: MONGODB_URI not set — no MongoDB server on this machine)',
-  () => {
-    afterAll(async () => {
-      for (const uri of opened) {
-        const conn = await mongoose.createConnection(uri).asPromise();
-        await conn.dropDatabase();
-        await conn.close();
-      }
-    });
-
-    runStoreContract('MongoDB store contract', (): Promise<Store> => openMongoStore(freshDatabaseUri(baseUri ?? '')));
-  },
-);
+runStoreContract('MongoDB store contract', (): Promise<Store> => openMongoStore(server.freshDatabaseUri()));
