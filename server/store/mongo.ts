@@ -208,11 +208,12 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
   return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted };
 }
 
+/** sanitizeFilter: a `$`-keyed object inside any filter is matched as a value, never run as an operator. */
+export const CONNECTION_OPTIONS = { sanitizeFilter: true, autoIndex: true, autoCreate: true } as const;
+
 export async function openMongoStore(uri: string): Promise<Store> {
   const conn = mongoose.createConnection(uri, {
-    sanitizeFilter: true,
-    autoIndex: true,
-    autoCreate: true,
+    ...CONNECTION_OPTIONS,
     // A short default so a wrong URI fails the start quickly; the URI's own setting wins.
     ...(/[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 10_000 }),
   });
