@@ -8,12 +8,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './stop-child.ts';
 import mongoose from 'mongoose';
 
 const BUILD_COMMAND = 'bash e2e/peers/ferretdb/build.sh';
 const REPO_BINARY = fileURLToPath(new URL('../../e2e/peers/ferretdb/bin/ferretdb', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 export interface FerretDbHandle {
   /** `mongodb://127.0.0.1:<port>/` — append a database name. */
@@ -27,19 +27,6 @@ function ferretDbBinary(): string {
     throw new Error(`FerretDB not found at ${binary}: build it with \`${BUILD_COMMAND}\` (or set FERRETDB_BIN).`);
   }
   return binary;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited(child);
-  clearTimeout(timer);
 }
 
 /** The port FerretDB reports once its listener is up (it was told to take any free one). */
