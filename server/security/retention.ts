@@ -1,6 +1,6 @@
-// The retention sweeper: applies every bot's retention policy on a timer. SQLite has no TTL
-// indexes, so this is what makes "messages expire after N seconds" true there; on MongoDB the
-// TTL indexes do the same work and a sweep is a cheap backstop.
+// The retention sweeper: applies every bot's retention policy on a timer. This is what makes
+// "messages expire after N seconds" true on both stores (MongoDB's adapter has no TTL index:
+// retention is per bot, a TTL index per collection, and FerretDB has none).
 import type { Logger } from 'pino';
 import type { BotPolicy } from '../bot/engine.ts';
 import type { RetentionPolicy, Store, SweepResult } from '../store/store.ts';
