@@ -19,6 +19,7 @@ import type { Publisher } from './realtime/publisher.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import type { BotProfile } from './bot/engine.ts';
 import { createTurnWorker } from './chat/turn-worker.ts';
+import { instanceId } from './instance.ts';
 
 export interface RunningParley {
   url: string;
@@ -64,6 +65,8 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     policies: () => engine.profiles().map((p) => retentionPolicyOf(p.id, p.policy)),
     intervalMs: sweepInterval(engine.profiles()),
     logger: logger.child({ part: 'retention' }),
+    // One sweeper at a time across instances: the lease outlives a run and an interval after it.
+    lease: () => store.lease('retention', instanceId, Date.now(), Date.now() + 2 * sweepInterval(engine.profiles())),
   });
   // What expired while the server was down goes now, not one interval later.
   await sweeper.runOnce();
@@ -110,6 +113,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await turns.drain();
+      await store.release('retention', instanceId).catch(() => undefined);
       await embedded?.close();
       // End keep-alive connections too: close() alone waits for them.
       server.closeAllConnections();

@@ -3,8 +3,7 @@
 // turn reads is the one the previous turn wrote, whichever instance ran it. The request that
 // stored a message kicks its conversation at once; a periodic scan (and one at start) picks up
 // whatever a crashed or busy instance left behind.
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { instanceId } from '../instance.ts';
 import { runTurn, type TurnDeps } from './turns.ts';
 
 export interface TurnWorkerOptions {
@@ -28,7 +27,6 @@ export interface TurnWorker {
 
 export function createTurnWorker(deps: TurnDeps, opts: TurnWorkerOptions): TurnWorker {
   const { store, logger } = deps;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const log = logger.child({ part: 'turns' });
   // Per conversation being drained here: `again` is set by a kick that arrives while we drain,
   // so a turn stored just after our last look is not left for the scan.
@@ -39,7 +37,7 @@ export function createTurnWorker(deps: TurnDeps, opts: TurnWorkerOptions): TurnW
 
   const lease = (conversationId: string) => {
     const now = Date.now();
-    return store.leaseTurns(conversationId, owner, now, now + opts.leaseMs);
+    return store.lease(`turns:${conversationId}`, instanceId, now, now + opts.leaseMs);
   };
 
   async function drainConversation(conversationId: string): Promise<void> {
@@ -52,7 +50,7 @@ export function createTurnWorker(deps: TurnDeps, opts: TurnWorkerOptions): TurnW
         if (!(await lease(conversationId))) return; // renewed; lost only if we stalled past the lease
       }
     } finally {
-      await store.releaseTurns(conversationId, owner).catch((err: unknown) => log.warn({ err }, 'lease release failed'));
+      await store.release(`turns:${conversationId}`, instanceId).catch((err: unknown) => log.warn({ err }, 'lease release failed'));
     }
   }
 

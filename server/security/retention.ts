@@ -1,6 +1,6 @@
-// The retention sweeper: applies every bot's retention policy on a timer. SQLite has no TTL
-// indexes, so this is what makes "messages expire after N seconds" true there; on MongoDB the
-// TTL indexes do the same work and a sweep is a cheap backstop.
+// The retention sweeper: applies every bot's retention policy on a timer. This is what makes
+// "messages expire after N seconds" true on both stores (MongoDB's adapter has no TTL index:
+// retention is per bot, a TTL index per collection, and FerretDB has none).
 import type { Logger } from 'pino';
 import type { BotPolicy } from '../bot/engine.ts';
 import type { RetentionPolicy, Store, SweepResult } from '../store/store.ts';
@@ -23,6 +23,11 @@ export interface RetentionSweeperOptions {
   intervalMs: number;
   now?: () => Date;
   logger?: Logger;
+  /**
+   * Taken before each run; false means another instance sweeps now, so this one skips the run.
+   * Two sweepers over one store would each archive and delete the same conversations.
+   */
+  lease?: () => Promise<boolean>;
 }
 
 export interface RetentionSweeper {
@@ -50,6 +55,7 @@ export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionS
   const now = opts.now ?? (() => new Date());
 
   const sweepAll = async (): Promise<SweepResult[]> => {
+    if (opts.lease && !(await opts.lease())) return [];
     const at = now();
     let policies: RetentionPolicy[];
     try {

@@ -14,30 +14,46 @@ export interface ConversationDoc {
   lastActivityAt: Date;
   handover: boolean;
   state: string;
-  /** The id the next message gets; taken with $inc so concurrent appends never share one. */
+  /**
+   * The id the next append tries first. Moved past each stored message with $max once the message
+   * is in, so it may lag behind after a crash; the unique (conversationId, id) index, not this
+   * counter, is what hands out an id (see appendMessage in mongo.ts).
+   */
   nextMessageId: number;
+  /**
+   * The id of the last visitor message whose bot turn is done. Set in the same single-document
+   * update as the state that turn wrote, so "done" and "state" can never disagree.
+   */
+  turnsDone?: number;
   /** Set on archived copies only. */
   archivedAt?: Date;
 }
 
 /**
- * TTL indexes are per collection while retention is per bot, so a document carries its own expiry
- * (`expiresAt`, with `expireAfterSeconds: 0`) and the TTL it was stamped with (`ttlMs`), set from
- * the bot's policy by sweep(). MongoDB then removes expired documents between sweeps by itself;
- * sweep() still deletes explicitly so both adapters behave the same at any `now`.
+ * Retention is per bot and applied by sweep(), as on SQLite: no TTL index, because TTL indexes are
+ * per collection while retention is per bot, and FerretDB (what the tests run against) has none.
  */
 interface Expiring {
   botId: string;
   createdAt: Date;
-  expiresAt?: Date | null;
-  ttlMs?: number | null;
 }
 
 export interface MessageDoc extends Expiring {
   conversationId: string;
-  /** Null only while a claimed visitor message waits for its number. */
-  id: number | null;
+  id: number;
   clientId: string | null;
+  /**
+   * What makes an append unique in its conversation: `client:<clientId>` for a visitor message,
+   * `id:<id>` for a bot or system message. A plain unique index over it replaces a partial index
+   * on clientId, which FerretDB lacks (and under which MongoDB and FerretDB disagree on nulls).
+   */
+  idempotencyKey: string;
+  /** A visitor message's pending bot turn (TurnRequest as JSON), until the turn is done. */
+  turn?: string | null;
+  /** True while `turn` is pending: what the index of pending turns holds (never the input itself). */
+  turnPending?: boolean | null;
+  /** The visitor message a bot reply answers. */
+  replyTo?: number | null;
   sender: Sender;
   text: string;
   quickReplies?: QuickReply[] | null;
@@ -65,6 +81,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     handover: { type: Boolean, default: false },
     state: { type: String, default: '{}' },
     nextMessageId: { type: Number, default: 1 },
+    turnsDone: { type: Number, default: 0 },
     archivedAt: { type: Date },
   },
   schemaOptions,
@@ -74,14 +91,11 @@ conversationSchema.index({ botId: 1, lastActivityAt: 1 });
 const expiringFields = {
   botId: { type: String },
   createdAt: { type: Date },
-  expiresAt: { type: Date, default: null },
-  ttlMs: { type: Number, default: null },
 };
 
+/** The index sweep() deletes by: one bot's documents older than a cutoff. */
 function withExpiry<T>(schema: Schema<T>): Schema<T> {
   schema.index({ botId: 1, createdAt: 1 });
-  schema.index({ botId: 1, ttlMs: 1 });
-  schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
   return schema;
 }
 
@@ -93,9 +107,12 @@ const messageSchema = withExpiry(
     {
       ...expiringFields,
       conversationId: { type: String },
-      // Null while a visitor message is claimed but not yet numbered (see appendMessage in mongo.ts).
-      id: { type: Number, default: null },
+      id: { type: Number },
       clientId: { type: String, default: null },
+      idempotencyKey: { type: String },
+      turn: { type: String, default: undefined },
+      turnPending: { type: Boolean, default: undefined },
+      replyTo: { type: Number, default: undefined },
       sender: { type: String, enum: ['visitor', 'bot', 'system'] },
       text: { type: String, default: '' },
       quickReplies: { type: [quickReplySchema], default: undefined },
@@ -104,12 +121,20 @@ const messageSchema = withExpiry(
     schemaOptions,
   ),
 );
-messageSchema.index({ conversationId: 1, id: 1 }, { unique: true, partialFilterExpression: { id: { $type: 'number' } } });
-// Idempotency: one message per client id within a conversation; bot messages (null) are exempt.
-messageSchema.index(
-  { conversationId: 1, clientId: 1 },
-  { unique: true, partialFilterExpression: { clientId: { $type: 'string' } } },
-);
+// One message per id, and one per client id, within a conversation: the two arbiters of appendMessage.
+messageSchema.index({ conversationId: 1, id: 1 }, { unique: true });
+messageSchema.index({ conversationId: 1, idempotencyKey: 1 }, { unique: true });
+// Pending turns, oldest first (FerretDB has no partial indexes: done turns lose the field).
+messageSchema.index({ turnPending: 1, createdAt: 1 });
+messageSchema.index({ conversationId: 1, replyTo: 1 });
+
+/** What runs one at a time across instances (see Store.lease). */
+export interface LeaseDoc {
+  _id: string;
+  owner: string;
+  until: number;
+}
+const leaseSchema = new Schema<LeaseDoc>({ _id: { type: String }, owner: { type: String }, until: { type: Number } }, schemaOptions);
 
 const valueSchema = withExpiry(
   new Schema<ValueDoc>(
@@ -125,7 +150,7 @@ const valueSchema = withExpiry(
 );
 valueSchema.index({ conversationId: 1, key: 1 }, { unique: true });
 
-/** Live collections and their archive twins (same shapes, same indexes, TTL included). */
+/** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
     conversations: conn.model<ConversationDoc>('Conversation', conversationSchema, 'conversations'),
@@ -134,6 +159,7 @@ export function defineModels(conn: Connection) {
     archivedConversations: conn.model<ConversationDoc>('ArchivedConversation', conversationSchema, 'archived_conversations'),
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
+    leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
   };
 }
 

@@ -13,15 +13,15 @@ import type {
   Store,
   SweepResult,
 } from './store.ts';
-import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString } from './arguments.ts';
+import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
+import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
-import { contiguousPrefix, GAP_GRACE_MS } from './contiguous.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
 const { trusted } = mongoose;
 
-function isDuplicateKey(err: unknown): boolean {
+export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
@@ -38,7 +38,7 @@ function toConversation(doc: ConversationDoc): Conversation {
   };
 }
 
-function messageFromDoc(doc: MessageDoc & { id: number }): ChatMessage {
+export function messageFromDoc(doc: MessageDoc & { id: number }): ChatMessage {
   return toChatMessage({
     conversationId: doc.conversationId,
     id: doc.id,
@@ -51,77 +51,42 @@ function messageFromDoc(doc: MessageDoc & { id: number }): ChatMessage {
   });
 }
 
-/** The TTLs last seen for each bot, to stamp `expiresAt` on new documents between sweeps. */
-type TtlMemory = Map<string, { messageTtlMs?: number; valueTtlMs?: number }>;
-
-function expiryFields(ttlMs: number | undefined, createdAt: Date) {
-  return ttlMs === undefined
-    ? { expiresAt: null, ttlMs: null }
-    : { expiresAt: new Date(createdAt.getTime() + ttlMs), ttlMs };
-}
-
-/** Stamps (or clears) `expiresAt` on one bot's documents whose stamp differs from the policy. */
-async function stampExpiry(model: Models['messages'] | Models['values'], botId: string, ttlMs: number | undefined) {
-  // Both collections carry the same expiry fields; one Model type lets TypeScript call through the union.
-  const expiring = model as unknown as mongoose.Model<{ botId: string; ttlMs: number | null; expiresAt: Date | null }>;
-  if (ttlMs === undefined) {
-    await expiring.updateMany({ botId, ttlMs: trusted({ $ne: null }) }, { $set: { expiresAt: null, ttlMs: null } });
-    return;
-  }
-  await expiring.updateMany(
-    { botId, ttlMs: trusted({ $ne: ttlMs }) },
-    [{ $set: { expiresAt: { $add: ['$createdAt', ttlMs] }, ttlMs } }],
-    { updatePipeline: true },
-  );
-}
-
-/** Takes the conversation's next message id (and counts the append as activity); null if it is gone. */
-async function allocateId(models: Models, conversationId: string, at: Date) {
-  return models.conversations
-    .findOneAndUpdate(
-      { _id: conversationId },
-      { $inc: { nextMessageId: 1 }, $max: { lastActivityAt: at } },
-      { returnDocument: 'before', projection: { nextMessageId: 1, botId: 1 } },
-    )
-    .lean<Pick<ConversationDoc, 'nextMessageId' | 'botId'>>();
-}
-
 type StoredDoc = MessageDoc & { _id: mongoose.Types.ObjectId };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The idempotency key of an append (see MessageDoc.idempotencyKey). */
+function idempotencyKey(clientId: string | null, id: number): string {
+  return clientId === null ? `id:${id}` : clientKey(clientId);
+}
 
-/**
- * The answer for a repeated clientId: the stored message once it has its number. A claim still
- * unnumbered after GAP_GRACE_MS belongs to a writer that died between its two steps; it is
- * numbered here, and a conditional update makes sure only one taker's number sticks.
- */
-async function settleRepeat(models: Models, claimed: StoredDoc): Promise<AppendResult> {
-  let doc: StoredDoc | null = claimed;
-  while (doc) {
-    if (doc.id !== null) return { message: messageFromDoc({ ...doc, id: doc.id }), created: false };
-    if (Date.now() - doc._id.getTimestamp().getTime() > GAP_GRACE_MS) {
-      const allocated = await allocateId(models, doc.conversationId, doc.createdAt);
-      if (!allocated) throw storeError('unknown_conversation', 'no such conversation');
-      await models.messages.updateOne({ _id: doc._id, id: trusted({ $type: 'null' }) }, { $set: { id: allocated.nextMessageId } });
-    } else {
-      await sleep(20);
-    }
-    doc = await models.messages.findOne({ _id: doc._id }).lean<StoredDoc>();
-  }
-  throw storeError('unknown_conversation', 'no such conversation');
+function clientKey(clientId: string): string {
+  return `client:${clientId}`;
+}
+
+/** What a durable turn adds to an append: a visitor message's pending turn, a reply's own key. */
+export interface AppendExtra {
+  /** Replaces the idempotency key: a turn's replies are keyed by the message they answer. */
+  key?: string;
+  fields?: Pick<MessageDoc, 'turn' | 'turnPending' | 'replyTo'>;
 }
 
 /**
- * Appends gaplessly without transactions. A visitor message is first claimed: inserted without a
- * number, so the unique (conversationId, clientId) index picks one winner among concurrent
- * repeats; only the winner then takes an id and sets it. Losers wait for the winner's number.
- * Bot and system messages have no clientId to race on and are numbered before insert.
+ * Appends without transactions, with single-document atomic writes only. The insert itself takes
+ * the id: the unique (conversationId, id) index lets exactly one insert have each id, and a loser
+ * tries the next one. An append tries id n only after message n-1 is stored (the counter passes n-1
+ * only once n-1 is in, and a loser moves to n only because n-1 is taken), so messages become visible
+ * in id order: a reader that has seen id n never misses a later commit, since that commit gets an id
+ * above n. No clocks are compared and nobody waits for anybody.
+ *
+ * A visitor message's repeat is caught by the unique (conversationId, idempotencyKey) index; the
+ * stored message is complete the moment it exists, so a repeat returns it at once.
  */
-async function appendMessage(models: Models, ttls: TtlMemory, input: NewMessage): Promise<AppendResult> {
+export async function appendMessage(models: Models, input: NewMessage, extra: AppendExtra = {}): Promise<AppendResult> {
   const conversationId = idString(input.conversationId);
   const clientId = input.clientId === null ? null : idString(input.clientId);
   const sender = checkSender(input.sender);
   const createdAt = checkDate('now', input.now ?? new Date());
+  const conversation = await models.conversations.findOne({ _id: conversationId }).lean<ConversationDoc>();
+  if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
   const base = {
     conversationId,
     clientId,
@@ -130,67 +95,65 @@ async function appendMessage(models: Models, ttls: TtlMemory, input: NewMessage)
     quickReplies: pickQuickReplies(input.quickReplies),
     links: pickLinks(input.links),
     createdAt,
+    botId: conversation.botId,
   };
 
-  if (clientId === null) {
-    const allocated = await allocateId(models, conversationId, createdAt);
-    if (!allocated) throw storeError('unknown_conversation', 'no such conversation');
-    const doc: MessageDoc = {
-      ...base,
-      id: allocated.nextMessageId,
-      botId: allocated.botId,
-      ...expiryFields(ttls.get(allocated.botId)?.messageTtlMs, createdAt),
-    };
-    await models.messages.create(doc);
-    return { message: messageFromDoc({ ...doc, id: allocated.nextMessageId }), created: true };
+  const uniqueKey = extra.key ?? (clientId === null ? undefined : clientKey(clientId));
+  let id = conversation.nextMessageId;
+  for (;;) {
+    try {
+      await models.messages.create({ ...base, ...extra.fields, id, idempotencyKey: uniqueKey ?? idempotencyKey(null, id) });
+      break;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    if (uniqueKey !== undefined) {
+      const earlier = await models.messages.findOne({ conversationId, idempotencyKey: uniqueKey }).lean<StoredDoc>();
+      if (earlier) return { message: messageFromDoc(earlier), created: false };
+    }
+    // Id n is taken, so n+1 may be tried. (A conversation deleted meanwhile is noticed below.)
+    id += 1;
   }
 
-  const findClaim = () => models.messages.findOne({ conversationId, clientId }).lean<StoredDoc>();
-  const earlier = await findClaim();
-  if (earlier) return settleRepeat(models, earlier);
-
-  const conversation = await models.conversations.findOne({ _id: conversationId }, { botId: 1 }).lean<{ botId: string }>();
-  if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
-  let claimId: mongoose.Types.ObjectId;
-  try {
-    const claim = await models.messages.create({
-      ...base,
-      id: null,
-      botId: conversation.botId,
-      ...expiryFields(ttls.get(conversation.botId)?.messageTtlMs, createdAt),
-    });
-    claimId = claim._id as mongoose.Types.ObjectId;
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const winner = await findClaim();
-    if (!winner) throw err;
-    return settleRepeat(models, winner);
-  }
-
-  const allocated = await allocateId(models, conversationId, createdAt);
-  if (!allocated) {
-    // Deleted between claim and number: take the claim back out.
-    await models.messages.deleteOne({ _id: claimId });
+  // Move the counter past our id and count the append as activity. A conversation deleted since we
+  // read it is no longer there to update: take our message back out, so deletion leaves no orphan
+  // (deleteConversation removes the conversation before its messages; see removeConversation).
+  const moved = await models.conversations.updateOne(
+    { _id: conversationId },
+    { $max: { nextMessageId: id + 1, lastActivityAt: createdAt } },
+  );
+  if (moved.matchedCount === 0) {
+    await models.messages.deleteOne({ conversationId, id });
     throw storeError('unknown_conversation', 'no such conversation');
   }
-  const numbered = await models.messages.updateOne(
-    { _id: claimId, id: trusted({ $type: 'null' }) },
-    { $set: { id: allocated.nextMessageId } },
-  );
-  if (numbered.modifiedCount !== 1) {
-    // Another request took over this claim (we were slower than GAP_GRACE_MS): its number stands.
-    const current = await models.messages.findOne({ _id: claimId }).lean<StoredDoc>();
-    if (!current) throw storeError('unknown_conversation', 'no such conversation');
-    return settleRepeat(models, current);
+  return { message: messageFromDoc({ ...base, id, idempotencyKey: uniqueKey ?? idempotencyKey(null, id) }), created: true };
+}
+
+export async function putValue(models: Models, conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void> {
+  const id = idString(conversationId);
+  const conversation = await models.conversations.findOne({ _id: id }, { botId: 1 }).lean<{ botId: string }>();
+  if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
+  const createdAt = checkDate('now', value.now ?? new Date());
+  const fields = { value: String(value.value), pii: checkPii(value.pii), botId: conversation.botId, createdAt };
+  const key = String(value.key);
+  const put = () => models.values.updateOne({ conversationId: id, key }, { $set: fields }, { upsert: true });
+  try {
+    await put();
+  } catch (err) {
+    // Two upserts of a new key raced; the loser's retry is a plain update.
+    if (!isDuplicateKey(err)) throw err;
+    await put();
   }
-  return {
-    message: messageFromDoc({ ...base, id: allocated.nextMessageId, botId: conversation.botId }),
-    created: true,
-  };
+  // Deleted while we wrote: take the value back out (the same rule as appendMessage).
+  if (!(await models.conversations.exists({ _id: id }))) {
+    await models.values.deleteOne({ conversationId: id, key });
+    throw storeError('unknown_conversation', 'no such conversation');
+  }
 }
 
 async function removeConversation(models: Models, id: string): Promise<boolean> {
-  // The conversation first: from then on no append can allocate an id in it.
+  // The conversation first: an append or putValue that races us checks for it after its own write
+  // and removes what it wrote when it is gone, so nothing is left behind whichever runs first.
   const live = await models.conversations.deleteOne({ _id: id });
   await models.messages.deleteMany({ conversationId: id });
   await models.values.deleteMany({ conversationId: id });
@@ -201,24 +164,38 @@ async function removeConversation(models: Models, id: string): Promise<boolean> 
 }
 
 /** Copies one conversation with its messages and values into the archive collections (idempotent). */
+/**
+ * Two sweepers copying the same conversation both upsert the same documents, and one insert of
+ * each pair fails on the unique key: the copy it would have written is there already.
+ */
+function ignoringDuplicates(write: Promise<unknown>): Promise<unknown> {
+  return write.catch((err: unknown) => {
+    const errors = (err as { writeErrors?: Array<{ code?: number }> }).writeErrors;
+    const allDuplicates = isDuplicateKey(err) && (errors ?? []).every((e) => e.code === 11000);
+    if (!allDuplicates) throw err;
+  });
+}
+
 async function copyToArchive(models: Models, id: string, now: Date): Promise<void> {
   const conversation = await models.conversations.findOne({ _id: id }).lean<ConversationDoc>();
   if (!conversation) return;
-  await models.archivedConversations.replaceOne({ _id: id }, { ...conversation, archivedAt: now }, { upsert: true });
+  await ignoringDuplicates(models.archivedConversations.replaceOne({ _id: id }, { ...conversation, archivedAt: now }, { upsert: true }));
   const messages = await models.messages.find({ conversationId: id }).lean();
   if (messages.length > 0) {
-    await models.archivedMessages.bulkWrite(
-      messages.map((m) => ({
-        replaceOne: { filter: { conversationId: id, id: m.id }, replacement: m, upsert: true },
-      })),
+    await ignoringDuplicates(
+      models.archivedMessages.bulkWrite(
+        messages.map((m) => ({ replaceOne: { filter: { conversationId: id, id: m.id }, replacement: m, upsert: true } })),
+        { ordered: false },
+      ),
     );
   }
   const values = await models.values.find({ conversationId: id }).lean();
   if (values.length > 0) {
-    await models.archivedValues.bulkWrite(
-      values.map((v) => ({
-        replaceOne: { filter: { conversationId: id, key: v.key }, replacement: v, upsert: true },
-      })),
+    await ignoringDuplicates(
+      models.archivedValues.bulkWrite(
+        values.map((v) => ({ replaceOne: { filter: { conversationId: id, key: v.key }, replacement: v, upsert: true } })),
+        { ordered: false },
+      ),
     );
   }
 }
@@ -236,7 +213,9 @@ async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: b
       await models.messages.deleteMany({ conversationId: id });
       await models.values.deleteMany({ conversationId: id });
       moved += 1;
-    } else if (archive) {
+    } else if (archive && (await models.conversations.exists({ _id: id }))) {
+      // Came back to life: take the copy back out. (Gone instead means another sweeper moved it:
+      // its archived copy stays.)
       await models.archivedConversations.deleteOne({ _id: id });
       await models.archivedMessages.deleteMany({ conversationId: id });
       await models.archivedValues.deleteMany({ conversationId: id });
@@ -245,24 +224,21 @@ async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: b
   return moved;
 }
 
-async function sweep(models: Models, ttls: TtlMemory, policy: RetentionPolicy, now: Date): Promise<SweepResult> {
+async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promise<SweepResult> {
   checkDate('now', now);
   const botId = idString(policy.botId);
   const messageTtlMs = checkDuration('messageTtlMs', policy.messageTtlMs);
   const valueTtlMs = checkDuration('valueTtlMs', policy.valueTtlMs);
   const inactiveAfterMs = checkDuration('inactiveAfterMs', policy.inactiveAfterMs);
-  ttls.set(botId, { messageTtlMs, valueTtlMs });
 
   let messagesDeleted = 0;
   let valuesDeleted = 0;
   for (const model of [models.messages, models.archivedMessages]) {
-    await stampExpiry(model, botId, messageTtlMs);
     if (messageTtlMs === undefined) continue;
     const cutoff = new Date(now.getTime() - messageTtlMs);
     messagesDeleted += (await model.deleteMany({ botId, createdAt: trusted({ $lt: cutoff }) })).deletedCount;
   }
   for (const model of [models.values, models.archivedValues]) {
-    await stampExpiry(model, botId, valueTtlMs);
     if (valueTtlMs === undefined) continue;
     const cutoff = new Date(now.getTime() - valueTtlMs);
     valuesDeleted += (await model.deleteMany({ botId, createdAt: trusted({ $lt: cutoff }) })).deletedCount;
@@ -279,11 +255,12 @@ async function sweep(models: Models, ttls: TtlMemory, policy: RetentionPolicy, n
   return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted };
 }
 
+/** sanitizeFilter: a `$`-keyed object inside any filter is matched as a value, never run as an operator. */
+export const CONNECTION_OPTIONS = { sanitizeFilter: true, autoIndex: true, autoCreate: true } as const;
+
 export async function openMongoStore(uri: string): Promise<Store> {
   const conn = mongoose.createConnection(uri, {
-    sanitizeFilter: true,
-    autoIndex: true,
-    autoCreate: true,
+    ...CONNECTION_OPTIONS,
     // A short default so a wrong URI fails the start quickly; the URI's own setting wins.
     ...(/[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 10_000 }),
   });
@@ -301,7 +278,6 @@ export async function openMongoStore(uri: string): Promise<Store> {
 
 /** The Store over an open connection and its models (split out so it can be driven without a server). */
 export function mongoStoreOn(conn: Connection, models: Models): Store {
-  const ttls: TtlMemory = new Map();
   let closed = false;
 
   return {
@@ -346,50 +322,29 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
       if (Object.keys(set).length > 0) await models.conversations.updateOne({ _id: idString(id) }, { $set: set });
     },
 
-    appendMessage: (input) => appendMessage(models, ttls, input),
-    appendVisitorMessage: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
-    nextTurn: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
-    conversationsWithPendingTurns: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
-    completeTurn: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
-    leaseTurns: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
-    releaseTurns: () => Promise.reject(new Error('WIP: durable turns on MongoDB')),
+    appendMessage: (input) => appendMessage(models, input),
+    appendVisitorMessage: ({ turn, ...input }) =>
+      appendMessage(models, input, { fields: { turn: JSON.stringify(turnRequest(turn)), turnPending: true } }),
+    nextTurn: (conversationId) => nextTurn(models, idString(conversationId)),
+    conversationsWithPendingTurns: (limit) => conversationsWithPendingTurns(models, checkLimit(limit)),
+    completeTurn: (conversationId, messageId, outcome) => completeTurn(models, idString(conversationId), checkAfter(messageId), outcome),
+    lease: (name, owner, nowMs, untilMs) => lease(models, idString(name), idString(owner), nowMs, untilMs),
+    release: (name, owner) => release(models, idString(name), idString(owner)),
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {
       const max = checkLimit(limit);
       const from = checkAfter(after);
       if (max === 0) return []; // limit(0) means "no limit" to MongoDB
+      // Ids become visible in order (see appendMessage), so what is stored above `after` is all there is.
       const docs = await models.messages
         .find({ conversationId: idString(conversationId), id: trusted({ $gt: from }) })
         .sort({ id: 1 })
         .limit(max)
-        .lean<Array<StoredDoc & { id: number }>>(); // id > after: numbered messages only
-      // The ObjectId is made by the writer at insert time: its timestamp dates a possible gap.
-      const dated = docs.map((doc) => ({ doc, id: doc.id, writtenAt: doc._id.getTimestamp() }));
-      return contiguousPrefix(dated, from, new Date()).map((d) => messageFromDoc(d.doc));
+        .lean<StoredDoc[]>();
+      return docs.map(messageFromDoc);
     },
 
-    async putValue(conversationId, value): Promise<void> {
-      const id = idString(conversationId);
-      const conversation = await models.conversations.findOne({ _id: id }, { botId: 1 }).lean<{ botId: string }>();
-      if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
-      const createdAt = checkDate('now', value.now ?? new Date());
-      const fields = {
-        value: String(value.value),
-        pii: checkPii(value.pii),
-        botId: conversation.botId,
-        createdAt,
-        ...expiryFields(ttls.get(conversation.botId)?.valueTtlMs, createdAt),
-      };
-      const key = String(value.key);
-      const put = () => models.values.updateOne({ conversationId: id, key }, { $set: fields }, { upsert: true });
-      try {
-        await put();
-      } catch (err) {
-        // Two upserts of a new key raced; the loser's retry is a plain update.
-        if (!isDuplicateKey(err)) throw err;
-        await put();
-      }
-    },
+    putValue: (conversationId, value) => putValue(models, conversationId, value),
 
     async listValues(conversationId: string): Promise<CollectedValue[]> {
       const docs = await models.values.find({ conversationId: idString(conversationId) }).sort({ createdAt: 1, _id: 1 }).lean();
@@ -398,7 +353,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
 
     deleteConversation: (id) => removeConversation(models, idString(id)),
 
-    sweep: (policy, now) => sweep(models, ttls, policy, now),
+    sweep: (policy, now) => sweep(models, policy, now),
 
     async ping(): Promise<boolean> {
       if (closed || !conn.db) return false;

@@ -24,12 +24,12 @@ describe('SQLite turns on disk', () => {
     const { message } = await first.appendVisitorMessage({
       conversationId: id, clientId: 'c', sender: 'visitor', text: 'hi', turn: { input: { text: 'hi' }, locale: 'en', access: 'public' },
     });
-    expect(await first.leaseTurns(id, 'killed-instance', Date.now(), Date.now() + 3_600_000)).toBe(true);
+    expect(await first.lease(`turns:${id}`, 'killed-instance', Date.now(), Date.now() + 3_600_000)).toBe(true);
     await first.close(); // as good as a crash for the file: the lease row stays behind
 
     const second = await openSqliteStore(file);
     expect((await second.nextTurn(id))?.messageId).toBe(message.id);
-    expect(await second.leaseTurns(id, 'new-instance', Date.now(), Date.now() + 1000)).toBe(true);
+    expect(await second.lease(`turns:${id}`, 'new-instance', Date.now(), Date.now() + 1000)).toBe(true);
     await second.close();
   });
 

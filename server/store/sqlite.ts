@@ -147,15 +147,14 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
     ),
     markTurnDone: db.prepare('UPDATE messages SET turn = NULL WHERE conversation_id = ? AND id = ?'),
-    leaseTurns: db.prepare(
-      `UPDATE conversations SET turn_lease_owner = @owner, turn_lease_until = @until
-       WHERE id = @id AND (turn_lease_owner IS NULL OR turn_lease_owner = @owner OR turn_lease_until <= @now)`,
+    lease: db.prepare(
+      `INSERT INTO leases (name, owner, until) VALUES (@name, @owner, @until)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+       WHERE leases.owner = excluded.owner OR leases.until <= @now`,
     ),
-    releaseTurns: db.prepare(
-      'UPDATE conversations SET turn_lease_owner = NULL, turn_lease_until = 0 WHERE id = ? AND turn_lease_owner = ?',
-    ),
+    release: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
     // One process owns an SQLite file, so leases of an earlier run (killed mid-turn) mean nothing.
-    releaseAllTurns: db.prepare('UPDATE conversations SET turn_lease_owner = NULL, turn_lease_until = 0 WHERE turn_lease_owner IS NOT NULL'),
+    releaseAll: db.prepare('DELETE FROM leases'),
     messageByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND client_id = ?`,
     ),
@@ -264,7 +263,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     sql.markTurnDone.run(conversationId, messageId);
     return replies;
   });
-  sql.releaseAllTurns.run();
+  sql.releaseAll.run();
 
   const update = db.transaction(
     (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date }) => {
@@ -359,13 +358,12 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       return complete.immediate(idString(conversationId), checkAfter(messageId), outcome);
     },
 
-    async leaseTurns(conversationId, owner, nowMs, untilMs): Promise<boolean> {
-      const params = { id: idString(conversationId), owner: idString(owner), now: nowMs, until: untilMs };
-      return sql.leaseTurns.run(params).changes === 1;
+    async lease(name, owner, nowMs, untilMs): Promise<boolean> {
+      return sql.lease.run({ name: idString(name), owner: idString(owner), now: nowMs, until: untilMs }).changes === 1;
     },
 
-    async releaseTurns(conversationId, owner): Promise<void> {
-      sql.releaseTurns.run(idString(conversationId), idString(owner));
+    async release(name, owner): Promise<void> {
+      sql.release.run(idString(name), idString(owner));
     },
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {

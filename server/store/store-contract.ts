@@ -296,6 +296,43 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         }
         expect((await store.listMessages(id, 0, 100)).map((m) => m.text)).toEqual(texts);
       });
+      it('a reader following history while appends race sees every message once, in id order', async () => {
+        // The frame reads `after=<last id seen>`: a message that became visible after a higher id
+        // would be skipped for good. Readers and writers run at once, as on several instances.
+        const WRITERS = 16;
+        for (let round = 0; round < 4; round++) {
+          const id = await conversation();
+          let writing = true;
+          const seen: number[] = [];
+          const follow = async () => {
+            let after = 0;
+            for (;;) {
+              const last = !writing; // one more read after the writers are done catches the tail
+              const page = await store.listMessages(id, after, 1000);
+              seen.push(...page.map((m) => m.id));
+              after = page.at(-1)?.id ?? after;
+              if (last) return;
+              await new Promise((resolve) => setImmediate(resolve)); // let the writers' I/O in
+            }
+          };
+          const reader = follow();
+          const appended = await Promise.all(
+            Array.from({ length: WRITERS }, (_, i) =>
+              store.appendMessage({
+                conversationId: id,
+                clientId: i % 2 === 0 ? `r${i}` : null,
+                sender: i % 2 === 0 ? 'visitor' : 'bot',
+                text: `m${i}`,
+              }),
+            ),
+          );
+          writing = false;
+          await reader;
+          const ids = appended.map((r) => r.message.id).sort((a, b) => a - b);
+          expect(ids).toEqual(Array.from({ length: WRITERS }, (_, i) => i + 1));
+          expect(seen).toEqual(ids);
+        }
+      });
     });
 
     describe('collected values', () => {
@@ -347,6 +384,29 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
           'unknown_conversation',
         );
         expect((await store.listMessages(other, 0, 10)).map((m) => m.text)).toEqual(['keep me']);
+      });
+
+      it('a deletion racing appends and putValue leaves no message or value behind', async () => {
+        // A bot turn may still be writing when the visitor deletes the conversation; whatever it
+        // writes must not outlive the deletion, whichever store call runs first.
+        for (let round = 0; round < 5; round++) {
+          const id = await conversation();
+          const write = (i: number) =>
+            i % 2 === 0
+              ? store.appendMessage({ conversationId: id, clientId: i % 4 === 0 ? `d${i}` : null, sender: i % 4 === 0 ? 'visitor' : 'bot', text: `m${i}` })
+              : store.putValue(id, { key: `k${i}`, value: `v${i}`, pii: 'contact' });
+          const before = Array.from({ length: 10 }, (_, i) => write(i));
+          await Promise.race(before);
+          const racing = [store.deleteConversation(id), ...Array.from({ length: 10 }, (_, i) => write(10 + i))];
+          const outcomes = await Promise.allSettled([...before, ...racing]);
+          for (const outcome of outcomes) {
+            if (outcome.status === 'rejected') expect(storeErrorCode(outcome.reason)).toBe('unknown_conversation');
+          }
+          expect(outcomes[10]).toEqual({ status: 'fulfilled', value: true });
+          expect(await store.getConversation(id)).toBeNull();
+          expect(await store.listMessages(id, 0, 1000)).toEqual([]);
+          expect(await store.listValues(id)).toEqual([]);
+        }
       });
 
       it('returns false for an id that never existed', async () => {

@@ -126,13 +126,14 @@ export interface Store {
    */
   completeTurn(conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]>;
   /**
-   * Takes (or renews) the right to run the conversation's turns until `untilMs`, for `owner`;
-   * false while another owner's lease has not yet passed `nowMs`. One turn at a time per
-   * conversation, across every instance that shares the store.
+   * Takes (or renews) the lease `name` for `owner` until `untilMs`; false while another owner's
+   * lease has not yet passed `nowMs`. What runs one at a time across every instance that shares the
+   * store takes one: a conversation's turns (`turns:<id>`), the retention sweep. Lease times are
+   * wall-clock ms, so instances' clocks must agree to well within a lease's length.
    */
-  leaseTurns(conversationId: string, owner: string, nowMs: number, untilMs: number): Promise<boolean>;
+  lease(name: string, owner: string, nowMs: number, untilMs: number): Promise<boolean>;
   /** Gives the lease back early (only `owner`'s own). */
-  releaseTurns(conversationId: string, owner: string): Promise<void>;
+  release(name: string, owner: string): Promise<void>;
   /** Messages with id > after, ascending, at most `limit`. */
   listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]>;
   putValue(conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void>;

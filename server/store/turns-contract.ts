@@ -102,27 +102,43 @@ export function runTurnContract(name: string, open: () => Promise<Store>): void 
       expect(await store.nextTurn(id)).toBeNull();
     });
 
-    it('leases a conversation to one owner at a time until the lease passes or is given back', async () => {
-      const id = await conversation();
-      expect(await store.leaseTurns(id, 'a', 1000, 2000)).toBe(true);
-      expect(await store.leaseTurns(id, 'b', 1500, 2500)).toBe(false);
-      expect(await store.leaseTurns(id, 'a', 1500, 2500)).toBe(true); // renewal
-      expect(await store.leaseTurns(id, 'b', 2400, 3400)).toBe(false);
-      expect(await store.leaseTurns(id, 'b', 2500, 3500)).toBe(true); // a's lease has passed
-      await store.releaseTurns(id, 'a'); // not a's to give back any more
-      expect(await store.leaseTurns(id, 'a', 2600, 3600)).toBe(false);
-      await store.releaseTurns(id, 'b');
-      expect(await store.leaseTurns(id, 'a', 2600, 3600)).toBe(true);
+    it('leases a name to one owner at a time until the lease passes or is given back', async () => {
+      expect(await store.lease('turns:x', 'a', 1000, 2000)).toBe(true);
+      expect(await store.lease('turns:x', 'b', 1500, 2500)).toBe(false);
+      expect(await store.lease('turns:y', 'b', 1500, 2500)).toBe(true); // another name is free
+      expect(await store.lease('turns:x', 'a', 1500, 2500)).toBe(true); // renewal
+      expect(await store.lease('turns:x', 'b', 2400, 3400)).toBe(false);
+      expect(await store.lease('turns:x', 'b', 2500, 3500)).toBe(true); // a's lease has passed
+      await store.release('turns:x', 'a'); // not a's to give back any more
+      expect(await store.lease('turns:x', 'a', 2600, 3600)).toBe(false);
+      await store.release('turns:x', 'b');
+      expect(await store.lease('turns:x', 'a', 2600, 3600)).toBe(true);
     });
 
-    it('gives one winner when two owners race for a free lease', async () => {
-      const id = await conversation();
-      const results = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.leaseTurns(id, owner, 1000, 5000)));
+    it('archives each idle conversation exactly once when two sweeps run at the same time', async () => {
+      const ids: string[] = [];
+      const then = new Date('2030-01-01T00:00:00Z');
+      for (let i = 0; i < 12; i++) {
+        const id = newConversationId();
+        await store.createConversation({ id, botId: 'demo', visitorId: `v${i}`, origin: 'https://site.example', now: then });
+        await store.appendMessage({ conversationId: id, clientId: null, sender: 'bot', text: `kept ${i}`, now: then });
+        ids.push(id);
+      }
+      const policy = { botId: 'demo', inactiveAfterMs: 86_400_000, archive: true };
+      const later = new Date(then.getTime() + 2 * 86_400_000);
+      const [a, b] = await Promise.all([store.sweep(policy, later), store.sweep(policy, later)]);
+      expect(a.conversationsArchived + b.conversationsArchived).toBe(ids.length);
+      expect(a.conversationsDeleted + b.conversationsDeleted).toBe(0);
+      for (const id of ids) {
+        expect(await store.getConversation(id)).toBeNull();
+        // Still in the archive: its id cannot be taken again.
+        await expect(store.createConversation({ id, botId: 'demo', visitorId: 'x', origin: 'https://site.example' })).rejects.toThrow();
+      }
+    });
+
+    it('gives one winner when owners race for a free lease', async () => {
+      const results = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.lease('retention', owner, 1000, 5000)));
       expect(results.filter(Boolean)).toHaveLength(1);
-    });
-
-    it('leases nothing for an unknown conversation', async () => {
-      expect(await store.leaseTurns(newConversationId(), 'a', 1000, 2000)).toBe(false);
     });
   });
 }

@@ -1,11 +1,12 @@
 // Launches soketi (installed on its own under e2e/peers/soketi, see its package.json) as a child
 // process on free loopback ports, for the realtime conformance suite, the benchmark and e2e runs
 // that need a real third-party Pusher-protocol server.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { deploymentSecrets } from './deployment-secrets.ts';
+import { stopChild } from './stop-child.ts';
 
 export interface SoketiApp {
   appId: string;
@@ -26,7 +27,6 @@ const soketiBin = fileURLToPath(
 );
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 /** A port nobody listens on right now. soketi cannot be told to pick one itself and report it. */
 function freePort(): Promise<number> {
@@ -54,20 +54,6 @@ function answersOk(port: number): Promise<boolean> {
     req.on('timeout', () => req.destroy());
     req.end();
   });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  // SIGTERM makes soketi send 4200 to its sockets and exit after its (shortened) grace period.
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited(child);
-  clearTimeout(timer);
 }
 
 async function launchOnce(app: SoketiApp): Promise<RunningSoketi | undefined> {
@@ -109,6 +95,7 @@ async function launchOnce(app: SoketiApp): Promise<RunningSoketi | undefined> {
     await new Promise((r) => setTimeout(r, 100));
   }
   // Most likely a port taken between our probe and soketi's listen: the caller retries.
+  // (SIGTERM makes soketi send 4200 to its sockets and exit after its shortened grace period.)
   await stopChild(child);
   return undefined;
 }

@@ -1,13 +1,11 @@
 // Rule: "messages and collected values expire after a configured time; inactive conversations are
-// archived or deleted" — the sweeper that enforces it on a timer, with a controllable clock.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+// archived or deleted" — the sweeper that enforces it on a timer, with a controllable clock, on each
+// store (MongoDB's adapter has no TTL index either: this sweeper is what expires its data too).
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/security/logger.ts';
 import { startRetentionSweeper } from '../../server/security/retention.ts';
-import { openSqliteStore } from '../../server/store/index.ts';
 import type { RetentionPolicy, SweepResult } from '../../server/store/store.ts';
+import { forEachStore } from '../helpers/stores.ts';
 
 const ZERO: SweepResult = { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -112,77 +110,77 @@ describe('retention sweeper', () => {
   });
 });
 
-describe('retention on a real SQLite file', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-retention-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+forEachStore((storeKind) => {
+  describe('retention on a real store', () => {
 
-  it('retention: with a 1 s retention, messages and collected values are gone after a sweep', async () => {
-    const store = await openSqliteStore(path.join(dir, 'ttl.db'));
-    const t0 = new Date('2026-05-01T10:00:00Z');
-    let clock = t0;
-    const at = (ms: number): Date => new Date(t0.getTime() + ms);
-    const sweeper = startRetentionSweeper({
-      store,
-      policies: () => [{ botId: 'short', messageTtlMs: 1000, valueTtlMs: 1000 }],
-      intervalMs: 3_600_000,
-      now: () => clock,
-    });
-    try {
-      await store.createConversation({ id: 'c-short', botId: 'short', visitorId: 'v1', origin: 'https://a.example', now: t0 });
-      await store.createConversation({ id: 'c-keep', botId: 'long', visitorId: 'v2', origin: 'https://a.example', now: t0 });
-      for (const id of ['c-short', 'c-keep']) {
-        await store.appendMessage({ conversationId: id, clientId: 'm1', sender: 'visitor', text: 'my e-mail is ann@example.com', now: t0 });
-        await store.putValue(id, { key: 'email', value: 'ann@example.com', pii: 'contact', now: t0 });
+    it('retention: with a 1 s retention, messages and collected values are gone after a sweep', async () => {
+      const store = await storeKind.open();
+      const t0 = new Date('2026-05-01T10:00:00Z');
+      let clock = t0;
+      const at = (ms: number): Date => new Date(t0.getTime() + ms);
+      const sweeper = startRetentionSweeper({
+        store,
+        policies: () => [{ botId: 'short', messageTtlMs: 1000, valueTtlMs: 1000 }],
+        intervalMs: 3_600_000,
+        now: () => clock,
+      });
+      try {
+        await store.createConversation({ id: 'c-short', botId: 'short', visitorId: 'v1', origin: 'https://a.example', now: t0 });
+        await store.createConversation({ id: 'c-keep', botId: 'long', visitorId: 'v2', origin: 'https://a.example', now: t0 });
+        for (const id of ['c-short', 'c-keep']) {
+          await store.appendMessage({ conversationId: id, clientId: 'm1', sender: 'visitor', text: 'my e-mail is ann@example.com', now: t0 });
+          await store.putValue(id, { key: 'email', value: 'ann@example.com', pii: 'contact', now: t0 });
+        }
+        await store.appendMessage({ conversationId: 'c-short', clientId: 'm2', sender: 'visitor', text: 'fresh', now: at(1500) });
+
+        clock = at(900);
+        await sweeper.runOnce();
+        expect(await store.listMessages('c-short', 0, 10)).toHaveLength(2);
+
+        clock = at(2000);
+        const [result] = await sweeper.runOnce();
+        expect(result).toMatchObject({ messagesDeleted: 1, valuesDeleted: 1 });
+        expect((await store.listMessages('c-short', 0, 10)).map((m) => m.text)).toEqual(['fresh']);
+        expect(await store.listValues('c-short')).toEqual([]);
+        // Another bot's data, under no such policy, is untouched.
+        expect(await store.listMessages('c-keep', 0, 10)).toHaveLength(1);
+        expect(await store.listValues('c-keep')).toHaveLength(1);
+      } finally {
+        sweeper.stop();
+        await store.close();
       }
-      await store.appendMessage({ conversationId: 'c-short', clientId: 'm2', sender: 'visitor', text: 'fresh', now: at(1500) });
-
-      clock = at(900);
-      await sweeper.runOnce();
-      expect(await store.listMessages('c-short', 0, 10)).toHaveLength(2);
-
-      clock = at(2000);
-      const [result] = await sweeper.runOnce();
-      expect(result).toMatchObject({ messagesDeleted: 1, valuesDeleted: 1 });
-      expect((await store.listMessages('c-short', 0, 10)).map((m) => m.text)).toEqual(['fresh']);
-      expect(await store.listValues('c-short')).toEqual([]);
-      // Another bot's data, under no such policy, is untouched.
-      expect(await store.listMessages('c-keep', 0, 10)).toHaveLength(1);
-      expect(await store.listValues('c-keep')).toHaveLength(1);
-    } finally {
-      sweeper.stop();
-      await store.close();
-    }
-  });
-
-  it('retention: inactive conversations are deleted (archive off) or archived out of the live store', async () => {
-    const store = await openSqliteStore(path.join(dir, 'idle.db'));
-    const t0 = new Date('2026-05-01T10:00:00Z');
-    let clock = t0;
-    const sweeper = startRetentionSweeper({
-      store,
-      policies: () => [
-        { botId: 'deletes', inactiveAfterMs: 1000, archive: false },
-        { botId: 'archives', inactiveAfterMs: 1000, archive: true },
-      ],
-      intervalMs: 3_600_000,
-      now: () => clock,
     });
-    try {
-      await store.createConversation({ id: 'c-del', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: t0 });
-      await store.createConversation({ id: 'c-arc', botId: 'archives', visitorId: 'v', origin: 'https://a.example', now: t0 });
-      await store.createConversation({ id: 'c-active', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: new Date(t0.getTime() + 1800) });
-      clock = new Date(t0.getTime() + 2000);
-      const results = await sweeper.runOnce();
-      expect(results).toEqual([
-        { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 1 },
-        { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 1, conversationsDeleted: 0 },
-      ]);
-      expect(await store.getConversation('c-del')).toBeNull();
-      expect(await store.getConversation('c-arc')).toBeNull();
-      expect(await store.getConversation('c-active')).not.toBeNull();
-    } finally {
-      sweeper.stop();
-      await store.close();
-    }
+
+    it('retention: inactive conversations are deleted (archive off) or archived out of the live store', async () => {
+      const store = await storeKind.open();
+      const t0 = new Date('2026-05-01T10:00:00Z');
+      let clock = t0;
+      const sweeper = startRetentionSweeper({
+        store,
+        policies: () => [
+          { botId: 'deletes', inactiveAfterMs: 1000, archive: false },
+          { botId: 'archives', inactiveAfterMs: 1000, archive: true },
+        ],
+        intervalMs: 3_600_000,
+        now: () => clock,
+      });
+      try {
+        await store.createConversation({ id: 'c-del', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: t0 });
+        await store.createConversation({ id: 'c-arc', botId: 'archives', visitorId: 'v', origin: 'https://a.example', now: t0 });
+        await store.createConversation({ id: 'c-active', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: new Date(t0.getTime() + 1800) });
+        clock = new Date(t0.getTime() + 2000);
+        const results = await sweeper.runOnce();
+        expect(results).toEqual([
+          { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 1 },
+          { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 1, conversationsDeleted: 0 },
+        ]);
+        expect(await store.getConversation('c-del')).toBeNull();
+        expect(await store.getConversation('c-arc')).toBeNull();
+        expect(await store.getConversation('c-active')).not.toBeNull();
+      } finally {
+        sweeper.stop();
+        await store.close();
+      }
+    });
   });
 });

@@ -1,12 +1,13 @@
 // Data-governance rules of issue 6 that live in the request path: PII kept apart from message
-// text, conversation storage turned off, logs that never carry message text or PII.
+// text, conversation storage turned off, logs that never carry message text or PII; on each store.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
 import { history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
-import { openSqliteStore } from '../../server/store/index.ts';
+import { openStore } from '../../server/store/index.ts';
+import { forEachStore } from '../helpers/stores.ts';
 import { MASKED_PII } from '../../server/http/routes/messages.ts';
 import { demoBotsDir } from '../helpers/demo-bot.ts';
 import type { ChatMessage } from '../../common/wire.ts';
@@ -23,99 +24,101 @@ async function bookDemo(url: string, token: string, name: string, email: string)
   }
 }
 
-describe('PII collected by forms is stored apart from message text', () => {
-  it('history shows the answers masked; the values sit in the store with their PII tags', async () => {
-    const parley = await startInProcess();
-    try {
-      const session = await openSession(parley.url);
-      await bookDemo(parley.url, session.token, 'Ada Lovelace', 'ada@example.org');
-      const messages = await history(parley.url, session.token);
-      const text = JSON.stringify(messages);
-      expect(text).not.toContain('Ada Lovelace');
-      expect(text).not.toContain('ada@example.org');
-      expect(messages.filter((m) => m.sender === 'visitor' && m.text === MASKED_PII)).toHaveLength(2);
-      const store = await openSqliteStore(join(parley.config.dataDir, 'parley.db'));
+forEachStore((store) => {
+  describe('PII collected by forms is stored apart from message text', () => {
+    it('history shows the answers masked; the values sit in the store with their PII tags', async () => {
+      const parley = await startInProcess(store.env());
       try {
-        const values = await store.listValues(session.conversationId);
-        expect(values.map(({ key, value, pii }) => ({ key, value, pii }))).toEqual(
-          expect.arrayContaining([
-            { key: 'name', value: 'Ada Lovelace', pii: 'identity' },
-            { key: 'email', value: 'ada@example.org', pii: 'contact' },
-          ]),
-        );
+        const session = await openSession(parley.url);
+        await bookDemo(parley.url, session.token, 'Ada Lovelace', 'ada@example.org');
+        const messages = await history(parley.url, session.token);
+        const text = JSON.stringify(messages);
+        expect(text).not.toContain('Ada Lovelace');
+        expect(text).not.toContain('ada@example.org');
+        expect(messages.filter((m) => m.sender === 'visitor' && m.text === MASKED_PII)).toHaveLength(2);
+        const opened = await openStore(parley.config);
+        try {
+          const values = await opened.listValues(session.conversationId);
+          expect(values.map(({ key, value, pii }) => ({ key, value, pii }))).toEqual(
+            expect.arrayContaining([
+              { key: 'name', value: 'Ada Lovelace', pii: 'identity' },
+              { key: 'email', value: 'ada@example.org', pii: 'contact' },
+            ]),
+          );
+        } finally {
+          await opened.close();
+        }
       } finally {
-        await store.close();
+        await parley.close();
       }
-    } finally {
-      await parley.close();
-    }
+    });
   });
-});
 
-describe('conversation storage can be turned off', () => {
-  it('the bot still answers over the channel, and nothing of the exchange stays stored', async () => {
-    const parley = await startInProcess({ BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
-    try {
-      const session = await openSession(parley.url);
-      const replies = await subscribeToConversation(parley, session, 'message');
+  describe('conversation storage can be turned off', () => {
+    it('the bot still answers over the channel, and nothing of the exchange stays stored', async () => {
+      const parley = await startInProcess({ ...store.env(), BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
       try {
-        expect((await send(parley.url, session.token, 'off-1', 'What are your opening hours?')).status).toBe(202);
-        const [, reply] = (await replies.waitFor(2)) as ChatMessage[];
-        expect(reply!.sender).toBe('bot');
-        expect(reply!.text.length).toBeGreaterThan(0);
-        await new Promise((r) => setTimeout(r, 200));
-        expect(await history(parley.url, session.token)).toEqual([]);
+        const session = await openSession(parley.url);
+        const replies = await subscribeToConversation(parley, session, 'message');
+        try {
+          expect((await send(parley.url, session.token, 'off-1', 'What are your opening hours?')).status).toBe(202);
+          const [, reply] = (await replies.waitFor(2)) as ChatMessage[];
+          expect(reply!.sender).toBe('bot');
+          expect(reply!.text.length).toBeGreaterThan(0);
+          await new Promise((r) => setTimeout(r, 200));
+          expect(await history(parley.url, session.token)).toEqual([]);
+        } finally {
+          replies.disconnect();
+        }
+        const opened = await openStore(parley.config);
+        try {
+          expect(await opened.listMessages(session.conversationId, 0, 1000)).toEqual([]);
+          expect(await opened.listValues(session.conversationId)).toEqual([]);
+        } finally {
+          await opened.close();
+        }
       } finally {
-        replies.disconnect();
+        await parley.close();
       }
-      const store = await openSqliteStore(join(parley.config.dataDir, 'parley.db'));
+    });
+  });
+
+  describe('logs never contain message text or PII', () => {
+    it('a debug-level server log of a whole conversation with PII has none of it', async () => {
+      const parley = await startParley({ ...store.env(), LOG_LEVEL: 'trace' });
+      const secrets = ['Grace Hopper', 'grace.hopper@example.net', '+47 912 34 567', '4111 1111 1111 1111', 'marker-zebra-lantern'];
       try {
-        expect(await store.listMessages(session.conversationId, 0, 1000)).toEqual([]);
-        expect(await store.listValues(session.conversationId)).toEqual([]);
+        const session = await openSession(parley.url);
+        await send(parley.url, session.token, 'log-1', `marker-zebra-lantern my card is 4111 1111 1111 1111, call +47 912 34 567`);
+        await bookDemo(parley.url, session.token, 'Grace Hopper', 'grace.hopper@example.net');
+        await send(parley.url, `${session.token}x`, 'log-2', 'bad token');
       } finally {
-        await store.close();
+        await parley.stop();
       }
-    } finally {
-      await parley.close();
-    }
+      const output = parley.output();
+      expect(output.length).toBeGreaterThan(100); // the server did log, at trace level
+      for (const secret of secrets) expect(output, secret).not.toContain(secret);
+      const secretsFile = JSON.parse(readFileSync(join(parley.dataDir, 'secrets.json'), 'utf8'));
+      for (const value of Object.values(secretsFile) as string[]) expect(output).not.toContain(value);
+    });
   });
-});
 
-describe('logs never contain message text or PII', () => {
-  it('a debug-level server log of a whole conversation with PII has none of it', async () => {
-    const parley = await startParley({ LOG_LEVEL: 'trace' });
-    const secrets = ['Grace Hopper', 'grace.hopper@example.net', '+47 912 34 567', '4111 1111 1111 1111', 'marker-zebra-lantern'];
-    try {
-      const session = await openSession(parley.url);
-      await send(parley.url, session.token, 'log-1', `marker-zebra-lantern my card is 4111 1111 1111 1111, call +47 912 34 567`);
-      await bookDemo(parley.url, session.token, 'Grace Hopper', 'grace.hopper@example.net');
-      await send(parley.url, `${session.token}x`, 'log-2', 'bad token');
-    } finally {
-      await parley.stop();
-    }
-    const output = parley.output();
-    expect(output.length).toBeGreaterThan(100); // the server did log, at trace level
-    for (const secret of secrets) expect(output, secret).not.toContain(secret);
-    const secretsFile = JSON.parse(readFileSync(join(parley.dataDir, 'secrets.json'), 'utf8'));
-    for (const value of Object.values(secretsFile) as string[]) expect(output).not.toContain(value);
-  });
-});
-
-describe('a conversation is bound to the browser that started it (SECURITY-NOTES V3)', () => {
-  it("typing another visitor's name and e-mail into a fresh chat yields a new conversation and none of theirs", async () => {
-    const parley = await startInProcess();
-    try {
-      const alice = await openSession(parley.url);
-      await send(parley.url, alice.token, 'a-secret', 'alice private words');
-      await bookDemo(parley.url, alice.token, 'Alice Example', 'alice@example.org');
-      const mallory = await openSession(parley.url);
-      await bookDemo(parley.url, mallory.token, 'Alice Example', 'alice@example.org');
-      expect(mallory.conversationId).not.toBe(alice.conversationId);
-      const seen = JSON.stringify(await history(parley.url, mallory.token));
-      expect(seen).not.toContain('alice private words');
-      expect((await history(parley.url, mallory.token)).every((m) => m.conversationId === mallory.conversationId)).toBe(true);
-    } finally {
-      await parley.close();
-    }
+  describe('a conversation is bound to the browser that started it (SECURITY-NOTES V3)', () => {
+    it("typing another visitor's name and e-mail into a fresh chat yields a new conversation and none of theirs", async () => {
+      const parley = await startInProcess(store.env());
+      try {
+        const alice = await openSession(parley.url);
+        await send(parley.url, alice.token, 'a-secret', 'alice private words');
+        await bookDemo(parley.url, alice.token, 'Alice Example', 'alice@example.org');
+        const mallory = await openSession(parley.url);
+        await bookDemo(parley.url, mallory.token, 'Alice Example', 'alice@example.org');
+        expect(mallory.conversationId).not.toBe(alice.conversationId);
+        const seen = JSON.stringify(await history(parley.url, mallory.token));
+        expect(seen).not.toContain('alice private words');
+        expect((await history(parley.url, mallory.token)).every((m) => m.conversationId === mallory.conversationId)).toBe(true);
+      } finally {
+        await parley.close();
+      }
+    });
   });
 });

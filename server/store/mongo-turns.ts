@@ -1,0 +1,117 @@
+// Durable turns and leases on MongoDB, without transactions (FerretDB has none, and a replica set
+// under failover is happier without them): every step is a single-document write that can be
+// repeated. A turn's replies are keyed by the message they answer (`reply:<id>:<n>`), so running a
+// turn again finds them instead of writing them twice; the new dialog state and the "done" mark
+// (`turnsDone` on the conversation) are one update; the pending mark on the message is cleaned up
+// last, and a mark left behind by a crash is recognised by `turnsDone`.
+import mongoose from 'mongoose';
+import type { ChatMessage } from '../../common/wire.ts';
+import type { PendingTurn, TurnOutcome, TurnRequest } from './store.ts';
+import type { ConversationDoc, MessageDoc, Models } from './mongo-models.ts';
+import { appendMessage, isDuplicateKey, messageFromDoc, putValue } from './mongo.ts';
+import { storeErrorCode } from './errors.ts';
+import { checkDate, turnRequest } from './arguments.ts';
+
+const { trusted } = mongoose;
+
+type StoredMessage = MessageDoc & { _id: mongoose.Types.ObjectId };
+
+const clearPending = (models: Models, conversationId: string, id: number) =>
+  models.messages.updateOne({ conversationId, id }, { $unset: { turn: 1, turnPending: 1 } });
+
+async function turnsDone(models: Models, conversationId: string): Promise<number | null> {
+  const conversation = await models.conversations.findOne({ _id: conversationId }, { turnsDone: 1 }).lean<Pick<ConversationDoc, 'turnsDone'>>();
+  return conversation ? (conversation.turnsDone ?? 0) : null;
+}
+
+export async function nextTurn(models: Models, conversationId: string): Promise<PendingTurn | null> {
+  const done = await turnsDone(models, conversationId);
+  if (done === null) return null;
+  const pending = await models.messages.find({ conversationId, turnPending: true }).sort({ id: 1 }).lean<StoredMessage[]>();
+  for (const message of pending) {
+    if (message.id <= done || !message.turn) {
+      await clearPending(models, conversationId, message.id); // done, but the crash came before the cleanup
+      continue;
+    }
+    return { conversationId, messageId: message.id, ...turnRequest(JSON.parse(message.turn) as TurnRequest) };
+  }
+  return null;
+}
+
+export async function conversationsWithPendingTurns(models: Models, limit: number): Promise<string[]> {
+  if (limit === 0) return [];
+  // A conversation may have several pending turns; read enough to fill `limit` distinct ones.
+  const pending = await models.messages
+    .find({ turnPending: true }, { conversationId: 1 })
+    .sort({ createdAt: 1, _id: 1 })
+    .limit(limit * 16)
+    .lean<Array<{ conversationId: string }>>();
+  return [...new Set(pending.map((m) => m.conversationId))].slice(0, limit);
+}
+
+async function repliesTo(models: Models, conversationId: string, messageId: number): Promise<ChatMessage[]> {
+  const replies = await models.messages.find({ conversationId, replyTo: messageId }).sort({ id: 1 }).lean<StoredMessage[]>();
+  return replies.map(messageFromDoc);
+}
+
+async function storeOutcome(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
+  const now = checkDate('now', outcome.now ?? new Date());
+  const replies: ChatMessage[] = [];
+  for (const [n, reply] of outcome.replies.entries()) {
+    const { message } = await appendMessage(
+      models,
+      { ...reply, conversationId, clientId: null, now },
+      { key: `reply:${messageId}:${n}`, fields: { replyTo: messageId } },
+    );
+    replies.push(message);
+  }
+  for (const value of outcome.values) await putValue(models, conversationId, { ...value, now });
+  // State and "done" together, once: a turn that lost a race to itself changes nothing here.
+  await models.conversations.updateOne(
+    { _id: conversationId, turnsDone: trusted({ $lt: messageId }) },
+    {
+      $set: { state: JSON.stringify(outcome.state), turnsDone: messageId, ...(outcome.handover ? { handover: true } : {}) },
+      $max: { lastActivityAt: now },
+    },
+  );
+  return replies;
+}
+
+export async function completeTurn(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
+  const message = await models.messages.findOne({ conversationId, id: messageId }, { turn: 1 }).lean<Pick<MessageDoc, 'turn'>>();
+  const done = await turnsDone(models, conversationId);
+  if (!message || done === null) return [];
+  if (done >= messageId || !message.turn) {
+    await clearPending(models, conversationId, messageId);
+    return repliesTo(models, conversationId, messageId);
+  }
+  try {
+    const replies = await storeOutcome(models, conversationId, messageId, outcome);
+    await clearPending(models, conversationId, messageId);
+    return replies;
+  } catch (err) {
+    // Deleted while the turn ran: nothing of it stays (appendMessage and putValue saw to that).
+    if (storeErrorCode(err) === 'unknown_conversation') return [];
+    throw err;
+  }
+}
+
+export async function lease(models: Models, name: string, owner: string, nowMs: number, untilMs: number): Promise<boolean> {
+  try {
+    // Matches our own lease or one that has passed; anything else held makes the upsert insert a
+    // second document with the same _id, which the unique _id refuses.
+    await models.leases.updateOne(
+      { _id: name, $or: [{ owner }, { until: trusted({ $lte: nowMs }) }] },
+      { $set: { owner, until: untilMs } },
+      { upsert: true },
+    );
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+export async function release(models: Models, name: string, owner: string): Promise<void> {
+  await models.leases.deleteOne({ _id: name, owner });
+}

@@ -1,0 +1,53 @@
+// The two stores the integration suites run on: SQLite (the default, a file in DATA_DIR) and
+// MongoDB (FerretDB started for the file, or the server MONGODB_URI names). A suite written once
+// inside forEachStore runs against both, so the HTTP-level behaviour is proven on each adapter.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { openMongoStore, openSqliteStore, type Store } from '../../server/store/index.ts';
+import { startMongoServer, type MongoServer } from './mongodb.ts';
+
+export type StoreKind = 'sqlite' | 'mongodb';
+
+export interface StoreUnderTest {
+  kind: StoreKind;
+  /** Environment that gives a Parley server a fresh, empty store of this kind ({} for SQLite:
+   *  its store is the file in the server's own DATA_DIR). Pass the same object again to restart
+   *  a server on the same data. */
+  env(): Record<string, string>;
+  /** A fresh, empty store of this kind, opened directly. */
+  open(): Promise<Store>;
+}
+
+/** Registers `suite` once per store, as "on sqlite" and "on mongodb". */
+export function forEachStore(suite: (store: StoreUnderTest) => void): void {
+  describe('on sqlite', () => {
+    const dirs: string[] = [];
+    afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+    suite({
+      kind: 'sqlite',
+      env: () => ({}),
+      open: () => {
+        dirs.push(mkdtempSync(join(tmpdir(), 'parley-store-')));
+        return openSqliteStore(join(dirs.at(-1)!, 'parley.db'));
+      },
+    });
+  });
+  describe('on mongodb', () => {
+    let server: MongoServer | undefined;
+    beforeAll(async () => {
+      server = await startMongoServer();
+    });
+    afterAll(() => server?.stop());
+    const fresh = () => {
+      if (!server) throw new Error('the MongoDB server is not started yet: call env()/open() inside a hook or test');
+      return server.freshDatabaseUri();
+    };
+    suite({
+      kind: 'mongodb',
+      env: () => ({ MONGODB_URI: fresh() }),
+      open: () => openMongoStore(fresh()),
+    });
+  });
+}
