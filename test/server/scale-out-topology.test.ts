@@ -1,0 +1,260 @@
+// Issue 12's scale-out test: two Parley processes with their own DATA_DIRs and the same configured
+// secrets, behind nginx (round robin, X-Forwarded-For appended), soketi as the relay behind the same
+// nginx, FerretDB as the store and Redis for limits: the deployment docs/design.md "Tested
+// deployment" describes. A visitor's requests alternate between the instances; what one process
+// answers (an in-process Parley on SQLite, the control) is what the pair answers, turn for turn.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage, SessionResponse } from '../../common/wire.ts';
+import { subscribeWithPusherJs, type PusherJsSubscriber } from '../encryption/pusher-js-subscriber.ts';
+import { demoBotsDir } from '../helpers/demo-bot.ts';
+import { startInProcess } from '../helpers/in-process-parley.ts';
+import { UPSTREAM_HEADER } from '../helpers/nginx.ts';
+import { startTopology, type Topology } from '../helpers/scale-out-topology.ts';
+import { DEMO_ORIGIN, authorize, call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
+import { signVisitorIdentity } from '../../server/bot/index.ts';
+
+/** The demo bot, with a budget that lets one conversation hold 20 turns and more within a minute. */
+const BUDGET = 30;
+const BOTS_DIR = demoBotsDir((demo) => (demo.policy = { ...demo.policy, messagesPerMinute: BUDGET }));
+/** A dead instance's leases pass after 2 s; the survivor looks for orphaned turns every 250 ms. */
+const ENV = { BOTS_DIR, TURN_LEASE: '2s', TURN_SCAN_INTERVAL: '250ms' };
+
+/** What the visitor says, turn by turn: small talk, a follow-up that needs the previous turn, and the booking form. */
+const SCRIPT: Array<{ text: string } | { choose: string }> = [
+  { text: 'hello' },
+  { text: 'what are your opening hours' },
+  { text: 'how much does it cost' },
+  { text: 'what about yearly billing' },
+  { text: 'I want to book a demo' },
+  { text: 'Ada Lovelace' },
+  { text: 'ada@example.org' },
+  { choose: '1–5' },
+  { text: 'where are you located' },
+  { text: 'how do I contact you' },
+  { text: 'are you a bot' },
+  { text: 'tell me about your product' },
+  { text: 'I lost my password' },
+  { text: 'are you hiring' },
+  { text: 'what is the price' },
+  { text: 'annual discount' },
+  { text: 'when are you open' },
+  { text: 'thanks' },
+  { text: 'show me the product' },
+  { text: 'bye' },
+];
+
+interface Visitor {
+  base: string;
+  session: SessionResponse;
+  /** Every message the relay delivered on the conversation's channel, in arrival order. */
+  live: PusherJsSubscriber;
+  /** The instance that answered each request, as nginx reports it (empty without nginx). */
+  servedBy: string[];
+}
+
+/** The last upstream nginx tried for a response: the instance that answered it. */
+const answeredBy = (headers: Headers) => headers.get(UPSTREAM_HEADER)?.split(/,\s*/).at(-1) ?? '';
+
+async function arrive(base: string): Promise<Visitor> {
+  const session = await openSession(base);
+  const servedBy: string[] = [];
+  // pusher-js connects where the session says (the proxy's /app/, or the embedded server), like the frame.
+  const live = await subscribeWithPusherJs({
+    key: session.realtime.key,
+    host: session.realtime.wsHost,
+    port: session.realtime.wsPort,
+    channel: session.channel,
+    event: 'message',
+    authorize: async (socketId, channel) => {
+      const res = await authorize(base, session.token, socketId, channel);
+      servedBy.push(answeredBy(res.headers));
+      return res.body;
+    },
+  });
+  return { base, session, live, servedBy };
+}
+
+/** Waits, event by event, until `predicate` holds for what the relay delivered. */
+async function untilLive(visitor: Visitor, predicate: (messages: ChatMessage[]) => boolean): Promise<void> {
+  const received = () => visitor.live.received as ChatMessage[];
+  while (!predicate(received())) await visitor.live.waitFor(received().length + 1);
+}
+
+function postMessage(visitor: Visitor, clientId: string, body: { text: string } | { action: string }) {
+  return call(visitor.base, '/api/v1/messages', { token: visitor.session.token, json: { clientId, ...body } });
+}
+
+/** One turn: says (or clicks) step `n` of the script, returns once the bot's answer came over the relay. */
+async function takeTurn(visitor: Visitor, n: number): Promise<void> {
+  const step = SCRIPT[n]!;
+  let body: { text: string } | { action: string };
+  if ('text' in step) body = step;
+  else {
+    const offered = (visitor.live.received as ChatMessage[]).flatMap((m) => m.quickReplies ?? []);
+    const choice = offered.findLast((q) => q.label === step.choose);
+    if (!choice) throw new Error(`no quick reply "${step.choose}" offered: ${JSON.stringify(offered)}`);
+    body = { action: choice.action };
+  }
+  const res = await postMessage(visitor, `turn-${n}`, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  visitor.servedBy.push(answeredBy(res.headers));
+  const sentId = (res.body as { message: ChatMessage }).message.id;
+  await untilLive(visitor, (messages) => messages.some((m) => m.sender === 'bot' && m.id > sentId));
+}
+
+/** History split into turns: the greeting, then what the visitor said (masked where PII) and what the bot answered. */
+function turnsOf(messages: ChatMessage[]): Array<{ said: string; answer: string[] }> {
+  const turns = [{ said: '(greeting)', answer: [] as string[] }];
+  for (const m of messages) {
+    if (m.sender === 'visitor') turns.push({ said: m.text, answer: [] });
+    else turns.at(-1)!.answer.push(`${m.text}${m.quickReplies ? ` [${m.quickReplies.map((q) => q.label).join('|')}]` : ''}`);
+  }
+  return turns;
+}
+
+/** What one process answers to the first `turns` steps of the script, turn by turn. */
+async function expectedTurns(turns: number) {
+  const control = await startInProcess({ BOTS_DIR });
+  try {
+    const visitor = await arrive(control.url);
+    try {
+      for (let n = 0; n < turns; n++) await takeTurn(visitor, n);
+      return turnsOf(await history(control.url, visitor.session.token));
+    } finally {
+      visitor.live.disconnect();
+    }
+  } finally {
+    await control.close();
+  }
+}
+
+let topology: Topology;
+let expected: Awaited<ReturnType<typeof expectedTurns>>;
+beforeAll(async () => {
+  [topology, expected] = await Promise.all([startTopology({ env: ENV }), expectedTurns(SCRIPT.length)]);
+}, 90_000);
+afterAll(() => topology?.stop());
+
+describe('two Parley instances behind nginx, with soketi, FerretDB and Redis', () => {
+  it('a 20-turn conversation with a form, alternating between the instances, is answered exactly as one process answers it', async () => {
+    const [a, b] = topology.instances.map((i) => topology.upstreamOf(i));
+    const visitor = await arrive(topology.origin);
+    try {
+      for (let n = 0; n < SCRIPT.length; n++) await takeTurn(visitor, n);
+      const messages = await history(topology.origin, visitor.session.token);
+
+      // Every request of the visitor went to the other instance than the one before it.
+      expect(new Set(visitor.servedBy)).toEqual(new Set([a, b]));
+      visitor.servedBy.slice(1).forEach((upstream, i) => expect(upstream, `request ${i + 1}`).not.toBe(visitor.servedBy[i]));
+      // Nothing lost, duplicated or out of order; every visitor message followed by its answer,
+      // and the answers (the form's steps, the follow-up) are the control's, turn for turn.
+      expect(messages.map((m) => m.id)).toEqual(messages.map((_, i) => i + 1));
+      expect(turnsOf(messages)).toEqual(expected);
+      // The form ran across both instances and completed: the dialog state each turn wrote was the next one's.
+      expect(turnsOf(messages).find((t) => /specialist will email you/.test(t.answer.join(' ')))).toBeDefined();
+      // The relay delivered each message after the greeting once, in order, whichever instance published it.
+      expect((visitor.live.received as ChatMessage[]).map((m) => m.id)).toEqual(messages.slice(1).map((m) => m.id));
+    } finally {
+      visitor.live.disconnect();
+    }
+  }, 60_000);
+
+  it("rate limits are one budget in Redis: a conversation's message past the budget is 429 on either instance", async () => {
+    const [a, b] = topology.instances.map((i) => topology.upstreamOf(i));
+    const session = await openSession(topology.origin);
+    const answers: Array<{ status: number; by: string; retryAfter: string | null }> = [];
+    for (let n = 0; n < BUDGET + 2; n++) {
+      const res = await send(topology.origin, session.token, `burst-${n}`, 'hello');
+      answers.push({ status: res.status, by: answeredBy(res.headers), retryAfter: res.headers.get('retry-after') });
+    }
+    // Each instance on its own would take half of these and let every one through.
+    expect(answers.map((r) => r.status)).toEqual([...Array<number>(BUDGET).fill(202), 429, 429]);
+    expect(new Set(answers.slice(0, BUDGET).map((r) => r.by))).toEqual(new Set([a, b]));
+    expect(new Set(answers.slice(BUDGET).map((r) => r.by))).toEqual(new Set([a, b]));
+    for (const refused of answers.slice(BUDGET)) expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a visitor the site signed is verified by either instance (one identity secret, configured)', async () => {
+    const identity = await signVisitorIdentity(topology.env.PARLEY_DEMO_IDENTITY_SECRET!, { sub: 'customer-7', level: 'verified' });
+    const open = async (request: { identity?: string }) => {
+      const res = await call(topology.origin, '/api/v1/sessions', { json: { bot: 'demo', origin: DEMO_ORIGIN, ...request } });
+      expect(res.status).toBe(201);
+      return { session: res.body as SessionResponse, by: answeredBy(res.headers) };
+    };
+    const ask = async (session: SessionResponse) => {
+      expect((await send(topology.origin, session.token, 'order', 'where is my order')).status).toBe(202);
+      const messages = await waitForHistory(topology.origin, session.token, (m) => m.at(-1)?.sender === 'bot' && m.some((x) => x.clientId === 'order'));
+      return messages.at(-1)!.text;
+    };
+    // Two sessions in a row: one opened on each instance, each checking the signature itself.
+    const signedIn = [await open({ identity }), await open({ identity })];
+    expect(new Set(signedIn.map((s) => s.by)).size).toBe(2);
+    for (const { session } of signedIn) expect(await ask(session)).toMatch(/Your latest order/);
+    expect(await ask((await open({})).session)).toMatch(/once you are signed in/);
+  }, 60_000);
+
+  it('kill -9 of one instance with turns in flight: the other finishes them, once each, and the conversation goes on', async () => {
+    const [victim, survivor] = topology.instances;
+    const [a, b] = [topology.upstreamOf(victim!), topology.upstreamOf(survivor!)];
+    const visitor = await arrive(topology.origin);
+    const others = await Promise.all(Array.from({ length: 10 }, () => openSession(topology.origin)));
+    try {
+      const KILL_AT = 6;
+      for (let n = 0; n < KILL_AT; n++) await takeTurn(visitor, n);
+
+      // Turn KILL_AT of the conversation and a "hello" in ten others, all at once; the victim is
+      // killed the moment it has accepted one of them, with the rest of its work still running.
+      let killed: Promise<void> | undefined;
+      const accepted = new Map<string, string>(); // clientId → the instance that answered 202
+      const step = SCRIPT[KILL_AT] as { text: string };
+      const burst = [
+        { token: visitor.session.token, clientId: `turn-${KILL_AT}`, text: step.text },
+        ...others.map((s, i) => ({ token: s.token, clientId: `other-${i}`, text: 'hello' })),
+      ];
+      await Promise.all(
+        burst.map(({ token, clientId, text }) =>
+          send(topology.origin, token, clientId, text).then(
+            (res) => {
+              if (res.status !== 202) return;
+              accepted.set(clientId, answeredBy(res.headers));
+              if (answeredBy(res.headers) === a) killed ??= victim!.stop('SIGKILL');
+            },
+            () => {}, // the connection died with the process: no 202, nothing promised
+          ),
+        ),
+      );
+      expect(killed, 'the victim accepted none of the burst').toBeDefined();
+      await killed;
+
+      // Right after the kill, some message the victim accepted has no answer yet: a turn in flight.
+      const lastSaid = async (token: string) => (await history(topology.origin, token)).at(-1);
+      const unanswered = [];
+      for (const { token, clientId } of burst) {
+        if (accepted.get(clientId) === a && (await lastSaid(token))?.clientId === clientId) unanswered.push(clientId);
+      }
+      expect(unanswered.length, 'turns of the victim still in flight at the kill').toBeGreaterThan(0);
+
+      // What got no 202 the frame sends again with the same clientId; nginx now takes it to the survivor.
+      for (const { token, clientId, text } of burst) {
+        if (!accepted.has(clientId)) expect((await send(topology.origin, token, clientId, text)).status).toBe(202);
+      }
+      const hello = expected[1]!.answer;
+      for (const [i, other] of others.entries()) {
+        const messages = await waitForHistory(topology.origin, other.token, (m) => m.at(-1)?.sender === 'bot' && m.some((x) => x.clientId === `other-${i}`));
+        expect(turnsOf(messages).slice(1)).toEqual([{ said: 'hello', answer: hello }]);
+      }
+      await untilLive(visitor, (messages) => messages.some((m) => m.sender === 'bot' && m.id > (messages.find((x) => x.clientId === `turn-${KILL_AT}`)?.id ?? Infinity)));
+
+      // The conversation goes on through nginx, on the survivor alone.
+      const servedBefore = visitor.servedBy.length;
+      for (let n = KILL_AT + 1; n < KILL_AT + 4; n++) await takeTurn(visitor, n);
+      expect(new Set(visitor.servedBy.slice(servedBefore))).toEqual(new Set([b]));
+      const messages = await history(topology.origin, visitor.session.token);
+      expect(messages.map((m) => m.id)).toEqual(messages.map((_, i) => i + 1));
+      expect(turnsOf(messages)).toEqual(expected.slice(0, KILL_AT + 5));
+    } finally {
+      visitor.live.disconnect();
+    }
+  }, 90_000);
+
+});
