@@ -16,8 +16,10 @@ import { signVisitorIdentity } from '../../server/bot/index.ts';
 /** The demo bot, with a budget that lets one conversation hold 20 turns and more within a minute. */
 const BUDGET = 30;
 const BOTS_DIR = demoBotsDir((demo) => (demo.policy = { ...demo.policy, messagesPerMinute: BUDGET }));
+/** New conversations per client address per 10 minutes; this file opens fewer than this from 127.0.0.1 before the last test. */
+const SESSIONS_PER_IP = 40;
 /** A dead instance's leases pass after 2 s; the survivor looks for orphaned turns every 250 ms. */
-const ENV = { BOTS_DIR, TURN_LEASE: '2s', TURN_SCAN_INTERVAL: '250ms' };
+const ENV = { BOTS_DIR, RATE_SESSIONS_PER_IP: String(SESSIONS_PER_IP), TURN_LEASE: '2s', TURN_SCAN_INTERVAL: '250ms' };
 
 /** What the visitor says, turn by turn: small talk, a follow-up that needs the previous turn, and the booking form. */
 const SCRIPT: Array<{ text: string } | { choose: string }> = [
@@ -257,4 +259,16 @@ describe('two Parley instances behind nginx, with soketi, FerretDB and Redis', (
     }
   }, 90_000);
 
+  it('per-address limits count the address nginx appended to X-Forwarded-For, not one the client wrote there', async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n <= SESSIONS_PER_IP; n++) {
+      // A client that forges a new address each time: nginx appends the real one (127.0.0.1).
+      const forged = `203.0.113.${n % 250}, 198.51.100.${n}`;
+      const res = await call(topology.origin, '/api/v1/sessions', { json: { bot: 'demo', origin: DEMO_ORIGIN }, headers: { 'x-forwarded-for': forged } });
+      statuses.push(res.status);
+    }
+    // More sessions than one address may open went out from 127.0.0.1: some must be refused.
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s !== 201 && s !== 429)).toEqual([]);
+  }, 60_000);
 });
