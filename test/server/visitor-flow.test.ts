@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { authorize, call, history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
+import { publishMarker } from '../helpers/channel-marker.ts';
+import type { ChannelEvent } from '../encryption/pusher-js-subscriber.ts';
 import { conversationChannel, type ChatMessage } from '../../common/wire.ts';
 
 let parley: Awaited<ReturnType<typeof startInProcess>>;
@@ -89,17 +91,30 @@ describe('messages', () => {
 
   it('stores a repeated clientId once and answers it once', async () => {
     const session = await openSession(parley.url);
-    const before = (await history(parley.url, session.token)).length;
-    const first = await send(parley.url, session.token, 'same-id', 'hello');
-    const repeat = await send(parley.url, session.token, 'same-id', 'hello');
-    expect(repeat.status).toBe(202);
-    expect(repeat.body.message).toEqual(first.body.message);
-    const after = await waitForHistory(parley.url, session.token, (m) => m.some((x) => x.sender === 'bot' && x.id > first.body.message.id));
-    await new Promise((r) => setTimeout(r, 300));
-    const settled = await history(parley.url, session.token);
-    expect(settled.filter((m) => m.clientId === 'same-id')).toHaveLength(1);
-    expect(settled.length).toBe(after.length);
-    expect(settled.length - before).toBeGreaterThanOrEqual(2);
+    const channel = await subscribeToConversation(parley, session, 'message');
+    try {
+      const first = await send(parley.url, session.token, 'same-id', 'hello');
+      const repeat = await send(parley.url, session.token, 'same-id', 'hello');
+      expect(repeat.status).toBe(202);
+      expect(repeat.body.message).toEqual(first.body.message);
+      // Barrier: the turns of one conversation run one after another, each opening with the echo
+      // of its visitor message. When the echo of a later message arrives, a second turn for the
+      // repeat, had one been started, has published everything (typing on … typing off) already.
+      const next = await send(parley.url, session.token, 'next-id', 'What are your opening hours?');
+      const isNext = (e: ChannelEvent) => e.event === 'message' && (e.data as ChatMessage).clientId === 'next-id';
+      const timeline = await channel.until((t) => t.some(isNext), 'the echo of the next message');
+      const before = timeline.slice(0, timeline.findIndex(isNext));
+      expect(before.filter((e) => e.event === 'message' && (e.data as ChatMessage).clientId === 'same-id')).toHaveLength(1);
+      expect(before.filter((e) => e.event === 'typing' && (e.data as { typing: boolean }).typing)).toHaveLength(1);
+      const answers = before.filter((e) => e.event === 'message' && (e.data as ChatMessage).sender === 'bot').map((e) => e.data);
+      expect(answers.length).toBeGreaterThanOrEqual(1);
+
+      const stored = await history(parley.url, session.token);
+      expect(stored.filter((m) => m.clientId === 'same-id')).toHaveLength(1);
+      expect(stored.filter((m) => m.id > first.body.message.id && m.id < next.body.message.id)).toEqual(answers);
+    } finally {
+      channel.disconnect();
+    }
   });
 
   it('keeps ids monotonic and history complete and ordered; after= has one meaning', async () => {
@@ -135,10 +150,15 @@ describe('rate limit per conversation', () => {
         expect(refused.status).toBe(429);
         expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       }
-      // 15 visitor messages and 15 replies are published; wait for all of them, then a little more.
-      await events.waitFor(30, 15_000);
-      await new Promise((r) => setTimeout(r, 300));
-      const published = (events.received as ChatMessage[]).map((m) => m.clientId);
+      // Wait for the end (typing off) of the 15 accepted turns. Turns of one conversation run in
+      // one queue, so a refused message, had it been queued, would be published as soon as the
+      // last accepted turn ended, before the marker published after that: once the marker is
+      // here, whatever the server published for r15 and r16 is here too.
+      const typingOff = (t: ChannelEvent[]) => t.filter((e) => e.event === 'typing' && !(e.data as { typing: boolean }).typing).length;
+      await events.until((t) => typingOff(t) >= 15, '15 finished turns', 15_000);
+      const timeline = await events.until(await publishMarker(parley, session.channel), 'the marker');
+      const published = timeline.filter((e) => e.event === 'message').map((e) => (e.data as ChatMessage).clientId);
+      expect(typingOff(timeline)).toBe(15);
       const stored = (await history(parley.url, session.token)).map((m) => m.clientId);
       for (const id of ['r15', 'r16']) {
         expect(published).not.toContain(id);
