@@ -119,13 +119,16 @@ export async function subscribeWithPusherJs(opts: {
 /**
  * What pusher-js logs (through its global `Pusher.log` hook) while this watch is on. pusher-js
  * says there, and nowhere else, that it dropped an event it could not decrypt even with a fresh
- * key: the one signal that the re-authorization it started for that event is over.
+ * key: the one signal that the re-authorization it started for that event is over. Start the watch
+ * before creating the client: pusher-js hands `Pusher.log` to its core when a client is constructed.
  */
 export function watchPusherJsLog(): { lines: string[]; waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>; stop(): void } {
   const lines: string[] = [];
   const wakers = new Set<() => void>();
   const previous = PusherJs.log;
+  let watching = true;
   PusherJs.log = (message: unknown) => {
+    if (!watching) return;
     lines.push(String(message));
     for (const wake of wakers) wake();
   };
@@ -149,6 +152,7 @@ export function watchPusherJsLog(): { lines: string[]; waitFor(pattern: RegExp, 
       });
     },
     stop() {
+      watching = false;
       PusherJs.log = previous;
     },
   };
