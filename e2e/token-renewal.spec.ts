@@ -16,9 +16,15 @@ test('an expired token is renewed on the next send and the conversation goes on'
     const frame = await openChat(page);
     await sendAndAwaitReply(frame, 'hello');
     const first = token();
-    await page.waitForTimeout(4000);
-    const status = await page.request.get(`${parley.url}/api/v1/messages`, { headers: { authorization: `Bearer ${first}` } });
-    expect(status.status()).toBe(401);
+    // The server is a child process with a real clock: wait on the observable result, the token
+    // answered with 401 once its 3 s are over (no fixed sleep that guesses when that is).
+    await expect
+      .poll(async () => (await page.request.get(`${parley.url}/api/v1/messages`, { headers: { authorization: `Bearer ${first}` } })).status(), {
+        message: 'the first token expires',
+        intervals: [250],
+        timeout: 10_000,
+      })
+      .toBe(401);
 
     await sendAndAwaitReply(frame, 'What are your opening hours?');
     const shown = await transcript(frame);

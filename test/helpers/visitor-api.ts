@@ -65,6 +65,9 @@ export async function waitForHistory(
     const messages = await history(base, token);
     if (predicate(messages)) return messages;
     if (Date.now() > deadline) throw new Error(`history never matched: ${JSON.stringify(messages)}`);
+    // A poll interval, not a guess at how long anything takes: HTTP history has no change event
+    // (tests that hold a channel subscription wait on its events instead), and the wait ends on
+    // the condition itself.
     await new Promise((r) => setTimeout(r, 50));
   }
 }
