@@ -2,7 +2,8 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { AppDeps } from './deps.ts';
-import { errorHandler, httpError } from './errors.ts';
+import createError from 'http-errors';
+import { errorHandler } from './errors.ts';
 import { accessLog } from './access-log.ts';
 import { frameOnly } from './frame-only.ts';
 import { formBody, jsonBody } from './json-body.ts';
@@ -49,7 +50,7 @@ export function createApp(deps: AppDeps): Koa {
   );
   app.use(router.routes());
   // Methods no route knows (TRACE, PROPFIND…) are a 405 like any other wrong method, not a 501.
-  const wrongMethod = () => httpError(405, 'method_not_allowed', 'Method not allowed');
+  const wrongMethod = () => createError(405, 'Method not allowed', { code: 'method_not_allowed' });
   app.use(router.allowedMethods({ throw: true, methodNotAllowed: wrongMethod, notImplemented: wrongMethod }));
   app.use(demoSite(deps));
   return app;

@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
 import type { HistoryResponse, SendResponse } from '../../../common/wire.ts';
 import { EVENT_MESSAGE, conversationChannel } from '../../../common/wire.ts';
-import { httpError } from '../errors.ts';
+import createError from 'http-errors';
 import { unauthorized } from '../visitor-auth.ts';
 import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
@@ -23,7 +23,7 @@ export function sendMessage(deps: AppDeps): Middleware {
     const { conversation, claims, profile } = ctx.state.visitor as VisitorState;
     const body = validate(sendRequest, ctx.request.body);
     const verdict = await deps.limits.visitorMessage(profile.id, conversation.id, profile.policy.messagesPerMinute);
-    if (!verdict.ok) throw httpError(429, 'rate_limited', 'You are sending messages too fast', { 'Retry-After': String(verdict.retryAfterSec) });
+    if (!verdict.ok) throw createError(429, 'You are sending messages too fast', { code: 'rate_limited', headers: { 'Retry-After': String(verdict.retryAfterSec) } });
 
     // A button press is stored as its action so history shows what was chosen. An answer to a
     // form slot tagged as PII is stored masked: the engine hands the value to the store apart

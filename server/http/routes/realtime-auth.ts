@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
 import { conversationChannel } from '../../../common/wire.ts';
-import { httpError } from '../errors.ts';
+import createError from 'http-errors';
 import { validate } from '../validate.ts';
 import { channelAuthRequest } from '../schemas.ts';
 import { clientIp } from '../visitor-auth.ts';
@@ -12,11 +12,11 @@ import { clientIp } from '../visitor-auth.ts';
 export function authorizeChannel(deps: AppDeps): Middleware {
   return async (ctx) => {
     const verdict = await deps.limits.channelAuth(clientIp(ctx));
-    if (!verdict.ok) throw httpError(429, 'rate_limited', 'Too many attempts; try again later', { 'Retry-After': String(verdict.retryAfterSec) });
+    if (!verdict.ok) throw createError(429, 'Too many attempts; try again later', { code: 'rate_limited', headers: { 'Retry-After': String(verdict.retryAfterSec) } });
     const { conversation } = ctx.state.visitor as VisitorState;
     const form = validate(channelAuthRequest, ctx.request.body);
     if (form.channel_name !== conversationChannel(conversation.id)) {
-      throw httpError(403, 'forbidden_channel', 'This token may not subscribe to that channel');
+      throw createError(403, 'This token may not subscribe to that channel', { code: 'forbidden_channel' });
     }
     ctx.body = deps.channelSigner.authorizeChannel(form.socket_id, form.channel_name);
   };

@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { SessionResponse } from '../../../common/wire.ts';
 import { conversationChannel } from '../../../common/wire.ts';
-import { httpError } from '../errors.ts';
+import createError from 'http-errors';
 import { validate } from '../validate.ts';
 import { sessionRequest } from '../schemas.ts';
 import { originAllowed } from '../origins.ts';
@@ -22,15 +22,15 @@ export function createSession(deps: AppDeps): Middleware {
   return async (ctx) => {
     const body = validate(sessionRequest, ctx.request.body);
     const verdict = await deps.limits.sessionCreate(clientIp(ctx));
-    if (!verdict.ok) throw httpError(429, 'rate_limited', 'Too many new chats; try again later', { 'Retry-After': String(verdict.retryAfterSec) });
+    if (!verdict.ok) throw createError(429, 'Too many new chats; try again later', { code: 'rate_limited', headers: { 'Retry-After': String(verdict.retryAfterSec) } });
 
     const profile = deps.engine.profile(body.bot);
-    if (!profile) throw httpError(404, 'unknown_bot', 'No such bot');
-    if (!profile.enabled) throw httpError(403, 'bot_disabled', 'This chat is not available');
+    if (!profile) throw createError(404, 'No such bot', { code: 'unknown_bot' });
+    if (!profile.enabled) throw createError(403, 'This chat is not available', { code: 'bot_disabled' });
 
     // The frame (the only caller, see frame-only.ts) names the host page in the body.
     const origin = body.origin ?? ownOrigin;
-    if (!originAllowed(origin, profile.allowedOrigins, ownOrigin)) throw httpError(403, 'origin_not_allowed', 'This site may not embed this chat');
+    if (!originAllowed(origin, profile.allowedOrigins, ownOrigin)) throw createError(403, 'This site may not embed this chat', { code: 'origin_not_allowed' });
 
     const locale = resolveLanguage(body.locale, profile.locales as Language[], profile.defaultLocale as Language);
     const identityAccess: AccessLevel | undefined = body.identity ? await deps.engine.accessLevel(profile.id, body.identity) : undefined;
