@@ -1,16 +1,16 @@
 // POST /api/v1/messages stores the visitor's message before answering 202 (a crash afterwards
 // loses nothing), then runs the bot turn in the background; a repeated clientId gets the stored
-// message back and starts no second turn. GET /api/v1/messages?after= returns history in order.
+// message back, starts no second turn and costs no rate-limit point (ctx.state.replayed).
+// GET /api/v1/messages?after= returns history in order.
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
 import type { HistoryResponse, SendResponse } from '../../../common/wire.ts';
 import { EVENT_MESSAGE, conversationChannel } from '../../../common/wire.ts';
-import createError from 'http-errors';
 import { unauthorized } from '../visitor-auth.ts';
 import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
-import { historyQuery, sendRequest } from '../schemas.ts';
+import { historyQuery, type SendInput } from '../schemas.ts';
 import { createTurnQueue, runBotTurn } from '../../chat/bot-turn.ts';
 
 /** What history shows in place of an e-mail, phone number or name given to a form. */
@@ -21,9 +21,7 @@ export function sendMessage(deps: AppDeps): Middleware {
 
   return async (ctx) => {
     const { conversation, claims, profile } = ctx.state.visitor as VisitorState;
-    const body = validate(sendRequest, ctx.request.body);
-    const verdict = await deps.limits.visitorMessage(profile.id, conversation.id, profile.policy.messagesPerMinute);
-    if (!verdict.ok) throw createError(429, 'You are sending messages too fast', { code: 'rate_limited', headers: { 'Retry-After': String(verdict.retryAfterSec) } });
+    const body = ctx.state.input as SendInput; // validBody(sendRequest), before the rate limit
 
     // A button press is stored as its action so history shows what was chosen. An answer to a
     // form slot tagged as PII is stored masked: the engine hands the value to the store apart
@@ -37,6 +35,7 @@ export function sendMessage(deps: AppDeps): Middleware {
         if (storeErrorCode(err) === 'unknown_conversation') throw unauthorized();
         throw err;
       });
+    if (!created) ctx.state.replayed = true; // a retry: its rate-limit point is given back
     if (created) {
       const input = 'text' in body ? { text: body.text } : { action: body.action };
       void enqueue(conversation.id, async () => {

@@ -1,5 +1,6 @@
 // POST /api/v1/realtime/auth: pusher-js asks to subscribe; we sign exactly the channel of the
 // token's conversation (and hand over its shared secret), nothing else (SECURITY-NOTES V1, V12).
+// Every attempt is charged to the caller's IP before the token is even looked at (app.ts).
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
@@ -7,12 +8,9 @@ import { conversationChannel } from '../../../common/wire.ts';
 import createError from 'http-errors';
 import { validate } from '../validate.ts';
 import { channelAuthRequest } from '../schemas.ts';
-import { clientIp } from '../visitor-auth.ts';
 
 export function authorizeChannel(deps: AppDeps): Middleware {
   return async (ctx) => {
-    const verdict = await deps.limits.channelAuth(clientIp(ctx));
-    if (!verdict.ok) throw createError(429, 'Too many attempts; try again later', { code: 'rate_limited', headers: { 'Retry-After': String(verdict.retryAfterSec) } });
     const { conversation } = ctx.state.visitor as VisitorState;
     const form = validate(channelAuthRequest, ctx.request.body);
     if (form.channel_name !== conversationChannel(conversation.id)) {
