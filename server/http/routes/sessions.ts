@@ -19,7 +19,7 @@ import { newId } from '../../chat/ids.ts';
 import { runBotTurn } from '../../chat/bot-turn.ts';
 import type { Conversation } from '../../store/store.ts';
 import type { OpenedToken } from '../../tokens/visitor-token.ts';
-import type { AccessLevel, BotProfile } from '../../bot/engine.ts';
+import type { BotProfile, VisitorIdentity } from '../../bot/engine.ts';
 import { resolveLanguage } from '../../bot/locale.ts';
 import type { Language } from '../../bot/definition.ts';
 
@@ -29,8 +29,8 @@ interface CheckedRequest {
   /** The host page the chat is embedded in. */
   origin: string;
   locale: Language;
-  /** The level an identity presented with this request grants (public for a forged or expired one). */
-  identityAccess: AccessLevel | undefined;
+  /** A valid identity presented with this request; null without one (or with a forged or expired one). */
+  identity: VisitorIdentity | null;
   /** The conversation the resume token names, when this request may carry it on. */
   resumable: { conversation: Conversation; claims: OpenedToken } | null;
 }
@@ -56,13 +56,13 @@ function readSessionRequest(deps: AppDeps): Middleware {
     if (!originAllowed(origin, profile.allowedOrigins, ownOrigin)) {
       throw createError(403, 'This site may not embed this chat', { code: 'origin_not_allowed' });
     }
-    const identityAccess = input.identity ? await deps.engine.accessLevel(profile.id, input.identity) : undefined;
+    const identity = await deps.engine.verifyIdentity(profile.id, input.identity);
     ctx.state.session = {
       profile,
       origin,
       locale: resolveLanguage(input.locale, profile.locales as Language[], profile.defaultLocale as Language),
-      identityAccess,
-      resumable: input.resume ? await resumable(deps, input.resume, { botId: profile.id, origin }) : null,
+      identity,
+      resumable: input.resume ? await resumable(deps, input.resume, { botId: profile.id, origin, identity }) : null,
     } satisfies CheckedRequest;
     await next();
   };
@@ -77,11 +77,18 @@ function embeddableBot(deps: AppDeps, botId: string): BotProfile {
 
 /**
  * The conversation an authentic (or recently expired) token names, if this request may carry it
- * on: same bot, same host page, still live and still the token's visitor's.
+ * on: same bot, same host page, still live and still the token's visitor's, and not signed in to
+ * by someone else. An anonymous conversation may be signed in to; from then on it is that
+ * person's, and another person's identity starts a conversation of their own.
  */
-async function resumable(deps: AppDeps, token: string, asked: { botId: string; origin: string }): Promise<CheckedRequest['resumable']> {
+async function resumable(
+  deps: AppDeps,
+  token: string,
+  asked: { botId: string; origin: string; identity: VisitorIdentity | null },
+): Promise<CheckedRequest['resumable']> {
   const claims = await deps.tokens.openForRenewal(token);
   if (!claims || claims.botId !== asked.botId || claims.origin !== asked.origin) return null;
+  if (asked.identity && claims.identity && asked.identity.sub !== claims.identity.sub) return null;
   const conversation = await deps.store.getConversation(claims.conversationId);
   if (!conversation || conversation.botId !== claims.botId || conversation.visitorId !== claims.visitorId) return null;
   return { conversation, claims };
@@ -91,15 +98,17 @@ function answerSession(deps: AppDeps): Middleware {
   return async (ctx) => {
     const request = requestOf(ctx);
     const { profile, origin, locale, resumable } = request;
-    const access = request.identityAccess ?? resumable?.claims.access ?? 'public';
+    // The identity presented now wins; without one the token's stays, expired or not, so the
+    // conversation stays bound to its person and the level still ends at that identity's exp.
+    const identity = request.identity ?? resumable?.claims.identity;
     const conversation = resumable?.conversation ?? (await startConversation(deps, request));
     const { token, expiresAt } = await deps.tokens.seal({
       visitorId: conversation.visitorId,
       conversationId: conversation.id,
       botId: profile.id,
       origin,
-      access,
       locale,
+      ...(identity ? { identity } : {}),
     });
     const resumed = resumable !== null;
     deps.logger.info({ bot: profile.id, conversation: conversation.id, resumed }, 'session');
@@ -119,6 +128,6 @@ function answerSession(deps: AppDeps): Middleware {
 /** A new conversation with a new visitor id, greeted at the level of the identity presented. */
 async function startConversation(deps: AppDeps, request: CheckedRequest): Promise<Conversation> {
   const conversation = await deps.store.createConversation({ id: newId(), botId: request.profile.id, visitorId: newId(), origin: request.origin });
-  await runBotTurn(deps, { conversation, locale: request.locale, access: request.identityAccess ?? 'public' });
+  await runBotTurn(deps, { conversation, locale: request.locale, access: request.identity?.level ?? 'public' });
   return conversation;
 }
