@@ -25,6 +25,16 @@ describe('visitor tokens', () => {
   const current = key('k2');
   const retired = key('k1');
   const sealer = createTokenSealer([current, retired], HOUR, 24 * HOUR);
+  /** An authentic token (right key, typ, issuer, audience) with any payload: shapes seal() never makes. */
+  const sealedByHand = (payload: Record<string, unknown>) =>
+    new EncryptJWT(payload)
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: 'k2', typ: 'parley-visitor+jwe' })
+      .setIssuer('parley')
+      .setAudience('parley:visitor')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .setJti('j')
+      .encrypt(current.key);
 
   it('seals a compact JWE with dir/A256GCM and a kid, and opens it', async () => {
     const { token, expiresAt } = await sealer.seal(claims);
@@ -109,28 +119,13 @@ describe('visitor tokens', () => {
 
   it('is public without an identity, and for a token that carries a bare level of the old format', async () => {
     expect(await sealer.open((await sealer.seal(claims)).token)).toMatchObject({ access: 'public' });
-    const legacy = await new EncryptJWT({ vid: 'v', cid: 'c', bot: 'demo', origin: 'o', lvl: 'premium', loc: 'en' })
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: 'k2', typ: 'parley-visitor+jwe' })
-      .setIssuer('parley')
-      .setAudience('parley:visitor')
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .setJti('j')
-      .encrypt(current.key);
-    const opened = await sealer.open(legacy);
+    const opened = await sealer.open(await sealedByHand({ vid: 'v', cid: 'c', bot: 'demo', origin: 'o', lvl: 'premium', loc: 'en' }));
     expect(opened).toMatchObject({ access: 'public' });
     expect(opened!.identity).toBeUndefined();
   });
 
   it('refuses a token whose identity is only partly there', async () => {
-    const partial = await new EncryptJWT({ vid: 'v', cid: 'c', bot: 'demo', origin: 'o', loc: 'en', isub: 'ada', ilvl: 'premium' })
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: 'k2', typ: 'parley-visitor+jwe' })
-      .setIssuer('parley')
-      .setAudience('parley:visitor')
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .setJti('j')
-      .encrypt(current.key);
+    const partial = await sealedByHand({ vid: 'v', cid: 'c', bot: 'demo', origin: 'o', loc: 'en', isub: 'ada', ilvl: 'premium' });
     expect(await sealer.open(partial)).toBeNull();
   });
 
