@@ -14,7 +14,7 @@ import createError from 'http-errors';
  * Every code the API answers with (README, "Errors"). An error whose code is not here is a
  * library's, whatever it says, and is answered generically.
  */
-export const ERROR_CODES: ReadonlySet<string> = new Set([
+const ERROR_CODES: ReadonlySet<string> = new Set([
   'invalid_request',
   'invalid_encoding',
   'unsupported_media_type',
