@@ -1,7 +1,7 @@
 // The bot engine the server loads at start: every `<botsDir>/<id>.json` validated, one classifier
 // trained per bot and kept in memory, identity secrets resolved. A bad definition is a
 // BotDefinitionError naming file, path and problem; the server prints it and exits.
-import type { AccessLevel, BotEngine, BotProfile, BotTurn, TurnContext, VisitorInput } from './engine.ts';
+import type { BotEngine, BotProfile, BotTurn, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
 import type { BotDefinition } from './definition.ts';
 import { loadBotDefinitions } from './load-definitions.ts';
 import { trainNlpjsClassifier } from './nlpjs-classifier.ts';
@@ -85,7 +85,7 @@ export function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine
     profiles() {
       return [...profiles.values()].map((profile) => structuredClone(profile));
     },
-    async accessLevel(botId: string, identity: string | undefined): Promise<AccessLevel> {
+    async verifyIdentity(botId: string, identity: string | undefined): Promise<VisitorIdentity | null> {
       return verifyVisitorIdentity(bots.get(botId)?.identitySecret, identity);
     },
     pendingPii(botId, state) {

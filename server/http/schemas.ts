@@ -53,3 +53,6 @@ export const channelAuthRequest = z.strictObject({
   socket_id: z.string().regex(/^\d{1,20}\.\d{1,20}$/, 'expected a socket id'),
   channel_name: z.string().max(164).regex(/^[A-Za-z0-9_\-=@,.;]+$/, 'expected a channel name'),
 });
+
+export type SessionInput = z.infer<typeof sessionRequest>;
+export type SendInput = z.infer<typeof sendRequest>;
