@@ -12,7 +12,7 @@ describe('configuration', () => {
   it('runs with nothing set: defaults, and secrets generated once into DATA_DIR (0600) with a warning', () => {
     const dataDir = tempDir();
     const first = loadConfig({ DATA_DIR: dataDir });
-    expect(first).toMatchObject({ port: 3000, host: '127.0.0.1', realtime: { mode: 'embedded' }, logLevel: 'info', trustProxy: false });
+    expect(first).toMatchObject({ port: 3000, host: '127.0.0.1', realtime: { mode: 'embedded' }, logLevel: 'info', trustProxy: false, trustProxyHops: 1 });
     expect(first.tokenTtlMs).toBe(24 * 3_600_000);
     expect(first.warnings.join()).toMatch(/generated secrets/);
     expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
@@ -40,6 +40,7 @@ describe('configuration', () => {
     [{ MONGODB_URI: 'postgres://x' }, /MONGODB_URI/],
     [{ PUBLIC_URL: 'javascript:alert(1)' }, /PUBLIC_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ TRUST_PROXY_HOPS: '0' }, /TRUST_PROXY_HOPS/],
   ])('refuses %o with one line naming the variable', (env, pattern) => {
     let error: unknown;
     try {

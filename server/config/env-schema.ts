@@ -33,6 +33,8 @@ export const envSchema = z.object({
   RATE_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   TRUST_PROXY: bool.default(false),
+  /** How many proxies in front append to X-Forwarded-For; the client is that many entries from the right. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(16).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURITY_CONTACT: z.string().regex(/^(mailto:|https:\/\/)/, 'expected a mailto: or https:// URI').optional(),
   SECURITY_TXT_EXPIRES: z.iso.datetime({ offset: true }).optional(),

@@ -10,14 +10,16 @@ const newSession = (base: string, headers: Record<string, string> = {}) =>
 describe('rate limits over HTTP', { timeout: 90_000 }, () => {
   let direct: ParleyProcess;
   let proxied: ParleyProcess;
+  let twoProxies: ParleyProcess;
   beforeAll(async () => {
-    [direct, proxied] = await Promise.all([
+    [direct, proxied, twoProxies] = await Promise.all([
       startParley({ RATE_SESSIONS_PER_IP: '3' }),
       startParley({ RATE_SESSIONS_PER_IP: '3', TRUST_PROXY: 'true' }),
+      startParley({ RATE_SESSIONS_PER_IP: '3', TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2' }),
     ]);
   }, 90_000);
   afterAll(async () => {
-    await Promise.all([direct?.stop(), proxied?.stop()]);
+    await Promise.all([direct?.stop(), proxied?.stop(), twoProxies?.stop()]);
   });
 
   it('rate limit: the 16th message in a minute is 429 with Retry-After and is not stored', async () => {
@@ -59,5 +61,28 @@ describe('rate limits over HTTP', { timeout: 90_000 }, () => {
     // Another client behind the same proxy has its own budget.
     const other = await newSession(proxied.url, { 'X-Forwarded-For': '203.0.113.11' });
     expect([200, 201]).toContain(other.status);
+  });
+
+  // nginx ($proxy_add_x_forwarded_for) and ALB append the address they saw to whatever the client
+  // sent, so only the entries the trusted proxies wrote (counted from the right) say who connected.
+  it('rate limit: behind an appending proxy the client-written leftmost X-Forwarded-For never becomes the key', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await newSession(proxied.url, { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.20` })).status);
+    expect(statuses.slice(0, 3).every((s) => s === 201 || s === 200)).toBe(true);
+    expect(statuses[3]).toBe(429);
+    const otherClient = await newSession(proxied.url, { 'X-Forwarded-For': '198.51.100.0, 203.0.113.21' });
+    expect([200, 201]).toContain(otherClient.status);
+  });
+
+  it('rate limit: with TRUST_PROXY_HOPS=2 the address two hops from the right is the key', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await newSession(twoProxies.url, { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.30, 10.0.0.1` })).status);
+    }
+    expect(statuses.slice(0, 3).every((s) => s === 201 || s === 200)).toBe(true);
+    expect(statuses[3]).toBe(429);
+    // The same first proxy (10.0.0.1) forwarding another client: that client has its own budget.
+    const otherClient = await newSession(twoProxies.url, { 'X-Forwarded-For': '198.51.100.0, 203.0.113.31, 10.0.0.1' });
+    expect([200, 201]).toContain(otherClient.status);
   });
 });
