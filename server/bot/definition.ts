@@ -4,9 +4,7 @@ import { z } from 'zod';
 import { DAY_MS, parseDuration } from './duration.ts';
 import { isAllowedOriginEntry } from './origins.ts';
 import { ACTION_PATTERN, parseAction } from './actions.ts';
-
-export const LANGUAGES = ['en', 'nb', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Language } from '../../common/languages.ts';
 
 export const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
 export const PII_TAGS = ['none', 'contact', 'identity', 'sensitive'] as const;

@@ -1,7 +1,8 @@
 // One step of a form: ask a slot, check the answer, re-prompt, give up after the retry limit,
 // and finish with the completion reply. Collected values leave in `collected` at once.
 import type { AccessLevel, BotReply, BotTurn, CollectedSlot } from './engine.ts';
-import type { FormDefinition, Language, SlotDefinition } from './definition.ts';
+import type { FormDefinition, SlotDefinition } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import type { DialogState } from './dialog-state.ts';
 import { writeDialogState } from './dialog-state.ts';

@@ -4,11 +4,13 @@ import { Nlp } from '@nlpjs/nlp';
 import { LangEn } from '@nlpjs/lang-en';
 import { LangEs } from '@nlpjs/lang-es';
 import { LangNo } from '@nlpjs/lang-no';
-import type { Language } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 import type { IntentClassifier, TrainingSet } from './classifier.ts';
 import { bestSimilarity, trigramVector, type Vector } from './similarity.ts';
 
 /** NLP.js knows Norwegian Bokmål as `no`. */
+// Not an alias table: the other direction, our language → the code NLP.js knows it by (its
+// Norwegian package is 'no'). What visitors ask for is mapped by common/languages.ts.
 const NLPJS_LOCALE: Record<Language, string> = { en: 'en', nb: 'no', es: 'es' };
 
 export interface IntentSignals {

@@ -6,7 +6,7 @@
 import { StopwordsEn } from '@nlpjs/lang-en';
 import { StopwordsEs } from '@nlpjs/lang-es';
 import { StopwordsNo } from '@nlpjs/lang-no';
-import type { Language } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 
 export type Vector = Map<string, number>;
 

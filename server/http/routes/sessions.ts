@@ -14,7 +14,7 @@ import { runBotTurn } from '../../chat/bot-turn.ts';
 import type { Conversation } from '../../store/store.ts';
 import type { AccessLevel } from '../../bot/engine.ts';
 import { resolveLanguage } from '../../bot/locale.ts';
-import type { Language } from '../../bot/definition.ts';
+import type { Language } from '../../../common/languages.ts';
 
 export function createSession(deps: AppDeps): Middleware {
   const ownOrigin = new URL(deps.publicUrl).origin;
