@@ -23,6 +23,12 @@ describe('configuration', () => {
     expect(second.realtime.encryptionKey).toEqual(first.realtime.encryptionKey);
   });
 
+  it('reads durations as the ms package does, in milliseconds', () => {
+    const config = loadConfig({ DATA_DIR: tempDir(), TOKEN_TTL: '1.5h', TOKEN_RENEW_WINDOW: '2 weeks' });
+    expect(config.tokenTtlMs).toBe(5_400_000);
+    expect(config.tokenRenewWindowMs).toBe(1_209_600_000);
+  });
+
   it('reads several token keys; the first seals', () => {
     const config = loadConfig({ DATA_DIR: tempDir(), TOKEN_KEYS: `new:${key32()},old:${key32()}` });
     expect(config.tokenKeys.map((k) => k.kid)).toEqual(['new', 'old']);
@@ -32,6 +38,8 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
     [{ TOKEN_TTL: 'forever' }, /TOKEN_TTL: expected a duration/],
+    [{ TOKEN_TTL: '3600' }, /TOKEN_TTL: expected a duration/],
+    [{ TOKEN_RENEW_WINDOW: '-1d' }, /TOKEN_RENEW_WINDOW: expected a duration/],
     [{ TOKEN_KEYS: 'k1:short' }, /TOKEN_KEYS: key "k1" is not 32 bytes/],
     [{ TOKEN_KEYS: `a:${key32()},a:${key32()}` }, /appears twice/],
     [{ REALTIME: 'carrier-pigeon' }, /REALTIME/],
