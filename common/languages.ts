@@ -4,13 +4,15 @@
 export const LANGUAGES = ['en', 'nb', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** Norwegian as a macrolanguage ("no") and Nynorsk ("nn") get Bokmål, the Norwegian we have. */
-const ALIASES: Record<string, Language> = { no: 'nb', nn: 'nb' };
+/**
+ * Primary language subtag → our language. Norwegian as a macrolanguage ("no") and Nynorsk ("nn")
+ * get Bokmål, the Norwegian we have.
+ */
+const BY_SUBTAG: Record<string, Language> = { en: 'en', nb: 'nb', no: 'nb', nn: 'nb', es: 'es' };
 
 /** The language a tag asks for ("nb-NO" → nb, "es-419" → es); undefined when it is none of ours. */
 export function languageOf(tag: string): Language | undefined {
-  const primary = tag.toLowerCase().split(/[-_]/)[0]!;
-  // `includes`, not a lookup, decides: "__proto__" or "constructor" find Object.prototype's members.
-  const lang = (ALIASES[primary] ?? primary) as Language;
-  return LANGUAGES.includes(lang) ? lang : undefined;
+  const lang: unknown = BY_SUBTAG[tag.toLowerCase().split(/[-_]/)[0]!];
+  // Object.prototype's members ("constructor", "__proto__") are functions and objects, never ours.
+  return typeof lang === 'string' ? (lang as Language) : undefined;
 }
