@@ -7,9 +7,9 @@ import { isAllowedOriginEntry } from './origins.ts';
 import { ACTION_PATTERN, parseAction } from './actions.ts';
 import { LANGUAGES, type Language } from '../../common/languages.ts';
 
-export const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
+const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
 export const PII_TAGS = ['none', 'contact', 'identity', 'sensitive'] as const;
-export const ACCESS_LEVELS = ['public', 'verified', 'premium'] as const;
+const ACCESS_LEVELS = ['public', 'verified', 'premium'] as const;
 
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const SAFE_URL_SCHEMES = new Set(['http:', 'https:', 'mailto:']);

@@ -17,7 +17,7 @@ import { confidentIntent } from './decision.ts';
 /** Text beyond this is not needed to find an intent and only costs time. */
 const MAX_CLASSIFIED_LENGTH = 500;
 
-export interface Turn {
+interface Turn {
   bot: LoadedBot;
   language: Language;
   access: AccessLevel;

@@ -11,7 +11,7 @@ import { pick, renderReplies } from './render.ts';
 import { validateSlotAnswer } from './slots.ts';
 
 /** The question for a slot: its prompt (or re-prompt), its choices as buttons, and a way out. */
-export function askSlot(bot: LoadedBot, slot: SlotDefinition, language: Language, again: boolean): BotReply {
+function askSlot(bot: LoadedBot, slot: SlotDefinition, language: Language, again: boolean): BotReply {
   const choices = (slot.choices ?? []).map((c) => ({ label: pick(c.label, language, bot), action: choiceAction(c.value) }));
   return {
     text: pick(again ? slot.reprompt : slot.prompt, language, bot),

@@ -14,7 +14,7 @@ const MIN_SECRET_LENGTH = 32;
 const ALGORITHM = 'HS256';
 const MAX_IDENTITY_LENGTH = 4096;
 
-export type VerifiedLevel = Exclude<AccessLevel, 'public'>;
+type VerifiedLevel = Exclude<AccessLevel, 'public'>;
 
 function keyOf(secret: string | Uint8Array): Uint8Array {
   return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;

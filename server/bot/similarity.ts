@@ -27,7 +27,7 @@ export function words(text: string): string[] {
 }
 
 /** Content words: stop words dropped, unless nothing else is left ("hello", "thanks" survive anyway). */
-export function contentWords(language: Language, text: string): string[] {
+function contentWords(language: Language, text: string): string[] {
   const all = words(text);
   const stop = STOPWORDS[language];
   const content = all.filter((w) => !stop[w]);

@@ -12,7 +12,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { scrubJsonLine } from './scrub.ts';
 
 /** Field names whose values are never logged, at any of the first three levels. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'authorization',
   'cookie',
   'set-cookie',
@@ -44,7 +44,7 @@ function redactPaths(keys: readonly string[]): string[] {
   return paths;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level: string;
   destination?: NodeJS.WritableStream | { write(s: string): void };
 }

@@ -5,7 +5,7 @@ import { CHANNEL_NAME_PATTERN } from '../../../common/ids.ts';
 /** The only socket_id shape Pusher issues; anything else could smuggle a `:` into a signed string. */
 const SOCKET_ID = /^\d+\.\d+$/;
 
-export const MAX_EVENT_NAME_LENGTH = 200;
+const MAX_EVENT_NAME_LENGTH = 200;
 
 export function isValidChannelName(name: unknown): boolean {
   return typeof name === 'string' && CHANNEL_NAME_PATTERN.test(name);
