@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import type { VisitorIdentity } from './engine.ts';
 import { BotDefinitionError } from './errors.ts';
-import { parseDuration } from './duration.ts';
+import { durationMs } from '../config/duration.ts';
 
 /** Identities are meant to be minted per page load; anything living longer than this is refused. */
 export const MAX_IDENTITY_LIFETIME_MS = 24 * 3_600_000;
@@ -33,7 +33,7 @@ export async function signVisitorIdentity(
   claims: { sub: string; level: VerifiedLevel },
   ttl: number | string = '10m',
 ): Promise<string> {
-  const ttlMs = typeof ttl === 'number' ? ttl : parseDuration(ttl);
+  const ttlMs = typeof ttl === 'number' ? ttl : durationMs(ttl);
   if (ttlMs === undefined || ttlMs <= 0) throw new TypeError(`signVisitorIdentity: bad ttl ${JSON.stringify(ttl)}`);
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ level: claims.level })

@@ -19,7 +19,7 @@ export { parseBotDefinition, loadBotDefinitions } from './load-definitions.ts';
 export type { IntentClassifier, IntentScore } from './classifier.ts';
 export type { BotDefinition } from './definition.ts';
 
-export interface LoadBotEngineOptions {
+interface LoadBotEngineOptions {
   botsDir: string;
   /** Where generated identity secrets are kept. Default: $DATA_DIR or ./data. */
   dataDir?: string;
@@ -70,7 +70,7 @@ function profileOf(bot: LoadedBot): BotProfile {
   };
 }
 
-export function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
+function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
   const profiles = new Map([...bots].map(([id, bot]) => [id, profileOf(bot)]));
   const botFor = (ctx: TurnContext): LoadedBot => {
     const bot = typeof ctx.botId === 'string' ? bots.get(ctx.botId) : undefined;

@@ -23,7 +23,10 @@ import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
 const SECURITY_TXT_DEFAULT_LIFETIME_MS = 180 * 86_400_000;
 
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.config.trustProxy });
+  // Behind appending proxies (nginx, ALB) the leftmost X-Forwarded-For entries are whatever the
+  // client sent; Koa's maxIpsCount keeps the last N entries and ctx.ip is the first of those, i.e.
+  // the address the configured number of hops from the right.
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: deps.config.trustProxyHops });
   // Koa's own error listener prints stacks; ours are already answered and logged.
   app.silent = true;
 

@@ -6,7 +6,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
 import createError from 'http-errors';
 
-export const MAX_BODY = '32kb';
+const MAX_BODY = '32kb';
 
 const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: MAX_BODY, encoding: 'utf-8' });
 const parseForm = bodyParser({ enableTypes: ['form'], formLimit: '4kb', encoding: 'utf-8' });

@@ -4,10 +4,10 @@
 import type { Middleware } from 'koa';
 import createError from 'http-errors';
 
-export const SECURITY_TXT_PATH = '/.well-known/security.txt';
+const SECURITY_TXT_PATH = '/.well-known/security.txt';
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-export interface SecurityTxtOptions {
+interface SecurityTxtOptions {
   /** A mailto:, https: or tel: URI (RFC 9116 §2.5.3). */
   contact: string;
   /** When the file goes stale; RFC 9116 asks for less than a year ahead. */

@@ -8,17 +8,31 @@ import { authorize, call, DEMO_ORIGIN, history, openSession, send } from '../hel
 const newSession = (base: string, headers: Record<string, string> = {}) =>
   call(base, '/api/v1/sessions', { json: { bot: 'demo', origin: DEMO_ORIGIN }, headers });
 
+/** Opens one session per X-Forwarded-For value, in turn; whether each opened or was limited. */
+async function sessionOutcomes(base: string, forwardedFor: string[]): Promise<string[]> {
+  const outcomes: string[] = [];
+  for (const value of forwardedFor) {
+    const { status } = await newSession(base, { 'X-Forwarded-For': value });
+    outcomes.push(status === 429 ? 'limited' : status === 201 ? 'opened' : `status ${status}`);
+  }
+  return outcomes;
+}
+/** RATE_SESSIONS_PER_IP=3: three open, the fourth from the same client is limited, another client opens. */
+const LIMITED_AFTER_THREE_THEN_OTHER_CLIENT = ['opened', 'opened', 'opened', 'limited', 'opened'];
+
 describe('rate limits over HTTP', { timeout: 90_000 }, () => {
   let direct: ParleyProcess;
   let proxied: ParleyProcess;
+  let twoProxies: ParleyProcess;
   beforeAll(async () => {
-    [direct, proxied] = await Promise.all([
+    [direct, proxied, twoProxies] = await Promise.all([
       startParley({ RATE_SESSIONS_PER_IP: '3' }),
       startParley({ RATE_SESSIONS_PER_IP: '3', TRUST_PROXY: 'true' }),
+      startParley({ RATE_SESSIONS_PER_IP: '3', TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2' }),
     ]);
   }, 90_000);
   afterAll(async () => {
-    await Promise.all([direct?.stop(), proxied?.stop()]);
+    await Promise.all([direct?.stop(), proxied?.stop(), twoProxies?.stop()]);
   });
 
   it('rate limit: the 16th message in a minute is 429 with Retry-After and is not stored', async () => {
@@ -53,13 +67,22 @@ describe('rate limits over HTTP', { timeout: 90_000 }, () => {
   });
 
   it('rate limit: behind a trusted proxy the client address from X-Forwarded-For is what is limited', async () => {
-    const a: number[] = [];
-    for (let i = 0; i < 4; i++) a.push((await newSession(proxied.url, { 'X-Forwarded-For': '203.0.113.10' })).status);
-    expect(a.slice(0, 3).every((s) => s === 201 || s === 200)).toBe(true);
-    expect(a[3]).toBe(429);
-    // Another client behind the same proxy has its own budget.
-    const other = await newSession(proxied.url, { 'X-Forwarded-For': '203.0.113.11' });
-    expect([200, 201]).toContain(other.status);
+    // The fifth is another client behind the same proxy: it has its own budget.
+    const forwarded = ['203.0.113.10', '203.0.113.10', '203.0.113.10', '203.0.113.10', '203.0.113.11'];
+    expect(await sessionOutcomes(proxied.url, forwarded)).toEqual(LIMITED_AFTER_THREE_THEN_OTHER_CLIENT);
+  });
+
+  // nginx ($proxy_add_x_forwarded_for) and ALB append the address they saw to whatever the client
+  // sent, so only the entries the trusted proxies wrote (counted from the right) say who connected.
+  it('rate limit: behind an appending proxy the client-written leftmost X-Forwarded-For never becomes the key', async () => {
+    const forwarded = [0, 1, 2, 3].map((i) => `198.51.100.${i}, 203.0.113.20`).concat('198.51.100.0, 203.0.113.21');
+    expect(await sessionOutcomes(proxied.url, forwarded)).toEqual(LIMITED_AFTER_THREE_THEN_OTHER_CLIENT);
+  });
+
+  it('rate limit: with TRUST_PROXY_HOPS=2 the address two hops from the right is the key', async () => {
+    // The last is another client through the same first proxy (10.0.0.1).
+    const forwarded = [0, 1, 2, 3].map((i) => `198.51.100.${i}, 203.0.113.30, 10.0.0.1`).concat('198.51.100.0, 203.0.113.31, 10.0.0.1');
+    expect(await sessionOutcomes(twoProxies.url, forwarded)).toEqual(LIMITED_AFTER_THREE_THEN_OTHER_CLIENT);
   });
 });
 

@@ -7,13 +7,13 @@ import { allowedOrigins } from '../origins.ts';
 import createError from 'http-errors';
 
 /** ws(s) origin of the realtime server pusher-js connects to. */
-export function realtimeSocketOrigin(rt: AppDeps['realtimeClient']): string {
+function realtimeSocketOrigin(rt: AppDeps['realtimeClient']): string {
   const scheme = rt.forceTLS ? 'wss' : 'ws';
   const port = rt.forceTLS ? rt.wssPort : rt.wsPort;
   return `${scheme}://${rt.wsHost}:${port}`;
 }
 
-export function frameCsp(deps: AppDeps, ancestors: string[]): string {
+function frameCsp(deps: AppDeps, ancestors: string[]): string {
   return [
     "default-src 'none'",
     "script-src 'self'",

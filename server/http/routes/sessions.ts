@@ -21,7 +21,7 @@ import type { Conversation } from '../../store/store.ts';
 import type { OpenedToken } from '../../tokens/visitor-token.ts';
 import type { BotProfile, VisitorIdentity } from '../../bot/engine.ts';
 import { resolveLanguage } from '../../bot/locale.ts';
-import type { Language } from '../../bot/definition.ts';
+import type { Language } from '../../../common/languages.ts';
 
 /** What a session request asks for, once every check has passed. */
 interface CheckedRequest {

@@ -13,7 +13,7 @@ import { MAX_BATCH_EVENTS, checkTrigger, type Trigger } from './trigger-rules.ts
 const MAX_BODY_BYTES = 256 * 1024;
 const ROUTE = /^\/apps\/([^/]+)\/(events|batch_events|channels)(?:\/([^/]+)(\/users)?)?$/;
 
-export interface ApiContext {
+interface ApiContext {
   appId: string;
   key: string;
   secret: string;
