@@ -65,7 +65,9 @@ forEachStore((store) => {
           const [, reply] = (await replies.waitFor(2)) as ChatMessage[];
           expect(reply!.sender).toBe('bot');
           expect(reply!.text.length).toBeGreaterThan(0);
-          await new Promise((r) => setTimeout(r, 200));
+          // The turn ends with "typing off", which the server publishes only after forgetting the
+          // exchange: from then on nothing of it may be stored.
+          await replies.until((t) => t.some((e) => e.event === 'typing' && !(e.data as { typing: boolean }).typing), 'the end of the turn');
           expect(await history(parley.url, session.token)).toEqual([]);
         } finally {
           replies.disconnect();
