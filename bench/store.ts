@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { openMongoStore, openSqliteStore } from '../server/store/index.ts';
 import type { Store } from '../server/store/store.ts';
 import { percentile } from './stats.ts';
+import { newId } from '../server/chat/ids.ts';
 
 const CONVERSATIONS = 200;
 const MESSAGES_PER_CONVERSATION = 25;
@@ -29,7 +30,7 @@ async function timed<T>(samples: number[], work: () => Promise<T>): Promise<T> {
 async function bench(name: string, store: Store): Promise<void> {
   console.log(`${name}:`);
   const t0 = new Date('2030-01-01T00:00:00Z');
-  const ids = Array.from({ length: CONVERSATIONS }, () => randomBytes(16).toString('base64url'));
+  const ids = Array.from({ length: CONVERSATIONS }, () => newId());
   for (const [i, id] of ids.entries()) {
     // Half the conversations start a year earlier, so the sweep below has something to archive.
     const now = i % 2 === 0 ? t0 : new Date(t0.getTime() - 365 * 86_400_000);

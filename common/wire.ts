@@ -93,9 +93,6 @@ export interface ApiError {
 export const MAX_TEXT_LENGTH = 4000;
 export const MAX_CLIENT_ID_LENGTH = 64;
 
-/** Conversation ids are 22-char base64url (128 random bits). */
-export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
-
 /**
  * The one realtime channel of a conversation. End-to-end encrypted: the relay sees ciphertext only.
  */

@@ -29,8 +29,10 @@ test('a site the bot does not list gets no chat: the browser refuses the frame',
     await page.goto(site.url);
     await launcher(page).click();
     await expect(page.locator('iframe[title="Chat"]')).toBeVisible();
-    // Give the frame every chance to load, then prove nothing of the chat rendered in it.
-    await page.waitForTimeout(2000);
+    // The browser's refusal (frame-ancestors, reported on the console) is final: the frame's
+    // document is replaced by an error page, so no script of the chat can run after it.
+    await expect.poll(() => guard.consoleErrors.join('\n'), { message: 'the frame-ancestors refusal' }).toMatch(/frame-ancestors/);
+    await expect.poll(() => page.frames().find((f) => f.parentFrame() === page.mainFrame())?.url()).toMatch(/^chrome-error:/);
     await expect(chatFrame(page).getByRole('log')).toHaveCount(0);
     await expect(chatFrame(page).getByRole('textbox')).toHaveCount(0);
     expect(sessions, 'no session is even requested').toEqual([]);

@@ -12,7 +12,7 @@ import { BotDefinitionError } from './bot/errors.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import type { RetentionPolicy, Store } from './store/store.ts';
 
-export interface CliIo {
+interface CliIo {
   out(line: string): void;
   err(line: string): void;
 }

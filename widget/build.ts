@@ -14,7 +14,7 @@ const common: InlineConfig = {
 };
 
 /** The chat frame: an HTML entry, hashed JS and CSS, nothing inlined. */
-export const frameConfig: InlineConfig = {
+const frameConfig: InlineConfig = {
   ...common,
   root: fileURLToPath(new URL('./frame', import.meta.url)),
   base: '/',
@@ -31,7 +31,7 @@ export const frameConfig: InlineConfig = {
 };
 
 /** The loader: one self-contained IIFE, no chunks, no imports at run time. */
-export const loaderConfig: InlineConfig = {
+const loaderConfig: InlineConfig = {
   ...common,
   root,
   publicDir: false,

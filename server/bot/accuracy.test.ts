@@ -8,7 +8,7 @@ import { loadBotDefinitions } from './load-definitions.ts';
 import { trainNlpjsClassifier } from './nlpjs-classifier.ts';
 import { confidentIntent } from './decision.ts';
 import { words } from './similarity.ts';
-import type { Language } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 
 interface HeldOut {
   inDomain: { locale: Language; text: string; intent: string }[];

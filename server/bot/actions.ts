@@ -1,7 +1,7 @@
 // Quick-reply payloads. The visitor's browser sends them back verbatim, so they are untrusted
 // input: parse, never eval, and treat anything unknown as "not understood".
 
-export type Action =
+type Action =
   | { kind: 'intent'; intent: string }
   | { kind: 'choice'; value: string }
   | { kind: 'handover'; accept: boolean }

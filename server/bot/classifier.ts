@@ -1,5 +1,5 @@
 // Our seam around intent classification, so NLP.js can be swapped without touching the dialog.
-import type { Language } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 
 export interface IntentScore {
   intent: string;

@@ -1,16 +1,15 @@
 // The schema of a bot definition file (`bots/<id>.json`). Everything a particular bot says or does
 // lives in such a file; this module only says what a valid one looks like and fills in defaults.
 import { z } from 'zod';
-import { DAY_MS, parseDuration } from './duration.ts';
+import ms from 'ms';
+import { durationMs } from '../config/duration.ts';
 import { isAllowedOriginEntry } from './origins.ts';
 import { ACTION_PATTERN, parseAction } from './actions.ts';
+import { LANGUAGES, type Language } from '../../common/languages.ts';
 
-export const LANGUAGES = ['en', 'nb', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
+const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
 export const PII_TAGS = ['none', 'contact', 'identity', 'sensitive'] as const;
-export const ACCESS_LEVELS = ['public', 'verified', 'premium'] as const;
+const ACCESS_LEVELS = ['public', 'verified', 'premium'] as const;
 
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const SAFE_URL_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
@@ -77,12 +76,12 @@ const intent = z.strictObject({
 const duration = z
   .union([z.number().int().positive(), z.string()])
   .transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value : parseDuration(value);
-    if (ms === undefined) {
+    const millis = typeof value === 'number' ? value : durationMs(value);
+    if (millis === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "12h" or "90d", got ${JSON.stringify(value)}` });
       return z.NEVER;
     }
-    return ms;
+    return millis;
   });
 
 const choice = z.strictObject({
@@ -141,8 +140,8 @@ const policy = z
     messageTtl: duration.optional(),
     valueTtl: duration.optional(),
     inactiveAfter: duration
-      .default(90 * DAY_MS)
-      .refine((ms) => ms >= DAY_MS && ms <= 365 * DAY_MS, 'expected between 1d and 365d'),
+      .default(ms('90d'))
+      .refine((millis) => millis >= ms('1d') && millis <= ms('365d'), 'expected between 1d and 365d'),
     archive: z.boolean().default(true),
     messagesPerMinute: z.number().int().min(1).max(600).default(15),
   })

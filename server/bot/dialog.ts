@@ -3,7 +3,8 @@
 // without the intent's level gets a refusal (whether typed, suggested or replayed as a button);
 // low or ambiguous confidence gives suggestions, and repeated fallbacks offer a human.
 import type { AccessLevel, BotReply, BotTurn, VisitorInput } from './engine.ts';
-import type { IntentDefinition, Language } from './definition.ts';
+import type { IntentDefinition } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 import type { IntentScore } from './classifier.ts';
 import { mayReach, type LoadedBot } from './loaded-bot.ts';
 import { writeDialogState, type DialogState } from './dialog-state.ts';
@@ -16,7 +17,7 @@ import { confidentIntent } from './decision.ts';
 /** Text beyond this is not needed to find an intent and only costs time. */
 const MAX_CLASSIFIED_LENGTH = 500;
 
-export interface Turn {
+interface Turn {
   bot: LoadedBot;
   language: Language;
   access: AccessLevel;

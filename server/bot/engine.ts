@@ -5,6 +5,13 @@ import type { Link, QuickReply } from '../../common/wire.ts';
 /** What the site vouched for about the visitor; decides which intents they may reach. */
 export type AccessLevel = 'public' | 'verified' | 'premium';
 
+/** A valid identity: the person the site's backend vouched for, at what level, until when. */
+export interface VisitorIdentity {
+  sub: string;
+  level: Exclude<AccessLevel, 'public'>;
+  expiresAt: Date;
+}
+
 /** What the server needs to know about a bot, outside of the conversation itself. */
 export interface BotProfile {
   id: string;
@@ -70,11 +77,11 @@ export interface BotEngine {
   /** Every loaded bot, for work that spans bots (retention sweeps). */
   profiles(): BotProfile[];
   /**
-   * The access level a visitor has on this bot: `public` without an identity; otherwise what a
-   * valid identity (signed by the site's backend with the bot's secret) grants. Throws nothing:
-   * a forged or expired identity is simply `public`.
+   * The identity a visitor presents to this bot (signed by the site's backend with the bot's
+   * secret), or null. Throws nothing: a missing, forged or expired identity is simply null, and
+   * the visitor `public`.
    */
-  accessLevel(botId: string, identity: string | undefined): Promise<AccessLevel>;
+  verifyIdentity(botId: string, identity: string | undefined): Promise<VisitorIdentity | null>;
   /**
    * The PII class of the answer the dialog is waiting for (a form slot such as an e-mail), so the
    * server stores that message's text masked and keeps the value only apart from message text.

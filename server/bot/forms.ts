@@ -1,7 +1,8 @@
 // One step of a form: ask a slot, check the answer, re-prompt, give up after the retry limit,
 // and finish with the completion reply. Collected values leave in `collected` at once.
 import type { AccessLevel, BotReply, BotTurn, CollectedSlot } from './engine.ts';
-import type { FormDefinition, Language, SlotDefinition } from './definition.ts';
+import type { FormDefinition, SlotDefinition } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import type { DialogState } from './dialog-state.ts';
 import { writeDialogState } from './dialog-state.ts';
@@ -10,7 +11,7 @@ import { pick, renderReplies } from './render.ts';
 import { validateSlotAnswer } from './slots.ts';
 
 /** The question for a slot: its prompt (or re-prompt), its choices as buttons, and a way out. */
-export function askSlot(bot: LoadedBot, slot: SlotDefinition, language: Language, again: boolean): BotReply {
+function askSlot(bot: LoadedBot, slot: SlotDefinition, language: Language, again: boolean): BotReply {
   const choices = (slot.choices ?? []).map((c) => ({ label: pick(c.label, language, bot), action: choiceAction(c.value) }));
   return {
     text: pick(again ? slot.reprompt : slot.prompt, language, bot),

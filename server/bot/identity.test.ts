@@ -1,5 +1,6 @@
-// Visitor identities: only a well-formed, unexpired HS256 JWS signed with the bot's secret grants
-// a level; everything else is silently 'public'. Secrets come from env or a generated 0600 file.
+// Visitor identities: only a well-formed, unexpired HS256 JWS signed with the bot's secret names
+// someone (sub, level, exp); everything else is silently null, and the visitor 'public'. Secrets
+// come from env or a generated 0600 file.
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,56 +16,61 @@ const now = () => Math.floor(Date.now() / 1000);
 afterEach(() => vi.restoreAllMocks());
 
 describe('verifyVisitorIdentity', () => {
-  it('grants the signed level to a valid identity', async () => {
-    expect(await verifyVisitorIdentity(SECRET, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }, '5m'))).toBe('verified');
-    expect(await verifyVisitorIdentity(SECRET, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'premium' }, 60_000))).toBe('premium');
+  it('reads sub, level and exp of a valid identity', async () => {
+    const before = Date.now();
+    expect(await verifyVisitorIdentity(SECRET, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }, '5m'))).toMatchObject({ sub: 'u1', level: 'verified' });
+    const premium = await verifyVisitorIdentity(SECRET, await signVisitorIdentity(SECRET, { sub: 'u2', level: 'premium' }, 60_000));
+    expect(premium).toMatchObject({ sub: 'u2', level: 'premium' });
+    // exp is what the visitor token seals: the level ends there.
+    expect(Math.abs(premium!.expiresAt.getTime() - (before + 60_000))).toBeLessThan(2_000);
   });
 
-  it('is public without an identity or without a secret', async () => {
-    expect(await verifyVisitorIdentity(SECRET, undefined)).toBe('public');
-    expect(await verifyVisitorIdentity(SECRET, '')).toBe('public');
-    expect(await verifyVisitorIdentity(undefined, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }))).toBe('public');
+  it('is null without an identity or without a secret', async () => {
+    expect(await verifyVisitorIdentity(SECRET, undefined)).toBeNull();
+    expect(await verifyVisitorIdentity(SECRET, '')).toBeNull();
+    expect(await verifyVisitorIdentity(undefined, await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }))).toBeNull();
   });
 
-  it('is public for a forged identity (other secret, edited payload, flipped signature)', async () => {
+  it('is null for a forged identity (other secret, edited payload, flipped signature)', async () => {
     const other = await signVisitorIdentity('another-secret-that-is-long-enough-9876543210', { sub: 'u1', level: 'premium' });
-    expect(await verifyVisitorIdentity(SECRET, other)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, other)).toBeNull();
     const valid = await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' });
     const [header, , signature] = valid.split('.');
     const edited = base64url.encode(JSON.stringify({ sub: 'u1', level: 'premium', exp: now() + 60 }));
-    expect(await verifyVisitorIdentity(SECRET, `${header}.${edited}.${signature}`)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, `${header}.${edited}.${signature}`)).toBeNull();
     // Change a whole character of the signature (not the last one, whose low bits are padding).
     const at = valid.length - 2;
     const flipped = `${valid.slice(0, at)}${valid[at] === 'A' ? 'B' : 'A'}${valid.slice(at + 1)}`;
     expect(flipped).not.toBe(valid);
-    expect(await verifyVisitorIdentity(SECRET, flipped)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, flipped)).toBeNull();
   });
 
-  it('is public for an expired identity', async () => {
+  it('is null for an expired identity', async () => {
     const expired = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(now() - 5).sign(key);
-    expect(await verifyVisitorIdentity(SECRET, expired)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, expired)).toBeNull();
   });
 
-  it('is public for a wrong algorithm, alg none, or missing claims', async () => {
+  it('is null for a wrong algorithm, alg none, or missing claims', async () => {
     const hs512 = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS512' }).setSubject('u1').setExpirationTime('5m').sign(new Uint8Array(64).fill(1));
-    expect(await verifyVisitorIdentity(new Uint8Array(64).fill(1), hs512)).toBe('public');
+    expect(await verifyVisitorIdentity(new Uint8Array(64).fill(1), hs512)).toBeNull();
     const none = `${base64url.encode('{"alg":"none"}')}.${base64url.encode(JSON.stringify({ sub: 'u1', level: 'premium', exp: now() + 60 }))}.`;
-    expect(await verifyVisitorIdentity(SECRET, none)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, none)).toBeNull();
     const noExp = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(key);
-    expect(await verifyVisitorIdentity(SECRET, noExp)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, noExp)).toBeNull();
     const noSub = await new SignJWT({ level: 'verified' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(key);
-    expect(await verifyVisitorIdentity(SECRET, noSub)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, noSub)).toBeNull();
     const badLevel = await new SignJWT({ level: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('5m').sign(key);
-    expect(await verifyVisitorIdentity(SECRET, badLevel)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, badLevel)).toBeNull();
   });
 
-  it('is public for an identity living longer than a day, and for garbage', async () => {
+  it('is null for an identity living longer than a day, a subject longer than an id, and for garbage', async () => {
     const longLived = await signVisitorIdentity(SECRET, { sub: 'u1', level: 'verified' }, '30d');
-    expect(await verifyVisitorIdentity(SECRET, longLived)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, longLived)).toBeNull();
+    expect(await verifyVisitorIdentity(SECRET, await signVisitorIdentity(SECRET, { sub: 'u'.repeat(257), level: 'verified' }))).toBeNull();
     for (const junk of ['a.b.c', 'x'.repeat(10_000), '....', '{"$ne":null}']) {
-      expect(await verifyVisitorIdentity(SECRET, junk)).toBe('public');
+      expect(await verifyVisitorIdentity(SECRET, junk)).toBeNull();
     }
-    expect(await verifyVisitorIdentity(SECRET, { $ne: null } as unknown as string)).toBe('public');
+    expect(await verifyVisitorIdentity(SECRET, { $ne: null } as unknown as string)).toBeNull();
   });
 
   it('refuses to sign with a bad ttl', async () => {

@@ -1,20 +1,24 @@
 // Visitor identity: the site's backend vouches for a visitor with a compact JWS (HS256) signed with
-// the bot's secret; the widget passes it along and the engine turns it into an access level.
+// the bot's secret; the widget passes it along and the engine reads who (`sub`), at what level and
+// until when (`exp`). The server seals all three into the visitor token, so the level ends with the
+// identity and stays with its person.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
-import type { AccessLevel } from './engine.ts';
+import type { VisitorIdentity } from './engine.ts';
 import { BotDefinitionError } from './errors.ts';
-import { parseDuration } from './duration.ts';
+import { durationMs } from '../config/duration.ts';
 
 /** Identities are meant to be minted per page load; anything living longer than this is refused. */
 export const MAX_IDENTITY_LIFETIME_MS = 24 * 3_600_000;
 const MIN_SECRET_LENGTH = 32;
 const ALGORITHM = 'HS256';
 const MAX_IDENTITY_LENGTH = 4096;
+/** A subject is sealed into every visitor token of its conversation; keep it an id, not a document. */
+const MAX_SUBJECT_LENGTH = 256;
 
-export type VerifiedLevel = Exclude<AccessLevel, 'public'>;
+export type VerifiedLevel = VisitorIdentity['level'];
 
 function keyOf(secret: string | Uint8Array): Uint8Array {
   return typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
@@ -29,7 +33,7 @@ export async function signVisitorIdentity(
   claims: { sub: string; level: VerifiedLevel },
   ttl: number | string = '10m',
 ): Promise<string> {
-  const ttlMs = typeof ttl === 'number' ? ttl : parseDuration(ttl);
+  const ttlMs = typeof ttl === 'number' ? ttl : durationMs(ttl);
   if (ttlMs === undefined || ttlMs <= 0) throw new TypeError(`signVisitorIdentity: bad ttl ${JSON.stringify(ttl)}`);
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ level: claims.level })
@@ -40,25 +44,26 @@ export async function signVisitorIdentity(
     .sign(keyOf(secret));
 }
 
-/** The level an identity grants, or 'public' for anything missing, forged, expired or malformed. */
+/** Who an identity names, at what level, until when; null for anything missing, forged, expired or malformed. */
 export async function verifyVisitorIdentity(
   secret: string | Uint8Array | undefined,
   identity: string | undefined,
-): Promise<AccessLevel> {
+): Promise<VisitorIdentity | null> {
   if (!secret || typeof identity !== 'string' || identity.length === 0 || identity.length > MAX_IDENTITY_LENGTH) {
-    return 'public';
+    return null;
   }
   try {
     const { payload } = await jwtVerify(identity, keyOf(secret), {
       algorithms: [ALGORITHM],
       requiredClaims: ['exp', 'sub'],
     });
-    const exp = payload.exp as number;
-    if (exp * 1000 - Date.now() > MAX_IDENTITY_LIFETIME_MS) return 'public';
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0) return 'public';
-    return payload.level === 'verified' || payload.level === 'premium' ? payload.level : 'public';
+    const expiresAt = new Date((payload.exp as number) * 1000);
+    if (expiresAt.getTime() - Date.now() > MAX_IDENTITY_LIFETIME_MS) return null;
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > MAX_SUBJECT_LENGTH) return null;
+    if (payload.level !== 'verified' && payload.level !== 'premium') return null;
+    return { sub: payload.sub, level: payload.level, expiresAt };
   } catch {
-    return 'public';
+    return null;
   }
 }
 

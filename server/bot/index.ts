@@ -1,7 +1,7 @@
 // The bot engine the server loads at start: every `<botsDir>/<id>.json` validated, one classifier
 // trained per bot and kept in memory, identity secrets resolved. A bad definition is a
 // BotDefinitionError naming file, path and problem; the server prints it and exits.
-import type { AccessLevel, BotEngine, BotProfile, BotTurn, TurnContext, VisitorInput } from './engine.ts';
+import type { BotEngine, BotProfile, BotTurn, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
 import type { BotDefinition } from './definition.ts';
 import { loadBotDefinitions } from './load-definitions.ts';
 import { trainNlpjsClassifier } from './nlpjs-classifier.ts';
@@ -19,7 +19,7 @@ export { parseBotDefinition, loadBotDefinitions } from './load-definitions.ts';
 export type { IntentClassifier, IntentScore } from './classifier.ts';
 export type { BotDefinition } from './definition.ts';
 
-export interface LoadBotEngineOptions {
+interface LoadBotEngineOptions {
   botsDir: string;
   /** Where generated identity secrets are kept. Default: $DATA_DIR or ./data. */
   dataDir?: string;
@@ -72,7 +72,7 @@ function profileOf(bot: LoadedBot): BotProfile {
   };
 }
 
-export function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
+function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
   const profiles = new Map([...bots].map(([id, bot]) => [id, profileOf(bot)]));
   const botFor = (ctx: TurnContext): LoadedBot => {
     const bot = typeof ctx.botId === 'string' ? bots.get(ctx.botId) : undefined;
@@ -87,7 +87,7 @@ export function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine
     profiles() {
       return [...profiles.values()].map((profile) => structuredClone(profile));
     },
-    async accessLevel(botId: string, identity: string | undefined): Promise<AccessLevel> {
+    async verifyIdentity(botId: string, identity: string | undefined): Promise<VisitorIdentity | null> {
       return verifyVisitorIdentity(bots.get(botId)?.identitySecret, identity);
     },
     pendingPii(botId, state) {

@@ -4,8 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative, isAbsolute } from 'node:path';
 import { botDefinitionSchema, type BotDefinition } from './definition.ts';
 import { BotDefinitionError, formatPath } from './errors.ts';
-
-export const BOT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+import { BOT_ID_PATTERN } from '../../common/ids.ts';
 
 /** How a file is named in messages: relative to the working directory when inside it. */
 function displayName(file: string): string {

@@ -4,14 +4,16 @@ import { Nlp } from '@nlpjs/nlp';
 import { LangEn } from '@nlpjs/lang-en';
 import { LangEs } from '@nlpjs/lang-es';
 import { LangNo } from '@nlpjs/lang-no';
-import type { Language } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 import type { IntentClassifier, TrainingSet } from './classifier.ts';
 import { bestSimilarity, trigramVector, type Vector } from './similarity.ts';
 
 /** NLP.js knows Norwegian Bokmål as `no`. */
+// Not an alias table: the other direction, our language → the code NLP.js knows it by (its
+// Norwegian package is 'no'). What visitors ask for is mapped by common/languages.ts.
 const NLPJS_LOCALE: Record<Language, string> = { en: 'en', nb: 'no', es: 'es' };
 
-export interface IntentSignals {
+interface IntentSignals {
   intent: string;
   /** NLP.js's probability, renormalised over the candidate intents. */
   nlp: number;
@@ -20,20 +22,20 @@ export interface IntentSignals {
 }
 
 /** How the two signals become one score. */
-export type Scoring = (signals: IntentSignals) => number;
+type Scoring = (signals: IntentSignals) => number;
 
 /**
  * Similarity at which a text counts as fully "about" an intent's phrases. Below it the score
  * shrinks in proportion, so a text sharing nothing with an intent cannot clear any threshold.
  */
-export const FULL_TRUST_SIMILARITY = 0.5;
+const FULL_TRUST_SIMILARITY = 0.5;
 
 /**
  * Mean of NLP.js and the similarity signal, times the similarity gate. Chosen (with the demo
  * bot's threshold 0.4 and margin 0.05) by 5-fold cross-validation over the demo training phrases
  * plus a separate development list of off-topic questions, never by the held-out test set.
  */
-export const gatedScore: Scoring = ({ nlp, similarity }) => {
+const gatedScore: Scoring = ({ nlp, similarity }) => {
   const trust = Math.min(1, similarity / FULL_TRUST_SIMILARITY);
   return ((nlp + trust) / 2) * trust;
 };
@@ -49,7 +51,7 @@ export async function trainNlpjsClassifier(training: TrainingSet, scoring: Scori
 }
 
 /** Trains NLP.js once and returns a function giving both signals per candidate intent. */
-export async function trainNlpjsSignals(
+async function trainNlpjsSignals(
   training: TrainingSet,
 ): Promise<(language: Language, text: string, candidates: ReadonlySet<string>) => Promise<IntentSignals[]>> {
   const container = await containerBootstrap();

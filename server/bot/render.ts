@@ -1,7 +1,8 @@
 // Turns definition replies into what the visitor sees in their language: buttons leading to
 // intents the visitor may not reach are dropped, so a gated intent is never even offered.
 import type { AccessLevel, BotReply } from './engine.ts';
-import type { Language, Localized, ReplyDefinition } from './definition.ts';
+import type { Localized, ReplyDefinition } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 import type { LoadedBot } from './loaded-bot.ts';
 import { mayReach } from './loaded-bot.ts';
 import { parseAction } from './actions.ts';

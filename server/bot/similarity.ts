@@ -6,7 +6,7 @@
 import { StopwordsEn } from '@nlpjs/lang-en';
 import { StopwordsEs } from '@nlpjs/lang-es';
 import { StopwordsNo } from '@nlpjs/lang-no';
-import type { Language } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 
 export type Vector = Map<string, number>;
 
@@ -27,7 +27,7 @@ export function words(text: string): string[] {
 }
 
 /** Content words: stop words dropped, unless nothing else is left ("hello", "thanks" survive anyway). */
-export function contentWords(language: Language, text: string): string[] {
+function contentWords(language: Language, text: string): string[] {
   const all = words(text);
   const stop = STOPWORDS[language];
   const content = all.filter((w) => !stop[w]);

@@ -1,6 +1,7 @@
 // Validation of one form answer per slot type. Returns the value to store (normalised), or
 // undefined when the answer does not fit and the slot must be asked again.
-import type { Language, SlotDefinition } from './definition.ts';
+import type { SlotDefinition } from './definition.ts';
+import type { Language } from '../../common/languages.ts';
 import { words } from './similarity.ts';
 
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/u;

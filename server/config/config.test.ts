@@ -12,7 +12,7 @@ describe('configuration', () => {
   it('runs with nothing set: defaults, and secrets generated once into DATA_DIR (0600) with a warning', () => {
     const dataDir = tempDir();
     const first = loadConfig({ DATA_DIR: dataDir });
-    expect(first).toMatchObject({ port: 3000, host: '127.0.0.1', realtime: { mode: 'embedded' }, logLevel: 'info', trustProxy: false });
+    expect(first).toMatchObject({ port: 3000, host: '127.0.0.1', realtime: { mode: 'embedded' }, logLevel: 'info', trustProxy: false, trustProxyHops: 1 });
     expect(first.tokenTtlMs).toBe(24 * 3_600_000);
     expect(first.warnings.join()).toMatch(/generated secrets/);
     expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
@@ -21,6 +21,12 @@ describe('configuration', () => {
     expect(second.tokenKeys).toEqual(first.tokenKeys);
     expect(second.realtime.secret).toBe(first.realtime.secret);
     expect(second.realtime.encryptionKey).toEqual(first.realtime.encryptionKey);
+  });
+
+  it('reads durations as the ms package does, in milliseconds', () => {
+    const config = loadConfig({ DATA_DIR: tempDir(), TOKEN_TTL: '1.5h', TOKEN_RENEW_WINDOW: '2 weeks' });
+    expect(config.tokenTtlMs).toBe(5_400_000);
+    expect(config.tokenRenewWindowMs).toBe(1_209_600_000);
   });
 
   it('reads several token keys; the first seals', () => {
@@ -32,6 +38,8 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
     [{ TOKEN_TTL: 'forever' }, /TOKEN_TTL: expected a duration/],
+    [{ TOKEN_TTL: '3600' }, /TOKEN_TTL: expected a duration/],
+    [{ TOKEN_RENEW_WINDOW: '-1d' }, /TOKEN_RENEW_WINDOW: expected a duration/],
     [{ TOKEN_KEYS: 'k1:short' }, /TOKEN_KEYS: key "k1" is not 32 bytes/],
     [{ TOKEN_KEYS: `a:${key32()},a:${key32()}` }, /appears twice/],
     [{ REALTIME: 'carrier-pigeon' }, /REALTIME/],
@@ -40,6 +48,7 @@ describe('configuration', () => {
     [{ MONGODB_URI: 'postgres://x' }, /MONGODB_URI/],
     [{ PUBLIC_URL: 'javascript:alert(1)' }, /PUBLIC_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ TRUST_PROXY_HOPS: '0' }, /TRUST_PROXY_HOPS/],
   ])('refuses %o with one line naming the variable', (env, pattern) => {
     let error: unknown;
     try {

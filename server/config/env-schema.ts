@@ -1,11 +1,13 @@
 // The environment Parley reads, as a schema: every variable optional, each bad value reported on
 // its own line by name. Secrets absent here are generated into DATA_DIR by secrets.ts.
 import { z } from 'zod';
+import { durationMs } from './duration.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const url = z.url({ protocol: /^https?$/ });
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 30m, 24h or 7d');
+/** A duration as text (see duration.ts); read it with parseDuration once the schema has passed. */
+export const duration = z.string().refine((text) => durationMs(text) !== undefined, 'expected a duration such as 30m, 24h or 7d');
 
 export const envSchema = z.object({
   PORT: port.default(3000),
@@ -37,6 +39,8 @@ export const envSchema = z.object({
   TURN_SCAN_INTERVAL: duration.default('2s'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   TRUST_PROXY: bool.default(false),
+  /** How many proxies in front append to X-Forwarded-For; the client is that many entries from the right. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(16).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURITY_CONTACT: z.string().regex(/^(mailto:|https:\/\/)/, 'expected a mailto: or https:// URI').optional(),
   SECURITY_TXT_EXPIRES: z.iso.datetime({ offset: true }).optional(),
@@ -44,10 +48,9 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-/** "24h" → milliseconds. The schema has already checked the shape. */
+/** "24h" → milliseconds, for a value the `duration` schema has passed. */
 export function parseDuration(text: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
+  const ms = durationMs(text);
+  if (ms === undefined) throw new Error(`not a duration: ${text}`);
+  return ms;
 }

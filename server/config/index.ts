@@ -43,6 +43,8 @@ export interface Config {
   turns: { leaseMs: number; scanIntervalMs: number };
   rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number };
   trustProxy: boolean;
+  /** With trustProxy: the client address is this many X-Forwarded-For entries from the right. */
+  trustProxyHops: number;
   logLevel: string;
   security: { contact?: string; expires?: Date };
   /** Things to tell the operator at start (generated secrets and the like). */
@@ -136,6 +138,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     turns: { leaseMs: parseDuration(env.TURN_LEASE), scanIntervalMs: parseDuration(env.TURN_SCAN_INTERVAL) },
     rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },
     trustProxy: env.TRUST_PROXY,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     logLevel: env.LOG_LEVEL,
     security: {
       contact: env.SECURITY_CONTACT,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface GeneratedSecrets {
+interface GeneratedSecrets {
   tokenKeys: string;
   pusherAppId: string;
   pusherKey: string;

@@ -20,7 +20,3 @@ export function parseTokenKeys(text: string): TokenKey[] | string {
   }
   return keys.length ? keys : 'no keys given';
 }
-
-export function formatTokenKeys(keys: TokenKey[]): string {
-  return keys.map((k) => `${k.kid}:${Buffer.from(k.key).toString('base64url')}`).join(',');
-}

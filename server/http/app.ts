@@ -2,11 +2,15 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { AppDeps } from './deps.ts';
-import { errorHandler, httpError } from './errors.ts';
+import createError from 'http-errors';
+import { errorHandler } from './errors.ts';
 import { accessLog } from './access-log.ts';
 import { frameOnly } from './frame-only.ts';
 import { formBody, jsonBody } from './json-body.ts';
-import { requireVisitor } from './visitor-auth.ts';
+import { clientIp, requireVisitor, type VisitorState } from './visitor-auth.ts';
+import { rateLimit } from './rate-limit.ts';
+import { validBody } from './validate.ts';
+import { sendRequest } from './schemas.ts';
 import { securityHeaders } from '../security/headers.ts';
 import { securityTxt } from '../security/security-txt.ts';
 import { createSession } from './routes/sessions.ts';
@@ -19,16 +23,25 @@ import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
 const SECURITY_TXT_DEFAULT_LIFETIME_MS = 180 * 86_400_000;
 
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.config.trustProxy });
+  // Behind appending proxies (nginx, ALB) the leftmost X-Forwarded-For entries are whatever the
+  // client sent; Koa's maxIpsCount keeps the last N entries and ctx.ip is the first of those, i.e.
+  // the address the configured number of hops from the right.
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: deps.config.trustProxyHops });
   // Koa's own error listener prints stacks; ours are already answered and logged.
   app.silent = true;
 
   const visitor = requireVisitor(deps);
   const fromFrame = frameOnly(deps.publicUrl);
+  // Every channel-auth attempt counts, before its token is looked at; a message counts once valid.
+  const channelAuthPerIp = rateLimit(deps.limits, (ctx) => ({ kind: 'channelAuth', ip: clientIp(ctx) }));
+  const messagesPerConversation = rateLimit(deps.limits, (ctx) => {
+    const { profile, conversation } = ctx.state.visitor as VisitorState;
+    return { kind: 'message', botId: profile.id, conversationId: conversation.id, perMinute: profile.policy.messagesPerMinute };
+  });
   const router = new Router();
-  router.post('/api/v1/sessions', fromFrame, jsonBody(), createSession(deps));
-  router.post('/api/v1/realtime/auth', fromFrame, visitor, formBody(), authorizeChannel(deps));
-  router.post('/api/v1/messages', fromFrame, visitor, jsonBody(), sendMessage(deps));
+  router.post('/api/v1/sessions', fromFrame, jsonBody(), ...createSession(deps));
+  router.post('/api/v1/realtime/auth', fromFrame, channelAuthPerIp, visitor, formBody(), authorizeChannel(deps));
+  router.post('/api/v1/messages', fromFrame, visitor, jsonBody(), validBody(sendRequest), messagesPerConversation, sendMessage(deps));
   router.get('/api/v1/messages', fromFrame, visitor, listMessages(deps));
   router.delete('/api/v1/conversation', fromFrame, visitor, deleteConversation(deps));
   router.get('/healthz', health(deps));
@@ -49,7 +62,7 @@ export function createApp(deps: AppDeps): Koa {
   );
   app.use(router.routes());
   // Methods no route knows (TRACE, PROPFIND…) are a 405 like any other wrong method, not a 501.
-  const wrongMethod = () => httpError(405, 'method_not_allowed', 'Method not allowed');
+  const wrongMethod = () => createError(405, 'Method not allowed', { code: 'method_not_allowed' });
   app.use(router.allowedMethods({ throw: true, methodNotAllowed: wrongMethod, notImplemented: wrongMethod }));
   app.use(demoSite(deps));
   return app;

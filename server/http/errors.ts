@@ -1,54 +1,75 @@
-// One error shape for every endpoint: {error: {code, message}} with the right status. Anything
-// unexpected becomes a generic 500 and is logged; no stack or library text ever reaches a client.
+// One error shape for every endpoint: {error: {code, message}} with the right status.
+//
+// Errors are made with http-errors, the factory Koa's ctx.throw uses too:
+// `throw createError(status, message, { code, headers? })`. Only an error carrying one of Parley's
+// own codes below speaks to the client in its own words. Libraries throw http-errors too,
+// and theirs may carry an errno `code` and text such as "ENOENT: … stat '/srv/parley/dist/x'":
+// those get the generic body for their status, and anything unexpected a generic 500, logged.
+// No stack, path or library wording ever reaches a client.
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import createError from 'http-errors';
 
-export interface HttpError extends Error {
-  status: number;
-  code: string;
-  expose: true;
-  headers?: Record<string, string>;
-}
+/**
+ * Every code the API answers with (README, "Errors"). An error whose code is not here is a
+ * library's, whatever it says, and is answered generically.
+ */
+const ERROR_CODES: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'invalid_encoding',
+  'unsupported_media_type',
+  'invalid_token',
+  'unknown_bot',
+  'bot_disabled',
+  'origin_not_allowed',
+  'forbidden_channel',
+  'rate_limited',
+  'not_found',
+  'method_not_allowed',
+]);
 
-export function httpError(status: number, code: string, message: string, headers?: Record<string, string>): HttpError {
-  return Object.assign(new Error(message), { status, code, expose: true as const, headers });
-}
-
-function isHttpError(err: unknown): err is HttpError {
-  return err instanceof Error && typeof (err as HttpError).code === 'string' && (err as HttpError).expose === true;
-}
-
-/** Errors that libraries (body parser, router) raise with a status of their own. */
-const LIBRARY_CODES: Record<number, string> = {
-  400: 'bad_request',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
+/** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */
+const GENERIC: Record<number, { code: string; message: string }> = {
+  400: { code: 'bad_request', message: 'The request could not be processed' },
+  403: { code: 'forbidden', message: 'The request could not be processed' },
+  404: { code: 'not_found', message: 'Not found' },
+  405: { code: 'method_not_allowed', message: 'Method not allowed' },
+  413: { code: 'payload_too_large', message: 'The request could not be processed' },
+  415: { code: 'unsupported_media_type', message: 'The request could not be processed' },
 };
+const INTERNAL = { code: 'internal', message: 'Something went wrong on our side' };
+
+/** An error Parley raised on purpose, whose code and message are written for the client. */
+function isOwnError(err: unknown): err is createError.HttpError & { code: string } {
+  return createError.isHttpError(err) && err.expose && typeof err.code === 'string' && ERROR_CODES.has(err.code);
+}
+
+function clientErrorStatus(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
 
 export function errorHandler(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw httpError(404, 'not_found', 'Not found');
+      if (ctx.status === 404 && ctx.body === undefined) throw createError(404, 'Not found', { code: 'not_found' });
     } catch (err) {
-      if (isHttpError(err)) {
+      if (isOwnError(err)) {
         ctx.status = err.status;
         ctx.body = { error: { code: err.code, message: err.message } };
         if (err.headers) ctx.set(err.headers);
         return;
       }
-      const status = (err as { status?: number }).status;
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        // Body parser and friends: keep their status, replace their wording with ours.
+      const status = clientErrorStatus(err);
+      if (status !== undefined) {
         ctx.status = status;
-        ctx.body = { error: { code: LIBRARY_CODES[status] ?? 'bad_request', message: 'The request could not be processed' } };
+        ctx.body = { error: GENERIC[status] ?? GENERIC[400] };
         return;
       }
       logger.error({ err, path: ctx.path, method: ctx.method }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'internal', message: 'Something went wrong on our side' } };
+      ctx.body = { error: INTERNAL };
     }
   };
 }

@@ -2,6 +2,7 @@
 // `$where`…) is a 400, and every value is a plain string of a known shape.
 import { z } from 'zod';
 import { MAX_CLIENT_ID_LENGTH, MAX_TEXT_LENGTH } from '../../common/wire.ts';
+import { BOT_ID_PATTERN, CHANNEL_NAME_PATTERN } from '../../common/ids.ts';
 
 const wellFormed = (s: string) => s.isWellFormed();
 /** C0 controls but tab, newline and carriage return, and DEL: nothing a person types. */
@@ -10,7 +11,7 @@ const noControlCharacters = (s: string) =>
     const code = ch.charCodeAt(0);
     return (code < 0x20 && ch !== '\t' && ch !== '\n' && ch !== '\r') || code === 0x7f;
   });
-const botId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a bot id');
+const botId = z.string().regex(BOT_ID_PATTERN, 'expected a bot id');
 const origin = z
   .string()
   .max(200)
@@ -51,5 +52,8 @@ export const historyQuery = z.strictObject({
 /** pusher-js's form body; the shapes are Pusher's own limits (CVE fix of 2015, see SECURITY-NOTES V1). */
 export const channelAuthRequest = z.strictObject({
   socket_id: z.string().regex(/^\d{1,20}\.\d{1,20}$/, 'expected a socket id'),
-  channel_name: z.string().max(164).regex(/^[A-Za-z0-9_\-=@,.;]+$/, 'expected a channel name'),
+  channel_name: z.string().regex(CHANNEL_NAME_PATTERN, 'expected a channel name'),
 });
+
+export type SessionInput = z.infer<typeof sessionRequest>;
+export type SendInput = z.infer<typeof sendRequest>;

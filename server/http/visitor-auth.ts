@@ -5,7 +5,7 @@ import type { AppDeps } from './deps.ts';
 import type { OpenedToken } from '../tokens/visitor-token.ts';
 import type { Conversation } from '../store/store.ts';
 import type { BotProfile } from '../bot/engine.ts';
-import { httpError } from './errors.ts';
+import createError from 'http-errors';
 
 export interface VisitorState {
   claims: OpenedToken;
@@ -14,7 +14,7 @@ export interface VisitorState {
 }
 
 export const unauthorized = () =>
-  httpError(401, 'invalid_token', 'The visitor token is missing, invalid or expired', { 'WWW-Authenticate': 'Bearer' });
+  createError(401, 'The visitor token is missing, invalid or expired', { code: 'invalid_token', headers: { 'WWW-Authenticate': 'Bearer' } });
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(header ?? '');
@@ -31,7 +31,7 @@ export function requireVisitor(deps: Pick<AppDeps, 'tokens' | 'store' | 'engine'
     if (!conversation || conversation.botId !== claims.botId || conversation.visitorId !== claims.visitorId) throw unauthorized();
     const profile = deps.engine.profile(claims.botId);
     if (!profile) throw unauthorized();
-    if (!profile.enabled) throw httpError(403, 'bot_disabled', 'This chat is not available');
+    if (!profile.enabled) throw createError(403, 'This chat is not available', { code: 'bot_disabled' });
     ctx.state.visitor = { claims, conversation, profile } satisfies VisitorState;
     await next();
   };

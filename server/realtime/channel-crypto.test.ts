@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Pusher from 'pusher';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMinimalRelay } from '../../test/encryption/minimal-relay.ts';
-import { subscribeWithPusherJs } from '../../test/encryption/pusher-js-subscriber.ts';
+import { subscribeWithPusherJs, watchPusherJsLog } from '../../test/encryption/pusher-js-subscriber.ts';
 import { startRecordingProxy } from '../../test/encryption/recording-proxy.ts';
 import {
   channelSharedSecret,
@@ -147,6 +147,8 @@ describe('interoperability with the official clients', () => {
     const relay = await startMinimalRelay(app.key, app.secret);
     cleanups.push(() => relay.close());
     const channel = 'private-encrypted-chat-pjs';
+    const log = watchPusherJsLog();
+    cleanups.push(() => log.stop());
     const subscriber = await subscribeWithPusherJs({
       key: app.key,
       host: '127.0.0.1',
@@ -164,7 +166,9 @@ describe('interoperability with the official clients', () => {
     relay.push(channel, 'message', sealEventData(masterKey, 'private-encrypted-chat-other', { text: 'never shown' }));
     relay.push(channel, 'message', sealEventData(masterKey, channel, messages[1]));
     expect(await subscriber.waitFor(2)).toEqual(messages);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The drop is decided (and logged) when the re-authorization is answered; only then would the
+    // event have been emitted, so once it is logged, nothing more can arrive for it.
+    await log.waitFor(/Dropping encrypted event/);
     expect(subscriber.received).toEqual(messages);
   });
 });

@@ -1,6 +1,7 @@
 // Publishes straight into the embedded realtime server, in the same process. Events on
 // `private-encrypted-` channels are sealed here, with the same construction the `pusher` SDK uses,
 // so the embedded server (and anything reading its frames) only ever holds ciphertext.
+import { CHANNEL_NAME_PATTERN } from '../../common/ids.ts';
 import { isEncryptedChannel, sealEventData } from './channel-crypto.ts';
 import type { Publisher } from './publisher.ts';
 
@@ -12,14 +13,14 @@ export interface InProcessRealtime {
   isOpen?(): boolean;
 }
 
-// The limits the pusher SDK and Pusher Channels enforce, so a bad name fails the same way in both modes.
-const CHANNEL_NAME = /^[A-Za-z0-9_\-=@,.;]{1,200}$/;
+// The limits the embedded server's own HTTP API enforces (Pusher Channels' limits), so a name it
+// would refuse fails here too instead of going to a channel no socket can join.
 const MAX_EVENT_NAME = 200;
 
 export function createInProcessPublisher(realtime: InProcessRealtime, masterKey: Uint8Array): Publisher {
   return {
     async trigger(channel, event, data) {
-      if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
+      if (typeof channel !== 'string' || !CHANNEL_NAME_PATTERN.test(channel)) {
         throw new Error(`invalid channel name: ${JSON.stringify(String(channel).slice(0, 220))}`);
       }
       if (typeof event !== 'string' || event === '' || event.length > MAX_EVENT_NAME) {

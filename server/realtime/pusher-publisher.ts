@@ -8,7 +8,7 @@ import type { Publisher } from './publisher.ts';
 import type { RealtimeConfig } from '../config/index.ts';
 
 /** The relay's place and credentials, as configured; `masterKey` seals encrypted channels. */
-export type PusherPublisherOptions = Pick<RealtimeConfig, 'appId' | 'key' | 'secret' | 'host' | 'port' | 'useTLS'> &
+type PusherPublisherOptions = Pick<RealtimeConfig, 'appId' | 'key' | 'secret' | 'host' | 'port' | 'useTLS'> &
   Partial<Pick<RealtimeConfig, 'cluster'>> & { masterKey: Uint8Array };
 
 // A relay that stops answering must not hold a visitor's request (or /healthz) open forever.

@@ -15,9 +15,9 @@ import helmet from 'koa-helmet';
 
 /** For API responses and anything that is not a page: nothing may load, frame or submit. */
 export const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-export const HSTS_MAX_AGE_SEC = 31_536_000;
+const HSTS_MAX_AGE_SEC = 31_536_000;
 
-export interface SecurityHeaderOptions {
+interface SecurityHeaderOptions {
   /** Send Strict-Transport-Security on requests that arrived over TLS (directly or per a trusted proxy). */
   hsts: boolean;
 }

@@ -5,12 +5,14 @@
 //    values) wherever they sit up to three levels deep;
 //  - a `streamWrite` hook scrubs every string in the finished line (message, bindings, serializer
 //    output, error stacks) for e-mail addresses, phone numbers, Luhn-valid card numbers and tokens,
-//    and flattens CR/LF so a value cannot start a forged log line in a text viewer.
+//    flattens CR/LF so a value cannot start a forged log line in a text viewer, and cuts every
+//    string to MAX_LOGGED_STRING characters. The scrubbing is linear in the line's length (see
+//    scrub.ts), so no value a client sends can make logging stall the event loop.
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { scrubJsonLine } from './scrub.ts';
 
 /** Field names whose values are never logged, at any of the first three levels. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'authorization',
   'cookie',
   'set-cookie',
@@ -42,7 +44,7 @@ function redactPaths(keys: readonly string[]): string[] {
   return paths;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level: string;
   destination?: NodeJS.WritableStream | { write(s: string): void };
 }

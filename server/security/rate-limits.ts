@@ -1,5 +1,7 @@
-// Rate limits for the three abuse-prone entry points: visitor messages (per conversation),
-// session creation (per client IP) and channel auth (per client IP).
+// Rate limits for the three abuse-prone entry points: new messages (per conversation), new chats
+// (per client IP) and channel auth (per client IP). Each budget meters one thing: resuming a chat
+// is not a new chat, a retried message is not a new message (its point is refunded), and every
+// channel-auth attempt counts, valid token or not. server/http/rate-limit.ts charges them.
 //
 // Memory by default; with a Redis URL every Parley instance shares one budget, so a second
 // instance behind the load balancer does not double what a client may do.
@@ -21,12 +23,20 @@ export interface RateVerdict {
   retryAfterSec: number;
 }
 
+/** What a request is charged to. */
+export type Budget =
+  /** A new conversation. Default: 30 per 10 minutes per IP. */
+  | { kind: 'newChat'; ip: string }
+  /** A channel-auth attempt. Default: 120 per minute per IP. */
+  | { kind: 'channelAuth'; ip: string }
+  /** A new visitor message. The bot's budget per minute per conversation (default 15). */
+  | { kind: 'message'; botId: string; conversationId: string; perMinute: number };
+
 export interface RateLimits {
-  visitorMessage(botId: string, conversationId: string, perMinute: number): Promise<RateVerdict>;
-  /** Defaults: 30 per 10 minutes per IP. */
-  sessionCreate(ip: string): Promise<RateVerdict>;
-  /** Defaults: 120 per minute per IP. */
-  channelAuth(ip: string): Promise<RateVerdict>;
+  /** Takes one point of the budget; not ok, with the seconds until one is back, when none is left. */
+  spend(budget: Budget): Promise<RateVerdict>;
+  /** Gives back a point spent on a request that turned out to cost nothing (a retried message). */
+  refund(budget: Budget): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -139,14 +149,28 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
     return limiter;
   };
 
+  const meter = (budget: Budget): [RateLimiterAbstract, string] => {
+    switch (budget.kind) {
+      case 'newChat':
+        return [sessionLimiter, budget.ip];
+      case 'channelAuth':
+        return [authLimiter, budget.ip];
+      case 'message':
+        requirePositiveInteger('perMinute', budget.perMinute);
+        // JSON-encode the pair so "a:b"+"c" and "a"+"b:c" cannot share a budget.
+        return [messageLimiter(budget.perMinute), JSON.stringify([budget.botId, budget.conversationId])];
+    }
+  };
+
   return {
-    async visitorMessage(botId, conversationId, perMinute) {
-      requirePositiveInteger('perMinute', perMinute);
-      // JSON-encode the pair so "a:b"+"c" and "a"+"b:c" cannot share a budget.
-      return verdict(messageLimiter(perMinute), JSON.stringify([botId, conversationId]));
+    async spend(budget) {
+      return verdict(...meter(budget));
     },
-    sessionCreate: (ip) => verdict(sessionLimiter, ip),
-    channelAuth: (ip) => verdict(authLimiter, ip),
+    async refund(budget) {
+      const [limiter, key] = meter(budget);
+      // Insurance covers Redis outages; should even that fail, the visitor merely lost one point.
+      await limiter.reward(key, 1).catch((err: unknown) => opts.logger?.warn({ err }, 'rate limits: refund failed'));
+    },
     async close() {
       if (!redis) return;
       if (redis.status === 'ready') {

@@ -2,11 +2,12 @@
 // Contact and expiry come from configuration; bad values fail at startup, not in front of a
 // researcher.
 import type { Middleware } from 'koa';
+import createError from 'http-errors';
 
-export const SECURITY_TXT_PATH = '/.well-known/security.txt';
+const SECURITY_TXT_PATH = '/.well-known/security.txt';
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-export interface SecurityTxtOptions {
+interface SecurityTxtOptions {
   /** A mailto:, https: or tel: URI (RFC 9116 §2.5.3). */
   contact: string;
   /** When the file goes stale; RFC 9116 asks for less than a year ahead. */
@@ -68,10 +69,7 @@ export function securityTxt(opts: SecurityTxtOptions): Middleware {
   return async (ctx, next) => {
     if (ctx.path !== SECURITY_TXT_PATH) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.status = 405;
-      ctx.set('Allow', 'GET, HEAD');
-      ctx.body = { error: { code: 'method_not_allowed', message: 'Use GET' } };
-      return;
+      throw createError(405, 'Use GET', { code: 'method_not_allowed', headers: { Allow: 'GET, HEAD' } });
     }
     ctx.type = 'text/plain; charset=utf-8';
     ctx.set('Cache-Control', 'public, max-age=86400');

@@ -1,9 +1,9 @@
 // The one contract both store adapters are held to. Each adapter's test file calls
 // runStoreContract with a function that opens a fresh, empty store; every case gets its own.
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store.ts';
 import { storeErrorCode } from './errors.ts';
+import { newId } from '../chat/ids.ts';
 
 const T0 = new Date('2030-01-01T00:00:00.000Z');
 const SECOND = 1000;
@@ -13,9 +13,9 @@ function at(offsetMs: number): Date {
   return new Date(T0.getTime() + offsetMs);
 }
 
-/** A conversation id shaped like the server's (22 base64url chars). */
+/** A conversation id as the server makes them. */
 export function newConversationId(): string {
-  return randomBytes(16).toString('base64url');
+  return newId();
 }
 
 async function rejectionCode(promise: Promise<unknown>): Promise<string | null> {

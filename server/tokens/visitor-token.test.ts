@@ -9,7 +9,6 @@ const claims: VisitorClaims = {
   conversationId: 'c'.repeat(22),
   botId: 'demo',
   origin: 'https://shop.example',
-  access: 'public',
   locale: 'en',
 };
 const HOUR = 3_600_000;
@@ -26,6 +25,16 @@ describe('visitor tokens', () => {
   const current = key('k2');
   const retired = key('k1');
   const sealer = createTokenSealer([current, retired], HOUR, 24 * HOUR);
+  /** An authentic token (right key, typ, issuer, audience) with any payload: shapes seal() never makes. */
+  const sealedByHand = (payload: Record<string, unknown>) =>
+    new EncryptJWT(payload)
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: 'k2', typ: 'parley-visitor+jwe' })
+      .setIssuer('parley')
+      .setAudience('parley:visitor')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .setJti('j')
+      .encrypt(current.key);
 
   it('seals a compact JWE with dir/A256GCM and a kid, and opens it', async () => {
     const { token, expiresAt } = await sealer.seal(claims);
@@ -92,6 +101,32 @@ describe('visitor tokens', () => {
     expect(await sealer.open(token, justAfter)).toBeNull();
     expect(await sealer.openForRenewal(token, justAfter)).toMatchObject(claims);
     expect(await sealer.openForRenewal(token, new Date(sealedAt.getTime() + 26 * HOUR))).toBeNull();
+  });
+
+  it('grants an identity\'s level only until the identity\'s exp, however the token is opened', async () => {
+    const sealedAt = new Date('2026-01-01T00:00:00Z');
+    const identity = { sub: 'ada', level: 'premium' as const, expiresAt: new Date(sealedAt.getTime() + 10 * 60_000) };
+    const { token } = await sealer.seal({ ...claims, identity }, sealedAt);
+    const during = await sealer.open(token, new Date(sealedAt.getTime() + 5 * 60_000));
+    expect(during).toMatchObject({ access: 'premium', identity });
+    // The visitor token (1 h) is still valid; the identity (10 min) is not: public, but still ada's.
+    const after = await sealer.open(token, new Date(sealedAt.getTime() + 11 * 60_000));
+    expect(after).toMatchObject({ access: 'public', identity });
+    // Renewal shifts the clock the token's own exp is checked against, never the identity's.
+    const renewing = await sealer.openForRenewal(token, new Date(sealedAt.getTime() + 2 * HOUR));
+    expect(renewing).toMatchObject({ access: 'public', identity });
+  });
+
+  it('is public without an identity, and for a token that carries a bare level of the old format', async () => {
+    expect(await sealer.open((await sealer.seal(claims)).token)).toMatchObject({ access: 'public' });
+    const opened = await sealer.open(await sealedByHand({ vid: 'v', cid: 'c', bot: 'demo', origin: 'o', lvl: 'premium', loc: 'en' }));
+    expect(opened).toMatchObject({ access: 'public' });
+    expect(opened!.identity).toBeUndefined();
+  });
+
+  it('refuses a token whose identity is only partly there', async () => {
+    const partial = await sealedByHand({ vid: 'v', cid: 'c', bot: 'demo', origin: 'o', loc: 'en', isub: 'ada', ilvl: 'premium' });
+    expect(await sealer.open(partial)).toBeNull();
   });
 
   it('never repeats an IV', async () => {

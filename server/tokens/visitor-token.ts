@@ -1,20 +1,27 @@
 // Visitor tokens: compact JWE, alg "dir", enc "A256GCM", sealed with the first configured key and
 // opened with any of them (rotation without logging visitors out). Only jose touches the crypto.
+//
+// A token carries the identity the site vouched for (sub, level, exp), not a bare access level:
+// opening it yields that level only until the identity's exp, `public` after, so an access level
+// can never outlive the identity that granted it, however often the token itself is renewed.
 import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { TokenKey } from '../config/index.ts';
-import type { AccessLevel } from '../bot/engine.ts';
+import type { AccessLevel, VisitorIdentity } from '../bot/engine.ts';
 
 export interface VisitorClaims {
   visitorId: string;
   conversationId: string;
   botId: string;
   origin: string;
-  access: AccessLevel;
   locale: string;
+  /** Who the site vouched for in this conversation; absent while the visitor is anonymous. */
+  identity?: VisitorIdentity;
 }
 
 export interface OpenedToken extends VisitorClaims {
+  /** The identity's level until its exp; `public` without one, and after. */
+  access: AccessLevel;
   expiresAt: Date;
   jti: string;
 }
@@ -22,7 +29,7 @@ export interface OpenedToken extends VisitorClaims {
 const ISSUER = 'parley';
 const AUDIENCE = 'parley:visitor';
 const TYP = 'parley-visitor+jwe';
-const LEVELS: readonly string[] = ['public', 'verified', 'premium'];
+const LEVELS: readonly string[] = ['verified', 'premium'];
 
 export interface TokenSealer {
   seal(claims: VisitorClaims, now?: Date): Promise<{ token: string; expiresAt: Date }>;
@@ -32,17 +39,28 @@ export interface TokenSealer {
   openForRenewal(token: string, now?: Date): Promise<OpenedToken | null>;
 }
 
-function toClaims(payload: JWTPayload): OpenedToken | null {
-  const { vid, cid, bot, origin, lvl, loc, exp, jti } = payload as Record<string, unknown>;
-  const strings = [vid, cid, bot, origin, lvl, loc, jti];
-  if (strings.some((v) => typeof v !== 'string') || typeof exp !== 'number' || !LEVELS.includes(lvl as string)) return null;
+/** The sealed identity: absent (anonymous), or all three of isub, ilvl, iexp; null when malformed. */
+function toIdentity(payload: Record<string, unknown>): VisitorIdentity | undefined | null {
+  const { isub, ilvl, iexp } = payload;
+  if (isub === undefined && ilvl === undefined && iexp === undefined) return undefined;
+  if (typeof isub !== 'string' || typeof iexp !== 'number' || !LEVELS.includes(ilvl as string)) return null;
+  return { sub: isub, level: ilvl as VisitorIdentity['level'], expiresAt: new Date(iexp * 1000) };
+}
+
+function toClaims(payload: JWTPayload, now: Date): OpenedToken | null {
+  const { vid, cid, bot, origin, loc, exp, jti } = payload as Record<string, unknown>;
+  const strings = [vid, cid, bot, origin, loc, jti];
+  if (strings.some((v) => typeof v !== 'string') || typeof exp !== 'number') return null;
+  const identity = toIdentity(payload);
+  if (identity === null) return null;
   return {
     visitorId: vid as string,
     conversationId: cid as string,
     botId: bot as string,
     origin: origin as string,
-    access: lvl as AccessLevel,
     locale: loc as string,
+    ...(identity ? { identity } : {}),
+    access: identity && identity.expiresAt > now ? identity.level : 'public',
     expiresAt: new Date(exp * 1000),
     jti: jti as string,
   };
@@ -53,7 +71,8 @@ export function createTokenSealer(keys: TokenKey[], ttlMs: number, renewWindowMs
   if (!sealing) throw new Error('at least one token key is required');
   const byKid = new Map(keys.map((k) => [k.kid, k.key]));
 
-  async function decrypt(token: string, currentDate: Date): Promise<OpenedToken | null> {
+  /** `currentDate` is what the token's own exp is checked against; `now` is when it is used. */
+  async function decrypt(token: string, currentDate: Date, now: Date): Promise<OpenedToken | null> {
     if (typeof token !== 'string' || token.length > 4096) return null;
     try {
       const { payload } = await jwtDecrypt(
@@ -73,7 +92,7 @@ export function createTokenSealer(keys: TokenKey[], ttlMs: number, renewWindowMs
           currentDate,
         },
       );
-      return toClaims(payload);
+      return toClaims(payload, now);
     } catch {
       // Tampered, foreign-key, wrong-algorithm, malformed and expired tokens all look the same.
       return null;
@@ -84,13 +103,14 @@ export function createTokenSealer(keys: TokenKey[], ttlMs: number, renewWindowMs
     async seal(claims, now = new Date()) {
       const iat = Math.floor(now.getTime() / 1000);
       const exp = iat + Math.floor(ttlMs / 1000);
+      const { identity } = claims;
       const token = await new EncryptJWT({
         vid: claims.visitorId,
         cid: claims.conversationId,
         bot: claims.botId,
         origin: claims.origin,
-        lvl: claims.access,
         loc: claims.locale,
+        ...(identity ? { isub: identity.sub, ilvl: identity.level, iexp: Math.floor(identity.expiresAt.getTime() / 1000) } : {}),
       })
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: sealing.kid, typ: TYP })
         .setIssuer(ISSUER)
@@ -101,7 +121,7 @@ export function createTokenSealer(keys: TokenKey[], ttlMs: number, renewWindowMs
         .encrypt(sealing.key);
       return { token, expiresAt: new Date(exp * 1000) };
     },
-    open: (token, now = new Date()) => decrypt(token, now),
-    openForRenewal: (token, now = new Date()) => decrypt(token, new Date(now.getTime() - renewWindowMs)),
+    open: (token, now = new Date()) => decrypt(token, now, now),
+    openForRenewal: (token, now = new Date()) => decrypt(token, new Date(now.getTime() - renewWindowMs), now),
   };
 }

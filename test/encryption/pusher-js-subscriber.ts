@@ -9,11 +9,23 @@ export interface ChannelAuth {
   channel_data?: string;
 }
 
+export interface ChannelEvent {
+  event: string;
+  data: unknown;
+}
+
 export interface PusherJsSubscriber {
   /** Every `event` the client emitted on the channel, in order, decrypted by pusher-js. */
   received: unknown[];
+  /**
+   * Every event of any name the client emitted on the channel (pusher: internals left out), in the
+   * order this one socket received them: what arrived before an event in it was sent before it.
+   */
+  timeline: ChannelEvent[];
   /** Resolves once `count` events have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<unknown[]>;
+  /** Resolves once `predicate` holds for the timeline (rejects after `timeoutMs`). */
+  until(predicate: (timeline: ChannelEvent[]) => boolean, what: string, timeoutMs?: number): Promise<ChannelEvent[]>;
   disconnect(): void;
 }
 
@@ -41,11 +53,17 @@ export async function subscribeWithPusherJs(opts: {
     },
   });
   const received: unknown[] = [];
-  const listeners: Array<() => void> = [];
+  const timeline: ChannelEvent[] = [];
+  const listeners = new Set<() => boolean>();
+  const wakeAll = (): void => {
+    for (const check of listeners) if (check()) listeners.delete(check);
+  };
   const channel = client.subscribe(opts.channel);
-  channel.bind(opts.event, (data: unknown) => {
-    received.push(data);
-    for (const wake of listeners) wake();
+  channel.bind_global((event: string, data: unknown) => {
+    if (event.startsWith('pusher:') || event.startsWith('pusher_internal:')) return;
+    timeline.push({ event, data });
+    if (event === opts.event) received.push(data);
+    wakeAll();
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`pusher-js did not subscribe to ${opts.channel}`)), 10_000);
@@ -58,25 +76,84 @@ export async function subscribeWithPusherJs(opts: {
       reject(new Error(`pusher-js subscription failed: ${JSON.stringify(error)}`));
     });
   });
+  /** Resolves with `value()` once `ready()` holds, checked on every event; rejects with `failure()` after `timeoutMs`. */
+  const whenReady = <T>(ready: () => boolean, value: () => T, failure: () => string, timeoutMs: number): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (!ready()) return false;
+        clearTimeout(timer);
+        resolve(value());
+        return true;
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(failure()));
+      }, timeoutMs);
+      if (!check()) listeners.add(check);
+    });
   return {
     received,
+    timeline,
     waitFor(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (received.length < count) return false;
-          clearTimeout(timer);
-          resolve(received.slice());
-          return true;
-        };
-        const timer = setTimeout(
-          () => reject(new Error(`pusher-js received ${received.length} of ${count} events`)),
-          timeoutMs,
-        );
-        if (!check()) listeners.push(check);
-      });
+      return whenReady(
+        () => received.length >= count,
+        () => received.slice(),
+        () => `pusher-js received ${received.length} of ${count} events`,
+        timeoutMs,
+      );
+    },
+    until(predicate, what, timeoutMs = 10_000) {
+      return whenReady(
+        () => predicate(timeline),
+        () => timeline.slice(),
+        () => `pusher-js never saw ${what}; timeline: ${JSON.stringify(timeline).slice(0, 2000)}`,
+        timeoutMs,
+      );
     },
     disconnect() {
       client.disconnect();
+    },
+  };
+}
+
+/**
+ * What pusher-js logs (through its global `Pusher.log` hook) while this watch is on. pusher-js
+ * says there, and nowhere else, that it dropped an event it could not decrypt even with a fresh
+ * key: the one signal that the re-authorization it started for that event is over. Start the watch
+ * before creating the client: pusher-js hands `Pusher.log` to its core when a client is constructed.
+ */
+export function watchPusherJsLog(): { lines: string[]; waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>; stop(): void } {
+  const lines: string[] = [];
+  const wakers = new Set<() => void>();
+  const previous = PusherJs.log;
+  let watching = true;
+  PusherJs.log = (message: unknown) => {
+    if (!watching) return;
+    lines.push(String(message));
+    for (const wake of wakers) wake();
+  };
+  return {
+    lines,
+    waitFor(pattern, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const line = lines.find((l) => pattern.test(l));
+          if (line === undefined) return;
+          wakers.delete(check);
+          clearTimeout(timer);
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          wakers.delete(check);
+          reject(new Error(`pusher-js never logged ${pattern}; it logged:\n${lines.join('\n')}`));
+        }, timeoutMs);
+        wakers.add(check);
+        check();
+      });
+    },
+    stop() {
+      watching = false;
+      PusherJs.log = previous;
     },
   };
 }

@@ -21,11 +21,14 @@ export interface RecordingProxy {
 export async function startRecordingProxy(opts: {
   upstream?: { host: string; port: number };
   answer?: { status: number; body: string };
+  /** Holds each answer this long: a slow relay. */
+  delayMs?: number;
 } = {}): Promise<RecordingProxy> {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     requests.push({ method: req.method ?? '', url: req.url ?? '', body });
+    if (opts.delayMs) await new Promise((resolve) => setTimeout(resolve, opts.delayMs));
     if (!opts.upstream) {
       const answer = opts.answer ?? { status: 200, body: '{}' };
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);

@@ -3,7 +3,7 @@
 // would let a broken multi-instance rate limit ship unnoticed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,27 +27,29 @@ function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+/**
+ * Resolves when redis-server logs that it accepts connections (it logs that only once its port is
+ * bound), rejects when it exits first (a port taken between our probe and its bind) or is silent
+ * for 10 s.
+ */
+function untilReady(child: ChildProcess, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', exited);
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = (): void => {
+      if (/Ready to accept connections/.test(output())) done();
+    };
+    const exited = (code: number | null): void => done(new Error(`redis-server exited with code ${code} before listening:\n${output()}`));
+    const timer = setTimeout(() => done(new Error(`redis-server was not ready within 10 s:\n${output()}`)), 10_000);
+    child.stdout?.on('data', check);
+    child.once('exit', exited);
+    check();
   });
-}
-
-async function waitUntilListening(port: number, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`redis-server exited with code ${child.exitCode} before listening:\n${output()}`);
-    }
-    if (await canConnect(port)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis-server did not listen on 127.0.0.1:${port} within 10 s:\n${output()}`);
 }
 
 export async function startRedis(): Promise<RedisHandle> {
@@ -70,7 +72,7 @@ export async function startRedis(): Promise<RedisHandle> {
     child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     try {
-      await waitUntilListening(port, child, () => log);
+      await untilReady(child, () => log);
     } catch (error) {
       child.kill('SIGKILL');
       if (/Address already in use/i.test(log) && attempt < 4) continue;

@@ -1,7 +1,7 @@
 // Launches soketi (installed on its own under e2e/peers/soketi, see its package.json) as a child
 // process on free loopback ports, for the realtime conformance suite, the benchmark and e2e runs
 // that need a real third-party Pusher-protocol server.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -84,20 +84,37 @@ async function launchOnce(app: SoketiApp): Promise<RunningSoketi | undefined> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`soketi exited before it was ready (code ${child.exitCode}):\n${output}`);
-    }
-    if (await answersOk(port)) {
-      return { host: HOST, port, pid: child.pid ?? 0, stop: () => stopChild(child) };
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const announced = await upAndRunning(child, () => output);
+  if (announced === 'exited') throw new Error(`soketi exited before it was ready (code ${child.exitCode}):\n${output}`);
+  // soketi announces itself even when uWS could not bind (it does not check listen's result), so
+  // one request confirms it is soketi that answers on the port.
+  if (announced === 'announced' && (await answersOk(port))) {
+    return { host: HOST, port, pid: child.pid ?? 0, stop: () => stopChild(child) };
   }
   // Most likely a port taken between our probe and soketi's listen: the caller retries.
   // (SIGTERM makes soketi send 4200 to its sockets and exit after its shortened grace period.)
   await stopChild(child);
   return undefined;
+}
+
+/** Waits for soketi's "Server is up and running!", which it logs from uWS's listen callback. */
+function upAndRunning(child: ChildProcess, output: () => string): Promise<'announced' | 'exited' | 'silent'> {
+  return new Promise((resolve) => {
+    const done = (result: 'announced' | 'exited' | 'silent'): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', exitedFirst);
+      resolve(result);
+    };
+    const check = (): void => {
+      if (output().includes('Server is up and running')) done('announced');
+    };
+    const exitedFirst = (): void => done('exited');
+    const timer = setTimeout(() => done('silent'), READY_TIMEOUT_MS);
+    child.stdout?.on('data', check);
+    child.once('exit', exitedFirst);
+    check();
+  });
 }
 
 /** Starts soketi with one app and resolves once it accepts connections. */

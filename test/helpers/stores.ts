@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openMongoStore, openSqliteStore, type Store } from '../../server/store/index.ts';
 import { startMongoServer, type MongoServer } from './mongodb.ts';
+import { deploymentSecrets } from './deployment-secrets.ts';
 
 export type StoreKind = 'sqlite' | 'mongodb';
 
@@ -46,7 +47,12 @@ export function forEachStore(suite: (store: StoreUnderTest) => void): void {
     };
     suite({
       kind: 'mongodb',
-      env: () => ({ MONGODB_URI: fresh() }),
+      // A shared store means a deployment of several instances: its secrets are configured (derived
+      // from the database name, so a restart on the same data gets the same ones).
+      env: () => {
+        const uri = fresh();
+        return { MONGODB_URI: uri, ...deploymentSecrets(uri) };
+      },
       open: () => openMongoStore(fresh()),
     });
   });

@@ -2,6 +2,7 @@
 // authorize a channel. Tests use it against a real Parley server.
 import type { ChatMessage, SessionRequest, SessionResponse } from '../../common/wire.ts';
 import { subscribeWithPusherJs } from '../encryption/pusher-js-subscriber.ts';
+import { pollUntil } from './poll.ts';
 
 export const DEMO_ORIGIN = 'http://localhost:5173';
 
@@ -53,20 +54,15 @@ export function authorize(base: string, token: string, socketId: string, channel
   });
 }
 
-/** Polls history until `predicate` holds (bot replies arrive after the 202). */
-export async function waitForHistory(
+/** Polls history until `predicate` holds (bot replies arrive after the 202; HTTP history has no
+ *  change event: tests that hold a channel subscription wait on its events instead). */
+export function waitForHistory(
   base: string,
   token: string,
   predicate: (messages: ChatMessage[]) => boolean,
   timeoutMs = 10_000,
 ): Promise<ChatMessage[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const messages = await history(base, token);
-    if (predicate(messages)) return messages;
-    if (Date.now() > deadline) throw new Error(`history never matched: ${JSON.stringify(messages)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return pollUntil(() => history(base, token), predicate, 'history', timeoutMs);
 }
 
 /**

@@ -4,26 +4,17 @@ import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../common/wire.ts';
 import { startParley, type ParleyProcess } from '../helpers/parley-server.ts';
 import { demoBotsDir } from '../helpers/demo-bot.ts';
-import { call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
-import * as gen from './fuzz/requests.ts';
+import { call, history, openSession, send, subscribeToConversation } from '../helpers/visitor-api.ts';
+import type * as gen from './fuzz/requests.ts';
+import { fuzzPlan, fuzzSeed } from './fuzz/plan.ts';
 import { runPool, sendHttp, sendRaw, type Outcome } from './fuzz/send.ts';
 
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
+const SEED = fuzzSeed();
 const CONCURRENCY = 8;
-const COUNTS = {
-  sessions: 2_000,
-  auth: 2_000,
-  messages: 2_000,
-  victimMessages: 500,
-  history: 1_500,
-  deletes: 1_000,
-  raw: 1_200,
-};
 
 const STACK_TRACE = /\n\s+at [^\n]*[(:]|node_modules\/|\.ts:\d+:\d+/;
 const PACKAGE_JSON_MARKER = '"tsx server/main.ts"';
@@ -41,7 +32,11 @@ interface Failure {
   problem: string;
 }
 
-describe('fuzz: malformed requests against every endpoint', { timeout: 60_000 }, () => {
+// The seed is in the suite's name and printed before anything runs, so even a run that hangs or
+// crashes can be replayed: FUZZ_SEED=<seed> npx vitest run test/security/fuzz.test.ts
+process.stdout.write(`fuzz seed ${SEED}: replay with FUZZ_SEED=${SEED} npx vitest run test/security/fuzz.test.ts\n`);
+
+describe(`fuzz (seed ${SEED}): malformed requests against every endpoint`, { timeout: 60_000 }, () => {
   let server: ParleyProcess;
   let work: string;
   let secrets: string[] = [];
@@ -68,11 +63,16 @@ describe('fuzz: malformed requests against every endpoint', { timeout: 60_000 },
     ].filter((s) => s.length >= 16);
 
     const v = await openSession(server.url);
-    await send(server.url, v.token, 'victim-1', 'What are your prices?');
-    await send(server.url, v.token, 'victim-2', 'And your opening hours?');
-    await waitForHistory(server.url, v.token, (m) => m.filter((x) => x.sender === 'bot').length >= 3);
-    // Let any trailing bot work land before taking the snapshot.
-    await new Promise((r) => setTimeout(r, 1_000));
+    const channel = await subscribeToConversation(server, v, 'typing');
+    try {
+      await send(server.url, v.token, 'victim-1', 'What are your prices?');
+      await send(server.url, v.token, 'victim-2', 'And your opening hours?');
+      // Both turns over (each ends with typing off, after its replies are stored): the history
+      // taken now is final, and the fuzz must leave it exactly so.
+      await channel.until((t) => t.filter((e) => e.event === 'typing' && !(e.data as { typing: boolean }).typing).length === 2, 'the end of both turns');
+    } finally {
+      channel.disconnect();
+    }
     victim = { token: v.token, channel: v.channel, before: await history(server.url, v.token) };
 
     const fuzzers = await Promise.all(Array.from({ length: 20 }, () => openSession(server.url)));
@@ -94,19 +94,7 @@ describe('fuzz: malformed requests against every endpoint', { timeout: 60_000 },
 
   async function runFuzz(): Promise<FuzzReport> {
     const ownOrigin = new URL(server.url).origin;
-    const sample = <T>(arb: fc.Arbitrary<T>, n: number, salt: number): T[] => fc.sample(arb, { numRuns: n, seed: SEED + salt });
-    const httpRequests: gen.FuzzRequest[] = [
-      ...sample(gen.createSession(tokens, ownOrigin), COUNTS.sessions, 1),
-      ...sample(gen.channelAuth(tokens), COUNTS.auth, 2),
-      ...sample(gen.postMessage(tokens), COUNTS.messages, 3),
-      ...sample(gen.postMessageAsVictim(tokens), COUNTS.victimMessages, 4),
-      ...sample(gen.getMessages(tokens), COUNTS.history, 5),
-      ...sample(gen.deleteConversation(tokens), COUNTS.deletes, 6),
-    ];
-    const rawRequests = sample(gen.rawRequest(), COUNTS.raw, 7);
-    // Interleave endpoints so every kind of request meets every server state.
-    const shuffled = fc.sample(fc.shuffledSubarray(httpRequests, { minLength: httpRequests.length }), { numRuns: 1, seed: SEED })[0]!;
-
+    const plan = fuzzPlan(SEED, tokens, ownOrigin);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const tried = new Map<string, number>();
     const statuses = new Map<string, number>();
@@ -144,11 +132,11 @@ describe('fuzz: malformed requests against every endpoint', { timeout: 60_000 },
 
     const started = Date.now();
     await runPool(
-      shuffled.map((r) => async () => inspect(r.endpoint, () => describeRequest(r), await sendHttp(server.port, agent, r))),
+      plan.http.map((r) => async () => inspect(r.endpoint, () => describeRequest(r), await sendHttp(server.port, agent, r))),
       CONCURRENCY,
     );
     await runPool(
-      rawRequests.map((r) => async () => inspect(r.endpoint, () => r.bytes('host').subarray(0, 300).toString('latin1'), await sendRaw(server.port, r))),
+      plan.raw.map((r) => async () => inspect(r.endpoint, () => r.bytes('host').subarray(0, 300).toString('latin1'), await sendRaw(server.port, r))),
       CONCURRENCY,
     );
     agent.destroy();

@@ -1,7 +1,7 @@
 // Rule: "messages and collected values expire after a configured time; inactive conversations are
 // archived or deleted" — the sweeper that enforces it on a timer, with a controllable clock, on each
 // store (MongoDB's adapter has no TTL index either: this sweeper is what expires its data too).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../server/security/logger.ts';
 import { startRetentionSweeper } from '../../server/security/retention.ts';
 import type { RetentionPolicy, SweepResult } from '../../server/store/store.ts';
@@ -55,14 +55,20 @@ describe('retention sweeper', () => {
   });
 
   it('retention: the timer sweeps repeatedly and stop() ends it', async () => {
-    const { store, calls } = recordingStore();
-    const sweeper = startRetentionSweeper({ store, policies: () => [{ botId: 'demo', messageTtlMs: 1 }], intervalMs: 20 });
-    await sleep(150);
-    sweeper.stop();
-    const seen = calls.length;
-    expect(seen).toBeGreaterThanOrEqual(3);
-    await sleep(100);
-    expect(calls.length).toBe(seen);
+    // The sweeper's own clock is faked: each interval elapses when the test says so, and the
+    // async advance lets each run's sweep settle before the next tick.
+    vi.useFakeTimers();
+    try {
+      const { store, calls } = recordingStore();
+      const sweeper = startRetentionSweeper({ store, policies: () => [{ botId: 'demo', messageTtlMs: 1 }], intervalMs: 20 });
+      await vi.advanceTimersByTimeAsync(60);
+      expect(calls).toHaveLength(3);
+      sweeper.stop();
+      await vi.advanceTimersByTimeAsync(200);
+      expect(calls).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('retention: one bot failing does not spare the others, and the failure is logged and reported', async () => {

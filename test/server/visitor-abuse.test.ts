@@ -74,7 +74,8 @@ forEachStore((store) => {
   describe('tokens', () => {
     it('answers missing, garbage, tampered and foreign-key tokens with one identical 401', async () => {
       const foreign = await createTokenSealer([{ kid: parley.config.tokenKeys[0]!.kid, key: new Uint8Array(randomBytes(32)) }], 3_600_000, 0).seal({
-        visitorId: 'x', conversationId: alice.conversationId, botId: 'demo', origin: 'http://localhost:5173', access: 'premium', locale: 'en',
+        visitorId: 'x', conversationId: alice.conversationId, botId: 'demo', origin: 'http://localhost:5173', locale: 'en',
+        identity: { sub: 'mallory', level: 'premium', expiresAt: new Date(Date.now() + 60_000) },
       });
       const parts = alice.token.split('.');
       // Change a character in the middle of the ciphertext: the last one may carry only padding bits.

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachStore } from '../helpers/stores.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { authorize, call, history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
+import { publishMarker } from '../helpers/channel-marker.ts';
+import { pollUntil } from '../helpers/poll.ts';
+import type { ChannelEvent } from '../encryption/pusher-js-subscriber.ts';
+import { openStore } from '../../server/store/index.ts';
 import { conversationChannel, type ChatMessage } from '../../common/wire.ts';
+
+/** How many "typing on" (`typing` true) or "typing off" events a subscriber has seen: one of each per turn. */
+const typingEvents = (timeline: ChannelEvent[], typing: boolean) =>
+  timeline.filter((e) => e.event === 'typing' && (e.data as { typing: boolean }).typing === typing).length;
 
 forEachStore((store) => {
   let parley: Awaited<ReturnType<typeof startInProcess>>;
@@ -91,17 +99,33 @@ forEachStore((store) => {
 
     it('stores a repeated clientId once and answers it once', async () => {
       const session = await openSession(parley.url);
-      const before = (await history(parley.url, session.token)).length;
-      const first = await send(parley.url, session.token, 'same-id', 'hello');
-      const repeat = await send(parley.url, session.token, 'same-id', 'hello');
-      expect(repeat.status).toBe(202);
-      expect(repeat.body.message).toEqual(first.body.message);
-      const after = await waitForHistory(parley.url, session.token, (m) => m.some((x) => x.sender === 'bot' && x.id > first.body.message.id));
-      await new Promise((r) => setTimeout(r, 300));
-      const settled = await history(parley.url, session.token);
-      expect(settled.filter((m) => m.clientId === 'same-id')).toHaveLength(1);
-      expect(settled.length).toBe(after.length);
-      expect(settled.length - before).toBeGreaterThanOrEqual(2);
+      const channel = await subscribeToConversation(parley, session, 'message');
+      const outbox = await openStore(parley.config);
+      try {
+        const first = await send(parley.url, session.token, 'same-id', 'hello');
+        const repeat = await send(parley.url, session.token, 'same-id', 'hello');
+        expect(repeat.status).toBe(202);
+        expect(repeat.body.message).toEqual(first.body.message);
+        // Barrier. Every turn the two sends could start was in the store's outbox before their
+        // 202s; once none is pending, each has stored its replies, having published "typing on"
+        // first. The marker, published after that, arrives after every "typing on"; each turn's
+        // "typing off" follows its replies, so when they pair up nothing of any turn is still to come.
+        await pollUntil(() => outbox.nextTurn(session.conversationId), (pending) => pending === null, 'the pending turns');
+        await channel.until(await publishMarker(parley, session.channel), 'the marker');
+        const timeline = await channel.until((t) => typingEvents(t, false) === typingEvents(t, true), 'the end of every turn');
+        const echoes = timeline.filter((e) => e.event === 'message' && (e.data as ChatMessage).clientId === 'same-id');
+        expect(echoes).toHaveLength(1);
+        expect(typingEvents(timeline, true)).toBe(1);
+        const answers = timeline.filter((e) => e.event === 'message' && (e.data as ChatMessage).sender === 'bot').map((e) => e.data);
+        expect(answers.length).toBeGreaterThanOrEqual(1);
+
+        const stored = await history(parley.url, session.token);
+        expect(stored.filter((m) => m.clientId === 'same-id')).toHaveLength(1);
+        expect(stored.filter((m) => m.id > first.body.message.id)).toEqual(answers);
+      } finally {
+        await outbox.close();
+        channel.disconnect();
+      }
     });
 
     it('keeps ids monotonic and history complete and ordered; after= has one meaning', async () => {
@@ -137,10 +161,13 @@ forEachStore((store) => {
           expect(refused.status).toBe(429);
           expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
         }
-        // 15 visitor messages and 15 replies are published; wait for all of them, then a little more.
-        await events.waitFor(30, 15_000);
-        await new Promise((r) => setTimeout(r, 300));
-        const published = (events.received as ChatMessage[]).map((m) => m.clientId);
+        // A visitor message's echo is published while its POST is answered, before the response:
+        // an echo of r15 or r16 would be on the channel ahead of the marker published after the
+        // 15 accepted turns have ended (so every accepted message is answered, too).
+        await events.until((t) => typingEvents(t, false) >= 15, '15 finished turns', 15_000);
+        const timeline = await events.until(await publishMarker(parley, session.channel), 'the marker');
+        const published = timeline.filter((e) => e.event === 'message').map((e) => (e.data as ChatMessage).clientId);
+        expect(typingEvents(timeline, false)).toBe(15);
         const stored = (await history(parley.url, session.token)).map((m) => m.clientId);
         for (const id of ['r15', 'r16']) {
           expect(published).not.toContain(id);

@@ -1,7 +1,7 @@
 // Tiny DOM helpers for the loader. Styles go through the CSSOM (el.style), never through markup,
 // so the loader needs no 'unsafe-inline' and creates nothing a Trusted Types policy would block.
 
-export type Style = Partial<Record<keyof CSSStyleDeclaration, string>>;
+type Style = Partial<Record<keyof CSSStyleDeclaration, string>>;
 
 export function css(el: HTMLElement | SVGElement, style: Style): void {
   Object.assign(el.style, style);

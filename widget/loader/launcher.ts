@@ -7,7 +7,7 @@ import { launcherStrings } from './strings.ts';
 const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
 const CLOSE_ICON = 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z';
 
-export interface Launcher {
+interface Launcher {
   button: HTMLButtonElement;
   render(state: { open: boolean; unread: number; hidden: boolean }): void;
 }

@@ -7,7 +7,7 @@ import { createLauncher } from './launcher.ts';
 import { readOptions, type LoaderOptions } from './options.ts';
 import { createPanel, type Panel } from './panel.ts';
 
-export interface ParleyApi {
+interface ParleyApi {
   open(): void;
   close(): void;
   toggle(): void;

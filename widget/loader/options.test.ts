@@ -26,6 +26,8 @@ describe('loader options', () => {
     try {
       expect(readOptions(tag({}), 'en')).toBeNull();
       expect(readOptions(tag({ bot: '../x' }), 'en')).toBeNull();
+      // The server's bot-id shape (common/ids.ts): no capitals or underscores, so no request it would refuse.
+      expect(readOptions(tag({ bot: 'Demo_1' }), 'en')).toBeNull();
       expect(readOptions(tag({ bot: 'demo' }, ''), 'en')).toBeNull();
     } finally {
       console.warn = warn;

@@ -1,5 +1,6 @@
 // Reads the loader's settings from the data-* attributes of its own <script> tag.
 import { DEFAULT_COLOUR, HEX_COLOUR } from '../shared/colour.ts';
+import { BOT_ID_PATTERN } from '../../common/ids.ts';
 
 export interface LoaderOptions {
   bot: string;
@@ -11,14 +12,13 @@ export interface LoaderOptions {
   openOnStart: boolean;
 }
 
-const BOT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const LANG = /^[a-z]{2,3}/;
 
 /** Null (with a console warning) when the tag cannot work: no bot id or no usable src. */
 export function readOptions(script: Pick<HTMLScriptElement, 'src' | 'dataset'>, pageLang: string): LoaderOptions | null {
   const d = script.dataset;
   const bot = d.bot ?? '';
-  if (!BOT_ID.test(bot)) {
+  if (!BOT_ID_PATTERN.test(bot)) {
     console.warn('Parley: data-bot is missing or invalid');
     return null;
   }

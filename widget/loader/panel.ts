@@ -12,7 +12,7 @@ export interface Panel {
 
 const PHONE = '(max-width: 520px), (max-height: 520px)';
 
-export function frameUrl(opts: LoaderOptions, hostOrigin: string): string {
+function frameUrl(opts: LoaderOptions, hostOrigin: string): string {
   const q = new URLSearchParams({ bot: opts.bot, origin: hostOrigin, locale: opts.locale });
   return `${opts.parleyOrigin}/frame.html?${q}`;
 }

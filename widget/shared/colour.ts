@@ -2,7 +2,7 @@
 // visitor bubbles): the site owner picks any brand colour, we pick the text colour that reads on it.
 
 /** Relative luminance of `#rgb` / `#rrggbb` per WCAG 2.x. */
-export function luminance(hex: string): number {
+function luminance(hex: string): number {
   const h = hex.length === 4 ? hex.replace(/[0-9a-f]/gi, (d) => d + d) : hex;
   const channel = (i: number): number => {
     const c = parseInt(h.slice(i, i + 2), 16) / 255;

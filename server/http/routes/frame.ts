@@ -3,17 +3,17 @@
 import type { Middleware } from 'koa';
 import { send } from '@koa/send';
 import type { AppDeps } from '../deps.ts';
-import { httpError } from '../errors.ts';
 import { allowedOrigins } from '../origins.ts';
+import createError from 'http-errors';
 
 /** ws(s) origin of the realtime server pusher-js connects to. */
-export function realtimeSocketOrigin(rt: AppDeps['realtimeClient']): string {
+function realtimeSocketOrigin(rt: AppDeps['realtimeClient']): string {
   const scheme = rt.forceTLS ? 'wss' : 'ws';
   const port = rt.forceTLS ? rt.wssPort : rt.wsPort;
   return `${scheme}://${rt.wsHost}:${port}`;
 }
 
-export function frameCsp(deps: AppDeps, ancestors: string[]): string {
+function frameCsp(deps: AppDeps, ancestors: string[]): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -34,7 +34,7 @@ export function chatFrame(deps: AppDeps): Middleware {
   return async (ctx) => {
     const bot = typeof ctx.query.bot === 'string' ? ctx.query.bot : '';
     const profile = deps.engine.profile(bot);
-    if (!profile || !profile.enabled) throw httpError(404, 'unknown_bot', 'No such bot');
+    if (!profile || !profile.enabled) throw createError(404, 'No such bot', { code: 'unknown_bot' });
     await send(ctx, 'frame.html', { root: deps.distDir });
     ctx.set('Content-Security-Policy', frameCsp(deps, allowedOrigins(profile.allowedOrigins, ownOrigin)));
     // X-Frame-Options has no allowlist form; frame-ancestors above is the rule for this page.

@@ -1,16 +1,16 @@
 // POST /api/v1/messages stores the visitor's message before answering 202 (a crash afterwards
 // loses nothing), then runs the bot turn in the background; a repeated clientId gets the stored
-// message back and starts no second turn. GET /api/v1/messages?after= returns history in order.
+// message back, starts no second turn and costs no rate-limit point (ctx.state.replayed).
+// GET /api/v1/messages?after= returns history in order.
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
 import type { HistoryResponse, SendResponse } from '../../../common/wire.ts';
 import { EVENT_MESSAGE, conversationChannel } from '../../../common/wire.ts';
-import { httpError } from '../errors.ts';
 import { unauthorized } from '../visitor-auth.ts';
 import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
-import { historyQuery, sendRequest } from '../schemas.ts';
+import { historyQuery, type SendInput } from '../schemas.ts';
 import { publishBestEffort } from '../../chat/publish.ts';
 
 /** What history shows in place of an e-mail, phone number or name given to a form. */
@@ -19,9 +19,7 @@ export const MASKED_PII = '••••••';
 export function sendMessage(deps: AppDeps): Middleware {
   return async (ctx) => {
     const { conversation, claims, profile } = ctx.state.visitor as VisitorState;
-    const body = validate(sendRequest, ctx.request.body);
-    const verdict = await deps.limits.visitorMessage(profile.id, conversation.id, profile.policy.messagesPerMinute);
-    if (!verdict.ok) throw httpError(429, 'rate_limited', 'You are sending messages too fast', { 'Retry-After': String(verdict.retryAfterSec) });
+    const body = ctx.state.input as SendInput; // validBody(sendRequest), before the rate limit
 
     // A button press is stored as its action so history shows what was chosen. An answer to a
     // form slot tagged as PII is stored masked: the engine hands the value to the store apart
@@ -38,6 +36,7 @@ export function sendMessage(deps: AppDeps): Middleware {
         if (storeErrorCode(err) === 'unknown_conversation') throw unauthorized();
         throw err;
       });
+    if (!created) ctx.state.replayed = true; // a retry: its rate-limit point is given back
     if (created) {
       // Other tabs of this conversation see the visitor's message too, before the bot's answer.
       const channel = conversationChannel(conversation.id);

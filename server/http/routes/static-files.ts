@@ -5,7 +5,7 @@ import { send } from '@koa/send';
 import type { AppDeps } from '../deps.ts';
 
 /** CSP of our own pages (the demo site): no inline code, frames only from us. */
-export const PAGE_CSP = [
+const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -2,6 +2,7 @@
 // authenticated before its body is interpreted; nothing is published unless the whole request passes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import createError from 'http-errors';
 import type { ChannelRegistry } from './channels.ts';
 import { readBody } from './http-body.ts';
 import { signatureProblem } from './http-signature.ts';
@@ -12,24 +13,13 @@ import { MAX_BATCH_EVENTS, checkTrigger, type Trigger } from './trigger-rules.ts
 const MAX_BODY_BYTES = 256 * 1024;
 const ROUTE = /^\/apps\/([^/]+)\/(events|batch_events|channels)(?:\/([^/]+)(\/users)?)?$/;
 
-export interface ApiContext {
+interface ApiContext {
   appId: string;
   key: string;
   secret: string;
   registry: ChannelRegistry;
   log: Logger;
   publish(trigger: Trigger): void;
-}
-
-/** An error with the HTTP status it answers with. */
-type ApiError = Error & { status: number };
-
-function apiError(status: number, message: string): ApiError {
-  return Object.assign(new Error(message), { status });
-}
-
-function isApiError(err: unknown): err is ApiError {
-  return err instanceof Error && typeof (err as Partial<ApiError>).status === 'number';
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
@@ -43,18 +33,18 @@ function parseJsonObject(body: Buffer): Record<string, unknown> {
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw apiError(400, 'body is not valid JSON');
+    throw createError(400, 'body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw apiError(400, 'body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw createError(400, 'body must be a JSON object');
   return value as Record<string, unknown>;
 }
 
 /** One event of `events` or of a batch, in the shape the checks and publish take. */
 function toTrigger(item: unknown): Trigger {
-  if (typeof item !== 'object' || item === null) throw apiError(400, 'each event must be an object');
+  if (typeof item !== 'object' || item === null) throw createError(400, 'each event must be an object');
   const e = item as Record<string, unknown>;
   const channels = Array.isArray(e.channels) ? e.channels : typeof e.channel === 'string' ? [e.channel] : undefined;
-  if (!channels) throw apiError(400, 'channels (or channel) is required');
+  if (!channels) throw createError(400, 'channels (or channel) is required');
   const trigger: Trigger = {
     channels: channels as string[],
     name: e.name as string,
@@ -62,7 +52,7 @@ function toTrigger(item: unknown): Trigger {
     socketId: e.socket_id === undefined || e.socket_id === null ? undefined : (e.socket_id as string),
   };
   const problem = checkTrigger(trigger);
-  if (problem) throw apiError(problem.status, problem.message);
+  if (problem) throw createError(problem.status, problem.message);
   return trigger;
 }
 
@@ -73,30 +63,30 @@ function infoFields(query: URLSearchParams): Set<string> {
 function route(ctx: ApiContext, method: string, match: RegExpExecArray, query: URLSearchParams, body: Buffer): [number, unknown] {
   const [, , resource, channel, users] = match;
   if (resource === 'events' || resource === 'batch_events') {
-    if (method !== 'POST' || channel) throw apiError(method === 'POST' ? 404 : 405, 'not found');
+    if (method !== 'POST' || channel) throw createError(method === 'POST' ? 404 : 405, 'not found');
     const request = parseJsonObject(body);
     if (resource === 'events') {
       ctx.publish(toTrigger(request));
       return [200, {}];
     }
     const batch = request.batch;
-    if (!Array.isArray(batch) || batch.length === 0) throw apiError(400, 'batch must be a non-empty array');
-    if (batch.length > MAX_BATCH_EVENTS) throw apiError(400, `at most ${MAX_BATCH_EVENTS} events per batch`);
+    if (!Array.isArray(batch) || batch.length === 0) throw createError(400, 'batch must be a non-empty array');
+    if (batch.length > MAX_BATCH_EVENTS) throw createError(400, `at most ${MAX_BATCH_EVENTS} events per batch`);
     const triggers = batch.map(toTrigger);
     for (const trigger of triggers) ctx.publish(trigger);
     return [200, {}];
   }
-  if (method !== 'GET') throw apiError(405, 'method not allowed');
+  if (method !== 'GET') throw createError(405, 'method not allowed');
   const info = infoFields(query);
-  if (info.has('user_count')) throw apiError(400, 'user_count is only available for presence channels, which this server does not support');
+  if (info.has('user_count')) throw createError(400, 'user_count is only available for presence channels, which this server does not support');
   if (!channel) {
     const prefix = query.get('filter_by_prefix') ?? undefined;
     const channels: Record<string, object> = {};
     for (const name of ctx.registry.occupied(prefix)) channels[name] = {};
     return [200, { channels }];
   }
-  if (!isValidChannelName(channel)) throw apiError(400, 'invalid channel name');
-  if (users || channelKind(channel) === 'presence') throw apiError(400, 'presence channels are not supported');
+  if (!isValidChannelName(channel)) throw createError(400, 'invalid channel name');
+  if (users || channelKind(channel) === 'presence') throw createError(400, 'presence channels are not supported');
   const count = ctx.registry.subscriptionCount(channel);
   return [200, info.has('subscription_count') ? { occupied: count > 0, subscription_count: count } : { occupied: count > 0 }];
 }
@@ -130,7 +120,8 @@ export async function handleApiRequest(ctx: ApiContext, req: IncomingMessage, re
     const [status, body] = route(ctx, method, match, new URLSearchParams(query), read.body);
     reply(res, status, body);
   } catch (err) {
-    if (isApiError(err)) return reply(res, err.status, { error: err.message });
+    // Only our own 4xx errors above are written for the client; anything else is a generic 500.
+    if (createError.isHttpError(err) && err.expose) return reply(res, err.status, { error: err.message });
     ctx.log.error({ err }, 'realtime: HTTP API request failed');
     if (!res.headersSent) reply(res, 500, { error: 'internal error' });
   }

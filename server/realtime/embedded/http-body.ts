@@ -1,7 +1,7 @@
 // Reads a request body into memory, but never more than `maxBytes`.
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; tooLarge: boolean };
+type BodyResult = { ok: true; body: Buffer } | { ok: false; tooLarge: boolean };
 
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   return new Promise((resolve) => {

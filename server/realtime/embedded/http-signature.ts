@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { hmacHex, safeEqual } from './signatures.ts';
 
 /** Pusher accepts a signed request within 600 seconds of its auth_timestamp, either way. */
-export const TIMESTAMP_WINDOW_SEC = 600;
+const TIMESTAMP_WINDOW_SEC = 600;
 
-export interface SignedRequest {
+interface SignedRequest {
   method: string;
   /** The path exactly as requested, without the query. */
   path: string;

@@ -1,15 +1,14 @@
 // Names on the wire: channels, events and socket ids, with the limits Pusher documents.
 import { randomInt } from 'node:crypto';
+import { CHANNEL_NAME_PATTERN } from '../../../common/ids.ts';
 
-/** Pusher's documented channel-name charset and maximum length (164 characters). */
-const CHANNEL_NAME = /^[A-Za-z0-9_\-=@,.;]{1,164}$/;
 /** The only socket_id shape Pusher issues; anything else could smuggle a `:` into a signed string. */
 const SOCKET_ID = /^\d+\.\d+$/;
 
-export const MAX_EVENT_NAME_LENGTH = 200;
+const MAX_EVENT_NAME_LENGTH = 200;
 
 export function isValidChannelName(name: unknown): boolean {
-  return typeof name === 'string' && CHANNEL_NAME.test(name);
+  return typeof name === 'string' && CHANNEL_NAME_PATTERN.test(name);
 }
 
 export function isValidSocketId(id: unknown): id is string {

@@ -2,7 +2,7 @@
 // publish so an event that passes here also passes on Pusher Channels or soketi.
 import { channelKind, isValidChannelName, isValidEventName, isValidSocketId } from './names.ts';
 
-export const MAX_CHANNELS_PER_TRIGGER = 100;
+const MAX_CHANNELS_PER_TRIGGER = 100;
 export const MAX_DATA_BYTES = 10 * 1024;
 export const MAX_BATCH_EVENTS = 10;
 
@@ -14,7 +14,7 @@ export interface Trigger {
 }
 
 /** Why a trigger is refused, as an HTTP status and a message. */
-export interface TriggerProblem {
+interface TriggerProblem {
   status: 400 | 413;
   message: string;
 }

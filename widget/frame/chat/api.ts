@@ -1,5 +1,7 @@
 // The frame's HTTP client for the Parley API (same origin as the frame). Every authenticated call
 // carries the visitor token; a 401 renews the token once (POST /sessions with resume) and retries.
+// A renewal may land in a new conversation (the old one was deleted, archived or is someone
+// else's): the caller is told, since everything it holds of the old one no longer applies.
 import type {
   ApiError,
   ChatMessage,
@@ -48,15 +50,21 @@ export interface ChannelAuth {
 
 export type Api = ReturnType<typeof createApi>;
 
-export function createApi(request: Pick<SessionRequest, 'bot' | 'origin' | 'locale'>, tokens: TokenStore) {
+export function createApi(
+  request: Pick<SessionRequest, 'bot' | 'origin' | 'locale'>,
+  tokens: TokenStore,
+  on: { newConversation(session: SessionResponse): void },
+) {
   let session: SessionResponse | null = null;
   let renewing: Promise<SessionResponse> | null = null;
 
   const open = async (resume?: string): Promise<SessionResponse> => {
     const body: SessionRequest = resume ? { ...request, resume } : { ...request };
     const next = await call<SessionResponse>('/api/v1/sessions', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
+    const previous = session;
     session = next;
     tokens.set(next.token);
+    if (previous && previous.conversationId !== next.conversationId) on.newConversation(next);
     return next;
   };
 

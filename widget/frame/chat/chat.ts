@@ -1,7 +1,7 @@
 // The conversation as the frame sees it: one small observable state plus the actions the UI calls.
 // It owns the order of things: session first, then history, then the channel; every fill and
 // every live event goes through the same merge, so nothing shows twice and gaps are fetched.
-import { MAX_TEXT_LENGTH, type ChatMessage, type Sender } from '../../../common/wire.ts';
+import { MAX_TEXT_LENGTH, type ChatMessage, type Sender, type SessionResponse } from '../../../common/wire.ts';
 import { createApi, isHttpError } from './api.ts';
 import { isChatMessage, lastId, leavesGap, mergeMessages, settle, type Pending } from './merge.ts';
 import { connectRealtime, type ConnectionStatus, type Realtime } from './realtime.ts';
@@ -35,7 +35,7 @@ function newClientId(): string {
 }
 
 export function createChat(params: { bot: string; origin: string; locale: string }, events: ChatEvents) {
-  const api = createApi(params, tokenStore(params.bot, params.origin));
+  const api = createApi(params, tokenStore(params.bot, params.origin), { newConversation: (session) => moveTo(session) });
   let state: ChatState = { phase: 'starting', messages: [], pending: [], typing: false, connection: 'connecting' };
   const listeners = new Set<(s: ChatState) => void>();
   let baseline = Infinity; // ids above this arrived after the page loaded
@@ -131,6 +131,29 @@ export function createChat(params: { bot: string; origin: string; locale: string
     }
   };
 
+  const connect = (session: SessionResponse): void => {
+    realtime = connectRealtime(session, api.channelAuth, {
+      message: onLive,
+      typing: onTyping,
+      fill: () => void fill(),
+      status: onStatus,
+    });
+  };
+
+  // A renewal opened a new conversation (the old one was deleted or archived). What the frame
+  // holds is the old one's: its ids would hide the new messages as already seen, and its channel
+  // is no longer ours. Start over on the new conversation: its channel, its history from the start.
+  const moveTo = (session: SessionResponse): void => {
+    realtime?.stop();
+    clearInterval(poll);
+    poll = undefined;
+    clearTimeout(typingTimer);
+    baseline = 0; // every message of the new conversation is news to the visitor
+    set({ messages: [], typing: false, title: session.botName });
+    connect(session);
+    void fill();
+  };
+
   const start = async (): Promise<void> => {
     try {
       const session = await api.start();
@@ -138,12 +161,7 @@ export function createChat(params: { bot: string; origin: string; locale: string
       await fill();
       baseline = lastId(state.messages);
       set({ phase: 'ready', title: session.botName });
-      realtime = connectRealtime(session, api.channelAuth, {
-        message: onLive,
-        typing: onTyping,
-        fill: () => void fill(),
-        status: onStatus,
-      });
+      connect(session);
     } catch (err) {
       console.warn('Parley: chat unavailable', err);
       if (isHttpError(err) && err.status >= 400 && err.status < 500) events.active(false);

@@ -1,0 +1,43 @@
+// FUZZ_SEED replays a fuzz run: the seed is parsed strictly (a value fast-check would silently
+// read as another seed is refused), and one seed with the same tokens yields the same requests,
+// byte for byte, in the same order.
+import { describe, expect, it } from 'vitest';
+import { fuzzPlan, fuzzSeed, type FuzzPlan } from './fuzz/plan.ts';
+import type { FuzzTokens } from './fuzz/requests.ts';
+
+const tokens: FuzzTokens = {
+  victim: 'victim.token.a.b.c',
+  victimChannel: 'private-encrypted-chat-victim',
+  fuzzers: Array.from({ length: 20 }, (_, i) => `fuzzer${i}.x.y.z.w`),
+  fuzzerChannels: Array.from({ length: 20 }, (_, i) => `private-encrypted-chat-f${i}`),
+  disposable: Array.from({ length: 30 }, (_, i) => `disposable${i}.x.y.z.w`),
+};
+const ORIGIN = 'http://localhost:3000';
+const small = { sessions: 60, auth: 60, messages: 60, victimMessages: 30, history: 60, deletes: 30, raw: 60 };
+
+/** Everything a run would send, as bytes. */
+function wire(plan: FuzzPlan): string[] {
+  return [
+    ...plan.http.map((r) => JSON.stringify([r.endpoint, r.method, r.path, r.headers, r.body?.toString('base64')])),
+    ...plan.raw.map((r) => `${r.endpoint} ${r.bytes('127.0.0.1:3000').toString('base64')}`),
+  ];
+}
+
+describe('fuzz replay', () => {
+  it('fuzz: the same seed generates the same requests in the same order; another seed does not', () => {
+    const run = wire(fuzzPlan(1234, tokens, ORIGIN, small));
+    expect(wire(fuzzPlan(1234, tokens, ORIGIN, small))).toEqual(run);
+    expect(wire(fuzzPlan(1235, tokens, ORIGIN, small))).not.toEqual(run);
+  });
+
+  it('fuzz: FUZZ_SEED is taken as given, and a fresh seed is drawn without it', () => {
+    expect(fuzzSeed({ FUZZ_SEED: '42' })).toBe(42);
+    expect(fuzzSeed({ FUZZ_SEED: ' 0 ' })).toBe(0);
+    const fresh = fuzzSeed({});
+    expect(Number.isInteger(fresh) && fresh >= 0 && fresh <= 2_147_483_647).toBe(true);
+  });
+
+  it.each(['abc', '1.5', '-1', '1e3', '2147483648', '99999999999', '0x10'])('fuzz: FUZZ_SEED=%s is refused, not run as some other seed', (value) => {
+    expect(() => fuzzSeed({ FUZZ_SEED: value })).toThrow(/^FUZZ_SEED must be an integer from 0 to 2147483647/);
+  });
+});
