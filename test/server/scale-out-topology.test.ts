@@ -5,13 +5,11 @@
 // answers (an in-process Parley on SQLite, the control) is what the pair answers, turn for turn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, SessionResponse } from '../../common/wire.ts';
-import { subscribeWithPusherJs, type PusherJsSubscriber } from '../encryption/pusher-js-subscriber.ts';
-import { demoBotsDir } from '../helpers/demo-bot.ts';
-import { startInProcess } from '../helpers/in-process-parley.ts';
-import { UPSTREAM_HEADER } from '../helpers/nginx.ts';
-import { startTopology, type Topology } from '../helpers/scale-out-topology.ts';
-import { DEMO_ORIGIN, authorize, call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import { signVisitorIdentity } from '../../server/bot/index.ts';
+import { demoBotsDir } from '../helpers/demo-bot.ts';
+import { startTopology, type Topology } from '../helpers/scale-out-topology.ts';
+import { SCRIPT, answered, answeredBy, arrive, expectedTurns, takeTurn, turnsOf, type Turn } from '../helpers/scripted-visitor.ts';
+import { DEMO_ORIGIN, call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 
 /** The demo bot, with a budget that lets one conversation hold 20 turns and more within a minute. */
 const BUDGET = 30;
@@ -21,122 +19,10 @@ const SESSIONS_PER_IP = 40;
 /** A dead instance's leases pass after 2 s; the survivor looks for orphaned turns every 250 ms. */
 const ENV = { BOTS_DIR, RATE_SESSIONS_PER_IP: String(SESSIONS_PER_IP), TURN_LEASE: '2s', TURN_SCAN_INTERVAL: '250ms' };
 
-/** What the visitor says, turn by turn: small talk, a follow-up that needs the previous turn, and the booking form. */
-const SCRIPT: Array<{ text: string } | { choose: string }> = [
-  { text: 'hello' },
-  { text: 'what are your opening hours' },
-  { text: 'how much does it cost' },
-  { text: 'what about yearly billing' },
-  { text: 'I want to book a demo' },
-  { text: 'Ada Lovelace' },
-  { text: 'ada@example.org' },
-  { choose: '1–5' },
-  { text: 'where are you located' },
-  { text: 'how do I contact you' },
-  { text: 'are you a bot' },
-  { text: 'tell me about your product' },
-  { text: 'I lost my password' },
-  { text: 'are you hiring' },
-  { text: 'what is the price' },
-  { text: 'annual discount' },
-  { text: 'when are you open' },
-  { text: 'thanks' },
-  { text: 'show me the product' },
-  { text: 'bye' },
-];
-
-interface Visitor {
-  base: string;
-  session: SessionResponse;
-  /** Every message the relay delivered on the conversation's channel, in arrival order. */
-  live: PusherJsSubscriber;
-  /** The instance that answered each request, as nginx reports it (empty without nginx). */
-  servedBy: string[];
-}
-
-/** History ends on a bot message, after the visitor's message `clientId`. */
-const answered = (clientId: string) => (messages: ChatMessage[]) => messages.at(-1)?.sender === 'bot' && messages.some((m) => m.clientId === clientId);
-
-/** The last upstream nginx tried for a response: the instance that answered it. */
-const answeredBy = (headers: Headers) => headers.get(UPSTREAM_HEADER)?.split(/,\s*/).at(-1) ?? '';
-
-async function arrive(base: string): Promise<Visitor> {
-  const session = await openSession(base);
-  const servedBy: string[] = [];
-  // pusher-js connects where the session says (the proxy's /app/, or the embedded server), like the frame.
-  const live = await subscribeWithPusherJs({
-    key: session.realtime.key,
-    host: session.realtime.wsHost,
-    port: session.realtime.wsPort,
-    channel: session.channel,
-    event: 'message',
-    authorize: async (socketId, channel) => {
-      const res = await authorize(base, session.token, socketId, channel);
-      servedBy.push(answeredBy(res.headers));
-      return res.body;
-    },
-  });
-  return { base, session, live, servedBy };
-}
-
-/** Waits, event by event, until `predicate` holds for what the relay delivered. */
-async function untilLive(visitor: Visitor, predicate: (messages: ChatMessage[]) => boolean): Promise<void> {
-  const received = () => visitor.live.received as ChatMessage[];
-  while (!predicate(received())) await visitor.live.waitFor(received().length + 1);
-}
-
-function postMessage(visitor: Visitor, clientId: string, body: { text: string } | { action: string }) {
-  return call(visitor.base, '/api/v1/messages', { token: visitor.session.token, json: { clientId, ...body } });
-}
-
-/** One turn: says (or clicks) step `n` of the script, returns once the bot's answer came over the relay. */
-async function takeTurn(visitor: Visitor, n: number): Promise<void> {
-  const step = SCRIPT[n]!;
-  let body: { text: string } | { action: string };
-  if ('text' in step) body = step;
-  else {
-    const offered = (visitor.live.received as ChatMessage[]).flatMap((m) => m.quickReplies ?? []);
-    const choice = offered.findLast((q) => q.label === step.choose);
-    if (!choice) throw new Error(`no quick reply "${step.choose}" offered: ${JSON.stringify(offered)}`);
-    body = { action: choice.action };
-  }
-  const res = await postMessage(visitor, `turn-${n}`, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  visitor.servedBy.push(answeredBy(res.headers));
-  const sentId = (res.body as { message: ChatMessage }).message.id;
-  await untilLive(visitor, (messages) => messages.some((m) => m.sender === 'bot' && m.id > sentId));
-}
-
-/** History split into turns: the greeting, then what the visitor said (masked where PII) and what the bot answered. */
-function turnsOf(messages: ChatMessage[]): Array<{ said: string; answer: string[] }> {
-  const turns = [{ said: '(greeting)', answer: [] as string[] }];
-  for (const m of messages) {
-    if (m.sender === 'visitor') turns.push({ said: m.text, answer: [] });
-    else turns.at(-1)!.answer.push(`${m.text}${m.quickReplies ? ` [${m.quickReplies.map((q) => q.label).join('|')}]` : ''}`);
-  }
-  return turns;
-}
-
-/** What one process answers to the first `turns` steps of the script, turn by turn. */
-async function expectedTurns(turns: number) {
-  const control = await startInProcess({ BOTS_DIR });
-  try {
-    const visitor = await arrive(control.url);
-    try {
-      for (let n = 0; n < turns; n++) await takeTurn(visitor, n);
-      return turnsOf(await history(control.url, visitor.session.token));
-    } finally {
-      visitor.live.disconnect();
-    }
-  } finally {
-    await control.close();
-  }
-}
-
 let topology: Topology;
-let expected: Awaited<ReturnType<typeof expectedTurns>>;
+let expected: Turn[];
 beforeAll(async () => {
-  [topology, expected] = await Promise.all([startTopology({ env: ENV }), expectedTurns(SCRIPT.length)]);
+  [topology, expected] = await Promise.all([startTopology({ env: ENV }), expectedTurns({ BOTS_DIR })]);
 }, 90_000);
 afterAll(() => topology?.stop());
 
