@@ -3,13 +3,18 @@
 //  - paced: every conversation sends a message every ~2 s (a brisk human), round-trip p50/p99;
 //  - saturated: every conversation sends its next message as soon as the reply arrived, the
 //    sustained messages per second.
-// Embedded realtime and soketi, same run. Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200]
+// One process with embedded realtime, one process with soketi (both on SQLite), then the tested
+// deployment (docs/design.md): nginx in front of one, then two Parley processes, with soketi,
+// FerretDB and Redis — same run, same load. Each phase also prints the Parley processes' CPU time
+// per answered message (from /proc): the figure a busy machine disturbs least.
+// Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200]
 import PusherJs from 'pusher-js';
 import { startParley } from '../test/helpers/parley-server.ts';
+import { startTopology } from '../test/helpers/scale-out-topology.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
 import { authorize, openSession, send } from '../test/helpers/visitor-api.ts';
 import type { ChatMessage, SessionResponse } from '../common/wire.ts';
-import { percentile } from './stats.ts';
+import { percentile, processCpuMs } from './stats.ts';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
@@ -62,6 +67,7 @@ async function connect(url: string, session: SessionResponse): Promise<Visitor> 
 }
 
 const PACE_MS = 2000;
+const LABEL_WIDTH = 22;
 let sequence = 0;
 
 /** One visitor turn: send, then wait for a bot reply newer than the question. Null when refused. */
@@ -83,7 +89,11 @@ async function turn(url: string, v: Visitor, n: number): Promise<{ total: number
   return { total: performance.now() - started, post };
 }
 
-async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturated') {
+async function phase(deployment: Deployment, visitors: Visitor[], mode: 'paced' | 'saturated') {
+  const { url } = deployment;
+  const serverCpu = () => deployment.pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const cpuBefore = serverCpu();
+  let answered = 0;
   const latencies: number[] = [];
   const posts: number[] = [];
   let refused = 0;
@@ -100,9 +110,12 @@ async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturate
         const outcome = await turn(url, v, n);
         if (outcome === 'refused') refused++;
         else if (outcome === 'lost') lost++;
-        else if (measuring) {
-          latencies.push(outcome.total);
-          posts.push(outcome.post);
+        else {
+          answered++;
+          if (measuring) {
+            latencies.push(outcome.total);
+            posts.push(outcome.post);
+          }
         }
         if (mode === 'paced') await new Promise((r) => setTimeout(r, Math.max(0, PACE_MS - (Date.now() - began))));
       }
@@ -110,6 +123,8 @@ async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturate
   );
   clearTimeout(warmUp);
   return {
+    // Every Parley process's CPU over the whole phase, per answered message: what a turn costs.
+    cpuPerReply: (serverCpu() - cpuBefore) / Math.max(1, answered),
     replies: latencies.length,
     perSecond: latencies.length / SECONDS,
     p50: percentile(latencies, 50),
@@ -121,25 +136,51 @@ async function phase(url: string, visitors: Visitor[], mode: 'paced' | 'saturate
   };
 }
 
-async function run(label: string, env: Record<string, string>) {
-  const parley = await startParley({ ...env, BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, messagesPerMinute: 600 })), RATE_SESSIONS_PER_IP: '1000000', RATE_AUTH_PER_IP: '1000000', LOG_LEVEL: 'error' });
+/** What every setup runs with: the demo bot allowing brisk conversations, per-IP limits out of the way. */
+const LOAD_ENV = {
+  BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, messagesPerMinute: 600 })),
+  RATE_SESSIONS_PER_IP: '1000000',
+  RATE_AUTH_PER_IP: '1000000',
+  LOG_LEVEL: 'error',
+};
+
+interface Deployment {
+  /** Where visitors go (the process itself, or the proxy in front of the instances). */
+  url: string;
+  /** The Parley processes, whose CPU time is counted. */
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+async function oneProcess(env: Record<string, string>): Promise<Deployment> {
+  const parley = await startParley({ ...env, ...LOAD_ENV });
+  return { url: parley.url, pids: [parley.proc.pid!], stop: () => parley.stop() };
+}
+
+async function behindNginx(instances: number): Promise<Deployment> {
+  const topology = await startTopology({ instances, env: LOAD_ENV });
+  return { url: topology.origin, pids: topology.instances.map((i) => i.proc.pid!), stop: () => topology.stop() };
+}
+
+async function run(label: string, deploy: () => Promise<Deployment>) {
+  const parley = await deploy();
   const visitors: Visitor[] = [];
   try {
     for (let i = 0; i < CONVERSATIONS; i += 20) {
       const batch = await Promise.all(Array.from({ length: Math.min(20, CONVERSATIONS - i) }, () => openSession(parley.url)));
       visitors.push(...(await Promise.all(batch.map((s) => connect(parley.url, s)))));
     }
-    const paced = await phase(parley.url, visitors, 'paced');
-    const saturated = await phase(parley.url, visitors, 'saturated');
+    const paced = await phase(parley, visitors, 'paced');
+    const saturated = await phase(parley, visitors, 'saturated');
     const result = { label, paced, saturated };
     console.log(
-      `${label.padEnd(9)} paced: ${paced.replies} replies (${paced.perSecond.toFixed(0)} msg/s), ` +
+      `${label.padEnd(LABEL_WIDTH)} paced: ${paced.replies} replies (${paced.perSecond.toFixed(0)} msg/s), ` +
         `round trip p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms ` +
-        `(of which POST→202 p50 ${paced.postP50.toFixed(1)}, p99 ${paced.postP99.toFixed(1)} ms), lost ${paced.lost}, refused ${paced.refused}`,
+        `(of which POST→202 p50 ${paced.postP50.toFixed(1)}, p99 ${paced.postP99.toFixed(1)} ms), lost ${paced.lost}, refused ${paced.refused}, server CPU ${paced.cpuPerReply.toFixed(2)} ms/reply`,
     );
     console.log(
-      `${label.padEnd(9)} saturated: ${saturated.perSecond.toFixed(0)} msg/s sustained, ` +
-        `round trip p50 ${saturated.p50.toFixed(1)} ms, p99 ${saturated.p99.toFixed(1)} ms, lost ${saturated.lost}, refused ${saturated.refused}`,
+      `${label.padEnd(LABEL_WIDTH)} saturated: ${saturated.perSecond.toFixed(0)} msg/s sustained, ` +
+        `round trip p50 ${saturated.p50.toFixed(1)} ms, p99 ${saturated.p99.toFixed(1)} ms, lost ${saturated.lost}, refused ${saturated.refused}, server CPU ${saturated.cpuPerReply.toFixed(2)} ms/reply`,
     );
     return result;
   } finally {
@@ -149,19 +190,23 @@ async function run(label: string, env: Record<string, string>) {
 }
 
 const app = { appId: '424242', key: 'benchkey', secret: 'bench-secret-0123456789abcdef' };
-const embedded = await run('embedded', { PUSHER_APP_ID: app.appId, PUSHER_KEY: app.key, PUSHER_SECRET: app.secret });
+const embedded = await run('embedded', () => oneProcess({ PUSHER_APP_ID: app.appId, PUSHER_KEY: app.key, PUSHER_SECRET: app.secret }));
 const soketi = await startSoketi(app);
 let viaSoketi;
 try {
-  viaSoketi = await run('soketi', {
-    ...parleyEnvFor(app, soketi),
-  });
+  viaSoketi = await run('soketi', () => oneProcess(parleyEnvFor(app, soketi)));
 } finally {
   await soketi.stop();
 }
+const oneBehindNginx = await run('nginx, 1 instance', () => behindNginx(1));
+const twoBehindNginx = await run('nginx, 2 instances', () => behindNginx(2));
 console.log(
   `ratio embedded/soketi: saturated throughput ${(embedded.saturated.perSecond / viaSoketi.saturated.perSecond).toFixed(2)}x, ` +
     `paced p99 ${(embedded.paced.p99 / viaSoketi.paced.p99).toFixed(2)}x (lower is better)`,
+);
+console.log(
+  `ratio 2 instances/1 behind nginx: saturated throughput ${(twoBehindNginx.saturated.perSecond / oneBehindNginx.saturated.perSecond).toFixed(2)}x, ` +
+    `paced p99 ${(twoBehindNginx.paced.p99 / oneBehindNginx.paced.p99).toFixed(2)}x (lower is better)`,
 );
 console.log(
   `target p99 < 20 ms with embedded realtime, ${CONVERSATIONS} conversations at one message per ${PACE_MS / 1000} s each: ` +
