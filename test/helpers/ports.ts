@@ -1,5 +1,5 @@
 // A free loopback port for servers that cannot be told "port 0" and report back the port they took
-// (nginx; and Parley's PUBLIC_URL must name the proxy's port before either starts).
+// (redis-server, soketi, nginx; and Parley's PUBLIC_URL must name the proxy's port before it starts).
 import { createServer } from 'node:net';
 
 /** A port nobody listens on right now (it may be taken again before the caller binds it). */
