@@ -7,7 +7,7 @@
 // deployment (docs/design.md): nginx in front of one, then two Parley processes, with soketi,
 // FerretDB and Redis — same run, same load. Each phase also prints the Parley processes' CPU time
 // per answered message (from /proc): the figure a busy machine disturbs least.
-// Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200]
+// Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20]
 import PusherJs from 'pusher-js';
 import { startParley } from '../test/helpers/parley-server.ts';
 import { startTopology } from '../test/helpers/scale-out-topology.ts';
@@ -19,6 +19,12 @@ import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const CONVERSATIONS = Number(process.argv[3] ?? 200);
+/**
+ * Behind nginx the store is FerretDB on SQLite files, which takes both cores at about ten turns a
+ * second here: at 200 conversations every reply would outwait the 10 s a visitor waits. Fewer
+ * conversations show what the deployment carries, and whether a second instance adds to it.
+ */
+const TOPOLOGY_CONVERSATIONS = Number(process.argv[4] ?? 20);
 const QUESTIONS = ['What are your opening hours?', 'How much does it cost?', 'How can I contact you?', 'thanks!', 'hello'];
 
 
@@ -67,7 +73,7 @@ async function connect(url: string, session: SessionResponse): Promise<Visitor> 
 }
 
 const PACE_MS = 2000;
-const LABEL_WIDTH = 22;
+const LABEL_WIDTH = 26;
 let sequence = 0;
 
 /** One visitor turn: send, then wait for a bot reply newer than the question. Null when refused. */
@@ -162,12 +168,12 @@ async function behindNginx(instances: number): Promise<Deployment> {
   return { url: topology.origin, pids: topology.instances.map((i) => i.proc.pid!), stop: () => topology.stop() };
 }
 
-async function run(label: string, deploy: () => Promise<Deployment>) {
+async function run(label: string, deploy: () => Promise<Deployment>, conversations = CONVERSATIONS) {
   const parley = await deploy();
   const visitors: Visitor[] = [];
   try {
-    for (let i = 0; i < CONVERSATIONS; i += 20) {
-      const batch = await Promise.all(Array.from({ length: Math.min(20, CONVERSATIONS - i) }, () => openSession(parley.url)));
+    for (let i = 0; i < conversations; i += 20) {
+      const batch = await Promise.all(Array.from({ length: Math.min(20, conversations - i) }, () => openSession(parley.url)));
       visitors.push(...(await Promise.all(batch.map((s) => connect(parley.url, s)))));
     }
     const paced = await phase(parley, visitors, 'paced');
@@ -198,8 +204,8 @@ try {
 } finally {
   await soketi.stop();
 }
-const oneBehindNginx = await run('nginx, 1 instance', () => behindNginx(1));
-const twoBehindNginx = await run('nginx, 2 instances', () => behindNginx(2));
+const oneBehindNginx = await run(`nginx, 1 instance, ${TOPOLOGY_CONVERSATIONS}c`, () => behindNginx(1), TOPOLOGY_CONVERSATIONS);
+const twoBehindNginx = await run(`nginx, 2 instances, ${TOPOLOGY_CONVERSATIONS}c`, () => behindNginx(2), TOPOLOGY_CONVERSATIONS);
 console.log(
   `ratio embedded/soketi: saturated throughput ${(embedded.saturated.perSecond / viaSoketi.saturated.perSecond).toFixed(2)}x, ` +
     `paced p99 ${(embedded.paced.p99 / viaSoketi.paced.p99).toFixed(2)}x (lower is better)`,
