@@ -49,6 +49,13 @@ describe('configuration', () => {
     [{ PUBLIC_URL: 'javascript:alert(1)' }, /PUBLIC_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ TRUST_PROXY_HOPS: '0' }, /TRUST_PROXY_HOPS/],
+    [{ REALTIME_ALLOWED_ORIGINS: 'https://shop.example/checkout' }, /REALTIME_ALLOWED_ORIGINS.*expected an origin/],
+    [{ REALTIME_ALLOWED_ORIGINS: 'shop.example' }, /REALTIME_ALLOWED_ORIGINS/],
+    [{ REALTIME_MAX_CONNECTIONS_PER_IP: '0' }, /REALTIME_MAX_CONNECTIONS_PER_IP/],
+    [{ REALTIME_IDLE_GRACE: '0s' }, /REALTIME_IDLE_GRACE: expected a duration/],
+    [{ HTTP_HEADERS_TIMEOUT: '0ms' }, /HTTP_HEADERS_TIMEOUT: expected a duration/],
+    [{ HTTP_HEADERS_TIMEOUT: '1m', HTTP_REQUEST_TIMEOUT: '30s' }, /HTTP_HEADERS_TIMEOUT: must not be longer than HTTP_REQUEST_TIMEOUT/],
+    [{ HTTP_MAX_CONNECTIONS: 'many' }, /HTTP_MAX_CONNECTIONS/],
   ])('refuses %o with one line naming the variable', (env, pattern) => {
     let error: unknown;
     try {
@@ -76,6 +83,22 @@ describe('configuration', () => {
     const config = loadConfig({ DATA_DIR: tempDir(), MONGODB_URI: 'mongodb://127.0.0.1:1/x', ...secrets });
     expect(config.warnings.join()).toMatch(/REALTIME=embedded with a shared store/);
     expect(loadConfig({ DATA_DIR: tempDir(), ...secrets }).warnings).toEqual([]);
+  });
+
+  it('reads the connection limits: HTTP timeouts with defaults, realtime caps left to the embedded server unless set', () => {
+    const defaults = loadConfig({ DATA_DIR: tempDir() });
+    expect(defaults.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 11_000 });
+    expect(defaults.realtime).toMatchObject({ maxConnections: undefined, maxConnectionsPerIp: undefined, idleGraceMs: undefined, allowedOrigins: [] });
+    const set = loadConfig({
+      DATA_DIR: tempDir(),
+      REALTIME_MAX_CONNECTIONS: '500',
+      REALTIME_MAX_CONNECTIONS_PER_IP: '20',
+      REALTIME_IDLE_GRACE: '1m',
+      REALTIME_ALLOWED_ORIGINS: ' https://CDN.example/ ,http://localhost:5173',
+      HTTP_HEADERS_TIMEOUT: '5s',
+    });
+    expect(set.realtime).toMatchObject({ maxConnections: 500, maxConnectionsPerIp: 20, idleGraceMs: 60_000, allowedOrigins: ['https://cdn.example', 'http://localhost:5173'] });
+    expect(set.http.headersTimeoutMs).toBe(5000);
   });
 
   it('treats empty variables as unset', () => {

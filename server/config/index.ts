@@ -20,6 +20,20 @@ export interface RealtimeConfig {
   cluster: string;
   /** 32-byte master key for private-encrypted- channels. */
   encryptionKey: Uint8Array;
+  /** Embedded mode: socket caps (undefined: the embedded server's defaults). */
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  idleGraceMs?: number;
+  /** Embedded mode: origins besides PUBLIC_URL's that may open a WebSocket. */
+  allowedOrigins: string[];
+}
+
+/** Limits that keep slow or numerous clients from holding the HTTP server. */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
 }
 
 export interface Config {
@@ -34,6 +48,7 @@ export interface Config {
   tokenRenewWindowMs: number;
   botsDir: string;
   realtime: RealtimeConfig;
+  http: HttpLimits;
   redisUrl?: string;
   /** The durable turn worker: lease length and scan period (ms). */
   turns: { leaseMs: number; scanIntervalMs: number };
@@ -104,6 +119,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const encryptionKey = decodeMasterKey(env.REALTIME_ENCRYPTION_KEY ?? generated!.secrets.encryptionKey);
   if (typeof encryptionKey === 'string') problems.push(`REALTIME_ENCRYPTION_KEY: ${encryptionKey}`);
 
+  const http: HttpLimits = {
+    headersTimeoutMs: parseDuration(env.HTTP_HEADERS_TIMEOUT),
+    requestTimeoutMs: parseDuration(env.HTTP_REQUEST_TIMEOUT),
+    keepAliveTimeoutMs: parseDuration(env.HTTP_KEEPALIVE_TIMEOUT),
+    maxConnections: env.HTTP_MAX_CONNECTIONS,
+  };
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT: must not be longer than HTTP_REQUEST_TIMEOUT');
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
@@ -127,7 +150,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       useTLS: env.PUSHER_USE_TLS ?? env.REALTIME === 'pusher',
       cluster: env.PUSHER_CLUSTER ?? 'mt1',
       encryptionKey: encryptionKey as Uint8Array,
+      maxConnections: env.REALTIME_MAX_CONNECTIONS,
+      maxConnectionsPerIp: env.REALTIME_MAX_CONNECTIONS_PER_IP,
+      idleGraceMs: env.REALTIME_IDLE_GRACE === undefined ? undefined : parseDuration(env.REALTIME_IDLE_GRACE),
+      allowedOrigins: env.REALTIME_ALLOWED_ORIGINS ?? [],
     },
+    http,
     redisUrl: env.REDIS_URL,
     turns: { leaseMs: parseDuration(env.TURN_LEASE), scanIntervalMs: parseDuration(env.TURN_SCAN_INTERVAL) },
     rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },

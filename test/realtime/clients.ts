@@ -95,8 +95,17 @@ export interface RawSocket {
   close(): void;
 }
 
-export async function rawSocket(port: number, key: string, options: { expectEstablished?: boolean } = {}): Promise<RawSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/app/${encodeURIComponent(key)}?protocol=7&client=js&version=8.6.0`);
+export interface RawSocketOptions {
+  /** Default true: resolve once pusher:connection_established arrived (and fail if it does not). */
+  expectEstablished?: boolean;
+  /** Request headers of the upgrade, e.g. the Origin a browser page would send. */
+  headers?: Record<string, string>;
+}
+
+export async function rawSocket(port: number, key: string, options: RawSocketOptions = {}): Promise<RawSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/app/${encodeURIComponent(key)}?protocol=7&client=js&version=8.6.0`, {
+    headers: options.headers,
+  });
   const messages: ProtocolMessage[] = [];
   const frames: string[] = [];
   const waiters = new Set<() => void>();
@@ -203,3 +212,10 @@ export async function signedRequest(app: App, port: number, o: SignedRequestOpti
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What `promise` settles to, or a note that it did not within `ms`: a bound for a test to fail by, not a wait. */
+export function within<T>(ms: number, promise: Promise<T>): Promise<T | string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`nothing within ${ms} ms`), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
