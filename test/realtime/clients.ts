@@ -211,7 +211,16 @@ export async function signedRequest(app: App, port: number, o: SignedRequestOpti
   return { status: res.status, body: await res.text() };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A ping and its pong: a server handles one socket's frames in order, so once the pong is here
+ * every frame sent before the ping has been handled, and whatever it sent this socket has arrived.
+ */
+export async function roundTrip(socket: RawSocket): Promise<void> {
+  const isPong = (m: ProtocolMessage) => m.event === 'pusher:pong';
+  const before = socket.messages.filter(isPong).length;
+  socket.send({ event: 'pusher:ping', data: {} });
+  await socket.next(() => socket.messages.filter(isPong).length > before);
+}
 
 /** What `promise` settles to, or a note that it did not within `ms`: a bound for a test to fail by, not a wait. */
 export function within<T>(ms: number, promise: Promise<T>): Promise<T | string> {
