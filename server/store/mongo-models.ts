@@ -128,13 +128,23 @@ messageSchema.index({ conversationId: 1, idempotencyKey: 1 }, { unique: true });
 messageSchema.index({ turnPending: 1, createdAt: 1 });
 messageSchema.index({ conversationId: 1, replyTo: 1 });
 
-/** What runs one at a time across instances (see Store.lease). */
+/**
+ * One generation of a lease (see Store.lease and mongo-turns.ts): `_id` is `<name>#<gen>`, so taking
+ * a lease over is the insert of the next generation, which the unique `_id` lets only one of several
+ * contenders do.
+ */
 export interface LeaseDoc {
   _id: string;
+  name: string;
+  gen: number;
   owner: string;
   until: number;
 }
-const leaseSchema = new Schema<LeaseDoc>({ _id: { type: String }, owner: { type: String }, until: { type: Number } }, schemaOptions);
+const leaseSchema = new Schema<LeaseDoc>(
+  { _id: { type: String }, name: { type: String }, gen: { type: Number }, owner: { type: String }, until: { type: Number } },
+  schemaOptions,
+);
+leaseSchema.index({ name: 1, gen: -1 });
 
 const valueSchema = withExpiry(
   new Schema<ValueDoc>(

@@ -136,6 +136,19 @@ export function runTurnContract(name: string, open: () => Promise<Store>): void 
       }
     });
 
+    it('gives one winner, round after round, when owners race for a lease that has passed', async () => {
+      for (let round = 1; round <= 20; round++) {
+        const now = round * 10_000;
+        const owners = ['a', 'b', 'c', 'd', 'e'].map((o) => `${o}${round}`);
+        const won = await Promise.all(owners.map((owner) => store.lease('turns:contended', owner, now, now + 5000)));
+        expect(won.filter(Boolean), `round ${round}`).toHaveLength(1);
+        // The winner renews while its lease holds; a loser cannot take it before it passes.
+        const winner = owners[won.indexOf(true)]!;
+        expect(await store.lease('turns:contended', winner, now + 1000, now + 6000)).toBe(true);
+        expect(await store.lease('turns:contended', owners.find((o) => o !== winner)!, now + 2000, now + 7000)).toBe(false);
+      }
+    });
+
     it('gives one winner when owners race for a free lease', async () => {
       const results = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.lease('retention', owner, 1000, 5000)));
       expect(results.filter(Boolean)).toHaveLength(1);
