@@ -7,6 +7,7 @@ import { openSqliteStore } from './sqlite.ts';
 import { openMongoStore } from './mongo.ts';
 
 export type * from './store.ts';
+export type * from './console-store.ts';
 export { openSqliteStore, openMongoStore };
 export { storeError, storeErrorCode, type StoreErrorCode } from './errors.ts';
 

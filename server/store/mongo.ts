@@ -15,6 +15,7 @@ import type {
 } from './store.ts';
 import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
 import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
+import { mongoConsoleStore } from './mongo-console.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
@@ -282,6 +283,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
 
   return {
     kind: 'mongodb',
+    ...mongoConsoleStore(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);

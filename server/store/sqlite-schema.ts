@@ -74,6 +74,73 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- The operator console (sqlite-console.ts). Tokens are kept only as SHA-256 hashes.
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('administrator', 'supervisor', 'operator')),
+        bots TEXT NOT NULL,
+        password_hash TEXT,
+        totp_secret TEXT,
+        recovery_codes TEXT NOT NULL,
+        -- UNIQUE lets any number of NULLs through: one user per linked OpenID subject.
+        oidc_subject TEXT UNIQUE,
+        disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+        session_version INTEGER NOT NULL,
+        failed_logins INTEGER NOT NULL,
+        locked_until INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE console_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        session_version INTEGER NOT NULL,
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX console_sessions_user ON console_sessions (user_id);
+      CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at);
+
+      CREATE TABLE one_time_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('set-password', 'reset-password')),
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX one_time_tokens_expires_at ON one_time_tokens (expires_at);
+
+      -- Append-only and hash-chained (server/audit/chain.ts); details is canonical JSON text.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+        ip TEXT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+      CREATE INDEX audit_log_action ON audit_log (action, seq);
+      CREATE INDEX audit_log_at ON audit_log (at);
+      -- No code path of Parley changes or removes an entry; these make a bug that tries fail loudly.
+      -- (Someone with the file can drop them: the hash chain is what shows tampering.)
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];
 
 /**

@@ -22,6 +22,7 @@ import type {
 import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
+import { sqliteConsoleStore } from './sqlite-console.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, migrate } from './sqlite-schema.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
@@ -313,6 +314,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
 
   return {
     kind: 'sqlite',
+    ...sqliteConsoleStore(db),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);

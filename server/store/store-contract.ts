@@ -18,7 +18,8 @@ export function newConversationId(): string {
   return newId();
 }
 
-async function rejectionCode(promise: Promise<unknown>): Promise<string | null> {
+/** The store error code a promise rejects with ('resolved' when it does not), for the contracts. */
+export async function rejectionCode(promise: Promise<unknown>): Promise<string | null> {
   try {
     await promise;
   } catch (err) {

@@ -1,6 +1,7 @@
 // The store interface. Two adapters implement it (SQLite for one machine, MongoDB through mongoose
 // for deployments) and one contract suite (store-contract.ts) holds them both to it.
 import type { ChatMessage, Link, QuickReply, Sender } from '../../common/wire.ts';
+import type { ConsoleStore } from './console-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -98,7 +99,8 @@ export interface SweepResult {
   conversationsDeleted: number;
 }
 
-export interface Store {
+/** The conversation store, and the console's (console-store.ts) in the same database. */
+export interface Store extends ConsoleStore {
   /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;
