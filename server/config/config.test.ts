@@ -56,6 +56,9 @@ describe('configuration', () => {
     [{ HTTP_HEADERS_TIMEOUT: '0ms' }, /HTTP_HEADERS_TIMEOUT: expected a duration/],
     [{ HTTP_HEADERS_TIMEOUT: '1m', HTTP_REQUEST_TIMEOUT: '30s' }, /HTTP_HEADERS_TIMEOUT: must not be longer than HTTP_REQUEST_TIMEOUT/],
     [{ HTTP_MAX_CONNECTIONS: 'many' }, /HTTP_MAX_CONNECTIONS/],
+    [{ SMTP_URL: 'https://user:pass@mail.example' }, /SMTP_URL: expected an smtp:\/\/ or smtps:\/\/ URL/],
+    [{ MAIL_FROM: 'Parley' }, /MAIL_FROM: expected an address/],
+    [{ MAIL_FROM: 'a@b.example\nBcc: c@d.example' }, /MAIL_FROM: expected an address/],
   ])('refuses %o with one line naming the variable', (env, pattern) => {
     let error: unknown;
     try {
@@ -99,6 +102,16 @@ describe('configuration', () => {
     });
     expect(set.realtime).toMatchObject({ maxConnections: 500, maxConnectionsPerIp: 20, idleGraceMs: 60_000, allowedOrigins: ['https://cdn.example', 'http://localhost:5173'] });
     expect(set.http.headersTimeoutMs).toBe(5000);
+  });
+
+  it('reads the console mail server and sender; without them links are printed, not mailed', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).mail).toEqual({ smtpUrl: undefined, from: undefined });
+    const set = loadConfig({ DATA_DIR: tempDir(), SMTP_URL: 'smtps://parley:pw@mail.example:465', MAIL_FROM: 'Parley <parley@chat.example>' });
+    expect(set.mail).toEqual({ smtpUrl: 'smtps://parley:pw@mail.example:465', from: 'Parley <parley@chat.example>' });
+  });
+
+  it('never repeats a refused SMTP_URL, which may hold a password', () => {
+    expect(() => loadConfig({ DATA_DIR: tempDir(), SMTP_URL: 'ftp://parley:hunter2@mail.example' })).toThrow(/^(?![\s\S]*hunter2)/);
   });
 
   it('treats empty variables as unset', () => {

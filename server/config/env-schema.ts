@@ -69,6 +69,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURITY_CONTACT: z.string().regex(/^(mailto:|https:\/\/)/, 'expected a mailto: or https:// URI').optional(),
   SECURITY_TXT_EXPIRES: z.iso.datetime({ offset: true }).optional(),
+  /** Console e-mails (invitations, password resets). Unset: the links are printed to the terminal (development). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'expected an smtp:// or smtps:// URL').optional(),
+  /** A single line holding an address, such as `Parley <parley@chat.example>`. */
+  MAIL_FROM: z.string().max(256).regex(/^[^\r\n]*@[^\r\n]*$/, 'expected an address such as Parley <parley@chat.example>').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -58,6 +58,8 @@ export interface Config {
   trustProxyHops: number;
   logLevel: string;
   security: { contact?: string; expires?: Date };
+  /** Console e-mails: the SMTP server (unset: links printed to the terminal) and the From address (unset: parley@<PUBLIC_URL's host>). */
+  mail: { smtpUrl?: string; from?: string };
   /** Things to tell the operator at start (generated secrets and the like). */
   warnings: string[];
 }
@@ -166,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       contact: env.SECURITY_CONTACT,
       expires: env.SECURITY_TXT_EXPIRES ? new Date(env.SECURITY_TXT_EXPIRES) : undefined,
     },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     warnings,
   };
 }

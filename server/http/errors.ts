@@ -26,6 +26,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'rate_limited',
   'not_found',
   'method_not_allowed',
+  'csrf',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */
