@@ -1,12 +1,13 @@
 // Visitor identity: the site's backend vouches for a visitor with a compact JWS (HS256) signed with
 // the bot's secret; the widget passes it along and the engine turns it into an access level.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import type { AccessLevel } from './engine.ts';
 import { BotDefinitionError } from './errors.ts';
 import { parseDuration } from './duration.ts';
+import { ensureDataDir } from '../config/data-dir.ts';
 
 /** Identities are meant to be minted per page load; anything living longer than this is refused. */
 export const MAX_IDENTITY_LIFETIME_MS = 24 * 3_600_000;
@@ -88,7 +89,7 @@ export function resolveIdentitySecret(opts: {
   try {
     secret = readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(opts.dataDir, { recursive: true });
+    ensureDataDir(opts.dataDir);
     secret = randomBytes(32).toString('base64url');
     // 'wx': never overwrite a secret another process wrote meanwhile.
     try {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { envSchema, parseDuration } from './env-schema.ts';
 import { parseTokenKeys, type TokenKey } from './token-keys.ts';
 import { loadGeneratedSecrets } from './secrets.ts';
+import { checkDataDir } from './data-dir.ts';
 import { parseMasterKey } from '../realtime/channel-crypto.ts';
 
 export type { TokenKey } from './token-keys.ts';
@@ -67,6 +68,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const warnings: string[] = [];
   const dataDir = resolve(env.DATA_DIR);
+  // Before anything is generated into it or opened in it.
+  const dataDirProblem = checkDataDir(dataDir);
+  if (dataDirProblem) throw new ConfigError(dataDirProblem);
 
   const needsGenerated =
     !env.TOKEN_KEYS || !env.REALTIME_ENCRYPTION_KEY || (env.REALTIME === 'embedded' && !(env.PUSHER_APP_ID && env.PUSHER_KEY && env.PUSHER_SECRET));

@@ -2,6 +2,7 @@
 // WAL with synchronous=FULL so a message is on disk before appendMessage resolves (the HTTP layer
 // answers 202 only after that, and a crash after the 202 must lose nothing; NORMAL in WAL mode may
 // drop the last commits on power loss). Retention is a sweeper (sweep) run by the server.
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChatMessage, Sender } from '../../common/wire.ts';
@@ -84,8 +85,18 @@ function messageFromRow(row: MessageRow): ChatMessage {
   });
 }
 
+/**
+ * Creates `file` readable by its owner only, before SQLite opens it: SQLite would create it 0644
+ * (less the umask), and gives the file's WAL and shared-memory files the same mode as the file.
+ */
+function createPrivately(file: string): void {
+  if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
+}
+
 /** Opens the live file with the archive attached, both migrated. Exported for the adapter's own tests. */
 export function openDatabase(file: string, archiveFile: string): Database.Database {
+  createPrivately(file);
+  createPrivately(archiveFile);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
