@@ -98,13 +98,15 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     server,
     async close() {
       // Realtime first: sockets are told to reconnect (4200) before the HTTP server goes away.
-      sweeper.stop();
+      const sweeping = sweeper.stop();
       await embedded?.close();
       // Stop accepting, then end keep-alive connections too: close() alone waits for them.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await limits.close();
+      // Sweeps work in steps across event-loop turns: one under way finishes before its store closes.
+      await sweeping;
       await store.close();
     },
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DAY_MS, parseDuration } from './duration.ts';
 import { isAllowedOriginEntry } from './origins.ts';
 import { ACTION_PATTERN, parseAction } from './actions.ts';
+import type { BotPolicy } from './engine.ts';
 
 export const LANGUAGES = ['en', 'nb', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -74,16 +75,21 @@ const intent = z.strictObject({
   label: localized(z.string().trim().min(1).max(80)).optional(),
 });
 
-const duration = z
-  .union([z.number().int().positive(), z.string()])
-  .transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value : parseDuration(value);
+/** Milliseconds from "90d"-style text or a positive whole number of ms; `words` are accepted as themselves. */
+function durationOr<const W extends string = never>(...words: W[]) {
+  const expected = ['a duration such as "30s", "12h" or "90d"', ...words.map((w) => `"${w}"`)].join(', or ');
+  return z.union([z.number(), z.string()]).transform((value, ctx): number | W => {
+    if (typeof value === 'string' && (words as string[]).includes(value)) return value as W;
+    const ms = typeof value === 'number' ? (Number.isSafeInteger(value) && value > 0 ? value : undefined) : parseDuration(value);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "12h" or "90d", got ${JSON.stringify(value)}` });
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${JSON.stringify(value)}` });
       return z.NEVER;
     }
     return ms;
   });
+}
+
+const duration = durationOr();
 
 const choice = z.strictObject({
   value: z.string().trim().min(1).max(80),
@@ -144,6 +150,8 @@ const policy = z
       .default(90 * DAY_MS)
       .refine((ms) => ms >= DAY_MS && ms <= 365 * DAY_MS, 'expected between 1d and 365d'),
     archive: z.boolean().default(true),
+    /** Archived conversations are deleted this long after archiving. Keeping them for ever must be written out. */
+    archiveTtl: durationOr('forever').default(365 * DAY_MS),
     messagesPerMinute: z.number().int().min(1).max(600).default(15),
   })
   .prefault({});
@@ -188,6 +196,20 @@ export type FormDefinition = BotDefinition['forms'][number];
 export type SlotDefinition = FormDefinition['slots'][number];
 export type ReplyDefinition = z.output<typeof reply>;
 export type Localized<T> = Partial<Record<Language, T>>;
+
+/** A definition's policy in the units the server works in (ms; no archive TTL means "forever"). */
+export function botPolicyOf(def: BotDefinition): BotPolicy {
+  const { policy } = def;
+  return {
+    storeConversations: policy.storeConversations,
+    ...(policy.messageTtl !== undefined ? { messageTtlMs: policy.messageTtl } : {}),
+    ...(policy.valueTtl !== undefined ? { valueTtlMs: policy.valueTtl } : {}),
+    inactiveAfterMs: policy.inactiveAfter,
+    archive: policy.archive,
+    ...(policy.archiveTtl !== 'forever' ? { archiveTtlMs: policy.archiveTtl } : {}),
+    messagesPerMinute: policy.messagesPerMinute,
+  };
+}
 
 type Ctx = z.RefinementCtx;
 

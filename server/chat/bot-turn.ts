@@ -61,9 +61,10 @@ export async function runBotTurn(deps: TurnDeps, request: TurnRequest): Promise<
     const turn = await deps.engine.reply({ ...ctx, state: fresh.state }, request.input);
     const messages = await storeTurn(deps.store, conversation.id, turn, request.forget);
     for (const message of messages) await deps.publisher.trigger(channel, EVENT_MESSAGE, message);
-    // Storage off: the reply is out, so nothing of the exchange needs to stay. Messages get ids
-    // from the store all the same, so the frame's ordering and de-duplication work unchanged.
-    if (request.forget) await deps.store.sweep({ botId: conversation.botId, messageTtlMs: 0, valueTtlMs: 0 }, new Date());
+    // Storage off: the reply is out, so nothing of this conversation's exchange needs to stay (and
+    // nothing of any other conversation is touched). Messages get ids from the store all the same,
+    // so the frame's ordering and de-duplication work unchanged.
+    if (request.forget) await deps.store.clearConversation(conversation.id);
     return messages;
   } finally {
     await deps.publisher.trigger(channel, EVENT_TYPING, { typing: false });

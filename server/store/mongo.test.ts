@@ -4,9 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, describe } from 'vitest';
-import type { Store } from './store.ts';
 import { openMongoStore } from './mongo.ts';
-import { runStoreContract } from './store-contract.ts';
+import { runStoreContract, type ArchivedCopy } from './store-contract.ts';
 
 const baseUri = process.env.MONGODB_URI;
 const opened: string[] = [];
@@ -20,6 +19,27 @@ function freshDatabaseUri(uri: string): string {
   return url.toString();
 }
 
+/** What the archive collections hold for one conversation, read over a connection of its own. */
+function readMongoArchive(uri: string) {
+  return async (conversationId: string): Promise<ArchivedCopy> => {
+    const conn = await mongoose.createConnection(uri).asPromise();
+    try {
+      const db = conn.db!;
+      const ofConversation = { conversationId };
+      const conversation = (await db.collection<{ _id: string }>('archived_conversations').countDocuments({ _id: conversationId })) > 0;
+      const messages = await db.collection('archived_messages').find(ofConversation).sort({ id: 1 }).toArray();
+      const values = await db.collection('archived_collected_values').find(ofConversation).sort({ key: 1 }).toArray();
+      return {
+        conversation,
+        messages: messages.map((m) => String(m.text)),
+        values: values.map((v) => `${String(v.key)}=${String(v.value)}`),
+      };
+    } finally {
+      await conn.close();
+    }
+  };
+}
+
 describe.skipIf(!baseUri)(
   baseUri ? 'MongoDB' : 'MongoDB contract (skipped: MONGODB_URI not set — no MongoDB server on this machine)',
   () => {
@@ -31,6 +51,9 @@ describe.skipIf(!baseUri)(
       }
     });
 
-    runStoreContract('MongoDB store contract', (): Promise<Store> => openMongoStore(freshDatabaseUri(baseUri ?? '')));
+    runStoreContract('MongoDB store contract', async () => {
+      const uri = freshDatabaseUri(baseUri ?? '');
+      return { store: await openMongoStore(uri), readArchive: readMongoArchive(uri) };
+    });
   },
 );

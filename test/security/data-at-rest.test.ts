@@ -1,5 +1,6 @@
-// Rule: "DATA_DIR is 0700 and every file in it 0600, and Parley refuses a DATA_DIR others can
-// read" — checked on the files themselves, while the server that wrote them is still running.
+// Rules: "DATA_DIR is 0700 and every file in it 0600, and Parley refuses a DATA_DIR others can
+// read"; "deleted text is in no file of DATA_DIR" — checked on the files themselves, byte for byte,
+// while the server that wrote them is still running.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -7,11 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startParley } from '../helpers/parley-server.ts';
-import { openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
-import { modesIn } from '../helpers/data-files.ts';
+import { startInProcess } from '../helpers/in-process-parley.ts';
+import { call, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
+import { filesContaining, modesIn } from '../helpers/data-files.ts';
 import { runCli } from '../../server/cli.ts';
+import { openSqliteStore } from '../../server/store/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const DAY = 86_400_000;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -89,5 +93,58 @@ describe('data at rest: file modes', { timeout: 90_000 }, () => {
     const err: string[] = [];
     expect(await runCli(['sweep'], { DATA_DIR: dataDir }, { out: () => undefined, err: (line) => err.push(line) })).toBe(2);
     expect(err.join('\n')).toMatch(/^DATA_DIR .* is open to group or others \(mode 0777\)/);
+  });
+});
+
+describe('data at rest: deleted text', { timeout: 90_000 }, () => {
+  it('data at rest: after a visitor DELETE, an operator delete-conversation and retention sweeps, the deleted text is in no file of DATA_DIR', async () => {
+    const parley = await startInProcess();
+    const dataDir = parley.config.dataDir;
+    const cliEnv = { DATA_DIR: dataDir };
+    const quiet = { out: () => undefined, err: () => undefined };
+
+    /** A conversation over HTTP whose visitor wrote `marker`, answered by the bot. */
+    async function conversationSaying(marker: string) {
+      const session = await openSession(parley.url);
+      expect((await send(parley.url, session.token, 'c1', `${marker} is my secret`)).status).toBe(202);
+      await waitForHistory(parley.url, session.token, (m) => m.filter((x) => x.sender === 'bot').length >= 2);
+      expect(filesContaining(dataDir, marker)).not.toEqual([]); // the text really is on disk before
+      return session;
+    }
+    const marker = (what: string) => `${what}-${randomBytes(6).toString('hex')}`;
+
+    try {
+      const byVisitor = marker('visitor-delete');
+      const a = await conversationSaying(byVisitor);
+      expect((await call(parley.url, '/api/v1/conversation', { method: 'DELETE', token: a.token })).status).toBe(204);
+      expect(filesContaining(dataDir, byVisitor)).toEqual([]);
+
+      const byOperator = marker('operator-delete');
+      const b = await conversationSaying(byOperator);
+      expect(await runCli(['delete-conversation', b.conversationId], cliEnv, quiet)).toBe(0);
+      expect(filesContaining(dataDir, byOperator)).toEqual([]);
+
+      // Retention sweeps as the server's sweeper and `npm run parley -- sweep` run them, from a
+      // connection of their own and with a clock moved ahead: first the conversation is archived
+      // (the live files must lose the text), then its archived messages expire.
+      const archived = marker('archived');
+      await conversationSaying(archived);
+      const sweeper = await openSqliteStore(path.join(dataDir, 'parley.db'));
+      try {
+        await sweeper.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, new Date(Date.now() + 2 * DAY));
+        const holdingArchived = filesContaining(dataDir, archived);
+        expect(holdingArchived.length).toBeGreaterThan(0);
+        expect(holdingArchived.every((name) => name.startsWith('parley-archive.db'))).toBe(true);
+        const expiring = marker('expiring');
+        await conversationSaying(expiring);
+        await sweeper.sweep({ botId: 'demo', messageTtlMs: DAY }, new Date(Date.now() + 3 * DAY));
+        expect(filesContaining(dataDir, archived)).toEqual([]);
+        expect(filesContaining(dataDir, expiring)).toEqual([]);
+      } finally {
+        await sweeper.close();
+      }
+    } finally {
+      await parley.close();
+    }
   });
 });
