@@ -6,7 +6,7 @@ import { errorHandler, httpError } from './errors.ts';
 import { accessLog } from './access-log.ts';
 import { frameOnly } from './frame-only.ts';
 import { formBody, jsonBody } from './json-body.ts';
-import { requireVisitor } from './visitor-auth.ts';
+import { requireDeletionToken, requireVisitor } from './visitor-auth.ts';
 import { securityHeaders } from '../security/headers.ts';
 import { securityTxt } from '../security/security-txt.ts';
 import { createSession } from './routes/sessions.ts';
@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/api/v1/realtime/auth', fromFrame, visitor, formBody(), authorizeChannel(deps));
   router.post('/api/v1/messages', fromFrame, visitor, jsonBody(), sendMessage(deps));
   router.get('/api/v1/messages', fromFrame, visitor, listMessages(deps));
-  router.delete('/api/v1/conversation', fromFrame, visitor, deleteConversation(deps));
+  router.delete('/api/v1/conversation', fromFrame, requireDeletionToken(deps), deleteConversation(deps));
   router.get('/healthz', health(deps));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
