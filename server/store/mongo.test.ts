@@ -6,36 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from './store.ts';
 import { CONNECTION_OPTIONS, openMongoStore } from './mongo.ts';
 import { defineModels } from './mongo-models.ts';
-import { runStoreContract, type ArchivedCopy } from './store-contract.ts';
+import { runStoreContract } from './store-contract.ts';
 import { runTurnContract } from './turns-contract.ts';
 import { startMongoServer, type MongoServer } from '../../test/helpers/mongodb.ts';
+import { readMongoArchive } from '../../test/helpers/data-files.ts';
 
 let server: MongoServer;
 beforeAll(async () => {
   server = await startMongoServer();
 });
 afterAll(() => server?.stop());
-
-/** What the archive collections hold for one conversation, read over a connection of its own. */
-function readMongoArchive(uri: string) {
-  return async (conversationId: string): Promise<ArchivedCopy> => {
-    const conn = await mongoose.createConnection(uri).asPromise();
-    try {
-      const db = conn.db!;
-      const ofConversation = { conversationId };
-      const conversation = (await db.collection<{ _id: string }>('archived_conversations').countDocuments({ _id: conversationId })) > 0;
-      const messages = await db.collection('archived_messages').find(ofConversation).sort({ id: 1 }).toArray();
-      const values = await db.collection('archived_collected_values').find(ofConversation).sort({ key: 1 }).toArray();
-      return {
-        conversation,
-        messages: messages.map((m) => String(m.text)),
-        values: values.map((v) => `${String(v.key)}=${String(v.value)}`),
-      };
-    } finally {
-      await conn.close();
-    }
-  };
-}
 
 runStoreContract('MongoDB store contract', async () => {
   const uri = server.freshDatabaseUri();

@@ -1,8 +1,10 @@
-// Looking at a data directory the way an operator (or an attacker with a copy of the disk) would:
-// raw bytes of every file, file modes, and the archive file read with a connection of its own.
+// Looking at stored data the way an operator (or an attacker with a copy of the disk) would: raw
+// bytes of every file, file modes, and the archive (SQLite file or MongoDB collections) read with a
+// connection of its own, never through the store.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import mongoose from 'mongoose';
 import type { ArchivedCopy } from '../../server/store/store-contract.ts';
 
 /** The names of the files in `dir` whose bytes contain `text` (WAL, shared memory and archive included). */
@@ -32,6 +34,27 @@ export function readSqliteArchive(archiveFile: string) {
       return { conversation, messages, values };
     } finally {
       db.close();
+    }
+  };
+}
+
+/** What the archive collections hold for one conversation, read over a connection of its own. */
+export function readMongoArchive(uri: string) {
+  return async (conversationId: string): Promise<ArchivedCopy> => {
+    const conn = await mongoose.createConnection(uri).asPromise();
+    try {
+      const db = conn.db!;
+      const ofConversation = { conversationId };
+      const conversation = (await db.collection<{ _id: string }>('archived_conversations').countDocuments({ _id: conversationId })) > 0;
+      const messages = await db.collection('archived_messages').find(ofConversation).sort({ id: 1 }).toArray();
+      const values = await db.collection('archived_collected_values').find(ofConversation).sort({ key: 1 }).toArray();
+      return {
+        conversation,
+        messages: messages.map((m) => String(m.text)),
+        values: values.map((v) => `${String(v.key)}=${String(v.value)}`),
+      };
+    } finally {
+      await conn.close();
     }
   };
 }

@@ -179,7 +179,8 @@ forEachStore((storeKind) => {
     });
 
     it('retention: inactive conversations are deleted (archive off) or archived out of the live store', async () => {
-      const store = await storeKind.open();
+      // The archive is read back from outside the store (its file, or its collections).
+      const { store, readArchive } = await storeKind.openWithArchive();
       const t0 = new Date('2026-05-01T10:00:00Z');
       let clock = t0;
       const sweeper = startRetentionSweeper({
@@ -195,6 +196,10 @@ forEachStore((storeKind) => {
         await store.createConversation({ id: 'c-del', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: t0 });
         await store.createConversation({ id: 'c-arc', botId: 'archives', visitorId: 'v', origin: 'https://a.example', now: t0 });
         await store.createConversation({ id: 'c-active', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: new Date(t0.getTime() + 1800) });
+        for (const id of ['c-del', 'c-arc']) {
+          await store.appendMessage({ conversationId: id, clientId: 'm1', sender: 'visitor', text: `words of ${id}`, now: t0 });
+          await store.putValue(id, { key: 'email', value: 'ann@example.com', pii: 'contact', now: t0 });
+        }
         clock = new Date(t0.getTime() + 2000);
         const results = await sweeper.runOnce();
         expect(results).toEqual([
@@ -204,56 +209,14 @@ forEachStore((storeKind) => {
         expect(await store.getConversation('c-del')).toBeNull();
         expect(await store.getConversation('c-arc')).toBeNull();
         expect(await store.getConversation('c-active')).not.toBeNull();
+        // The archive itself holds the archived conversation whole, and nothing of the deleted one.
+        expect(await readArchive('c-arc')).toEqual({ conversation: true, messages: ['words of c-arc'], values: ['email=ann@example.com'] });
+        expect(await readArchive('c-del')).toEqual({ conversation: false, messages: [], values: [] });
       } finally {
         sweeper.stop();
         await store.close();
       }
     });
-  });
-});
-
-describe('retention on a real SQLite file, the archive file read back', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-retention-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('retention: inactive conversations are deleted (archive off) or archived out of the live store', async () => {
-    const store = await openSqliteStore(path.join(dir, 'idle.db'));
-    const readArchive = readSqliteArchive(path.join(dir, 'idle-archive.db'));
-    const t0 = new Date('2026-05-01T10:00:00Z');
-    let clock = t0;
-    const sweeper = startRetentionSweeper({
-      store,
-      policies: () => [
-        { botId: 'deletes', inactiveAfterMs: 1000, archive: false },
-        { botId: 'archives', inactiveAfterMs: 1000, archive: true },
-      ],
-      intervalMs: 3_600_000,
-      now: () => clock,
-    });
-    try {
-      await store.createConversation({ id: 'c-del', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: t0 });
-      await store.createConversation({ id: 'c-arc', botId: 'archives', visitorId: 'v', origin: 'https://a.example', now: t0 });
-      await store.createConversation({ id: 'c-active', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: new Date(t0.getTime() + 1800) });
-      for (const id of ['c-del', 'c-arc']) {
-        await store.appendMessage({ conversationId: id, clientId: 'm1', sender: 'visitor', text: `words of ${id}`, now: t0 });
-        await store.putValue(id, { key: 'email', value: 'ann@example.com', pii: 'contact', now: t0 });
-      }
-      clock = new Date(t0.getTime() + 2000);
-      const results = await sweeper.runOnce();
-      expect(results).toEqual([
-        { ...ZERO, conversationsDeleted: 1 },
-        { ...ZERO, conversationsArchived: 1 },
-      ]);
-      expect(await store.getConversation('c-del')).toBeNull();
-      expect(await store.getConversation('c-arc')).toBeNull();
-      expect(await store.getConversation('c-active')).not.toBeNull();
-      // The archive file itself holds the archived conversation whole, and nothing of the deleted one.
-      expect(await readArchive('c-arc')).toEqual({ conversation: true, messages: ['words of c-arc'], values: ['email=ann@example.com'] });
-      expect(await readArchive('c-del')).toEqual({ conversation: false, messages: [], values: [] });
-    } finally {
-      sweeper.stop();
-      await store.close();
-    }
   });
 });
 
