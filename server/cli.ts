@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config/index.ts';
 import { openStore } from './store/index.ts';
 // The definition loader only, not the engine: a sweep needs policies, not trained classifiers.
 import { loadBotDefinitions } from './bot/load-definitions.ts';
+import { botPolicyOf } from './bot/definition.ts';
 import { BotDefinitionError } from './bot/errors.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import { verifyAuditLog } from './audit/verify-log.ts';
@@ -56,14 +57,7 @@ async function deleteConversation(id: string, env: NodeJS.ProcessEnv, io: CliIo)
 }
 
 function policiesFromBots(botsDir: string): RetentionPolicy[] {
-  return [...loadBotDefinitions(botsDir)].map(([botId, def]) =>
-    retentionPolicyOf(botId, {
-      messageTtlMs: def.policy.messageTtl,
-      valueTtlMs: def.policy.valueTtl,
-      inactiveAfterMs: def.policy.inactiveAfter,
-      archive: def.policy.archive,
-    }),
-  );
+  return [...loadBotDefinitions(botsDir)].map(([botId, def]) => retentionPolicyOf(botId, botPolicyOf(def)));
 }
 
 async function sweep(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
@@ -74,14 +68,15 @@ async function sweep(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
     try {
       return await sweeper.runOnce();
     } finally {
-      sweeper.stop();
+      await sweeper.stop();
     }
   });
   results.forEach((r, i) => {
     const botId = policies[i]?.botId ?? '?';
     io.out(
       `${botId}: deleted ${r.messagesDeleted} message(s), ${r.valuesDeleted} collected value(s), ` +
-        `${r.conversationsDeleted} conversation(s); archived ${r.conversationsArchived} conversation(s)`,
+        `${r.conversationsDeleted} conversation(s); archived ${r.conversationsArchived} conversation(s); ` +
+        `deleted ${r.archivedConversationsDeleted} archived conversation(s)`,
     );
   });
   io.out(`swept ${results.length} bot(s)`);

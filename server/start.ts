@@ -147,12 +147,14 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     port,
     server,
     async close() {
-      sweeper.stop();
+      const sweeping = sweeper.stop();
       // Stop accepting first, so no new turn arrives, then let the running turns finish (their
       // replies are stored and published) before the relay and the store go away.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await turns.drain();
+      // Sweeps work in steps across event-loop turns: one under way finishes before its lease and store go.
+      await sweeping;
       await store.release('retention', instanceId).catch(() => undefined);
       // Realtime sockets are told to reconnect (4200) before the HTTP server goes away.
       await embedded?.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,30 @@ describe('configuration', () => {
     const config = loadConfig({ DATA_DIR: tempDir(), TOKEN_TTL: '1.5h', TOKEN_RENEW_WINDOW: '2 weeks' });
     expect(config.tokenTtlMs).toBe(5_400_000);
     expect(config.tokenRenewWindowMs).toBe(1_209_600_000);
+  });
+
+  it('DATA_DIR: refuses one open to group or others with a one-line ConfigError, and tightens files left readable', () => {
+    const open = tempDir();
+    chmodSync(open, 0o750);
+    expect(() => loadConfig({ DATA_DIR: open })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: open })).toThrow(/^DATA_DIR .* is open to group or others \(mode 0750\)[^\n]*chmod 700 [^\n]*$/);
+    expect(existsSync(join(open, 'secrets.json'))).toBe(false);
+
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, '');
+    expect(() => loadConfig({ DATA_DIR: file })).toThrow(/^DATA_DIR .* is not a directory$/);
+
+    // A private directory holding a database an older Parley wrote 0644: made 0600 at start.
+    const upgraded = tempDir();
+    writeFileSync(join(upgraded, 'parley.db'), '', { mode: 0o644 });
+    chmodSync(join(upgraded, 'parley.db'), 0o644);
+    loadConfig({ DATA_DIR: upgraded });
+    expect(statSync(join(upgraded, 'parley.db')).mode & 0o777).toBe(0o600);
+
+    // A DATA_DIR that does not exist yet is created 0700 by the first writer.
+    const fresh = join(tempDir(), 'data', 'nested');
+    loadConfig({ DATA_DIR: fresh });
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
   });
 
   it('reads several token keys; the first seals', () => {

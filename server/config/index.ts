@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { envSchema, parseDuration } from './env-schema.ts';
 import { parseTokenKeys, type TokenKey } from './token-keys.ts';
 import { loadGeneratedSecrets } from './secrets.ts';
+import { checkDataDir } from './data-dir.ts';
 import { parseMasterKey } from '../realtime/channel-crypto.ts';
 
 export type { TokenKey } from './token-keys.ts';
@@ -88,6 +89,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const warnings: string[] = [];
   const dataDir = resolve(env.DATA_DIR);
+  // Before anything is generated into it or opened in it.
+  const dataDirProblem = checkDataDir(dataDir);
+  if (dataDirProblem) throw new ConfigError(dataDirProblem);
 
   const missingSecrets = [
     ...(env.TOKEN_KEYS ? [] : ['TOKEN_KEYS']),

@@ -7,7 +7,7 @@ import { errorHandler } from './errors.ts';
 import { accessLog } from './access-log.ts';
 import { frameOnly } from './frame-only.ts';
 import { formBody, jsonBody } from './json-body.ts';
-import { clientIp, requireVisitor, type VisitorState } from './visitor-auth.ts';
+import { clientIp, requireDeletionToken, requireVisitor, type VisitorState } from './visitor-auth.ts';
 import { rateLimit } from './rate-limit.ts';
 import { validBody } from './validate.ts';
 import { sendRequest } from './schemas.ts';
@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/api/v1/realtime/auth', fromFrame, channelAuthPerIp, visitor, formBody(), authorizeChannel(deps));
   router.post('/api/v1/messages', fromFrame, visitor, jsonBody(), validBody(sendRequest), messagesPerConversation, sendMessage(deps));
   router.get('/api/v1/messages', fromFrame, visitor, listMessages(deps));
-  router.delete('/api/v1/conversation', fromFrame, visitor, deleteConversation(deps));
+  router.delete('/api/v1/conversation', fromFrame, requireDeletionToken(deps), deleteConversation(deps));
   router.get('/healthz', health(deps));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));

@@ -88,6 +88,9 @@ const conversationSchema = new Schema<ConversationDoc>(
   schemaOptions,
 );
 conversationSchema.index({ botId: 1, lastActivityAt: 1 });
+// The archive's own retention finds one bot's conversations by when they were archived.
+const archivedConversationSchema = conversationSchema.clone();
+archivedConversationSchema.index({ botId: 1, archivedAt: 1 });
 
 const expiringFields = {
   botId: { type: String },
@@ -167,7 +170,7 @@ export function defineModels(conn: Connection) {
     conversations: conn.model<ConversationDoc>('Conversation', conversationSchema, 'conversations'),
     messages: conn.model<MessageDoc>('Message', messageSchema, 'messages'),
     values: conn.model<ValueDoc>('CollectedValue', valueSchema, 'collected_values'),
-    archivedConversations: conn.model<ConversationDoc>('ArchivedConversation', conversationSchema, 'archived_conversations'),
+    archivedConversations: conn.model<ConversationDoc>('ArchivedConversation', archivedConversationSchema, 'archived_conversations'),
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),

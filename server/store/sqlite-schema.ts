@@ -8,6 +8,9 @@ export interface Migration {
   sql: string;
 }
 
+/** The columns of a message row, the same in the live store and the archive. */
+export const MESSAGE_COLUMNS = 'conversation_id, id, client_id, sender, text, quick_replies, links, created_at';
+
 /** The live store. Times are integer ms since the epoch (UTC); JSON columns hold arrays/objects. */
 export const LIVE_MIGRATIONS: readonly Migration[] = [
   {
@@ -187,6 +190,14 @@ export const ARCHIVE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (conversation_id, key)
       ) STRICT;
       CREATE INDEX archive.archived_values_created_at ON collected_values (created_at);
+    `,
+  },
+  {
+    // The archive's own retention finds one bot's conversations by when they were archived.
+    version: 2,
+    sql: `
+      DROP INDEX archive.archived_conversations_bot;
+      CREATE INDEX archive.archived_conversations_bot_archived_at ON conversations (bot_id, archived_at);
     `,
   },
 ];

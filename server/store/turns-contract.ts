@@ -77,6 +77,16 @@ export function runTurnContract(name: string, open: () => Promise<Store>): void 
       expect((await store.getConversation(id))?.state).toEqual({ n: 1 });
     });
 
+    it('clearing a conversation (storage off) keeps a message whose turn is still pending', async () => {
+      const id = await conversation();
+      const first = await say(id, 'c1');
+      const second = await say(id, 'c2'); // sent while the first turn runs
+      await store.completeTurn(id, first.message.id, outcome(['answer']));
+      await store.clearConversation(id);
+      expect((await store.listMessages(id, 0, 10)).map((m) => m.id)).toEqual([second.message.id]);
+      expect(await store.nextTurn(id)).toEqual({ conversationId: id, messageId: second.message.id, ...TURN });
+    });
+
     it('gives turns in message order, the next once the first is done', async () => {
       const id = await conversation();
       const a = await say(id, 'a');
