@@ -1,7 +1,8 @@
 // The console contract (ConsoleStore, console-store.ts) both adapters are held to. Each adapter's
 // console test file calls runConsoleContract with a function that opens a fresh, empty store.
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { freshStoreEach } from './fresh-store.ts';
 import type { Store } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleUser, Role } from './console-store.ts';
 import { rejectionCode } from './store-contract.ts';
@@ -56,13 +57,11 @@ export async function storeSessionAndLink(store: Store): Promise<{ tokens: strin
 
 export function runConsoleContract(name: string, open: () => Promise<Store>): void {
   describe(name, () => {
-    let store: Store;
-
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    const current = freshStoreEach(open);
+    // Read in each case: the store is a new one per case.
+    let store!: Store;
+    beforeEach(() => {
+      store = current();
     });
 
     function user(role: Role = 'operator', extra: Partial<ConsoleUser> = {}) {

@@ -1,6 +1,7 @@
 // The durable-turn part of the store contract (the outbox and its lease), held against both
 // adapters like the rest of store-contract.ts.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { freshStoreEach } from './fresh-store.ts';
 import type { Store, TurnOutcome, TurnRequest } from './store.ts';
 import { newConversationId } from './store-contract.ts';
 
@@ -12,12 +13,11 @@ function outcome(texts: string[], state: Record<string, unknown> = { step: 1 }):
 
 export function runTurnContract(name: string, open: () => Promise<Store>): void {
   describe(name, () => {
-    let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    const current = freshStoreEach(open);
+    // Read in each case: the store is a new one per case.
+    let store!: Store;
+    beforeEach(() => {
+      store = current();
     });
 
     async function conversation(): Promise<string> {
