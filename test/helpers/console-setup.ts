@@ -54,7 +54,7 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
     cli,
     async staff(email, role, bots = []) {
       const invited = await admin.request<{ id: string }>('POST', '/users', { email, displayName: email.split('@')[0], role, bots });
-      if (invited.status !== 201) throw new Error(`invite answered ${invited.status}`);
+      if (invited.status !== 201) throw new Error(`invite answered ${invited.status} ${JSON.stringify(invited.body)}`);
       const c = client();
       const set = await c.request('POST', '/password/set', { token: linkToken(await smtp.linkFor(email)), password: PASSWORD });
       if (set.status !== 204) throw new Error(`set-password answered ${set.status}`);
