@@ -84,6 +84,8 @@ export interface UserPatch {
   role?: ConsoleRole;
   bots?: string[];
   disabled?: boolean;
+  /** Lifts the lock that repeated failed logins put on the account (and gives back its login budget). */
+  unlock?: true;
 }
 
 export interface AuditEntryView {

@@ -3,6 +3,8 @@
 //                              (live and archived), as a visitor's deletion request would
 //   sweep                      apply every bot's retention policy now
 //   audit-verify               check the audit log's hash chain from the first entry to the last
+//   create-admin <email>       create the first console administrator; prints a one-time link
+//                              (24 h, single use) to set the password
 // Exit codes: 0 done, 1 nothing to do, a broken audit log or the store failed, 2 usage or
 // configuration error.
 import { pathToFileURL } from 'node:url';
@@ -15,6 +17,7 @@ import { BotDefinitionError } from './bot/errors.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import { verifyAuditLog } from './audit/verify-log.ts';
 import type { RetentionPolicy, Store } from './store/store.ts';
+import { createAdministrator } from './accounts/first-admin.ts';
 
 interface CliIo {
   out(line: string): void;
@@ -26,6 +29,7 @@ const USAGE = [
   '  delete-conversation <id>   delete a conversation with its messages and collected values',
   '  sweep                      apply every bot\'s retention policy now',
   '  audit-verify               check the audit log\'s hash chain; names the first broken entry',
+  '  create-admin <email>       create a console administrator; prints a one-time link to set the password',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -95,6 +99,26 @@ async function auditVerify(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** An address shape, not a full RFC 5322 parse: the link goes to whoever runs the command anyway. */
+function emailArg(value: string | undefined): string {
+  if (value === undefined || !/^[^\s@]{1,64}@[^\s@]{1,253}$/.test(value)) throw new UsageError('create-admin needs an e-mail address');
+  return value.toLowerCase();
+}
+
+async function createAdmin(email: string, env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const config = loadConfig(env);
+  // Without PUBLIC_URL the server answers at http://localhost:PORT, as `npm start` does.
+  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const result = await withStore(env, (store) => createAdministrator(store, { email, publicUrl }));
+  if (!result.created) {
+    io.err(`a console user with the address ${email} exists already: nothing created`);
+    return 1;
+  }
+  io.out(`administrator ${email} created. Open this link within 24 hours to choose the password (it works once):`);
+  io.out(result.link.link);
+  return 0;
+}
+
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -108,6 +132,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
       case 'audit-verify':
         if (rest.length > 0) throw new UsageError('audit-verify takes no arguments');
         return await auditVerify(env, io);
+      case 'create-admin':
+        if (rest.length !== 1) throw new UsageError('create-admin takes exactly one e-mail address');
+        return await createAdmin(emailArg(rest[0]), env, io);
       case 'help':
       case '--help':
       case '-h':

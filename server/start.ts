@@ -21,6 +21,7 @@ import { retentionPolicyOf, startRetentionSweeper } from './security/retention.t
 import type { BotProfile } from './bot/engine.ts';
 import { createTurnWorker } from './chat/turn-worker.ts';
 import { instanceId } from './instance.ts';
+import { createMailer } from './accounts/mailer.ts';
 
 export interface RunningParley {
   url: string;
@@ -127,6 +128,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     limits,
     turns,
     logger,
+    mailer: createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, publicUrl }),
     channelSigner,
     realtimeClient: realtimeClientConfig(rt, publicUrl),
     distDir: `${ROOT}dist`,

@@ -53,7 +53,7 @@ export interface Config {
   redisUrl?: string;
   /** The durable turn worker: lease length and scan period (ms). */
   turns: { leaseMs: number; scanIntervalMs: number };
-  rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number };
+  rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number; consoleLoginsPerIpPer10Min: number };
   trustProxy: boolean;
   /** With trustProxy: the client address is this many X-Forwarded-For entries from the right. */
   trustProxyHops: number;
@@ -164,7 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     http,
     redisUrl: env.REDIS_URL,
     turns: { leaseMs: parseDuration(env.TURN_LEASE), scanIntervalMs: parseDuration(env.TURN_SCAN_INTERVAL) },
-    rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },
+    rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP, consoleLoginsPerIpPer10Min: env.RATE_CONSOLE_LOGINS_PER_IP },
     trustProxy: env.TRUST_PROXY,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logLevel: env.LOG_LEVEL,

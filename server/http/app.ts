@@ -19,6 +19,7 @@ import { deleteConversation, listMessages, sendMessage } from './routes/messages
 import { health } from './routes/health.ts';
 import { chatFrame } from './routes/frame.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
+import { consoleRouter } from './routes/console/router.ts';
 
 const SECURITY_TXT_DEFAULT_LIFETIME_MS = 180 * 86_400_000;
 
@@ -61,9 +62,12 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(router.routes());
+  const consoleApi = consoleRouter(deps);
+  app.use(consoleApi.routes());
   // Methods no route knows (TRACE, PROPFIND…) are a 405 like any other wrong method, not a 501.
   const wrongMethod = () => createError(405, 'Method not allowed', { code: 'method_not_allowed' });
   app.use(router.allowedMethods({ throw: true, methodNotAllowed: wrongMethod, notImplemented: wrongMethod }));
+  app.use(consoleApi.allowedMethods({ throw: true, methodNotAllowed: wrongMethod, notImplemented: wrongMethod }));
   app.use(demoSite(deps));
   return app;
 }

@@ -17,6 +17,12 @@ export interface CsrfOptions {
   origin: string;
   /** The token this request must carry: its session's csrfToken; null or undefined when it has no session. */
   expectedToken: (ctx: Context) => string | null | undefined;
+  /**
+   * Requests that open a session (login, setting a password from a one-time link) have no session
+   * and so no token to show: for them Origin, Sec-Fetch-Site and the JSON body are the proof.
+   * A foreign page cannot send our Origin, and cannot send JSON without a preflight we never grant.
+   */
+  sessionless?: (ctx: Context) => boolean;
 }
 
 const refuse = (message: string) => createError(403, message, { code: 'csrf' });
@@ -40,6 +46,7 @@ export function csrfProtection(options: CsrfOptions): Middleware {
     if (ctx.get('Origin') !== ownOrigin) throw refuse('The request must come from the console’s own origin');
     const type = mediaType(ctx);
     if (type !== '' ? type !== 'application/json' : hasBody(ctx)) throw refuse('Send the body as application/json');
+    if (options.sessionless?.(ctx)) return next();
     const given = ctx.get(CSRF_HEADER);
     const expected = options.expectedToken(ctx);
     if (!expected || !given || !sameSecret(given, expected)) throw refuse(`Missing or wrong ${CSRF_HEADER} header`);
