@@ -16,7 +16,8 @@ function documentedMatrix(): Map<string, Record<Role, Cell>> {
   for (const line of doc.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     const key = /^`([a-z.-]+)`$/.exec(cells[2] ?? '')?.[1];
-    if (!key) continue;
+    // Matrix rows only: | what | action | administrator | supervisor | operator | (other tables name actions too).
+    if (!key || cells.length !== 7) continue;
     const read = (text: string): Cell => (text === '—' ? 'no' : text.startsWith('if granted') ? 'if granted' : (text as Cell));
     rows.set(key, { administrator: read(cells[3]!), supervisor: read(cells[4]!), operator: read(cells[5]!) });
   }
