@@ -55,7 +55,7 @@ export function Audit() {
         <ErrorText message={load.error} />
         {entries && entries.length === 0 && <p>No entries.</p>}
         {entries && entries.length > 0 && (
-          <div class="table-wrap" role="region" aria-labelledby="audit-entries" tabIndex={0}>
+          <div class="table-wrap" role="region" aria-label="Audit entries, scrolls sideways" tabIndex={0}>
             <table>
               <thead>
                 <tr>
