@@ -2,33 +2,14 @@
 // strict CSP with no violation, accessible (axe, desktop and phone), usable by keyboard alone,
 // never shown inside another site's frame, and showing the server's own error words as text.
 // The signed-in flows (sign in, change password, invite) are in console-flow.spec.ts.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
+import { axe } from './support/axe.ts';
 import { expect, test } from './support/fixtures.ts';
 import { startHost } from './support/host-server.ts';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; " +
   "base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
-
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axe(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-}
 
 /** The JSON error the console API answered to the next request to `path`. */
 async function nextErrorMessage(page: Page, path: string): Promise<string> {
@@ -126,7 +107,7 @@ for (const size of [
     test(`console: axe finds no violations on the sign-in page, before and after an error (${size.name})`, async ({ page, parley }, testInfo) => {
       await page.goto(`${parley.url}/console/`);
       await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
-      expect(await axe(page), 'sign-in page').toEqual([]);
+      expect(await axe(page.mainFrame()), 'sign-in page').toEqual([]);
 
       await page.getByLabel('E-mail').fill('nobody@example.com');
       await page.getByLabel('Password').fill('not the password at all');
@@ -135,7 +116,7 @@ for (const size of [
       const path = testInfo.outputPath(`console-sign-in-${size.name}.png`);
       await page.screenshot({ path });
       await testInfo.attach(`console-sign-in-${size.name}`, { path, contentType: 'image/png' });
-      expect(await axe(page), 'sign-in page with an error').toEqual([]);
+      expect(await axe(page.mainFrame()), 'sign-in page with an error').toEqual([]);
       // Nothing wider than the screen: usable on a phone without sideways scrolling.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.viewport.width);
     });
