@@ -18,6 +18,7 @@ import { authorizeChannel } from './routes/realtime-auth.ts';
 import { deleteConversation, listMessages, sendMessage } from './routes/messages.ts';
 import { health } from './routes/health.ts';
 import { chatFrame } from './routes/frame.ts';
+import { consoleApp } from './routes/console-app.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
 import { consoleRouter } from './routes/console/router.ts';
 
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
   router.get('/assets/:file', frameAssets(deps));
+  router.use(consoleApp(deps).routes());
 
   const publicOrigin = new URL(deps.publicUrl).origin;
   app.use(securityHeaders({ hsts: true }));
