@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // under e2e/ is run by `playwright test`, not here.
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'common/**/*.test.ts', 'widget/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'common/**/*.test.ts', 'widget/**/*.test.ts', 'console/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', 'e2e/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

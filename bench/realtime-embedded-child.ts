@@ -3,7 +3,7 @@
 // where the Parley server would call publish().
 import { performance } from 'node:perf_hooks';
 import { sealEventData } from '../server/realtime/channel-crypto.ts';
-import { startStandaloneRealtime } from '../server/realtime/embedded/index.ts';
+import { startStandaloneRealtime, type EmbeddedRealtimeOptions } from '../server/realtime/embedded/index.ts';
 
 export interface PublishCommand {
   type: 'publish';
@@ -17,8 +17,10 @@ export interface PublishCommand {
 }
 
 const app = JSON.parse(process.env.BENCH_APP ?? '{}') as { appId: string; key: string; secret: string };
+/** The connection limits the benchmark needs (all its clients come from one address). */
+const limits = JSON.parse(process.env.BENCH_LIMITS ?? '{}') as EmbeddedRealtimeOptions;
 const masterKey = new Uint8Array(Buffer.from(process.env.BENCH_MASTER_KEY ?? '', 'base64'));
-const { realtime, stop } = await startStandaloneRealtime(app).then((s) => {
+const { realtime, stop } = await startStandaloneRealtime({ ...limits, ...app }).then((s) => {
   process.send?.({ type: 'ready', port: s.port });
   return s;
 });

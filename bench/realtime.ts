@@ -26,6 +26,8 @@ const IN_PROCESS_MESSAGES = 50_000;
 const CONNECT_CONCURRENCY = 200;
 const PAYLOAD = { text: 'A typical chat reply of about one hundred and sixty characters, sent by the bot to a visitor who asked a question.', n: 1 };
 const app = { appId: 'bench', key: 'bench-key', secret: 'bench-secret-for-the-realtime-benchmark' };
+/** Every client connects from 127.0.0.1: the embedded server's per-address cap must admit them all. */
+const LIMITS = { maxConnections: CLIENTS, maxConnectionsPerIp: CLIENTS };
 const MASTER_KEY = Buffer.alloc(32, 3).toString('base64');
 
 const now = () => performance.timeOrigin + performance.now();
@@ -47,7 +49,7 @@ function rssKb(pid: number): number {
 async function startEmbedded(): Promise<Server> {
   const child = fork(fileURLToPath(new URL('./realtime-embedded-child.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_APP: JSON.stringify(app), BENCH_MASTER_KEY: MASTER_KEY },
+    env: { ...process.env, BENCH_APP: JSON.stringify(app), BENCH_LIMITS: JSON.stringify(LIMITS), BENCH_MASTER_KEY: MASTER_KEY },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

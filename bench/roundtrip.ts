@@ -16,6 +16,7 @@ import { authorize, openSession, send } from '../test/helpers/visitor-api.ts';
 import type { ChatMessage, SessionResponse } from '../common/wire.ts';
 import { percentile, processCpuMs } from './stats.ts';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
+import { sendOriginTo } from '../test/encryption/pusher-js-subscriber.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const CONVERSATIONS = Number(process.argv[3] ?? 200);
@@ -38,6 +39,8 @@ interface Visitor {
 
 async function connect(url: string, session: SessionResponse): Promise<Visitor> {
   const rt = session.realtime;
+  // As the chat frame does: its pusher-js connects from Parley's own origin.
+  sendOriginTo(rt.wsHost, rt.wsPort, new URL(url).origin);
   const client = new PusherJs(rt.key, {
     cluster: rt.cluster,
     wsHost: rt.wsHost,
@@ -147,6 +150,7 @@ const LOAD_ENV = {
   BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, messagesPerMinute: 600 })),
   RATE_SESSIONS_PER_IP: '1000000',
   RATE_AUTH_PER_IP: '1000000',
+  REALTIME_MAX_CONNECTIONS_PER_IP: String(CONVERSATIONS),
   LOG_LEVEL: 'error',
 };
 

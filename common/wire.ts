@@ -94,7 +94,7 @@ export const MAX_TEXT_LENGTH = 4000;
 export const MAX_CLIENT_ID_LENGTH = 64;
 
 /**
- * The one realtime channel of a conversation. End-to-end encrypted: the relay sees ciphertext only.
+ * The one realtime channel of a conversation. Sealed between the Parley server and the browser: the relay sees ciphertext only.
  */
 export function conversationChannel(conversationId: string): string {
   return `private-encrypted-chat-${conversationId}`;

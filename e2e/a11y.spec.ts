@@ -1,29 +1,9 @@
 // axe-core on the host page (launcher) and inside the chat frame, with a conversation on screen,
 // at desktop and phone sizes; screenshots of both attached to the test output.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Frame, Page, TestInfo } from '@playwright/test';
+import { axe } from './support/axe.ts';
 import { chatFrame, openChat, sendAndAwaitReply } from './support/chat.ts';
 import { expect, test } from './support/fixtures.ts';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axe(frame: Frame): Promise<AxeViolation[]> {
-  await frame.evaluate(axeSource);
-  const result = await frame.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return result;
-}
 
 /** Saved under test-results/ (kept after the run) and attached to the report. */
 async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {

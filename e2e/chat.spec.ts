@@ -122,3 +122,23 @@ test('keyboard only: reach the launcher, chat, and close with Escape back to the
   await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
   await expect(launcher(page)).toBeFocused();
 });
+
+test('a chat resumed hidden is ready when opened, even if its session was ready before the view first listened', async ({ page, host }) => {
+  // The view subscribes to the chat in an effect Preact runs after the next frame; in a hidden frame
+  // (a resumed chat starts hidden) that is a 35 ms timer. A session, history and socket faster than
+  // that used to leave the view on its first state for good: "Connecting…", the composer disabled.
+  // Here the page's clock is held until all of that is done, and the socket never answers, so no
+  // later state change comes along to hide the missed one.
+  await page.goto(host.url);
+  await page.evaluate(() => localStorage.setItem('parley:active:demo', '1')); // a conversation is ongoing
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 1000);
+  let socketCreated!: () => void;
+  const created = new Promise<void>((resolve) => (socketCreated = resolve));
+  await page.routeWebSocket(/\/app\//, () => socketCreated());
+  await page.reload();
+  await created; // the frame opens its socket right after the session and history are in
+  await page.clock.runFor(100); // only now does the view's effect subscribe
+  const frame = await openChat(page);
+  await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Nordlys assistant');
+});

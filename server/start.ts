@@ -1,11 +1,12 @@
 // Assembles one Parley server: store, bot engine, realtime (embedded or external), Koa app, all on
 // one HTTP server. main.ts calls it with the environment; tests call it with their own config.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Pusher from 'pusher';
 import type { Logger } from 'pino';
-import type { Config } from './config/index.ts';
+import { conversationChannel } from '../common/wire.ts';
+import type { Config, HttpLimits } from './config/index.ts';
 import { createApp } from './http/app.ts';
 import { openStore } from './store/index.ts';
 import { loadBotEngine } from './bot/index.ts';
@@ -20,6 +21,7 @@ import { retentionPolicyOf, startRetentionSweeper } from './security/retention.t
 import type { BotProfile } from './bot/engine.ts';
 import { createTurnWorker } from './chat/turn-worker.ts';
 import { instanceId } from './instance.ts';
+import { createMailer } from './accounts/mailer.ts';
 
 export interface RunningParley {
   url: string;
@@ -36,6 +38,33 @@ function sweepInterval(profiles: BotProfile[]): number {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Node enforces headersTimeout and requestTimeout only when it sweeps its open connections (every
+ * 30 s by default), so a 10 s limit could really be 40 s: sweep at a quarter of the shorter one.
+ */
+function httpServerOptions(limits: HttpLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(5000, Math.max(50, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+  };
+}
+
+/**
+ * The client address a realtime socket counts against: the TCP peer, or behind TRUST_PROXY the
+ * X-Forwarded-For entry TRUST_PROXY_HOPS from the right (what the trusted proxies appended;
+ * anything left of it the client may have written itself): the same rule as Koa's `maxIpsCount`
+ * gives the HTTP side.
+ */
+function clientIpOf(req: IncomingMessage, trustProxy: boolean, hops: number): string {
+  const peer = req.socket.remoteAddress ?? '';
+  if (!trustProxy) return peer;
+  const entries = [req.headers['x-forwarded-for'] ?? []].flat().join(',').split(',');
+  const listed = entries.map((entry) => entry.trim()).filter(Boolean);
+  return listed.at(-Math.min(hops, listed.length)) ?? peer;
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -49,15 +78,6 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   const limits = await createRateLimits({ redisUrl: config.redisUrl, ...config.rateLimits, logger });
   const rt = config.realtime;
   const masterKeyBase64 = Buffer.from(rt.encryptionKey).toString('base64');
-
-  let embedded: EmbeddedRealtime | undefined;
-  let publisher: Publisher;
-  if (rt.mode === 'embedded') {
-    embedded = createEmbeddedRealtime({ appId: rt.appId, key: rt.key, secret: rt.secret, logger: logger.child({ part: 'realtime' }) });
-    publisher = createInProcessPublisher(embedded, rt.encryptionKey);
-  } else {
-    publisher = createPusherPublisher({ ...rt, masterKey: rt.encryptionKey });
-  }
   const channelSigner = new Pusher({ appId: rt.appId, key: rt.key, secret: rt.secret, cluster: rt.cluster, encryptionMasterKeyBase64: masterKeyBase64 });
 
   const sweeper = startRetentionSweeper({
@@ -71,11 +91,33 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   // What expired while the server was down goes now, not one interval later.
   await sweeper.runOnce();
 
-  const turns = createTurnWorker({ store, engine, publisher, logger }, { leaseMs: config.turns.leaseMs, scanIntervalMs: config.turns.scanIntervalMs });
-
-  const server = createServer();
+  const server = createServer(httpServerOptions(config.http));
+  server.maxConnections = config.http.maxConnections;
   const port = await listen(server, config.port, config.host);
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+
+  let embedded: EmbeddedRealtime | undefined;
+  let publisher: Publisher;
+  if (rt.mode === 'embedded') {
+    embedded = createEmbeddedRealtime({
+      appId: rt.appId,
+      key: rt.key,
+      secret: rt.secret,
+      logger: logger.child({ part: 'realtime' }),
+      // The conversation channel is the only kind Parley uses; public, private and presence channels are never served.
+      channelPrefixes: [conversationChannel('')],
+      // pusher-js runs in the chat frame, which is served from PUBLIC_URL.
+      allowedOrigins: [new URL(publicUrl).origin, ...rt.allowedOrigins],
+      maxConnections: rt.maxConnections,
+      maxConnectionsPerIp: rt.maxConnectionsPerIp,
+      idleGraceMs: rt.idleGraceMs,
+      clientIp: (req) => clientIpOf(req, config.trustProxy, config.trustProxyHops),
+    });
+    publisher = createInProcessPublisher(embedded, rt.encryptionKey);
+  } else {
+    publisher = createPusherPublisher({ ...rt, masterKey: rt.encryptionKey });
+  }
+  const turns = createTurnWorker({ store, engine, publisher, logger }, { leaseMs: config.turns.leaseMs, scanIntervalMs: config.turns.scanIntervalMs });
   const app = createApp({
     config,
     publicUrl,
@@ -86,6 +128,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     limits,
     turns,
     logger,
+    mailer: createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, publicUrl }),
     channelSigner,
     realtimeClient: realtimeClientConfig(rt, publicUrl),
     distDir: `${ROOT}dist`,
@@ -106,14 +149,16 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     port,
     server,
     async close() {
-      // Realtime first: sockets are told to reconnect (4200) before the HTTP server goes away.
-      sweeper.stop();
+      const sweeping = sweeper.stop();
       // Stop accepting first, so no new turn arrives, then let the running turns finish (their
       // replies are stored and published) before the relay and the store go away.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await turns.drain();
+      // Sweeps work in steps across event-loop turns: one under way finishes before its lease and store go.
+      await sweeping;
       await store.release('retention', instanceId).catch(() => undefined);
+      // Realtime sockets are told to reconnect (4200) before the HTTP server goes away.
       await embedded?.close();
       // End keep-alive connections too: close() alone waits for them.
       server.closeAllConnections();

@@ -1,6 +1,7 @@
-// `npm run build`: the loader as one IIFE file (dist/widget.js) and the chat frame as
-// dist/frame.html plus hashed assets (dist/assets/). No inline script or style anywhere: the
-// frame's CSP is script-src 'self' / style-src 'self' and host pages may be just as strict.
+// `npm run build`: the loader as one IIFE file (dist/widget.js), the chat frame as
+// dist/frame.html plus hashed assets (dist/assets/), and the operator console as
+// dist/console/console.html plus hashed assets (dist/console/assets/). No inline script or style
+// anywhere: both pages' CSP is script-src 'self' / style-src 'self' and host pages may be just as strict.
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
 
@@ -13,22 +14,40 @@ const common: InlineConfig = {
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 };
 
-/** The chat frame: an HTML entry, hashed JS and CSS, nothing inlined. */
-const frameConfig: InlineConfig = {
-  ...common,
-  root: fileURLToPath(new URL('./frame', import.meta.url)),
-  base: '/',
-  build: {
-    outDir,
-    emptyOutDir: true,
-    assetsDir: 'assets',
-    assetsInlineLimit: 0,
-    modulePreload: { polyfill: false },
-    cssCodeSplit: false,
-    target: 'es2020',
-    rollupOptions: { input: fileURLToPath(new URL('./frame/frame.html', import.meta.url)) },
-  },
-};
+interface Page {
+  /** Folder of the page's sources; its HTML entry is `${dir}/${html}`. */
+  dir: string;
+  html: string;
+  /** URL path the page and its assets are served under. */
+  base: string;
+  outDir: string;
+}
+
+/** A page: an HTML entry, hashed JS and CSS in assets/, nothing inlined, no preload polyfill. */
+function pageConfig(page: Page): InlineConfig {
+  const root = fileURLToPath(new URL(page.dir, import.meta.url));
+  return {
+    ...common,
+    root,
+    base: page.base,
+    build: {
+      outDir: page.outDir,
+      emptyOutDir: true,
+      assetsDir: 'assets',
+      assetsInlineLimit: 0,
+      modulePreload: { polyfill: false },
+      cssCodeSplit: false,
+      target: 'es2020',
+      rollupOptions: { input: `${root}/${page.html}` },
+    },
+  };
+}
+
+/** The chat frame. Built first: it empties dist/. */
+const frameConfig = pageConfig({ dir: './frame', html: 'frame.html', base: '/', outDir });
+
+/** The operator console (console/), served at /console/. */
+const consoleConfig = pageConfig({ dir: '../console', html: 'console.html', base: '/console/', outDir: `${outDir}/console` });
 
 /** The loader: one self-contained IIFE, no chunks, no imports at run time. */
 const loaderConfig: InlineConfig = {
@@ -46,7 +65,8 @@ const loaderConfig: InlineConfig = {
 async function main(): Promise<void> {
   await build(frameConfig);
   await build(loaderConfig);
-  console.warn(`Parley widget built into ${outDir}`);
+  await build(consoleConfig);
+  console.warn(`Parley widget and console built into ${outDir}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -17,6 +17,8 @@ export interface HostOptions {
   address?: '127.0.0.1' | '127.0.0.2' | 'localhost';
   /** Extra attributes on the widget's script tag (data-*, nonce). */
   attrs?: Record<string, string>;
+  /** A whole page of the test's own instead of the widget page (e.g. one that frames a Parley page). */
+  html?: string;
 }
 
 const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -45,7 +47,7 @@ function page(opts: HostOptions): string {
 
 export async function startHost(opts: HostOptions): Promise<HostSite> {
   const address = opts.address ?? '127.0.0.1';
-  const body = page(opts);
+  const body = opts.html ?? page(opts);
   const server = createServer((req, res) => {
     if (req.url === '/' || req.url?.startsWith('/?')) {
       res.writeHead(200, {

@@ -30,7 +30,13 @@ describe('bot definition schema', () => {
     expect(def.enabled).toBe(true);
     expect(def.threshold).toBe(0.6);
     expect(def.intents[0]?.access).toBe('public');
-    expect(def.policy).toEqual({ storeConversations: true, inactiveAfter: 90 * 86_400_000, archive: true, messagesPerMinute: 15 });
+    expect(def.policy).toEqual({
+      storeConversations: true,
+      inactiveAfter: 90 * 86_400_000,
+      archive: true,
+      archiveTtl: 365 * 86_400_000,
+      messagesPerMinute: 15,
+    });
   });
 
   it.each<[string, (bot: Json) => void, string]>([
@@ -61,6 +67,8 @@ describe('bot definition schema', () => {
     ['duration without a unit', (b) => (b.policy = { valueTtl: '3600' }), 'policy.valueTtl: expected a duration such as'],
     ['inactivity out of range', (b) => (b.policy = { inactiveAfter: '400d' }), 'bots/test.json: policy.inactiveAfter: expected between 1d and 365d'],
     ['inactivity too short', (b) => (b.policy = { inactiveAfter: '12h' }), 'policy.inactiveAfter: expected between 1d and 365d'],
+    ['archive kept "never"', (b) => (b.policy = { archiveTtl: 'never' }), 'policy.archiveTtl: expected a duration such as "30s", "12h" or "90d", or "forever"'],
+    ['archive kept 0 ms', (b) => (b.policy = { archiveTtl: 0 }), 'policy.archiveTtl: expected a duration such as "30s", "12h" or "90d", or "forever"'],
     ['invalid slot pattern', (b) => (b.forms[0].slots[0] = { ...b.forms[0].slots[0], type: 'text', pattern: '(' }), 'forms[0].slots[0].pattern: expected a valid regular expression'],
     ['bad env name', (b) => (b.identitySecretEnv = 'lower-case'), 'identitySecretEnv: expected an environment variable name'],
   ])('refuses %s', (_name, mutate, expected) => {
@@ -77,9 +85,23 @@ describe('bot definition schema', () => {
 
   it('reads policy durations in ms', () => {
     const bot = minimalBot();
-    bot.policy = { messageTtl: '30s', valueTtl: '12h', inactiveAfter: '1d', archive: false, messagesPerMinute: 5, storeConversations: false };
+    bot.policy = { messageTtl: '30s', valueTtl: '12h', inactiveAfter: '1d', archive: false, archiveTtl: '30d', messagesPerMinute: 5, storeConversations: false };
     const def = parseBotDefinition('bots/test.json', JSON.stringify(bot));
-    expect(def.policy).toEqual({ messageTtl: 30_000, valueTtl: 43_200_000, inactiveAfter: 86_400_000, archive: false, messagesPerMinute: 5, storeConversations: false });
+    expect(def.policy).toEqual({
+      messageTtl: 30_000,
+      valueTtl: 43_200_000,
+      inactiveAfter: 86_400_000,
+      archive: false,
+      archiveTtl: 2_592_000_000,
+      messagesPerMinute: 5,
+      storeConversations: false,
+    });
+  });
+
+  it('keeps the archive forever only when told so in words', () => {
+    const bot = minimalBot();
+    bot.policy = { archiveTtl: 'forever' };
+    expect(parseBotDefinition('bots/test.json', JSON.stringify(bot)).policy.archiveTtl).toBe('forever');
   });
 });
 

@@ -6,6 +6,7 @@ import { durationMs } from '../config/duration.ts';
 import { isAllowedOriginEntry } from './origins.ts';
 import { ACTION_PATTERN, parseAction } from './actions.ts';
 import { LANGUAGES, type Language } from '../../common/languages.ts';
+import type { BotPolicy } from './engine.ts';
 
 const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
 export const PII_TAGS = ['none', 'contact', 'identity', 'sensitive'] as const;
@@ -73,16 +74,21 @@ const intent = z.strictObject({
   label: localized(z.string().trim().min(1).max(80)).optional(),
 });
 
-const duration = z
-  .union([z.number().int().positive(), z.string()])
-  .transform((value, ctx) => {
-    const millis = typeof value === 'number' ? value : durationMs(value);
+/** Milliseconds from "90d"-style text or a positive whole number of ms; `words` are accepted as themselves. */
+function durationOr<const W extends string = never>(...words: W[]) {
+  const expected = ['a duration such as "30s", "12h" or "90d"', ...words.map((w) => `"${w}"`)].join(', or ');
+  return z.union([z.number(), z.string()]).transform((value, ctx): number | W => {
+    if (typeof value === 'string' && (words as string[]).includes(value)) return value as W;
+    const millis = typeof value === 'number' ? (Number.isSafeInteger(value) && value > 0 ? value : undefined) : durationMs(value);
     if (millis === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "12h" or "90d", got ${JSON.stringify(value)}` });
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${JSON.stringify(value)}` });
       return z.NEVER;
     }
     return millis;
   });
+}
+
+const duration = durationOr();
 
 const choice = z.strictObject({
   value: z.string().trim().min(1).max(80),
@@ -143,6 +149,8 @@ const policy = z
       .default(ms('90d'))
       .refine((millis) => millis >= ms('1d') && millis <= ms('365d'), 'expected between 1d and 365d'),
     archive: z.boolean().default(true),
+    /** Archived conversations are deleted this long after archiving. Keeping them for ever must be written out. */
+    archiveTtl: durationOr('forever').default(ms('365d')),
     messagesPerMinute: z.number().int().min(1).max(600).default(15),
   })
   .prefault({});
@@ -187,6 +195,20 @@ export type FormDefinition = BotDefinition['forms'][number];
 export type SlotDefinition = FormDefinition['slots'][number];
 export type ReplyDefinition = z.output<typeof reply>;
 export type Localized<T> = Partial<Record<Language, T>>;
+
+/** A definition's policy in the units the server works in (ms; no archive TTL means "forever"). */
+export function botPolicyOf(def: BotDefinition): BotPolicy {
+  const { policy } = def;
+  return {
+    storeConversations: policy.storeConversations,
+    ...(policy.messageTtl !== undefined ? { messageTtlMs: policy.messageTtl } : {}),
+    ...(policy.valueTtl !== undefined ? { valueTtlMs: policy.valueTtl } : {}),
+    inactiveAfterMs: policy.inactiveAfter,
+    archive: policy.archive,
+    ...(policy.archiveTtl !== 'forever' ? { archiveTtlMs: policy.archiveTtl } : {}),
+    messagesPerMinute: policy.messagesPerMinute,
+  };
+}
 
 type Ctx = z.RefinementCtx;
 

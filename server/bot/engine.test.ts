@@ -55,7 +55,14 @@ describe('profile', () => {
       allowedOrigins: ['https://shop.example', 'http://localhost:*'],
       locales: ['en'],
       defaultLocale: 'en',
-      policy: { storeConversations: true, messageTtlMs: 30 * 86_400_000, inactiveAfterMs: 7 * 86_400_000, archive: true, messagesPerMinute: 10 },
+      policy: {
+        storeConversations: true,
+        messageTtlMs: 30 * 86_400_000,
+        inactiveAfterMs: 7 * 86_400_000,
+        archive: true,
+        archiveTtlMs: 365 * 86_400_000,
+        messagesPerMinute: 10,
+      },
     });
     expect(test.profile('nope')).toBeUndefined();
     expect(demo.profile('demo')?.locales).toEqual(['en', 'nb', 'es']);

@@ -36,6 +36,8 @@ export interface BotPolicy {
   /** Conversations idle this long are archived, or deleted when `archive` is false. 1 day–1 year, default 90 days. */
   inactiveAfterMs: number;
   archive: boolean;
+  /** Archived conversations are deleted this long after they were archived (ms). Default 1 year; absent: kept forever. */
+  archiveTtlMs?: number;
   /** Visitor messages per conversation per minute. Default 15. */
   messagesPerMinute: number;
 }

@@ -3,12 +3,13 @@
 // until when (`exp`). The server seals all three into the visitor token, so the level ends with the
 // identity and stays with its person.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import type { VisitorIdentity } from './engine.ts';
 import { BotDefinitionError } from './errors.ts';
 import { durationMs } from '../config/duration.ts';
+import { ensureDataDir } from '../config/data-dir.ts';
 
 /** Identities are meant to be minted per page load; anything living longer than this is refused. */
 export const MAX_IDENTITY_LIFETIME_MS = 24 * 3_600_000;
@@ -102,7 +103,7 @@ export function resolveIdentitySecret(opts: {
   try {
     secret = readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(opts.dataDir, { recursive: true });
+    ensureDataDir(opts.dataDir);
     secret = randomBytes(32).toString('base64url');
     // 'wx': never overwrite a secret another process wrote meanwhile.
     try {

@@ -2,7 +2,7 @@
 // trained per bot and kept in memory, identity secrets resolved. A bad definition is a
 // BotDefinitionError naming file, path and problem; the server prints it and exits.
 import type { BotEngine, BotProfile, BotTurn, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
-import type { BotDefinition } from './definition.ts';
+import { botPolicyOf, type BotDefinition } from './definition.ts';
 import { loadBotDefinitions } from './load-definitions.ts';
 import { trainNlpjsClassifier } from './nlpjs-classifier.ts';
 import { hasGatedIntents, normaliseAccess, type LoadedBot } from './loaded-bot.ts';
@@ -61,14 +61,7 @@ function profileOf(bot: LoadedBot): BotProfile {
     locales: [...def.languages],
     defaultLocale: def.defaultLocale,
     name: def.name,
-    policy: {
-      storeConversations: def.policy.storeConversations,
-      ...(def.policy.messageTtl !== undefined ? { messageTtlMs: def.policy.messageTtl } : {}),
-      ...(def.policy.valueTtl !== undefined ? { valueTtlMs: def.policy.valueTtl } : {}),
-      inactiveAfterMs: def.policy.inactiveAfter,
-      archive: def.policy.archive,
-      messagesPerMinute: def.policy.messagesPerMinute,
-    },
+    policy: botPolicyOf(def),
   };
 }
 

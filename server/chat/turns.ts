@@ -55,9 +55,10 @@ export async function runTurn(deps: TurnDeps, pending: PendingTurn): Promise<Cha
     const keep = profile?.policy.storeConversations !== false;
     const replies = await deps.store.completeTurn(conversation.id, pending.messageId, outcomeOf(turn, keep));
     for (const message of replies) await publishBestEffort(deps.publisher, log, channel, EVENT_MESSAGE, message);
-    // Storage off: the reply is out, so nothing of the exchange needs to stay. Messages get ids
-    // from the store all the same, so the frame's ordering and de-duplication work unchanged.
-    if (!keep) await deps.store.sweep({ botId: conversation.botId, messageTtlMs: 0, valueTtlMs: 0 }, new Date());
+    // Storage off: the reply is out, so nothing of this conversation's exchange needs to stay (and
+    // nothing of any other conversation is touched). Messages get ids from the store all the same,
+    // so the frame's ordering and de-duplication work unchanged.
+    if (!keep) await deps.store.clearConversation(conversation.id);
     return replies;
   } finally {
     await publishBestEffort(deps.publisher, log, channel, EVENT_TYPING, { typing: false }, 1);

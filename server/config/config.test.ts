@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +29,30 @@ describe('configuration', () => {
     expect(config.tokenRenewWindowMs).toBe(1_209_600_000);
   });
 
+  it('DATA_DIR: refuses one open to group or others with a one-line ConfigError, and tightens files left readable', () => {
+    const open = tempDir();
+    chmodSync(open, 0o750);
+    expect(() => loadConfig({ DATA_DIR: open })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: open })).toThrow(/^DATA_DIR .* is open to group or others \(mode 0750\)[^\n]*chmod 700 [^\n]*$/);
+    expect(existsSync(join(open, 'secrets.json'))).toBe(false);
+
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, '');
+    expect(() => loadConfig({ DATA_DIR: file })).toThrow(/^DATA_DIR .* is not a directory$/);
+
+    // A private directory holding a database an older Parley wrote 0644: made 0600 at start.
+    const upgraded = tempDir();
+    writeFileSync(join(upgraded, 'parley.db'), '', { mode: 0o644 });
+    chmodSync(join(upgraded, 'parley.db'), 0o644);
+    loadConfig({ DATA_DIR: upgraded });
+    expect(statSync(join(upgraded, 'parley.db')).mode & 0o777).toBe(0o600);
+
+    // A DATA_DIR that does not exist yet is created 0700 by the first writer.
+    const fresh = join(tempDir(), 'data', 'nested');
+    loadConfig({ DATA_DIR: fresh });
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+  });
+
   it('reads several token keys; the first seals', () => {
     const config = loadConfig({ DATA_DIR: tempDir(), TOKEN_KEYS: `new:${key32()},old:${key32()}` });
     expect(config.tokenKeys.map((k) => k.kid)).toEqual(['new', 'old']);
@@ -49,6 +73,16 @@ describe('configuration', () => {
     [{ PUBLIC_URL: 'javascript:alert(1)' }, /PUBLIC_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ TRUST_PROXY_HOPS: '0' }, /TRUST_PROXY_HOPS/],
+    [{ REALTIME_ALLOWED_ORIGINS: 'https://shop.example/checkout' }, /REALTIME_ALLOWED_ORIGINS.*expected an origin/],
+    [{ REALTIME_ALLOWED_ORIGINS: 'shop.example' }, /REALTIME_ALLOWED_ORIGINS/],
+    [{ REALTIME_MAX_CONNECTIONS_PER_IP: '0' }, /REALTIME_MAX_CONNECTIONS_PER_IP/],
+    [{ REALTIME_IDLE_GRACE: '0s' }, /REALTIME_IDLE_GRACE: expected a duration/],
+    [{ HTTP_HEADERS_TIMEOUT: '0ms' }, /HTTP_HEADERS_TIMEOUT: expected a duration/],
+    [{ HTTP_HEADERS_TIMEOUT: '1m', HTTP_REQUEST_TIMEOUT: '30s' }, /HTTP_HEADERS_TIMEOUT: must not be longer than HTTP_REQUEST_TIMEOUT/],
+    [{ HTTP_MAX_CONNECTIONS: 'many' }, /HTTP_MAX_CONNECTIONS/],
+    [{ SMTP_URL: 'https://user:pass@mail.example' }, /SMTP_URL: expected an smtp:\/\/ or smtps:\/\/ URL/],
+    [{ MAIL_FROM: 'Parley' }, /MAIL_FROM: expected an address/],
+    [{ MAIL_FROM: 'a@b.example\nBcc: c@d.example' }, /MAIL_FROM: expected an address/],
   ])('refuses %o with one line naming the variable', (env, pattern) => {
     let error: unknown;
     try {
@@ -76,6 +110,32 @@ describe('configuration', () => {
     const config = loadConfig({ DATA_DIR: tempDir(), MONGODB_URI: 'mongodb://127.0.0.1:1/x', ...secrets });
     expect(config.warnings.join()).toMatch(/REALTIME=embedded with a shared store/);
     expect(loadConfig({ DATA_DIR: tempDir(), ...secrets }).warnings).toEqual([]);
+  });
+
+  it('reads the connection limits: HTTP timeouts with defaults, realtime caps left to the embedded server unless set', () => {
+    const defaults = loadConfig({ DATA_DIR: tempDir() });
+    expect(defaults.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 11_000 });
+    expect(defaults.realtime).toMatchObject({ maxConnections: undefined, maxConnectionsPerIp: undefined, idleGraceMs: undefined, allowedOrigins: [] });
+    const set = loadConfig({
+      DATA_DIR: tempDir(),
+      REALTIME_MAX_CONNECTIONS: '500',
+      REALTIME_MAX_CONNECTIONS_PER_IP: '20',
+      REALTIME_IDLE_GRACE: '1m',
+      REALTIME_ALLOWED_ORIGINS: ' https://CDN.example/ ,http://localhost:5173',
+      HTTP_HEADERS_TIMEOUT: '5s',
+    });
+    expect(set.realtime).toMatchObject({ maxConnections: 500, maxConnectionsPerIp: 20, idleGraceMs: 60_000, allowedOrigins: ['https://cdn.example', 'http://localhost:5173'] });
+    expect(set.http.headersTimeoutMs).toBe(5000);
+  });
+
+  it('reads the console mail server and sender; without them links are printed, not mailed', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).mail).toEqual({ smtpUrl: undefined, from: undefined });
+    const set = loadConfig({ DATA_DIR: tempDir(), SMTP_URL: 'smtps://parley:pw@mail.example:465', MAIL_FROM: 'Parley <parley@chat.example>' });
+    expect(set.mail).toEqual({ smtpUrl: 'smtps://parley:pw@mail.example:465', from: 'Parley <parley@chat.example>' });
+  });
+
+  it('never repeats a refused SMTP_URL, which may hold a password', () => {
+    expect(() => loadConfig({ DATA_DIR: tempDir(), SMTP_URL: 'ftp://parley:hunter2@mail.example' })).toThrow(/^(?![\s\S]*hunter2)/);
   });
 
   it('treats empty variables as unset', () => {

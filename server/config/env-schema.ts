@@ -6,8 +6,20 @@ import { durationMs } from './duration.ts';
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const url = z.url({ protocol: /^https?$/ });
-/** A duration as text (see duration.ts); read it with parseDuration once the schema has passed. */
+/** A duration as text (see duration.ts: a unit, above zero, so a timeout can never switch Node's protection off); read it with parseDuration once the schema has passed. */
 export const duration = z.string().refine((text) => durationMs(text) !== undefined, 'expected a duration such as 30m, 24h or 7d');
+const count = z.coerce.number().int().min(1).max(10_000_000);
+/** "https://a.example, http://localhost:5173" → exact origins (scheme, host, port; no path), lower case. */
+const originList = z
+  .string()
+  .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(z.string().refine(isOrigin, 'expected an origin such as https://shop.example (no path)').transform((o) => new URL(o).origin)));
+
+function isOrigin(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return /^https?:$/.test(url.protocol) && url.origin === text.toLowerCase().replace(/\/$/, '');
+}
 
 export const envSchema = z.object({
   PORT: port.default(3000),
@@ -29,10 +41,25 @@ export const envSchema = z.object({
   PUSHER_USE_TLS: bool.optional(),
   PUSHER_CLUSTER: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
   REALTIME_ENCRYPTION_KEY: z.string().optional(),
+  /** Embedded realtime: open sockets in all, and per client IP. Unset: the embedded server's defaults. */
+  REALTIME_MAX_CONNECTIONS: count.optional(),
+  REALTIME_MAX_CONNECTIONS_PER_IP: count.optional(),
+  /** Embedded realtime: how long a socket may hold no channel before it is closed. */
+  REALTIME_IDLE_GRACE: duration.optional(),
+  /** Embedded realtime: origins besides PUBLIC_URL's that may open a WebSocket. */
+  REALTIME_ALLOWED_ORIGINS: originList.optional(),
+  /** Slow clients: time to send the request headers, the whole request, and idle time on a keep-alive connection. */
+  HTTP_HEADERS_TIMEOUT: duration.default('10s'),
+  HTTP_REQUEST_TIMEOUT: duration.default('30s'),
+  HTTP_KEEPALIVE_TIMEOUT: duration.default('5s'),
+  /** Open TCP connections of the HTTP server, WebSockets included. */
+  HTTP_MAX_CONNECTIONS: count.default(11_000),
   /** New conversations per client IP per 10 minutes. */
   RATE_SESSIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** Channel-auth requests per client IP per minute. */
   RATE_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Console login attempts per client IP per 10 minutes (per account: 10 per 15 minutes, fixed). */
+  RATE_CONSOLE_LOGINS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** How long an instance may run a conversation's turns without renewing its lease. */
   TURN_LEASE: duration.default('15s'),
   /** How often each instance looks for turns nobody is running. */
@@ -44,6 +71,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURITY_CONTACT: z.string().regex(/^(mailto:|https:\/\/)/, 'expected a mailto: or https:// URI').optional(),
   SECURITY_TXT_EXPIRES: z.iso.datetime({ offset: true }).optional(),
+  /** Console e-mails (invitations, password resets). Unset: the links are printed to the terminal (development). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'expected an smtp:// or smtps:// URL').optional(),
+  /** A single line holding an address, such as `Parley <parley@chat.example>`. */
+  MAIL_FROM: z.string().max(256).regex(/^[^\r\n]*@[^\r\n]*$/, 'expected an address such as Parley <parley@chat.example>').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

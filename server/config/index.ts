@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { envSchema, parseDuration } from './env-schema.ts';
 import { parseTokenKeys, type TokenKey } from './token-keys.ts';
 import { loadGeneratedSecrets } from './secrets.ts';
+import { checkDataDir } from './data-dir.ts';
 import { parseMasterKey } from '../realtime/channel-crypto.ts';
 
 export type { TokenKey } from './token-keys.ts';
@@ -20,6 +21,20 @@ export interface RealtimeConfig {
   cluster: string;
   /** 32-byte master key for private-encrypted- channels. */
   encryptionKey: Uint8Array;
+  /** Embedded mode: socket caps (undefined: the embedded server's defaults). */
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  idleGraceMs?: number;
+  /** Embedded mode: origins besides PUBLIC_URL's that may open a WebSocket. */
+  allowedOrigins: string[];
+}
+
+/** Limits that keep slow or numerous clients from holding the HTTP server. */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
 }
 
 export interface Config {
@@ -34,6 +49,7 @@ export interface Config {
   tokenRenewWindowMs: number;
   botsDir: string;
   realtime: RealtimeConfig;
+  http: HttpLimits;
   redisUrl?: string;
   /** The environment itself, for the variables bot definitions name (identitySecretEnv). */
   env: Readonly<Record<string, string>>;
@@ -41,12 +57,14 @@ export interface Config {
   sharedBy: string[];
   /** The durable turn worker: lease length and scan period (ms). */
   turns: { leaseMs: number; scanIntervalMs: number };
-  rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number };
+  rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number; consoleLoginsPerIpPer10Min: number };
   trustProxy: boolean;
   /** With trustProxy: the client address is this many X-Forwarded-For entries from the right. */
   trustProxyHops: number;
   logLevel: string;
   security: { contact?: string; expires?: Date };
+  /** Console e-mails: the SMTP server (unset: links printed to the terminal) and the From address (unset: parley@<PUBLIC_URL's host>). */
+  mail: { smtpUrl?: string; from?: string };
   /** Things to tell the operator at start (generated secrets and the like). */
   warnings: string[];
 }
@@ -75,6 +93,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const warnings: string[] = [];
   const dataDir = resolve(env.DATA_DIR);
+  // Before anything is generated into it or opened in it.
+  const dataDirProblem = checkDataDir(dataDir);
+  if (dataDirProblem) throw new ConfigError(dataDirProblem);
 
   const missingSecrets = [
     ...(env.TOKEN_KEYS ? [] : ['TOKEN_KEYS']),
@@ -108,6 +129,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const encryptionKey = decodeMasterKey(env.REALTIME_ENCRYPTION_KEY ?? generated!.secrets.encryptionKey);
   if (typeof encryptionKey === 'string') problems.push(`REALTIME_ENCRYPTION_KEY: ${encryptionKey}`);
 
+  const http: HttpLimits = {
+    headersTimeoutMs: parseDuration(env.HTTP_HEADERS_TIMEOUT),
+    requestTimeoutMs: parseDuration(env.HTTP_REQUEST_TIMEOUT),
+    keepAliveTimeoutMs: parseDuration(env.HTTP_KEEPALIVE_TIMEOUT),
+    maxConnections: env.HTTP_MAX_CONNECTIONS,
+  };
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT: must not be longer than HTTP_REQUEST_TIMEOUT');
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
@@ -131,12 +160,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       useTLS: env.PUSHER_USE_TLS ?? env.REALTIME === 'pusher',
       cluster: env.PUSHER_CLUSTER ?? 'mt1',
       encryptionKey: encryptionKey as Uint8Array,
+      maxConnections: env.REALTIME_MAX_CONNECTIONS,
+      maxConnectionsPerIp: env.REALTIME_MAX_CONNECTIONS_PER_IP,
+      idleGraceMs: env.REALTIME_IDLE_GRACE === undefined ? undefined : parseDuration(env.REALTIME_IDLE_GRACE),
+      allowedOrigins: env.REALTIME_ALLOWED_ORIGINS ?? [],
     },
+    http,
     redisUrl: env.REDIS_URL,
     env: raw as Record<string, string>,
     sharedBy: shared,
     turns: { leaseMs: parseDuration(env.TURN_LEASE), scanIntervalMs: parseDuration(env.TURN_SCAN_INTERVAL) },
-    rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP },
+    rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP, consoleLoginsPerIpPer10Min: env.RATE_CONSOLE_LOGINS_PER_IP },
     trustProxy: env.TRUST_PROXY,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logLevel: env.LOG_LEVEL,
@@ -144,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       contact: env.SECURITY_CONTACT,
       expires: env.SECURITY_TXT_EXPIRES ? new Date(env.SECURITY_TXT_EXPIRES) : undefined,
     },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     warnings,
   };
 }

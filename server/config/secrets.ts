@@ -1,8 +1,9 @@
 // Secrets that a deployment should set but `npm start` must not require: generated once into
 // DATA_DIR/secrets.json (mode 0600) and reused, so tokens and channels survive restarts.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDataDir } from './data-dir.ts';
 
 interface GeneratedSecrets {
   tokenKeys: string;
@@ -26,7 +27,7 @@ function generate(): GeneratedSecrets {
 export function loadGeneratedSecrets(dataDir: string): { secrets: GeneratedSecrets; created: boolean } {
   const file = join(dataDir, 'secrets.json');
   if (existsSync(file)) return { secrets: JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets, created: false };
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDir(dataDir);
   const secrets = generate();
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
   return { secrets, created: true };

@@ -7,7 +7,7 @@ import { errorHandler } from './errors.ts';
 import { accessLog } from './access-log.ts';
 import { frameOnly } from './frame-only.ts';
 import { formBody, jsonBody } from './json-body.ts';
-import { clientIp, requireVisitor, type VisitorState } from './visitor-auth.ts';
+import { clientIp, requireDeletionToken, requireVisitor, type VisitorState } from './visitor-auth.ts';
 import { rateLimit } from './rate-limit.ts';
 import { validBody } from './validate.ts';
 import { sendRequest } from './schemas.ts';
@@ -18,7 +18,9 @@ import { authorizeChannel } from './routes/realtime-auth.ts';
 import { deleteConversation, listMessages, sendMessage } from './routes/messages.ts';
 import { health } from './routes/health.ts';
 import { chatFrame } from './routes/frame.ts';
+import { consoleApp } from './routes/console-app.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
+import { consoleRouter } from './routes/console/router.ts';
 
 const SECURITY_TXT_DEFAULT_LIFETIME_MS = 180 * 86_400_000;
 
@@ -43,11 +45,12 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/api/v1/realtime/auth', fromFrame, channelAuthPerIp, visitor, formBody(), authorizeChannel(deps));
   router.post('/api/v1/messages', fromFrame, visitor, jsonBody(), validBody(sendRequest), messagesPerConversation, sendMessage(deps));
   router.get('/api/v1/messages', fromFrame, visitor, listMessages(deps));
-  router.delete('/api/v1/conversation', fromFrame, visitor, deleteConversation(deps));
+  router.delete('/api/v1/conversation', fromFrame, requireDeletionToken(deps), deleteConversation(deps));
   router.get('/healthz', health(deps));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
   router.get('/assets/:file', frameAssets(deps));
+  router.use(consoleApp(deps).routes());
 
   const publicOrigin = new URL(deps.publicUrl).origin;
   app.use(securityHeaders({ hsts: true }));
@@ -61,9 +64,12 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(router.routes());
+  const consoleApi = consoleRouter(deps);
+  app.use(consoleApi.routes());
   // Methods no route knows (TRACE, PROPFIND…) are a 405 like any other wrong method, not a 501.
   const wrongMethod = () => createError(405, 'Method not allowed', { code: 'method_not_allowed' });
   app.use(router.allowedMethods({ throw: true, methodNotAllowed: wrongMethod, notImplemented: wrongMethod }));
+  app.use(consoleApi.allowedMethods({ throw: true, methodNotAllowed: wrongMethod, notImplemented: wrongMethod }));
   app.use(demoSite(deps));
   return app;
 }

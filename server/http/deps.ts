@@ -9,6 +9,7 @@ import type { TokenSealer } from '../tokens/visitor-token.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
 import type { TurnWorker } from '../chat/turn-worker.ts';
 import type { RealtimeClientConfig } from '../../common/wire.ts';
+import type { Mailer } from '../accounts/mailer.ts';
 
 export interface AppDeps {
   config: Config;
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** Runs the bot turns that visitor messages leave pending in the store. */
   turns: Pick<TurnWorker, 'kick'>;
   logger: Logger;
+  /** Console invitations and password resets (printed to stdout without SMTP_URL). */
+  mailer: Mailer;
   /** Signs channel subscriptions (and adds shared secrets) exactly as Pusher's SDK does. */
   channelSigner: Pick<Pusher, 'authorizeChannel'>;
   /** What pusher-js in the frame is told. */

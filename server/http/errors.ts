@@ -26,6 +26,18 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'rate_limited',
   'not_found',
   'method_not_allowed',
+  'csrf',
+  // the console's (common/console-wire.ts)
+  'invalid_credentials',
+  'totp_required',
+  'not_signed_in',
+  'forbidden',
+  'wrong_password',
+  'weak_password',
+  'invalid_link',
+  'invalid_code',
+  'totp_enrolled',
+  'last_administrator',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */

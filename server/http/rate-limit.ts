@@ -10,6 +10,8 @@ const TOO_MANY: Record<Budget['kind'], string> = {
   newChat: 'Too many new chats; try again later',
   channelAuth: 'Too many attempts; try again later',
   message: 'You are sending messages too fast',
+  consoleLoginIp: 'Too many login attempts; try again later',
+  consoleLoginAccount: 'Too many login attempts; try again later',
 };
 
 export function rateLimit(limits: RateLimits, chargeTo: (ctx: Context) => Budget | undefined): Middleware {

@@ -37,6 +37,23 @@ export function requireVisitor(deps: Pick<AppDeps, 'tokens' | 'store' | 'engine'
   };
 }
 
+/**
+ * For DELETE /api/v1/conversation only: a visitor's right to have their conversation deleted
+ * outlives the chat. A token that expired less than TOKEN_RENEW_WINDOW ago still counts, and the
+ * conversation may since have been archived (or its bot disabled); the store deletes only a
+ * conversation of the token's bot and visitor. Every other route uses requireVisitor, which
+ * refuses both.
+ */
+export function requireDeletionToken(deps: Pick<AppDeps, 'tokens'>): Middleware {
+  return async (ctx, next) => {
+    const token = bearerToken(ctx.get('Authorization'));
+    const claims = token ? await deps.tokens.openForRenewal(token) : null;
+    if (!claims) throw unauthorized();
+    ctx.state.claims = claims satisfies OpenedToken;
+    await next();
+  };
+}
+
 export function clientIp(ctx: { ip: string }): string {
   return ctx.ip || 'unknown';
 }

@@ -1,4 +1,4 @@
-// End-to-end encryption of `private-encrypted-` channels, exactly as Pusher specifies it (and as the
+// Encryption of `private-encrypted-` channels between the Parley server and the browser, exactly as Pusher specifies it (and as the
 // `pusher` SDK and pusher-js implement it), so any relay — embedded, soketi, Pusher Channels —
 // carries only ciphertext:
 //   shared secret = SHA-256(channel name as UTF-8 ‖ 32-byte master key)

@@ -1,5 +1,5 @@
-// Rate limits for the three abuse-prone entry points: new messages (per conversation), new chats
-// (per client IP) and channel auth (per client IP). Each budget meters one thing: resuming a chat
+// Rate limits for the abuse-prone entry points: new messages (per conversation), new chats
+// (per client IP), channel auth (per client IP) and console logins (per client IP and per account). Each budget meters one thing: resuming a chat
 // is not a new chat, a retried message is not a new message (its point is refunded), and every
 // channel-auth attempt counts, valid token or not. server/http/rate-limit.ts charges them.
 //
@@ -30,13 +30,19 @@ export type Budget =
   /** A channel-auth attempt. Default: 120 per minute per IP. */
   | { kind: 'channelAuth'; ip: string }
   /** A new visitor message. The bot's budget per minute per conversation (default 15). */
-  | { kind: 'message'; botId: string; conversationId: string; perMinute: number };
+  | { kind: 'message'; botId: string; conversationId: string; perMinute: number }
+  /** A console login attempt from one IP, whatever the account. Default: 30 per 10 minutes. */
+  | { kind: 'consoleLoginIp'; ip: string }
+  /** A console login attempt at one account (the lower-cased address, known or not), from anywhere: 10 per 15 minutes. */
+  | { kind: 'consoleLoginAccount'; email: string };
 
 export interface RateLimits {
   /** Takes one point of the budget; not ok, with the seconds until one is back, when none is left. */
   spend(budget: Budget): Promise<RateVerdict>;
   /** Gives back a point spent on a request that turned out to cost nothing (a retried message). */
   refund(budget: Budget): Promise<void>;
+  /** Forgets what was spent: an administrator lifting an account's lock gives its budget back too. */
+  forgive(budget: Budget): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,7 @@ export interface RateLimitOptions {
   redisUrl?: string;
   sessionsPerIpPer10Min?: number;
   authPerIpPerMin?: number;
+  consoleLoginsPerIpPer10Min?: number;
   keyPrefix?: string;
   /** Told when Redis errors or drops, so operators see that limits fell back to memory. */
   logger?: { warn(obj: object, msg?: string): void };
@@ -53,6 +60,9 @@ export interface RateLimitOptions {
 
 export const DEFAULT_SESSIONS_PER_IP_PER_10_MIN = 30;
 export const DEFAULT_AUTH_PER_IP_PER_MIN = 120;
+export const DEFAULT_CONSOLE_LOGINS_PER_IP_PER_10_MIN = 30;
+/** Per account: slow enough that guessing is hopeless, and the lock (server/http/routes/console/login.ts) comes first. */
+export const CONSOLE_LOGINS_PER_ACCOUNT_PER_15_MIN = 10;
 
 interface LimiterSpec {
   name: string;
@@ -138,6 +148,12 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
 
   const sessionLimiter = makeLimiter({ name: 'session-ip', points: sessionsPer10Min, durationSec: 600 });
   const authLimiter = makeLimiter({ name: 'auth-ip', points: authPerMin, durationSec: 60 });
+  const consoleIpLimiter = makeLimiter({
+    name: 'console-login-ip',
+    points: requirePositiveInteger('consoleLoginsPerIpPer10Min', opts.consoleLoginsPerIpPer10Min ?? DEFAULT_CONSOLE_LOGINS_PER_IP_PER_10_MIN),
+    durationSec: 600,
+  });
+  const consoleAccountLimiter = makeLimiter({ name: 'console-login-account', points: CONSOLE_LOGINS_PER_ACCOUNT_PER_15_MIN, durationSec: 900 });
   // Bots may configure different per-minute budgets; one limiter per distinct budget.
   const messageLimiters = new Map<number, RateLimiterAbstract>();
   const messageLimiter = (perMinute: number): RateLimiterAbstract => {
@@ -155,6 +171,10 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
         return [sessionLimiter, budget.ip];
       case 'channelAuth':
         return [authLimiter, budget.ip];
+      case 'consoleLoginIp':
+        return [consoleIpLimiter, budget.ip];
+      case 'consoleLoginAccount':
+        return [consoleAccountLimiter, budget.email];
       case 'message':
         requirePositiveInteger('perMinute', budget.perMinute);
         // JSON-encode the pair so "a:b"+"c" and "a"+"b:c" cannot share a budget.
@@ -170,6 +190,10 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
       const [limiter, key] = meter(budget);
       // Insurance covers Redis outages; should even that fail, the visitor merely lost one point.
       await limiter.reward(key, 1).catch((err: unknown) => opts.logger?.warn({ err }, 'rate limits: refund failed'));
+    },
+    async forgive(budget) {
+      const [limiter, key] = meter(budget);
+      await limiter.delete(key).catch((err: unknown) => opts.logger?.warn({ err }, 'rate limits: forgive failed'));
     },
     async close() {
       if (!redis) return;

@@ -13,6 +13,7 @@ export function retentionPolicyOf(botId: string, policy: Omit<BotPolicy, 'storeC
     ...(policy.valueTtlMs !== undefined ? { valueTtlMs: policy.valueTtlMs } : {}),
     inactiveAfterMs: policy.inactiveAfterMs,
     archive: policy.archive,
+    ...(policy.archiveTtlMs !== undefined ? { archiveTtlMs: policy.archiveTtlMs } : {}),
   };
 }
 
@@ -33,19 +34,21 @@ export interface RetentionSweeperOptions {
 export interface RetentionSweeper {
   /** One sweep of every policy now. Runs after any sweep already in progress, never beside it. */
   runOnce(): Promise<SweepResult[]>;
-  stop(): void;
+  /** Stops the timer. Resolves once a sweep already under way is done, so its store can be closed. */
+  stop(): Promise<void>;
 }
 
 function hasLimits(policy: RetentionPolicy): boolean {
   return (
-    policy.messageTtlMs !== undefined || policy.valueTtlMs !== undefined || policy.inactiveAfterMs !== undefined
+    policy.messageTtlMs !== undefined ||
+    policy.valueTtlMs !== undefined ||
+    policy.inactiveAfterMs !== undefined ||
+    policy.archiveTtlMs !== undefined
   );
 }
 
 function removedAnything(result: SweepResult): boolean {
-  return (
-    result.messagesDeleted + result.valuesDeleted + result.conversationsArchived + result.conversationsDeleted > 0
-  );
+  return Object.values(result).some((count) => count > 0);
 }
 
 export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionSweeper {
@@ -108,6 +111,7 @@ export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionS
     stop() {
       stopped = true;
       clearInterval(timer);
+      return queue.then(() => undefined);
     },
   };
 }

@@ -2,7 +2,22 @@
 // with a `code`, so callers test `storeErrorCode(err) === 'unknown_conversation'` without importing
 // a class hierarchy.
 
-export type StoreErrorCode = 'unknown_conversation' | 'duplicate_conversation' | 'invalid_argument';
+export type StoreErrorCode =
+  | 'unknown_conversation'
+  | 'duplicate_conversation'
+  | 'invalid_argument'
+  /** A console user with this email, id or OpenID subject exists. */
+  | 'duplicate_user'
+  /** A session or one-time token names a user that does not exist. */
+  | 'unknown_user';
+
+const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
+  'unknown_conversation',
+  'duplicate_conversation',
+  'invalid_argument',
+  'duplicate_user',
+  'unknown_user',
+]);
 
 export function storeError(code: StoreErrorCode, message: string): Error & { code: StoreErrorCode } {
   return Object.assign(new Error(message), { code });
@@ -12,7 +27,5 @@ export function storeError(code: StoreErrorCode, message: string): Error & { cod
 export function storeErrorCode(err: unknown): StoreErrorCode | null {
   if (!(err instanceof Error)) return null;
   const code = (err as { code?: unknown }).code;
-  return code === 'unknown_conversation' || code === 'duplicate_conversation' || code === 'invalid_argument'
-    ? code
-    : null;
+  return typeof code === 'string' && CODES.has(code) ? (code as StoreErrorCode) : null;
 }

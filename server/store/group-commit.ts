@@ -2,7 +2,7 @@
 // better-sqlite3 waits on the event loop; so appends requested in the same turn of the event loop
 // are written in one transaction (one fsync), each inside its own savepoint so that one failing
 // append does not undo the others. Every promise settles only after the commit, so "resolved"
-// still means "on disk".
+// still means "on disk", and "rejected" means "not stored".
 import type Database from 'better-sqlite3';
 
 interface Pending<I, O> {
@@ -23,6 +23,11 @@ export function groupCommit<I, O>(db: Database.Database, work: (input: I) => O):
       try {
         return { ok: true as const, value: work(item.input) };
       } catch (err) {
+        // SQLITE_FULL, IOERR, BUSY and the like may roll back the whole transaction, not just this
+        // item's savepoint. Then the items before are undone too, and the ones after must not run
+        // outside the batch, each committing on its own while the batch reports failure: stop, and
+        // let the whole batch fail with this error, as it now has.
+        if (!db.inTransaction) throw err;
         return { ok: false as const, err };
       }
     });
@@ -35,7 +40,8 @@ export function groupCommit<I, O>(db: Database.Database, work: (input: I) => O):
     try {
       outcomes = runBatch.immediate(batch);
     } catch (err) {
-      // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
+      // The transaction was rolled back (by SQLite mid-batch, or because the commit failed): nothing
+      // of the batch is stored.
       for (const item of batch) item.reject(err);
       return;
     }

@@ -1,6 +1,6 @@
 // openStore picks SQLite under the data directory when no MongoDB URI is configured.
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,11 +10,12 @@ const root = mkdtempSync(path.join(tmpdir(), 'parley-open-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('openStore', () => {
-  it('opens SQLite at <dataDir>/parley.db, creating the directory, with the archive beside it', async () => {
+  it('opens SQLite at <dataDir>/parley.db, creating the directory (0700), with the archive beside it', async () => {
     const dataDir = path.join(root, 'nested', 'data');
     const store = await openStore({ dataDir });
     try {
       expect(store.kind).toBe('sqlite');
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
       expect(await store.ping()).toBe(true);
       expect(existsSync(path.join(dataDir, 'parley.db'))).toBe(true);
       expect(existsSync(path.join(dataDir, 'parley-archive.db'))).toBe(true);

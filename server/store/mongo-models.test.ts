@@ -38,6 +38,11 @@ describe('MongoDB schemas', () => {
     ]);
   });
 
+  it('index archived conversations by bot and archiving time for the archive\'s own retention', () => {
+    expect(indexesOf(models.archivedConversations)).toContainEqual([{ botId: 1, archivedAt: 1 }, expect.anything()]);
+    expect(indexesOf(models.conversations)).not.toContainEqual([{ botId: 1, archivedAt: 1 }, expect.anything()]);
+  });
+
   it('accept empty text and null client ids, and refuse unknown senders and fields', async () => {
     const ok = new models.messages({
       conversationId: 'c',

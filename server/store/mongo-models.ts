@@ -4,6 +4,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Link, QuickReply, Sender } from '../../common/wire.ts';
 import type { PiiTag } from './store.ts';
+import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
 
 export interface ConversationDoc {
   _id: string;
@@ -87,6 +88,9 @@ const conversationSchema = new Schema<ConversationDoc>(
   schemaOptions,
 );
 conversationSchema.index({ botId: 1, lastActivityAt: 1 });
+// The archive's own retention finds one bot's conversations by when they were archived.
+const archivedConversationSchema = conversationSchema.clone();
+archivedConversationSchema.index({ botId: 1, archivedAt: 1 });
 
 const expiringFields = {
   botId: { type: String },
@@ -128,13 +132,23 @@ messageSchema.index({ conversationId: 1, idempotencyKey: 1 }, { unique: true });
 messageSchema.index({ turnPending: 1, createdAt: 1 });
 messageSchema.index({ conversationId: 1, replyTo: 1 });
 
-/** What runs one at a time across instances (see Store.lease). */
+/**
+ * One generation of a lease (see Store.lease and mongo-turns.ts): `_id` is `<name>#<gen>`, so taking
+ * a lease over is the insert of the next generation, which the unique `_id` lets only one of several
+ * contenders do.
+ */
 export interface LeaseDoc {
   _id: string;
+  name: string;
+  gen: number;
   owner: string;
   until: number;
 }
-const leaseSchema = new Schema<LeaseDoc>({ _id: { type: String }, owner: { type: String }, until: { type: Number } }, schemaOptions);
+const leaseSchema = new Schema<LeaseDoc>(
+  { _id: { type: String }, name: { type: String }, gen: { type: Number }, owner: { type: String }, until: { type: Number } },
+  schemaOptions,
+);
+leaseSchema.index({ name: 1, gen: -1 });
 
 const valueSchema = withExpiry(
   new Schema<ValueDoc>(
@@ -156,11 +170,123 @@ export function defineModels(conn: Connection) {
     conversations: conn.model<ConversationDoc>('Conversation', conversationSchema, 'conversations'),
     messages: conn.model<MessageDoc>('Message', messageSchema, 'messages'),
     values: conn.model<ValueDoc>('CollectedValue', valueSchema, 'collected_values'),
-    archivedConversations: conn.model<ConversationDoc>('ArchivedConversation', conversationSchema, 'archived_conversations'),
+    archivedConversations: conn.model<ConversationDoc>('ArchivedConversation', archivedConversationSchema, 'archived_conversations'),
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
+    ...defineConsoleModels(conn),
   };
 }
 
 export type Models = ReturnType<typeof defineModels>;
+
+// The operator console (mongo-console.ts). Tokens are kept only as SHA-256 hashes (the _id of a
+// session or one-time token); nothing here relies on transactions, TTL or partial indexes.
+
+export interface UserDoc extends Omit<ConsoleUser, 'id'> {
+  _id: string;
+  /**
+   * What makes a linked OpenID subject unique: `oidc:<subject>`, or `none:<_id>` while unlinked.
+   * A plain unique index over it stands in for a partial index on oidcSubject (FerretDB has none,
+   * and a unique index over oidcSubject itself would allow only one unlinked user).
+   */
+  oidcKey: string;
+}
+
+export interface ConsoleSessionDoc extends Omit<ConsoleSession, 'idHash'> {
+  /** SHA-256 (base64url) of the session token. */
+  _id: string;
+}
+
+export interface OneTimeTokenDoc extends Omit<Parameters<ConsoleStore['createOneTimeToken']>[0], 'tokenHash'> {
+  /** SHA-256 (base64url) of the token. */
+  _id: string;
+}
+
+/** An audit entry; details as canonical JSON text, so no `$`- or dot-named key reaches a document. */
+export interface AuditDoc extends Omit<AuditEntry, 'details'> {
+  details: string;
+}
+
+const nullableString = { type: String, default: null };
+
+const userSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String },
+    email: { type: String },
+    displayName: { type: String, default: '' },
+    role: { type: String, enum: ['administrator', 'supervisor', 'operator'] },
+    bots: { type: [String], default: [] },
+    passwordHash: nullableString,
+    totpSecret: nullableString,
+    recoveryCodes: { type: [String], default: [] },
+    oidcSubject: nullableString,
+    oidcKey: { type: String },
+    disabled: { type: Boolean, default: false },
+    sessionVersion: { type: Number },
+    failedLogins: { type: Number, default: 0 },
+    lockedUntil: { type: Date, default: null },
+    createdAt: { type: Date },
+    updatedAt: { type: Date },
+  },
+  schemaOptions,
+);
+userSchema.index({ email: 1 }, { unique: true });
+userSchema.index({ oidcKey: 1 }, { unique: true });
+userSchema.index({ role: 1, disabled: 1 });
+
+const consoleSessionSchema = new Schema<ConsoleSessionDoc>(
+  {
+    _id: { type: String },
+    userId: { type: String },
+    sessionVersion: { type: Number },
+    csrfToken: { type: String },
+    createdAt: { type: Date },
+    lastSeenAt: { type: Date },
+    expiresAt: { type: Date },
+  },
+  schemaOptions,
+);
+consoleSessionSchema.index({ userId: 1 });
+consoleSessionSchema.index({ expiresAt: 1 });
+
+const oneTimeTokenSchema = new Schema<OneTimeTokenDoc>(
+  {
+    _id: { type: String },
+    userId: { type: String },
+    purpose: { type: String, enum: ['set-password', 'reset-password'] },
+    expiresAt: { type: Date },
+  },
+  schemaOptions,
+);
+oneTimeTokenSchema.index({ expiresAt: 1 });
+
+const auditSchema = new Schema<AuditDoc>(
+  {
+    seq: { type: Number },
+    at: { type: Date },
+    actor: nullableString,
+    action: { type: String },
+    target: nullableString,
+    outcome: { type: String, enum: ['ok', 'denied', 'failed'] },
+    ip: nullableString,
+    details: { type: String, default: '{}' },
+    prevHash: { type: String },
+    hash: { type: String },
+  },
+  schemaOptions,
+);
+// The arbiter of appendAudit: one entry per seq, so two appends can never both extend the same entry.
+auditSchema.index({ seq: 1 }, { unique: true });
+auditSchema.index({ actor: 1, seq: 1 });
+auditSchema.index({ action: 1, seq: 1 });
+auditSchema.index({ at: 1 });
+
+function defineConsoleModels(conn: Connection) {
+  return {
+    users: conn.model<UserDoc>('ConsoleUser', userSchema, 'users'),
+    consoleSessions: conn.model<ConsoleSessionDoc>('ConsoleSession', consoleSessionSchema, 'console_sessions'),
+    oneTimeTokens: conn.model<OneTimeTokenDoc>('OneTimeToken', oneTimeTokenSchema, 'one_time_tokens'),
+    auditLog: conn.model<AuditDoc>('AuditEntry', auditSchema, 'audit_log'),
+  };
+}

@@ -9,6 +9,7 @@ import { defineModels } from './mongo-models.ts';
 import { runStoreContract } from './store-contract.ts';
 import { runTurnContract } from './turns-contract.ts';
 import { startMongoServer, type MongoServer } from '../../test/helpers/mongodb.ts';
+import { readMongoArchive } from '../../test/helpers/data-files.ts';
 
 let server: MongoServer;
 beforeAll(async () => {
@@ -16,7 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-runStoreContract('MongoDB store contract', (): Promise<Store> => openMongoStore(server.freshDatabaseUri()));
+runStoreContract('MongoDB store contract', async () => {
+  const uri = server.freshDatabaseUri();
+  return { store: await openMongoStore(uri), readArchive: readMongoArchive(uri) };
+});
 runTurnContract('MongoDB turn contract', (): Promise<Store> => openMongoStore(server.freshDatabaseUri()));
 
 describe('the connection refuses operators smuggled into filters (SECURITY-NOTES V8)', () => {

@@ -7,6 +7,7 @@ import type {
   AppendResult,
   CollectedValue,
   Conversation,
+  ConversationOwner,
   NewConversation,
   NewMessage,
   RetentionPolicy,
@@ -15,8 +16,10 @@ import type {
 } from './store.ts';
 import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
 import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
+import { mongoConsoleStore } from './mongo-console.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
+import { inBatches, SWEEP_BATCH } from './batches.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
 const { trusted } = mongoose;
@@ -151,7 +154,12 @@ export async function putValue(models: Models, conversationId: string, value: Om
   }
 }
 
-async function removeConversation(models: Models, id: string): Promise<boolean> {
+async function removeConversation(models: Models, id: string, owner: ConversationOwner | undefined): Promise<boolean> {
+  if (owner) {
+    // Owners never change, so checking first and deleting after cannot let another's go.
+    const theirs = { _id: id, botId: idString(owner.botId), visitorId: idString(owner.visitorId) };
+    if (!(await models.conversations.exists(theirs)) && !(await models.archivedConversations.exists(theirs))) return false;
+  }
   // The conversation first: an append or putValue that races us checks for it after its own write
   // and removes what it wrote when it is gone, so nothing is left behind whichever runs first.
   const live = await models.conversations.deleteOne({ _id: id });
@@ -200,28 +208,69 @@ async function copyToArchive(models: Models, id: string, now: Date): Promise<voi
   }
 }
 
+/** Finds at most one batch of ids, hands them to `remove`, and goes on until a batch comes back short. */
+async function inIdBatches<T>(find: () => Promise<Array<{ _id: T }>>, remove: (ids: T[]) => Promise<number>): Promise<number> {
+  let removed = 0;
+  await inBatches(async () => {
+    const ids = (await find()).map((doc) => doc._id);
+    if (ids.length > 0) removed += await remove(ids);
+    return ids.length;
+  });
+  return removed;
+}
+
+/** One bot's documents written before `cutoff`, deleted at most SWEEP_BATCH per round trip. */
+async function expire(model: Models['messages'] | Models['values'], botId: string, cutoff: Date): Promise<number> {
+  // Both collections carry botId and createdAt; one Model type lets TypeScript call through the union.
+  const expiring = model as unknown as mongoose.Model<{ botId: string; createdAt: Date }>;
+  return inIdBatches(
+    () => expiring.find({ botId, createdAt: trusted({ $lt: cutoff }) }, { _id: 1 }).limit(SWEEP_BATCH).lean<Array<{ _id: unknown }>>(),
+    async (ids) => (await expiring.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount,
+  );
+}
+
 async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: boolean, now: Date): Promise<number> {
-  const idle = await models.conversations
-    .find({ botId, lastActivityAt: trusted({ $lte: cutoff }) }, { _id: 1 })
-    .lean<Array<{ _id: string }>>();
-  let moved = 0;
-  for (const { _id: id } of idle) {
-    if (archive) await copyToArchive(models, id, now);
-    // Re-check idleness as we delete: a conversation that came back to life since is spared.
-    const gone = await models.conversations.deleteOne({ _id: id, lastActivityAt: trusted({ $lte: cutoff }) });
-    if (gone.deletedCount === 1) {
-      await models.messages.deleteMany({ conversationId: id });
-      await models.values.deleteMany({ conversationId: id });
-      moved += 1;
-    } else if (archive && (await models.conversations.exists({ _id: id }))) {
-      // Came back to life: take the copy back out. (Gone instead means another sweeper moved it:
-      // its archived copy stays.)
-      await models.archivedConversations.deleteOne({ _id: id });
-      await models.archivedMessages.deleteMany({ conversationId: id });
-      await models.archivedValues.deleteMany({ conversationId: id });
+  const idle = () =>
+    models.conversations
+      .find({ botId, lastActivityAt: trusted({ $lte: cutoff }) }, { _id: 1 })
+      .limit(SWEEP_BATCH)
+      .lean<Array<{ _id: string }>>();
+  return inIdBatches(idle, async (ids) => {
+    let moved = 0;
+    for (const id of ids) {
+      if (archive) await copyToArchive(models, id, now);
+      // Re-check idleness as we delete: a conversation that came back to life since is spared.
+      const gone = await models.conversations.deleteOne({ _id: id, lastActivityAt: trusted({ $lte: cutoff }) });
+      if (gone.deletedCount === 1) {
+        await models.messages.deleteMany({ conversationId: id });
+        await models.values.deleteMany({ conversationId: id });
+        moved += 1;
+      } else if (archive && (await models.conversations.exists({ _id: id }))) {
+        // Came back to life: take the copy back out. (Gone instead means another sweeper moved it:
+        // its archived copy stays.)
+        await models.archivedConversations.deleteOne({ _id: id });
+        await models.archivedMessages.deleteMany({ conversationId: id });
+        await models.archivedValues.deleteMany({ conversationId: id });
+      }
     }
-  }
-  return moved;
+    return moved;
+  });
+}
+
+/** Archived conversations archived before `cutoff`, deleted whole. */
+async function expireArchived(models: Models, botId: string, cutoff: Date): Promise<number> {
+  const expired = () =>
+    models.archivedConversations
+      .find({ botId, archivedAt: trusted({ $lt: cutoff }) }, { _id: 1 })
+      .limit(SWEEP_BATCH)
+      .lean<Array<{ _id: string }>>();
+  return inIdBatches(expired, async (ids) => {
+    const ofThem = trusted({ $in: ids });
+    // Messages and values first: if we stop half-way, the conversation is still there to find next time.
+    await models.archivedMessages.deleteMany({ conversationId: ofThem });
+    await models.archivedValues.deleteMany({ conversationId: ofThem });
+    return (await models.archivedConversations.deleteMany({ _id: ofThem })).deletedCount;
+  });
 }
 
 async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promise<SweepResult> {
@@ -230,18 +279,17 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
   const messageTtlMs = checkDuration('messageTtlMs', policy.messageTtlMs);
   const valueTtlMs = checkDuration('valueTtlMs', policy.valueTtlMs);
   const inactiveAfterMs = checkDuration('inactiveAfterMs', policy.inactiveAfterMs);
+  const archiveTtlMs = checkDuration('archiveTtlMs', policy.archiveTtlMs);
 
   let messagesDeleted = 0;
   let valuesDeleted = 0;
   for (const model of [models.messages, models.archivedMessages]) {
     if (messageTtlMs === undefined) continue;
-    const cutoff = new Date(now.getTime() - messageTtlMs);
-    messagesDeleted += (await model.deleteMany({ botId, createdAt: trusted({ $lt: cutoff }) })).deletedCount;
+    messagesDeleted += await expire(model, botId, new Date(now.getTime() - messageTtlMs));
   }
   for (const model of [models.values, models.archivedValues]) {
     if (valueTtlMs === undefined) continue;
-    const cutoff = new Date(now.getTime() - valueTtlMs);
-    valuesDeleted += (await model.deleteMany({ botId, createdAt: trusted({ $lt: cutoff }) })).deletedCount;
+    valuesDeleted += await expire(model, botId, new Date(now.getTime() - valueTtlMs));
   }
 
   let conversationsArchived = 0;
@@ -252,7 +300,9 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
     if (policy.archive) conversationsArchived = moved;
     else conversationsDeleted = moved;
   }
-  return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted };
+  const archivedConversationsDeleted =
+    archiveTtlMs === undefined ? 0 : await expireArchived(models, botId, new Date(now.getTime() - archiveTtlMs));
+  return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted };
 }
 
 /** sanitizeFilter: a `$`-keyed object inside any filter is matched as a value, never run as an operator. */
@@ -282,6 +332,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
 
   return {
     kind: 'mongodb',
+    ...mongoConsoleStore(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -351,7 +402,14 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
       return docs.map((d) => ({ key: d.key, value: d.value, pii: d.pii, createdAt: d.createdAt }));
     },
 
-    deleteConversation: (id) => removeConversation(models, idString(id)),
+    deleteConversation: (id, owner) => removeConversation(models, idString(id), owner),
+
+    async clearConversation(id: string): Promise<void> {
+      const conversationId = idString(id);
+      // A message whose bot turn is still pending stays until that turn has answered it.
+      await models.messages.deleteMany({ conversationId, turnPending: trusted({ $ne: true }) });
+      await models.values.deleteMany({ conversationId });
+    },
 
     sweep: (policy, now) => sweep(models, policy, now),
 

@@ -8,6 +8,9 @@ export interface Migration {
   sql: string;
 }
 
+/** The columns of a message row, the same in the live store and the archive. */
+export const MESSAGE_COLUMNS = 'conversation_id, id, client_id, sender, text, quick_replies, links, created_at';
+
 /** The live store. Times are integer ms since the epoch (UTC); JSON columns hold arrays/objects. */
 export const LIVE_MIGRATIONS: readonly Migration[] = [
   {
@@ -74,6 +77,73 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- The operator console (sqlite-console.ts). Tokens are kept only as SHA-256 hashes.
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('administrator', 'supervisor', 'operator')),
+        bots TEXT NOT NULL,
+        password_hash TEXT,
+        totp_secret TEXT,
+        recovery_codes TEXT NOT NULL,
+        -- UNIQUE lets any number of NULLs through: one user per linked OpenID subject.
+        oidc_subject TEXT UNIQUE,
+        disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+        session_version INTEGER NOT NULL,
+        failed_logins INTEGER NOT NULL,
+        locked_until INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE console_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        session_version INTEGER NOT NULL,
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX console_sessions_user ON console_sessions (user_id);
+      CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at);
+
+      CREATE TABLE one_time_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('set-password', 'reset-password')),
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX one_time_tokens_expires_at ON one_time_tokens (expires_at);
+
+      -- Append-only and hash-chained (server/audit/chain.ts); details is canonical JSON text.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+        ip TEXT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+      CREATE INDEX audit_log_action ON audit_log (action, seq);
+      CREATE INDEX audit_log_at ON audit_log (at);
+      -- No code path of Parley changes or removes an entry; these make a bug that tries fail loudly.
+      -- (Someone with the file can drop them: the hash chain is what shows tampering.)
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];
 
 /**
@@ -120,6 +190,14 @@ export const ARCHIVE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (conversation_id, key)
       ) STRICT;
       CREATE INDEX archive.archived_values_created_at ON collected_values (created_at);
+    `,
+  },
+  {
+    // The archive's own retention finds one bot's conversations by when they were archived.
+    version: 2,
+    sql: `
+      DROP INDEX archive.archived_conversations_bot;
+      CREATE INDEX archive.archived_conversations_bot_archived_at ON conversations (bot_id, archived_at);
     `,
   },
 ];

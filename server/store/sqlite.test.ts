@@ -1,6 +1,7 @@
 // The store contract on SQLite (a fresh temp file per test), plus what only a file can show:
-// durability across reopen, idempotent migrations, and where archived conversations go.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// durability across reopen, idempotent migrations, file modes, where archived conversations go,
+// and that deleted text is left in no file.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultArchiveFile, openDatabase, openSqliteStore } from './sqlite.ts';
 import { LIVE_MIGRATIONS, migrate } from './sqlite-schema.ts';
 import { newConversationId, runStoreContract } from './store-contract.ts';
+import { SWEEP_BATCH } from './batches.ts';
+import { filesContaining, modesIn, readSqliteArchive } from '../../test/helpers/data-files.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'parley-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -18,7 +21,18 @@ function freshFile(): string {
   return path.join(root, `store-${counter}.db`);
 }
 
-runStoreContract('SQLite store contract', () => openSqliteStore(freshFile()));
+/** A directory of its own, so a test can look at every file the store made there. */
+function freshDir(): string {
+  counter += 1;
+  const dir = path.join(root, `dir-${counter}`);
+  mkdirSync(dir, { mode: 0o700 });
+  return dir;
+}
+
+runStoreContract('SQLite store contract', async () => {
+  const file = freshFile();
+  return { store: await openSqliteStore(file), readArchive: readSqliteArchive(defaultArchiveFile(file)) };
+});
 
 describe('SQLite store on disk', () => {
   it('keeps data across close and reopen of the same file', async () => {
@@ -65,6 +79,9 @@ describe('SQLite store on disk', () => {
       expect(db.pragma('archive.synchronous', { simple: true })).toBe(2);
       expect(db.pragma('secure_delete', { simple: true })).toBe(1);
       expect(db.pragma('archive.secure_delete', { simple: true })).toBe(1);
+      // A WAL reset shrinks the file to nothing, so old frames do not linger past a checkpoint.
+      expect(db.pragma('journal_size_limit', { simple: true })).toBe(0);
+      expect(db.pragma('archive.journal_size_limit', { simple: true })).toBe(0);
     } finally {
       db.close();
     }
@@ -98,6 +115,8 @@ describe('SQLite store on disk', () => {
 
       expect(await store.deleteConversation(id)).toBe(true);
       expect(archive.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
+      expect(archive.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
+      expect(archive.prepare('SELECT count(*) AS n FROM collected_values').get()).toEqual({ n: 0 });
     } finally {
       live.close();
       archive.close();
@@ -105,35 +124,121 @@ describe('SQLite store on disk', () => {
     }
   });
 
-  it('leaves no trace of a deleted conversation in the database files once checkpointed', async () => {
+  it('creates the database, the archive and their WAL and shared-memory files 0600', async () => {
+    const dir = freshDir();
+    const store = await openSqliteStore(path.join(dir, 'parley.db'));
+    try {
+      const id = newConversationId();
+      await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'https://site.example' });
+      await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'x' });
+      expect(modesIn(dir)).toEqual({
+        '.': 0o700,
+        'parley.db': 0o600,
+        'parley.db-wal': 0o600,
+        'parley.db-shm': 0o600,
+        'parley-archive.db': 0o600,
+        'parley-archive.db-wal': 0o600,
+        'parley-archive.db-shm': 0o600,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves deleted text in no file while it stays open: delete, clear, expiry, idle deletion, archive move and archive expiry', async () => {
+    const dir = freshDir();
+    const file = path.join(dir, 'parley.db');
+    const store = await openSqliteStore(file);
+    const T0 = new Date('2030-01-01T00:00:00Z');
+    const DAY = 86_400_000;
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+
+    /** A conversation of bot `botId` holding `marker` in the main file, in the WAL and in a value. */
+    async function holding(marker: string, botId = 'demo'): Promise<string> {
+      const id = newConversationId();
+      await store.createConversation({ id, botId, visitorId: 'v', origin: 'https://site.example', now: T0 });
+      await store.appendMessage({ conversationId: id, clientId: 'a', sender: 'visitor', text: `${marker} in the main file`, now: T0 });
+      // A second connection moves what is written so far into the main file; the next rows stay in the WAL.
+      const other = new Database(file);
+      other.pragma('wal_checkpoint(TRUNCATE)');
+      other.close();
+      await store.appendMessage({ conversationId: id, clientId: 'b', sender: 'visitor', text: `${marker} in the WAL`, now: T0 });
+      await store.putValue(id, { key: 'email', value: `${marker}@example.com`, pii: 'contact', now: T0 });
+      expect(filesContaining(dir, marker)).not.toEqual([]);
+      return id;
+    }
+
+    try {
+      const deleted = await holding('deleted-7f3a');
+      expect(await store.deleteConversation(deleted)).toBe(true);
+      expect(filesContaining(dir, 'deleted-7f3a')).toEqual([]);
+
+      const cleared = await holding('cleared-51be');
+      await store.clearConversation(cleared);
+      expect(filesContaining(dir, 'cleared-51be')).toEqual([]);
+
+      await holding('expired-c0de', 'expiring');
+      await store.sweep({ botId: 'expiring', messageTtlMs: DAY, valueTtlMs: DAY }, at(2 * DAY));
+      expect(filesContaining(dir, 'expired-c0de')).toEqual([]);
+
+      await holding('idle-9e1d', 'idle');
+      await store.sweep({ botId: 'idle', inactiveAfterMs: DAY, archive: false }, at(2 * DAY));
+      expect(filesContaining(dir, 'idle-9e1d')).toEqual([]);
+
+      // Archiving moves the text: afterwards it is in the archive files only, and archive expiry removes it there.
+      await holding('archived-4b2f', 'archiving');
+      await store.sweep({ botId: 'archiving', inactiveAfterMs: DAY, archive: true }, at(2 * DAY));
+      expect(filesContaining(dir, 'archived-4b2f').every((name) => name.startsWith('parley-archive.db'))).toBe(true);
+      expect(filesContaining(dir, 'archived-4b2f')).not.toEqual([]);
+      await store.sweep({ botId: 'archiving', archiveTtlMs: DAY }, at(4 * DAY));
+      expect(filesContaining(dir, 'archived-4b2f')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sweeps 50,000 expired messages in bounded batches, with the event loop free between them', async () => {
     const file = freshFile();
     const store = await openSqliteStore(file);
-    const secret = 'secret-text-7f3a9c the visitor asked us to forget';
-    const secretEmail = 'forget-me-7f3a9c@example.com';
+    const T0 = new Date('2030-01-01T00:00:00Z');
     const id = newConversationId();
-    await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'https://site.example' });
-    await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: secret });
-    await store.putValue(id, { key: 'email', value: secretEmail, pii: 'contact' });
-    const keep = newConversationId();
-    await store.createConversation({ id: keep, botId: 'demo', visitorId: 'v2', origin: 'https://site.example' });
-    await store.appendMessage({ conversationId: keep, clientId: 'c', sender: 'visitor', text: 'kept-text-51be' });
-    await store.close();
+    await store.createConversation({ id, botId: 'bulk', visitorId: 'v', origin: 'https://site.example', now: T0 });
+    const seeder = new Database(file);
+    seeder
+      .prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
+         INSERT INTO messages (conversation_id, id, client_id, sender, text, created_at)
+         SELECT ?, i, NULL, 'bot', 'old', ? FROM n`,
+      )
+      .run(id, T0.getTime());
+    seeder.close();
+    const counter = new Database(file, { readonly: true });
+    const remaining = () => counter.prepare('SELECT count(*) FROM messages').pluck().get() as number;
 
-    const bytesOf = (f: string) => (existsSync(f) ? readFileSync(f).toString('latin1') : '');
-    // A checkpoint first, so the secret is in the main file (the case secure_delete must cover).
-    const db = new Database(file);
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
-    expect(bytesOf(file)).toContain(secret);
-
-    const reopened = await openSqliteStore(file);
-    expect(await reopened.deleteConversation(id)).toBe(true);
-    await reopened.close(); // the last connection to close checkpoints and removes the WAL
-
-    const everything = [file, `${file}-wal`, `${file}-shm`].map(bytesOf).join('');
-    expect(everything).not.toContain(secret);
-    expect(everything).not.toContain(secretEmail);
-    expect(bytesOf(file)).toContain('kept-text-51be');
+    // A callback that re-queues itself on every turn of the event loop, counting what is left each time.
+    const seen: number[] = [];
+    let done = false;
+    const watch = () => {
+      if (done) return;
+      seen.push(remaining());
+      setImmediate(watch);
+    };
+    try {
+      const sweeping = store.sweep({ botId: 'bulk', messageTtlMs: 1000 }, new Date(T0.getTime() + 60_000));
+      setImmediate(watch);
+      const result = await sweeping.finally(() => (done = true));
+      expect(result.messagesDeleted).toBe(50_000);
+      expect(remaining()).toBe(0);
+      // The loop turned while the sweep was under way and saw it part-way done, many times over…
+      const partWay = seen.filter((n) => n > 0 && n < 50_000);
+      expect(partWay.length).toBeGreaterThanOrEqual(50_000 / SWEEP_BATCH / 2);
+      // …and no step between two turns removed more than one batch.
+      const steps = [50_000, ...seen, 0].slice(1).map((n, i) => [50_000, ...seen, 0][i]! - n);
+      expect(Math.max(...steps)).toBeLessThanOrEqual(SWEEP_BATCH);
+    } finally {
+      counter.close();
+      await store.close();
+    }
   });
 
   it('puts the archive beside the live file by default', () => {

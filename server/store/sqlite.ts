@@ -1,7 +1,8 @@
 // The SQLite adapter (better-sqlite3): the embedded default. One connection, prepared statements,
 // WAL with synchronous=FULL so a message is on disk before appendMessage resolves (the HTTP layer
 // answers 202 only after that, and a crash after the 202 must lose nothing; NORMAL in WAL mode may
-// drop the last commits on power loss). Retention is a sweeper (sweep) run by the server.
+// drop the last commits on power loss). Retention is a sweeper (sqlite-sweep.ts) run by the server.
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChatMessage, Sender } from '../../common/wire.ts';
@@ -9,20 +10,21 @@ import type {
   AppendResult,
   CollectedValue,
   Conversation,
+  ConversationOwner,
   NewConversation,
   NewMessage,
   PiiTag,
   PendingTurn,
-  RetentionPolicy,
   Store,
-  SweepResult,
   TurnOutcome,
   TurnRequest,
 } from './store.ts';
-import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
+import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
-import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, migrate } from './sqlite-schema.ts';
+import { sqliteConsoleStore } from './sqlite-console.ts';
+import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
+import { createSqliteSweep } from './sqlite-sweep.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
 interface ConversationRow {
@@ -87,21 +89,33 @@ function messageFromRow(row: MessageRow): ChatMessage {
   });
 }
 
+/**
+ * Creates `file` readable by its owner only, before SQLite opens it: SQLite would create it 0644
+ * (less the umask), and gives the file's WAL and shared-memory files the same mode as the file.
+ */
+function createPrivately(file: string): void {
+  if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
+}
+
 /** Opens the live file with the archive attached, both migrated. Exported for the adapter's own tests. */
 export function openDatabase(file: string, archiveFile: string): Database.Database {
+  createPrivately(file);
+  createPrivately(archiveFile);
   const db = new Database(file);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // Deleted rows are overwritten with zeros, not left in free pages: "deleted on request" must
-    // mean the text cannot be read back from the file.
-    db.pragma('secure_delete = ON');
     db.prepare('ATTACH DATABASE ? AS archive').run(archiveFile);
-    db.pragma('archive.journal_mode = WAL');
-    db.pragma('archive.synchronous = FULL');
-    db.pragma('archive.secure_delete = ON');
+    for (const schema of ['main', 'archive']) {
+      db.pragma(`${schema}.journal_mode = WAL`);
+      db.pragma(`${schema}.synchronous = FULL`);
+      // Deleted rows are overwritten with zeros, not left in free pages: "deleted on request" must
+      // mean the text cannot be read back from the file.
+      db.pragma(`${schema}.secure_delete = ON`);
+      // When the WAL starts over after a checkpoint it is cut back to nothing, so frames holding
+      // deleted rows do not linger at its end (deletions also truncate it at once: walScrubber).
+      db.pragma(`${schema}.journal_size_limit = 0`);
+    }
+    db.pragma('foreign_keys = ON');
     migrate(db, 'main', LIVE_MIGRATIONS);
     migrate(db, 'archive', ARCHIVE_MIGRATIONS);
     return db;
@@ -113,9 +127,6 @@ export function openDatabase(file: string, archiveFile: string): Database.Databa
 
 function prepareStatements(db: Database.Database) {
   const conversationColumns = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state';
-  const messageColumns = 'conversation_id, id, client_id, sender, text, quick_replies, links, created_at';
-  // Conversations of one bot idle since the cutoff (inclusive: idle for exactly the period counts).
-  const idleOfBot = 'SELECT id FROM main.conversations WHERE bot_id = @botId AND last_activity_at <= @cutoff';
   return {
     insertConversation: db.prepare(
       `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}')`,
@@ -132,7 +143,7 @@ function prepareStatements(db: Database.Database) {
        WHERE id = ? RETURNING next_message_id - 1 AS id`,
     ),
     insertMessage: db.prepare(
-      `INSERT INTO messages (${messageColumns}, turn, reply_to)
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, turn, reply_to)
        VALUES (@conversationId, @id, @clientId, @sender, @text, @quickReplies, @links, @createdAt, @turn, @replyTo)`,
     ),
     turnOf: db.prepare<[string, number], { turn: string | null }>('SELECT turn FROM messages WHERE conversation_id = ? AND id = ?'),
@@ -144,7 +155,7 @@ function prepareStatements(db: Database.Database) {
        GROUP BY conversation_id ORDER BY min(created_at) LIMIT ?`,
     ),
     repliesTo: db.prepare<[string, number], MessageRow>(
-      `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
     ),
     markTurnDone: db.prepare('UPDATE messages SET turn = NULL WHERE conversation_id = ? AND id = ?'),
     lease: db.prepare(
@@ -156,11 +167,11 @@ function prepareStatements(db: Database.Database) {
     // One process owns an SQLite file, so leases of an earlier run (killed mid-turn) mean nothing.
     releaseAll: db.prepare('DELETE FROM leases'),
     messageByClientId: db.prepare<[string, string], MessageRow>(
-      `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND client_id = ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id = ?`,
     ),
-    messageById: db.prepare<[string, number], MessageRow>(`SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND id = ?`),
+    messageById: db.prepare<[string, number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id = ?`),
     listMessages: db.prepare<[string, number, number], MessageRow>(
-      `SELECT ${messageColumns} FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
     ),
     conversationExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM conversations WHERE id = ?'),
     upsertValue: db.prepare(
@@ -174,36 +185,13 @@ function prepareStatements(db: Database.Database) {
     deleteArchivedConversation: db.prepare('DELETE FROM archive.conversations WHERE id = ?'),
     deleteArchivedMessages: db.prepare('DELETE FROM archive.messages WHERE conversation_id = ?'),
     deleteArchivedValues: db.prepare('DELETE FROM archive.collected_values WHERE conversation_id = ?'),
-    expireMessages: db.prepare(
-      `DELETE FROM main.messages WHERE created_at < @cutoff
-       AND conversation_id IN (SELECT id FROM main.conversations WHERE bot_id = @botId)`,
+    ownedAnywhere: db.prepare<[ConversationOwner & { id: string }], { owned: number }>(
+      `SELECT EXISTS (SELECT 1 FROM main.conversations WHERE id = @id AND bot_id = @botId AND visitor_id = @visitorId)
+           OR EXISTS (SELECT 1 FROM archive.conversations WHERE id = @id AND bot_id = @botId AND visitor_id = @visitorId) AS owned`,
     ),
-    expireArchivedMessages: db.prepare(
-      `DELETE FROM archive.messages WHERE created_at < @cutoff
-       AND conversation_id IN (SELECT id FROM archive.conversations WHERE bot_id = @botId)`,
-    ),
-    expireValues: db.prepare(
-      `DELETE FROM main.collected_values WHERE created_at < @cutoff
-       AND conversation_id IN (SELECT id FROM main.conversations WHERE bot_id = @botId)`,
-    ),
-    expireArchivedValues: db.prepare(
-      `DELETE FROM archive.collected_values WHERE created_at < @cutoff
-       AND conversation_id IN (SELECT id FROM archive.conversations WHERE bot_id = @botId)`,
-    ),
-    archiveConversations: db.prepare(
-      `INSERT OR REPLACE INTO archive.conversations
-       SELECT id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, @now
-       FROM main.conversations WHERE id IN (${idleOfBot})`,
-    ),
-    archiveMessages: db.prepare(
-      `INSERT OR REPLACE INTO archive.messages SELECT ${messageColumns} FROM main.messages
-       WHERE conversation_id IN (${idleOfBot})`,
-    ),
-    archiveValues: db.prepare(
-      `INSERT OR REPLACE INTO archive.collected_values SELECT conversation_id, key, value, pii, created_at
-       FROM main.collected_values WHERE conversation_id IN (${idleOfBot})`,
-    ),
-    deleteIdle: db.prepare(`DELETE FROM main.conversations WHERE id IN (${idleOfBot})`),
+    // A message whose bot turn is still pending stays until that turn has answered it.
+    clearMessages: db.prepare('DELETE FROM main.messages WHERE conversation_id = ? AND turn IS NULL'),
+    clearValues: db.prepare('DELETE FROM main.collected_values WHERE conversation_id = ?'),
     ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
   };
 }
@@ -213,9 +201,30 @@ export interface SqliteStoreOptions {
   archiveFile?: string;
 }
 
+/**
+ * What removes deleted text from the files: a checkpoint that copies the WALs into the database
+ * files and truncates them to nothing. secure_delete zeroes deleted rows in the pages, but until a
+ * checkpoint the WAL still holds the frames that wrote them (and the database file the old pages).
+ * Call the returned function after every removal; a checkpoint another connection's reader held up
+ * is owed and retried on the next call.
+ */
+function walScrubber(db: Database.Database): (removedAnything: boolean) => void {
+  let owed = false;
+  return (removedAnything) => {
+    if (!removedAnything && !owed) return;
+    owed = false;
+    for (const schema of ['main', 'archive']) {
+      const [result] = db.pragma(`${schema}.wal_checkpoint(TRUNCATE)`) as Array<{ busy: number }>;
+      if (result?.busy) owed = true;
+    }
+  };
+}
+
 export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<Store> {
   const db = openDatabase(file, opts.archiveFile ?? defaultArchiveFile(file));
   const sql = prepareStatements(db);
+
+  const scrub = walScrubber(db);
 
   const append = db.transaction((input: NewMessage & { turn?: TurnRequest; replyTo?: number }): AppendResult => {
     const conversationId = idString(input.conversationId);
@@ -273,7 +282,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
   );
 
-  const remove = db.transaction((id: string): boolean => {
+  const remove = db.transaction((id: string, owner: ConversationOwner | undefined): boolean => {
+    if (owner && sql.ownedAnywhere.get({ id, botId: idString(owner.botId), visitorId: idString(owner.visitorId) })?.owned !== 1) {
+      return false;
+    }
     const live = sql.deleteLive.run(id).changes; // messages and values follow by ON DELETE CASCADE
     const archived = sql.deleteArchivedConversation.run(id).changes;
     sql.deleteArchivedMessages.run(id);
@@ -281,38 +293,15 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return live + archived > 0;
   });
 
-  const expire = db.transaction((policy: RetentionPolicy, now: number) => {
-    let messagesDeleted = 0;
-    let valuesDeleted = 0;
-    const messageTtl = checkDuration('messageTtlMs', policy.messageTtlMs);
-    if (messageTtl !== undefined) {
-      const params = { botId: policy.botId, cutoff: now - messageTtl };
-      messagesDeleted += sql.expireMessages.run(params).changes + sql.expireArchivedMessages.run(params).changes;
-    }
-    const valueTtl = checkDuration('valueTtlMs', policy.valueTtlMs);
-    if (valueTtl !== undefined) {
-      const params = { botId: policy.botId, cutoff: now - valueTtl };
-      valuesDeleted += sql.expireValues.run(params).changes + sql.expireArchivedValues.run(params).changes;
-    }
-    return { messagesDeleted, valuesDeleted };
-  });
+  const clear = db.transaction((id: string): number => sql.clearMessages.run(id).changes + sql.clearValues.run(id).changes);
 
-  // In WAL mode a transaction spanning two attached files is atomic per file only, so archiving is
-  // two transactions: copy (idempotent, INSERT OR REPLACE), then delete from the live file. A crash
-  // between them leaves the conversation in both places, and the next sweep finishes the move.
-  const copyIdleToArchive = db.transaction((params: { botId: string; cutoff: number; now: number }) => {
-    sql.archiveConversations.run(params);
-    sql.archiveMessages.run(params);
-    sql.archiveValues.run(params);
-  });
-  const deleteIdle = db.transaction(
-    (params: { botId: string; cutoff: number }) => sql.deleteIdle.run(params).changes,
-  );
+  const sweep = createSqliteSweep(db, scrub);
 
   let closed = false;
 
   return {
     kind: 'sqlite',
+    ...sqliteConsoleStore(db),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -387,28 +376,17 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       }));
     },
 
-    async deleteConversation(id: string): Promise<boolean> {
-      return remove.immediate(idString(id));
+    async deleteConversation(id: string, owner?: ConversationOwner): Promise<boolean> {
+      const removed = remove.immediate(idString(id), owner);
+      scrub(removed);
+      return removed;
     },
 
-    async sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult> {
-      const at = checkDate('now', now).getTime();
-      const botId = idString(policy.botId);
-      const { messagesDeleted, valuesDeleted } = expire.immediate({ ...policy, botId }, at);
-      let conversationsArchived = 0;
-      let conversationsDeleted = 0;
-      const inactiveAfter = checkDuration('inactiveAfterMs', policy.inactiveAfterMs);
-      if (inactiveAfter !== undefined) {
-        const params = { botId, cutoff: at - inactiveAfter };
-        if (policy.archive) {
-          copyIdleToArchive.immediate({ ...params, now: at });
-          conversationsArchived = deleteIdle.immediate(params);
-        } else {
-          conversationsDeleted = deleteIdle.immediate(params);
-        }
-      }
-      return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted };
+    async clearConversation(id: string): Promise<void> {
+      scrub(clear.immediate(idString(id)) > 0);
     },
+
+    sweep,
 
     async ping(): Promise<boolean> {
       if (closed) return false;

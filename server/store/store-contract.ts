@@ -1,7 +1,8 @@
 // The one contract both store adapters are held to. Each adapter's test file calls
-// runStoreContract with a function that opens a fresh, empty store; every case gets its own.
+// runStoreContract with a function that opens a fresh, empty store (and a way to read its archive
+// from outside the store); every case gets its own.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from './store.ts';
+import type { Store, SweepResult } from './store.ts';
 import { storeErrorCode } from './errors.ts';
 import { newId } from '../chat/ids.ts';
 
@@ -18,7 +19,34 @@ export function newConversationId(): string {
   return newId();
 }
 
-async function rejectionCode(promise: Promise<unknown>): Promise<string | null> {
+/** What an adapter's archive holds for one conversation: message texts and `key=value` of its values. */
+export interface ArchivedCopy {
+  conversation: boolean;
+  messages: string[];
+  values: string[];
+}
+
+export const NOT_ARCHIVED: ArchivedCopy = { conversation: false, messages: [], values: [] };
+
+export interface ContractSubject {
+  store: Store;
+  /**
+   * Reads the archive the way an auditor would, from its own file or collections and never through
+   * the store, so a test sees what is really kept there.
+   */
+  readArchive(conversationId: string): Promise<ArchivedCopy>;
+}
+
+const NOTHING_SWEPT: SweepResult = {
+  messagesDeleted: 0,
+  valuesDeleted: 0,
+  conversationsArchived: 0,
+  conversationsDeleted: 0,
+  archivedConversationsDeleted: 0,
+};
+
+/** The store error code a promise rejects with ('resolved' when it does not), for the contracts. */
+export async function rejectionCode(promise: Promise<unknown>): Promise<string | null> {
   try {
     await promise;
   } catch (err) {
@@ -27,12 +55,13 @@ async function rejectionCode(promise: Promise<unknown>): Promise<string | null> 
   return 'resolved';
 }
 
-export function runStoreContract(name: string, open: () => Promise<Store>): void {
+export function runStoreContract(name: string, open: () => Promise<ContractSubject>): void {
   describe(name, () => {
     let store: Store;
+    let readArchive: ContractSubject['readArchive'];
 
     beforeEach(async () => {
-      store = await open();
+      ({ store, readArchive } = await open());
     });
     afterEach(async () => {
       await store.close();
@@ -412,6 +441,50 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       it('returns false for an id that never existed', async () => {
         expect(await store.deleteConversation(newConversationId())).toBe(false);
       });
+
+      it('deletes for its owner only when an owner is given, live or archived', async () => {
+        const live = await conversation('demo', at(5 * DAY));
+        const archived = await conversation('demo', T0);
+        for (const id of [live, archived]) {
+          await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'mine', now: T0 });
+        }
+        await store.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, at(DAY));
+        expect(await readArchive(archived)).toMatchObject({ conversation: true, messages: ['mine'] });
+
+        for (const id of [live, archived]) {
+          expect(await store.deleteConversation(id, { botId: 'demo', visitorId: 'someone else' })).toBe(false);
+          expect(await store.deleteConversation(id, { botId: 'other', visitorId: `v-${id}` })).toBe(false);
+        }
+        expect(await store.listMessages(live, 0, 10)).toHaveLength(1);
+        expect(await readArchive(archived)).toMatchObject({ conversation: true, messages: ['mine'] });
+
+        expect(await store.deleteConversation(live, { botId: 'demo', visitorId: `v-${live}` })).toBe(true);
+        expect(await store.deleteConversation(archived, { botId: 'demo', visitorId: `v-${archived}` })).toBe(true);
+        expect(await store.getConversation(live)).toBeNull();
+        expect(await store.listMessages(live, 0, 10)).toEqual([]);
+        expect(await readArchive(archived)).toEqual(NOT_ARCHIVED);
+      });
+    });
+
+    describe('clearing a conversation (storage off)', () => {
+      it("forgets one conversation's messages and values, keeps the conversation and its id sequence, touches no other", async () => {
+        const id = await conversation('demo');
+        const sameBot = await conversation('demo');
+        for (const c of [id, sameBot]) {
+          await store.appendMessage({ conversationId: c, clientId: 'c', sender: 'visitor', text: 'hello' });
+          await store.appendMessage({ conversationId: c, clientId: null, sender: 'bot', text: 'hi' });
+          await store.putValue(c, { key: 'email', value: 'a@example.com', pii: 'contact' });
+        }
+        await store.clearConversation(id);
+        expect(await store.listMessages(id, 0, 10)).toEqual([]);
+        expect(await store.listValues(id)).toEqual([]);
+        expect(await store.getConversation(id)).not.toBeNull();
+        const next = await store.appendMessage({ conversationId: id, clientId: 'd', sender: 'visitor', text: 'again' });
+        expect(next.message.id).toBe(3);
+        expect((await store.listMessages(sameBot, 0, 10)).map((m) => m.text)).toEqual(['hello', 'hi']);
+        expect(await store.listValues(sameBot)).toHaveLength(1);
+        await store.clearConversation(newConversationId()); // an unknown id is nothing to clear
+      });
     });
 
     describe('retention sweep', () => {
@@ -419,12 +492,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         const id = await conversation();
         await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: 'x', now: T0 });
         await store.putValue(id, { key: 'k', value: 'v', pii: 'none', now: T0 });
-        expect(await store.sweep({ botId: 'demo' }, at(1000 * DAY))).toEqual({
-          messagesDeleted: 0,
-          valuesDeleted: 0,
-          conversationsArchived: 0,
-          conversationsDeleted: 0,
-        });
+        expect(await store.sweep({ botId: 'demo' }, at(1000 * DAY))).toEqual(NOTHING_SWEPT);
         expect(await store.listMessages(id, 0, 10)).toHaveLength(1);
         expect(await store.listValues(id)).toHaveLength(1);
       });
@@ -439,7 +507,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
 
         expect((await store.sweep(policy, at(60 * SECOND))).messagesDeleted).toBe(0);
         const result = await store.sweep(policy, at(60 * SECOND + 1));
-        expect(result).toEqual({ messagesDeleted: 1, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0 });
+        expect(result).toEqual({ ...NOTHING_SWEPT, messagesDeleted: 1 });
         expect((await store.listMessages(id, 0, 10)).map((m) => m.text)).toEqual(['new']);
         expect(await store.listMessages(otherBot, 0, 10)).toHaveLength(1);
         // The conversation lives on and ids keep counting: an expired id is never reused.
@@ -458,12 +526,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         const policy = { botId: 'demo', valueTtlMs: 5 * SECOND };
 
         expect((await store.sweep(policy, at(5 * SECOND))).valuesDeleted).toBe(0);
-        expect(await store.sweep(policy, at(5 * SECOND + 1))).toEqual({
-          messagesDeleted: 0,
-          valuesDeleted: 1,
-          conversationsArchived: 0,
-          conversationsDeleted: 0,
-        });
+        expect(await store.sweep(policy, at(5 * SECOND + 1))).toEqual({ ...NOTHING_SWEPT, valuesDeleted: 1 });
         expect((await store.listValues(id)).map((v) => v.key)).toEqual(['plan']);
         expect(await store.listValues(otherBot)).toHaveLength(1);
         expect(await store.listMessages(id, 0, 10)).toHaveLength(1);
@@ -480,12 +543,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
 
         expect((await store.sweep(policy, at(DAY - 1))).conversationsDeleted).toBe(0);
         expect(await store.getConversation(idle)).not.toBeNull();
-        expect(await store.sweep(policy, at(DAY))).toEqual({
-          messagesDeleted: 0,
-          valuesDeleted: 0,
-          conversationsArchived: 0,
-          conversationsDeleted: 1,
-        });
+        expect(await store.sweep(policy, at(DAY))).toEqual({ ...NOTHING_SWEPT, conversationsDeleted: 1 });
         expect(await store.getConversation(idle)).toBeNull();
         expect(await store.listMessages(idle, 0, 10)).toEqual([]);
         expect(await store.listValues(idle)).toEqual([]);
@@ -501,23 +559,68 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         const policy = { botId: 'demo', inactiveAfterMs: DAY, archive: true };
 
         expect((await store.sweep(policy, at(DAY - 1))).conversationsArchived).toBe(0);
-        expect(await store.sweep(policy, at(DAY))).toEqual({
-          messagesDeleted: 0,
-          valuesDeleted: 0,
-          conversationsArchived: 1,
-          conversationsDeleted: 0,
-        });
+        expect(await store.sweep(policy, at(DAY))).toEqual({ ...NOTHING_SWEPT, conversationsArchived: 1 });
         expect(await store.getConversation(idle)).toBeNull();
         expect(await store.listMessages(idle, 0, 10)).toEqual([]);
         expect(await store.listValues(idle)).toEqual([]);
         expect(
           await rejectionCode(store.appendMessage({ conversationId: idle, clientId: 'd', sender: 'visitor', text: 'x' })),
         ).toBe('unknown_conversation');
+        // The archive itself, read from outside the store, holds the conversation whole.
+        expect(await readArchive(idle)).toEqual({ conversation: true, messages: ['x'], values: ['email=a@example.com'] });
         // A second sweep finds nothing left to move.
         expect((await store.sweep(policy, at(2 * DAY))).conversationsArchived).toBe(0);
-        // The archived copy is still there to delete on request, once.
+        // The archived copy is still there to delete on request, once, and then the archive holds nothing of it.
         expect(await store.deleteConversation(idle)).toBe(true);
+        expect(await readArchive(idle)).toEqual(NOT_ARCHIVED);
         expect(await store.deleteConversation(idle)).toBe(false);
+      });
+
+      it('expires archived messages and values by their TTLs too', async () => {
+        const idle = await conversation('demo', T0);
+        await store.appendMessage({ conversationId: idle, clientId: 'old', sender: 'visitor', text: 'old', now: T0 });
+        await store.appendMessage({ conversationId: idle, clientId: 'new', sender: 'visitor', text: 'new', now: at(DAY) });
+        await store.putValue(idle, { key: 'email', value: 'a@example.com', pii: 'contact', now: T0 });
+        await store.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, at(2 * DAY));
+        expect(await readArchive(idle)).toEqual({ conversation: true, messages: ['old', 'new'], values: ['email=a@example.com'] });
+
+        const swept = await store.sweep({ botId: 'demo', messageTtlMs: 1.5 * DAY, valueTtlMs: DAY }, at(2 * DAY));
+        expect(swept).toEqual({ ...NOTHING_SWEPT, messagesDeleted: 1, valuesDeleted: 1 });
+        expect(await readArchive(idle)).toEqual({ conversation: true, messages: ['new'], values: [] });
+      });
+
+      it('deletes archived conversations older than archiveTtlMs in the archive, whole, for that bot only', async () => {
+        const early = await conversation('demo', T0);
+        const late = await conversation('demo', at(10 * DAY));
+        const otherBot = await conversation('other', T0);
+        for (const id of [early, late, otherBot]) {
+          await store.appendMessage({ conversationId: id, clientId: 'c', sender: 'visitor', text: `text of ${id}`, now: T0 });
+          await store.putValue(id, { key: 'email', value: 'a@example.com', pii: 'contact', now: T0 });
+        }
+        // Archived at different times: `early` on day 1, `late` on day 11.
+        await store.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, at(DAY));
+        await store.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, at(11 * DAY));
+        await store.sweep({ botId: 'other', inactiveAfterMs: DAY, archive: true }, at(DAY));
+        const policy = { botId: 'demo', archiveTtlMs: 30 * DAY };
+
+        // Exactly the TTL after archiving is kept; a millisecond more is not.
+        expect(await store.sweep(policy, at(31 * DAY))).toEqual(NOTHING_SWEPT);
+        expect(await store.sweep(policy, at(31 * DAY + 1))).toEqual({ ...NOTHING_SWEPT, archivedConversationsDeleted: 1 });
+        expect(await readArchive(early)).toEqual(NOT_ARCHIVED);
+        expect(await readArchive(late)).toMatchObject({ conversation: true, messages: [`text of ${late}`] });
+        expect(await readArchive(otherBot)).toMatchObject({ conversation: true, messages: [`text of ${otherBot}`] });
+        expect(await store.deleteConversation(early)).toBe(false);
+        // `late` was archived ten days after `early`, so it goes ten days later.
+        expect(await store.sweep(policy, at(41 * DAY + 1))).toEqual({ ...NOTHING_SWEPT, archivedConversationsDeleted: 1 });
+        expect(await readArchive(late)).toEqual(NOT_ARCHIVED);
+      });
+
+      it('keeps archived conversations without an archiveTtlMs ("forever")', async () => {
+        const idle = await conversation('demo', T0);
+        await store.appendMessage({ conversationId: idle, clientId: 'c', sender: 'visitor', text: 'kept', now: T0 });
+        await store.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, at(DAY));
+        expect(await store.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, at(100_000 * DAY))).toEqual(NOTHING_SWEPT);
+        expect(await readArchive(idle)).toEqual({ conversation: true, messages: ['kept'], values: [] });
       });
 
       it('refuses to reuse the id of an archived conversation', async () => {
@@ -532,6 +635,27 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       it('rejects a negative or NaN duration with invalid_argument', async () => {
         expect(await rejectionCode(store.sweep({ botId: 'demo', messageTtlMs: -1 }, T0))).toBe('invalid_argument');
         expect(await rejectionCode(store.sweep({ botId: 'demo', inactiveAfterMs: Number.NaN }, T0))).toBe('invalid_argument');
+        expect(await rejectionCode(store.sweep({ botId: 'demo', archiveTtlMs: -1 }, T0))).toBe('invalid_argument');
+      });
+
+      it('lets other work run while it sweeps many rows, and still counts every row', async () => {
+        // Sweeps run in bounded steps with the event loop free between them, so a long sweep never
+        // stalls requests. A callback queued during the sweep must run before the sweep is done.
+        const ids = await Promise.all(Array.from({ length: 30 }, () => conversation('demo', T0)));
+        await Promise.all(
+          ids.flatMap((id) =>
+            Array.from({ length: 10 }, (_, i) =>
+              store.appendMessage({ conversationId: id, clientId: `c${i}`, sender: 'visitor', text: `m${i}`, now: T0 }),
+            ),
+          ),
+        );
+        let sweepDone = false;
+        let ranDuringSweep = false;
+        const sweeping = store.sweep({ botId: 'demo', messageTtlMs: SECOND }, at(DAY)).finally(() => (sweepDone = true));
+        setImmediate(() => (ranDuringSweep = !sweepDone));
+        expect((await sweeping).messagesDeleted).toBe(300);
+        expect(ranDuringSweep).toBe(true);
+        for (const id of ids) expect(await store.listMessages(id, 0, 10)).toEqual([]);
       });
     });
 

@@ -1,6 +1,7 @@
 // The store interface. Two adapters implement it (SQLite for one machine, MongoDB through mongoose
 // for deployments) and one contract suite (store-contract.ts) holds them both to it.
 import type { ChatMessage, Link, QuickReply, Sender } from '../../common/wire.ts';
+import type { ConsoleStore } from './console-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -89,6 +90,8 @@ export interface RetentionPolicy {
   inactiveAfterMs?: number;
   /** Archive inactive conversations out of the live store instead of deleting them. */
   archive?: boolean;
+  /** Archived conversations are deleted, whole, this many ms after they were archived. */
+  archiveTtlMs?: number;
 }
 
 export interface SweepResult {
@@ -96,9 +99,18 @@ export interface SweepResult {
   valuesDeleted: number;
   conversationsArchived: number;
   conversationsDeleted: number;
+  /** Archived conversations past the archive's own retention, deleted with their messages and values. */
+  archivedConversationsDeleted: number;
 }
 
-export interface Store {
+/** Whose a conversation is: a deletion naming an owner removes nothing of anyone else's. */
+export interface ConversationOwner {
+  botId: string;
+  visitorId: string;
+}
+
+/** The conversation store, and the console's (console-store.ts) in the same database. */
+export interface Store extends ConsoleStore {
   /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;
@@ -138,9 +150,22 @@ export interface Store {
   listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]>;
   putValue(conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void>;
   listValues(conversationId: string): Promise<CollectedValue[]>;
-  /** Removes the conversation, its messages and values. Returns false when there was none. */
-  deleteConversation(id: string): Promise<boolean>;
-  /** Applies one bot's retention policy as of `now`. */
+  /**
+   * Removes the conversation, live or archived, with its messages and values. With `owner`, only a
+   * conversation of that bot and visitor is removed. Returns false when nothing was removed. Once it
+   * resolves, the removed text is in no file or collection the store keeps.
+   */
+  deleteConversation(id: string, owner?: ConversationOwner): Promise<boolean>;
+  /**
+   * Removes a live conversation's messages and values but keeps the conversation, so its ids keep
+   * counting (a bot that stores no conversations forgets each exchange this way). A message whose
+   * bot turn is still pending is kept until that turn is done.
+   */
+  clearConversation(id: string): Promise<void>;
+  /**
+   * Applies one bot's retention policy as of `now`, in bounded steps that leave the event loop free
+   * between them.
+   */
   sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult>;
   /** Cheap readiness probe for /healthz. */
   ping(): Promise<boolean>;

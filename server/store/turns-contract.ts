@@ -1,6 +1,7 @@
 // The durable-turn part of the store contract (the outbox and its lease), held against both
 // adapters like the rest of store-contract.ts.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { freshStoreEach } from './fresh-store.ts';
 import type { Store, TurnOutcome, TurnRequest } from './store.ts';
 import { newConversationId } from './store-contract.ts';
 
@@ -12,12 +13,11 @@ function outcome(texts: string[], state: Record<string, unknown> = { step: 1 }):
 
 export function runTurnContract(name: string, open: () => Promise<Store>): void {
   describe(name, () => {
-    let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    const current = freshStoreEach(open);
+    // Read in each case: the store is a new one per case.
+    let store!: Store;
+    beforeEach(() => {
+      store = current();
     });
 
     async function conversation(): Promise<string> {
@@ -77,6 +77,16 @@ export function runTurnContract(name: string, open: () => Promise<Store>): void 
       expect((await store.getConversation(id))?.state).toEqual({ n: 1 });
     });
 
+    it('clearing a conversation (storage off) keeps a message whose turn is still pending', async () => {
+      const id = await conversation();
+      const first = await say(id, 'c1');
+      const second = await say(id, 'c2'); // sent while the first turn runs
+      await store.completeTurn(id, first.message.id, outcome(['answer']));
+      await store.clearConversation(id);
+      expect((await store.listMessages(id, 0, 10)).map((m) => m.id)).toEqual([second.message.id]);
+      expect(await store.nextTurn(id)).toEqual({ conversationId: id, messageId: second.message.id, ...TURN });
+    });
+
     it('gives turns in message order, the next once the first is done', async () => {
       const id = await conversation();
       const a = await say(id, 'a');
@@ -133,6 +143,19 @@ export function runTurnContract(name: string, open: () => Promise<Store>): void 
         expect(await store.getConversation(id)).toBeNull();
         // Still in the archive: its id cannot be taken again.
         await expect(store.createConversation({ id, botId: 'demo', visitorId: 'x', origin: 'https://site.example' })).rejects.toThrow();
+      }
+    });
+
+    it('gives one winner, round after round, when owners race for a lease that has passed', async () => {
+      for (let round = 1; round <= 20; round++) {
+        const now = round * 10_000;
+        const owners = ['a', 'b', 'c', 'd', 'e'].map((o) => `${o}${round}`);
+        const won = await Promise.all(owners.map((owner) => store.lease('turns:contended', owner, now, now + 5000)));
+        expect(won.filter(Boolean), `round ${round}`).toHaveLength(1);
+        // The winner renews while its lease holds; a loser cannot take it before it passes.
+        const winner = owners[won.indexOf(true)]!;
+        expect(await store.lease('turns:contended', winner, now + 1000, now + 6000)).toBe(true);
+        expect(await store.lease('turns:contended', owners.find((o) => o !== winner)!, now + 2000, now + 7000)).toBe(false);
       }
     });
 

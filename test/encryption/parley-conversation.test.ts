@@ -71,6 +71,7 @@ describe.each([
       url: `ws://${env.ws.host}:${env.ws.port}/app/${session.realtime.key}?protocol=7&client=raw&version=0`,
       channel: session.channel,
       sign: async (socketId, channel) => ({ auth: (await sign(socketId, channel)).auth }),
+      origin: new URL(env.parley.url).origin,
     });
     const client = await subscribeWithPusherJs({
       key: session.realtime.key,
@@ -79,6 +80,7 @@ describe.each([
       channel: session.channel,
       event: 'message',
       authorize: sign,
+      origin: new URL(env.parley.url).origin,
     });
     const requestsBefore = env.proxy?.requests.length ?? 0;
     try {

@@ -3,6 +3,27 @@
 // which returns what an auth endpoint would: {auth, shared_secret}.
 import PusherJs from 'pusher-js';
 
+/**
+ * pusher-js in Node sends no Origin header, where a browser always sends its page's, and Parley's
+ * realtime server accepts only its own chat frame's. Sockets to an endpoint registered here carry
+ * that Origin, as the frame's pusher-js does. pusher-js opens every socket through this one hook.
+ */
+const originOfEndpoint = new Map<string, string>();
+const runtime = PusherJs.Runtime;
+const openSocket = runtime.createWebSocket.bind(runtime);
+runtime.createWebSocket = (url) => {
+  const origin = originOfEndpoint.get(new URL(url).host);
+  if (!origin) return openSocket(url);
+  // The Node build's socket is faye-websocket's Client: (url, protocols, options).
+  const Socket = runtime.getWebSocketAPI() as unknown as new (url: string, protocols: string[], options: object) => ReturnType<typeof openSocket>;
+  return new Socket(url, [], { headers: { Origin: origin } });
+};
+
+/** pusher-js sockets to `host:port` send `origin`, as a browser page on that origin would. */
+export function sendOriginTo(host: string, port: number, origin: string): void {
+  originOfEndpoint.set(`${host}:${port}`, origin);
+}
+
 export interface ChannelAuth {
   auth: string;
   shared_secret?: string;
@@ -36,7 +57,10 @@ export async function subscribeWithPusherJs(opts: {
   channel: string;
   event: string;
   authorize: (socketId: string, channel: string) => Promise<ChannelAuth>;
+  /** The Origin the socket sends, as the chat frame's pusher-js does (Parley accepts only its own). */
+  origin?: string;
 }): Promise<PusherJsSubscriber> {
+  if (opts.origin) sendOriginTo(opts.host, opts.port, opts.origin);
   const client = new PusherJs(opts.key, {
     cluster: 'local',
     wsHost: opts.host,

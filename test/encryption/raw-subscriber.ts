@@ -17,8 +17,10 @@ export async function subscribeRaw(opts: {
   url: string;
   channel: string;
   sign: (socketId: string, channel: string) => Promise<{ auth: string }> | { auth: string };
+  /** The Origin a browser page would send (Parley's realtime server accepts only its own). */
+  origin?: string;
 }): Promise<RawSubscriber> {
-  const ws = new WebSocket(opts.url);
+  const ws = new WebSocket(opts.url, { origin: opts.origin });
   const frames: string[] = [];
   const wakers = new Set<() => void>();
   ws.on('message', (raw) => {

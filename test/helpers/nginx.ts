@@ -78,10 +78,14 @@ upstream parley {
   # yet; a POST it had sent when the instance died is answered 502, and the client retries it.
   ${at.parley.map((address) => `server ${address};`).join('\n  ')}
   keepalive 32;
+  # Below Parley's HTTP_KEEPALIVE_TIMEOUT (5 s): nginx must never send a request on a connection
+  # Parley is closing, or a POST already sent on it is answered 502.
+  keepalive_timeout 4s;
 }
 upstream relay {
   server ${at.relay};
   keepalive 8;
+  keepalive_timeout 4s;
 }
 # WebSocket upgrades pass Connection: upgrade on; everything else reuses upstream connections.
 map $http_upgrade $connection_upgrade {

@@ -63,6 +63,8 @@ export async function arrive(base: string): Promise<Visitor> {
     port: session.realtime.wsPort,
     channel: session.channel,
     event: 'message',
+    // As the frame's pusher-js does: it connects from Parley's own origin.
+    origin: new URL(base).origin,
     authorize: async (socketId, channel) => {
       const res = await authorize(base, session.token, socketId, channel);
       servedBy.push(answeredBy(res.headers));

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { openMongoStore, openSqliteStore, type Store } from '../../server/store/index.ts';
 import { startMongoServer, type MongoServer } from './mongodb.ts';
 import { deploymentSecrets } from './deployment-secrets.ts';
+import { readMongoArchive, readSqliteArchive } from './data-files.ts';
+import type { ContractSubject } from '../../server/store/store-contract.ts';
 
 export type StoreKind = 'sqlite' | 'mongodb';
 
@@ -19,6 +21,8 @@ export interface StoreUnderTest {
   env(): Record<string, string>;
   /** A fresh, empty store of this kind, opened directly. */
   open(): Promise<Store>;
+  /** The same, with a reader of its archive from outside the store (the file, or the collections). */
+  openWithArchive(): Promise<ContractSubject>;
 }
 
 /** Registers `suite` once per store, as "on sqlite" and "on mongodb". */
@@ -26,12 +30,17 @@ export function forEachStore(suite: (store: StoreUnderTest) => void): void {
   describe('on sqlite', () => {
     const dirs: string[] = [];
     afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+    const fresh = () => {
+      dirs.push(mkdtempSync(join(tmpdir(), 'parley-store-')));
+      return dirs.at(-1)!;
+    };
     suite({
       kind: 'sqlite',
       env: () => ({}),
-      open: () => {
-        dirs.push(mkdtempSync(join(tmpdir(), 'parley-store-')));
-        return openSqliteStore(join(dirs.at(-1)!, 'parley.db'));
+      open: () => openSqliteStore(join(fresh(), 'parley.db')),
+      openWithArchive: async () => {
+        const dir = fresh();
+        return { store: await openSqliteStore(join(dir, 'parley.db')), readArchive: readSqliteArchive(join(dir, 'parley-archive.db')) };
       },
     });
   });
@@ -54,6 +63,10 @@ export function forEachStore(suite: (store: StoreUnderTest) => void): void {
         return { MONGODB_URI: uri, ...deploymentSecrets(uri) };
       },
       open: () => openMongoStore(fresh()),
+      openWithArchive: async () => {
+        const uri = fresh();
+        return { store: await openMongoStore(uri), readArchive: readMongoArchive(uri) };
+      },
     });
   });
 }

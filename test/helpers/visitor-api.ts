@@ -76,6 +76,7 @@ export function subscribeToConversation(server: { url: string; port: number }, s
     port: server.port,
     channel: session.channel,
     event,
+    origin: new URL(server.url).origin,
     authorize: async (socketId, channel) => {
       const res = await authorize(server.url, session.token, socketId, channel);
       if (res.status !== 200) throw new Error(`channel auth answered ${res.status}`);

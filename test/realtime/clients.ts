@@ -95,8 +95,17 @@ export interface RawSocket {
   close(): void;
 }
 
-export async function rawSocket(port: number, key: string, options: { expectEstablished?: boolean } = {}): Promise<RawSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/app/${encodeURIComponent(key)}?protocol=7&client=js&version=8.6.0`);
+export interface RawSocketOptions {
+  /** Default true: resolve once pusher:connection_established arrived (and fail if it does not). */
+  expectEstablished?: boolean;
+  /** Request headers of the upgrade, e.g. the Origin a browser page would send. */
+  headers?: Record<string, string>;
+}
+
+export async function rawSocket(port: number, key: string, options: RawSocketOptions = {}): Promise<RawSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/app/${encodeURIComponent(key)}?protocol=7&client=js&version=8.6.0`, {
+    headers: options.headers,
+  });
   const messages: ProtocolMessage[] = [];
   const frames: string[] = [];
   const waiters = new Set<() => void>();
@@ -202,4 +211,20 @@ export async function signedRequest(app: App, port: number, o: SignedRequestOpti
   return { status: res.status, body: await res.text() };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A ping and its pong: a server handles one socket's frames in order, so once the pong is here
+ * every frame sent before the ping has been handled, and whatever it sent this socket has arrived.
+ */
+export async function roundTrip(socket: RawSocket): Promise<void> {
+  const isPong = (m: ProtocolMessage) => m.event === 'pusher:pong';
+  const before = socket.messages.filter(isPong).length;
+  socket.send({ event: 'pusher:ping', data: {} });
+  await socket.next(() => socket.messages.filter(isPong).length > before);
+}
+
+/** What `promise` settles to, or a note that it did not within `ms`: a bound for a test to fail by, not a wait. */
+export function within<T>(ms: number, promise: Promise<T>): Promise<T | string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`nothing within ${ms} ms`), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,35 +1,15 @@
 // Rule: "deletion on request … the same by conversation id from the command line for an operator",
 // and the `sweep` command. Runs the real CLI as a child process against a real store, each kind.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store/index.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { runCli } from '../../server/cli.ts';
 import { demoBotsDir } from '../helpers/demo-bot.ts';
+import { parleyProcess as parley, tempDirs } from '../helpers/parley-cli.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-cli-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function parley(args: string[], env: Record<string, string>): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(TSX, [path.join(ROOT, 'server/cli.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const tempDir = tempDirs('parley-cli-');
 
 /** The store the CLI opens with this environment, as the server would. */
 function storeOf(env: Record<string, string>) {

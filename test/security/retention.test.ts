@@ -1,13 +1,19 @@
 // Rule: "messages and collected values expire after a configured time; inactive conversations are
 // archived or deleted" — the sweeper that enforces it on a timer, with a controllable clock, on each
 // store (MongoDB's adapter has no TTL index either: this sweeper is what expires its data too).
-import { describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../server/security/logger.ts';
-import { startRetentionSweeper } from '../../server/security/retention.ts';
+import { retentionPolicyOf, startRetentionSweeper } from '../../server/security/retention.ts';
+import { openSqliteStore } from '../../server/store/index.ts';
 import type { RetentionPolicy, SweepResult } from '../../server/store/store.ts';
 import { forEachStore } from '../helpers/stores.ts';
+import { readSqliteArchive } from '../helpers/data-files.ts';
 
-const ZERO: SweepResult = { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0 };
+const ZERO: SweepResult = { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0, archivedConversationsDeleted: 0 };
+const DAY = 86_400_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function recordingStore(behaviour: (policy: RetentionPolicy) => Promise<SweepResult> = async () => ZERO) {
@@ -109,6 +115,21 @@ describe('retention sweeper', () => {
     expect(calls.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('retention: stop() resolves only once a sweep under way is done, so the store can then be closed', async () => {
+    let finish: () => void = () => undefined;
+    const { store } = recordingStore(() => new Promise<SweepResult>((resolve) => (finish = () => resolve(ZERO))));
+    const sweeper = startRetentionSweeper({ store, policies: () => [{ botId: 'slow', messageTtlMs: 1 }], intervalMs: 60_000 });
+    const run = sweeper.runOnce();
+    let stopped = false;
+    const stopping = sweeper.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(stopped).toBe(true);
+    await expect(run).resolves.toEqual([ZERO]);
+  });
+
   it('retention: a bad interval is refused', () => {
     const { store } = recordingStore();
     expect(() => startRetentionSweeper({ store, policies: () => [], intervalMs: 0 })).toThrow(/intervalMs/);
@@ -158,7 +179,8 @@ forEachStore((storeKind) => {
     });
 
     it('retention: inactive conversations are deleted (archive off) or archived out of the live store', async () => {
-      const store = await storeKind.open();
+      // The archive is read back from outside the store (its file, or its collections).
+      const { store, readArchive } = await storeKind.openWithArchive();
       const t0 = new Date('2026-05-01T10:00:00Z');
       let clock = t0;
       const sweeper = startRetentionSweeper({
@@ -174,19 +196,70 @@ forEachStore((storeKind) => {
         await store.createConversation({ id: 'c-del', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: t0 });
         await store.createConversation({ id: 'c-arc', botId: 'archives', visitorId: 'v', origin: 'https://a.example', now: t0 });
         await store.createConversation({ id: 'c-active', botId: 'deletes', visitorId: 'v', origin: 'https://a.example', now: new Date(t0.getTime() + 1800) });
+        for (const id of ['c-del', 'c-arc']) {
+          await store.appendMessage({ conversationId: id, clientId: 'm1', sender: 'visitor', text: `words of ${id}`, now: t0 });
+          await store.putValue(id, { key: 'email', value: 'ann@example.com', pii: 'contact', now: t0 });
+        }
         clock = new Date(t0.getTime() + 2000);
         const results = await sweeper.runOnce();
         expect(results).toEqual([
-          { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 1 },
-          { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 1, conversationsDeleted: 0 },
+          { ...ZERO, conversationsDeleted: 1 },
+          { ...ZERO, conversationsArchived: 1 },
         ]);
         expect(await store.getConversation('c-del')).toBeNull();
         expect(await store.getConversation('c-arc')).toBeNull();
         expect(await store.getConversation('c-active')).not.toBeNull();
+        // The archive itself holds the archived conversation whole, and nothing of the deleted one.
+        expect(await readArchive('c-arc')).toEqual({ conversation: true, messages: ['words of c-arc'], values: ['email=ann@example.com'] });
+        expect(await readArchive('c-del')).toEqual({ conversation: false, messages: [], values: [] });
       } finally {
         sweeper.stop();
         await store.close();
       }
     });
+  });
+});
+
+describe('retention of the archive', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-archive-ttl-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("retention: archived conversations are deleted once older than the bot's archiveTtl; without one they are kept", async () => {
+    const store = await openSqliteStore(path.join(dir, 'archive.db'));
+    const readArchive = readSqliteArchive(path.join(dir, 'archive-archive.db'));
+    const t0 = new Date('2026-05-01T10:00:00Z');
+    let clock = t0;
+    const sweeper = startRetentionSweeper({
+      store,
+      policies: () => [
+        retentionPolicyOf('yearly', { inactiveAfterMs: DAY, archive: true, archiveTtlMs: 365 * DAY }),
+        retentionPolicyOf('forever', { inactiveAfterMs: DAY, archive: true }),
+      ],
+      intervalMs: 3_600_000,
+      now: () => clock,
+    });
+    try {
+      for (const botId of ['yearly', 'forever']) {
+        await store.createConversation({ id: `c-${botId}`, botId, visitorId: 'v', origin: 'https://a.example', now: t0 });
+        await store.appendMessage({ conversationId: `c-${botId}`, clientId: 'm1', sender: 'visitor', text: 'archived words', now: t0 });
+      }
+      clock = new Date(t0.getTime() + DAY);
+      expect((await sweeper.runOnce()).map((r) => r.conversationsArchived)).toEqual([1, 1]);
+
+      clock = new Date(t0.getTime() + DAY + 365 * DAY);
+      expect((await sweeper.runOnce()).map((r) => r.archivedConversationsDeleted)).toEqual([0, 0]);
+      expect(await readArchive('c-yearly')).toMatchObject({ conversation: true, messages: ['archived words'] });
+
+      clock = new Date(t0.getTime() + DAY + 365 * DAY + 1);
+      expect((await sweeper.runOnce()).map((r) => r.archivedConversationsDeleted)).toEqual([1, 0]);
+      expect(await readArchive('c-yearly')).toEqual({ conversation: false, messages: [], values: [] });
+
+      clock = new Date(t0.getTime() + 100 * 365 * DAY);
+      await sweeper.runOnce();
+      expect(await readArchive('c-forever')).toEqual({ conversation: true, messages: ['archived words'], values: [] });
+    } finally {
+      sweeper.stop();
+      await store.close();
+    }
   });
 });

@@ -83,6 +83,31 @@ forEachStore((store) => {
         await parley.close();
       }
     });
+
+    it("a turn in one conversation leaves another conversation's stored messages of the same bot alone", async () => {
+      const parley = await startInProcess({ ...store.env(), BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
+      try {
+        // Each session's greeting is stored until that conversation's own first exchange.
+        const bystander = await openSession(parley.url);
+        const greeting = await history(parley.url, bystander.token);
+        expect(greeting.length).toBeGreaterThan(0);
+
+        const talker = await openSession(parley.url);
+        const replies = await subscribeToConversation(parley, talker, 'message');
+        try {
+          expect((await send(parley.url, talker.token, 'off-1', 'What are your opening hours?')).status).toBe(202);
+          await replies.waitFor(2);
+        } finally {
+          replies.disconnect();
+        }
+        // The talker's turn is over once its history is empty: its exchange is forgotten…
+        await waitForHistory(parley.url, talker.token, (m) => m.length === 0);
+        // …and the bystander's conversation still holds what it held.
+        expect(await history(parley.url, bystander.token)).toEqual(greeting);
+      } finally {
+        await parley.close();
+      }
+    });
   });
 
   describe('logs never contain message text or PII', () => {

@@ -5,6 +5,7 @@
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
+import type { OpenedToken } from '../../tokens/visitor-token.ts';
 import type { HistoryResponse, SendResponse } from '../../../common/wire.ts';
 import { EVENT_MESSAGE, conversationChannel } from '../../../common/wire.ts';
 import { unauthorized } from '../visitor-auth.ts';
@@ -56,11 +57,14 @@ export function listMessages(deps: AppDeps): Middleware {
   };
 }
 
+/** Behind requireDeletionToken: live or archived, the token's own conversation only. */
 export function deleteConversation(deps: AppDeps): Middleware {
   return async (ctx) => {
-    const { conversation } = ctx.state.visitor as VisitorState;
-    await deps.store.deleteConversation(conversation.id);
-    deps.logger.info({ conversation: conversation.id }, 'conversation deleted by visitor');
+    const claims = ctx.state.claims as OpenedToken;
+    const deleted = await deps.store.deleteConversation(claims.conversationId, { botId: claims.botId, visitorId: claims.visitorId });
+    // Gone already, or not this visitor's: the token has ended, like everywhere else.
+    if (!deleted) throw unauthorized();
+    deps.logger.info({ conversation: claims.conversationId }, 'conversation deleted by visitor');
     ctx.status = 204;
   };
 }

@@ -5,7 +5,8 @@ export interface Subscriber {
   readonly socketId: string;
   /** The channels this socket holds; created on first subscribe so idle sockets carry nothing. */
   channels: Set<string> | undefined;
-  deliver(frame: Buffer): void;
+  /** The one way anything is written to this subscriber's socket (see socket-output.ts). */
+  deliver(frame: string | Buffer): void;
 }
 
 export interface ChannelRegistry {

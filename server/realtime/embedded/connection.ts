@@ -1,10 +1,13 @@
 // One client socket: protocol messages in, control frames and channel events out. Never throws
 // into ws: anything a client sends that is not understood gets a pusher:error and is dropped.
+// Every frame out goes through deliver() (one buffer cap); every frame in spends the socket's budget.
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import type { ChannelRegistry, Subscriber } from './channels.ts';
 import {
   CLIENT_EVENT_RATE_LIMITED,
+  CLOSE,
   PONG,
   channelEvent,
   errorFrame,
@@ -13,23 +16,36 @@ import {
   subscriptionSucceeded,
   type ClientMessage,
 } from './frames.ts';
+import { fullBudget, spendFrame, type MessageBudget } from './message-budget.ts';
 import { channelKind, isValidChannelName, isValidEventName } from './names.ts';
 import type { ResolvedOptions } from './options.ts';
 import { isValidChannelAuth } from './signatures.ts';
+import { hangUp, writeFrame } from './socket-output.ts';
 import { MAX_DATA_BYTES } from './trigger-rules.ts';
 
-/** A subscriber whose unsent output passes this is not reading; it is cut off instead of growing memory. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Pusher's documented client-event rate limit per connection. */
 const CLIENT_EVENTS_PER_SECOND = 10;
+/**
+ * A refused channel name is echoed back (so pusher-js can tell that channel's handlers) only up to
+ * this length: above Pusher's 164 and soketi's 200, so a typo is still recognised; anything longer
+ * is a payload the client wants reflected, not a name.
+ */
+const MAX_ECHOED_CHANNEL_LENGTH = 256;
 
 export interface Connection extends Subscriber {
   readonly ws: WebSocket;
+  /** The client address this socket counts against (options.clientIp). */
+  readonly ip: string;
   /** Date.now() of the last frame from the client (any frame proves it is alive). */
   lastSeen: number;
   /** Date.now() when we pinged and are still waiting; 0 when no ping is outstanding. */
   pingSentAt: number;
+  /** Date.now() since when the socket holds no channel; 0 while it holds one. */
+  idleSince: number;
+  budget: MessageBudget;
   clientEvents?: { windowStart: number; count: number };
+  /** Closes now with a protocol error (see hangUp in socket-output.ts). */
+  hangUp(code: number, message: string): void;
 }
 
 export interface ConnectionContext {
@@ -45,33 +61,35 @@ function frameText(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
-export function attachConnection(ws: WebSocket, socketId: string, ctx: ConnectionContext): Connection {
+/** `socket` is the upgraded TCP socket under `ws`; `ip` what options.clientIp said of its request. */
+export function attachConnection(ws: WebSocket, socket: Duplex, socketId: string, ip: string, ctx: ConnectionContext): Connection {
   const { options, registry, log } = ctx;
-  const send = (text: string) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(text);
-  };
+  const now = Date.now();
 
   const connection: Connection = {
     ws,
+    ip,
     socketId,
     channels: undefined,
-    lastSeen: Date.now(),
+    lastSeen: now,
     pingSentAt: 0,
+    idleSince: now,
+    budget: fullBudget(options.messageBurst, now),
     deliver(frame) {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        log.warn({ socketId }, 'realtime: subscriber is not reading; dropping it');
-        ws.terminate();
-        return;
+      if (writeFrame(ws, frame, options.maxBufferedBytes) === 'cut') {
+        log.warn({ socketId }, 'realtime: socket is not reading; cut off at the buffer cap');
       }
-      ws.send(frame, { binary: false });
+    },
+    hangUp(code, message) {
+      hangUp(ws, socket, code, message, options.maxBufferedBytes);
     },
   };
+  const send = connection.deliver;
 
   function refuseSubscription(channel: string, type: string, status: number, message: string): void {
     // pusher:subscription_error reaches the channel's handlers in pusher-js; pusher:error is what
     // the protocol documents for refused authentication.
-    send(subscriptionError(channel, type, status, message));
+    if (channel.length <= MAX_ECHOED_CHANNEL_LENGTH) send(subscriptionError(channel, type, status, message));
     send(errorFrame(null, message));
   }
 
@@ -81,6 +99,9 @@ export function attachConnection(ws: WebSocket, socketId: string, ctx: Connectio
     if (typeof channel !== 'string') return send(errorFrame(null, 'pusher:subscribe needs data.channel'));
     if (!isValidChannelName(channel)) {
       return refuseSubscription(channel, 'InvalidChannel', 400, 'Invalid channel name');
+    }
+    if (options.channelPrefixes && !options.channelPrefixes.some((prefix) => channel.startsWith(prefix))) {
+      return refuseSubscription(channel, 'UnsupportedChannel', 403, 'This server does not serve this kind of channel');
     }
     const kind = channelKind(channel);
     if (kind === 'presence') {
@@ -94,12 +115,15 @@ export function attachConnection(ws: WebSocket, socketId: string, ctx: Connectio
       return refuseSubscription(channel, 'AuthError', 401, 'Invalid signature');
     }
     registry.join(connection, channel);
+    connection.idleSince = 0;
     send(subscriptionSucceeded(channel));
   }
 
   function unsubscribe(data: unknown): void {
     const channel = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).channel : undefined;
-    if (typeof channel === 'string') registry.leave(connection, channel);
+    if (typeof channel !== 'string') return;
+    registry.leave(connection, channel);
+    if (!connection.channels?.size) connection.idleSince ||= Date.now();
   }
 
   function clientEvent(message: ClientMessage): void {
@@ -131,7 +155,14 @@ export function attachConnection(ws: WebSocket, socketId: string, ctx: Connectio
   }
 
   ws.on('message', (data, isBinary) => {
-    connection.lastSeen = Date.now();
+    // Hung up (over budget, idle, shutting down): what is still in flight is not acted on.
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const at = Date.now();
+    if (!spendFrame(connection.budget, at, options.messageBurst, options.messagesPerSecond)) {
+      log.info({ socketId }, 'realtime: client sent more frames than its budget; closing it');
+      return connection.hangUp(CLOSE.rateLimited, 'Too many messages');
+    }
+    connection.lastSeen = at;
     connection.pingSentAt = 0;
     if (isBinary) return send(errorFrame(null, 'Binary frames are not supported'));
     const message = parseClientMessage(frameText(data));

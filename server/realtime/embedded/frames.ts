@@ -1,16 +1,20 @@
 // The Pusher protocol 7 messages this server sends, and the parsing of what clients send.
 
-/** Close codes from the protocol's error-code table. */
+/** Close codes from the protocol's error-code table. pusher-js: 40xx and 43xx stay closed, 41xx reconnect after a back-off, 42xx at once. */
 export const CLOSE = {
   appDoesNotExist: 4001,
   unsupportedProtocol: 4007,
+  /** "Connection is unauthorized": here, an upgrade from an Origin the server does not accept. */
+  unauthorized: 4009,
   overCapacity: 4100,
   reconnectNow: 4200,
   pongNotReceived: 4201,
+  /** The protocol's rate-limit code, closing a client that sends more frames than its budget. */
+  rateLimited: 4301,
 } as const;
 
-/** The protocol's client-event rate-limit code (4300-4399: errors that do not close). */
-export const CLIENT_EVENT_RATE_LIMITED = 4301;
+/** The same code as a pusher:error that does not close: a client event over Pusher's 10 per second. */
+export const CLIENT_EVENT_RATE_LIMITED = CLOSE.rateLimited;
 
 export function connectionEstablished(socketId: string, activityTimeoutSec: number): string {
   return JSON.stringify({

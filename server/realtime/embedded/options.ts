@@ -1,4 +1,7 @@
 // The options the Parley server passes to the embedded realtime server, and their defaults.
+// Defaults make a generic Pusher-protocol server (any channel kind, any Origin) with finite
+// resources per client; Parley narrows channel kinds and origins in server/start.ts.
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 
 export interface EmbeddedRealtimeOptions {
@@ -17,6 +20,24 @@ export interface EmbeddedRealtimeOptions {
   maxMessageBytes?: number;
   /** Most channels one socket may hold at once. Default 100. */
   maxSubscriptionsPerSocket?: number;
+  /** Channel-name prefixes a client may subscribe to; others are refused (403 UnsupportedChannel). Default: any. */
+  channelPrefixes?: readonly string[];
+  /** Origins (`scheme://host[:port]`) an upgrade may come from; any other Origin, or none, is closed with 4009. Default: not checked. */
+  allowedOrigins?: readonly string[];
+  /** Open sockets in all; past it a new socket is closed with 4100. Default 10,000. */
+  maxConnections?: number;
+  /** Open sockets per client address; past it a new socket is closed with 4100. Default 100. */
+  maxConnectionsPerIp?: number;
+  /** The client address a connection counts against. Default: the TCP peer (`req.socket.remoteAddress`). */
+  clientIp?: (req: IncomingMessage) => string;
+  /** A socket holding no channel this long is closed with 4200. Default 30 s. */
+  idleGraceMs?: number;
+  /** Bytes a socket may have waiting to be sent; a write past it cuts the socket. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Frames a client may send at once (the bucket of the frame budget). Default 120, above maxSubscriptionsPerSocket so a reconnect may resubscribe everything. */
+  messageBurst?: number;
+  /** Frames per second the budget refills; a client over it is closed with 4301. Default 10. */
+  messagesPerSecond?: number;
 }
 
 export interface ResolvedOptions {
@@ -29,6 +50,17 @@ export interface ResolvedOptions {
   enableClientEvents: boolean;
   maxMessageBytes: number;
   maxSubscriptionsPerSocket: number;
+  /** undefined: every channel kind the server serves. */
+  channelPrefixes: readonly string[] | undefined;
+  /** undefined: Origin is not checked. Lower case. */
+  allowedOrigins: ReadonlySet<string> | undefined;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  clientIp: (req: IncomingMessage) => string;
+  idleGraceMs: number;
+  maxBufferedBytes: number;
+  messageBurst: number;
+  messagesPerSecond: number;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -36,6 +68,8 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${value}`);
   return value;
 }
+
+const peerAddress = (req: IncomingMessage): string => req.socket.remoteAddress ?? '';
 
 export function resolveOptions(opts: EmbeddedRealtimeOptions): ResolvedOptions {
   for (const field of ['appId', 'key', 'secret'] as const) {
@@ -52,5 +86,15 @@ export function resolveOptions(opts: EmbeddedRealtimeOptions): ResolvedOptions {
     // A client frame carries at most a subscribe with its auth, or a client event with 10 KB of data.
     maxMessageBytes: positive('maxMessageBytes', opts.maxMessageBytes, 16 * 1024),
     maxSubscriptionsPerSocket: positive('maxSubscriptionsPerSocket', opts.maxSubscriptionsPerSocket, 100),
+    channelPrefixes: opts.channelPrefixes ? [...opts.channelPrefixes] : undefined,
+    allowedOrigins: opts.allowedOrigins ? new Set(opts.allowedOrigins.map((o) => o.toLowerCase())) : undefined,
+    maxConnections: positive('maxConnections', opts.maxConnections, 10_000),
+    maxConnectionsPerIp: positive('maxConnectionsPerIp', opts.maxConnectionsPerIp, 100),
+    clientIp: opts.clientIp ?? peerAddress,
+    idleGraceMs: positive('idleGraceMs', opts.idleGraceMs, 30_000),
+    // A hundred full-size (10 KB) events: plenty for a reader that is merely slow.
+    maxBufferedBytes: positive('maxBufferedBytes', opts.maxBufferedBytes, 1024 * 1024),
+    messageBurst: positive('messageBurst', opts.messageBurst, 120),
+    messagesPerSecond: positive('messagesPerSecond', opts.messagesPerSecond, 10),
   };
 }

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { channelAuth, rawSocket, sleep, subscriptionOutcome, type RawSocket } from '../../../test/realtime/clients.ts';
+import { channelAuth, rawSocket, roundTrip, subscriptionOutcome, type RawSocket } from '../../../test/realtime/clients.ts';
 import { channelSharedSecret, openEventData } from '../channel-crypto.ts';
 import { createInProcessPublisher } from '../in-process-publisher.ts';
 import { createEmbeddedRealtime, startStandaloneRealtime, type EmbeddedRealtimeOptions, type StandaloneRealtime } from './index.ts';
@@ -46,7 +46,10 @@ describe('liveness', () => {
     const lively = await connect(port);
     await lively.next((m) => m.event === 'pusher:ping', 3000);
     lively.send({ event: 'pusher:pong', data: {} });
-    await sleep(1500);
+    // The next ping comes a whole activity timeout after the pong, past the pong deadline of the
+    // first: a client that answered is still there to get it.
+    const pings = () => lively.messages.filter((m) => m.event === 'pusher:ping').length;
+    await lively.next(() => pings() >= 2, 5000);
     expect(lively.ws.readyState).toBe(WebSocket.OPEN);
     expect(realtime.connectionCount()).toBe(1);
   });
@@ -108,7 +111,7 @@ describe('subscriptions', () => {
     expect(await subscribePrivate(socket, 'private-c')).toBe('refused');
     // Re-subscribing to a held channel is not a new subscription.
     socket.subscribe('private-a', channelAuth(app, socket.socketId, 'private-a'));
-    await sleep(50);
+    await roundTrip(socket);
     expect(socket.messages.filter((m) => m.event === 'pusher_internal:subscription_succeeded')).toHaveLength(3);
   });
 });
@@ -129,7 +132,10 @@ describe('client events, when an app enables them', () => {
     for (let i = 0; i < 12; i++) sender.send({ event: 'client-burst', channel: 'private-room', data: {} });
     const limited = await sender.next((m) => m.event === 'pusher:error' && (m.data as { code: unknown }).code === 4301);
     expect(limited).toBeDefined();
-    await sleep(50);
+    // Every burst frame has been handled once the sender's ping is answered; whatever that relayed
+    // to the receiver is there once the receiver's own ping is.
+    await roundTrip(sender);
+    await roundTrip(receiver);
     expect(receiver.messages.filter((m) => m.event === 'client-burst')).toHaveLength(9);
     expect(receiver.messages.some((m) => m.channel === 'private-encrypted-room' && m.event.startsWith('client-'))).toBe(false);
     expect(sender.messages.some((m) => m.event === 'client-typing')).toBe(false);

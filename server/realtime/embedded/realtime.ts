@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pino } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createCapacity } from './capacity.ts';
 import { createChannelRegistry } from './channels.ts';
 import { attachConnection, type Connection } from './connection.ts';
 import { CLOSE, channelEvent, connectionEstablished, errorFrame } from './frames.ts';
@@ -11,6 +12,7 @@ import { handleApiRequest } from './http-api.ts';
 import { startLivenessSweep } from './liveness.ts';
 import { newSocketId } from './names.ts';
 import { resolveOptions, type EmbeddedRealtimeOptions } from './options.ts';
+import { hangUp } from './socket-output.ts';
 import { checkTrigger, type Trigger } from './trigger-rules.ts';
 
 export interface EmbeddedRealtime {
@@ -43,8 +45,13 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
   const log = options.logger ?? pino({ level: 'silent' });
   const registry = createChannelRegistry();
   const connections = new Set<Connection>();
+  const capacity = createCapacity(options.maxConnections, options.maxConnectionsPerIp);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
-  const stopSweep = startLivenessSweep(connections, options.activityTimeoutSec, options.pongTimeoutSec);
+  const stopSweep = startLivenessSweep(connections, {
+    activityMs: options.activityTimeoutSec * 1000,
+    pongMs: options.pongTimeoutSec * 1000,
+    idleGraceMs: options.idleGraceMs,
+  });
   let closing: Promise<void> | undefined;
   let allClosed: (() => void) | undefined;
 
@@ -54,23 +61,34 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
     log,
     onClosed(connection: Connection) {
       connections.delete(connection);
+      capacity.release(connection.ip);
       if (connections.size === 0) allClosed?.();
     },
   };
 
-  function refuse(ws: WebSocket, code: number, message: string): void {
-    ws.send(errorFrame(code, message));
-    ws.close(code, message);
+  /** A browser always names the page that opens a WebSocket; anything else (or nothing) is not ours. */
+  function originAllowed(req: IncomingMessage): boolean {
+    if (!options.allowedOrigins) return true;
+    const origin = req.headers.origin;
+    return typeof origin === 'string' && options.allowedOrigins.has(origin.toLowerCase());
   }
 
-  function open(ws: WebSocket, key: string, query: string | undefined): void {
+  function open(ws: WebSocket, socket: Duplex, req: IncomingMessage, key: string, query: string | undefined): void {
     ws.on('error', () => {}); // errors before attachConnection must not become uncaught
-    if (closing) return refuse(ws, CLOSE.reconnectNow, 'Server is shutting down; reconnect shortly');
-    if (key !== options.key) return refuse(ws, CLOSE.appDoesNotExist, 'Application does not exist');
-    if (!supportsProtocol(query)) return refuse(ws, CLOSE.unsupportedProtocol, 'Unsupported protocol version');
+    const refuse = (code: number, message: string) => {
+      log.debug({ code }, 'realtime: refused a connection');
+      hangUp(ws, socket, code, message, options.maxBufferedBytes);
+    };
+    if (closing) return refuse(CLOSE.reconnectNow, 'Server is shutting down; reconnect shortly');
+    if (!originAllowed(req)) return refuse(CLOSE.unauthorized, 'Origin not allowed');
+    if (key !== options.key) return refuse(CLOSE.appDoesNotExist, 'Application does not exist');
+    if (!supportsProtocol(query)) return refuse(CLOSE.unsupportedProtocol, 'Unsupported protocol version');
+    const ip = options.clientIp(req);
+    if (!capacity.admit(ip)) return refuse(CLOSE.overCapacity, 'Over capacity; try again later');
     const socketId = newSocketId();
-    connections.add(attachConnection(ws, socketId, context));
-    ws.send(connectionEstablished(socketId, options.activityTimeoutSec));
+    const connection = attachConnection(ws, socket, socketId, ip, context);
+    connections.add(connection);
+    connection.deliver(connectionEstablished(socketId, options.activityTimeoutSec));
   }
 
   function publishTrigger(trigger: Trigger): void {
@@ -92,7 +110,7 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
         key = '';
       }
       socket.on('error', (err) => log.debug({ err }, 'realtime: upgrade socket error'));
-      wss.handleUpgrade(req, socket, head, (ws) => open(ws, key, match[2]));
+      wss.handleUpgrade(req, socket, head, (ws) => open(ws, socket, req, key, match[2]));
       return true;
     },
     handleHttp(req, res) {
@@ -121,7 +139,11 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
         }, CLOSE_GRACE_MS);
         allClosed = done;
         if (connections.size === 0) return done();
-        for (const { ws } of connections) refuse(ws, CLOSE.reconnectNow, 'Server is shutting down; reconnect shortly');
+        // Gracefully: these clients did nothing wrong, so they get the closing handshake (cut after CLOSE_GRACE_MS).
+        for (const connection of connections) {
+          connection.deliver(errorFrame(CLOSE.reconnectNow, 'Server is shutting down; reconnect shortly'));
+          connection.ws.close(CLOSE.reconnectNow, 'Server is shutting down; reconnect shortly');
+        }
       });
       return closing;
     },

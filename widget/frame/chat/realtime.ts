@@ -1,4 +1,5 @@
-// Subscribes to the conversation's end-to-end encrypted channel with pusher-js's encryption build.
+// Subscribes to the conversation's encrypted channel (sealed by the Parley server, opened here)
+// with pusher-js's encryption build.
 // pusher-js drops an event it cannot decrypt (after one re-authorization of its own), so this module
 // counts raw channel events against decrypted ones and asks for a history fill whenever one went
 // missing; it also asks for a fill on every (re)subscription, which covers reconnects.

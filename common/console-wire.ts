@@ -1,0 +1,101 @@
+// The console API's wire contract, shared by the console app (console/) and the server
+// (server/http/routes/console/). Every state change also needs the session's CSRF token in the
+// `X-CSRF-Token` header and a same-origin `Origin` (server/http/csrf.ts). Errors are the usual
+// `{error: {code, message}}`.
+//
+//   POST   /api/v1/console/session            LoginRequest → 200 SessionInfo + __Host- cookie
+//                                              401 invalid_credentials (unknown user, wrong password,
+//                                              disabled, locked: one answer) · 401 totp_required · 429
+//   GET    /api/v1/console/session            → 200 SessionInfo · 401 not_signed_in
+//   DELETE /api/v1/console/session            → 204 (this session ends server-side)
+//   POST   /api/v1/console/session/end-all    → 204 (every session of this user ends)
+//   POST   /api/v1/console/password           ChangePasswordRequest → 200 SessionInfo (new cookie; every other session ends)
+//   POST   /api/v1/console/password/set       SetPasswordRequest (one-time link, no session) → 204
+//   POST   /api/v1/console/totp/enroll        → 200 TotpEnrolment
+//   POST   /api/v1/console/totp/confirm       TotpConfirmRequest → 200 RecoveryCodes (shown once)
+//   GET    /api/v1/console/users              → 200 { users: ConsoleUserView[] }            (administrator)
+//   POST   /api/v1/console/users              InviteRequest → 201 ConsoleUserView (e-mails a link) (administrator)
+//   PATCH  /api/v1/console/users/:id          UserPatch → 200 ConsoleUserView                (administrator)
+//   GET    /api/v1/console/audit              ?afterSeq&limit&actor&action → 200 { entries: AuditEntryView[] } (administrator)
+//   GET    /api/v1/console/audit/export       → 200 application/x-ndjson, one entry per line  (administrator)
+
+export type ConsoleRole = 'administrator' | 'supervisor' | 'operator';
+
+export interface ConsoleUserView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: ConsoleRole;
+  bots: string[];
+  disabled: boolean;
+  totpEnabled: boolean;
+  /** True until the invited user has set a password. */
+  pending: boolean;
+}
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+  /** A TOTP code or a recovery code, when the account has a second factor. */
+  totp?: string;
+}
+
+export interface SessionInfo {
+  user: ConsoleUserView;
+  /** Send back as `X-CSRF-Token` on every state-changing request of this session. */
+  csrfToken: string;
+  /** True when an administrator requires 2FA and this user has not enrolled yet. */
+  mustEnrollTotp: boolean;
+}
+
+export interface ChangePasswordRequest {
+  current: string;
+  next: string;
+}
+
+export interface SetPasswordRequest {
+  token: string;
+  password: string;
+}
+
+export interface TotpEnrolment {
+  /** Base32 secret, for typing in by hand. */
+  secret: string;
+  /** otpauth:// URI, for a QR code. */
+  uri: string;
+}
+
+export interface TotpConfirmRequest {
+  code: string;
+}
+
+export interface RecoveryCodes {
+  codes: string[];
+}
+
+export interface InviteRequest {
+  email: string;
+  displayName: string;
+  role: ConsoleRole;
+  bots: string[];
+}
+
+export interface UserPatch {
+  role?: ConsoleRole;
+  bots?: string[];
+  disabled?: boolean;
+  /** Lifts the lock that repeated failed logins put on the account (and gives back its login budget). */
+  unlock?: true;
+}
+
+export interface AuditEntryView {
+  seq: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  ip: string | null;
+  details: Record<string, string | number | boolean>;
+  hash: string;
+}

@@ -1,0 +1,90 @@
+// The console API, one function per route of common/console-wire.ts: the one place the app knows
+// paths and methods. State changes carry the session's CSRF token; errors become ApiError with the
+// server's own `{error:{code,message}}` words, which the screens show as text.
+import type {
+  AuditEntryView,
+  ChangePasswordRequest,
+  ConsoleUserView,
+  InviteRequest,
+  LoginRequest,
+  RecoveryCodes,
+  SessionInfo,
+  SetPasswordRequest,
+  TotpEnrolment,
+  UserPatch,
+} from '../common/console-wire.ts';
+
+const BASE = '/api/v1/console';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The server's `{error:{code,message}}`, or a plain sentence when the answer is not one. */
+async function errorOf(res: Response): Promise<ApiError> {
+  const body: unknown = await res.json().catch(() => null);
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (error && typeof error.message === 'string' && typeof error.code === 'string') return new ApiError(res.status, error.code, error.message);
+  return new ApiError(res.status, 'http_' + res.status, `The server answered ${res.status}.`);
+}
+
+async function request<T>(method: string, path: string, opts: { body?: unknown; csrf?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.csrf) headers['X-CSRF-Token'] = opts.csrf;
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
+  }
+  if (!res.ok) throw await errorOf(res);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+// No session yet.
+export const signIn = (body: LoginRequest) => request<SessionInfo>('POST', '/session', { body });
+export const currentSession = () => request<SessionInfo>('GET', '/session');
+export const setPassword = (body: SetPasswordRequest) => request<void>('POST', '/password/set', { body });
+
+// The signed-in user's own session and account.
+export const signOut = (csrf: string) => request<void>('DELETE', '/session', { csrf });
+export const endAllSessions = (csrf: string) => request<void>('POST', '/session/end-all', { csrf });
+export const changePassword = (csrf: string, body: ChangePasswordRequest) => request<SessionInfo>('POST', '/password', { body, csrf });
+export const enrollTotp = (csrf: string) => request<TotpEnrolment>('POST', '/totp/enroll', { csrf });
+export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes>('POST', '/totp/confirm', { body: { code }, csrf });
+
+// Administrators.
+export const listUsers = () => request<{ users: ConsoleUserView[] }>('GET', '/users');
+export const inviteUser = (csrf: string, body: InviteRequest) => request<ConsoleUserView>('POST', '/users', { body, csrf });
+export const patchUser = (csrf: string, id: string, body: UserPatch) => request<ConsoleUserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body, csrf });
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  afterSeq?: number;
+  limit?: number;
+}
+
+function query(filter: AuditFilter): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export const listAudit = (filter: AuditFilter) => request<{ entries: AuditEntryView[] }>('GET', `/audit${query(filter)}`);
+/** A plain link: the browser downloads it with the session cookie. */
+export const AUDIT_EXPORT_URL = `${BASE}/audit/export`;

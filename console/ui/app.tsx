@@ -1,0 +1,91 @@
+// The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
+// signed-in screens with their navigation. Administrators also get Users and Audit log; the server
+// refuses those routes to anyone else whatever this menu shows.
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionInfo } from '../../common/console-wire.ts';
+import { currentSession } from '../api.ts';
+import { Account } from './account.tsx';
+import { Audit } from './audit.tsx';
+import { Home } from './home.tsx';
+import { SessionContext } from './session.ts';
+import { SetPassword } from './set-password.tsx';
+import { SignIn } from './sign-in.tsx';
+import { Users } from './users.tsx';
+
+type Screen = 'home' | 'account' | 'users' | 'audit';
+
+const SCREENS: { id: Screen; label: string; adminOnly: boolean }[] = [
+  { id: 'home', label: 'Home', adminOnly: false },
+  { id: 'account', label: 'Account', adminOnly: false },
+  { id: 'users', label: 'Users', adminOnly: true },
+  { id: 'audit', label: 'Audit log', adminOnly: true },
+];
+
+function SignedIn({ session, replace }: { session: SessionInfo; replace: (next: SessionInfo | null, notice?: string) => void }) {
+  const [screen, setScreen] = useState<Screen>('home');
+  const isAdmin = session.user.role === 'administrator';
+  const shown = SCREENS.filter((s) => isAdmin || !s.adminOnly);
+  const current = shown.some((s) => s.id === screen) ? screen : 'home';
+  return (
+    <SessionContext.Provider value={{ session, replace }}>
+      <nav aria-label="Console">
+        <ul class="nav">
+          {shown.map((s) => (
+            <li key={s.id}>
+              <button type="button" aria-current={s.id === current ? 'page' : undefined} onClick={() => setScreen(s.id)}>
+                {s.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main>
+        {current === 'home' && <Home onSignedOut={(notice) => replace(null, notice)} />}
+        {current === 'account' && <Account />}
+        {current === 'users' && <Users />}
+        {current === 'audit' && <Audit />}
+      </main>
+    </SessionContext.Provider>
+  );
+}
+
+export function App({ setPasswordToken }: { setPasswordToken: string | null }) {
+  const [token, setToken] = useState(setPasswordToken);
+  /** undefined while asking the server whether this browser already has a session. */
+  const [session, setSession] = useState<SessionInfo | null | undefined>(setPasswordToken ? null : undefined);
+  const [notice, setNotice] = useState('');
+  useEffect(() => {
+    if (session === undefined) currentSession().then(setSession, () => setSession(null));
+  }, []);
+  const replace = (next: SessionInfo | null, why = 'Your session has ended. Sign in again.') => {
+    setNotice(next ? '' : why);
+    setSession(next);
+  };
+
+  return (
+    <div class="shell">
+      <header class="top">
+        <p class="brand">Parley console</p>
+      </header>
+      {session ? (
+        <SignedIn session={session} replace={replace} />
+      ) : (
+        <main>
+          {token ? (
+            <SetPassword
+              token={token}
+              onDone={() => {
+                setToken(null);
+                setNotice('Your password is set. Sign in with it.');
+              }}
+            />
+          ) : session === null ? (
+            <SignIn notice={notice} onSignedIn={(s) => replace(s)} />
+          ) : (
+            <p role="status">Loading…</p>
+          )}
+        </main>
+      )}
+    </div>
+  );
+}

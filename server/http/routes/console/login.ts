@@ -1,0 +1,78 @@
+// POST /api/v1/console/session: password (and second factor) for a fresh session. Every failure
+// that could tell an attacker something (unknown address, wrong password, disabled, locked) is the
+// same 401 after the same work: one Argon2id verification, real or dummy.
+import type { Context, Middleware } from 'koa';
+import createError from 'http-errors';
+import type { AppDeps } from '../../deps.ts';
+import type { ConsoleUser } from '../../../store/console-store.ts';
+import { dummyVerify, verifyPassword } from '../../../accounts/passwords.ts';
+import { verifyTotp } from '../../../accounts/totp.ts';
+import { redeemRecoveryCode } from '../../../accounts/recovery-codes.ts';
+import { startSession, sessionIdHash, SESSION_COOKIE, readSessionToken } from '../../../accounts/session-cookie.ts';
+import type { LoginInput } from './schemas.ts';
+import { audit, giveSession, sessionInfo } from './state.ts';
+
+/** Consecutive failures that lock an account, and for how long (an administrator lifts it sooner). */
+export const LOCK_AFTER_FAILURES = 5;
+export const LOCK_MS = 15 * 60_000;
+
+const invalidCredentials = () => createError(401, 'Wrong e-mail address or password', { code: 'invalid_credentials' });
+const totpRequired = () => createError(401, 'Enter the code from your authenticator app or a recovery code', { code: 'totp_required' });
+
+type Failure = 'unknown' | 'password' | 'disabled' | 'locked' | 'second-factor';
+
+/** The password check, always one full verification. */
+async function passwordVerdict(user: ConsoleUser | null, password: string, now: Date): Promise<Failure | null> {
+  const right = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
+  if (!user || !user.passwordHash) return 'unknown';
+  if (user.disabled) return 'disabled';
+  if (user.lockedUntil && user.lockedUntil.getTime() > now.getTime()) return 'locked';
+  return right ? null : 'password';
+}
+
+/** A TOTP code, or else a recovery code (used up). Replay of a TOTP step is not refused yet: the store has no field for it. */
+async function secondFactorOk(deps: AppDeps, user: ConsoleUser, code: string, now: Date): Promise<boolean> {
+  if (user.totpSecret && (await verifyTotp(user.totpSecret, code, now, null)) !== null) return true;
+  const remaining = await redeemRecoveryCode(user.recoveryCodes, code);
+  if (!remaining) return false;
+  await deps.store.updateUser(user.id, { recoveryCodes: remaining });
+  return true;
+}
+
+async function countFailure(deps: AppDeps, ctx: Context, user: ConsoleUser | null, failure: Failure, now: Date): Promise<void> {
+  if (user && (failure === 'password' || failure === 'second-factor')) {
+    const failedLogins = user.failedLogins + 1;
+    const lock = failedLogins >= LOCK_AFTER_FAILURES ? { lockedUntil: new Date(now.getTime() + LOCK_MS) } : {};
+    await deps.store.updateUser(user.id, { failedLogins, ...lock });
+    if (lock.lockedUntil) await audit(ctx, deps.store, { actor: null, action: 'user.lock', target: user.id, outcome: 'ok', details: { failedLogins } });
+  }
+  await audit(ctx, deps.store, { actor: null, action: 'login.failed', target: user?.id ?? null, outcome: 'failed', details: { reason: failure } });
+}
+
+export function login(deps: AppDeps): Middleware {
+  return async (ctx) => {
+    const input = ctx.state.input as LoginInput;
+    const now = new Date();
+    const user = await deps.store.getUserByEmail(input.email);
+    const failure = await passwordVerdict(user, input.password, now);
+    if (failure || !user) {
+      await countFailure(deps, ctx, user, failure ?? 'unknown', now);
+      throw invalidCredentials();
+    }
+    if (user.totpSecret) {
+      if (input.totp === undefined) throw totpRequired();
+      if (!(await secondFactorOk(deps, user, input.totp, now))) {
+        await countFailure(deps, ctx, user, 'second-factor', now);
+        throw invalidCredentials();
+      }
+    }
+    if (user.failedLogins > 0 || user.lockedUntil) await deps.store.updateUser(user.id, { failedLogins: 0, lockedUntil: null });
+    // Whatever session the browser brought ends: the signed-in one is always new (session fixation).
+    const previous = readSessionToken(ctx.cookies.get(SESSION_COOKIE));
+    if (previous) await deps.store.deleteConsoleSession(sessionIdHash(previous));
+    const issued = startSession({ userId: user.id, sessionVersion: user.sessionVersion, now });
+    await giveSession(ctx, deps.store, issued);
+    await audit(ctx, deps.store, { actor: user.id, action: 'login', target: user.id, outcome: 'ok' });
+    ctx.body = sessionInfo(user, issued.session);
+  };
+}

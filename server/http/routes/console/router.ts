@@ -1,0 +1,60 @@
+// The console API (common/console-wire.ts) under /api/v1/console. In front of every route, in this
+// order: the session (cookie → session → user), CSRF (server/http/csrf.ts), and per route the one
+// authorization check (authorize.ts) before its body is read.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { AppDeps } from '../../deps.ts';
+import { csrfProtection } from '../../csrf.ts';
+import { jsonBody } from '../../json-body.ts';
+import { validBody } from '../../validate.ts';
+import { rateLimit } from '../../rate-limit.ts';
+import { clientIp } from '../../visitor-auth.ts';
+import { consoleSession } from './session-middleware.ts';
+import { authorize } from './authorize.ts';
+import { signedIn } from './state.ts';
+import * as schemas from './schemas.ts';
+import { login } from './login.ts';
+import { currentSession, endAllSessions, logout } from './session.ts';
+import { changePassword, setPassword } from './password.ts';
+import { confirmTotp, enrollTotp, pendingSecrets } from './totp.ts';
+import { inviteUser, listUsers, patchUser } from './users.ts';
+import { exportAudit, listAudit } from './audit.ts';
+
+export const CONSOLE_PREFIX = '/api/v1/console';
+/** The two routes that open a session and so have no CSRF token yet (see csrf.ts `sessionless`). */
+const SESSIONLESS = new Set([`POST ${CONSOLE_PREFIX}/session`, `POST ${CONSOLE_PREFIX}/password/set`]);
+
+export function consoleRouter(deps: AppDeps): Router {
+  const { store } = deps;
+  const router = new Router({ prefix: CONSOLE_PREFIX });
+  router.use(consoleSession(store));
+  router.use(
+    csrfProtection({
+      origin: deps.publicUrl,
+      expectedToken: (ctx) => signedIn(ctx)?.session.csrfToken,
+      sessionless: (ctx: Context) => SESSIONLESS.has(`${ctx.method} ${ctx.path}`),
+    }),
+  );
+  // A malformed login is refused before it is charged; then the IP's and the account's budgets.
+  const perIp = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginIp', ip: clientIp(ctx) }));
+  const perAccount = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginAccount', email: (ctx.state.input as schemas.LoginInput).email }));
+  const pending = pendingSecrets();
+  const signedInOnly = authorize(store, 'signed-in');
+  const admin = authorize(store, 'users.manage');
+  const auditor = authorize(store, 'audit.read');
+
+  router.post('/session', jsonBody(), validBody(schemas.loginRequest), perIp, perAccount, login(deps));
+  router.get('/session', signedInOnly, currentSession());
+  router.delete('/session', signedInOnly, logout(deps));
+  router.post('/session/end-all', signedInOnly, endAllSessions(deps));
+  router.post('/password', signedInOnly, jsonBody(), validBody(schemas.changePasswordRequest), changePassword(deps));
+  router.post('/password/set', jsonBody(), validBody(schemas.setPasswordRequest), setPassword(deps));
+  router.post('/totp/enroll', signedInOnly, enrollTotp(deps, pending));
+  router.post('/totp/confirm', signedInOnly, jsonBody(), validBody(schemas.totpConfirmRequest), confirmTotp(deps, pending));
+  router.get('/users', admin, listUsers(deps));
+  router.post('/users', admin, jsonBody(), validBody(schemas.inviteRequest), inviteUser(deps));
+  router.patch('/users/:id', admin, jsonBody(), validBody(schemas.userPatch), patchUser(deps));
+  router.get('/audit', auditor, listAudit(deps));
+  router.get('/audit/export', auditor, exportAudit(deps));
+  return router;
+}

@@ -1,0 +1,49 @@
+// Request schemas of the console API (common/console-wire.ts), in one place. Strict objects: an
+// unknown field (`passwordHash`, `sessionVersion`, `$where`…) is a 400 and changes nothing.
+import { z } from 'zod';
+import { BOT_ID_PATTERN } from '../../../../common/ids.ts';
+
+const printable = (s: string) => s.isWellFormed() && ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+/** A shape check, lower-cased: whether mail arrives is the mail server's to say. */
+const email = z
+  .string()
+  .max(254)
+  .regex(/^[^\s@]{1,64}@[^\s@]{1,253}$/, 'expected an e-mail address')
+  .refine(printable, 'expected an e-mail address')
+  .transform((s) => s.toLowerCase());
+/** Long enough for any password the rules accept; the rules themselves answer later, in words. */
+const secret = z.string().min(1).max(1024).refine((s) => s.isWellFormed(), 'not well-formed Unicode');
+const role = z.enum(['administrator', 'supervisor', 'operator']);
+const bots = z.array(z.string().regex(BOT_ID_PATTERN, 'expected a bot id')).max(100);
+
+export const loginRequest = z.strictObject({ email, password: secret, totp: z.string().min(1).max(64).optional() });
+export const changePasswordRequest = z.strictObject({ current: secret, next: secret });
+export const setPasswordRequest = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a link token'), password: secret });
+export const totpConfirmRequest = z.strictObject({ code: z.string().min(1).max(64) });
+export const inviteRequest = z.strictObject({
+  email,
+  displayName: z.string().trim().min(1).max(100).refine(printable, 'control characters are not allowed'),
+  role,
+  bots,
+});
+export const userPatch = z
+  .strictObject({ role: role.optional(), bots: bots.optional(), disabled: z.boolean().optional(), unlock: z.literal(true).optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+export const userIdParam = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'expected a user id');
+
+const count = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'expected a number')
+    .transform(Number)
+    .refine((n) => n <= max, `at most ${max}`);
+export const auditQuery = z.strictObject({
+  afterSeq: count(1e9).optional(),
+  limit: count(1000).refine((n) => n >= 1, 'at least 1').default(100),
+  actor: z.string().min(1).max(64).optional(),
+  action: z.string().min(1).max(64).optional(),
+});
+
+export type LoginInput = z.infer<typeof loginRequest>;
+export type InviteInput = z.infer<typeof inviteRequest>;
+export type UserPatchInput = z.infer<typeof userPatch>;

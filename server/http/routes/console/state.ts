@@ -1,0 +1,59 @@
+// What the console routes share: the signed-in session on ctx.state, the wire views of a user and
+// a session, the cookie, and the audit record of "this request did X".
+import type { Context } from 'koa';
+import createError from 'http-errors';
+import type { ConsoleUserView, SessionInfo } from '../../../../common/console-wire.ts';
+import type { ConsoleSession, ConsoleStore, ConsoleUser } from '../../../store/console-store.ts';
+import { clearedSessionCookie, sessionCookie, type IssuedSession } from '../../../accounts/session-cookie.ts';
+import { recordAudit, type AuditRecord } from '../../../audit/record.ts';
+import { clientIp } from '../../visitor-auth.ts';
+
+export interface SignedIn {
+  session: ConsoleSession;
+  user: ConsoleUser;
+}
+
+/** The signed-in session, set by the session middleware; undefined when the request has none. */
+export const signedIn = (ctx: Context): SignedIn | undefined => ctx.state.console as SignedIn | undefined;
+
+/** For routes behind authorize(): the session is there, or authorize() already answered 401. */
+export function mustBeSignedIn(ctx: Context): SignedIn {
+  const state = signedIn(ctx);
+  if (!state) throw notSignedIn();
+  return state;
+}
+
+export const notSignedIn = () => createError(401, 'Sign in to the console', { code: 'not_signed_in' });
+
+export function userView(user: ConsoleUser): ConsoleUserView {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    bots: [...user.bots],
+    disabled: user.disabled,
+    totpEnabled: user.totpSecret !== null,
+    pending: user.passwordHash === null && user.oidcSubject === null,
+  };
+}
+
+/** No setting requires a second factor for everyone yet, so nobody must enrol. */
+export const sessionInfo = (user: ConsoleUser, session: ConsoleSession): SessionInfo => ({
+  user: userView(user),
+  csrfToken: session.csrfToken,
+  mustEnrollTotp: false,
+});
+
+/** Stores `issued` and hands its token to the browser. */
+export async function giveSession(ctx: Context, store: Pick<ConsoleStore, 'createConsoleSession'>, issued: IssuedSession): Promise<void> {
+  await store.createConsoleSession(issued.session);
+  ctx.set('Set-Cookie', sessionCookie(issued.token));
+}
+
+export const clearSessionCookie = (ctx: Context): void => ctx.set('Set-Cookie', clearedSessionCookie());
+
+/** An audit entry for this request: its IP, and its signed-in user as the actor unless told otherwise. */
+export function audit(ctx: Context, store: Pick<ConsoleStore, 'appendAudit'>, record: AuditRecord): Promise<unknown> {
+  return recordAudit(store, { actor: signedIn(ctx)?.user.id ?? null, ip: clientIp(ctx), ...record });
+}

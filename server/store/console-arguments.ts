@@ -1,0 +1,179 @@
+// Argument checks of the console store, shared by both adapters: every value reaches a query or a
+// row as what its type says (a plain string, a finite count, a valid date), unknown keys of a patch
+// are dropped, and a bad value fails with `invalid_argument` before anything is written.
+import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser, OneTimePurpose, Role } from './console-store.ts';
+import { checkDate, checkLimit } from './arguments.ts';
+import { storeError } from './errors.ts';
+
+export type NewUser = Parameters<ConsoleStore['createUser']>[0];
+export type UserPatch = Parameters<ConsoleStore['updateUser']>[1];
+export type AuditInput = Parameters<ConsoleStore['appendAudit']>[0];
+export type AuditQuery = Parameters<ConsoleStore['listAudit']>[0];
+export type NewOneTimeToken = Parameters<ConsoleStore['createOneTimeToken']>[0];
+
+const ROLES: readonly string[] = ['administrator', 'supervisor', 'operator'] satisfies Role[];
+const PURPOSES: readonly string[] = ['set-password', 'reset-password'] satisfies OneTimePurpose[];
+const OUTCOMES: readonly string[] = ['ok', 'denied', 'failed'] satisfies AuditEntry['outcome'][];
+
+function oneOf<T extends string>(name: string, allowed: readonly string[], value: T): T {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw storeError('invalid_argument', `unknown ${name} ${JSON.stringify(String(value))}`);
+  }
+  return value;
+}
+
+export const checkRole = (role: Role): Role => oneOf('role', ROLES, role);
+export const checkPurpose = (purpose: OneTimePurpose): OneTimePurpose => oneOf('purpose', PURPOSES, purpose);
+
+/**
+ * Text as it will read back: lone UTF-16 surrogates become U+FFFD here rather than in the
+ * database's UTF-8 encoding, so an audit entry's hash is computed over what is stored.
+ */
+export function text(value: unknown): string {
+  return String(value).toWellFormed();
+}
+
+function nullableText(value: unknown): string | null {
+  return value === null ? null : text(value);
+}
+
+function textList(name: string, list: unknown): string[] {
+  if (!Array.isArray(list)) throw storeError('invalid_argument', `${name} must be a list of strings`);
+  return list.map(text);
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw storeError('invalid_argument', `${name} must be true or false`);
+  return value;
+}
+
+/** Emails are compared lower-cased: one account per address, however it is typed. */
+export function normalizeEmail(email: unknown): string {
+  const normalized = text(email).toLowerCase();
+  if (normalized === '') throw storeError('invalid_argument', 'email must not be empty');
+  return normalized;
+}
+
+/**
+ * Session ids and one-time tokens are stored only as the SHA-256 of the token, base64url (43
+ * characters); anything else is refused, so a caller's bug cannot put a token, or an object, in a row.
+ */
+export function checkTokenHash(name: string, hash: unknown): string {
+  if (typeof hash !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(hash)) {
+    throw storeError('invalid_argument', `${name} must be a SHA-256 hash in base64url`);
+  }
+  return hash;
+}
+
+function checkCount(name: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw storeError('invalid_argument', `${name} must be a non-negative integer`);
+  }
+  return n;
+}
+
+function nullableDate(name: string, when: Date | null): Date | null {
+  return when === null ? null : checkDate(name, when);
+}
+
+/** A new user as stored: every field checked, counters at their start. */
+export function newUser(input: NewUser): ConsoleUser {
+  const now = checkDate('now', input.now ?? new Date());
+  return {
+    id: text(input.id),
+    email: normalizeEmail(input.email),
+    displayName: text(input.displayName),
+    role: checkRole(input.role),
+    bots: textList('bots', input.bots),
+    passwordHash: nullableText(input.passwordHash),
+    totpSecret: nullableText(input.totpSecret),
+    recoveryCodes: textList('recoveryCodes', input.recoveryCodes),
+    oidcSubject: nullableText(input.oidcSubject),
+    disabled: flag('disabled', input.disabled),
+    sessionVersion: 1,
+    failedLogins: 0,
+    lockedUntil: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The documented fields of a patch, checked; anything else (an id, a sessionVersion) is dropped. */
+export function userPatch(patch: UserPatch): UserPatch {
+  const checked: UserPatch = {};
+  if (patch.email !== undefined) checked.email = normalizeEmail(patch.email);
+  if (patch.displayName !== undefined) checked.displayName = text(patch.displayName);
+  if (patch.role !== undefined) checked.role = checkRole(patch.role);
+  if (patch.bots !== undefined) checked.bots = textList('bots', patch.bots);
+  if (patch.passwordHash !== undefined) checked.passwordHash = nullableText(patch.passwordHash);
+  if (patch.totpSecret !== undefined) checked.totpSecret = nullableText(patch.totpSecret);
+  if (patch.recoveryCodes !== undefined) checked.recoveryCodes = textList('recoveryCodes', patch.recoveryCodes);
+  if (patch.oidcSubject !== undefined) checked.oidcSubject = nullableText(patch.oidcSubject);
+  if (patch.disabled !== undefined) checked.disabled = flag('disabled', patch.disabled);
+  if (patch.failedLogins !== undefined) checked.failedLogins = checkCount('failedLogins', patch.failedLogins);
+  if (patch.lockedUntil !== undefined) checked.lockedUntil = nullableDate('lockedUntil', patch.lockedUntil);
+  return checked;
+}
+
+export function consoleSession(session: ConsoleSession): ConsoleSession {
+  return {
+    idHash: checkTokenHash('idHash', session.idHash),
+    userId: text(session.userId),
+    sessionVersion: checkCount('sessionVersion', session.sessionVersion),
+    csrfToken: text(session.csrfToken),
+    createdAt: checkDate('createdAt', session.createdAt),
+    lastSeenAt: checkDate('lastSeenAt', session.lastSeenAt),
+    expiresAt: checkDate('expiresAt', session.expiresAt),
+  };
+}
+
+export function oneTimeToken(input: NewOneTimeToken): NewOneTimeToken {
+  return {
+    tokenHash: checkTokenHash('tokenHash', input.tokenHash),
+    userId: text(input.userId),
+    purpose: checkPurpose(input.purpose),
+    expiresAt: checkDate('expiresAt', input.expiresAt),
+  };
+}
+
+/** Details are flat: strings, finite numbers and booleans only (never nested personal data). */
+function auditDetails(details: unknown): AuditEntry['details'] {
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) {
+    throw storeError('invalid_argument', 'details must be an object');
+  }
+  const checked: AuditEntry['details'] = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (typeof value === 'string') checked[text(key)] = text(value);
+    else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) checked[text(key)] = value;
+    else throw storeError('invalid_argument', 'details values must be strings, finite numbers or booleans');
+  }
+  return checked;
+}
+
+/** An audit entry's fields as they will be sealed and stored. */
+export function auditInput(entry: AuditInput): AuditInput {
+  const action = text(entry.action);
+  if (action === '') throw storeError('invalid_argument', 'action must not be empty');
+  return {
+    at: checkDate('at', entry.at),
+    actor: nullableText(entry.actor),
+    action,
+    target: nullableText(entry.target),
+    outcome: oneOf('outcome', OUTCOMES, entry.outcome),
+    ip: nullableText(entry.ip),
+    details: auditDetails(entry.details),
+  };
+}
+
+/** A listAudit query with every filter checked; absent filters stay absent. */
+export function auditQuery(query: AuditQuery): AuditQuery {
+  const afterSeq = query.afterSeq ?? 0;
+  return {
+    afterSeq: checkCount('afterSeq', afterSeq),
+    limit: checkLimit(query.limit),
+    ...(query.actor !== undefined ? { actor: text(query.actor) } : {}),
+    ...(query.action !== undefined ? { action: text(query.action) } : {}),
+    ...(query.from !== undefined ? { from: checkDate('from', query.from) } : {}),
+    ...(query.to !== undefined ? { to: checkDate('to', query.to) } : {}),
+  };
+}

@@ -1,0 +1,483 @@
+// The console contract (ConsoleStore, console-store.ts) both adapters are held to. Each adapter's
+// console test file calls runConsoleContract with a function that opens a fresh, empty store.
+import { createHash, randomBytes } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { freshStoreEach } from './fresh-store.ts';
+import type { Store } from './store.ts';
+import type { AuditEntry, ConsoleSession, ConsoleUser, Role } from './console-store.ts';
+import { rejectionCode } from './store-contract.ts';
+import type { NewUser } from './console-arguments.ts';
+import { newId } from '../chat/ids.ts';
+import { GENESIS_HASH, sealEntry, verifyChain } from '../audit/chain.ts';
+
+const T0 = new Date('2030-01-01T00:00:00.000Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
+
+/** What the server keeps of a token: its SHA-256, base64url. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export const newToken = (): string => randomBytes(32).toString('base64url');
+
+/** What createUser takes for a fresh user with a unique id and e-mail. */
+export function newUserInput(role: Role = 'operator'): NewUser {
+  const id = newId();
+  return {
+    id,
+    email: `${id}@example.com`,
+    displayName: `User ${id}`,
+    role,
+    bots: ['demo'],
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    totpSecret: null,
+    recoveryCodes: [],
+    oidcSubject: null,
+    disabled: false,
+  };
+}
+
+/**
+ * Stores a user with a console session and a one-time link, as the server would (hashes only),
+ * and returns the tokens behind them: what the adapters' own tests then look for at rest.
+ */
+export async function storeSessionAndLink(store: Store): Promise<{ tokens: string[]; hashes: string[] }> {
+  const user = await store.createUser(newUserInput());
+  const tokens = [newToken(), newToken()];
+  const hashes = tokens.map(tokenHash);
+  const now = new Date();
+  const later = new Date(now.getTime() + HOUR);
+  await store.createConsoleSession({ idHash: hashes[0]!, userId: user.id, sessionVersion: 1, csrfToken: newToken(), createdAt: now, lastSeenAt: now, expiresAt: later });
+  await store.createOneTimeToken({ tokenHash: hashes[1]!, userId: user.id, purpose: 'set-password', expiresAt: later });
+  return { tokens, hashes };
+}
+
+export function runConsoleContract(name: string, open: () => Promise<Store>): void {
+  describe(name, () => {
+    const current = freshStoreEach(open);
+    // Read in each case: the store is a new one per case.
+    let store!: Store;
+    beforeEach(() => {
+      store = current();
+    });
+
+    function user(role: Role = 'operator', extra: Partial<ConsoleUser> = {}) {
+      return store.createUser({ ...newUserInput(role), now: T0, ...extra });
+    }
+
+    function session(userId: string, extra: Partial<ConsoleSession> = {}): ConsoleSession {
+      return {
+        idHash: tokenHash(newToken()),
+        userId,
+        sessionVersion: 1,
+        csrfToken: newToken(),
+        createdAt: T0,
+        lastSeenAt: T0,
+        expiresAt: at(8 * HOUR),
+        ...extra,
+      };
+    }
+
+    const entry = (extra: Partial<Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>> = {}) => ({
+      at: T0,
+      actor: 'admin-1',
+      action: 'login',
+      target: null,
+      outcome: 'ok' as const,
+      ip: '192.0.2.1',
+      details: {},
+      ...extra,
+    });
+
+    async function wholeLog(): Promise<AuditEntry[]> {
+      return store.listAudit({ limit: 10_000 });
+    }
+
+    describe('users', () => {
+      it('creates a user and reads it back by id, e-mail and OpenID subject', async () => {
+        const id = newId();
+        const created = await store.createUser({
+          id,
+          email: 'Ann.Admin@Example.COM',
+          displayName: 'Ann Admin',
+          role: 'administrator',
+          bots: ['demo', 'shop'],
+          passwordHash: null,
+          totpSecret: 'JBSWY3DPEHPK3PXP',
+          recoveryCodes: ['$argon2id$one', '$argon2id$two'],
+          oidcSubject: 'https://idp.example|ann',
+          disabled: false,
+          now: T0,
+        });
+        const expected: ConsoleUser = {
+          id,
+          email: 'ann.admin@example.com',
+          displayName: 'Ann Admin',
+          role: 'administrator',
+          bots: ['demo', 'shop'],
+          passwordHash: null,
+          totpSecret: 'JBSWY3DPEHPK3PXP',
+          recoveryCodes: ['$argon2id$one', '$argon2id$two'],
+          oidcSubject: 'https://idp.example|ann',
+          disabled: false,
+          sessionVersion: 1,
+          failedLogins: 0,
+          lockedUntil: null,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        expect(created).toEqual(expected);
+        expect(await store.getUser(id)).toEqual(expected);
+        expect(await store.getUserByEmail('ann.admin@example.com')).toEqual(expected);
+        expect(await store.getUserByEmail('ANN.ADMIN@EXAMPLE.COM')).toEqual(expected);
+        expect(await store.getUserByOidcSubject('https://idp.example|ann')).toEqual(expected);
+        expect(await store.listUsers()).toEqual([expected]);
+      });
+
+      it('returns null for unknown ids, addresses and subjects', async () => {
+        await user();
+        expect(await store.getUser(newId())).toBeNull();
+        expect(await store.getUserByEmail('nobody@example.com')).toBeNull();
+        expect(await store.getUserByOidcSubject('https://idp.example|nobody')).toBeNull();
+      });
+
+      it('refuses a second user with the same e-mail in any case, id or OpenID subject', async () => {
+        const first = await user('administrator', { email: 'ann@example.com', oidcSubject: 'idp|ann' });
+        expect(await rejectionCode(user('operator', { email: 'ANN@example.com' }))).toBe('duplicate_user');
+        expect(await rejectionCode(user('operator', { id: first.id }))).toBe('duplicate_user');
+        expect(await rejectionCode(user('operator', { oidcSubject: 'idp|ann' }))).toBe('duplicate_user');
+        expect(await store.listUsers()).toEqual([first]);
+        // Any number of users are unlinked.
+        await user('operator');
+        await user('operator');
+        expect(await store.listUsers()).toHaveLength(3);
+      });
+
+      it('lists users ordered by e-mail', async () => {
+        await user('operator', { email: 'carol@example.com' });
+        await user('operator', { email: 'alice@example.com' });
+        await user('operator', { email: 'bob@example.com' });
+        expect((await store.listUsers()).map((u) => u.email)).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com']);
+      });
+
+      it('refuses an unknown role, a non-list of bots and an empty e-mail, storing nothing', async () => {
+        expect(await rejectionCode(user('root' as Role))).toBe('invalid_argument');
+        expect(await rejectionCode(user('operator', { bots: 'demo' as unknown as string[] }))).toBe('invalid_argument');
+        expect(await rejectionCode(user('operator', { email: '' }))).toBe('invalid_argument');
+        expect(await rejectionCode(user('operator', { disabled: 'no' as unknown as boolean }))).toBe('invalid_argument');
+        expect(await store.listUsers()).toEqual([]);
+      });
+
+      it('applies a patch and moves updatedAt, leaving the session version alone', async () => {
+        const created = await user('operator');
+        const patched = await store.updateUser(
+          created.id,
+          { email: 'New@Example.com', displayName: 'Renamed', bots: ['shop'], failedLogins: 3, lockedUntil: at(15 * MINUTE), totpSecret: 'ABC', recoveryCodes: ['$h'] },
+          { now: at(MINUTE) },
+        );
+        const expected = {
+          ...created,
+          email: 'new@example.com',
+          displayName: 'Renamed',
+          bots: ['shop'],
+          failedLogins: 3,
+          lockedUntil: at(15 * MINUTE),
+          totpSecret: 'ABC',
+          recoveryCodes: ['$h'],
+          updatedAt: at(MINUTE),
+        };
+        expect(patched).toEqual(expected);
+        expect(await store.getUser(created.id)).toEqual(expected);
+        expect(await store.getUserByEmail('new@example.com')).toEqual(expected);
+        const unlocked = await store.updateUser(created.id, { lockedUntil: null, failedLogins: 0, passwordHash: null }, { now: at(2 * MINUTE) });
+        expect(unlocked).toMatchObject({ lockedUntil: null, failedLogins: 0, passwordHash: null, sessionVersion: 1 });
+      });
+
+      it('links and unlinks an OpenID subject; a linked one is refused to a second user', async () => {
+        const a = await user();
+        const b = await user();
+        await store.updateUser(a.id, { oidcSubject: 'idp|shared' });
+        expect((await store.getUserByOidcSubject('idp|shared'))?.id).toBe(a.id);
+        expect(await rejectionCode(store.updateUser(b.id, { oidcSubject: 'idp|shared' }))).toBe('duplicate_user');
+        await store.updateUser(a.id, { oidcSubject: null });
+        expect(await store.getUserByOidcSubject('idp|shared')).toBeNull();
+        await store.updateUser(b.id, { oidcSubject: 'idp|shared' });
+        expect((await store.getUserByOidcSubject('idp|shared'))?.id).toBe(b.id);
+      });
+
+      it('refuses to move a user onto a taken e-mail, changing nothing', async () => {
+        await user('operator', { email: 'taken@example.com' });
+        const other = await user('operator');
+        expect(await rejectionCode(store.updateUser(other.id, { email: 'TAKEN@example.com', displayName: 'x' }))).toBe('duplicate_user');
+        expect(await store.getUser(other.id)).toEqual(other);
+      });
+
+      it('returns null for a patch of an unknown user, creating nothing', async () => {
+        expect(await store.updateUser(newId(), { displayName: 'ghost' }, { endSessions: true })).toBeNull();
+        expect(await store.listUsers()).toEqual([]);
+      });
+
+      it('ignores fields a patch may not set (id, sessionVersion, createdAt)', async () => {
+        const created = await user();
+        const smuggled = { displayName: 'ok', id: 'other', sessionVersion: 99, createdAt: at(HOUR) } as unknown as { displayName: string };
+        const patched = await store.updateUser(created.id, smuggled, { now: at(MINUTE) });
+        expect(patched).toEqual({ ...created, displayName: 'ok', updatedAt: at(MINUTE) });
+        expect(await store.getUser('other')).toBeNull();
+      });
+
+      it('with endSessions, bumps the session version and deletes that user\'s sessions only', async () => {
+        const target = await user();
+        const bystander = await user();
+        const mine = [session(target.id), session(target.id)];
+        const theirs = session(bystander.id);
+        for (const s of [...mine, theirs]) await store.createConsoleSession(s);
+
+        const patched = await store.updateUser(target.id, { disabled: true }, { endSessions: true, now: at(MINUTE) });
+        expect(patched).toMatchObject({ disabled: true, sessionVersion: 2, updatedAt: at(MINUTE) });
+        expect((await store.getUser(target.id))?.sessionVersion).toBe(2);
+        for (const s of mine) expect(await store.getConsoleSession(s.idHash)).toBeNull();
+        expect(await store.getConsoleSession(theirs.idHash)).toEqual(theirs);
+        expect((await store.getUser(bystander.id))?.sessionVersion).toBe(1);
+
+        // An empty patch with endSessions is "log out everywhere".
+        expect((await store.updateUser(target.id, {}, { endSessions: true }))?.sessionVersion).toBe(3);
+      });
+
+      it('counts active administrators only: not disabled ones, not supervisors or operators', async () => {
+        expect(await store.countActiveAdministrators()).toBe(0);
+        const a = await user('administrator');
+        await user('administrator');
+        await user('administrator', { disabled: true });
+        await user('supervisor');
+        await user('operator');
+        expect(await store.countActiveAdministrators()).toBe(2);
+        await store.updateUser(a.id, { disabled: true });
+        expect(await store.countActiveAdministrators()).toBe(1);
+        await store.updateUser(a.id, { disabled: false, role: 'operator' });
+        expect(await store.countActiveAdministrators()).toBe(1);
+      });
+    });
+
+    describe('one-time tokens', () => {
+      it('gives the user id to the first consumer and null to every later one', async () => {
+        const u = await user();
+        const hash = tokenHash(newToken());
+        await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'set-password', expiresAt: at(24 * HOUR) });
+        expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toEqual({ userId: u.id });
+        expect(await store.consumeOneTimeToken(hash, 'set-password', at(2 * MINUTE))).toBeNull();
+      });
+
+      it('lets exactly one of 10 concurrent consumers win', async () => {
+        const u = await user();
+        const hash = tokenHash(newToken());
+        await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'reset-password', expiresAt: at(HOUR) });
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.consumeOneTimeToken(hash, 'reset-password', at(MINUTE))));
+        expect(results.filter((r) => r !== null)).toEqual([{ userId: u.id }]);
+      });
+
+      it('refuses a token at and after its expiry, and for good', async () => {
+        const u = await user();
+        const expiring = tokenHash(newToken());
+        const justInTime = tokenHash(newToken());
+        await store.createOneTimeToken({ tokenHash: expiring, userId: u.id, purpose: 'set-password', expiresAt: at(HOUR) });
+        await store.createOneTimeToken({ tokenHash: justInTime, userId: u.id, purpose: 'set-password', expiresAt: at(HOUR) });
+        expect(await store.consumeOneTimeToken(justInTime, 'set-password', at(HOUR - 1))).toEqual({ userId: u.id });
+        expect(await store.consumeOneTimeToken(expiring, 'set-password', at(HOUR))).toBeNull();
+        // Spent by the refused attempt: even a clock set back does not bring it back.
+        expect(await store.consumeOneTimeToken(expiring, 'set-password', T0)).toBeNull();
+      });
+
+      it('refuses a token for the wrong purpose without spending it', async () => {
+        const u = await user();
+        const hash = tokenHash(newToken());
+        await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'set-password', expiresAt: at(HOUR) });
+        expect(await store.consumeOneTimeToken(hash, 'reset-password', at(MINUTE))).toBeNull();
+        expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toEqual({ userId: u.id });
+      });
+
+      it('refuses a token for an unknown user, an unknown purpose, or a hash that is not one', async () => {
+        const u = await user();
+        const hash = tokenHash(newToken());
+        expect(await rejectionCode(store.createOneTimeToken({ tokenHash: hash, userId: newId(), purpose: 'set-password', expiresAt: at(HOUR) }))).toBe('unknown_user');
+        expect(await rejectionCode(store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'login' as 'set-password', expiresAt: at(HOUR) }))).toBe('invalid_argument');
+        expect(await rejectionCode(store.createOneTimeToken({ tokenHash: 'short', userId: u.id, purpose: 'set-password', expiresAt: at(HOUR) }))).toBe('invalid_argument');
+        expect(await rejectionCode(store.consumeOneTimeToken({ $ne: null } as unknown as string, 'set-password', T0))).toBe('invalid_argument');
+        expect(await store.consumeOneTimeToken(hash, 'set-password', T0)).toBeNull();
+      });
+    });
+
+    describe('console sessions', () => {
+      it('round-trips a session; touch moves lastSeenAt forward only', async () => {
+        const u = await user();
+        const s = session(u.id);
+        await store.createConsoleSession(s);
+        expect(await store.getConsoleSession(s.idHash)).toEqual(s);
+        await store.touchConsoleSession(s.idHash, at(5 * MINUTE));
+        expect(await store.getConsoleSession(s.idHash)).toEqual({ ...s, lastSeenAt: at(5 * MINUTE) });
+        await store.touchConsoleSession(s.idHash, at(MINUTE)); // a late, slower request
+        expect((await store.getConsoleSession(s.idHash))?.lastSeenAt).toEqual(at(5 * MINUTE));
+        await store.touchConsoleSession(tokenHash('unknown'), at(MINUTE)); // nothing to touch: no error
+        expect(await store.getConsoleSession(tokenHash('unknown'))).toBeNull();
+      });
+
+      it('deletes one session, and all of a user\'s sessions with their count', async () => {
+        const u = await user();
+        const other = await user();
+        const [a, b, c] = [session(u.id), session(u.id), session(other.id)];
+        for (const s of [a, b, c]) await store.createConsoleSession(s);
+        await store.deleteConsoleSession(a.idHash);
+        expect(await store.getConsoleSession(a.idHash)).toBeNull();
+        expect(await store.getConsoleSession(b.idHash)).toEqual(b);
+        expect(await store.deleteUserSessions(u.id)).toBe(1);
+        expect(await store.deleteUserSessions(u.id)).toBe(0);
+        expect(await store.getConsoleSession(b.idHash)).toBeNull();
+        expect(await store.getConsoleSession(c.idHash)).toEqual(c);
+        expect((await store.getUser(u.id))?.sessionVersion).toBe(1); // deleting sessions is not a version bump
+      });
+
+      it('clears sessions past their absolute expiry when the next one is created', async () => {
+        const u = await user();
+        const old = session(u.id, { createdAt: T0, lastSeenAt: T0, expiresAt: at(HOUR) });
+        const live = session(u.id, { createdAt: T0, lastSeenAt: T0, expiresAt: at(3 * HOUR) });
+        await store.createConsoleSession(old);
+        await store.createConsoleSession(live);
+        await store.createConsoleSession(session(u.id, { createdAt: at(2 * HOUR), lastSeenAt: at(2 * HOUR), expiresAt: at(10 * HOUR) }));
+        expect(await store.getConsoleSession(old.idHash)).toBeNull();
+        expect(await store.getConsoleSession(live.idHash)).toEqual(live);
+      });
+
+      it('refuses a session of an unknown user or whose id is not a hash', async () => {
+        const u = await user();
+        expect(await rejectionCode(store.createConsoleSession(session(newId())))).toBe('unknown_user');
+        const token = newToken();
+        expect(await rejectionCode(store.createConsoleSession(session(u.id, { idHash: `${token}!` })))).toBe('invalid_argument');
+        expect(await rejectionCode(store.createConsoleSession(session(u.id, { sessionVersion: -1 })))).toBe('invalid_argument');
+        expect(await rejectionCode(store.createConsoleSession(session(u.id, { expiresAt: new Date(NaN) })))).toBe('invalid_argument');
+        expect(await store.deleteUserSessions(u.id)).toBe(0);
+      });
+    });
+
+    describe('audit log', () => {
+      it('seals the first entry on 64 zeros and each next one on the entry before', async () => {
+        const first = await store.appendAudit(entry({ details: { method: 'password', attempts: 1, totp: true } }));
+        expect(first).toEqual(sealEntry(null, entry({ details: { method: 'password', attempts: 1, totp: true } })));
+        expect(first.seq).toBe(1);
+        expect(first.prevHash).toBe(GENESIS_HASH);
+        const second = await store.appendAudit(entry({ action: 'logout', at: at(MINUTE) }));
+        expect(second).toMatchObject({ seq: 2, prevHash: first.hash });
+        expect(await wholeLog()).toEqual([first, second]);
+      });
+
+      it('gives 30 concurrent appends seq 1..30 and one unbroken chain', async () => {
+        const appended = await Promise.all(Array.from({ length: 30 }, (_, i) => store.appendAudit(entry({ action: `action.${i}` }))));
+        const log = await wholeLog();
+        expect(log.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+        expect(verifyChain(log)).toBeNull();
+        expect(new Set(log.map((e) => e.prevHash)).size).toBe(30);
+        // What each append returned is what was stored under its seq.
+        for (const e of appended) expect(log[e.seq - 1]).toEqual(e);
+      });
+
+      it('lists ascending by seq, after afterSeq, at most limit, filtered by actor, action and time', async () => {
+        const actions = ['login', 'user.create', 'login', 'conversation.view', 'login'];
+        for (const [i, action] of actions.entries()) {
+          await store.appendAudit(entry({ action, actor: i % 2 === 0 ? 'ann' : 'bob', at: at(i * MINUTE) }));
+        }
+        const seqs = (list: AuditEntry[]) => list.map((e) => e.seq);
+        expect(seqs(await store.listAudit({ limit: 2 }))).toEqual([1, 2]);
+        expect(seqs(await store.listAudit({ afterSeq: 2, limit: 2 }))).toEqual([3, 4]);
+        expect(seqs(await store.listAudit({ afterSeq: 4, limit: 100 }))).toEqual([5]);
+        expect(seqs(await store.listAudit({ afterSeq: 5, limit: 100 }))).toEqual([]);
+        expect(seqs(await store.listAudit({ limit: 0 }))).toEqual([]);
+        expect(seqs(await store.listAudit({ actor: 'bob', limit: 100 }))).toEqual([2, 4]);
+        expect(seqs(await store.listAudit({ action: 'login', limit: 100 }))).toEqual([1, 3, 5]);
+        expect(seqs(await store.listAudit({ action: 'login', actor: 'ann', afterSeq: 1, limit: 1 }))).toEqual([3]);
+        expect(seqs(await store.listAudit({ from: at(MINUTE), to: at(3 * MINUTE), limit: 100 }))).toEqual([2, 3]);
+        expect(seqs(await store.listAudit({ from: at(3 * MINUTE), limit: 100 }))).toEqual([4, 5]);
+        expect(seqs(await store.listAudit({ to: at(MINUTE), limit: 100 }))).toEqual([1]);
+        expect(seqs(await store.listAudit({ actor: 'nobody', limit: 100 }))).toEqual([]);
+      });
+
+      it('refuses a bad entry or query with invalid_argument, appending nothing', async () => {
+        const bad = [
+          entry({ outcome: 'maybe' as 'ok' }),
+          entry({ action: '' }),
+          entry({ at: new Date(NaN) }),
+          entry({ details: { nested: { personal: 'value' } } as unknown as Record<string, string> }),
+          entry({ details: { n: Number.NaN } }),
+          entry({ details: ['x'] as unknown as Record<string, string> }),
+        ];
+        for (const e of bad) expect(await rejectionCode(store.appendAudit(e)), JSON.stringify(e)).toBe('invalid_argument');
+        expect(await rejectionCode(store.listAudit({ limit: -1 }))).toBe('invalid_argument');
+        expect(await rejectionCode(store.listAudit({ limit: 10, afterSeq: 1.5 }))).toBe('invalid_argument');
+        expect(await rejectionCode(store.listAudit({ limit: 10, from: new Date(NaN) }))).toBe('invalid_argument');
+        expect(await wholeLog()).toEqual([]);
+        expect((await store.appendAudit(entry())).seq).toBe(1);
+      });
+
+      it('stores text as it reads back, so hashes hold: a lone surrogate becomes U+FFFD before sealing', async () => {
+        const odd = await store.appendAudit(entry({ action: 'x\uD800y', details: { 'k\uDC00': 'v\uD800' } }));
+        expect(odd.action).toBe('x\uFFFDy');
+        expect(odd.details).toEqual({ 'k\uFFFD': 'v\uFFFD' });
+        const log = await wholeLog();
+        expect(log).toEqual([odd]);
+        expect(verifyChain(log)).toBeNull();
+      });
+
+      it('survives deleting and sweeping conversations: the log is not conversation data', async () => {
+        const id = newId();
+        await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'https://site.example', now: T0 });
+        await store.appendAudit(entry({ action: 'conversation.view', target: id }));
+        await store.appendAudit(entry({ action: 'conversation.erase', target: id }));
+        const before = await wholeLog();
+        expect(await store.deleteConversation(id)).toBe(true);
+        await store.sweep({ botId: 'demo', messageTtlMs: 0, valueTtlMs: 0, inactiveAfterMs: 0 }, at(HOUR));
+        expect(await wholeLog()).toEqual(before);
+        expect(verifyChain(before)).toBeNull();
+      });
+    });
+
+    describe('hostile strings are data, never query', () => {
+      const hostile = ['{"$gt":""}', "x' OR '1'='1", "'); DROP TABLE users; --", '$where', 'a.b', '\u0000nul'];
+
+      it('stores and finds operator- and SQL-shaped users literally', async () => {
+        for (const [i, s] of hostile.entries()) {
+          const created = await user('operator', { email: `${s}${i}@example.com`, displayName: s, bots: [s], oidcSubject: `idp|${s}` });
+          expect(await store.getUserByEmail(`${s}${i}@example.com`)).toEqual(created);
+          expect(await store.getUserByOidcSubject(`idp|${s}`)).toEqual(created);
+        }
+        expect(await store.listUsers()).toHaveLength(hostile.length);
+        expect(await store.getUserByEmail('{"$gt":""}')).toBeNull();
+        expect(await store.getUserByOidcSubject('{"$gt":""}')).toBeNull();
+      });
+
+      it('coerces objects smuggled past the types into strings: they match nothing', async () => {
+        const admin = await user('administrator');
+        await store.createConsoleSession(session(admin.id));
+        const operator = { $gt: '' } as unknown as string;
+        expect(await store.getUser(operator)).toBeNull();
+        expect(await store.getUserByEmail(operator)).toBeNull();
+        expect(await store.getUserByOidcSubject({ $ne: null } as unknown as string)).toBeNull();
+        expect(await store.updateUser(operator, { role: 'administrator' })).toBeNull();
+        expect(await store.deleteUserSessions(operator)).toBe(0);
+        expect(await store.listAudit({ limit: 10, actor: operator, action: { $ne: '' } as unknown as string })).toEqual([]);
+      });
+
+      it('stores and filters the audit log by operator- and SQL-shaped text literally', async () => {
+        for (const s of hostile) {
+          await store.appendAudit(entry({ actor: s, action: s, target: s, ip: s, details: { [s]: s } }));
+        }
+        const log = await wholeLog();
+        expect(log.map((e) => [e.actor, e.action, e.target, e.ip, e.details])).toEqual(hostile.map((s) => [s, s, s, s, { [s]: s }]));
+        expect(verifyChain(log)).toBeNull();
+        for (const [i, s] of hostile.entries()) {
+          expect((await store.listAudit({ limit: 100, actor: s })).map((e) => e.seq)).toEqual([i + 1]);
+          expect((await store.listAudit({ limit: 100, action: s })).map((e) => e.seq)).toEqual([i + 1]);
+        }
+      });
+    });
+  });
+}

@@ -1,0 +1,83 @@
+// What the operator console keeps: users, their sessions, one-time links (invitation, password
+// reset) and the hash-chained audit log. `Store` extends ConsoleStore, so both adapters implement
+// it and console-contract.ts holds them to it. Tokens are never stored: sessions and one-time links
+// are kept under the SHA-256 of their token, which the caller computes.
+
+export type Role = 'administrator' | 'supervisor' | 'operator';
+
+export interface ConsoleUser {
+  id: string;                 // 22-char base64url, like conversation ids
+  email: string;              // lower-cased, unique
+  displayName: string;
+  role: Role;
+  /** Bots a supervisor or operator serves; ignored for administrators (they serve all). */
+  bots: string[];
+  /** Argon2id PHC string; null until the user sets one (invitation pending) or for SSO-only users. */
+  passwordHash: string | null;
+  /** TOTP secret (base32) once enrolled; null otherwise. */
+  totpSecret: string | null;
+  /** Argon2id hashes of unused recovery codes. */
+  recoveryCodes: string[];
+  /** OpenID Connect `iss|sub` when linked; the role never comes from the IdP. */
+  oidcSubject: string | null;
+  disabled: boolean;
+  /** Bumped by every password change, disable, role change and "log out everywhere": sessions carrying an older version are dead. */
+  sessionVersion: number;
+  failedLogins: number;
+  lockedUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ConsoleSession {
+  /** SHA-256 (base64url) of the cookie's token; the token itself is never stored. */
+  idHash: string;
+  userId: string;
+  sessionVersion: number;
+  /** Per-session CSRF token (random, base64url). */
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** Absolute expiry; idle expiry is lastSeenAt + idle timeout, checked by the server. */
+  expiresAt: Date;
+}
+
+export type OneTimePurpose = 'set-password' | 'reset-password';
+
+export interface AuditEntry {
+  seq: number;                // 1, 2, 3… no gaps
+  at: Date;
+  actor: string | null;       // user id, or null for anonymous (failed login of an unknown address)
+  action: string;             // e.g. 'login', 'login.failed', 'logout', 'user.create', 'user.role', 'totp.enroll', 'conversation.view'
+  target: string | null;      // e.g. a user id or conversation id
+  outcome: 'ok' | 'denied' | 'failed';
+  ip: string | null;
+  /** Small, non-personal details (never message text or personal values). */
+  details: Record<string, string | number | boolean>;
+  prevHash: string;           // hex SHA-256 of the previous entry ('' × 64 zeros for the first)
+  hash: string;               // hex SHA-256 over prevHash + the canonical JSON of this entry's other fields
+}
+
+export interface ConsoleStore {
+  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
+  getUser(id: string): Promise<ConsoleUser | null>;
+  getUserByEmail(email: string): Promise<ConsoleUser | null>;
+  getUserByOidcSubject(subject: string): Promise<ConsoleUser | null>;
+  listUsers(): Promise<ConsoleUser[]>;
+  /** Applies the patch; with endSessions, bumps sessionVersion and deletes the user's sessions in the same step. Null when unknown. */
+  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
+  /** Active (not disabled) administrators. */
+  countActiveAdministrators(): Promise<number>;
+  createOneTimeToken(input: { tokenHash: string; userId: string; purpose: OneTimePurpose; expiresAt: Date }): Promise<void>;
+  /** Single use, atomically: the first call within expiry gets the user id; every later one null. */
+  consumeOneTimeToken(tokenHash: string, purpose: OneTimePurpose, now: Date): Promise<{ userId: string } | null>;
+  createConsoleSession(session: ConsoleSession): Promise<void>;
+  getConsoleSession(idHash: string): Promise<ConsoleSession | null>;
+  touchConsoleSession(idHash: string, lastSeenAt: Date): Promise<void>;
+  deleteConsoleSession(idHash: string): Promise<void>;
+  deleteUserSessions(userId: string): Promise<number>;
+  /** Appends with the next seq; `seal` computes prevHash/hash from the last entry (server/audit/chain.ts). Concurrent appends never share a seq or fork the chain. */
+  appendAudit(entry: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>): Promise<AuditEntry>;
+  /** Ascending by seq, after `afterSeq`, at most `limit`, optionally filtered by actor/action/time (`from` inclusive, `to` exclusive). */
+  listAudit(query: { afterSeq?: number; limit: number; actor?: string; action?: string; from?: Date; to?: Date }): Promise<AuditEntry[]>;
+}

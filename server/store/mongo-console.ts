@@ -1,0 +1,238 @@
+// The console side of the MongoDB adapter (ConsoleStore, console-store.ts), with single-document
+// writes only (no transactions: FerretDB has none). What must happen exactly once is decided by a
+// write whose outcome only one caller can get: an insert under a unique index (one append per audit
+// seq) or a deleteOne's count (one consumer per one-time token). Conditional updates and
+// findAndModify would do on MongoDB, but FerretDB 1.24 runs them as read-then-write, and the console
+// contract measured several winners with both (see docs/design.md).
+import mongoose from 'mongoose';
+import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
+import type { AuditDoc, ConsoleSessionDoc, Models, OneTimeTokenDoc, UserDoc } from './mongo-models.ts';
+import * as check from './console-arguments.ts';
+import type { AuditInput } from './console-arguments.ts';
+import { checkDate } from './arguments.ts';
+import { storeError } from './errors.ts';
+import { isDuplicateKey } from './mongo.ts';
+import { sealEntry } from '../audit/chain.ts';
+import { parseJsonColumn } from './rows.ts';
+
+const { trusted } = mongoose;
+
+const oidcKey = (id: string, subject: string | null): string => (subject === null ? `none:${id}` : `oidc:${subject}`);
+
+function userFromDoc(doc: UserDoc): ConsoleUser {
+  return {
+    id: doc._id,
+    email: doc.email,
+    displayName: doc.displayName,
+    role: doc.role,
+    bots: [...doc.bots],
+    passwordHash: doc.passwordHash ?? null,
+    totpSecret: doc.totpSecret ?? null,
+    recoveryCodes: [...doc.recoveryCodes],
+    oidcSubject: doc.oidcSubject ?? null,
+    disabled: doc.disabled,
+    sessionVersion: doc.sessionVersion,
+    failedLogins: doc.failedLogins,
+    lockedUntil: doc.lockedUntil ?? null,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+function sessionFromDoc(doc: ConsoleSessionDoc): ConsoleSession {
+  const { _id: idHash, userId, sessionVersion, csrfToken, createdAt, lastSeenAt, expiresAt } = doc;
+  return { idHash, userId, sessionVersion, csrfToken, createdAt, lastSeenAt, expiresAt };
+}
+
+/** A stored entry as it reads, whatever was done to the collection: a corrupt field fails verification, not the read. */
+function auditFromDoc(doc: AuditDoc): AuditEntry {
+  return {
+    seq: doc.seq,
+    at: doc.at,
+    actor: doc.actor ?? null,
+    action: doc.action,
+    target: doc.target ?? null,
+    outcome: doc.outcome,
+    ip: doc.ip ?? null,
+    details: parseJsonColumn<AuditEntry['details']>(doc.details) ?? {},
+    prevHash: doc.prevHash,
+    hash: doc.hash,
+  };
+}
+
+const duplicateUser = () => storeError('duplicate_user', 'a console user with this email, id or OpenID subject exists');
+
+/**
+ * Reads the last entry, seals the next one on it and inserts it. Two appenders that read the same
+ * last entry seal the same seq: the unique index lets one in, and the other reads again and chains
+ * to the winner. Seq n is tried only once n-1 is stored, so the log has no gaps and no forks; k
+ * appends at the same instant cost O(k²) attempts, which audit traffic (one entry per console
+ * action) never comes near.
+ */
+async function appendAudit(models: Models, entry: AuditInput): Promise<AuditEntry> {
+  for (;;) {
+    const last = await models.auditLog.findOne({}).sort({ seq: -1 }).lean<AuditDoc>();
+    const sealed = sealEntry(last ? auditFromDoc(last) : null, entry);
+    try {
+      await models.auditLog.create({ ...sealed, details: JSON.stringify(sealed.details) });
+      return sealed;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+}
+
+/**
+ * Whether another user holds the e-mail or OpenID subject a patch asks for. The unique indexes are
+ * the real guard (MongoDB answers a race with a duplicate-key error), but FerretDB reports an
+ * update's unique violation as an InternalError, so the common case is answered here first.
+ */
+async function takenByOther(models: Models, userId: string, set: Partial<UserDoc>): Promise<boolean> {
+  const keys = [
+    ...(set.email !== undefined ? [{ email: set.email }] : []),
+    ...(set.oidcKey !== undefined ? [{ oidcKey: set.oidcKey }] : []),
+  ];
+  for (const key of keys) {
+    const holder = await models.users.findOne(key, { _id: 1 }).lean<{ _id: string }>();
+    if (holder && holder._id !== userId) return true;
+  }
+  return false;
+}
+
+async function updateUser(models: Models, ...[id, patch, opts = {}]: Parameters<ConsoleStore['updateUser']>): Promise<ConsoleUser | null> {
+  const userId = check.text(id);
+  const now = checkDate('now', opts.now ?? new Date());
+  const set: Partial<UserDoc> = { ...check.userPatch(patch), updatedAt: now };
+  if (set.oidcSubject !== undefined) set.oidcKey = oidcKey(userId, set.oidcSubject);
+  if (await takenByOther(models, userId, set)) throw duplicateUser();
+  let doc: UserDoc | null;
+  try {
+    doc = await models.users
+      .findOneAndUpdate({ _id: userId }, { $set: set, ...(opts.endSessions ? { $inc: { sessionVersion: 1 } } : {}) }, { returnDocument: 'after' })
+      .lean<UserDoc>();
+  } catch (err) {
+    if (isDuplicateKey(err)) throw duplicateUser();
+    throw err;
+  }
+  if (!doc) return null;
+  // The bumped version already ends every session of the user (the server compares it on every
+  // request); deleting them is the cleanup, and a crash before it leaves only dead rows.
+  if (opts.endSessions) await models.consoleSessions.deleteMany({ userId });
+  return userFromDoc(doc);
+}
+
+export function mongoConsoleStore(models: Models): ConsoleStore {
+  const userExists = async (userId: string) => {
+    if (!(await models.users.exists({ _id: userId }))) throw storeError('unknown_user', 'no such console user');
+  };
+
+  return {
+    async createUser(input) {
+      const user = check.newUser(input);
+      const { id, ...fields } = user;
+      try {
+        await models.users.create({ _id: id, ...fields, oidcKey: oidcKey(id, user.oidcSubject) });
+      } catch (err) {
+        if (isDuplicateKey(err)) throw duplicateUser();
+        throw err;
+      }
+      return user;
+    },
+
+    async getUser(id) {
+      const doc = await models.users.findOne({ _id: check.text(id) }).lean<UserDoc>();
+      return doc ? userFromDoc(doc) : null;
+    },
+
+    async getUserByEmail(email) {
+      const doc = await models.users.findOne({ email: check.normalizeEmail(email) }).lean<UserDoc>();
+      return doc ? userFromDoc(doc) : null;
+    },
+
+    async getUserByOidcSubject(subject) {
+      const doc = await models.users.findOne({ oidcKey: oidcKey('', check.text(subject)) }).lean<UserDoc>();
+      return doc ? userFromDoc(doc) : null;
+    },
+
+    async listUsers() {
+      const docs = await models.users.find({}).sort({ email: 1 }).lean<UserDoc[]>();
+      return docs.map(userFromDoc);
+    },
+
+    updateUser: (id, patch, opts) => updateUser(models, id, patch, opts),
+
+    async countActiveAdministrators() {
+      return models.users.countDocuments({ role: 'administrator', disabled: false });
+    },
+
+    async createOneTimeToken(input) {
+      const { tokenHash: _id, ...fields } = check.oneTimeToken(input);
+      const doc: OneTimeTokenDoc = { _id, ...fields };
+      await userExists(doc.userId);
+      try {
+        await models.oneTimeTokens.create(doc);
+      } catch (err) {
+        if (isDuplicateKey(err)) throw storeError('invalid_argument', 'a token with this hash exists');
+        throw err;
+      }
+    },
+
+    async consumeOneTimeToken(tokenHash, purpose, now) {
+      const filter = { _id: check.checkTokenHash('tokenHash', tokenHash), purpose: check.checkPurpose(purpose) };
+      const at = checkDate('now', now);
+      const token = await models.oneTimeTokens.findOne(filter).lean<OneTimeTokenDoc>();
+      // Of any number of callers that read it, only the one whose delete removed it has taken it.
+      const taken = token !== null && (await models.oneTimeTokens.deleteOne(filter)).deletedCount === 1;
+      await models.oneTimeTokens.deleteMany({ expiresAt: trusted({ $lte: at }) });
+      return taken && token.expiresAt.getTime() > at.getTime() ? { userId: token.userId } : null;
+    },
+
+    async createConsoleSession(session) {
+      const { idHash: _id, ...fields } = check.consoleSession(session);
+      const doc: ConsoleSessionDoc = { _id, ...fields };
+      await userExists(doc.userId);
+      // Sessions past their absolute expiry are dead whatever their cookie says: each login clears them out.
+      await models.consoleSessions.deleteMany({ expiresAt: trusted({ $lte: doc.createdAt }) });
+      try {
+        await models.consoleSessions.create(doc);
+      } catch (err) {
+        if (isDuplicateKey(err)) throw storeError('invalid_argument', 'a session with this id exists');
+        throw err;
+      }
+    },
+
+    async getConsoleSession(idHash) {
+      const doc = await models.consoleSessions.findOne({ _id: check.checkTokenHash('idHash', idHash) }).lean<ConsoleSessionDoc>();
+      return doc ? sessionFromDoc(doc) : null;
+    },
+
+    async touchConsoleSession(idHash, lastSeenAt) {
+      const at = checkDate('lastSeenAt', lastSeenAt);
+      await models.consoleSessions.updateOne({ _id: check.checkTokenHash('idHash', idHash) }, { $max: { lastSeenAt: at } });
+    },
+
+    async deleteConsoleSession(idHash) {
+      await models.consoleSessions.deleteOne({ _id: check.checkTokenHash('idHash', idHash) });
+    },
+
+    async deleteUserSessions(userId) {
+      return (await models.consoleSessions.deleteMany({ userId: check.text(userId) })).deletedCount;
+    },
+
+    appendAudit: async (entry) => appendAudit(models, check.auditInput(entry)),
+
+    async listAudit(query) {
+      const { afterSeq, limit, actor, action, from, to } = check.auditQuery(query);
+      if (limit === 0) return []; // limit(0) means "no limit" to MongoDB
+      const at = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
+      const filter = {
+        seq: trusted({ $gt: afterSeq }),
+        ...(actor !== undefined ? { actor } : {}),
+        ...(action !== undefined ? { action } : {}),
+        ...(from || to ? { at: trusted(at) } : {}),
+      };
+      const docs = await models.auditLog.find(filter).sort({ seq: 1 }).limit(limit).lean<AuditDoc[]>();
+      return docs.map(auditFromDoc);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// Retention on SQLite: one bot's policy applied as of `now`, in steps of at most SWEEP_BATCH rows or
+// conversations, each its own transaction, with the event loop free before every step (batches.ts).
+// better-sqlite3 is synchronous, so a single DELETE over a year of history would stall every request.
+import type Database from 'better-sqlite3';
+import type { RetentionPolicy, SweepResult } from './store.ts';
+import { checkDate, checkDuration, idString } from './arguments.ts';
+import { inBatches, SWEEP_BATCH } from './batches.ts';
+import { MESSAGE_COLUMNS } from './sqlite-schema.ts';
+
+interface Cutoff {
+  botId: string;
+  cutoff: number;
+  batch: number;
+}
+
+/** At most one batch of a bot's rows of `table` in `schema` written before the cutoff. */
+function expireRows(db: Database.Database, schema: 'main' | 'archive', table: 'messages' | 'collected_values') {
+  return db.prepare<[Cutoff]>(
+    `DELETE FROM ${schema}.${table} WHERE rowid IN (
+       SELECT r.rowid FROM ${schema}.${table} r JOIN ${schema}.conversations c ON c.id = r.conversation_id
+       WHERE c.bot_id = @botId AND r.created_at < @cutoff LIMIT @batch)`,
+  );
+}
+
+function prepareStatements(db: Database.Database) {
+  // Ids travel into statements as one JSON array, read back with json_each.
+  const listed = 'SELECT value FROM json_each(@ids)';
+  return {
+    expireMessages: [expireRows(db, 'main', 'messages'), expireRows(db, 'archive', 'messages')],
+    expireValues: [expireRows(db, 'main', 'collected_values'), expireRows(db, 'archive', 'collected_values')],
+    // Idle since the cutoff is inclusive: idle for exactly the period counts.
+    idleIds: db
+      .prepare<[Cutoff], string>('SELECT id FROM main.conversations WHERE bot_id = @botId AND last_activity_at <= @cutoff LIMIT @batch')
+      .pluck(),
+    // Messages and values follow a deleted conversation by ON DELETE CASCADE.
+    deleteLive: db.prepare<[{ ids: string }]>(`DELETE FROM main.conversations WHERE id IN (${listed})`),
+    archiveConversations: db.prepare<[{ ids: string; now: number }]>(
+      `INSERT OR REPLACE INTO archive.conversations
+       SELECT id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, @now
+       FROM main.conversations WHERE id IN (${listed})`,
+    ),
+    archiveMessages: db.prepare<[{ ids: string }]>(
+      `INSERT OR REPLACE INTO archive.messages SELECT ${MESSAGE_COLUMNS} FROM main.messages WHERE conversation_id IN (${listed})`,
+    ),
+    archiveValues: db.prepare<[{ ids: string }]>(
+      `INSERT OR REPLACE INTO archive.collected_values SELECT conversation_id, key, value, pii, created_at
+       FROM main.collected_values WHERE conversation_id IN (${listed})`,
+    ),
+    expiredArchiveIds: db
+      .prepare<[Cutoff], string>('SELECT id FROM archive.conversations WHERE bot_id = @botId AND archived_at < @cutoff LIMIT @batch')
+      .pluck(),
+    deleteArchivedMessages: db.prepare<[{ ids: string }]>(`DELETE FROM archive.messages WHERE conversation_id IN (${listed})`),
+    deleteArchivedValues: db.prepare<[{ ids: string }]>(`DELETE FROM archive.collected_values WHERE conversation_id IN (${listed})`),
+    deleteArchived: db.prepare<[{ ids: string }]>(`DELETE FROM archive.conversations WHERE id IN (${listed})`),
+  };
+}
+
+/**
+ * The adapter's sweep. `afterRemoval(removedAnything)` runs once at the end, in the same turn as the
+ * last step, so deleted text leaves the WAL before the sweep reports done.
+ */
+export function createSqliteSweep(db: Database.Database, afterRemoval: (removedAnything: boolean) => void) {
+  const sql = prepareStatements(db);
+
+  // In WAL mode a transaction spanning two attached files is atomic per file only, so archiving is
+  // two transactions: copy (idempotent, INSERT OR REPLACE), then delete from the live file. A crash
+  // between them leaves the conversation in both places, and the next sweep finishes the move.
+  // Both run in the same step, so no append can land in between.
+  const copyToArchive = db.transaction((ids: string, now: number) => {
+    sql.archiveConversations.run({ ids, now });
+    sql.archiveMessages.run({ ids });
+    sql.archiveValues.run({ ids });
+  });
+  const deleteLive = db.transaction((ids: string) => sql.deleteLive.run({ ids }).changes);
+  const deleteArchived = db.transaction((ids: string) => {
+    sql.deleteArchivedMessages.run({ ids });
+    sql.deleteArchivedValues.run({ ids });
+    return sql.deleteArchived.run({ ids }).changes;
+  });
+
+  /** Idle conversations, one batch: archived first when the policy says so, then out of the live file. */
+  const moveIdle = (cutoff: Cutoff, archive: boolean, now: number): number => {
+    const ids = JSON.stringify(sql.idleIds.all(cutoff));
+    if (archive) copyToArchive.immediate(ids, now);
+    return deleteLive.immediate(ids);
+  };
+  const expireArchived = (cutoff: Cutoff): number => deleteArchived.immediate(JSON.stringify(sql.expiredArchiveIds.all(cutoff)));
+
+  return async function sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult> {
+    const at = checkDate('now', now).getTime();
+    const botId = idString(policy.botId);
+    const olderThan = (name: string, ttl: number | undefined): Cutoff | undefined => {
+      const ms = checkDuration(name, ttl);
+      return ms === undefined ? undefined : { botId, cutoff: at - ms, batch: SWEEP_BATCH };
+    };
+    const messages = olderThan('messageTtlMs', policy.messageTtlMs);
+    const values = olderThan('valueTtlMs', policy.valueTtlMs);
+    const idle = olderThan('inactiveAfterMs', policy.inactiveAfterMs);
+    const archived = olderThan('archiveTtlMs', policy.archiveTtlMs);
+
+    const result: SweepResult = {
+      messagesDeleted: 0,
+      valuesDeleted: 0,
+      conversationsArchived: 0,
+      conversationsDeleted: 0,
+      archivedConversationsDeleted: 0,
+    };
+    // Message and value TTLs reach archived copies too: retention is a promise about the data.
+    for (const expire of messages ? sql.expireMessages : []) result.messagesDeleted += await inBatches(() => expire.run(messages!).changes);
+    for (const expire of values ? sql.expireValues : []) result.valuesDeleted += await inBatches(() => expire.run(values!).changes);
+    if (idle) {
+      const moved = await inBatches(() => moveIdle(idle, policy.archive === true, at));
+      if (policy.archive) result.conversationsArchived = moved;
+      else result.conversationsDeleted = moved;
+    }
+    if (archived) result.archivedConversationsDeleted = await inBatches(() => expireArchived(archived));
+    afterRemoval(Object.values(result).some((n) => n > 0));
+    return result;
+  };
+}

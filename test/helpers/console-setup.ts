@@ -1,0 +1,70 @@
+// A Parley server with a console staffed as a test needs it: the first administrator made by the
+// real `create-admin` command, the others invited over HTTP and their links taken from the e-mail
+// a real SMTP server received.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../server/cli.ts';
+import type { ConsoleRole } from '../../common/console-wire.ts';
+import { startInProcess } from './in-process-parley.ts';
+import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
+import { ConsoleClient, linkToken } from './console-client.ts';
+
+export const PASSWORD = 'correct horse battery staple 42';
+
+export interface ConsoleWorld {
+  url: string;
+  env: Record<string, string>;
+  smtp: SmtpCapture;
+  admin: ConsoleClient;
+  adminId: string;
+  client(): ConsoleClient;
+  /** Invites `email` with `role`, sets its password from the mailed link, returns a signed-in client. */
+  staff(email: string, role: ConsoleRole, bots?: string[]): Promise<{ client: ConsoleClient; id: string }>;
+  cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function startConsoleWorld(storeEnv: Record<string, string>, extra: Record<string, string> = {}): Promise<ConsoleWorld> {
+  const smtp = await startSmtpCapture();
+  const env = { ...storeEnv, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-console-')), SMTP_URL: smtp.url, RATE_CONSOLE_LOGINS_PER_IP: '100000', ...extra };
+  const parley = await startInProcess(env);
+  const cliEnv = { ...env, PUBLIC_URL: parley.url, LOG_LEVEL: 'silent' };
+  const cli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, cliEnv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out, err };
+  };
+  const client = () => new ConsoleClient(parley.url);
+  const made = await cli(['create-admin', 'root@example.test']);
+  if (made.code !== 0) throw new Error(`create-admin failed: ${made.err.join('\n')}`);
+  const admin = client();
+  const set = await admin.request('POST', '/password/set', { token: linkToken(made.out[1]!), password: PASSWORD });
+  if (set.status !== 204) throw new Error(`set-password answered ${set.status}`);
+  const login = await admin.login('root@example.test', PASSWORD);
+  if (login.status !== 200) throw new Error(`admin login answered ${login.status}`);
+  return {
+    url: parley.url,
+    env: cliEnv,
+    smtp,
+    admin,
+    adminId: login.body.user.id,
+    client,
+    cli,
+    async staff(email, role, bots = []) {
+      const invited = await admin.request<{ id: string }>('POST', '/users', { email, displayName: email.split('@')[0], role, bots });
+      if (invited.status !== 201) throw new Error(`invite answered ${invited.status} ${JSON.stringify(invited.body)}`);
+      const c = client();
+      const set = await c.request('POST', '/password/set', { token: linkToken(await smtp.linkFor(email)), password: PASSWORD });
+      if (set.status !== 204) throw new Error(`set-password answered ${set.status}`);
+      const signed = await c.login(email, PASSWORD);
+      if (signed.status !== 200) throw new Error(`login answered ${signed.status}`);
+      return { client: c, id: invited.body.id };
+    },
+    async close() {
+      await parley.close();
+      await smtp.close();
+    },
+  };
+}

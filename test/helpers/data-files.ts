@@ -1,0 +1,60 @@
+// Looking at stored data the way an operator (or an attacker with a copy of the disk) would: raw
+// bytes of every file, file modes, and the archive (SQLite file or MongoDB collections) read with a
+// connection of its own, never through the store.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import mongoose from 'mongoose';
+import type { ArchivedCopy } from '../../server/store/store-contract.ts';
+
+/** The names of the files in `dir` whose bytes contain `text` (WAL, shared memory and archive included). */
+export function filesContaining(dir: string, text: string): string[] {
+  const needle = Buffer.from(text, 'utf8');
+  return readdirSync(dir).filter((name) => readFileSync(path.join(dir, name)).includes(needle));
+}
+
+/** Permission bits of `dir` itself (as `.`) and of every entry in it. */
+export function modesIn(dir: string): Record<string, number> {
+  const modes: Record<string, number> = { '.': statSync(dir).mode & 0o777 };
+  for (const name of readdirSync(dir)) modes[name] = statSync(path.join(dir, name)).mode & 0o777;
+  return modes;
+}
+
+/** What the SQLite archive file holds for one conversation, read without the store. */
+export function readSqliteArchive(archiveFile: string) {
+  return async (conversationId: string): Promise<ArchivedCopy> => {
+    const db = new Database(archiveFile, { readonly: true });
+    try {
+      const conversation = db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(conversationId) !== undefined;
+      const messages = db.prepare('SELECT text FROM messages WHERE conversation_id = ? ORDER BY id').pluck().all(conversationId) as string[];
+      const values = db
+        .prepare("SELECT key || '=' || value FROM collected_values WHERE conversation_id = ? ORDER BY key")
+        .pluck()
+        .all(conversationId) as string[];
+      return { conversation, messages, values };
+    } finally {
+      db.close();
+    }
+  };
+}
+
+/** What the archive collections hold for one conversation, read over a connection of its own. */
+export function readMongoArchive(uri: string) {
+  return async (conversationId: string): Promise<ArchivedCopy> => {
+    const conn = await mongoose.createConnection(uri).asPromise();
+    try {
+      const db = conn.db!;
+      const ofConversation = { conversationId };
+      const conversation = (await db.collection<{ _id: string }>('archived_conversations').countDocuments({ _id: conversationId })) > 0;
+      const messages = await db.collection('archived_messages').find(ofConversation).sort({ id: 1 }).toArray();
+      const values = await db.collection('archived_collected_values').find(ofConversation).sort({ key: 1 }).toArray();
+      return {
+        conversation,
+        messages: messages.map((m) => String(m.text)),
+        values: values.map((v) => `${String(v.key)}=${String(v.value)}`),
+      };
+    } finally {
+      await conn.close();
+    }
+  };
+}
