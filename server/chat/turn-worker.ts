@@ -35,22 +35,37 @@ export function createTurnWorker(deps: TurnDeps, opts: TurnWorkerOptions): TurnW
   let timer: NodeJS.Timeout | undefined;
   let scanning: Promise<void> | undefined;
 
-  const lease = (conversationId: string) => {
+  /** Takes or renews the conversation's lease; resolves to when it ends, or null when another instance holds it. */
+  const lease = async (conversationId: string): Promise<number | null> => {
     const now = Date.now();
-    return store.lease(`turns:${conversationId}`, instanceId, now, now + opts.leaseMs);
+    const until = now + opts.leaseMs;
+    return (await store.lease(`turns:${conversationId}`, instanceId, now, until)) ? until : null;
   };
 
-  async function drainConversation(conversationId: string): Promise<void> {
-    if (!(await lease(conversationId))) return; // another instance runs it; its loop sees our turn
+  async function runWhileLeased(conversationId: string): Promise<'done' | 'not ours'> {
+    let heldUntil = await lease(conversationId);
+    if (heldUntil === null) return 'not ours'; // another instance runs it; its loop sees our turn
     try {
       while (!stopping) {
         const pending = await store.nextTurn(conversationId);
-        if (!pending) return;
+        if (!pending) return 'done';
         await runTurn(deps, pending);
-        if (!(await lease(conversationId))) return; // renewed; lost only if we stalled past the lease
+        // Renewed only once half of it is gone: a lease write per turn would cost a synced store
+        // write per answer. Lost only if we stalled past the lease.
+        if (heldUntil - Date.now() < opts.leaseMs / 2 && (heldUntil = await lease(conversationId)) === null) return 'not ours';
       }
+      return 'done';
     } finally {
       await store.release(`turns:${conversationId}`, instanceId).catch((err: unknown) => log.warn({ err }, 'lease release failed'));
+    }
+  }
+
+  async function drainConversation(conversationId: string): Promise<void> {
+    // A kick on another instance that found our lease gave up, counting on us to see its turn; if
+    // it came after our last look, only a look after letting go finds it (before, it was stranded
+    // until a scan).
+    while ((await runWhileLeased(conversationId)) === 'done' && !stopping) {
+      if (!(await store.nextTurn(conversationId))) return;
     }
   }
 

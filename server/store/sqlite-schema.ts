@@ -69,12 +69,6 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN reply_to INTEGER;
       CREATE INDEX messages_pending_turns ON messages (created_at) WHERE turn IS NOT NULL;
       CREATE INDEX messages_replies ON messages (conversation_id, reply_to) WHERE reply_to IS NOT NULL;
-      -- What runs one at a time (a conversation's turns, the retention sweep): who, until when.
-      CREATE TABLE leases (
-        name TEXT PRIMARY KEY,
-        owner TEXT NOT NULL,
-        until INTEGER NOT NULL
-      ) STRICT;
     `,
   },
   {

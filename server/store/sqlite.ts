@@ -158,14 +158,6 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
     ),
     markTurnDone: db.prepare('UPDATE messages SET turn = NULL WHERE conversation_id = ? AND id = ?'),
-    lease: db.prepare(
-      `INSERT INTO leases (name, owner, until) VALUES (@name, @owner, @until)
-       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
-       WHERE leases.owner = excluded.owner OR leases.until <= @now`,
-    ),
-    release: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
-    // One process owns an SQLite file, so leases of an earlier run (killed mid-turn) mean nothing.
-    releaseAll: db.prepare('DELETE FROM leases'),
     messageByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id = ?`,
     ),
@@ -272,7 +264,9 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     sql.markTurnDone.run(conversationId, messageId);
     return replies;
   });
-  sql.releaseAll.run();
+  // One process owns an SQLite file, so a lease need not outlive this process (nor be written to
+  // it: a synced write per turn cost a third of the throughput); a killed run's leases die with it.
+  const leases = new Map<string, { owner: string; until: number }>();
 
   const update = db.transaction(
     (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date }) => {
@@ -348,11 +342,14 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     async lease(name, owner, nowMs, untilMs): Promise<boolean> {
-      return sql.lease.run({ name: idString(name), owner: idString(owner), now: nowMs, until: untilMs }).changes === 1;
+      const held = leases.get(String(name));
+      if (held && held.owner !== String(owner) && held.until > nowMs) return false;
+      leases.set(String(name), { owner: String(owner), until: untilMs });
+      return true;
     },
 
     async release(name, owner): Promise<void> {
-      sql.release.run(idString(name), idString(owner));
+      if (leases.get(String(name))?.owner === String(owner)) leases.delete(String(name));
     },
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {
