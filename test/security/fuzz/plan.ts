@@ -51,8 +51,11 @@ export function fuzzPlan(seed: number, tokens: gen.FuzzTokens, ownOrigin: string
   return { http: shuffled, raw: sample(gen.rawRequest(), counts.raw, 7) };
 }
 
-/** The console run: every route's requests, interleaved, as a pure function of the seed and the run's sessions. */
-export function consoleFuzzPlan(seed: number, ctx: ConsoleFuzzContext): gen.FuzzRequest[] {
-  const all = consoleRoutes(ctx).flatMap(({ arbitrary, count }, i) => fc.sample(arbitrary, { numRuns: count, seed: (seed + 100 + i) | 0 }));
+/**
+ * The console run: every route's requests, interleaved, as a pure function of the seed and the
+ * run's sessions; `share` of each route's count (a slower store gets fewer, same seed, same kinds).
+ */
+export function consoleFuzzPlan(seed: number, ctx: ConsoleFuzzContext, share = 1): gen.FuzzRequest[] {
+  const all = consoleRoutes(ctx).flatMap(({ arbitrary, count }, i) => fc.sample(arbitrary, { numRuns: Math.ceil(count * share), seed: (seed + 100 + i) | 0 }));
   return fc.sample(fc.shuffledSubarray(all, { minLength: all.length }), { numRuns: 1, seed })[0]!;
 }
