@@ -2,8 +2,9 @@
 // read as another seed is refused), and one seed with the same tokens yields the same requests,
 // byte for byte, in the same order.
 import { describe, expect, it } from 'vitest';
-import { fuzzPlan, fuzzSeed, type FuzzPlan } from './fuzz/plan.ts';
-import type { FuzzTokens } from './fuzz/requests.ts';
+import { consoleFuzzPlan, fuzzPlan, fuzzSeed, type FuzzPlan } from './fuzz/plan.ts';
+import type { FuzzRequest, FuzzTokens } from './fuzz/requests.ts';
+import type { ConsoleFuzzContext } from './fuzz/console-requests.ts';
 
 const tokens: FuzzTokens = {
   victim: 'victim.token.a.b.c',
@@ -15,10 +16,19 @@ const tokens: FuzzTokens = {
 const ORIGIN = 'http://localhost:3000';
 const small = { sessions: 60, auth: 60, messages: 60, victimMessages: 30, history: 60, deletes: 30, raw: 60 };
 
+const consoleContext: ConsoleFuzzContext = {
+  ownOrigin: ORIGIN,
+  admin: { cookie: 'a'.repeat(43), csrf: 'b'.repeat(43), id: 'c'.repeat(22) },
+  operator: { cookie: 'd'.repeat(43), csrf: 'e'.repeat(43), id: 'f'.repeat(22) },
+  password: 'correct horse battery staple 42',
+};
+
+const httpWire = (r: FuzzRequest): string => JSON.stringify([r.endpoint, r.method, r.path, r.headers, r.body?.toString('base64')]);
+
 /** Everything a run would send, as bytes. */
 function wire(plan: FuzzPlan): string[] {
   return [
-    ...plan.http.map((r) => JSON.stringify([r.endpoint, r.method, r.path, r.headers, r.body?.toString('base64')])),
+    ...plan.http.map(httpWire),
     ...plan.raw.map((r) => `${r.endpoint} ${r.bytes('127.0.0.1:3000').toString('base64')}`),
   ];
 }
@@ -28,6 +38,12 @@ describe('fuzz replay', () => {
     const run = wire(fuzzPlan(1234, tokens, ORIGIN, small));
     expect(wire(fuzzPlan(1234, tokens, ORIGIN, small))).toEqual(run);
     expect(wire(fuzzPlan(1235, tokens, ORIGIN, small))).not.toEqual(run);
+  });
+
+  it('fuzz: the console run too: the same seed generates the same requests in the same order; another seed does not', () => {
+    const run = consoleFuzzPlan(1234, consoleContext).map(httpWire);
+    expect(consoleFuzzPlan(1234, consoleContext).map(httpWire)).toEqual(run);
+    expect(consoleFuzzPlan(1235, consoleContext).map(httpWire)).not.toEqual(run);
   });
 
   it('fuzz: FUZZ_SEED is taken as given, and a fresh seed is drawn without it', () => {

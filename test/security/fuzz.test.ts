@@ -12,11 +12,11 @@ import { call, history, openSession, send, subscribeToConversation } from '../he
 import type * as gen from './fuzz/requests.ts';
 import { fuzzPlan, fuzzSeed } from './fuzz/plan.ts';
 import { runPool, sendHttp, sendRaw, type Outcome } from './fuzz/send.ts';
+import { STACK_TRACE } from './fuzz/leaks.ts';
 
 const SEED = fuzzSeed();
 const CONCURRENCY = 8;
 
-const STACK_TRACE = /\n\s+at [^\n]*[(:]|node_modules\/|\.ts:\d+:\d+/;
 const PACKAGE_JSON_MARKER = '"tsx server/main.ts"';
 
 interface FuzzReport {

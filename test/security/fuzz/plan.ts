@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import * as gen from './requests.ts';
+import { consoleRoutes, type ConsoleFuzzContext } from './console-requests.ts';
 
 export const COUNTS = {
   sessions: 2_000,
@@ -48,4 +49,13 @@ export function fuzzPlan(seed: number, tokens: gen.FuzzTokens, ownOrigin: string
   // Interleave endpoints so every kind of request meets every server state.
   const shuffled = fc.sample(fc.shuffledSubarray(http, { minLength: http.length }), { numRuns: 1, seed })[0]!;
   return { http: shuffled, raw: sample(gen.rawRequest(), counts.raw, 7) };
+}
+
+/**
+ * The console run: every route's requests, interleaved, as a pure function of the seed and the
+ * run's sessions; `share` of each route's count (a slower store gets fewer, same seed, same kinds).
+ */
+export function consoleFuzzPlan(seed: number, ctx: ConsoleFuzzContext, share = 1): gen.FuzzRequest[] {
+  const all = consoleRoutes(ctx).flatMap(({ arbitrary, count }, i) => fc.sample(arbitrary, { numRuns: Math.ceil(count * share), seed: (seed + 100 + i) | 0 }));
+  return fc.sample(fc.shuffledSubarray(all, { minLength: all.length }), { numRuns: 1, seed })[0]!;
 }

@@ -1,0 +1,266 @@
+// One arbitrary per console route (common/console-wire.ts). Each request carries one of several
+// session shapes: mostly a real administrator's cookie, CSRF token and Origin, so it gets past the
+// session and CSRF checks and reaches validation; else no session, a broken cookie, a wrong token
+// or Origin, or an operator's session. Every body that reaches a handler is invalid by
+// construction (at least one bad or missing field, or a wrong password), so no request may change
+// a user: the test checks that it did not.
+import fc from 'fast-check';
+import { SESSION_COOKIE } from '../../../server/accounts/session-cookie.ts';
+import { INVALID_UTF8, OPERATOR_VALUES, contentType, jsonBodyBytes, nastyString } from './inputs.ts';
+import { percentEncode, type FuzzRequest } from './requests.ts';
+
+export interface ConsoleFuzzContext {
+  ownOrigin: string;
+  admin: { cookie: string; csrf: string; id: string };
+  operator: { cookie: string; csrf: string; id: string };
+  /** The administrator's password: never sent, so no password check can pass. */
+  password: string;
+}
+
+const PREFIX = '/api/v1/console';
+
+/** A value that may be any JSON, but is never what the field wants. */
+const wrongType: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(...OPERATOR_VALUES),
+  fc.constantFrom(null, 0, -1, 1.5, true, false, [], {}, ['a'], { '__proto__': { admin: true } }, Number.MAX_SAFE_INTEGER + 2),
+);
+
+/** Strings that fail a shape check by being empty, huge, badly formed or full of controls. */
+const badString = fc.constantFrom('', '\u0000', 'a\u0007b', '\ud800', 'x\udc00y', '\u202e', 'x'.repeat(1_025), '🦄'.repeat(300), 'e' + '\u0301'.repeat(10_000));
+
+/** An unknown field that a strict schema must refuse (mass assignment, operators, prototype keys). */
+const MASS_KEYS = ['passwordHash', 'sessionVersion', 'totpSecret', 'recoveryCodes', 'failedLogins', 'lockedUntil', 'id', 'role.admin', '$where', '$set', 'constructor'];
+const extraKeys = fc.dictionary(fc.constantFrom(...MASS_KEYS), fc.oneof(wrongType, nastyString, fc.constant('administrator')), { minKeys: 1, maxKeys: 2 });
+
+type Field = { ok: boolean; value?: unknown };
+const good = (arb: fc.Arbitrary<unknown>): fc.Arbitrary<Field> => arb.map((value) => ({ ok: true, value }));
+const bad = (arb: fc.Arbitrary<unknown>): fc.Arbitrary<Field> => arb.map((value) => ({ ok: false, value }));
+const field = (valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown>, absentOk: boolean): fc.Arbitrary<Field> =>
+  fc.oneof(good(valid), bad(invalid), fc.constant({ ok: absentOk }));
+
+/**
+ * An object body from tagged fields, kept only when at least one field is wrong (or an unknown
+ * key is added): a valid invitation or patch would really change users.
+ */
+function invalidObject(fields: Record<string, fc.Arbitrary<Field>>, emptyOk = true): fc.Arbitrary<Record<string, unknown>> {
+  return fc
+    .tuple(fc.record(fields), fc.option(extraKeys, { freq: 4 }))
+    .filter(([f, extra]) => extra !== null || Object.values(f).some((x) => !x.ok) || (!emptyOk && Object.values(f).every((x) => !('value' in x))))
+    .map(([f, extra]) => {
+      const body: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(f)) if ('value' in x) body[k] = x.value;
+      // Object.assign would set the prototype for a '__proto__' key; defineProperty keeps it data.
+      for (const [k, v] of Object.entries(extra ?? {})) Object.defineProperty(body, k, { value: v, enumerable: true });
+      return body;
+    });
+}
+
+const notEmail = fc.oneof(wrongType, badString, nastyString.filter((s) => !s.includes('@')), fc.constantFrom('a@', '@b', 'a b@c', `${'a'.repeat(65)}@x`, `a@${'b'.repeat(254)}`));
+/** Addresses of nobody: a guess at a real account would lock it (which is the lock's job). */
+const strangerEmail = fc.constantFrom('nobody@example.test', 'NOBODY@EXAMPLE.TEST', 'x@y', 'a.b@c.d', '"q"@example.test');
+const password = (ctx: ConsoleFuzzContext): fc.Arbitrary<string> => nastyString.filter((s) => s !== ctx.password && s.length > 0);
+const role = fc.constantFrom('administrator', 'supervisor', 'operator');
+const notRole = fc.oneof(wrongType, fc.constantFrom('owner', 'Administrator', 'administrator ', 'root', '', '__proto__', 'constructor'));
+const notBots = fc.oneof(
+  fc.constantFrom(...OPERATOR_VALUES, 'demo', null, 0, {}, ['Demo'], ['../demo'], ['demo\u0000'], [''], [{ $ne: null }], ['-x'], Array.from({ length: 101 }, (_, i) => `b${i}`)),
+);
+/** Raw bodies JSON.stringify cannot write: 1e309, duplicate and prototype keys, bad bytes. */
+const rawBodies = (keys: string[]): string[] =>
+  keys.flatMap((k) => [`{"${k}":1e309}`, `{"${k}":-0,"${k}":"x"}`, `{"__proto__":{"${k}":"x"}}`, `{"${k}":"\\ud800"}`, `{"${k}.x":1}`, `{"${k}":{"$gt":""}}`]);
+
+function body(fields: fc.Arbitrary<Record<string, unknown>>, keys: string[]): fc.Arbitrary<Buffer> {
+  return fc.oneof(
+    { weight: 5, arbitrary: jsonBodyBytes(fields) },
+    { weight: 1, arbitrary: fc.constantFrom(...rawBodies(keys)).map((t) => Buffer.from(t)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...keys), fc.constantFrom(...INVALID_UTF8))
+        .map(([k, b]) => Buffer.concat([Buffer.from(`{"${k}":"`), b, Buffer.from('"}')])),
+    },
+  );
+}
+
+/** Header values Node will send (latin1, no CR/LF), hostile all the same. */
+const headerValue = fc.oneof(
+  fc.constantFrom('', ' ', 'null', '{"$ne":null}', '__proto__', 'a'.repeat(8_000), '\u00ff\u00fe', '%0d%0aX-Injected: 1', '..%2f..%2f', '1e309', 'undefined'),
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c === 0x7f ? 0x20 : c)), maxLength: 60 }),
+);
+
+type SessionKind = 'admin' | 'none' | 'bad-csrf' | 'bad-origin' | 'bad-cookie' | 'operator';
+
+function sessionHeaders(ctx: ConsoleFuzzContext, kinds: SessionKind[]): fc.Arbitrary<Record<string, string>> {
+  const weights: Record<SessionKind, number> = { admin: 6, none: 1, 'bad-csrf': 1, 'bad-origin': 1, 'bad-cookie': 1, operator: 1 };
+  const cookie = (token: string) => `${SESSION_COOKIE}=${token}`;
+  const of: Record<SessionKind, fc.Arbitrary<Record<string, string>>> = {
+    admin: fc.constant({ cookie: cookie(ctx.admin.cookie), 'x-csrf-token': ctx.admin.csrf, origin: ctx.ownOrigin }),
+    operator: fc.constant({ cookie: cookie(ctx.operator.cookie), 'x-csrf-token': ctx.operator.csrf, origin: ctx.ownOrigin }),
+    none: fc.option(fc.constantFrom(ctx.ownOrigin, 'https://evil.example'), { nil: undefined }).map((o): Record<string, string> => (o ? { origin: o } : {})),
+    'bad-csrf': fc
+      .oneof(headerValue, fc.constant(ctx.operator.csrf), fc.constant(ctx.admin.csrf.slice(0, -1)), fc.constant(`${ctx.admin.csrf}x`))
+      .map((t) => ({ cookie: cookie(ctx.admin.cookie), 'x-csrf-token': t, origin: ctx.ownOrigin })),
+    'bad-origin': fc
+      .oneof(fc.constantFrom('https://evil.example', 'null', `${ctx.ownOrigin}.evil.example`, `${ctx.ownOrigin}/`, ctx.ownOrigin.toUpperCase()), headerValue)
+      .map((o) => ({ cookie: cookie(ctx.admin.cookie), 'x-csrf-token': ctx.admin.csrf, origin: o })),
+    'bad-cookie': fc
+      .oneof(
+        headerValue.map(cookie),
+        headerValue,
+        fc.constantFrom(`${cookie('x')}; ${cookie(ctx.admin.cookie)}`, `__proto__=1; ${cookie(ctx.admin.cookie.slice(1))}`, cookie(ctx.admin.cookie.toUpperCase())),
+      )
+      .map((c) => ({ cookie: c, 'x-csrf-token': ctx.admin.csrf, origin: ctx.ownOrigin })),
+  };
+  return fc.oneof(...kinds.map((k) => ({ weight: weights[k], arbitrary: of[k] })));
+}
+
+const ALL_KINDS: SessionKind[] = ['admin', 'none', 'bad-csrf', 'bad-origin', 'bad-cookie', 'operator'];
+/** DELETE /session and end-all would really end a session that passes: only refused shapes. */
+const REFUSED_KINDS: SessionKind[] = ['none', 'bad-csrf', 'bad-origin', 'bad-cookie'];
+
+function request(
+  ctx: ConsoleFuzzContext,
+  method: string,
+  route: string,
+  parts: { path?: fc.Arbitrary<string>; body?: fc.Arbitrary<Buffer | undefined>; kinds?: SessionKind[] },
+): fc.Arbitrary<FuzzRequest> {
+  return fc
+    .tuple(
+      parts.path ?? fc.constant(route),
+      parts.body ?? fc.constant(undefined),
+      sessionHeaders(ctx, parts.kinds ?? ALL_KINDS),
+      contentType,
+      fc.option(fc.tuple(fc.constantFrom('x-forwarded-for', 'accept', 'x-csrf-token', 'content-length-x', 'cookie2'), headerValue), { freq: 5 }),
+    )
+    .map(([path, b, session, type, extra]) => {
+      const headers: Record<string, string> = { ...session };
+      if (b !== undefined) headers['content-type'] = type;
+      // Node's client frames a DELETE body by neither length nor chunks; a real client sends the length.
+      if (b !== undefined && method === 'DELETE') headers['content-length'] = String(b.length);
+      if (extra && !(extra[0] in headers)) headers[extra[0]] = extra[1];
+      return { endpoint: `${method} ${PREFIX}${route}`, method, path: `${PREFIX}${path}`, headers, ...(b !== undefined ? { body: b } : {}) };
+    });
+}
+
+const junkBody: fc.Arbitrary<Buffer | undefined> = fc.option(jsonBodyBytes(fc.dictionary(fc.constantFrom('id', 'all', '__proto__', '$ne'), wrongType)), { nil: undefined });
+
+const queryValue = fc.oneof(
+  fc.nat().map(String),
+  fc.constantFrom('-1', '0', '1e309', '0x10', '1.5', '9'.repeat(30), '', 'null', '%ff', '%c3%28', '%00', '%', '%ZZ'),
+  nastyString.map(percentEncode),
+);
+const query = fc
+  .array(
+    fc.oneof(
+      fc.tuple(fc.constantFrom('afterSeq', 'limit', 'actor', 'action'), queryValue).map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('actor[$ne]=null', 'limit[$gt]=', 'afterSeq[]=1', 'limit=1&limit=2', '__proto__[x]=1', 'constructor[prototype][x]=1', 'action.x=1', '%ff=1', '&&=&'),
+      fc.tuple(nastyString.map(percentEncode), queryValue).map(([k, v]) => `${k}=${v}`),
+    ),
+    { maxLength: 3 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+
+/** Every console route with its count in the plan (the Argon2id-checking ones are fewer: each costs a hash). */
+export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  const pw = password(ctx);
+  const linkToken = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), fc.constantFrom('A'.repeat(42), 'A'.repeat(44), `${'A'.repeat(42)}=`));
+  const totpCode = nastyString.filter((s) => !/^\s*\d{6}\s*$/.test(s));
+  const userId = fc.oneof(
+    fc.constantFrom(ctx.admin.id, ctx.operator.id),
+    fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    fc.constantFrom('__proto__', 'constructor', '%24gt', '%7B%22%24ne%22%3Anull%7D', '..%2F..%2Fetc', '%00', 'a.b', `${ctx.admin.id}%00`, 'x'.repeat(5_000), '%ff', '%c3%28'),
+    nastyString.filter((s) => s.length > 0).map(percentEncode),
+  );
+
+  return [
+    {
+      count: 300,
+      arbitrary: request(ctx, 'POST', '/session', {
+        body: body(
+          invalidObject({ email: field(strangerEmail, notEmail, false), password: field(pw, fc.oneof(wrongType, badString), false), totp: field(pw, wrongType, true) }),
+          ['email', 'password', 'totp'],
+        ),
+      }),
+    },
+    {
+      count: 120,
+      arbitrary: request(ctx, 'POST', '/session', {
+        // Shapes that pass validation and so reach the Argon2id check, for addresses nobody has.
+        body: fc.record({ email: strangerEmail, password: pw }).map((o) => Buffer.from(JSON.stringify(o))),
+      }),
+    },
+    { count: 250, arbitrary: request(ctx, 'GET', '/session', { path: query.map((q) => `/session${q}`) }) },
+    { count: 250, arbitrary: request(ctx, 'DELETE', '/session', { body: junkBody, kinds: REFUSED_KINDS }) },
+    { count: 250, arbitrary: request(ctx, 'POST', '/session/end-all', { body: junkBody, kinds: REFUSED_KINDS }) },
+    {
+      count: 250,
+      arbitrary: request(ctx, 'POST', '/password', {
+        body: body(
+          fc.oneof(
+            invalidObject({ current: field(pw, fc.oneof(wrongType, badString), false), next: field(pw, fc.oneof(wrongType, badString), false) }),
+            // Well-formed, but the current password is wrong: 403 wrong_password, nothing changes.
+            fc.record({ current: pw, next: fc.constantFrom('a brand new passphrase 99', ctx.password) }),
+          ),
+          ['current', 'next'],
+        ),
+      }),
+    },
+    {
+      count: 300,
+      arbitrary: request(ctx, 'POST', '/password/set', {
+        body: body(
+          fc.oneof(
+            invalidObject({ token: field(linkToken, fc.oneof(wrongType, badString, nastyString), false), password: field(pw, fc.oneof(wrongType, badString), false) }),
+            // Well-formed, but no such link: 400 invalid_link.
+            fc.record({ token: linkToken, password: fc.constant('a perfectly fine passphrase 7') }),
+          ),
+          ['token', 'password'],
+        ),
+      }),
+    },
+    { count: 200, arbitrary: request(ctx, 'POST', '/totp/enroll', { body: junkBody }) },
+    {
+      count: 250,
+      arbitrary: request(ctx, 'POST', '/totp/confirm', {
+        body: body(fc.oneof(invalidObject({ code: field(totpCode, fc.oneof(wrongType, badString), false) }), fc.record({ code: totpCode })), ['code']),
+      }),
+    },
+    { count: 250, arbitrary: request(ctx, 'GET', '/users', { path: query.map((q) => `/users${q}`) }) },
+    {
+      count: 400,
+      arbitrary: request(ctx, 'POST', '/users', {
+        body: body(
+          invalidObject(
+            {
+              email: field(fc.constantFrom('new@example.test', 'root@example.test', 'ROOT@example.test'), notEmail, false),
+              displayName: field(fc.constantFrom('New', 'x'), fc.oneof(wrongType, badString, fc.constant('   '), fc.constant('x'.repeat(101))), false),
+              role: field(role, notRole, false),
+              bots: field(fc.constantFrom([], ['demo']), notBots, false),
+            },
+            false,
+          ),
+          ['email', 'displayName', 'role', 'bots'],
+        ),
+      }),
+    },
+    {
+      count: 400,
+      arbitrary: request(ctx, 'PATCH', '/users/:id', {
+        path: userId.map((id) => `/users/${id}`),
+        body: body(
+          invalidObject(
+            {
+              role: field(role, notRole, true),
+              bots: field(fc.constantFrom([], ['demo']), notBots, true),
+              disabled: field(fc.boolean(), fc.oneof(wrongType, fc.constantFrom('yes', 'true', 1, 0)), true),
+              unlock: field(fc.constant(true), fc.oneof(wrongType, fc.constantFrom(false, 'true', 1)), true),
+            },
+            false,
+          ),
+          ['role', 'bots', 'disabled', 'unlock'],
+        ),
+      }),
+    },
+    { count: 300, arbitrary: request(ctx, 'GET', '/audit', { path: query.map((q) => `/audit${q}`) }) },
+    { count: 60, arbitrary: request(ctx, 'GET', '/audit/export', { path: query.map((q) => `/audit/export${q}`) }) },
+  ];
+}
