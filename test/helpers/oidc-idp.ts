@@ -64,6 +64,8 @@ export async function startTestIdp(redirectUri: string): Promise<TestIdp> {
     claims: { openid: ['sub', 'role'], email: ['email', 'email_verified'] },
     features: { devInteractions: { enabled: false } },
     cookies: { keys: ['test idp cookie key'] },
+    // Ten minutes for everything: longer than any test, and said, so the provider does not warn of defaults.
+    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },
     async findAccount(_ctx, sub) {
       const account = accounts.get(sub);
       return account && { accountId: sub, claims: () => ({ sub, ...account }) };

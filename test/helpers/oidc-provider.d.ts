@@ -19,6 +19,7 @@ declare module 'oidc-provider' {
     claims: Record<string, string[]>;
     features: Record<string, { enabled: boolean }>;
     cookies: { keys: string[] };
+    ttl: Record<string, number>;
     findAccount(ctx: OidcContext, sub: string): Promise<{ accountId: string; claims: () => Record<string, unknown> } | undefined>;
     loadExistingGrant(ctx: OidcContext): Promise<Grant>;
   }
