@@ -3,10 +3,11 @@
 // that need a real third-party Pusher-protocol server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { deploymentSecrets } from './deployment-secrets.ts';
 import { stopChild } from './stop-child.ts';
+import { freePort } from './free-port.ts';
 
 export interface SoketiApp {
   appId: string;
@@ -27,19 +28,6 @@ const soketiBin = fileURLToPath(
 );
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 20_000;
-
-/** A port nobody listens on right now. soketi cannot be told to pick one itself and report it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** soketi answers `GET /` with `OK` once its uWS app is listening. */
 function answersOk(port: number): Promise<boolean> {
