@@ -18,6 +18,9 @@
 //   PATCH  /api/v1/console/users/:id          UserPatch → 200 ConsoleUserView                (administrator)
 //   GET    /api/v1/console/audit              ?afterSeq&limit&actor&action → 200 { entries: AuditEntryView[] } (administrator)
 //   GET    /api/v1/console/audit/export       → 200 application/x-ndjson, one entry per line  (administrator)
+//   GET    /api/v1/console/sso                → 200 SsoInfo
+//   GET    /api/v1/console/sso/start          → 302 to the IdP (404 when SSO is not configured)
+//   GET    /api/v1/console/sso/callback       → 302 /console/ signed in, or /console/#sso-error=<SsoErrorCode>
 
 export type ConsoleRole = 'administrator' | 'supervisor' | 'operator';
 
@@ -99,3 +102,12 @@ export interface AuditEntryView {
   details: Record<string, string | number | boolean>;
   hash: string;
 }
+
+/** Whether the sign-in screen offers single sign-on, and the button's text (OIDC_LABEL). */
+export interface SsoInfo {
+  enabled: boolean;
+  label: string | null;
+}
+
+/** Why an SSO login ended on `/console/#sso-error=<code>`. */
+export type SsoErrorCode = 'state_mismatch' | 'idp_refused' | 'sso_failed' | 'unknown_user' | 'email_not_verified' | 'disabled';

@@ -10,6 +10,7 @@ import type {
   RecoveryCodes,
   SessionInfo,
   SetPasswordRequest,
+  SsoInfo,
   TotpEnrolment,
   UserPatch,
 } from '../common/console-wire.ts';
@@ -58,6 +59,9 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
 export const signIn = (body: LoginRequest) => request<SessionInfo>('POST', '/session', { body });
 export const currentSession = () => request<SessionInfo>('GET', '/session');
 export const setPassword = (body: SetPasswordRequest) => request<void>('POST', '/password/set', { body });
+export const ssoInfo = () => request<SsoInfo>('GET', '/sso');
+/** Navigated to, not fetched: the IdP's page replaces the console. */
+export const SSO_START = `${BASE}/sso/start`;
 
 // The signed-in user's own session and account.
 export const signOut = (csrf: string) => request<void>('DELETE', '/session', { csrf });

@@ -18,5 +18,8 @@ function takeSetPasswordToken(): string | null {
   }
 }
 
+/** `#sso-error=<code>`: where a failed single sign-on lands (read before the fragment is removed). */
+const ssoError = /^#sso-error=([a-z_]{1,40})$/.exec(location.hash)?.[1] ?? null;
+
 const root = document.getElementById('app');
-if (root) render(<App setPasswordToken={takeSetPasswordToken()} />, root);
+if (root) render(<App setPasswordToken={takeSetPasswordToken()} ssoError={ssoError} />, root);

@@ -3,37 +3,17 @@
 // password, inviting an operator whose link (printed by the server, no SMTP configured) opens in a
 // second browser, the operator seeing no admin screens, and "log out everywhere". Every state
 // change goes with the session's X-CSRF-Token; the violation guard runs throughout.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { startParley, type ParleyProcess } from '../test/helpers/parley-server.ts';
 import { axe } from './support/axe.ts';
+import { createAdmin, linkIn } from './support/console-cli.ts';
 import { E2E_ENV, expect, test } from './support/fixtures.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = 'admin@example.com';
 const OPERATOR = 'operator@example.com';
 const FIRST_PASSWORD = 'correct horse battery staple 1';
 const SECOND_PASSWORD = 'a different long passphrase 2';
 const OPERATOR_PASSWORD = 'a quiet harbour at dawn, 77';
-
-/** `npm run parley -- create-admin <email>` against the server's own data; the link it prints. */
-function createAdmin(parley: ParleyProcess, email: string): string {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'create-admin', email], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PUBLIC_URL: parley.url, DATA_DIR: parley.dataDir, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(run.status, run.stderr).toBe(0);
-  return linkIn(run.stdout);
-}
-
-function linkIn(text: string): string {
-  const link = /(http\S+\/console\/#set-password=\S+)/.exec(text)?.[1];
-  if (!link) throw new Error(`no set-password link in:\n${text}`);
-  return link;
-}
 
 async function choosePassword(page: Page, link: string, password: string): Promise<void> {
   await page.goto(link);

@@ -22,6 +22,7 @@ import type { BotProfile } from './bot/engine.ts';
 import { createTurnWorker } from './chat/turn-worker.ts';
 import { instanceId } from './instance.ts';
 import { createMailer } from './accounts/mailer.ts';
+import { discoverOidc } from './accounts/oidc.ts';
 
 export interface RunningParley {
   url: string;
@@ -73,6 +74,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 export async function startParley(config: Config, logger: Logger): Promise<RunningParley> {
+  // First: an IdP that cannot be discovered stops the start before anything is opened.
+  const sso = config.oidc ? await discoverOidc(config.oidc) : undefined;
   const store = await openStore(config);
   const engine = await loadBotEngine({ botsDir: config.botsDir, dataDir: config.dataDir, env: config.env, sharedBy: config.sharedBy });
   const limits = await createRateLimits({ redisUrl: config.redisUrl, ...config.rateLimits, logger });
@@ -129,6 +132,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     turns,
     logger,
     mailer: createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, publicUrl }),
+    sso,
     channelSigner,
     realtimeClient: realtimeClientConfig(rt, publicUrl),
     distDir: `${ROOT}dist`,

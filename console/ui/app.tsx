@@ -49,7 +49,7 @@ function SignedIn({ session, replace }: { session: SessionInfo; replace: (next: 
   );
 }
 
-export function App({ setPasswordToken }: { setPasswordToken: string | null }) {
+export function App({ setPasswordToken, ssoError = null }: { setPasswordToken: string | null; ssoError?: string | null }) {
   const [token, setToken] = useState(setPasswordToken);
   /** undefined while asking the server whether this browser already has a session. */
   const [session, setSession] = useState<SessionInfo | null | undefined>(setPasswordToken ? null : undefined);
@@ -80,7 +80,7 @@ export function App({ setPasswordToken }: { setPasswordToken: string | null }) {
               }}
             />
           ) : session === null ? (
-            <SignIn notice={notice} onSignedIn={(s) => replace(s)} />
+            <SignIn notice={notice} ssoError={ssoError} onSignedIn={(s) => replace(s)} />
           ) : (
             <p role="status">Loading…</p>
           )}

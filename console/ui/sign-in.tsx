@@ -6,8 +6,9 @@ import { ApiError, signIn } from '../api.ts';
 import { useAction } from './action.ts';
 import { ErrorText, Field, Form, Notice } from './form.tsx';
 import { Heading } from './heading.tsx';
+import { SsoButton, ssoErrorMessage } from './sso.tsx';
 
-export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionInfo) => void; notice?: string }) {
+export function SignIn({ onSignedIn, notice, ssoError = null }: { onSignedIn: (session: SessionInfo) => void; notice?: string; ssoError?: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
@@ -29,6 +30,8 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionIn
     <section class="card narrow">
       <Heading>Sign in</Heading>
       {notice && <Notice>{notice}</Notice>}
+      {ssoError && <ErrorText message={ssoErrorMessage(ssoError)} />}
+      <SsoButton />
       <Form label="Sign in" onSubmit={submit}>
         <Field label="E-mail" type="email" autoComplete="username" required value={email} onInput={setEmail} />
         <Field label="Password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />

@@ -58,10 +58,23 @@ describe('configuration', () => {
     expect(config.tokenKeys.map((k) => k.kid)).toEqual(['new', 'old']);
   });
 
+  it('reads single sign-on: issuer and client, secret optional, a default button text; nothing without an issuer', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).oidc).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: tempDir(), OIDC_ISSUER: 'https://idp.example', OIDC_CLIENT_ID: 'parley' }).oidc).toEqual({
+      issuer: 'https://idp.example',
+      clientId: 'parley',
+      clientSecret: undefined,
+      label: 'Sign in with SSO',
+    });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
     [{ TOKEN_TTL: 'forever' }, /TOKEN_TTL: expected a duration/],
+    [{ OIDC_ISSUER: 'https://idp.example' }, /OIDC_CLIENT_ID: required when OIDC_ISSUER is set/],
+    [{ OIDC_CLIENT_ID: 'parley' }, /OIDC_ISSUER: required when OIDC_CLIENT_ID is set/],
+    [{ OIDC_ISSUER: 'ldap://idp.example', OIDC_CLIENT_ID: 'parley' }, /OIDC_ISSUER/],
     [{ TOKEN_TTL: '3600' }, /TOKEN_TTL: expected a duration/],
     [{ TOKEN_RENEW_WINDOW: '-1d' }, /TOKEN_RENEW_WINDOW: expected a duration/],
     [{ TOKEN_KEYS: 'k1:short' }, /TOKEN_KEYS: key "k1" is not 32 bytes/],

@@ -75,6 +75,13 @@ export const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'expected an smtp:// or smtps:// URL').optional(),
   /** A single line holding an address, such as `Parley <parley@chat.example>`. */
   MAIL_FROM: z.string().max(256).regex(/^[^\r\n]*@[^\r\n]*$/, 'expected an address such as Parley <parley@chat.example>').optional(),
+  /** Console single sign-on (OpenID Connect). Unset: no SSO, password sign-in only. */
+  OIDC_ISSUER: url.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(256).optional(),
+  /** Unset: a public client (PKCE only, no client authentication). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The sign-in button's text. */
+  OIDC_LABEL: z.string().min(1).max(64).regex(/^[^\r\n]*$/, 'expected one line').default('Sign in with SSO'),
 });
 
 export type Env = z.infer<typeof envSchema>;

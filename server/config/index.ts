@@ -65,6 +65,8 @@ export interface Config {
   security: { contact?: string; expires?: Date };
   /** Console e-mails: the SMTP server (unset: links printed to the terminal) and the From address (unset: parley@<PUBLIC_URL's host>). */
   mail: { smtpUrl?: string; from?: string };
+  /** Console single sign-on; undefined when OIDC_ISSUER is unset. */
+  oidc?: OidcConfig;
   /** Things to tell the operator at start (generated secrets and the like). */
   warnings: string[];
 }
@@ -79,6 +81,14 @@ function decodeMasterKey(text: string): Uint8Array | string {
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Undefined for a public client. */
+  clientSecret?: string;
+  label: string;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -114,6 +124,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (shared.length > 0 && missingSecrets.length > 0) {
     problems.push(`${shared.join(', ')} means several instances share data, so secrets cannot be generated: set ${missingSecrets.join(', ')}`);
   }
+  if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required when OIDC_ISSUER is set');
+  if (!env.OIDC_ISSUER && env.OIDC_CLIENT_ID) problems.push('OIDC_ISSUER: required when OIDC_CLIENT_ID is set');
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   if (env.REALTIME === 'embedded' && (env.MONGODB_URI || env.REDIS_URL)) {
     warnings.push('REALTIME=embedded with a shared store: a visitor connected to one instance gets no live events published by another; use REALTIME=pusher (soketi or Pusher Channels) for several instances');
@@ -179,6 +191,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       expires: env.SECURITY_TXT_EXPIRES ? new Date(env.SECURITY_TXT_EXPIRES) : undefined,
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET, label: env.OIDC_LABEL } : undefined,
     warnings,
   };
 }

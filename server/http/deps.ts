@@ -10,6 +10,7 @@ import type { RateLimits } from '../security/rate-limits.ts';
 import type { TurnWorker } from '../chat/turn-worker.ts';
 import type { RealtimeClientConfig } from '../../common/wire.ts';
 import type { Mailer } from '../accounts/mailer.ts';
+import type { OidcClient } from '../accounts/oidc.ts';
 
 export interface AppDeps {
   config: Config;
@@ -25,6 +26,8 @@ export interface AppDeps {
   logger: Logger;
   /** Console invitations and password resets (printed to stdout without SMTP_URL). */
   mailer: Mailer;
+  /** Console single sign-on, discovered at start; undefined when OIDC_ISSUER is unset. */
+  sso?: OidcClient;
   /** Signs channel subscriptions (and adds shared secrets) exactly as Pusher's SDK does. */
   channelSigner: Pick<Pusher, 'authorizeChannel'>;
   /** What pusher-js in the frame is told. */

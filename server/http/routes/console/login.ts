@@ -8,9 +8,9 @@ import type { ConsoleUser } from '../../../store/console-store.ts';
 import { dummyVerify, verifyPassword } from '../../../accounts/passwords.ts';
 import { verifyTotp } from '../../../accounts/totp.ts';
 import { redeemRecoveryCode } from '../../../accounts/recovery-codes.ts';
-import { startSession, sessionIdHash, SESSION_COOKIE, readSessionToken } from '../../../accounts/session-cookie.ts';
 import type { LoginInput } from './schemas.ts';
-import { audit, giveSession, sessionInfo } from './state.ts';
+import { audit, sessionInfo } from './state.ts';
+import { openSession } from './open-session.ts';
 
 /** Consecutive failures that lock an account, and for how long (an administrator lifts it sooner). */
 export const LOCK_AFTER_FAILURES = 5;
@@ -67,12 +67,7 @@ export function login(deps: AppDeps): Middleware {
       }
     }
     if (user.failedLogins > 0 || user.lockedUntil) await deps.store.updateUser(user.id, { failedLogins: 0, lockedUntil: null });
-    // Whatever session the browser brought ends: the signed-in one is always new (session fixation).
-    const previous = readSessionToken(ctx.cookies.get(SESSION_COOKIE));
-    if (previous) await deps.store.deleteConsoleSession(sessionIdHash(previous));
-    const issued = startSession({ userId: user.id, sessionVersion: user.sessionVersion, now });
-    await giveSession(ctx, deps.store, issued);
-    await audit(ctx, deps.store, { actor: user.id, action: 'login', target: user.id, outcome: 'ok' });
-    ctx.body = sessionInfo(user, issued.session);
+    const session = await openSession(ctx, deps.store, user, 'password', now);
+    ctx.body = sessionInfo(user, session);
   };
 }

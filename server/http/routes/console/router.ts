@@ -19,6 +19,7 @@ import { changePassword, setPassword } from './password.ts';
 import { confirmTotp, enrollTotp, pendingSecrets } from './totp.ts';
 import { inviteUser, listUsers, patchUser } from './users.ts';
 import { exportAudit, listAudit } from './audit.ts';
+import { ssoCallback, ssoInfo, ssoStart } from './sso.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The two routes that open a session and so have no CSRF token yet (see csrf.ts `sessionless`). */
@@ -56,5 +57,9 @@ export function consoleRouter(deps: AppDeps): Router {
   router.patch('/users/:id', admin, jsonBody(), validBody(schemas.userPatch), patchUser(deps));
   router.get('/audit', auditor, listAudit(deps));
   router.get('/audit/export', auditor, exportAudit(deps));
+  // No session yet, and GET: the callback's proof is the sealed state cookie, not a CSRF token.
+  router.get('/sso', ssoInfo(deps));
+  router.get('/sso/start', perIp, ssoStart(deps));
+  router.get('/sso/callback', perIp, ssoCallback(deps));
   return router;
 }
