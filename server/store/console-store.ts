@@ -25,6 +25,14 @@ export interface ConsoleUser {
   sessionVersion: number;
   failedLogins: number;
   lockedUntil: Date | null;
+  /** The TOTP time step of the last code accepted (useTotpStep); that step and every earlier one are refused. */
+  totpLastStep: number | null;
+  /**
+   * A secret offered at enrolment and not yet confirmed with a code, and until when it may be.
+   * Kept here rather than in one instance's memory, so the confirmation may reach any instance.
+   */
+  pendingTotpSecret: string | null;
+  pendingTotpExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,13 +67,20 @@ export interface AuditEntry {
 }
 
 export interface ConsoleStore {
-  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
+  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
   getUser(id: string): Promise<ConsoleUser | null>;
   getUserByEmail(email: string): Promise<ConsoleUser | null>;
   getUserByOidcSubject(subject: string): Promise<ConsoleUser | null>;
   listUsers(): Promise<ConsoleUser[]>;
   /** Applies the patch; with endSessions, bumps sessionVersion and deletes the user's sessions in the same step. Null when unknown. */
-  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
+  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
+  /**
+   * Records `step` as the user's last used TOTP step when it is later than the stored one. True for
+   * exactly one caller per step, however many race (a replayed code loses); false for an unknown user.
+   */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Removes `hash` from the user's recovery codes. True for exactly one caller, however many race. */
+  useRecoveryCode(userId: string, hash: string): Promise<boolean>;
   /** Active (not disabled) administrators. */
   countActiveAdministrators(): Promise<number>;
   createOneTimeToken(input: { tokenHash: string; userId: string; purpose: OneTimePurpose; expiresAt: Date }): Promise<void>;

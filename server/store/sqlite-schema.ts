@@ -144,6 +144,16 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- The second factor done right (sqlite-console.ts): the last TOTP step used, refused from
+      -- then on (replay), and the secret offered at enrolment, kept here so any instance can confirm it.
+      ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
+      ALTER TABLE users ADD COLUMN pending_totp_secret TEXT;
+      ALTER TABLE users ADD COLUMN pending_totp_expires_at INTEGER;
+    `,
+  },
 ];
 
 /**
