@@ -16,7 +16,7 @@ import * as schemas from './schemas.ts';
 import { login } from './login.ts';
 import { currentSession, endAllSessions, logout } from './session.ts';
 import { changePassword, setPassword } from './password.ts';
-import { confirmTotp, enrollTotp, pendingSecrets } from './totp.ts';
+import { confirmTotp, enrollTotp } from './totp.ts';
 import { inviteUser, listUsers, patchUser } from './users.ts';
 import { exportAudit, listAudit } from './audit.ts';
 
@@ -38,7 +38,6 @@ export function consoleRouter(deps: AppDeps): Router {
   // A malformed login is refused before it is charged; then the IP's and the account's budgets.
   const perIp = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginIp', ip: clientIp(ctx) }));
   const perAccount = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginAccount', email: (ctx.state.input as schemas.LoginInput).email }));
-  const pending = pendingSecrets();
   const signedInOnly = authorize(store, 'signed-in');
   const admin = authorize(store, 'users.manage');
   const auditor = authorize(store, 'audit.read');
@@ -49,8 +48,8 @@ export function consoleRouter(deps: AppDeps): Router {
   router.post('/session/end-all', signedInOnly, endAllSessions(deps));
   router.post('/password', signedInOnly, jsonBody(), validBody(schemas.changePasswordRequest), changePassword(deps));
   router.post('/password/set', jsonBody(), validBody(schemas.setPasswordRequest), setPassword(deps));
-  router.post('/totp/enroll', signedInOnly, enrollTotp(deps, pending));
-  router.post('/totp/confirm', signedInOnly, jsonBody(), validBody(schemas.totpConfirmRequest), confirmTotp(deps, pending));
+  router.post('/totp/enroll', signedInOnly, enrollTotp(deps));
+  router.post('/totp/confirm', signedInOnly, jsonBody(), validBody(schemas.totpConfirmRequest), confirmTotp(deps));
   router.get('/users', admin, listUsers(deps));
   router.post('/users', admin, jsonBody(), validBody(schemas.inviteRequest), inviteUser(deps));
   router.patch('/users/:id', admin, jsonBody(), validBody(schemas.userPatch), patchUser(deps));
