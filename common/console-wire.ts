@@ -18,6 +18,11 @@
 //   PATCH  /api/v1/console/users/:id          UserPatch → 200 ConsoleUserView                (administrator)
 //   GET    /api/v1/console/audit              ?afterSeq&limit&actor&action → 200 { entries: AuditEntryView[] } (administrator)
 //   GET    /api/v1/console/audit/export       → 200 application/x-ndjson, one entry per line  (administrator)
+//   GET    /api/v1/console/settings           → 200 ConsoleSettings                          (administrator)
+//   PATCH  /api/v1/console/settings           ConsoleSettings → 200 ConsoleSettings          (administrator)
+//
+// While ConsoleSettings.requireTotp is on, a session whose user has no second factor gets
+// 403 totp_enrolment_required from every route but the session routes, logout and TOTP enrolment.
 
 export type ConsoleRole = 'administrator' | 'supervisor' | 'operator';
 
@@ -98,4 +103,9 @@ export interface AuditEntryView {
   ip: string | null;
   details: Record<string, string | number | boolean>;
   hash: string;
+}
+
+export interface ConsoleSettings {
+  /** Every console user must have a second factor (TOTP); until they enrol they can do nothing else. */
+  requireTotp: boolean;
 }

@@ -37,6 +37,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'invalid_link',
   'invalid_code',
   'totp_enrolled',
+  'totp_enrolment_required',
   'last_administrator',
 ]);
 

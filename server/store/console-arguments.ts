@@ -124,6 +124,13 @@ export function userPatch(patch: UserPatch): UserPatch {
   return checked;
 }
 
+export const DEFAULT_SETTINGS = { requireTotp: false, updatedAt: null } as const;
+
+/** The settings a patch sets, checked; unknown keys dropped. */
+export function settingsPatch(patch: Parameters<ConsoleStore['setConsoleSettings']>[0]): { requireTotp?: boolean } {
+  return patch.requireTotp === undefined ? {} : { requireTotp: flag('requireTotp', patch.requireTotp) };
+}
+
 export function consoleSession(session: ConsoleSession): ConsoleSession {
   return {
     idHash: checkTokenHash('idHash', session.idHash),

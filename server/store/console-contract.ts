@@ -315,6 +315,21 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
       });
     });
 
+    describe('console settings', () => {
+      it('start with no second factor required, and keep what is set', async () => {
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: false, updatedAt: null });
+        expect(await store.setConsoleSettings({ requireTotp: true }, at(MINUTE))).toEqual({ requireTotp: true, updatedAt: at(MINUTE) });
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: true, updatedAt: at(MINUTE) });
+        expect(await store.setConsoleSettings({ requireTotp: false }, at(2 * MINUTE))).toEqual({ requireTotp: false, updatedAt: at(2 * MINUTE) });
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: false, updatedAt: at(2 * MINUTE) });
+      });
+
+      it('refuse a setting that is not a boolean, changing nothing', async () => {
+        expect(await rejectionCode(store.setConsoleSettings({ requireTotp: 'yes' as unknown as boolean }, T0))).toBe('invalid_argument');
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: false, updatedAt: null });
+      });
+    });
+
     describe('one-time tokens', () => {
       it('gives the user id to the first consumer and null to every later one', async () => {
         const u = await user();

@@ -66,6 +66,14 @@ export interface AuditEntry {
   hash: string;               // hex SHA-256 over prevHash + the canonical JSON of this entry's other fields
 }
 
+/** Console-wide settings an administrator sets: one record. */
+export interface ConsoleSettingsRecord {
+  /** Every console user must have TOTP before doing anything else (docs/console.md). */
+  requireTotp: boolean;
+  /** When last set; null while never set (the defaults). */
+  updatedAt: Date | null;
+}
+
 export interface ConsoleStore {
   createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
   getUser(id: string): Promise<ConsoleUser | null>;
@@ -91,6 +99,10 @@ export interface ConsoleStore {
   touchConsoleSession(idHash: string, lastSeenAt: Date): Promise<void>;
   deleteConsoleSession(idHash: string): Promise<void>;
   deleteUserSessions(userId: string): Promise<number>;
+  /** The settings record, or the defaults (nothing required) when never set. */
+  getConsoleSettings(): Promise<ConsoleSettingsRecord>;
+  /** Sets the given settings (a bad value → invalid_argument, nothing written) and returns the record. */
+  setConsoleSettings(patch: Partial<Pick<ConsoleSettingsRecord, 'requireTotp'>>, now: Date): Promise<ConsoleSettingsRecord>;
   /** Appends with the next seq; `seal` computes prevHash/hash from the last entry (server/audit/chain.ts). Concurrent appends never share a seq or fork the chain. */
   appendAudit(entry: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>): Promise<AuditEntry>;
   /** Ascending by seq, after `afterSeq`, at most `limit`, optionally filtered by actor/action/time (`from` inclusive, `to` exclusive). */

@@ -5,8 +5,8 @@
 // findAndModify would do on MongoDB, but FerretDB 1.24 runs them as read-then-write, and the console
 // contract measured several winners with both (see docs/design.md).
 import mongoose from 'mongoose';
-import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
-import type { AuditDoc, ConsoleSessionDoc, Models, OneTimeTokenDoc, SecondFactorUseDoc, UserDoc } from './mongo-models.ts';
+import type { AuditEntry, ConsoleSession, ConsoleSettingsRecord, ConsoleStore, ConsoleUser } from './console-store.ts';
+import type { AuditDoc, ConsoleSessionDoc, ConsoleSettingsDoc, Models, OneTimeTokenDoc, SecondFactorUseDoc, UserDoc } from './mongo-models.ts';
 import * as check from './console-arguments.ts';
 import type { AuditInput } from './console-arguments.ts';
 import { checkDate } from './arguments.ts';
@@ -158,6 +158,13 @@ async function useRecoveryCode(models: Models, userId: string, hash: string): Pr
   return true;
 }
 
+const SETTINGS_ID = 'console';
+
+async function getSettings(models: Models): Promise<ConsoleSettingsRecord> {
+  const doc = await models.consoleSettings.findOne({ _id: SETTINGS_ID }).lean<ConsoleSettingsDoc>();
+  return doc ? { requireTotp: doc.requireTotp === true, updatedAt: doc.updatedAt } : { ...check.DEFAULT_SETTINGS };
+}
+
 export function mongoConsoleStore(models: Models): ConsoleStore {
   const userExists = async (userId: string) => {
     if (!(await models.users.exists({ _id: userId }))) throw storeError('unknown_user', 'no such console user');
@@ -258,6 +265,14 @@ export function mongoConsoleStore(models: Models): ConsoleStore {
 
     async deleteUserSessions(userId) {
       return (await models.consoleSessions.deleteMany({ userId: check.text(userId) })).deletedCount;
+    },
+
+    getConsoleSettings: () => getSettings(models),
+
+    async setConsoleSettings(patch, now) {
+      const set = { ...check.settingsPatch(patch), updatedAt: checkDate('now', now) };
+      await models.consoleSettings.updateOne({ _id: SETTINGS_ID }, { $set: set }, { upsert: true });
+      return getSettings(models);
     },
 
     appendAudit: async (entry) => appendAudit(models, check.auditInput(entry)),

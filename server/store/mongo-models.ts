@@ -285,6 +285,22 @@ const secondFactorUseSchema = new Schema<SecondFactorUseDoc>(
 );
 secondFactorUseSchema.index({ userId: 1, step: 1 });
 
+/** The one console settings document, `_id: 'console'`. */
+export interface ConsoleSettingsDoc {
+  _id: string;
+  requireTotp: boolean;
+  updatedAt: Date;
+}
+
+const consoleSettingsSchema = new Schema<ConsoleSettingsDoc>(
+  {
+    _id: { type: String },
+    requireTotp: { type: Boolean, default: false },
+    updatedAt: { type: Date },
+  },
+  schemaOptions,
+);
+
 const auditSchema = new Schema<AuditDoc>(
   {
     seq: { type: Number },
@@ -312,6 +328,7 @@ function defineConsoleModels(conn: Connection) {
     consoleSessions: conn.model<ConsoleSessionDoc>('ConsoleSession', consoleSessionSchema, 'console_sessions'),
     oneTimeTokens: conn.model<OneTimeTokenDoc>('OneTimeToken', oneTimeTokenSchema, 'one_time_tokens'),
     auditLog: conn.model<AuditDoc>('AuditEntry', auditSchema, 'audit_log'),
+    consoleSettings: conn.model<ConsoleSettingsDoc>('ConsoleSettings', consoleSettingsSchema, 'console_settings'),
     secondFactorUses: conn.model<SecondFactorUseDoc>('SecondFactorUse', secondFactorUseSchema, 'second_factor_uses'),
   };
 }

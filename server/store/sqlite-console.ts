@@ -4,7 +4,7 @@
 // ones take the write lock before they read, so even a second process on the file (the CLI beside
 // the server) cannot slip in between a read and the write that depends on it.
 import Database from 'better-sqlite3';
-import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser, OneTimePurpose, Role } from './console-store.ts';
+import type { AuditEntry, ConsoleSession, ConsoleSettingsRecord, ConsoleStore, ConsoleUser, OneTimePurpose, Role } from './console-store.ts';
 import * as check from './console-arguments.ts';
 import type { AuditInput, AuditQuery, UserPatch } from './console-arguments.ts';
 import { checkDate } from './arguments.ts';
@@ -205,6 +205,11 @@ function prepareStatements(db: Database.Database) {
     touchSession: db.prepare('UPDATE console_sessions SET last_seen_at = max(last_seen_at, ?) WHERE id_hash = ?'),
     deleteSession: db.prepare('DELETE FROM console_sessions WHERE id_hash = ?'),
     deleteUserSessions: db.prepare('DELETE FROM console_sessions WHERE user_id = ?'),
+    settings: db.prepare<[], { require_totp: number; updated_at: number }>('SELECT require_totp, updated_at FROM console_settings WHERE id = 1'),
+    putSettings: db.prepare<[{ requireTotp: number; updatedAt: number }]>(
+      `INSERT INTO console_settings (id, require_totp, updated_at) VALUES (1, @requireTotp, @updatedAt)
+       ON CONFLICT (id) DO UPDATE SET require_totp = @requireTotp, updated_at = @updatedAt`,
+    ),
     lastAudit: db.prepare<[], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1`),
     insertAudit: db.prepare(
       `INSERT INTO audit_log (${AUDIT_COLUMNS})
@@ -242,6 +247,17 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
     if (!codes.includes(hash)) return false;
     sql.updateUser.run(userParams({ ...userFromRow(row), recoveryCodes: codes.filter((c) => c !== hash), updatedAt: new Date(now) }));
     return true;
+  });
+
+  function readSettings(): ConsoleSettingsRecord {
+    const row = sql.settings.get();
+    return row ? { requireTotp: row.require_totp === 1, updatedAt: new Date(row.updated_at) } : { ...check.DEFAULT_SETTINGS };
+  }
+
+  const putSettings = db.transaction((patch: { requireTotp?: boolean }, now: Date): ConsoleSettingsRecord => {
+    const next = { ...readSettings(), ...patch, updatedAt: now };
+    sql.putSettings.run({ requireTotp: next.requireTotp ? 1 : 0, updatedAt: now.getTime() });
+    return next;
   });
 
   const consume = db.transaction((tokenHash: string, purpose: OneTimePurpose, now: number) => {
@@ -372,6 +388,14 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
 
     async deleteUserSessions(userId) {
       return sql.deleteUserSessions.run(check.text(userId)).changes;
+    },
+
+    async getConsoleSettings() {
+      return readSettings();
+    },
+
+    async setConsoleSettings(patch, now) {
+      return putSettings.immediate(check.settingsPatch(patch), checkDate('now', now));
     },
 
     async appendAudit(entry) {

@@ -152,6 +152,12 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
       ALTER TABLE users ADD COLUMN pending_totp_secret TEXT;
       ALTER TABLE users ADD COLUMN pending_totp_expires_at INTEGER;
+      -- Console-wide settings an administrator sets: one row at most (id 1).
+      CREATE TABLE console_settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        require_totp INTEGER NOT NULL CHECK (require_totp IN (0, 1)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
     `,
   },
 ];

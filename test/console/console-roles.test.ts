@@ -15,6 +15,8 @@ const ADMIN_ROUTES: Array<{ method: string; path: string; body?: unknown; allowe
   { method: 'PATCH', path: '/users/SUBJECT', body: { bots: ['demo', 'other'] }, allowed: 200 },
   { method: 'GET', path: '/audit', allowed: 200 },
   { method: 'GET', path: '/audit/export', allowed: 200 },
+  { method: 'GET', path: '/settings', allowed: 200 },
+  { method: 'PATCH', path: '/settings', body: { requireTotp: false }, allowed: 200 },
 ];
 
 forEachStore((store) => {

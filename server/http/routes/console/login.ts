@@ -75,6 +75,6 @@ export function login(deps: AppDeps): Middleware {
     const issued = startSession({ userId: user.id, sessionVersion: user.sessionVersion, now });
     await giveSession(ctx, deps.store, issued);
     await audit(ctx, deps.store, { actor: user.id, action: 'login', target: user.id, outcome: 'ok' });
-    ctx.body = sessionInfo(user, issued.session);
+    ctx.body = await sessionInfo(deps.store, user, issued.session);
   };
 }

@@ -1,6 +1,6 @@
 // The console API (common/console-wire.ts) under /api/v1/console. In front of every route, in this
-// order: the session (cookie → session → user), CSRF (server/http/csrf.ts), and per route the one
-// authorization check (authorize.ts) before its body is read.
+// order: the session (cookie → session → user), CSRF (server/http/csrf.ts), the 2FA-for-everyone
+// gate (totp-policy.ts), and per route the one authorization check (authorize.ts) before its body is read.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppDeps } from '../../deps.ts';
@@ -19,6 +19,8 @@ import { changePassword, setPassword } from './password.ts';
 import { confirmTotp, enrollTotp } from './totp.ts';
 import { inviteUser, listUsers, patchUser } from './users.ts';
 import { exportAudit, listAudit } from './audit.ts';
+import { getSettings, patchSettings } from './settings.ts';
+import { requireTotpEnrolment } from './totp-policy.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The two routes that open a session and so have no CSRF token yet (see csrf.ts `sessionless`). */
@@ -35,6 +37,7 @@ export function consoleRouter(deps: AppDeps): Router {
       sessionless: (ctx: Context) => SESSIONLESS.has(`${ctx.method} ${ctx.path}`),
     }),
   );
+  router.use(requireTotpEnrolment(store, CONSOLE_PREFIX));
   // A malformed login is refused before it is charged; then the IP's and the account's budgets.
   const perIp = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginIp', ip: clientIp(ctx) }));
   const perAccount = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginAccount', email: (ctx.state.input as schemas.LoginInput).email }));
@@ -43,7 +46,7 @@ export function consoleRouter(deps: AppDeps): Router {
   const auditor = authorize(store, 'audit.read');
 
   router.post('/session', jsonBody(), validBody(schemas.loginRequest), perIp, perAccount, login(deps));
-  router.get('/session', signedInOnly, currentSession());
+  router.get('/session', signedInOnly, currentSession(deps));
   router.delete('/session', signedInOnly, logout(deps));
   router.post('/session/end-all', signedInOnly, endAllSessions(deps));
   router.post('/password', signedInOnly, jsonBody(), validBody(schemas.changePasswordRequest), changePassword(deps));
@@ -55,5 +58,7 @@ export function consoleRouter(deps: AppDeps): Router {
   router.patch('/users/:id', admin, jsonBody(), validBody(schemas.userPatch), patchUser(deps));
   router.get('/audit', auditor, listAudit(deps));
   router.get('/audit/export', auditor, exportAudit(deps));
+  router.get('/settings', admin, getSettings(deps));
+  router.patch('/settings', admin, jsonBody(), validBody(schemas.settingsPatch), patchSettings(deps));
   return router;
 }
