@@ -20,6 +20,7 @@
 //   GET    /api/v1/console/audit/export       → 200 application/x-ndjson, one entry per line  (administrator)
 //   GET    /api/v1/console/settings           → 200 ConsoleSettings                          (administrator)
 //   PATCH  /api/v1/console/settings           ConsoleSettings → 200 ConsoleSettings          (administrator)
+//                                              409 totp_not_enrolled: requiring TOTP without having it
 //
 // While ConsoleSettings.requireTotp is on, a session whose user has no second factor gets
 // 403 totp_enrolment_required from every route but the session routes, logout and TOTP enrolment.

@@ -4,6 +4,7 @@
 import type {
   AuditEntryView,
   ChangePasswordRequest,
+  ConsoleSettings,
   ConsoleUserView,
   InviteRequest,
   LoginRequest,
@@ -70,6 +71,8 @@ export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes
 export const listUsers = () => request<{ users: ConsoleUserView[] }>('GET', '/users');
 export const inviteUser = (csrf: string, body: InviteRequest) => request<ConsoleUserView>('POST', '/users', { body, csrf });
 export const patchUser = (csrf: string, id: string, body: UserPatch) => request<ConsoleUserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body, csrf });
+export const getSettings = () => request<ConsoleSettings>('GET', '/settings');
+export const patchSettings = (csrf: string, body: ConsoleSettings) => request<ConsoleSettings>('PATCH', '/settings', { body, csrf });
 
 export interface AuditFilter {
   actor?: string;

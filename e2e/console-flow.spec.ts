@@ -100,6 +100,16 @@ test.describe('console flow', () => {
     await expect(page.getByText(`Invitation sent to ${OPERATOR}.`)).toBeVisible();
     await expect(page.getByRole('listitem').filter({ hasText: OPERATOR })).toContainText('Invited');
     await expect.poll(() => parley.output()).toContain(`for ${OPERATOR}`);
+
+    // The sign-in policy: this administrator has no second factor, so the server refuses to require one.
+    const policy = page.getByLabel('Require two-factor authentication for everyone');
+    await policy.click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Set up your own second factor' })).toBeVisible();
+    await expect(policy).not.toBeChecked();
+    // Unlock answers with the user as it is (no lock here): no error shown.
+    const operatorRow = page.getByRole('listitem').filter({ hasText: OPERATOR });
+    await operatorRow.getByRole('button', { name: 'Unlock' }).click();
+    await expect(operatorRow.getByRole('alert')).toBeEmpty();
     const operatorLink = linkIn(parley.output().split(`for ${OPERATOR}`)[1] ?? '');
 
     // The operator, in a browser of their own.

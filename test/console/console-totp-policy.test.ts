@@ -25,6 +25,14 @@ forEachStore((store) => {
     }, 120_000);
     afterAll(() => world?.close());
 
+    it('an administrator without a second factor cannot require one of everyone (409), changing nothing', async () => {
+      const { client } = await world.staff('bare-admin@example.test', 'administrator');
+      const answer = await client.request('PATCH', '/settings', { requireTotp: true });
+      expect(answer.status).toBe(409);
+      expect(code(answer)).toBe('totp_not_enrolled');
+      expect((await client.request<ConsoleSettings>('GET', '/settings')).body).toEqual({ requireTotp: false });
+    });
+
     it('once required, a user without TOTP may only enrol, see their session and log out; enrolling lifts it', async () => {
       await enrol(world.admin);
       const { client: second } = await world.staff('second-admin@example.test', 'administrator');
