@@ -16,6 +16,7 @@ import * as schemas from './schemas.ts';
 import { login } from './login.ts';
 import { currentSession, endAllSessions, logout } from './session.ts';
 import { changePassword, setPassword } from './password.ts';
+import { requestReset } from './password-reset.ts';
 import { confirmTotp, enrollTotp } from './totp.ts';
 import { inviteUser, listUsers, patchUser } from './users.ts';
 import { exportAudit, listAudit } from './audit.ts';
@@ -23,8 +24,8 @@ import { getSettings, patchSettings } from './settings.ts';
 import { requireTotpEnrolment } from './totp-policy.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
-/** The two routes that open a session and so have no CSRF token yet (see csrf.ts `sessionless`). */
-const SESSIONLESS = new Set([`POST ${CONSOLE_PREFIX}/session`, `POST ${CONSOLE_PREFIX}/password/set`]);
+/** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
+const SESSIONLESS = new Set([`POST ${CONSOLE_PREFIX}/session`, `POST ${CONSOLE_PREFIX}/password/set`, `POST ${CONSOLE_PREFIX}/password/reset`]);
 
 export function consoleRouter(deps: AppDeps): Router {
   const { store } = deps;
@@ -41,6 +42,8 @@ export function consoleRouter(deps: AppDeps): Router {
   // A malformed login is refused before it is charged; then the IP's and the account's budgets.
   const perIp = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginIp', ip: clientIp(ctx) }));
   const perAccount = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginAccount', email: (ctx.state.input as schemas.LoginInput).email }));
+  const resetPerIp = rateLimit(deps.limits, (ctx) => ({ kind: 'passwordResetIp', ip: clientIp(ctx) }));
+  const resetPerAddress = rateLimit(deps.limits, (ctx) => ({ kind: 'passwordResetAccount', email: (ctx.state.input as schemas.ResetInput).email }));
   const signedInOnly = authorize(store, 'signed-in');
   const admin = authorize(store, 'users.manage');
   const auditor = authorize(store, 'audit.read');
@@ -51,6 +54,7 @@ export function consoleRouter(deps: AppDeps): Router {
   router.post('/session/end-all', signedInOnly, endAllSessions(deps));
   router.post('/password', signedInOnly, jsonBody(), validBody(schemas.changePasswordRequest), changePassword(deps));
   router.post('/password/set', jsonBody(), validBody(schemas.setPasswordRequest), setPassword(deps));
+  router.post('/password/reset', jsonBody(), validBody(schemas.resetRequest), resetPerIp, resetPerAddress, requestReset(deps));
   router.post('/totp/enroll', signedInOnly, enrollTotp(deps));
   router.post('/totp/confirm', signedInOnly, jsonBody(), validBody(schemas.totpConfirmRequest), confirmTotp(deps));
   router.get('/users', admin, listUsers(deps));

@@ -13,6 +13,7 @@ const ALLOWED = new Set([
   'DELETE /session',
   'POST /session/end-all',
   'POST /password/set', // a one-time link: no session of its own
+  'POST /password/reset',
   'POST /totp/enroll',
   'POST /totp/confirm',
 ]);
