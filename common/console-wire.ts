@@ -11,6 +11,8 @@
 //   POST   /api/v1/console/session/end-all    → 204 (every session of this user ends)
 //   POST   /api/v1/console/password           ChangePasswordRequest → 200 SessionInfo (new cookie; every other session ends)
 //   POST   /api/v1/console/password/set       SetPasswordRequest (one-time link, no session) → 204
+//   POST   /api/v1/console/password/reset     PasswordResetRequest (no session) → 202, whatever the address;
+//                                              a known account is mailed a reset link · 429
 //   POST   /api/v1/console/totp/enroll        → 200 TotpEnrolment
 //   POST   /api/v1/console/totp/confirm       TotpConfirmRequest → 200 RecoveryCodes (shown once)
 //   GET    /api/v1/console/users              → 200 { users: ConsoleUserView[] }            (administrator)
@@ -109,4 +111,8 @@ export interface AuditEntryView {
 export interface ConsoleSettings {
   /** Every console user must have a second factor (TOTP); until they enrol they can do nothing else. */
   requireTotp: boolean;
+}
+
+export interface PasswordResetRequest {
+  email: string;
 }

@@ -8,6 +8,7 @@ import type {
   ConsoleUserView,
   InviteRequest,
   LoginRequest,
+  PasswordResetRequest,
   RecoveryCodes,
   SessionInfo,
   SetPasswordRequest,
@@ -59,6 +60,7 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
 export const signIn = (body: LoginRequest) => request<SessionInfo>('POST', '/session', { body });
 export const currentSession = () => request<SessionInfo>('GET', '/session');
 export const setPassword = (body: SetPasswordRequest) => request<void>('POST', '/password/set', { body });
+export const requestPasswordReset = (body: PasswordResetRequest) => request<void>('POST', '/password/reset', { body });
 
 // The signed-in user's own session and account.
 export const signOut = (csrf: string) => request<void>('DELETE', '/session', { csrf });

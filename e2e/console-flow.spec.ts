@@ -16,6 +16,7 @@ const OPERATOR = 'operator@example.com';
 const FIRST_PASSWORD = 'correct horse battery staple 1';
 const SECOND_PASSWORD = 'a different long passphrase 2';
 const OPERATOR_PASSWORD = 'a quiet harbour at dawn, 77';
+const THIRD_PASSWORD = 'lanterns over the old bridge 5';
 
 /** `npm run parley -- create-admin <email>` against the server's own data; the link it prints. */
 function createAdmin(parley: ParleyProcess, email: string): string {
@@ -64,7 +65,7 @@ test.describe('console flow', () => {
     // Every state-changing console request carries the CSRF header.
     const unsent: string[] = [];
     page.on('request', (r) => {
-      if (r.url().includes('/api/v1/console/') && r.method() !== 'GET' && !r.url().endsWith('/session') && !r.url().endsWith('/password/set')) {
+      if (r.url().includes('/api/v1/console/') && r.method() !== 'GET' && !r.url().endsWith('/session') && !r.url().endsWith('/password/set') && !r.url().endsWith('/password/reset')) {
         if (!r.headers()['x-csrf-token']) unsent.push(`${r.method()} ${r.url()}`);
       }
     });
@@ -135,6 +136,20 @@ test.describe('console flow', () => {
     await expect(page.getByRole('status')).toHaveText('You are logged out on every device.');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+
+    // Forgot the password: the reset link (printed by the server) sets a new one.
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('E-mail for the reset link').fill(ADMIN);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await expect(page.getByRole('status')).toHaveText('If an account has this address, an e-mail with a link to choose a new password is on its way.');
+    await expect.poll(() => parley.output()).toContain(`password reset for ${ADMIN}`);
+    const resetLink = /(http\S+\/console\/#reset-password=\S+)/.exec(parley.output().split(`password reset for ${ADMIN}`)[1] ?? '')?.[1];
+    expect(resetLink).toBeDefined();
+    // Opened from the mail: a fresh page load (a hash change alone on the open console loads nothing).
+    await page.goto('about:blank');
+    await choosePassword(page, resetLink!, THIRD_PASSWORD);
+    await signIn(page, ADMIN, THIRD_PASSWORD);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Welcome/);
     expect(unsent, 'state changes without X-CSRF-Token').toEqual([]);
   });
 

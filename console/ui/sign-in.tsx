@@ -6,6 +6,7 @@ import { ApiError, signIn } from '../api.ts';
 import { useAction } from './action.ts';
 import { ErrorText, Field, Form, Notice } from './form.tsx';
 import { Heading } from './heading.tsx';
+import { ForgotPassword } from './forgot-password.tsx';
 
 export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionInfo) => void; notice?: string }) {
   const [email, setEmail] = useState('');
@@ -48,6 +49,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionIn
           Sign in
         </button>
       </Form>
+      <ForgotPassword />
     </section>
   );
 }

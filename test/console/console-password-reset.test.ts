@@ -28,7 +28,8 @@ forEachStore((store) => {
       const known = await world.client().request('POST', '/password/reset', { email: 'Forgetful@Example.test' });
       expect(unknown.status).toBe(202);
       expect(known.status).toBe(202);
-      expect(known.body).toEqual(unknown.body);
+      expect(known.body).toEqual({});
+      expect(unknown.body).toEqual({});
       expect([...known.headers.keys()].sort()).toEqual([...unknown.headers.keys()].sort());
       const mails = await pollUntil(async () => mailsTo('forgetful@example.test'), (m) => m.length > before, 'the reset mail');
       const link = /https?:\/\/\S+\/console\/#reset-password=[A-Za-z0-9_-]+/.exec(mails.at(-1)!.raw)?.[0];

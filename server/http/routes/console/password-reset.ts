@@ -1,5 +1,5 @@
 // POST /api/v1/console/password/reset: "I forgot my password". Anyone may ask, so the answer says
-// nothing: the same 202, with no body, whether or not the address has an account. A known, enabled
+// nothing: the same 202 `{}` whether or not the address has an account. A known, enabled
 // account is mailed a single-use reset link (24 h); the mail goes out after the answer, so the
 // answer's timing does not tell either. The audit log, which only administrators read, records
 // each request and whether a link was mailed.
@@ -23,5 +23,6 @@ export function requestReset(deps: AppDeps): Middleware {
     }
     await audit(ctx, deps.store, { actor: null, action: 'password.reset.request', target: user?.id ?? null, outcome: 'ok', details: { mailed } });
     ctx.status = 202;
+    ctx.body = {}; // JSON like every console answer (Koa would otherwise send the text "Accepted")
   };
 }
