@@ -5,10 +5,10 @@
 // change goes with the session's X-CSRF-Token; the violation guard runs throughout.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { startParley, type ParleyProcess } from '../test/helpers/parley-server.ts';
 import { axe } from './support/axe.ts';
 import { E2E_ENV, expect, test } from './support/fixtures.ts';
+import { choosePassword, signIn } from './support/console.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = 'admin@example.com';
@@ -34,22 +34,6 @@ function linkIn(text: string): string {
   const link = /(http\S+\/console\/#set-password=\S+)/.exec(text)?.[1];
   if (!link) throw new Error(`no set-password link in:\n${text}`);
   return link;
-}
-
-async function choosePassword(page: Page, link: string, password: string): Promise<void> {
-  await page.goto(link);
-  await expect(page.getByRole('heading', { level: 1, name: 'Choose your password' })).toBeVisible();
-  expect(new URL(page.url()).hash).toBe('');
-  await page.getByLabel('New password', { exact: true }).fill(password);
-  await page.getByLabel('New password again').fill(password);
-  await page.getByRole('button', { name: 'Set password' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your password is set. Sign in with it.');
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 test.describe('console flow', () => {

@@ -6,11 +6,11 @@
 // everywhere" from a second browser sending the first one back to sign-in on its next request.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { generate } from 'otplib';
 import { startParley, type ParleyProcess } from '../test/helpers/parley-server.ts';
 import { startSmtpCapture, type SmtpCapture } from '../test/helpers/smtp-capture.ts';
 import { E2E_ENV, expect, test } from './support/fixtures.ts';
+import { choosePassword, signIn } from './support/console.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = 'walk-admin@example.com';
@@ -20,24 +20,6 @@ const OPERATOR_PASSWORD = 'an operator on the night shift 8';
 
 /** The code a phone shows `steps` 30-second steps from now. */
 const phoneCode = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * steps });
-
-async function choosePassword(page: Page, link: string, password: string): Promise<void> {
-  await page.goto(link);
-  await expect(page.getByRole('heading', { level: 1, name: 'Choose your password' })).toBeVisible();
-  await page.getByLabel('New password', { exact: true }).fill(password);
-  await page.getByLabel('New password again').fill(password);
-  await page.getByRole('button', { name: 'Set password' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your password is set. Sign in with it.');
-}
-
-async function signIn(page: Page, email: string, password: string, code?: string): Promise<void> {
-  await page.getByLabel('E-mail', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (code === undefined) return;
-  await page.getByLabel('Authentication code').fill(code);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 test.describe('console walk-through', () => {
   let smtp: SmtpCapture;

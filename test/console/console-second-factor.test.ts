@@ -2,24 +2,11 @@
 // enrolled secret, as a phone would) signs in once: the same code again is refused, within its
 // window too. A recovery code signs in once, even when several logins race with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from 'otplib';
 import { forEachStore } from '../helpers/stores.ts';
 import { PASSWORD, startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
-import type { ConsoleClient } from '../helpers/console-client.ts';
+import { enrolTotp as enrol, phoneCode } from '../helpers/console-totp.ts';
 
 const code = (answer: { body: unknown }) => (answer.body as { error?: { code?: string } }).error?.code;
-/** The code a phone shows `offsetSteps` 30-second steps from now. */
-const phoneCode = (secret: string, offsetSteps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * offsetSteps });
-
-async function enrol(client: ConsoleClient): Promise<{ secret: string; codes: string[]; enrolmentCode: string }> {
-  const offered = await client.request<{ secret: string; uri: string }>('POST', '/totp/enroll', {});
-  expect(offered.status).toBe(200);
-  const enrolmentCode = await phoneCode(offered.body.secret);
-  const confirmed = await client.request<{ codes: string[] }>('POST', '/totp/confirm', { code: enrolmentCode });
-  expect(confirmed.status).toBe(200);
-  return { secret: offered.body.secret, codes: confirmed.body.codes, enrolmentCode };
-}
-
 forEachStore((store) => {
   describe('console second factor over HTTP', () => {
     let world: ConsoleWorld;

@@ -2,20 +2,12 @@
 // (audited); from then on a signed-in user without TOTP is told to enrol (SessionInfo.mustEnrollTotp)
 // and refused every console route but enrolment, their session and logout, until they enrol.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from 'otplib';
 import { forEachStore } from '../helpers/stores.ts';
 import { PASSWORD, startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
-import type { ConsoleClient } from '../helpers/console-client.ts';
+import { enrolTotp as enrol } from '../helpers/console-totp.ts';
 import type { ConsoleSettings, SessionInfo } from '../../common/console-wire.ts';
 
 const code = (answer: { body: unknown }) => (answer.body as { error?: { code?: string } }).error?.code;
-
-async function enrol(client: ConsoleClient): Promise<void> {
-  const offered = await client.request<{ secret: string }>('POST', '/totp/enroll', {});
-  expect(offered.status).toBe(200);
-  const confirmed = await client.request('POST', '/totp/confirm', { code: await generate({ secret: offered.body.secret }) });
-  expect(confirmed.status).toBe(200);
-}
 
 forEachStore((store) => {
   describe('console 2FA-for-everyone policy over HTTP', () => {
