@@ -2,7 +2,8 @@
 // administrator's link from `npm run parley -- create-admin` run against the server's own data,
 // an operator invited by e-mail that a real SMTP server (started here) receives, the operator
 // setting a password, turning on TOTP (codes made by otplib from the key the app shows, as a phone
-// would) and signing in with a code, being refused the administrators' API, and "log out
+// would) and signing in with a code, being refused an administrators' page (by the app, and by
+// the API with 403), and "log out
 // everywhere" from a second browser sending the first one back to sign-in on its next request.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -85,9 +86,12 @@ test.describe('console walk-through', () => {
       await signIn(op, OPERATOR, OPERATOR_PASSWORD, await phoneCode(secret, 1));
       await expect(op.getByRole('heading', { level: 1 })).toHaveText(/^Welcome/);
 
-      // No administrators' screens in the menu, and the API refuses them to this session.
+      // No administrators' screens in the menu; opened by address, the app says no; the API refuses them to this session.
       await expect(op.getByRole('button', { name: 'Users' })).toHaveCount(0);
       await expect(op.getByRole('button', { name: 'Audit log' })).toHaveCount(0);
+      await op.goto(`${parley.url}/console/users`);
+      await expect(op.getByRole('heading', { level: 1, name: 'Not available to your role' })).toBeVisible();
+      await expect(op.getByRole('alert')).toHaveText('Only administrators may open this page.');
       const refused = await op.request.get(`${parley.url}/api/v1/console/users`);
       expect(refused.status()).toBe(403);
       expect((await refused.json()) as unknown).toEqual({ error: { code: 'forbidden', message: 'Your role may not do this' } });
