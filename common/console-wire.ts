@@ -11,6 +11,8 @@
 //   POST   /api/v1/console/session/end-all    → 204 (every session of this user ends)
 //   POST   /api/v1/console/password           ChangePasswordRequest → 200 SessionInfo (new cookie; every other session ends)
 //   POST   /api/v1/console/password/set       SetPasswordRequest (one-time link, no session) → 204
+//   POST   /api/v1/console/password/reset     PasswordResetRequest (no session) → 202, whatever the address;
+//                                              a known account is mailed a reset link · 429
 //   POST   /api/v1/console/totp/enroll        → 200 TotpEnrolment
 //   POST   /api/v1/console/totp/confirm       TotpConfirmRequest → 200 RecoveryCodes (shown once)
 //   GET    /api/v1/console/users              → 200 { users: ConsoleUserView[] }            (administrator)
@@ -21,6 +23,12 @@
 //   GET    /api/v1/console/sso                → 200 SsoInfo
 //   GET    /api/v1/console/sso/start          → 302 to the IdP (404 when SSO is not configured)
 //   GET    /api/v1/console/sso/callback       → 302 /console/ signed in, or /console/#sso-error=<SsoErrorCode>
+//   GET    /api/v1/console/settings           → 200 ConsoleSettings                          (administrator)
+//   PATCH  /api/v1/console/settings           ConsoleSettings → 200 ConsoleSettings          (administrator)
+//                                              409 totp_not_enrolled: requiring TOTP without having it
+//
+// While ConsoleSettings.requireTotp is on, a session whose user has no second factor gets
+// 403 totp_enrolment_required from every route but the session routes, logout and TOTP enrolment.
 
 export type ConsoleRole = 'administrator' | 'supervisor' | 'operator';
 
@@ -111,3 +119,12 @@ export interface SsoInfo {
 
 /** Why an SSO login ended on `/console/#sso-error=<code>`. */
 export type SsoErrorCode = 'state_mismatch' | 'idp_refused' | 'sso_failed' | 'unknown_user' | 'email_not_verified' | 'disabled';
+
+export interface ConsoleSettings {
+  /** Every console user must have a second factor (TOTP); until they enrol they can do nothing else. */
+  requireTotp: boolean;
+}
+
+export interface PasswordResetRequest {
+  email: string;
+}

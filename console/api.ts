@@ -4,9 +4,11 @@
 import type {
   AuditEntryView,
   ChangePasswordRequest,
+  ConsoleSettings,
   ConsoleUserView,
   InviteRequest,
   LoginRequest,
+  PasswordResetRequest,
   RecoveryCodes,
   SessionInfo,
   SetPasswordRequest,
@@ -62,6 +64,7 @@ export const setPassword = (body: SetPasswordRequest) => request<void>('POST', '
 export const ssoInfo = () => request<SsoInfo>('GET', '/sso');
 /** Navigated to, not fetched: the IdP's page replaces the console. */
 export const SSO_START = `${BASE}/sso/start`;
+export const requestPasswordReset = (body: PasswordResetRequest) => request<void>('POST', '/password/reset', { body });
 
 // The signed-in user's own session and account.
 export const signOut = (csrf: string) => request<void>('DELETE', '/session', { csrf });
@@ -74,6 +77,8 @@ export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes
 export const listUsers = () => request<{ users: ConsoleUserView[] }>('GET', '/users');
 export const inviteUser = (csrf: string, body: InviteRequest) => request<ConsoleUserView>('POST', '/users', { body, csrf });
 export const patchUser = (csrf: string, id: string, body: UserPatch) => request<ConsoleUserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body, csrf });
+export const getSettings = () => request<ConsoleSettings>('GET', '/settings');
+export const patchSettings = (csrf: string, body: ConsoleSettings) => request<ConsoleSettings>('PATCH', '/settings', { body, csrf });
 
 export interface AuditFilter {
   actor?: string;

@@ -3,33 +3,18 @@
 // password, inviting an operator whose link (printed by the server, no SMTP configured) opens in a
 // second browser, the operator seeing no admin screens, and "log out everywhere". Every state
 // change goes with the session's X-CSRF-Token; the violation guard runs throughout.
-import type { Page } from '@playwright/test';
 import { startParley, type ParleyProcess } from '../test/helpers/parley-server.ts';
 import { axe } from './support/axe.ts';
-import { createAdmin, linkIn } from './support/console-cli.ts';
 import { E2E_ENV, expect, test } from './support/fixtures.ts';
+import { choosePassword, signIn } from './support/console.ts';
+import { createAdmin, linkIn } from './support/console-cli.ts';
 
 const ADMIN = 'admin@example.com';
 const OPERATOR = 'operator@example.com';
 const FIRST_PASSWORD = 'correct horse battery staple 1';
 const SECOND_PASSWORD = 'a different long passphrase 2';
 const OPERATOR_PASSWORD = 'a quiet harbour at dawn, 77';
-
-async function choosePassword(page: Page, link: string, password: string): Promise<void> {
-  await page.goto(link);
-  await expect(page.getByRole('heading', { level: 1, name: 'Choose your password' })).toBeVisible();
-  expect(new URL(page.url()).hash).toBe('');
-  await page.getByLabel('New password', { exact: true }).fill(password);
-  await page.getByLabel('New password again').fill(password);
-  await page.getByRole('button', { name: 'Set password' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your password is set. Sign in with it.');
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const THIRD_PASSWORD = 'lanterns over the old bridge 5';
 
 test.describe('console flow', () => {
   let parley: ParleyProcess;
@@ -44,7 +29,7 @@ test.describe('console flow', () => {
     // Every state-changing console request carries the CSRF header.
     const unsent: string[] = [];
     page.on('request', (r) => {
-      if (r.url().includes('/api/v1/console/') && r.method() !== 'GET' && !r.url().endsWith('/session') && !r.url().endsWith('/password/set')) {
+      if (r.url().includes('/api/v1/console/') && r.method() !== 'GET' && !r.url().endsWith('/session') && !r.url().endsWith('/password/set') && !r.url().endsWith('/password/reset')) {
         if (!r.headers()['x-csrf-token']) unsent.push(`${r.method()} ${r.url()}`);
       }
     });
@@ -80,6 +65,16 @@ test.describe('console flow', () => {
     await expect(page.getByText(`Invitation sent to ${OPERATOR}.`)).toBeVisible();
     await expect(page.getByRole('listitem').filter({ hasText: OPERATOR })).toContainText('Invited');
     await expect.poll(() => parley.output()).toContain(`for ${OPERATOR}`);
+
+    // The sign-in policy: this administrator has no second factor, so the server refuses to require one.
+    const policy = page.getByLabel('Require two-factor authentication for everyone');
+    await policy.click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Set up your own second factor' })).toBeVisible();
+    await expect(policy).not.toBeChecked();
+    // Unlock answers with the user as it is (no lock here): no error shown.
+    const operatorRow = page.getByRole('listitem').filter({ hasText: OPERATOR });
+    await operatorRow.getByRole('button', { name: 'Unlock' }).click();
+    await expect(operatorRow.getByRole('alert')).toBeEmpty();
     const operatorLink = linkIn(parley.output().split(`for ${OPERATOR}`)[1] ?? '');
 
     // The operator, in a browser of their own.
@@ -105,6 +100,20 @@ test.describe('console flow', () => {
     await expect(page.getByRole('status')).toHaveText('You are logged out on every device.');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+
+    // Forgot the password: the reset link (printed by the server) sets a new one.
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('E-mail for the reset link').fill(ADMIN);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await expect(page.getByRole('status')).toHaveText('If an account has this address, an e-mail with a link to choose a new password is on its way.');
+    await expect.poll(() => parley.output()).toContain(`password reset for ${ADMIN}`);
+    const resetLink = /(http\S+\/console\/#reset-password=\S+)/.exec(parley.output().split(`password reset for ${ADMIN}`)[1] ?? '')?.[1];
+    expect(resetLink).toBeDefined();
+    // Opened from the mail: a fresh page load (a hash change alone on the open console loads nothing).
+    await page.goto('about:blank');
+    await choosePassword(page, resetLink!, THIRD_PASSWORD);
+    await signIn(page, ADMIN, THIRD_PASSWORD);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Welcome/);
     expect(unsent, 'state changes without X-CSRF-Token').toEqual([]);
   });
 

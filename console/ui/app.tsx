@@ -1,11 +1,13 @@
 // The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
 // signed-in screens with their navigation. Administrators also get Users and Audit log; the server
-// refuses those routes to anyone else whatever this menu shows.
+// refuses those routes to anyone else whatever this menu shows, and anyone else who opens one by
+// its path (/console/users) is told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../common/console-wire.ts';
 import { currentSession } from '../api.ts';
 import { Account } from './account.tsx';
 import { Audit } from './audit.tsx';
+import { Heading } from './heading.tsx';
 import { Home } from './home.tsx';
 import { SessionContext } from './session.ts';
 import { SetPassword } from './set-password.tsx';
@@ -21,11 +23,27 @@ const SCREENS: { id: Screen; label: string; adminOnly: boolean }[] = [
   { id: 'audit', label: 'Audit log', adminOnly: true },
 ];
 
+/** A screen named by the path (/console/users…), so a bookmark or a typed address opens it. */
+function screenInPath(): Screen {
+  const name = location.pathname.replace(/^\/console\/?/, '').replace(/\/$/, '');
+  return SCREENS.find((s) => s.id === name)?.id ?? 'home';
+}
+
+/** An administrators' screen asked for by someone else: said plainly (the server refuses its API anyway). */
+function Refused() {
+  return (
+    <>
+      <Heading>Not available to your role</Heading>
+      <p role="alert">Only administrators may open this page.</p>
+    </>
+  );
+}
+
 function SignedIn({ session, replace }: { session: SessionInfo; replace: (next: SessionInfo | null, notice?: string) => void }) {
-  const [screen, setScreen] = useState<Screen>('home');
+  const [screen, setScreen] = useState<Screen>(screenInPath);
   const isAdmin = session.user.role === 'administrator';
   const shown = SCREENS.filter((s) => isAdmin || !s.adminOnly);
-  const current = shown.some((s) => s.id === screen) ? screen : 'home';
+  const current = shown.some((s) => s.id === screen) ? screen : 'refused';
   return (
     <SessionContext.Provider value={{ session, replace }}>
       <nav aria-label="Console">
@@ -44,6 +62,7 @@ function SignedIn({ session, replace }: { session: SessionInfo; replace: (next: 
         {current === 'account' && <Account />}
         {current === 'users' && <Users />}
         {current === 'audit' && <Audit />}
+        {current === 'refused' && <Refused />}
       </main>
     </SessionContext.Provider>
   );

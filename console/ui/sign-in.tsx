@@ -7,6 +7,7 @@ import { useAction } from './action.ts';
 import { ErrorText, Field, Form, Notice } from './form.tsx';
 import { Heading } from './heading.tsx';
 import { SsoButton, ssoErrorMessage } from './sso.tsx';
+import { ForgotPassword } from './forgot-password.tsx';
 
 export function SignIn({ onSignedIn, notice, ssoError = null }: { onSignedIn: (session: SessionInfo) => void; notice?: string; ssoError?: string | null }) {
   const [email, setEmail] = useState('');
@@ -51,6 +52,7 @@ export function SignIn({ onSignedIn, notice, ssoError = null }: { onSignedIn: (s
           Sign in
         </button>
       </Form>
+      <ForgotPassword />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { Heading } from './heading.tsx';
 import { RoleSelect } from './role-select.tsx';
 import { parseBots, ROLE_LABEL } from './roles.ts';
 import { useSession } from './session.ts';
+import { TotpPolicy } from './totp-policy.tsx';
 
 function InviteForm({ onInvited }: { onInvited: (user: ConsoleUserView) => void }) {
   const { session } = useSession();
@@ -76,6 +77,10 @@ function UserRow({ user, isSelf, onSaved }: { user: ConsoleUserView; isSelf: boo
           <button type="button" disabled={action.busy} onClick={() => save({ disabled: !user.disabled })}>
             {user.disabled ? 'Enable' : 'Disable'}
           </button>
+          {/* The view does not say whether a lock is on; lifting one that is not there changes nothing. */}
+          <button type="button" disabled={action.busy} onClick={() => save({ unlock: true })}>
+            Unlock
+          </button>
         </div>
       </Form>
     </li>
@@ -91,6 +96,7 @@ export function Users() {
   return (
     <>
       <Heading>Users</Heading>
+      <TotpPolicy />
       <InviteForm onInvited={upsert} />
       <section class="card" aria-labelledby="all-users">
         <h2 id="all-users">All users</h2>

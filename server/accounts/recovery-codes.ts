@@ -28,17 +28,16 @@ export async function newRecoveryCodes(): Promise<{ codes: string[]; hashes: str
 }
 
 /**
- * The stored hashes left once `typed` is used up, or null when it matches none. The caller stores
- * the remainder with a conditional write (the old list still there), or a code could be used twice
- * by two requests racing. Every hash is checked, not just until the first match, so the time taken
- * does not depend on which code was used.
+ * The stored hash that `typed` matches, or null when it matches none. The caller uses it up with
+ * the store's useRecoveryCode, which lets only one of several racing logins have it. Every hash is
+ * checked, not just until the first match, so the time taken does not depend on which code was used.
  */
-export async function redeemRecoveryCode(hashes: readonly string[], typed: string): Promise<string[] | null> {
+export async function matchRecoveryCode(hashes: readonly string[], typed: string): Promise<string | null> {
   const code = canonical(typed);
   if (code.length !== CODE_LENGTH || [...code].some((c) => !ALPHABET.includes(c))) return null;
-  let used = -1;
-  for (const [i, hash] of hashes.entries()) {
-    if ((await verifyPassword(hash, code)) && used === -1) used = i;
+  let match: string | null = null;
+  for (const hash of hashes) {
+    if ((await verifyPassword(hash, code)) && match === null) match = hash;
   }
-  return used === -1 ? null : hashes.filter((_, i) => i !== used);
+  return match;
 }

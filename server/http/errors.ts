@@ -37,6 +37,8 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'invalid_link',
   'invalid_code',
   'totp_enrolled',
+  'totp_enrolment_required',
+  'totp_not_enrolled',
   'last_administrator',
 ]);
 

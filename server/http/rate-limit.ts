@@ -12,6 +12,8 @@ const TOO_MANY: Record<Budget['kind'], string> = {
   message: 'You are sending messages too fast',
   consoleLoginIp: 'Too many login attempts; try again later',
   consoleLoginAccount: 'Too many login attempts; try again later',
+  passwordResetIp: 'Too many password-reset requests; try again later',
+  passwordResetAccount: 'Too many password-reset requests; try again later',
 };
 
 export function rateLimit(limits: RateLimits, chargeTo: (ctx: Context) => Budget | undefined): Middleware {

@@ -34,7 +34,11 @@ export type Budget =
   /** A console login attempt from one IP, whatever the account. Default: 30 per 10 minutes. */
   | { kind: 'consoleLoginIp'; ip: string }
   /** A console login attempt at one account (the lower-cased address, known or not), from anywhere: 10 per 15 minutes. */
-  | { kind: 'consoleLoginAccount'; email: string };
+  | { kind: 'consoleLoginAccount'; email: string }
+  /** A password-reset request from one IP, whatever the address: 10 per hour. */
+  | { kind: 'passwordResetIp'; ip: string }
+  /** A password-reset request for one address (lower-cased, known or not), from anywhere: 3 per hour, so nobody's inbox is flooded. */
+  | { kind: 'passwordResetAccount'; email: string };
 
 export interface RateLimits {
   /** Takes one point of the budget; not ok, with the seconds until one is back, when none is left. */
@@ -154,6 +158,8 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
     durationSec: 600,
   });
   const consoleAccountLimiter = makeLimiter({ name: 'console-login-account', points: CONSOLE_LOGINS_PER_ACCOUNT_PER_15_MIN, durationSec: 900 });
+  const resetIpLimiter = makeLimiter({ name: 'password-reset-ip', points: 10, durationSec: 3600 });
+  const resetAccountLimiter = makeLimiter({ name: 'password-reset-account', points: 3, durationSec: 3600 });
   // Bots may configure different per-minute budgets; one limiter per distinct budget.
   const messageLimiters = new Map<number, RateLimiterAbstract>();
   const messageLimiter = (perMinute: number): RateLimiterAbstract => {
@@ -175,6 +181,10 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
         return [consoleIpLimiter, budget.ip];
       case 'consoleLoginAccount':
         return [consoleAccountLimiter, budget.email];
+      case 'passwordResetIp':
+        return [resetIpLimiter, budget.ip];
+      case 'passwordResetAccount':
+        return [resetAccountLimiter, budget.email];
       case 'message':
         requirePositiveInteger('perMinute', budget.perMinute);
         // JSON-encode the pair so "a:b"+"c" and "a"+"b:c" cannot share a budget.

@@ -72,6 +72,9 @@ function checkCount(name: string, n: unknown): number {
   return n;
 }
 
+/** A TOTP time step: seconds since 1970 over 30, a non-negative integer. */
+export const checkTotpStep = (step: unknown): number => checkCount('step', step);
+
 function nullableDate(name: string, when: Date | null): Date | null {
   return when === null ? null : checkDate(name, when);
 }
@@ -93,6 +96,9 @@ export function newUser(input: NewUser): ConsoleUser {
     sessionVersion: 1,
     failedLogins: 0,
     lockedUntil: null,
+    totpLastStep: null,
+    pendingTotpSecret: null,
+    pendingTotpExpiresAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -112,7 +118,17 @@ export function userPatch(patch: UserPatch): UserPatch {
   if (patch.disabled !== undefined) checked.disabled = flag('disabled', patch.disabled);
   if (patch.failedLogins !== undefined) checked.failedLogins = checkCount('failedLogins', patch.failedLogins);
   if (patch.lockedUntil !== undefined) checked.lockedUntil = nullableDate('lockedUntil', patch.lockedUntil);
+  if (patch.totpLastStep !== undefined) checked.totpLastStep = patch.totpLastStep === null ? null : checkTotpStep(patch.totpLastStep);
+  if (patch.pendingTotpSecret !== undefined) checked.pendingTotpSecret = nullableText(patch.pendingTotpSecret);
+  if (patch.pendingTotpExpiresAt !== undefined) checked.pendingTotpExpiresAt = nullableDate('pendingTotpExpiresAt', patch.pendingTotpExpiresAt);
   return checked;
+}
+
+export const DEFAULT_SETTINGS = { requireTotp: false, updatedAt: null } as const;
+
+/** The settings a patch sets, checked; unknown keys dropped. */
+export function settingsPatch(patch: Parameters<ConsoleStore['setConsoleSettings']>[0]): { requireTotp?: boolean } {
+  return patch.requireTotp === undefined ? {} : { requireTotp: flag('requireTotp', patch.requireTotp) };
 }
 
 export function consoleSession(session: ConsoleSession): ConsoleSession {

@@ -126,6 +126,9 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
           sessionVersion: 1,
           failedLogins: 0,
           lockedUntil: null,
+          totpLastStep: null,
+          pendingTotpSecret: null,
+          pendingTotpExpiresAt: null,
           createdAt: T0,
           updatedAt: T0,
         };
@@ -258,6 +261,72 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(await store.countActiveAdministrators()).toBe(1);
         await store.updateUser(a.id, { disabled: false, role: 'operator' });
         expect(await store.countActiveAdministrators()).toBe(1);
+      });
+    });
+
+    describe('second factor', () => {
+      it('takes a TOTP step once: the same or an earlier step is refused, a later one taken', async () => {
+        const u = await user('operator', { totpSecret: 'JBSWY3DPEHPK3PXP' });
+        expect(await store.useTotpStep(u.id, 1000)).toBe(true);
+        expect(await store.useTotpStep(u.id, 1000)).toBe(false);
+        expect(await store.useTotpStep(u.id, 999)).toBe(false);
+        expect((await store.getUser(u.id))?.totpLastStep).toBe(1000);
+        expect(await store.useTotpStep(u.id, 1001)).toBe(true);
+        expect((await store.getUser(u.id))?.totpLastStep).toBe(1001);
+        expect(await store.useTotpStep(newId(), 5)).toBe(false);
+        expect(await rejectionCode(store.useTotpStep(u.id, -1))).toBe('invalid_argument');
+      });
+
+      it('lets exactly one of 10 concurrent logins take the same TOTP step', async () => {
+        const u = await user('operator', { totpSecret: 'JBSWY3DPEHPK3PXP' });
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.useTotpStep(u.id, 2000)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('uses a recovery code once, leaving the others', async () => {
+        const u = await user('operator', { recoveryCodes: ['$argon2id$one', '$argon2id$two'] });
+        expect(await store.useRecoveryCode(u.id, '$argon2id$one')).toBe(true);
+        expect(await store.useRecoveryCode(u.id, '$argon2id$one')).toBe(false);
+        expect(await store.useRecoveryCode(u.id, '$argon2id$three')).toBe(false);
+        expect((await store.getUser(u.id))?.recoveryCodes).toEqual(['$argon2id$two']);
+      });
+
+      it('lets exactly one of 10 concurrent logins use the same recovery code', async () => {
+        const u = await user('operator', { recoveryCodes: ['$argon2id$one', '$argon2id$two'] });
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.useRecoveryCode(u.id, '$argon2id$one')));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.getUser(u.id))?.recoveryCodes).toEqual(['$argon2id$two']);
+      });
+
+      it('keeps a pending TOTP secret with its expiry, and clears it', async () => {
+        const u = await user();
+        const pending = await store.updateUser(u.id, { pendingTotpSecret: 'KRSXG5CTMVRXEZLU', pendingTotpExpiresAt: at(10 * MINUTE) });
+        expect(pending).toMatchObject({ pendingTotpSecret: 'KRSXG5CTMVRXEZLU', pendingTotpExpiresAt: at(10 * MINUTE), totpSecret: null });
+        expect(await store.getUser(u.id)).toMatchObject({ pendingTotpSecret: 'KRSXG5CTMVRXEZLU', pendingTotpExpiresAt: at(10 * MINUTE) });
+        const enrolled = await store.updateUser(u.id, { totpSecret: 'KRSXG5CTMVRXEZLU', pendingTotpSecret: null, pendingTotpExpiresAt: null });
+        expect(enrolled).toMatchObject({ totpSecret: 'KRSXG5CTMVRXEZLU', pendingTotpSecret: null, pendingTotpExpiresAt: null, totpLastStep: null });
+      });
+
+      it('forgets the last TOTP step when the secret changes, so a new secret starts fresh', async () => {
+        const u = await user('operator', { totpSecret: 'JBSWY3DPEHPK3PXP' });
+        await store.useTotpStep(u.id, 3000);
+        await store.updateUser(u.id, { totpSecret: null, totpLastStep: null });
+        expect((await store.getUser(u.id))?.totpLastStep).toBeNull();
+      });
+    });
+
+    describe('console settings', () => {
+      it('start with no second factor required, and keep what is set', async () => {
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: false, updatedAt: null });
+        expect(await store.setConsoleSettings({ requireTotp: true }, at(MINUTE))).toEqual({ requireTotp: true, updatedAt: at(MINUTE) });
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: true, updatedAt: at(MINUTE) });
+        expect(await store.setConsoleSettings({ requireTotp: false }, at(2 * MINUTE))).toEqual({ requireTotp: false, updatedAt: at(2 * MINUTE) });
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: false, updatedAt: at(2 * MINUTE) });
+      });
+
+      it('refuse a setting that is not a boolean, changing nothing', async () => {
+        expect(await rejectionCode(store.setConsoleSettings({ requireTotp: 'yes' as unknown as boolean }, T0))).toBe('invalid_argument');
+        expect(await store.getConsoleSettings()).toEqual({ requireTotp: false, updatedAt: null });
       });
     });
 

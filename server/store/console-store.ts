@@ -25,6 +25,14 @@ export interface ConsoleUser {
   sessionVersion: number;
   failedLogins: number;
   lockedUntil: Date | null;
+  /** The TOTP time step of the last code accepted (useTotpStep); that step and every earlier one are refused. */
+  totpLastStep: number | null;
+  /**
+   * A secret offered at enrolment and not yet confirmed with a code, and until when it may be.
+   * Kept here rather than in one instance's memory, so the confirmation may reach any instance.
+   */
+  pendingTotpSecret: string | null;
+  pendingTotpExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -58,14 +66,29 @@ export interface AuditEntry {
   hash: string;               // hex SHA-256 over prevHash + the canonical JSON of this entry's other fields
 }
 
+/** Console-wide settings an administrator sets: one record. */
+export interface ConsoleSettingsRecord {
+  /** Every console user must have TOTP before doing anything else (docs/console.md). */
+  requireTotp: boolean;
+  /** When last set; null while never set (the defaults). */
+  updatedAt: Date | null;
+}
+
 export interface ConsoleStore {
-  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
+  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
   getUser(id: string): Promise<ConsoleUser | null>;
   getUserByEmail(email: string): Promise<ConsoleUser | null>;
   getUserByOidcSubject(subject: string): Promise<ConsoleUser | null>;
   listUsers(): Promise<ConsoleUser[]>;
   /** Applies the patch; with endSessions, bumps sessionVersion and deletes the user's sessions in the same step. Null when unknown. */
-  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
+  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
+  /**
+   * Records `step` as the user's last used TOTP step when it is later than the stored one. True for
+   * exactly one caller per step, however many race (a replayed code loses); false for an unknown user.
+   */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Removes `hash` from the user's recovery codes. True for exactly one caller, however many race. */
+  useRecoveryCode(userId: string, hash: string): Promise<boolean>;
   /** Active (not disabled) administrators. */
   countActiveAdministrators(): Promise<number>;
   createOneTimeToken(input: { tokenHash: string; userId: string; purpose: OneTimePurpose; expiresAt: Date }): Promise<void>;
@@ -76,6 +99,10 @@ export interface ConsoleStore {
   touchConsoleSession(idHash: string, lastSeenAt: Date): Promise<void>;
   deleteConsoleSession(idHash: string): Promise<void>;
   deleteUserSessions(userId: string): Promise<number>;
+  /** The settings record, or the defaults (nothing required) when never set. */
+  getConsoleSettings(): Promise<ConsoleSettingsRecord>;
+  /** Sets the given settings (a bad value → invalid_argument, nothing written) and returns the record. */
+  setConsoleSettings(patch: Partial<Pick<ConsoleSettingsRecord, 'requireTotp'>>, now: Date): Promise<ConsoleSettingsRecord>;
   /** Appends with the next seq; `seal` computes prevHash/hash from the last entry (server/audit/chain.ts). Concurrent appends never share a seq or fork the chain. */
   appendAudit(entry: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>): Promise<AuditEntry>;
   /** Ascending by seq, after `afterSeq`, at most `limit`, optionally filtered by actor/action/time (`from` inclusive, `to` exclusive). */

@@ -1,12 +1,12 @@
 // The console side of the MongoDB adapter (ConsoleStore, console-store.ts), with single-document
 // writes only (no transactions: FerretDB has none). What must happen exactly once is decided by a
 // write whose outcome only one caller can get: an insert under a unique index (one append per audit
-// seq) or a deleteOne's count (one consumer per one-time token). Conditional updates and
+// seq, one use per TOTP step or recovery code) or a deleteOne's count (one consumer per one-time token). Conditional updates and
 // findAndModify would do on MongoDB, but FerretDB 1.24 runs them as read-then-write, and the console
 // contract measured several winners with both (see docs/design.md).
 import mongoose from 'mongoose';
-import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
-import type { AuditDoc, ConsoleSessionDoc, Models, OneTimeTokenDoc, UserDoc } from './mongo-models.ts';
+import type { AuditEntry, ConsoleSession, ConsoleSettingsRecord, ConsoleStore, ConsoleUser } from './console-store.ts';
+import type { AuditDoc, ConsoleSessionDoc, ConsoleSettingsDoc, Models, OneTimeTokenDoc, SecondFactorUseDoc, UserDoc } from './mongo-models.ts';
 import * as check from './console-arguments.ts';
 import type { AuditInput } from './console-arguments.ts';
 import { checkDate } from './arguments.ts';
@@ -34,6 +34,9 @@ function userFromDoc(doc: UserDoc): ConsoleUser {
     sessionVersion: doc.sessionVersion,
     failedLogins: doc.failedLogins,
     lockedUntil: doc.lockedUntil ?? null,
+    totpLastStep: doc.totpLastStep ?? null,
+    pendingTotpSecret: doc.pendingTotpSecret ?? null,
+    pendingTotpExpiresAt: doc.pendingTotpExpiresAt ?? null,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -121,6 +124,47 @@ async function updateUser(models: Models, ...[id, patch, opts = {}]: Parameters<
   return userFromDoc(doc);
 }
 
+/** Inserts the marker of one use; false when another caller's insert of the same use got there first. */
+async function claimUse(models: Models, doc: SecondFactorUseDoc): Promise<boolean> {
+  try {
+    await models.secondFactorUses.create(doc);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * The stored step refuses replays across time; the marker under a unique _id decides between
+ * logins racing with the same code (a conditional update would not: FerretDB reads, then writes).
+ */
+async function useTotpStep(models: Models, userId: string, step: number): Promise<boolean> {
+  const doc = await models.users.findOne({ _id: userId }, { totpLastStep: 1 }).lean<Pick<UserDoc, 'totpLastStep'>>();
+  if (!doc || (doc.totpLastStep != null && doc.totpLastStep >= step)) return false;
+  if (!(await claimUse(models, { _id: `totp|${userId}|${step}`, userId, step }))) return false;
+  await models.users.updateOne({ _id: userId }, { $max: { totpLastStep: step } });
+  // Older markers guard nothing any more: the stored step refuses those steps.
+  await models.secondFactorUses.deleteMany({ userId, step: trusted({ $lt: step }) });
+  return true;
+}
+
+/** As useTotpStep: the marker decides the race, then the code leaves the list ($pull, so two different codes used at once both go). */
+async function useRecoveryCode(models: Models, userId: string, hash: string): Promise<boolean> {
+  const doc = await models.users.findOne({ _id: userId }, { recoveryCodes: 1 }).lean<Pick<UserDoc, 'recoveryCodes'>>();
+  if (!doc || !doc.recoveryCodes.includes(hash)) return false;
+  if (!(await claimUse(models, { _id: `recovery|${userId}|${hash}`, userId, step: null }))) return false;
+  await models.users.updateOne({ _id: userId }, { $pull: { recoveryCodes: hash } });
+  return true;
+}
+
+const SETTINGS_ID = 'console';
+
+async function getSettings(models: Models): Promise<ConsoleSettingsRecord> {
+  const doc = await models.consoleSettings.findOne({ _id: SETTINGS_ID }).lean<ConsoleSettingsDoc>();
+  return doc ? { requireTotp: doc.requireTotp === true, updatedAt: doc.updatedAt } : { ...check.DEFAULT_SETTINGS };
+}
+
 export function mongoConsoleStore(models: Models): ConsoleStore {
   const userExists = async (userId: string) => {
     if (!(await models.users.exists({ _id: userId }))) throw storeError('unknown_user', 'no such console user');
@@ -160,6 +204,10 @@ export function mongoConsoleStore(models: Models): ConsoleStore {
     },
 
     updateUser: (id, patch, opts) => updateUser(models, id, patch, opts),
+
+    useTotpStep: async (userId, step) => useTotpStep(models, check.text(userId), check.checkTotpStep(step)),
+
+    useRecoveryCode: async (userId, hash) => useRecoveryCode(models, check.text(userId), check.text(hash)),
 
     async countActiveAdministrators() {
       return models.users.countDocuments({ role: 'administrator', disabled: false });
@@ -217,6 +265,14 @@ export function mongoConsoleStore(models: Models): ConsoleStore {
 
     async deleteUserSessions(userId) {
       return (await models.consoleSessions.deleteMany({ userId: check.text(userId) })).deletedCount;
+    },
+
+    getConsoleSettings: () => getSettings(models),
+
+    async setConsoleSettings(patch, now) {
+      const set = { ...check.settingsPatch(patch), updatedAt: checkDate('now', now) };
+      await models.consoleSettings.updateOne({ _id: SETTINGS_ID }, { $set: set }, { upsert: true });
+      return getSettings(models);
     },
 
     appendAudit: async (entry) => appendAudit(models, check.auditInput(entry)),

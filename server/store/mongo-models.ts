@@ -203,6 +203,17 @@ export interface OneTimeTokenDoc extends Omit<Parameters<ConsoleStore['createOne
   _id: string;
 }
 
+/**
+ * One use of a second factor: `totp|<user>|<step>` or `recovery|<user>|<hash>`. The unique _id is
+ * what lets exactly one of several racing logins use a code (mongo-console.ts).
+ */
+export interface SecondFactorUseDoc {
+  _id: string;
+  userId: string;
+  /** The TOTP step, for clearing a user's older markers; null for a recovery code. */
+  step: number | null;
+}
+
 /** An audit entry; details as canonical JSON text, so no `$`- or dot-named key reaches a document. */
 export interface AuditDoc extends Omit<AuditEntry, 'details'> {
   details: string;
@@ -226,6 +237,9 @@ const userSchema = new Schema<UserDoc>(
     sessionVersion: { type: Number },
     failedLogins: { type: Number, default: 0 },
     lockedUntil: { type: Date, default: null },
+    totpLastStep: { type: Number, default: null },
+    pendingTotpSecret: nullableString,
+    pendingTotpExpiresAt: { type: Date, default: null },
     createdAt: { type: Date },
     updatedAt: { type: Date },
   },
@@ -261,6 +275,32 @@ const oneTimeTokenSchema = new Schema<OneTimeTokenDoc>(
 );
 oneTimeTokenSchema.index({ expiresAt: 1 });
 
+const secondFactorUseSchema = new Schema<SecondFactorUseDoc>(
+  {
+    _id: { type: String },
+    userId: { type: String },
+    step: { type: Number, default: null },
+  },
+  schemaOptions,
+);
+secondFactorUseSchema.index({ userId: 1, step: 1 });
+
+/** The one console settings document, `_id: 'console'`. */
+export interface ConsoleSettingsDoc {
+  _id: string;
+  requireTotp: boolean;
+  updatedAt: Date;
+}
+
+const consoleSettingsSchema = new Schema<ConsoleSettingsDoc>(
+  {
+    _id: { type: String },
+    requireTotp: { type: Boolean, default: false },
+    updatedAt: { type: Date },
+  },
+  schemaOptions,
+);
+
 const auditSchema = new Schema<AuditDoc>(
   {
     seq: { type: Number },
@@ -288,5 +328,7 @@ function defineConsoleModels(conn: Connection) {
     consoleSessions: conn.model<ConsoleSessionDoc>('ConsoleSession', consoleSessionSchema, 'console_sessions'),
     oneTimeTokens: conn.model<OneTimeTokenDoc>('OneTimeToken', oneTimeTokenSchema, 'one_time_tokens'),
     auditLog: conn.model<AuditDoc>('AuditEntry', auditSchema, 'audit_log'),
+    consoleSettings: conn.model<ConsoleSettingsDoc>('ConsoleSettings', consoleSettingsSchema, 'console_settings'),
+    secondFactorUses: conn.model<SecondFactorUseDoc>('SecondFactorUse', secondFactorUseSchema, 'second_factor_uses'),
   };
 }

@@ -4,7 +4,7 @@
 // ones take the write lock before they read, so even a second process on the file (the CLI beside
 // the server) cannot slip in between a read and the write that depends on it.
 import Database from 'better-sqlite3';
-import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser, OneTimePurpose, Role } from './console-store.ts';
+import type { AuditEntry, ConsoleSession, ConsoleSettingsRecord, ConsoleStore, ConsoleUser, OneTimePurpose, Role } from './console-store.ts';
 import * as check from './console-arguments.ts';
 import type { AuditInput, AuditQuery, UserPatch } from './console-arguments.ts';
 import { checkDate } from './arguments.ts';
@@ -27,6 +27,9 @@ interface UserRow {
   session_version: number;
   failed_logins: number;
   locked_until: number | null;
+  totp_last_step: number | null;
+  pending_totp_secret: string | null;
+  pending_totp_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -55,7 +58,7 @@ interface AuditRow {
 }
 
 const USER_COLUMNS =
-  'id, email, display_name, role, bots, password_hash, totp_secret, recovery_codes, oidc_subject, disabled, session_version, failed_logins, locked_until, created_at, updated_at';
+  'id, email, display_name, role, bots, password_hash, totp_secret, recovery_codes, oidc_subject, disabled, session_version, failed_logins, locked_until, totp_last_step, pending_totp_secret, pending_totp_expires_at, created_at, updated_at';
 const SESSION_COLUMNS = 'id_hash, user_id, session_version, csrf_token, created_at, last_seen_at, expires_at';
 const AUDIT_COLUMNS = 'seq, at, actor, action, target, outcome, ip, details, prev_hash, hash';
 
@@ -74,6 +77,9 @@ function userFromRow(row: UserRow): ConsoleUser {
     sessionVersion: row.session_version,
     failedLogins: row.failed_logins,
     lockedUntil: row.locked_until === null ? null : new Date(row.locked_until),
+    totpLastStep: row.totp_last_step,
+    pendingTotpSecret: row.pending_totp_secret,
+    pendingTotpExpiresAt: row.pending_totp_expires_at === null ? null : new Date(row.pending_totp_expires_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -94,6 +100,9 @@ function userParams(user: ConsoleUser) {
     sessionVersion: user.sessionVersion,
     failedLogins: user.failedLogins,
     lockedUntil: user.lockedUntil?.getTime() ?? null,
+    totpLastStep: user.totpLastStep,
+    pendingTotpSecret: user.pendingTotpSecret,
+    pendingTotpExpiresAt: user.pendingTotpExpiresAt?.getTime() ?? null,
     createdAt: user.createdAt.getTime(),
     updatedAt: user.updatedAt.getTime(),
   };
@@ -160,13 +169,20 @@ function prepareStatements(db: Database.Database) {
   return {
     insertUser: db.prepare(
       `INSERT INTO users (${USER_COLUMNS}) VALUES (@id, @email, @displayName, @role, @bots, @passwordHash, @totpSecret,
-       @recoveryCodes, @oidcSubject, @disabled, @sessionVersion, @failedLogins, @lockedUntil, @createdAt, @updatedAt)`,
+       @recoveryCodes, @oidcSubject, @disabled, @sessionVersion, @failedLogins, @lockedUntil, @totpLastStep, @pendingTotpSecret, @pendingTotpExpiresAt, @createdAt, @updatedAt)`,
     ),
     updateUser: db.prepare(
       `UPDATE users SET email = @email, display_name = @displayName, role = @role, bots = @bots,
        password_hash = @passwordHash, totp_secret = @totpSecret, recovery_codes = @recoveryCodes,
        oidc_subject = @oidcSubject, disabled = @disabled, session_version = @sessionVersion,
-       failed_logins = @failedLogins, locked_until = @lockedUntil, updated_at = @updatedAt WHERE id = @id`,
+       failed_logins = @failedLogins, locked_until = @lockedUntil, totp_last_step = @totpLastStep,
+       pending_totp_secret = @pendingTotpSecret, pending_totp_expires_at = @pendingTotpExpiresAt,
+       updated_at = @updatedAt WHERE id = @id`,
+    ),
+    // One statement, so the comparison and the write cannot be split by another connection.
+    useTotpStep: db.prepare<[number, number, string, number]>(
+      `UPDATE users SET totp_last_step = ?, updated_at = max(updated_at, ?)
+       WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
     ),
     userById: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
     userByEmail: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`),
@@ -189,6 +205,11 @@ function prepareStatements(db: Database.Database) {
     touchSession: db.prepare('UPDATE console_sessions SET last_seen_at = max(last_seen_at, ?) WHERE id_hash = ?'),
     deleteSession: db.prepare('DELETE FROM console_sessions WHERE id_hash = ?'),
     deleteUserSessions: db.prepare('DELETE FROM console_sessions WHERE user_id = ?'),
+    settings: db.prepare<[], { require_totp: number; updated_at: number }>('SELECT require_totp, updated_at FROM console_settings WHERE id = 1'),
+    putSettings: db.prepare<[{ requireTotp: number; updatedAt: number }]>(
+      `INSERT INTO console_settings (id, require_totp, updated_at) VALUES (1, @requireTotp, @updatedAt)
+       ON CONFLICT (id) DO UPDATE SET require_totp = @requireTotp, updated_at = @updatedAt`,
+    ),
     lastAudit: db.prepare<[], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1`),
     insertAudit: db.prepare(
       `INSERT INTO audit_log (${AUDIT_COLUMNS})
@@ -214,6 +235,28 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
     };
     sql.updateUser.run(userParams(next));
     if (endSessions) sql.deleteUserSessions.run(id);
+    return next;
+  });
+
+  // Read and write under the write lock (IMMEDIATE): of racing callers, the first removes the code
+  // and every later one reads a list without it.
+  const useRecovery = db.transaction((id: string, hash: string, now: number): boolean => {
+    const row = sql.userById.get(id);
+    if (!row) return false;
+    const codes = parseJsonColumn<string[]>(row.recovery_codes) ?? [];
+    if (!codes.includes(hash)) return false;
+    sql.updateUser.run(userParams({ ...userFromRow(row), recoveryCodes: codes.filter((c) => c !== hash), updatedAt: new Date(now) }));
+    return true;
+  });
+
+  function readSettings(): ConsoleSettingsRecord {
+    const row = sql.settings.get();
+    return row ? { requireTotp: row.require_totp === 1, updatedAt: new Date(row.updated_at) } : { ...check.DEFAULT_SETTINGS };
+  }
+
+  const putSettings = db.transaction((patch: { requireTotp?: boolean }, now: Date): ConsoleSettingsRecord => {
+    const next = { ...readSettings(), ...patch, updatedAt: now };
+    sql.putSettings.run({ requireTotp: next.requireTotp ? 1 : 0, updatedAt: now.getTime() });
     return next;
   });
 
@@ -294,6 +337,15 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
       }
     },
 
+    async useTotpStep(userId, step) {
+      const checked = check.checkTotpStep(step);
+      return sql.useTotpStep.run(checked, Date.now(), check.text(userId), checked).changes === 1;
+    },
+
+    async useRecoveryCode(userId, hash) {
+      return useRecovery.immediate(check.text(userId), check.text(hash), Date.now());
+    },
+
     async countActiveAdministrators() {
       return sql.countActiveAdministrators.get()?.n ?? 0;
     },
@@ -336,6 +388,14 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
 
     async deleteUserSessions(userId) {
       return sql.deleteUserSessions.run(check.text(userId)).changes;
+    },
+
+    async getConsoleSettings() {
+      return readSettings();
+    },
+
+    async setConsoleSettings(patch, now) {
+      return putSettings.immediate(check.settingsPatch(patch), checkDate('now', now));
     },
 
     async appendAudit(entry) {

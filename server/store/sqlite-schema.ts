@@ -138,6 +138,22 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- The second factor done right (sqlite-console.ts): the last TOTP step used, refused from
+      -- then on (replay), and the secret offered at enrolment, kept here so any instance can confirm it.
+      ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
+      ALTER TABLE users ADD COLUMN pending_totp_secret TEXT;
+      ALTER TABLE users ADD COLUMN pending_totp_expires_at INTEGER;
+      -- Console-wide settings an administrator sets: one row at most (id 1).
+      CREATE TABLE console_settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        require_totp INTEGER NOT NULL CHECK (require_totp IN (0, 1)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

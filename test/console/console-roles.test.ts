@@ -15,6 +15,8 @@ const ADMIN_ROUTES: Array<{ method: string; path: string; body?: unknown; allowe
   { method: 'PATCH', path: '/users/SUBJECT', body: { bots: ['demo', 'other'] }, allowed: 200 },
   { method: 'GET', path: '/audit', allowed: 200 },
   { method: 'GET', path: '/audit/export', allowed: 200 },
+  { method: 'GET', path: '/settings', allowed: 200 },
+  { method: 'PATCH', path: '/settings', body: { requireTotp: false }, allowed: 200 },
 ];
 
 forEachStore((store) => {
@@ -63,21 +65,25 @@ forEachStore((store) => {
       expect(answer.body.entries.filter((e) => e.outcome === 'denied').length).toBeGreaterThanOrEqual(6);
     });
 
-    it('CSRF: every state-changing route of the console router refuses a request without the token (403 csrf); only login and set-password open a session without one', async () => {
+    it('CSRF: every state-changing route of the console router refuses a request without the token (403 csrf); only login, set-password and the reset request go without one', async () => {
       const router = consoleRouter({ publicUrl: world.url } as AppDeps);
       const walker = world.client();
       expect((await walker.login('root@example.test', 'correct horse battery staple 42')).status).toBe(200);
       const walk = await walkCsrf(router, world.url, { headers: { Cookie: `__Host-parley_console=${walker.cookie}` } });
       expect(walk.checked.length).toBeGreaterThanOrEqual(9);
-      expect(walk.escaped.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['POST /api/v1/console/password/set', 'POST /api/v1/console/session']);
-      // Those two answered for their bodies (400), not by running: and the session still lives.
+      expect(walk.escaped.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+        'POST /api/v1/console/password/reset',
+        'POST /api/v1/console/password/set',
+        'POST /api/v1/console/session',
+      ]);
+      // Those answered for their bodies (400), not by running: and the session still lives.
       expect(walk.escaped.every((r) => r.status === 400)).toBe(true);
       expect((await walker.request('GET', '/session')).status).toBe(200);
     });
 
-    it('CSRF: login and set-password refuse a foreign Origin, a cross-site fetch and a form body', async () => {
+    it('CSRF: login, set-password and the reset request refuse a foreign Origin, a cross-site fetch and a form body', async () => {
       const c = world.client();
-      for (const path of ['/session', '/password/set']) {
+      for (const path of ['/session', '/password/set', '/password/reset']) {
         const foreign = await c.request('POST', path, { email: 'root@example.test', password: 'x' }, { Origin: 'https://evil.example' });
         const crossSite = await c.request('POST', path, { email: 'root@example.test', password: 'x' }, { 'Sec-Fetch-Site': 'cross-site' });
         const form = await c.request('POST', path, 'email=root%40example.test&password=x', { 'Content-Type': 'application/x-www-form-urlencoded' });

@@ -7,7 +7,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { ConsoleUser } from '../../../store/console-store.ts';
 import { dummyVerify, verifyPassword } from '../../../accounts/passwords.ts';
 import { verifyTotp } from '../../../accounts/totp.ts';
-import { redeemRecoveryCode } from '../../../accounts/recovery-codes.ts';
+import { matchRecoveryCode } from '../../../accounts/recovery-codes.ts';
 import type { LoginInput } from './schemas.ts';
 import { audit, sessionInfo } from './state.ts';
 import { openSession } from './open-session.ts';
@@ -30,13 +30,15 @@ async function passwordVerdict(user: ConsoleUser | null, password: string, now: 
   return right ? null : 'password';
 }
 
-/** A TOTP code, or else a recovery code (used up). Replay of a TOTP step is not refused yet: the store has no field for it. */
+/**
+ * A TOTP code newer than the last one used, or else a recovery code. Either is used up in the store,
+ * where only one of several logins racing with the same code wins: a replayed code is refused.
+ */
 async function secondFactorOk(deps: AppDeps, user: ConsoleUser, code: string, now: Date): Promise<boolean> {
-  if (user.totpSecret && (await verifyTotp(user.totpSecret, code, now, null)) !== null) return true;
-  const remaining = await redeemRecoveryCode(user.recoveryCodes, code);
-  if (!remaining) return false;
-  await deps.store.updateUser(user.id, { recoveryCodes: remaining });
-  return true;
+  const step = user.totpSecret ? await verifyTotp(user.totpSecret, code, now, user.totpLastStep) : null;
+  if (step !== null) return deps.store.useTotpStep(user.id, step);
+  const hash = await matchRecoveryCode(user.recoveryCodes, code);
+  return hash !== null && deps.store.useRecoveryCode(user.id, hash);
 }
 
 async function countFailure(deps: AppDeps, ctx: Context, user: ConsoleUser | null, failure: Failure, now: Date): Promise<void> {
@@ -68,6 +70,6 @@ export function login(deps: AppDeps): Middleware {
     }
     if (user.failedLogins > 0 || user.lockedUntil) await deps.store.updateUser(user.id, { failedLogins: 0, lockedUntil: null });
     const session = await openSession(ctx, deps.store, user, 'password', now);
-    ctx.body = sessionInfo(user, session);
+    ctx.body = await sessionInfo(deps.store, user, session);
   };
 }

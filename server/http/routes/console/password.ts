@@ -32,7 +32,7 @@ export function changePassword(deps: AppDeps): Middleware {
     const issued = rotateSession(session, now, updated.sessionVersion);
     await giveSession(ctx, deps.store, issued);
     await audit(ctx, deps.store, { action: 'password.change', target: user.id, outcome: 'ok' });
-    ctx.body = sessionInfo(updated, issued.session);
+    ctx.body = await sessionInfo(deps.store, updated, issued.session);
   };
 }
 

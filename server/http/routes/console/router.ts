@@ -1,6 +1,6 @@
 // The console API (common/console-wire.ts) under /api/v1/console. In front of every route, in this
-// order: the session (cookie → session → user), CSRF (server/http/csrf.ts), and per route the one
-// authorization check (authorize.ts) before its body is read.
+// order: the session (cookie → session → user), CSRF (server/http/csrf.ts), the 2FA-for-everyone
+// gate (totp-policy.ts), and per route the one authorization check (authorize.ts) before its body is read.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppDeps } from '../../deps.ts';
@@ -16,14 +16,17 @@ import * as schemas from './schemas.ts';
 import { login } from './login.ts';
 import { currentSession, endAllSessions, logout } from './session.ts';
 import { changePassword, setPassword } from './password.ts';
-import { confirmTotp, enrollTotp, pendingSecrets } from './totp.ts';
+import { requestReset } from './password-reset.ts';
+import { confirmTotp, enrollTotp } from './totp.ts';
 import { inviteUser, listUsers, patchUser } from './users.ts';
 import { exportAudit, listAudit } from './audit.ts';
 import { ssoCallback, ssoInfo, ssoStart } from './sso.ts';
+import { getSettings, patchSettings } from './settings.ts';
+import { requireTotpEnrolment } from './totp-policy.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
-/** The two routes that open a session and so have no CSRF token yet (see csrf.ts `sessionless`). */
-const SESSIONLESS = new Set([`POST ${CONSOLE_PREFIX}/session`, `POST ${CONSOLE_PREFIX}/password/set`]);
+/** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
+const SESSIONLESS = new Set([`POST ${CONSOLE_PREFIX}/session`, `POST ${CONSOLE_PREFIX}/password/set`, `POST ${CONSOLE_PREFIX}/password/reset`]);
 
 export function consoleRouter(deps: AppDeps): Router {
   const { store } = deps;
@@ -36,22 +39,25 @@ export function consoleRouter(deps: AppDeps): Router {
       sessionless: (ctx: Context) => SESSIONLESS.has(`${ctx.method} ${ctx.path}`),
     }),
   );
+  router.use(requireTotpEnrolment(store, CONSOLE_PREFIX));
   // A malformed login is refused before it is charged; then the IP's and the account's budgets.
   const perIp = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginIp', ip: clientIp(ctx) }));
   const perAccount = rateLimit(deps.limits, (ctx) => ({ kind: 'consoleLoginAccount', email: (ctx.state.input as schemas.LoginInput).email }));
-  const pending = pendingSecrets();
+  const resetPerIp = rateLimit(deps.limits, (ctx) => ({ kind: 'passwordResetIp', ip: clientIp(ctx) }));
+  const resetPerAddress = rateLimit(deps.limits, (ctx) => ({ kind: 'passwordResetAccount', email: (ctx.state.input as schemas.ResetInput).email }));
   const signedInOnly = authorize(store, 'signed-in');
   const admin = authorize(store, 'users.manage');
   const auditor = authorize(store, 'audit.read');
 
   router.post('/session', jsonBody(), validBody(schemas.loginRequest), perIp, perAccount, login(deps));
-  router.get('/session', signedInOnly, currentSession());
+  router.get('/session', signedInOnly, currentSession(deps));
   router.delete('/session', signedInOnly, logout(deps));
   router.post('/session/end-all', signedInOnly, endAllSessions(deps));
   router.post('/password', signedInOnly, jsonBody(), validBody(schemas.changePasswordRequest), changePassword(deps));
   router.post('/password/set', jsonBody(), validBody(schemas.setPasswordRequest), setPassword(deps));
-  router.post('/totp/enroll', signedInOnly, enrollTotp(deps, pending));
-  router.post('/totp/confirm', signedInOnly, jsonBody(), validBody(schemas.totpConfirmRequest), confirmTotp(deps, pending));
+  router.post('/password/reset', jsonBody(), validBody(schemas.resetRequest), resetPerIp, resetPerAddress, requestReset(deps));
+  router.post('/totp/enroll', signedInOnly, enrollTotp(deps));
+  router.post('/totp/confirm', signedInOnly, jsonBody(), validBody(schemas.totpConfirmRequest), confirmTotp(deps));
   router.get('/users', admin, listUsers(deps));
   router.post('/users', admin, jsonBody(), validBody(schemas.inviteRequest), inviteUser(deps));
   router.patch('/users/:id', admin, jsonBody(), validBody(schemas.userPatch), patchUser(deps));
@@ -61,5 +67,7 @@ export function consoleRouter(deps: AppDeps): Router {
   router.get('/sso', ssoInfo(deps));
   router.get('/sso/start', perIp, ssoStart(deps));
   router.get('/sso/callback', perIp, ssoCallback(deps));
+  router.get('/settings', admin, getSettings(deps));
+  router.patch('/settings', admin, jsonBody(), validBody(schemas.settingsPatch), patchSettings(deps));
   return router;
 }

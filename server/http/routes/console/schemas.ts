@@ -29,6 +29,8 @@ export const inviteRequest = z.strictObject({
 export const userPatch = z
   .strictObject({ role: role.optional(), bots: bots.optional(), disabled: z.boolean().optional(), unlock: z.literal(true).optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+export const resetRequest = z.strictObject({ email });
+export const settingsPatch = z.strictObject({ requireTotp: z.boolean() });
 export const userIdParam = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'expected a user id');
 
 const count = (max: number) =>
@@ -46,4 +48,6 @@ export const auditQuery = z.strictObject({
 
 export type LoginInput = z.infer<typeof loginRequest>;
 export type InviteInput = z.infer<typeof inviteRequest>;
+export type ResetInput = z.infer<typeof resetRequest>;
+export type SettingsInput = z.infer<typeof settingsPatch>;
 export type UserPatchInput = z.infer<typeof userPatch>;

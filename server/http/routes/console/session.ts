@@ -3,10 +3,10 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../../deps.ts';
 import { audit, clearSessionCookie, mustBeSignedIn, sessionInfo } from './state.ts';
 
-export function currentSession(): Middleware {
+export function currentSession(deps: AppDeps): Middleware {
   return async (ctx) => {
     const { user, session } = mustBeSignedIn(ctx);
-    ctx.body = sessionInfo(user, session);
+    ctx.body = await sessionInfo(deps.store, user, session);
   };
 }
 

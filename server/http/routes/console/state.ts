@@ -38,11 +38,15 @@ export function userView(user: ConsoleUser): ConsoleUserView {
   };
 }
 
-/** No setting requires a second factor for everyone yet, so nobody must enrol. */
-export const sessionInfo = (user: ConsoleUser, session: ConsoleSession): SessionInfo => ({
+/** Whether an administrator requires a second factor of everyone and `user` has none yet. */
+export async function mustEnrollTotp(store: Pick<ConsoleStore, 'getConsoleSettings'>, user: ConsoleUser): Promise<boolean> {
+  return user.totpSecret === null && (await store.getConsoleSettings()).requireTotp;
+}
+
+export const sessionInfo = async (store: Pick<ConsoleStore, 'getConsoleSettings'>, user: ConsoleUser, session: ConsoleSession): Promise<SessionInfo> => ({
   user: userView(user),
   csrfToken: session.csrfToken,
-  mustEnrollTotp: false,
+  mustEnrollTotp: await mustEnrollTotp(store, user),
 });
 
 /** Stores `issued` and hands its token to the browser. */

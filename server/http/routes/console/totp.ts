@@ -1,9 +1,8 @@
 // Second factor enrolment: a fresh secret is offered, and becomes the user's only once they type a
 // code their app shows for it; then the recovery codes are shown, once.
 //
-// The offered secret waits in this process's memory, keyed by the session, for 10 minutes: with
-// several instances behind a load balancer the confirmation must reach the same one (the store has
-// no field for a pending secret yet).
+// The offered secret waits in the store (pendingTotpSecret) for 10 minutes, so the confirmation may
+// reach any instance behind a load balancer; a new offer replaces the last one.
 import type { Middleware } from 'koa';
 import createError from 'http-errors';
 import type { z } from 'zod';
@@ -14,52 +13,34 @@ import type { totpConfirmRequest } from './schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 const PENDING_MS = 10 * 60_000;
-const MAX_PENDING = 10_000;
-
-export interface PendingSecrets {
-  offer(sessionId: string, secret: string): void;
-  take(sessionId: string): string | null;
-}
-
-export function pendingSecrets(): PendingSecrets {
-  const pending = new Map<string, { secret: string; until: number }>();
-  return {
-    offer(sessionId, secret) {
-      for (const [key, entry] of pending) if (entry.until <= Date.now()) pending.delete(key);
-      if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
-      pending.set(sessionId, { secret, until: Date.now() + PENDING_MS });
-    },
-    take(sessionId) {
-      const entry = pending.get(sessionId);
-      return entry && entry.until > Date.now() ? entry.secret : null;
-    },
-  };
-}
 
 const alreadyEnrolled = () => createError(409, 'A second factor is already set up', { code: 'totp_enrolled' });
 
-export function enrollTotp(deps: AppDeps, pending: PendingSecrets): Middleware {
+export function enrollTotp(deps: AppDeps): Middleware {
   return async (ctx) => {
-    const { user, session } = mustBeSignedIn(ctx);
+    const { user } = mustBeSignedIn(ctx);
     if (user.totpSecret) throw alreadyEnrolled();
     const secret = newTotpSecret();
-    pending.offer(session.idHash, secret);
+    await deps.store.updateUser(user.id, { pendingTotpSecret: secret, pendingTotpExpiresAt: new Date(Date.now() + PENDING_MS) });
     ctx.body = { secret, uri: totpEnrolmentUri({ secret, issuer: `Parley (${new URL(deps.publicUrl).host})`, account: user.email }) };
   };
 }
 
-export function confirmTotp(deps: AppDeps, pending: PendingSecrets): Middleware {
+export function confirmTotp(deps: AppDeps): Middleware {
   return async (ctx) => {
-    const { user, session } = mustBeSignedIn(ctx);
+    const { user } = mustBeSignedIn(ctx);
     const { code } = ctx.state.input as z.infer<typeof totpConfirmRequest>;
     if (user.totpSecret) throw alreadyEnrolled();
-    const secret = pending.take(session.idHash);
-    if (!secret || (await verifyTotp(secret, code, new Date(), null)) === null) {
+    const now = new Date();
+    const secret = user.pendingTotpExpiresAt && user.pendingTotpExpiresAt > now ? user.pendingTotpSecret : null;
+    const step = secret ? await verifyTotp(secret, code, now, null) : null;
+    if (!secret || step === null) {
       await audit(ctx, deps.store, { action: 'totp.enroll', target: user.id, outcome: 'failed' });
       throw createError(400, 'That code is not right; enter the one your app shows now', { code: 'invalid_code' });
     }
     const { codes, hashes } = await newRecoveryCodes();
-    await deps.store.updateUser(user.id, { totpSecret: secret, recoveryCodes: hashes });
+    // The confirming code's step counts as used: it cannot sign in afterwards.
+    await deps.store.updateUser(user.id, { totpSecret: secret, recoveryCodes: hashes, totpLastStep: step, pendingTotpSecret: null, pendingTotpExpiresAt: null });
     await audit(ctx, deps.store, { action: 'totp.enroll', target: user.id, outcome: 'ok' });
     ctx.body = { codes };
   };
