@@ -82,7 +82,10 @@ export async function takeTurn(visitor: Visitor, n: number, clientId = `turn-${n
   let body: { text: string } | { action: string };
   if ('text' in step) body = step;
   else {
-    const choice = delivered(visitor).flatMap((m) => m.quickReplies ?? []).findLast((q) => q.label === step.choose);
+    // Like the frame: what the relay never delivered (an instance that stored an answer and died
+    // before publishing it) is filled in from history.
+    const offered = (messages: ChatMessage[]) => messages.flatMap((m) => m.quickReplies ?? []).findLast((q) => q.label === step.choose);
+    const choice = offered(delivered(visitor)) ?? offered(await history(visitor.base, visitor.session.token));
     if (!choice) throw new Error(`no quick reply "${step.choose}" was offered`);
     body = { action: choice.action };
   }
