@@ -264,6 +264,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     sql.markTurnDone.run(conversationId, messageId);
     return replies;
   });
+  // Turns of different conversations finishing at once share one commit (one fsync), as appends do.
+  const completeGrouped = groupCommit(db, (turn: { conversationId: string; messageId: number; outcome: TurnOutcome }) =>
+    complete(turn.conversationId, turn.messageId, turn.outcome),
+  );
   // One process owns an SQLite file, so a lease need not outlive this process (nor be written to
   // it: a synced write per turn cost a third of the throughput); a killed run's leases die with it.
   const leases = new Map<string, { owner: string; until: number }>();
@@ -338,7 +342,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     async completeTurn(conversationId, messageId, outcome): Promise<ChatMessage[]> {
-      return complete.immediate(idString(conversationId), checkAfter(messageId), outcome);
+      return completeGrouped({ conversationId: idString(conversationId), messageId: checkAfter(messageId), outcome });
     },
 
     async lease(name, owner, nowMs, untilMs): Promise<boolean> {
