@@ -83,13 +83,17 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   const masterKeyBase64 = Buffer.from(rt.encryptionKey).toString('base64');
   const channelSigner = new Pusher({ appId: rt.appId, key: rt.key, secret: rt.secret, cluster: rt.cluster, encryptionMasterKeyBase64: masterKeyBase64 });
 
+  const sweepEvery = sweepInterval(engine.profiles());
   const sweeper = startRetentionSweeper({
     store,
     policies: () => engine.profiles().map((p) => retentionPolicyOf(p.id, p.policy)),
-    intervalMs: sweepInterval(engine.profiles()),
+    intervalMs: sweepEvery,
     logger: logger.child({ part: 'retention' }),
     // One sweeper at a time across instances: the lease outlives a run and an interval after it.
-    lease: () => store.lease('retention', instanceId, Date.now(), Date.now() + 2 * sweepInterval(engine.profiles())),
+    lease: () => {
+      const now = Date.now();
+      return store.lease('retention', instanceId, now, now + 2 * sweepEvery);
+    },
   });
   // What expired while the server was down goes now, not one interval later.
   await sweeper.runOnce();
@@ -120,7 +124,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   } else {
     publisher = createPusherPublisher({ ...rt, masterKey: rt.encryptionKey });
   }
-  const turns = createTurnWorker({ store, engine, publisher, logger }, { leaseMs: config.turns.leaseMs, scanIntervalMs: config.turns.scanIntervalMs });
+  const turns = createTurnWorker({ store, engine, publisher, logger }, config.turns);
   const app = createApp({
     config,
     publicUrl,
