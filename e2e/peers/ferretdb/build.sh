@@ -10,7 +10,10 @@ VERSION=v1.24.2
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="$HERE/bin/ferretdb"
 
-if [ -x "$OUT" ] && "$OUT" --version 2>/dev/null | grep -q "version: $VERSION\$"; then
+# The version is read whole by sed, never piped into `head` or `grep -q`: under pipefail a reader
+# that stops early kills ferretdb with SIGPIPE and the pipeline fails with 141 (a CI run died so).
+built_version() { "$OUT" --version 2>/dev/null | sed -n '1p' || true; }
+if [ -x "$OUT" ] && [ "$(built_version)" = "version: $VERSION" ]; then
   exit 0
 fi
 command -v go >/dev/null 2>&1 || { echo "build.sh: Go is needed to build FerretDB $VERSION" >&2; exit 1; }
@@ -29,4 +32,4 @@ echo "$VERSION" > "$work/src/build/version/version.txt"
 mkdir -p "$HERE/bin"
 (cd "$work/src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$OUT.tmp" ./cmd/ferretdb)
 mv "$OUT.tmp" "$OUT"
-"$OUT" --version | head -1
+built_version
