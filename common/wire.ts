@@ -1,8 +1,19 @@
 // The wire contract shared by the browser (loader, frame) and the server. No type here is written
 // twice anywhere else: both sides import this module.
 
-/** Who wrote a message. `system` marks notices such as a handover. */
-export type Sender = 'visitor' | 'bot' | 'system';
+/**
+ * Who wrote a message. `system` marks notices such as a handover; `operator` is a human answering
+ * through the console during a handover (common/handover-wire.ts).
+ */
+export const SENDERS = ['visitor', 'bot', 'operator', 'system'] as const;
+export type Sender = (typeof SENDERS)[number];
+
+/**
+ * What a `system` message announces, so the frame can render it (and offer the rating after
+ * `operator-left`) without parsing text. The text is the bot's own wording in the conversation's
+ * language, for anything that shows messages as plain text.
+ */
+export type Notice = { kind: 'operator-joined'; name: string } | { kind: 'operator-left'; name: string; rate: boolean };
 
 /** A button the visitor can press instead of typing; `action` is sent back verbatim. */
 export interface QuickReply {
@@ -24,6 +35,10 @@ export interface ChatMessage {
   clientId: string | null;
   sender: Sender;
   text: string;
+  /** The operator's display name (first name), on `operator` messages only; never an id or address. */
+  author?: string;
+  /** On `system` messages that announce something. */
+  notice?: Notice;
   quickReplies?: QuickReply[];
   links?: Link[];
   /** ISO-8601, UTC. */
@@ -83,6 +98,27 @@ export const EVENT_TYPING = 'typing';
 
 export interface TypingEvent {
   typing: boolean;
+  /** Who types on the visitor's channel: the bot working on a turn (absent = bot), or the operator. */
+  who?: 'bot' | 'operator';
+}
+
+/**
+ * POST /api/v1/typing (visitor token) → 204: the visitor is typing, told to the operator who
+ * holds the conversation; ignored (204) when no one does. Rate limited like messages.
+ */
+export interface VisitorTypingRequest {
+  typing: boolean;
+}
+
+/**
+ * POST /api/v1/rating (visitor token) → 201: rates the conversation's latest resolved handover
+ * (once; 409 `nothing_to_rate` when there is none or it is rated).
+ */
+export interface RatingRequest {
+  /** 1 to 5. */
+  score: number;
+  /** At most 1,000 characters. */
+  comment?: string;
 }
 
 export interface ApiError {

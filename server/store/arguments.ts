@@ -1,6 +1,7 @@
 // Argument checks both adapters share. The HTTP layer validates requests by schema; these guards are
 // the store's own last line, so a caller's bug fails loudly instead of corrupting history or
 // reaching a query as something other than a plain string or number.
+import { SENDERS } from '../../common/wire.ts';
 import { storeError } from './errors.ts';
 import type { TurnRequest } from './store.ts';
 
@@ -38,11 +39,10 @@ export function checkDate(name: string, when: Date): Date {
   return when;
 }
 
-const SENDERS: readonly string[] = ['visitor', 'bot', 'system'];
 const PII_TAGS: readonly string[] = ['none', 'contact', 'identity', 'sensitive'];
 
 export function checkSender<T extends string>(sender: T): T {
-  if (!SENDERS.includes(sender)) throw storeError('invalid_argument', `unknown sender ${JSON.stringify(sender)}`);
+  if (!(SENDERS as readonly string[]).includes(sender)) throw storeError('invalid_argument', `unknown sender ${JSON.stringify(sender)}`);
   return sender;
 }
 

@@ -2,7 +2,7 @@
 // a small object tagged `parley: 1` so unrelated postMessage traffic on the host page is ignored.
 // On purpose nothing here carries message text: the host page must not be able to read the
 // conversation, so the frame only reports that something happened, never what was said.
-import type { Sender } from '../../common/wire.ts';
+import { SENDERS, type Sender } from '../../common/wire.ts';
 import { HEX_COLOUR } from './colour.ts';
 
 export type FrameToHost =
@@ -16,7 +16,6 @@ export type HostToFrame =
   | { parley: 1; type: 'hidden' }
   | { parley: 1; type: 'config'; colour: string | null };
 
-const SENDERS: readonly string[] = ['visitor', 'bot', 'system'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -30,7 +29,7 @@ export function parseFrameToHost(data: unknown): FrameToHost | null {
     case 'close':
       return { parley: 1, type: data.type };
     case 'message':
-      if (!Number.isSafeInteger(data.id) || typeof data.sender !== 'string' || !SENDERS.includes(data.sender)) return null;
+      if (!Number.isSafeInteger(data.id) || typeof data.sender !== 'string' || !(SENDERS as readonly string[]).includes(data.sender)) return null;
       return { parley: 1, type: 'message', id: data.id as number, sender: data.sender as Sender };
     case 'conversation':
       return typeof data.active === 'boolean' ? { parley: 1, type: 'conversation', active: data.active } : null;

@@ -10,7 +10,7 @@ export function MessageBubble({ message, text, t }: { message: ChatMessage; text
     const href = safeHref(l?.url);
     return href && typeof l.label === 'string' ? [{ href, label: l.label }] : [];
   });
-  const who = { visitor: t.you, bot: t.bot, system: t.system }[message.sender] ?? t.system;
+  const who = { visitor: t.you, bot: t.bot, operator: message.author ?? t.system, system: t.system }[message.sender] ?? t.system;
   return (
     <div class={`msg ${message.sender}`} data-id={message.id}>
       <span class="sr-only">{who}: </span>
