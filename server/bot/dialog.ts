@@ -100,7 +100,7 @@ function answerIntent(turn: Turn, intent: IntentDefinition): BotTurn {
     replies.push(started.reply);
     state = started.state;
   }
-  if (intent.handover) return { replies, state: writeDialogState({ ...state, handover: true }), handover: true };
+  if (intent.handover) return { replies, state: writeDialogState({ ...state, handover: true }), handover: { source: 'intent' } };
   return { replies, state: writeDialogState(state) };
 }
 
@@ -108,7 +108,7 @@ function handOver(turn: Turn): BotTurn {
   const human = [...turn.bot.intents.values()].find((i) => i.handover && mayReach(turn.access, i));
   if (human) return answerIntent(turn, human);
   // A bot without a handover intent still records the request.
-  return { replies: [], state: writeDialogState({ ...turn.state, fallbacks: 0, handover: true }), handover: true };
+  return { replies: [], state: writeDialogState({ ...turn.state, fallbacks: 0, handover: true }), handover: { source: 'button' } };
 }
 
 function cancelForm(turn: Turn): BotTurn {

@@ -1,6 +1,7 @@
 // The bot engine interface the server talks to. The server never knows what a particular bot says;
 // it hands the engine a turn and stores and publishes what comes back.
 import type { Link, QuickReply } from '../../common/wire.ts';
+import type { CannedReply, HandoverSource } from '../../common/handover-wire.ts';
 
 /** What the site vouched for about the visitor; decides which intents they may reach. */
 export type AccessLevel = 'public' | 'verified' | 'premium';
@@ -23,7 +24,38 @@ export interface BotProfile {
   locales: string[];
   defaultLocale: string;
   policy: BotPolicy;
+  /** Live handover to human operators (issue 14); absent when the bot hands over to no one. */
+  handover?: HandoverSettings;
 }
+
+/** A bot's live-handover settings, from the `handover` block of its definition. */
+export interface HandoverSettings {
+  /** A visitor waiting longer than this (ms) is told no one could come, and the handover is abandoned. */
+  waitLimitMs: number;
+  /** When operators work; absent = always. */
+  businessHours?: BusinessHours;
+  /** Replies operators can insert with one click, per locale (the default locale's when one is missing). */
+  cannedReplies: Record<string, CannedReply[]>;
+  /** The wording of the system notices, per locale, with `{name}` for the operator's display name. */
+  joined: Record<string, string>;
+  left: Record<string, string>;
+}
+
+/** Weekly opening hours in one time zone, and whole days closed. */
+export interface BusinessHours {
+  /** IANA zone, e.g. `Europe/Oslo`. */
+  timeZone: string;
+  /** Per ISO weekday (1 = Monday … 7 = Sunday), open intervals as `HH:MM` local times, start < end. */
+  weekly: Partial<Record<1 | 2 | 3 | 4 | 5 | 6 | 7, Array<[string, string]>>>;
+  /** Local dates `YYYY-MM-DD` closed all day. */
+  holidays: string[];
+}
+
+/**
+ * Whether a human could take a handover now, as the server sees it (operators' presence, business
+ * hours): the engine only words the answer. `open` unless told otherwise.
+ */
+export type Staffing = 'open' | 'no-operator' | 'closed';
 
 /** Data-governance and abuse settings of a bot, with safe defaults filled in by the loader. */
 export interface BotPolicy {
@@ -62,6 +94,8 @@ export interface TurnContext {
   access: AccessLevel;
   /** The dialog state the engine returned last turn ({} on a new conversation). */
   state: Record<string, unknown>;
+  /** How a handover asked for in this turn would go; the server computes it for bots with handover settings. */
+  staffing?: Staffing;
 }
 
 export type VisitorInput = { text: string } | { action: string };
@@ -70,8 +104,12 @@ export interface BotTurn {
   replies: BotReply[];
   state: Record<string, unknown>;
   collected?: CollectedSlot[];
-  /** Set when the visitor asked for, or was offered and accepted, a human. */
-  handover?: boolean;
+  /**
+   * Set when this turn hands the conversation to a human: the visitor reached a handover intent,
+   * accepted the offer after repeated fallbacks, pressed a handover quick reply, or (staffing not
+   * open) finished leaving a message, which then waits in the queue.
+   */
+  handover?: { source: HandoverSource };
 }
 
 export interface BotEngine {
