@@ -15,7 +15,9 @@
 //   POST   /api/v1/console/handovers/:id/reveal     RevealRequest → 200 RevealedValues (audited with the reason)
 //   GET    /api/v1/console/bots/:bot/canned-replies → 200 { replies: CannedReply[] }
 //   PUT    /api/v1/console/presence                 PresenceRequest → 200 PresenceView (heartbeat; online while renewed)
-//   POST   /api/v1/console/realtime/auth            pusher-js channel auth for the channels below → 200 signature
+//   GET    /api/v1/console/realtime                 → 200 RealtimeClientConfig (common/wire.ts): the relay, and the auth endpoint below
+//   POST   /api/v1/console/realtime/auth            { socket_id, channel_name } (JSON, with the CSRF token) → 200 { auth, shared_secret }
+//                                                   for the channels below; 403 forbidden_channel otherwise
 //
 // Posting, noting, typing or resolving on a handover the caller does not hold (or one resolved,
 // abandoned or deleted, or of another bot): 403 `not_holder` with nothing stored or published.
