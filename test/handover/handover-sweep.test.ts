@@ -145,7 +145,7 @@ describe('auto-assignment (HANDOVER_AUTO_ASSIGN, capacity 1)', { timeout: 60_000
 
   it('auto-assign: waiting conversations go round the operators online, one each; the fourth waits until someone is free, then goes to them', async () => {
     const [anna] = operators;
-    const asked = [];
+    const asked: Array<Awaited<ReturnType<HandoverWorld['visitorAskingForHuman']>>> = [];
     for (let i = 0; i < 4; i++) asked.push(await world.visitorAskingForHuman(anna!.client));
     const assigned = await pollUntil(
       async () => Promise.all(asked.map((a) => listed(anna!, a.handover.id))),
