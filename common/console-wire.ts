@@ -42,6 +42,8 @@ export interface ConsoleUserView {
   totpEnabled: boolean;
   /** True until the invited user has set a password. */
   pending: boolean;
+  /** A supervisor an administrator granted the reveal of personal data on their bots. */
+  revealGranted: boolean;
 }
 
 export interface LoginRequest {
@@ -97,6 +99,11 @@ export interface UserPatch {
   disabled?: boolean;
   /** Lifts the lock that repeated failed logins put on the account (and gives back its login budget). */
   unlock?: true;
+  /**
+   * Grants (or withdraws) a supervisor `personal-data.reveal` on their bots; 400 `not_grantable`
+   * for anyone who would not be a supervisor. A role change away from supervisor withdraws it.
+   */
+  revealGranted?: boolean;
 }
 
 export interface AuditEntryView {

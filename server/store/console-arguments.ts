@@ -61,6 +61,7 @@ export function newUser(input: NewUser): ConsoleUser {
     totpLastStep: null,
     pendingTotpSecret: null,
     pendingTotpExpiresAt: null,
+    revealGranted: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -83,6 +84,7 @@ export function userPatch(patch: UserPatch): UserPatch {
   if (patch.totpLastStep !== undefined) checked.totpLastStep = patch.totpLastStep === null ? null : checkTotpStep(patch.totpLastStep);
   if (patch.pendingTotpSecret !== undefined) checked.pendingTotpSecret = nullableText(patch.pendingTotpSecret);
   if (patch.pendingTotpExpiresAt !== undefined) checked.pendingTotpExpiresAt = nullableDate('pendingTotpExpiresAt', patch.pendingTotpExpiresAt);
+  if (patch.revealGranted !== undefined) checked.revealGranted = flag('revealGranted', patch.revealGranted);
   return checked;
 }
 

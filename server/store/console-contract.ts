@@ -129,6 +129,7 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
           totpLastStep: null,
           pendingTotpSecret: null,
           pendingTotpExpiresAt: null,
+          revealGranted: false,
           createdAt: T0,
           updatedAt: T0,
         };
@@ -197,6 +198,19 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(await store.getUserByEmail('new@example.com')).toEqual(expected);
         const unlocked = await store.updateUser(created.id, { lockedUntil: null, failedLogins: 0, passwordHash: null }, { now: at(2 * MINUTE) });
         expect(unlocked).toMatchObject({ lockedUntil: null, failedLogins: 0, passwordHash: null, sessionVersion: 1 });
+      });
+
+      it('starts without the grant to reveal personal data, and keeps it as set and cleared', async () => {
+        const created = await user('supervisor');
+        expect(created.revealGranted).toBe(false);
+        expect(await store.updateUser(created.id, { revealGranted: true }, { now: at(MINUTE) })).toMatchObject({ revealGranted: true, sessionVersion: 1 });
+        expect((await store.getUser(created.id))?.revealGranted).toBe(true);
+        expect((await store.listUsers()).find((u) => u.id === created.id)?.revealGranted).toBe(true);
+        await store.updateUser(created.id, { revealGranted: false }, { now: at(2 * MINUTE) });
+        expect((await store.getUser(created.id))?.revealGranted).toBe(false);
+        const code = await rejectionCode(store.updateUser(created.id, { revealGranted: 'yes' as unknown as boolean }));
+        expect(code).toBe('invalid_argument');
+        expect((await store.getUser(created.id))?.revealGranted).toBe(false);
       });
 
       it('links and unlinks an OpenID subject; a linked one is refused to a second user', async () => {

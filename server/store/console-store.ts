@@ -33,6 +33,11 @@ export interface ConsoleUser {
    */
   pendingTotpSecret: string | null;
   pendingTotpExpiresAt: Date | null;
+  /**
+   * An administrator granted this supervisor `personal-data.reveal` on their bots (the matrix's
+   * "if granted", server/accounts/roles.ts). False at creation.
+   */
+  revealGranted: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -75,13 +80,13 @@ export interface ConsoleSettingsRecord {
 }
 
 export interface ConsoleStore {
-  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
+  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt' | 'revealGranted'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
   getUser(id: string): Promise<ConsoleUser | null>;
   getUserByEmail(email: string): Promise<ConsoleUser | null>;
   getUserByOidcSubject(subject: string): Promise<ConsoleUser | null>;
   listUsers(): Promise<ConsoleUser[]>;
   /** Applies the patch; with endSessions, bumps sessionVersion and deletes the user's sessions in the same step. Null when unknown. */
-  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
+  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt' | 'revealGranted'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
   /**
    * Records `step` as the user's last used TOTP step when it is later than the stored one. True for
    * exactly one caller per step, however many race (a replayed code loses); false for an unknown user.

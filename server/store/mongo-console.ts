@@ -37,6 +37,7 @@ function userFromDoc(doc: UserDoc): ConsoleUser {
     totpLastStep: doc.totpLastStep ?? null,
     pendingTotpSecret: doc.pendingTotpSecret ?? null,
     pendingTotpExpiresAt: doc.pendingTotpExpiresAt ?? null,
+    revealGranted: doc.revealGranted === true,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

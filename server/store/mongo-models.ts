@@ -389,6 +389,7 @@ const userSchema = new Schema<UserDoc>(
     totpLastStep: { type: Number, default: null },
     pendingTotpSecret: nullableString,
     pendingTotpExpiresAt: { type: Date, default: null },
+    revealGranted: { type: Boolean, default: false },
     createdAt: { type: Date },
     updatedAt: { type: Date },
   },

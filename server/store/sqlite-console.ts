@@ -30,6 +30,7 @@ interface UserRow {
   totp_last_step: number | null;
   pending_totp_secret: string | null;
   pending_totp_expires_at: number | null;
+  reveal_granted: number;
   created_at: number;
   updated_at: number;
 }
@@ -58,7 +59,7 @@ interface AuditRow {
 }
 
 const USER_COLUMNS =
-  'id, email, display_name, role, bots, password_hash, totp_secret, recovery_codes, oidc_subject, disabled, session_version, failed_logins, locked_until, totp_last_step, pending_totp_secret, pending_totp_expires_at, created_at, updated_at';
+  'id, email, display_name, role, bots, password_hash, totp_secret, recovery_codes, oidc_subject, disabled, session_version, failed_logins, locked_until, totp_last_step, pending_totp_secret, pending_totp_expires_at, reveal_granted, created_at, updated_at';
 const SESSION_COLUMNS = 'id_hash, user_id, session_version, csrf_token, created_at, last_seen_at, expires_at';
 const AUDIT_COLUMNS = 'seq, at, actor, action, target, outcome, ip, details, prev_hash, hash';
 
@@ -80,6 +81,7 @@ function userFromRow(row: UserRow): ConsoleUser {
     totpLastStep: row.totp_last_step,
     pendingTotpSecret: row.pending_totp_secret,
     pendingTotpExpiresAt: row.pending_totp_expires_at === null ? null : new Date(row.pending_totp_expires_at),
+    revealGranted: row.reveal_granted === 1,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -103,6 +105,7 @@ function userParams(user: ConsoleUser) {
     totpLastStep: user.totpLastStep,
     pendingTotpSecret: user.pendingTotpSecret,
     pendingTotpExpiresAt: user.pendingTotpExpiresAt?.getTime() ?? null,
+    revealGranted: user.revealGranted ? 1 : 0,
     createdAt: user.createdAt.getTime(),
     updatedAt: user.updatedAt.getTime(),
   };
@@ -169,7 +172,7 @@ function prepareStatements(db: Database.Database) {
   return {
     insertUser: db.prepare(
       `INSERT INTO users (${USER_COLUMNS}) VALUES (@id, @email, @displayName, @role, @bots, @passwordHash, @totpSecret,
-       @recoveryCodes, @oidcSubject, @disabled, @sessionVersion, @failedLogins, @lockedUntil, @totpLastStep, @pendingTotpSecret, @pendingTotpExpiresAt, @createdAt, @updatedAt)`,
+       @recoveryCodes, @oidcSubject, @disabled, @sessionVersion, @failedLogins, @lockedUntil, @totpLastStep, @pendingTotpSecret, @pendingTotpExpiresAt, @revealGranted, @createdAt, @updatedAt)`,
     ),
     updateUser: db.prepare(
       `UPDATE users SET email = @email, display_name = @displayName, role = @role, bots = @bots,
@@ -177,7 +180,7 @@ function prepareStatements(db: Database.Database) {
        oidc_subject = @oidcSubject, disabled = @disabled, session_version = @sessionVersion,
        failed_logins = @failedLogins, locked_until = @lockedUntil, totp_last_step = @totpLastStep,
        pending_totp_secret = @pendingTotpSecret, pending_totp_expires_at = @pendingTotpExpiresAt,
-       updated_at = @updatedAt WHERE id = @id`,
+       reveal_granted = @revealGranted, updated_at = @updatedAt WHERE id = @id`,
     ),
     // One statement, so the comparison and the write cannot be split by another connection.
     useTotpStep: db.prepare<[number, number, string, number]>(

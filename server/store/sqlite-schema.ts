@@ -262,6 +262,13 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_bot_created ON conversations (bot_id, created_at);
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- An administrator's grant to a supervisor: reveal personal data on their bots (roles.ts).
+      ALTER TABLE users ADD COLUMN reveal_granted INTEGER NOT NULL DEFAULT 0 CHECK (reveal_granted IN (0, 1));
+    `,
+  },
 ];
 
 /**

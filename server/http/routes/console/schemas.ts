@@ -29,7 +29,13 @@ export const inviteRequest = z.strictObject({
   bots,
 });
 export const userPatch = z
-  .strictObject({ role: role.optional(), bots: bots.optional(), disabled: z.boolean().optional(), unlock: z.literal(true).optional() })
+  .strictObject({
+    role: role.optional(),
+    bots: bots.optional(),
+    disabled: z.boolean().optional(),
+    unlock: z.literal(true).optional(),
+    revealGranted: z.boolean().optional(),
+  })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
 export const resetRequest = z.strictObject({ email });
 export const settingsPatch = z.strictObject({ requireTotp: z.boolean() });

@@ -35,6 +35,7 @@ export function userView(user: ConsoleUser): ConsoleUserView {
     disabled: user.disabled,
     totpEnabled: user.totpSecret !== null,
     pending: user.passwordHash === null && user.oidcSubject === null,
+    revealGranted: user.revealGranted,
   };
 }
 

@@ -66,13 +66,28 @@ async function removesLastAdministrator(deps: AppDeps, target: ConsoleUser, patc
   return activeAdmin && stops && (await deps.store.countActiveAdministrators()) <= 1;
 }
 
+const notGrantable = () =>
+  createError(400, 'Only supervisors are granted the reveal of personal data: administrators may anyway, operators never', { code: 'not_grantable' });
+
+/**
+ * The grant to reveal personal data after the patch: set as asked, for a supervisor only; a role
+ * change away from supervisor withdraws it. Undefined when it stays as it is.
+ */
+function grantAfter(target: ConsoleUser, patch: UserPatchInput): boolean | undefined {
+  const role = patch.role ?? target.role;
+  if (patch.revealGranted === true && role !== 'supervisor') throw notGrantable();
+  if (patch.revealGranted !== undefined) return patch.revealGranted;
+  return role !== 'supervisor' && target.revealGranted ? false : undefined;
+}
+
 /** One entry per aspect changed, in a fixed order. */
-async function auditPatch(ctx: Context, deps: AppDeps, before: ConsoleUser, patch: UserPatchInput): Promise<void> {
+async function auditPatch(ctx: Context, deps: AppDeps, before: ConsoleUser, after: ConsoleUser, patch: UserPatchInput): Promise<void> {
   const changes: Array<[string, Record<string, string | number | boolean>]> = [];
   if (patch.role !== undefined && patch.role !== before.role) changes.push(['user.role', { from: before.role, to: patch.role }]);
   if (patch.bots !== undefined) changes.push(['user.bots', { count: patch.bots.length }]);
   if (patch.disabled !== undefined && patch.disabled !== before.disabled) changes.push([patch.disabled ? 'user.disable' : 'user.enable', {}]);
   if (patch.unlock) changes.push(['user.unlock', {}]);
+  if (after.revealGranted !== before.revealGranted) changes.push(['user.reveal-grant', { granted: after.revealGranted }]);
   for (const [action, details] of changes) await audit(ctx, deps.store, { action, target: before.id, outcome: 'ok', details });
 }
 
@@ -91,6 +106,7 @@ export function patchUser(deps: AppDeps): Middleware {
       await audit(ctx, deps.store, { action: 'user.update', target: id, outcome: 'denied', details: { reason: 'last_administrator' } });
       throw lastAdministrator();
     }
+    const revealGranted = grantAfter(target, patch);
     const endSessions = (patch.disabled === true && !target.disabled) || (patch.role !== undefined && patch.role !== target.role);
     const updated = await deps.store.updateUser(
       id,
@@ -99,12 +115,13 @@ export function patchUser(deps: AppDeps): Middleware {
         ...(patch.bots !== undefined ? { bots: patch.bots } : {}),
         ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
         ...(patch.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
+        ...(revealGranted !== undefined ? { revealGranted } : {}),
       },
       { endSessions },
     );
     if (!updated) throw createError(404, 'No such user', { code: 'not_found' });
     if (patch.unlock) await deps.limits.forgive({ kind: 'consoleLoginAccount', email: updated.email });
-    await auditPatch(ctx, deps, target, patch);
+    await auditPatch(ctx, deps, target, updated, patch);
     ctx.body = userView(updated);
   };
 }
