@@ -4,7 +4,7 @@
 import { SENDERS, type Notice, type Sender } from '../../common/wire.ts';
 import { MESSAGE_OUTCOMES } from '../../common/turn-outcomes.ts';
 import { storeError } from './errors.ts';
-import type { NewMessage, TurnMeta, TurnRequest } from './store.ts';
+import type { ConversationQuery, NewMessage, TurnMeta, TurnRequest } from './store.ts';
 
 /** Ids are compared as strings only: anything else is coerced, never passed through as an object. */
 export function idString(id: unknown): string {
@@ -107,6 +107,27 @@ export function turnMeta(meta: TurnMeta): { outcome: TurnMeta['outcome']; intent
   const intent = meta.intent ?? null;
   if (intent !== null && typeof intent !== 'string') throw storeError('invalid_argument', 'an intent is a string');
   return { outcome, intent };
+}
+
+/** A browse query as the adapters read it: every filter checked, each value a plain string, date or flag. */
+export function conversationQuery(query: ConversationQuery): ConversationQuery {
+  const plain = (name: string, value: unknown): string => {
+    if (typeof value !== 'string') throw storeError('invalid_argument', `${name} must be a string`);
+    return value;
+  };
+  const checked: ConversationQuery = {
+    bots: query.bots === 'all' ? 'all' : textList('bots', query.bots),
+    limit: checkLimit(query.limit),
+  };
+  if (query.from !== undefined) checked.from = checkDate('from', query.from);
+  if (query.to !== undefined) checked.to = checkDate('to', query.to);
+  if (query.locale !== undefined) checked.locale = plain('locale', query.locale);
+  if (query.outcome !== undefined) checked.outcome = oneOf('outcome', MESSAGE_OUTCOMES, query.outcome);
+  if (query.intent !== undefined) checked.intent = plain('intent', query.intent);
+  if (query.handedOver !== undefined) checked.handedOver = flag('handedOver', query.handedOver) || undefined;
+  if (query.rated !== undefined) checked.rated = flag('rated', query.rated) || undefined;
+  if (query.before !== undefined) checked.before = { createdAt: checkDate('before', query.before.createdAt), id: plain('before.id', query.before.id) };
+  return checked;
 }
 
 /** A language tag as stored, or null when none was given. */

@@ -106,6 +106,8 @@ const conversationSchema = new Schema<ConversationDoc>(
   schemaOptions,
 );
 conversationSchema.index({ botId: 1, lastActivityAt: 1 });
+// The console's browser: one bot's conversations, newest first.
+conversationSchema.index({ botId: 1, createdAt: -1 });
 // The archive's own retention finds one bot's conversations by when they were archived.
 const archivedConversationSchema = conversationSchema.clone();
 archivedConversationSchema.index({ botId: 1, archivedAt: 1 });

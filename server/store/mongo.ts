@@ -33,6 +33,7 @@ import { mongoHandoverStore } from './mongo-handovers.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
+import { browseConversations } from './mongo-browse.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
 const { trusted } = mongoose;
@@ -41,7 +42,7 @@ export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
-function toConversation(doc: ConversationDoc): Conversation {
+export function toConversation(doc: ConversationDoc): Conversation {
   return {
     id: doc._id,
     botId: doc.botId,
@@ -510,6 +511,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     },
 
     sweep: (policy, now) => sweep(models, policy, now),
+    browseConversations: (query) => browseConversations(models, query),
 
     async ping(): Promise<boolean> {
       if (closed || !conn.db) return false;

@@ -29,21 +29,9 @@ import { sqliteHandovers } from './sqlite-handovers.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
+import { CONVERSATION_COLUMNS, toConversation, type ConversationRow } from './sqlite-conversations.ts';
+import { sqliteBrowse } from './sqlite-browse.ts';
 import { addOnce, parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
-
-interface ConversationRow {
-  id: string;
-  bot_id: string;
-  visitor_id: string;
-  origin: string;
-  created_at: number;
-  last_activity_at: number;
-  handover: number;
-  state: string;
-  locale: string | null;
-  intents: string;
-  outcomes: string;
-}
 
 interface MessageRow {
   conversation_id: string;
@@ -70,22 +58,6 @@ export function defaultArchiveFile(file: string): string {
   if (file === ':memory:') return ':memory:';
   const parsed = path.parse(file);
   return path.join(parsed.dir, `${parsed.name}-archive${parsed.ext || '.db'}`);
-}
-
-function toConversation(row: ConversationRow): Conversation {
-  return {
-    id: row.id,
-    botId: row.bot_id,
-    visitorId: row.visitor_id,
-    origin: row.origin,
-    createdAt: new Date(row.created_at),
-    lastActivityAt: new Date(row.last_activity_at),
-    handover: row.handover === 1,
-    state: parseJsonColumn<Record<string, unknown>>(row.state) ?? {},
-    locale: row.locale,
-    intents: parseJsonColumn<string[]>(row.intents) ?? [],
-    outcomes: parseJsonColumn<MessageOutcome[]>(row.outcomes) ?? [],
-  };
 }
 
 function messageFromRow(row: MessageRow): ChatMessage {
@@ -140,7 +112,7 @@ export function openDatabase(file: string, archiveFile: string): Database.Databa
 }
 
 function prepareStatements(db: Database.Database) {
-  const conversationColumns = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, locale, intents, outcomes';
+  const conversationColumns = CONVERSATION_COLUMNS;
   return {
     insertConversation: db.prepare(
       `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}', @locale, '[]', '[]')`,
@@ -359,6 +331,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   );
 
   const sweep = createSqliteSweep(db, scrub);
+  const browseConversations = sqliteBrowse(db);
 
   let closed = false;
 
@@ -466,6 +439,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     sweep,
+    browseConversations,
 
     async ping(): Promise<boolean> {
       if (closed) return false;

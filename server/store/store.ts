@@ -151,6 +151,30 @@ export interface SweepResult {
   handoverTextsDeleted: number;
 }
 
+/**
+ * What the console's conversation browser asks for: metadata only (bot, start, language, what the
+ * turns reached, handovers), never text. Live conversations, newest first (start, then id).
+ */
+export interface ConversationQuery {
+  bots: 'all' | string[];
+  /** Started at or after. */
+  from?: Date;
+  /** Started before. */
+  to?: Date;
+  locale?: string;
+  /** One of its turns had this outcome. */
+  outcome?: MessageOutcome;
+  /** One of its turns reached this intent. */
+  intent?: string;
+  /** A handover was opened for it. */
+  handedOver?: true;
+  /** A handover of it was rated. */
+  rated?: true;
+  /** The next page: conversations after this one in the order (started earlier, or at the same instant with a smaller id). */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
 /** Whose a conversation is: a deletion naming an owner removes nothing of anyone else's. */
 export interface ConversationOwner {
   botId: string;
@@ -191,6 +215,8 @@ export interface Store extends ConsoleStore, HandoverStore {
    * message id, ascending. A message deleted (message TTL, storage off) takes its metadata along.
    */
   listTurnMeta(conversationId: string): Promise<StoredTurnMeta[]>;
+  /** Live conversations matching every filter given, newest first, at most `limit` (see ConversationQuery). */
+  browseConversations(query: ConversationQuery): Promise<Conversation[]>;
   /**
    * Takes (or renews) the lease `name` for `owner` until `untilMs`; false while another owner's
    * lease has not yet passed `nowMs`. What runs one at a time across every instance that shares the
