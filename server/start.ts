@@ -1,5 +1,6 @@
 // Assembles one Parley server: store, bot engine, realtime (embedded or external), Koa app, all on
 // one HTTP server. main.ts calls it with the environment; tests call it with their own config.
+import { answerClientErrors } from './http/client-errors.ts';
 import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
 
   const server = createServer(httpServerOptions(config.http));
   server.maxConnections = config.http.maxConnections;
+  answerClientErrors(server);
   const port = await listen(server, config.port, config.host);
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
 
