@@ -23,10 +23,12 @@
 import type { ChatMessage } from './wire.ts';
 
 /** waiting → assigned → resolved; or abandoned (visitor gone, or waited past the bot's limit). */
-export type HandoverState = 'waiting' | 'assigned' | 'resolved' | 'abandoned';
+export const HANDOVER_STATES = ['waiting', 'assigned', 'resolved', 'abandoned'] as const;
+export type HandoverState = (typeof HANDOVER_STATES)[number];
 
 /** What started it: a handover intent, the offer after repeated fallbacks, a quick reply, or a message left while no one was there. */
-export type HandoverSource = 'intent' | 'fallback' | 'button' | 'message';
+export const HANDOVER_SOURCES = ['intent', 'fallback', 'button', 'message'] as const;
+export type HandoverSource = (typeof HANDOVER_SOURCES)[number];
 
 export interface HandoverView {
   id: string;

@@ -9,6 +9,7 @@ import type { Conversation, PendingTurn, Store } from '../store/store.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { EVENT_MESSAGE, EVENT_TYPING, conversationChannel, type ChatMessage } from '../../common/wire.ts';
 import { publishBestEffort } from './publish.ts';
+import { newId } from './ids.ts';
 
 export interface TurnDeps {
   store: Store;
@@ -26,7 +27,7 @@ function outcomeOf(turn: BotTurn, keepValues: boolean) {
     replies: turn.replies.map((reply) => ({ sender: 'bot' as const, ...reply })),
     values: keepValues ? (turn.collected ?? []) : [],
     state: turn.state,
-    ...(turn.handover ? { handover: true } : {}),
+    ...(turn.handover ? { handover: { id: newId(), source: turn.handover.source } } : {}),
   };
 }
 
