@@ -111,7 +111,7 @@ export interface ConversationOwner {
 
 /** The conversation store, and the console's (console-store.ts) in the same database. */
 export interface Store extends ConsoleStore {
-  /** Which adapter this is, for /healthz and logs. */
+  /** Which adapter this is. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;
   /** Null for unknown, deleted and archived conversations alike. */
@@ -167,7 +167,7 @@ export interface Store extends ConsoleStore {
    * between them.
    */
   sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult>;
-  /** Cheap readiness probe for /healthz. */
+  /** Cheap readiness probe for /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
