@@ -20,11 +20,15 @@
  * @property {string[]} problems  what neither can fix; each names what to do
  */
 
-/** A Debian package for a program the tests run at its Debian path, unless a variable names another. */
+/** A Debian package for each program the tests run at its Debian path, unless a variable names another. */
 const PROGRAMS = [
-  { name: 'Chromium (Playwright drives it)', variable: 'CHROMIUM_PATH', path: '/usr/bin/chromium', apt: 'chromium' },
-  { name: 'redis-server', variable: 'REDIS_SERVER_BIN', path: '/usr/bin/redis-server', apt: 'redis-server' },
-  { name: 'nginx (the scale-out tests\' reverse proxy)', variable: 'NGINX_BIN', path: '/usr/sbin/nginx', apt: 'nginx' },
+  // Playwright drives it.
+  { variable: 'CHROMIUM_PATH', path: '/usr/bin/chromium', apt: 'chromium' },
+  { variable: 'REDIS_SERVER_BIN', path: '/usr/bin/redis-server', apt: 'redis-server' },
+  // The scale-out tests' reverse proxy.
+  { variable: 'NGINX_BIN', path: '/usr/sbin/nginx', apt: 'nginx' },
+  // Makes the certificate of the deploy config's `nginx -t` check (test/deploy/).
+  { variable: undefined, path: '/usr/bin/openssl', apt: 'openssl' },
 ];
 export const SOKETI = 'e2e/peers/soketi/node_modules/@soketi/soketi/bin/server.js';
 export const FERRETDB = 'e2e/peers/ferretdb/bin/ferretdb';
@@ -49,7 +53,7 @@ export function preflightPlan(machine) {
   const plan = { apt: [], steps: [], problems: [] };
 
   for (const program of PROGRAMS) {
-    const configured = env[program.variable];
+    const configured = program.variable === undefined ? undefined : env[program.variable];
     if (configured !== undefined) {
       if (!exists(configured)) plan.problems.push(`${program.variable}=${configured}: no such file (unset it to use Debian's ${program.apt} at ${program.path})`);
     } else if (!exists(program.path)) {

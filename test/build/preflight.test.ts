@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FERRETDB, preflightPlan, SOKETI, stopReason } from '../../scripts/preflight-plan.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DEBIAN_PATHS = ['/usr/bin/chromium', '/usr/bin/redis-server', '/usr/sbin/nginx'];
+const DEBIAN_PATHS = ['/usr/bin/chromium', '/usr/bin/redis-server', '/usr/sbin/nginx', '/usr/bin/openssl'];
 const EVERYTHING = [...DEBIAN_PATHS, SOKETI, FERRETDB];
 
 function planFor(has: string[], more: { env?: Record<string, string>; goVersion?: [number, number]; debianVersion?: number } = {}) {
@@ -20,7 +20,7 @@ describe('preflight plan', () => {
   });
 
   it('asks Debian for the programs missing at their Debian paths', () => {
-    expect(planFor([SOKETI, FERRETDB]).apt).toEqual(['chromium', 'redis-server', 'nginx']);
+    expect(planFor([SOKETI, FERRETDB]).apt).toEqual(['chromium', 'redis-server', 'nginx', 'openssl']);
   });
 
   it('names a variable that points at nothing instead of installing a package it would not use', () => {
@@ -68,7 +68,7 @@ describe('preflight stop', () => {
   const missing = planFor([SOKETI, FERRETDB]);
 
   it('gives another user than root the one command that installs the packages', () => {
-    expect(stopReason(missing, false)).toBe('npm test cannot run yet:\n- Debian packages missing; install them with:\n  sudo apt-get install -y chromium redis-server nginx');
+    expect(stopReason(missing, false)).toBe('npm test cannot run yet:\n- Debian packages missing; install them with:\n  sudo apt-get install -y chromium redis-server nginx openssl');
   });
 
   it('lets root go on to install them', () => {
