@@ -111,7 +111,7 @@ export interface ConversationOwner {
 
 /** The conversation store, and the console's (console-store.ts) in the same database. */
 export interface Store extends ConsoleStore {
-  /** Which adapter this is. */
+  /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;
   /** Null for unknown, deleted and archived conversations alike. */
