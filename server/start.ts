@@ -3,7 +3,7 @@
 import { answerClientErrors } from './http/client-errors.ts';
 import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Pusher from 'pusher';
 import type { Logger } from 'pino';
 import { conversationChannel } from '../common/wire.ts';
@@ -24,6 +24,7 @@ import { createTurnWorker } from './chat/turn-worker.ts';
 import { instanceId } from './instance.ts';
 import { createMailer } from './accounts/mailer.ts';
 import { discoverOidc } from './accounts/oidc.ts';
+import { installDir } from './install-dir.ts';
 
 export interface RunningParley {
   url: string;
@@ -37,8 +38,6 @@ function sweepInterval(profiles: BotProfile[]): number {
   const ttls = profiles.flatMap((p) => [p.policy.messageTtlMs, p.policy.valueTtlMs]).filter((t): t is number => t !== undefined);
   return Math.min(60_000, Math.max(1000, Math.min(...ttls, 120_000) / 2));
 }
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Node enforces headersTimeout and requestTimeout only when it sweeps its open connections (every
@@ -141,8 +140,8 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     sso,
     channelSigner,
     realtimeClient: realtimeClientConfig(rt, publicUrl),
-    distDir: `${ROOT}dist`,
-    publicDir: `${ROOT}public`,
+    distDir: join(installDir, 'dist'),
+    publicDir: join(installDir, 'public'),
   });
   const handle = app.callback();
   server.on('request', (req, res) => {

@@ -16,7 +16,7 @@ import { securityTxt } from '../security/security-txt.ts';
 import { createSession } from './routes/sessions.ts';
 import { authorizeChannel } from './routes/realtime-auth.ts';
 import { deleteConversation, listMessages, sendMessage } from './routes/messages.ts';
-import { health } from './routes/health.ts';
+import { liveness, readiness, readinessChecks } from './routes/health.ts';
 import { chatFrame } from './routes/frame.ts';
 import { consoleApp } from './routes/console-app.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
@@ -46,7 +46,8 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/api/v1/messages', fromFrame, visitor, jsonBody(), validBody(sendRequest), messagesPerConversation, sendMessage(deps));
   router.get('/api/v1/messages', fromFrame, visitor, listMessages(deps));
   router.delete('/api/v1/conversation', fromFrame, requireDeletionToken(deps), deleteConversation(deps));
-  router.get('/healthz', health(deps));
+  router.get('/healthz', liveness());
+  router.get('/readyz', readiness(readinessChecks(deps)));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
   router.get('/assets/:file', frameAssets(deps));
