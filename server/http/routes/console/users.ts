@@ -8,7 +8,7 @@ import { storeErrorCode } from '../../../store/errors.ts';
 import { issueLink } from '../../../accounts/one-time-links.ts';
 import { userIdParam, type InviteInput, type UserPatchInput } from './schemas.ts';
 import { validate } from '../../validate.ts';
-import { audit, mustBeSignedIn, userView } from './state.ts';
+import { audit, isPending, mailAfterAnswer, mustBeSignedIn, userView } from './state.ts';
 
 export function listUsers(deps: AppDeps): Middleware {
   return async (ctx) => {
@@ -17,9 +17,10 @@ export function listUsers(deps: AppDeps): Middleware {
   };
 }
 
-async function createOrFind(deps: AppDeps, input: InviteInput): Promise<ConsoleUser> {
+/** The user at the address: a new, pending one, or the one that was there already. */
+async function createOrFind(deps: AppDeps, input: InviteInput): Promise<{ user: ConsoleUser; created: boolean }> {
   try {
-    return await deps.store.createUser({
+    const user = await deps.store.createUser({
       id: newId(),
       ...input,
       passwordHash: null,
@@ -28,31 +29,38 @@ async function createOrFind(deps: AppDeps, input: InviteInput): Promise<ConsoleU
       oidcSubject: null,
       disabled: false,
     });
+    return { user, created: true };
   } catch (err) {
     const existing = storeErrorCode(err) === 'duplicate_user' ? await deps.store.getUserByEmail(input.email) : null;
     if (!existing) throw err;
-    return existing;
+    return { user: existing, created: false };
   }
 }
 
+/** What an invitation did, for the audit log: the answer never says. */
+type InviteResult = 'invited' | 'resent' | 'disabled' | 'exists';
+
 /**
- * 201 with the user at that address either way. A new address gets a pending user and an
- * invitation; an address whose user is still pending gets a fresh invitation (a resend); an
- * address with a working account is left as it is and mailed nothing. The answer is the same
- * status and shape each time; its content is what GET /users already shows this administrator.
+ * 202 `{}` for every valid invitation, whatever the address: a new address gets a pending user and
+ * an invitation; a user still pending gets a fresh link (a resend); a disabled pending user and a
+ * working account are left as they are and mailed nothing. The mail goes out after the answer, and
+ * every case does comparable store work before it (an insert that succeeds or meets the address,
+ * a token or a read, an audit entry), so neither status, body nor timing tells whether the address
+ * had an account. The administrator sees the outcome in the users list; the audit entry says it.
  */
 export function inviteUser(deps: AppDeps): Middleware {
   return async (ctx) => {
     const input = ctx.state.input as InviteInput;
-    const user = await createOrFind(deps, input);
-    const pending = user.passwordHash === null && user.oidcSubject === null && !user.disabled;
-    if (pending) {
+    const { user, created } = await createOrFind(deps, input);
+    const mailed = isPending(user) && !user.disabled;
+    const result: InviteResult = created ? 'invited' : mailed ? 'resent' : user.disabled ? 'disabled' : 'exists';
+    if (mailed) {
       const { link, expiresAt } = await issueLink(deps.store, { userId: user.id, purpose: 'set-password', publicUrl: deps.publicUrl, now: new Date() });
-      await deps.mailer.sendInvitation({ to: user.email, link, expiresAt });
+      mailAfterAnswer(deps.logger, 'invitation', user.id, () => deps.mailer.sendInvitation({ to: user.email, link, expiresAt }));
     }
-    await audit(ctx, deps.store, { action: 'user.invite', target: user.id, outcome: 'ok', details: { role: user.role, mailed: pending } });
-    ctx.status = 201;
-    ctx.body = userView(user);
+    await audit(ctx, deps.store, { action: 'user.invite', target: user.id, outcome: 'ok', details: { role: user.role, result, mailed } });
+    ctx.status = 202;
+    ctx.body = {}; // JSON like every console answer (Koa would otherwise send the text "Accepted")
   };
 }
 
