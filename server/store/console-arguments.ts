@@ -75,6 +75,21 @@ function checkCount(name: string, n: unknown): number {
 /** A TOTP time step: seconds since 1970 over 30, a non-negative integer. */
 export const checkTotpStep = (step: unknown): number => checkCount('step', step);
 
+/**
+ * How far past a code's step the window it was accepted in may reach: a code is accepted one step
+ * either side of now (server/accounts/totp.ts), so the newest step accepted is at most two on.
+ */
+const TOTP_WINDOW_REACH = 2;
+
+/** A TOTP use (useTotpStep): the code's step, and the last step of the window it spends (the step itself by default). */
+export function totpUse(step: unknown, through: unknown = step): { step: number; through: number } {
+  const checked = { step: checkTotpStep(step), through: checkCount('through', through) };
+  if (checked.through < checked.step || checked.through > checked.step + TOTP_WINDOW_REACH) {
+    throw storeError('invalid_argument', `through must be 0 to ${TOTP_WINDOW_REACH} steps after step`);
+  }
+  return checked;
+}
+
 function nullableDate(name: string, when: Date | null): Date | null {
   return when === null ? null : checkDate(name, when);
 }

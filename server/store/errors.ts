@@ -9,7 +9,9 @@ export type StoreErrorCode =
   /** A console user with this email, id or OpenID subject exists. */
   | 'duplicate_user'
   /** A session or one-time token names a user that does not exist. */
-  | 'unknown_user';
+  | 'unknown_user'
+  /** The change would leave the console without an active administrator. */
+  | 'last_administrator';
 
 const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'unknown_conversation',
@@ -17,6 +19,7 @@ const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'invalid_argument',
   'duplicate_user',
   'unknown_user',
+  'last_administrator',
 ]);
 
 export function storeError(code: StoreErrorCode, message: string): Error & { code: StoreErrorCode } {

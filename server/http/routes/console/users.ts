@@ -67,13 +67,6 @@ export function inviteUser(deps: AppDeps): Middleware {
 const lastAdministrator = () =>
   createError(409, 'This is the last active administrator: make another one first', { code: 'last_administrator' });
 
-/** Whether the patch would leave the console without an active administrator. */
-async function removesLastAdministrator(deps: AppDeps, target: ConsoleUser, patch: UserPatchInput): Promise<boolean> {
-  const activeAdmin = target.role === 'administrator' && !target.disabled;
-  const stops = patch.disabled === true || (patch.role !== undefined && patch.role !== 'administrator');
-  return activeAdmin && stops && (await deps.store.countActiveAdministrators()) <= 1;
-}
-
 /** One entry per aspect changed, in a fixed order. */
 async function auditPatch(ctx: Context, deps: AppDeps, before: ConsoleUser, patch: UserPatchInput): Promise<void> {
   const changes: Array<[string, Record<string, string | number | boolean>]> = [];
@@ -95,21 +88,25 @@ export function patchUser(deps: AppDeps): Middleware {
     const patch = ctx.state.input as UserPatchInput;
     const target = await deps.store.getUser(id);
     if (!target) throw createError(404, 'No such user', { code: 'not_found' });
-    if (await removesLastAdministrator(deps, target, patch)) {
+    const endSessions = (patch.disabled === true && !target.disabled) || (patch.role !== undefined && patch.role !== target.role);
+    let updated: ConsoleUser | null;
+    try {
+      // The store refuses to take the last active administrator away, counting in the same step as it writes.
+      updated = await deps.store.updateUser(
+        id,
+        {
+          ...(patch.role !== undefined ? { role: patch.role } : {}),
+          ...(patch.bots !== undefined ? { bots: patch.bots } : {}),
+          ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+          ...(patch.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
+        },
+        { endSessions },
+      );
+    } catch (err) {
+      if (storeErrorCode(err) !== 'last_administrator') throw err;
       await audit(ctx, deps.store, { action: 'user.update', target: id, outcome: 'denied', details: { reason: 'last_administrator' } });
       throw lastAdministrator();
     }
-    const endSessions = (patch.disabled === true && !target.disabled) || (patch.role !== undefined && patch.role !== target.role);
-    const updated = await deps.store.updateUser(
-      id,
-      {
-        ...(patch.role !== undefined ? { role: patch.role } : {}),
-        ...(patch.bots !== undefined ? { bots: patch.bots } : {}),
-        ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
-        ...(patch.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
-      },
-      { endSessions },
-    );
     if (!updated) throw createError(404, 'No such user', { code: 'not_found' });
     if (patch.unlock) await deps.limits.forgive({ kind: 'consoleLoginAccount', email: updated.email });
     await auditPatch(ctx, deps, target, patch);
