@@ -6,25 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachStore } from '../helpers/stores.ts';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
 import { pollUntil } from '../helpers/poll.ts';
+import { medianMs } from '../helpers/timing.ts';
 import type { AuditEntryView, ConsoleUserView } from '../../common/console-wire.ts';
 import { isPending } from '../../server/http/routes/console/state.ts';
 import type { ConsoleUser } from '../../server/store/console-store.ts';
-
-/** Median times of two requests made alternately, so a load change on a shared machine hits both alike. */
-async function medianMs(a: (i: number) => Promise<unknown>, b: (i: number) => Promise<unknown>, rounds: number): Promise<[number, number]> {
-  const times: [number[], number[]] = [[], []];
-  const time = async (run: () => Promise<unknown>) => {
-    const start = performance.now();
-    await run();
-    return performance.now() - start;
-  };
-  for (let i = 0; i < rounds; i++) {
-    times[0].push(await time(() => a(i)));
-    times[1].push(await time(() => b(i)));
-  }
-  const median = (ms: number[]) => ms.sort((x, y) => x - y)[Math.floor(rounds / 2)]!;
-  return [median(times[0]), median(times[1])];
-}
 
 describe('isPending', () => {
   const user = (fields: Partial<ConsoleUser>) => ({ passwordHash: null, oidcSubject: null, ...fields }) as ConsoleUser;
