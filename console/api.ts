@@ -75,7 +75,8 @@ export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes
 
 // Administrators.
 export const listUsers = () => request<{ users: ConsoleUserView[] }>('GET', '/users');
-export const inviteUser = (csrf: string, body: InviteRequest) => request<ConsoleUserView>('POST', '/users', { body, csrf });
+/** 202 `{}` whatever the address: the answer never says whether it has an account (reload the list to see). */
+export const inviteUser = (csrf: string, body: InviteRequest) => request<void>('POST', '/users', { body, csrf });
 export const patchUser = (csrf: string, id: string, body: UserPatch) => request<ConsoleUserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body, csrf });
 export const getSettings = () => request<ConsoleSettings>('GET', '/settings');
 export const patchSettings = (csrf: string, body: ConsoleSettings) => request<ConsoleSettings>('PATCH', '/settings', { body, csrf });

@@ -15,7 +15,8 @@ import type {
   SweepResult,
 } from './store.ts';
 import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, messageExtras, turnRequest } from './arguments.ts';
-import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
+import { completeTurn, conversationsWithPendingTurns, nextTurn } from './mongo-turns.ts';
+import { lease, release } from './mongo-leases.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
 import { storeError } from './errors.ts';

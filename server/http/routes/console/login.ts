@@ -6,7 +6,7 @@ import createError from 'http-errors';
 import type { AppDeps } from '../../deps.ts';
 import type { ConsoleUser } from '../../../store/console-store.ts';
 import { dummyVerify, verifyPassword } from '../../../accounts/passwords.ts';
-import { verifyTotp } from '../../../accounts/totp.ts';
+import { newestAcceptedStep, verifyTotp } from '../../../accounts/totp.ts';
 import { matchRecoveryCode } from '../../../accounts/recovery-codes.ts';
 import type { LoginInput } from './schemas.ts';
 import { audit, sessionInfo } from './state.ts';
@@ -32,11 +32,13 @@ async function passwordVerdict(user: ConsoleUser | null, password: string, now: 
 
 /**
  * A TOTP code newer than the last one used, or else a recovery code. Either is used up in the store,
- * where only one of several logins racing with the same code wins: a replayed code is refused.
+ * where only one of several logins racing with the same code wins: a replayed code is refused. A
+ * TOTP sign-in spends the whole window of steps accepted now, so a second code typed at the same
+ * moment (another step of the window) is refused too; the next sign-in takes a later code.
  */
 async function secondFactorOk(deps: AppDeps, user: ConsoleUser, code: string, now: Date): Promise<boolean> {
   const step = user.totpSecret ? await verifyTotp(user.totpSecret, code, now, user.totpLastStep) : null;
-  if (step !== null) return deps.store.useTotpStep(user.id, step);
+  if (step !== null) return deps.store.useTotpStep(user.id, step, newestAcceptedStep(now));
   const hash = await matchRecoveryCode(user.recoveryCodes, code);
   return hash !== null && deps.store.useRecoveryCode(user.id, hash);
 }
