@@ -6,10 +6,12 @@ import type {
   ApiError,
   ChatMessage,
   HistoryResponse,
+  RatingRequest,
   SendRequest,
   SendResponse,
   SessionRequest,
   SessionResponse,
+  VisitorTypingRequest,
 } from '../../../common/wire.ts';
 import type { TokenStore } from './token-store.ts';
 
@@ -111,6 +113,9 @@ export function createApi(
       authed<SendResponse>('/api/v1/messages', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }).then((r) => r.message),
     history: (after: number): Promise<ChatMessage[]> =>
       authed<HistoryResponse>(`/api/v1/messages?after=${after}`).then((r) => (Array.isArray(r.messages) ? r.messages : [])),
+    /** Tells the operator holding the conversation; the server ignores it when no one does. */
+    typing: (req: VisitorTypingRequest): Promise<void> => authed('/api/v1/typing', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
+    rate: (req: RatingRequest): Promise<void> => authed('/api/v1/rating', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
     channelAuth: (socketId: string, channelName: string): Promise<ChannelAuth> =>
       authed<ChannelAuth>(session?.realtime.authEndpoint ?? '/api/v1/realtime/auth', {
         method: 'POST',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../common/wire.ts';
+import { SENDERS, type ChatMessage } from '../../../common/wire.ts';
 import { isChatMessage, lastId, leavesGap, mergeMessages, settle, shownText, type Pending } from './merge.ts';
 
 const msg = (id: number, clientId: string | null = null): ChatMessage => ({
@@ -48,9 +48,16 @@ describe('message merge', () => {
 
   it('recognises only message-shaped data', () => {
     expect(isChatMessage(msg(1))).toBe(true);
-    for (const bad of [null, 'x', {}, { ...msg(1), id: 0 }, { ...msg(1), id: '1' }, { ...msg(1), sender: 'admin' }, { ...msg(1), text: 1 }, { ...msg(1), links: 'x' }]) {
-      expect(isChatMessage(bad)).toBe(false);
+    const bad: unknown[] = [null, 'x', {}, { ...msg(1), id: 0 }, { ...msg(1), id: '1' }, { ...msg(1), sender: 'admin' }, { ...msg(1), text: 1 }, { ...msg(1), links: 'x' }];
+    // An author is shown as text: anything but a string would be rendered as markup or crash the render.
+    bad.push({ ...msg(1), sender: 'operator', author: { type: 'img' } }, { ...msg(1), sender: 'operator', author: 7 });
+    for (const item of bad) {
+      expect(isChatMessage(item)).toBe(false);
     }
+  });
+
+  it('takes every sender of the wire contract, the operator included', () => {
+    for (const sender of SENDERS) expect(isChatMessage({ ...msg(1), sender, author: 'Olga' }), sender).toBe(true);
   });
 });
 

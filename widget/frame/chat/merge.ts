@@ -1,6 +1,6 @@
 // Pure bookkeeping of the visible conversation: messages from history, the channel and send
 // responses arrive in any order and more than once; the timeline keeps each id once, in id order.
-import type { ChatMessage } from '../../../common/wire.ts';
+import { SENDERS, type ChatMessage } from '../../../common/wire.ts';
 
 /** A visitor message that has no server id yet, or whose send failed. */
 export interface Pending {
@@ -11,7 +11,7 @@ export interface Pending {
   status: 'sending' | 'failed';
 }
 
-const SENDERS = new Set(['visitor', 'bot', 'system']);
+const KNOWN_SENDERS: ReadonlySet<string> = new Set(SENDERS);
 
 /** Shape check for anything that claims to be a ChatMessage (channel events, API bodies). */
 export function isChatMessage(value: unknown): value is ChatMessage {
@@ -23,7 +23,8 @@ export function isChatMessage(value: unknown): value is ChatMessage {
     typeof m.text === 'string' &&
     typeof m.conversationId === 'string' &&
     typeof m.sender === 'string' &&
-    SENDERS.has(m.sender) &&
+    KNOWN_SENDERS.has(m.sender) &&
+    (m.author === undefined || typeof m.author === 'string') &&
     (m.quickReplies === undefined || Array.isArray(m.quickReplies)) &&
     (m.links === undefined || Array.isArray(m.links))
   );
