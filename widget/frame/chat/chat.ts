@@ -5,7 +5,8 @@ import { TYPING_SHOWN_MS, typingSignal } from '../../../common/typing-signal.ts'
 import { MAX_TEXT_LENGTH, type ChatMessage, type RatingRequest, type Sender, type SessionResponse } from '../../../common/wire.ts';
 import { createApi, isHttpError } from './api.ts';
 import { handoverStatus, type HandoverStatus } from './handover.ts';
-import { isChatMessage, lastId, leavesGap, mergeMessages, settle, type Pending } from './merge.ts';
+import { isChatMessage, lastId, mergeMessages } from '../../../common/timeline.ts';
+import { leavesGap, settle, type Pending } from './merge.ts';
 import { connectRealtime, type ConnectionStatus, type Realtime, type Typist } from './realtime.ts';
 import { tokenStore } from './token-store.ts';
 
