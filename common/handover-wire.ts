@@ -15,8 +15,9 @@
 //   POST   /api/v1/console/handovers/:id/reveal     RevealRequest → 200 RevealedValues (audited with the reason)
 //   GET    /api/v1/console/bots/:bot/canned-replies → 200 { replies: CannedReply[] }
 //   PUT    /api/v1/console/presence                 PresenceRequest → 200 PresenceView (heartbeat; online while renewed)
-//   GET    /api/v1/console/realtime                 → 200 RealtimeClientConfig (pusher-js settings; authEndpoint is the route below)
-//   POST   /api/v1/console/realtime/auth            { socket_id, channel_name } (JSON: the CSRF rule) → 200 { auth, shared_secret }
+//   GET    /api/v1/console/realtime                 → 200 RealtimeClientConfig (common/wire.ts): the relay, and the auth endpoint below
+//   POST   /api/v1/console/realtime/auth            { socket_id, channel_name } (JSON, with the CSRF token) → 200 { auth, shared_secret }
+//                                                   for the channels below; 403 forbidden_channel otherwise
 //
 // Posting, noting, typing or resolving on a handover the caller does not hold (or one resolved,
 // abandoned or deleted, or of another bot): 403 `not_holder` with nothing stored or published.
@@ -28,7 +29,8 @@ export const HANDOVER_STATES = ['waiting', 'assigned', 'resolved', 'abandoned'] 
 export type HandoverState = (typeof HANDOVER_STATES)[number];
 
 /** What started it: a handover intent, the offer after repeated fallbacks, a quick reply, or a message left while no one was there. */
-export type HandoverSource = 'intent' | 'fallback' | 'button' | 'message';
+export const HANDOVER_SOURCES = ['intent', 'fallback', 'button', 'message'] as const;
+export type HandoverSource = (typeof HANDOVER_SOURCES)[number];
 
 export interface HandoverView {
   id: string;

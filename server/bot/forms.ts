@@ -1,5 +1,6 @@
 // One step of a form: ask a slot, check the answer, re-prompt, give up after the retry limit,
-// and finish with the completion reply. Collected values leave in `collected` at once.
+// and finish with the completion reply. Collected values leave in `collected` at once. Finishing
+// the bot's leave-a-message form hands the conversation over (source `message`).
 import type { AccessLevel, BotReply, BotTurn, CollectedSlot } from './engine.ts';
 import type { FormDefinition, SlotDefinition } from './definition.ts';
 import type { Language } from '../../common/languages.ts';
@@ -62,9 +63,10 @@ export function answerSlot(
       collected,
     };
   }
-  return {
-    replies: renderReplies(bot, pick(form.done, language, bot), access),
-    state: writeDialogState({ ...state, form: undefined }),
-    collected,
-  };
+  const replies = renderReplies(bot, pick(form.done, language, bot), access);
+  if (form.id === bot.def.handover?.leaveMessage) {
+    // A message left for the operators: it waits in the handover queue for the next one.
+    return { replies, state: writeDialogState({ ...state, form: undefined, handover: true }), collected, handover: { source: 'message' } };
+  }
+  return { replies, state: writeDialogState({ ...state, form: undefined }), collected };
 }

@@ -1,8 +1,9 @@
 // The bot engine the server loads at start: every `<botsDir>/<id>.json` validated, one classifier
 // trained per bot and kept in memory, identity secrets resolved. A bad definition is a
 // BotDefinitionError naming file, path and problem; the server prints it and exits.
-import type { BotEngine, BotProfile, BotTurn, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
+import type { BotEngine, BotProfile, BotTurn, Staffing, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
 import { botPolicyOf, type BotDefinition } from './definition.ts';
+import { handoverSettingsOf } from './handover-definition.ts';
 import { loadBotDefinitions } from './load-definitions.ts';
 import { trainNlpjsClassifier } from './nlpjs-classifier.ts';
 import { hasGatedIntents, normaliseAccess, type LoadedBot } from './loaded-bot.ts';
@@ -15,6 +16,8 @@ import { pick, renderReplies } from './render.ts';
 export { BotDefinitionError } from './errors.ts';
 export { signVisitorIdentity, verifyVisitorIdentity, resolveIdentitySecret, MAX_IDENTITY_LIFETIME_MS } from './identity.ts';
 export { isOriginAllowed } from './origins.ts';
+export { isOpen, nextOpening } from './business-hours.ts';
+export { handoverNotice } from './handover-notice.ts';
 export { parseBotDefinition, loadBotDefinitions } from './load-definitions.ts';
 export type { IntentClassifier, IntentScore } from './classifier.ts';
 export type { BotDefinition } from './definition.ts';
@@ -54,6 +57,7 @@ async function prepareBot(id: string, def: BotDefinition, env: NodeJS.ProcessEnv
 
 function profileOf(bot: LoadedBot): BotProfile {
   const { def } = bot;
+  const handover = handoverSettingsOf(def);
   return {
     id: bot.id,
     enabled: def.enabled,
@@ -62,7 +66,13 @@ function profileOf(bot: LoadedBot): BotProfile {
     defaultLocale: def.defaultLocale,
     name: def.name,
     policy: botPolicyOf(def),
+    ...(handover ? { handover } : {}),
   };
+}
+
+/** The server's staffing value is trusted but typed loosely; anything unknown lets the handover go ahead. */
+function normaliseStaffing(value: unknown): Staffing {
+  return value === 'no-operator' || value === 'closed' ? value : 'open';
 }
 
 function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
@@ -100,7 +110,7 @@ function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
       const bot = botFor(ctx);
       const language = resolveLanguage(ctx.locale, bot.def.languages, bot.def.defaultLocale);
       return replyTo(
-        { bot, language, access: normaliseAccess(ctx.access), state: readDialogState(ctx.state) },
+        { bot, language, access: normaliseAccess(ctx.access), state: readDialogState(ctx.state), staffing: normaliseStaffing(ctx.staffing) },
         input ?? { text: '' },
       );
     },

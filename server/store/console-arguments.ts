@@ -2,7 +2,9 @@
 // row as what its type says (a plain string, a finite count, a valid date), unknown keys of a patch
 // are dropped, and a bad value fails with `invalid_argument` before anything is written.
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser, OneTimePurpose, Role } from './console-store.ts';
-import { checkDate, checkLimit } from './arguments.ts';
+import { checkCount, checkDate, checkLimit, flag, nullableDate, nullableText, oneOf, text, textList } from './arguments.ts';
+
+export { text };
 import { storeError } from './errors.ts';
 
 export type NewUser = Parameters<ConsoleStore['createUser']>[0];
@@ -15,37 +17,8 @@ const ROLES: readonly string[] = ['administrator', 'supervisor', 'operator'] sat
 const PURPOSES: readonly string[] = ['set-password', 'reset-password'] satisfies OneTimePurpose[];
 const OUTCOMES: readonly string[] = ['ok', 'denied', 'failed'] satisfies AuditEntry['outcome'][];
 
-function oneOf<T extends string>(name: string, allowed: readonly string[], value: T): T {
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw storeError('invalid_argument', `unknown ${name} ${JSON.stringify(String(value))}`);
-  }
-  return value;
-}
-
 export const checkRole = (role: Role): Role => oneOf('role', ROLES, role);
 export const checkPurpose = (purpose: OneTimePurpose): OneTimePurpose => oneOf('purpose', PURPOSES, purpose);
-
-/**
- * Text as it will read back: lone UTF-16 surrogates become U+FFFD here rather than in the
- * database's UTF-8 encoding, so an audit entry's hash is computed over what is stored.
- */
-export function text(value: unknown): string {
-  return String(value).toWellFormed();
-}
-
-function nullableText(value: unknown): string | null {
-  return value === null ? null : text(value);
-}
-
-function textList(name: string, list: unknown): string[] {
-  if (!Array.isArray(list)) throw storeError('invalid_argument', `${name} must be a list of strings`);
-  return list.map(text);
-}
-
-function flag(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw storeError('invalid_argument', `${name} must be true or false`);
-  return value;
-}
 
 /** Emails are compared lower-cased: one account per address, however it is typed. */
 export function normalizeEmail(email: unknown): string {
@@ -65,19 +38,8 @@ export function checkTokenHash(name: string, hash: unknown): string {
   return hash;
 }
 
-function checkCount(name: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw storeError('invalid_argument', `${name} must be a non-negative integer`);
-  }
-  return n;
-}
-
 /** A TOTP time step: seconds since 1970 over 30, a non-negative integer. */
 export const checkTotpStep = (step: unknown): number => checkCount('step', step);
-
-function nullableDate(name: string, when: Date | null): Date | null {
-  return when === null ? null : checkDate(name, when);
-}
 
 /** A new user as stored: every field checked, counters at their start. */
 export function newUser(input: NewUser): ConsoleUser {

@@ -9,7 +9,9 @@ export type StoreErrorCode =
   /** A console user with this email, id or OpenID subject exists. */
   | 'duplicate_user'
   /** A session or one-time token names a user that does not exist. */
-  | 'unknown_user';
+  | 'unknown_user'
+  /** A note for a handover that does not exist (or went with its conversation). */
+  | 'unknown_handover';
 
 const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'unknown_conversation',
@@ -17,6 +19,7 @@ const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'invalid_argument',
   'duplicate_user',
   'unknown_user',
+  'unknown_handover',
 ]);
 
 export function storeError(code: StoreErrorCode, message: string): Error & { code: StoreErrorCode } {

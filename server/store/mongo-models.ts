@@ -2,7 +2,7 @@
 // builds them. Dialog state is kept as JSON text: it is opaque to the store, and text cannot carry
 // `$`- or dot-named keys into a document.
 import { Schema, type Connection } from 'mongoose';
-import type { Link, QuickReply, Sender } from '../../common/wire.ts';
+import { SENDERS, type Link, type Notice, type QuickReply, type Sender } from '../../common/wire.ts';
 import type { PiiTag } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
 
@@ -59,6 +59,10 @@ export interface MessageDoc extends Expiring {
   text: string;
   quickReplies?: QuickReply[] | null;
   links?: Link[] | null;
+  /** The operator's display name, on operator messages. */
+  author?: string | null;
+  /** What a system message announces. */
+  notice?: Notice | null;
 }
 
 export interface ValueDoc extends Expiring {
@@ -105,6 +109,10 @@ function withExpiry<T>(schema: Schema<T>): Schema<T> {
 
 const quickReplySchema = new Schema<QuickReply>({ label: String, action: String }, { _id: false, ...schemaOptions });
 const linkSchema = new Schema<Link>({ label: String, url: String }, { _id: false, ...schemaOptions });
+const noticeSchema = new Schema<Notice>(
+  { kind: { type: String, enum: ['operator-joined', 'operator-left'] }, name: String, rate: { type: Boolean, default: undefined } },
+  { _id: false, ...schemaOptions },
+);
 
 const messageSchema = withExpiry(
   new Schema<MessageDoc>(
@@ -117,10 +125,12 @@ const messageSchema = withExpiry(
       turn: { type: String, default: undefined },
       turnPending: { type: Boolean, default: undefined },
       replyTo: { type: Number, default: undefined },
-      sender: { type: String, enum: ['visitor', 'bot', 'system'] },
+      sender: { type: String, enum: SENDERS },
       text: { type: String, default: '' },
       quickReplies: { type: [quickReplySchema], default: undefined },
       links: { type: [linkSchema], default: undefined },
+      author: { type: String, default: undefined },
+      notice: { type: noticeSchema, default: undefined },
     },
     schemaOptions,
   ),

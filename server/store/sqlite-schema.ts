@@ -9,7 +9,14 @@ export interface Migration {
 }
 
 /** The columns of a message row, the same in the live store and the archive. */
-export const MESSAGE_COLUMNS = 'conversation_id, id, client_id, sender, text, quick_replies, links, created_at';
+export const MESSAGE_COLUMNS = 'conversation_id, id, client_id, sender, text, quick_replies, links, created_at, author, notice';
+
+/** The columns of a handover row, the same in the live store and the archive. */
+export const HANDOVER_COLUMNS =
+  'id, conversation_id, bot_id, state, source, origin, started_at, assignee_id, assigned_at, first_response_at, ended_at, resolution, resolution_note, rating, rating_comment, version';
+
+/** The columns of a handover note row, the same in the live store and the archive. */
+export const NOTE_COLUMNS = 'id, handover_id, author_id, text, created_at';
 
 /** The live store. Times are integer ms since the epoch (UTC); JSON columns hold arrays/objects. */
 export const LIVE_MIGRATIONS: readonly Migration[] = [
@@ -154,6 +161,82 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- The live handover (issue 14). Operators answer in conversations: sender 'operator' with
+      -- the operator's display name (author), and system messages carry a notice (JSON). SQLite
+      -- cannot change a CHECK constraint in place, so messages is rebuilt the documented way
+      -- (https://www.sqlite.org/lang_altertable.html#otheralter): new table, copy, drop, rename,
+      -- indexes again. Nothing references messages, so foreign keys may stay on.
+      CREATE TABLE messages_v5 (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        id INTEGER NOT NULL,
+        client_id TEXT,
+        sender TEXT NOT NULL CHECK (sender IN ('visitor', 'bot', 'operator', 'system')),
+        text TEXT NOT NULL,
+        quick_replies TEXT,
+        links TEXT,
+        created_at INTEGER NOT NULL,
+        turn TEXT,
+        reply_to INTEGER,
+        author TEXT,
+        notice TEXT,
+        PRIMARY KEY (conversation_id, id)
+      ) STRICT;
+      INSERT INTO messages_v5 (conversation_id, id, client_id, sender, text, quick_replies, links, created_at, turn, reply_to)
+        SELECT conversation_id, id, client_id, sender, text, quick_replies, links, created_at, turn, reply_to FROM messages;
+      DROP TABLE messages;
+      ALTER TABLE messages_v5 RENAME TO messages;
+      CREATE UNIQUE INDEX messages_client_id ON messages (conversation_id, client_id) WHERE client_id IS NOT NULL;
+      CREATE INDEX messages_created_at ON messages (created_at);
+      CREATE INDEX messages_pending_turns ON messages (created_at) WHERE turn IS NOT NULL;
+      CREATE INDEX messages_replies ON messages (conversation_id, reply_to) WHERE reply_to IS NOT NULL;
+
+      -- One row per handover (sqlite-handovers.ts); it goes with its conversation.
+      CREATE TABLE handovers (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        bot_id TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'assigned', 'resolved', 'abandoned')),
+        source TEXT NOT NULL CHECK (source IN ('intent', 'fallback', 'button', 'message')),
+        origin TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        assignee_id TEXT,
+        assigned_at INTEGER,
+        first_response_at INTEGER,
+        ended_at INTEGER,
+        resolution TEXT CHECK (resolution IN ('answered', 'follow-up', 'no-response', 'spam', 'other')),
+        resolution_note TEXT,
+        rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+        rating_comment TEXT,
+        version INTEGER NOT NULL
+      ) STRICT;
+      -- At most one open handover per conversation, whoever opens it.
+      CREATE UNIQUE INDEX handovers_one_open ON handovers (conversation_id) WHERE state IN ('waiting', 'assigned');
+      CREATE INDEX handovers_conversation ON handovers (conversation_id, started_at);
+      CREATE INDEX handovers_bot_state ON handovers (bot_id, state, started_at);
+      CREATE INDEX handovers_bot_ended ON handovers (bot_id, ended_at) WHERE ended_at IS NOT NULL;
+
+      -- Operators' internal notes: never sent to the visitor.
+      CREATE TABLE handover_notes (
+        id TEXT PRIMARY KEY,
+        handover_id TEXT NOT NULL REFERENCES handovers (id) ON DELETE CASCADE,
+        author_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX handover_notes_handover ON handover_notes (handover_id, created_at);
+      CREATE INDEX handover_notes_created_at ON handover_notes (created_at);
+
+      -- Who takes conversations now: renewed by the console's heartbeat, offline once expired.
+      CREATE TABLE operator_presence (
+        user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        available INTEGER NOT NULL CHECK (available IN (0, 1)),
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**
@@ -208,6 +291,43 @@ export const ARCHIVE_MIGRATIONS: readonly Migration[] = [
     sql: `
       DROP INDEX archive.archived_conversations_bot;
       CREATE INDEX archive.archived_conversations_bot_archived_at ON conversations (bot_id, archived_at);
+    `,
+  },
+  {
+    // The live handover (live migration 5): operators' messages and notices, handovers and notes.
+    version: 3,
+    sql: `
+      ALTER TABLE archive.messages ADD COLUMN author TEXT;
+      ALTER TABLE archive.messages ADD COLUMN notice TEXT;
+      CREATE TABLE archive.handovers (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL,
+        bot_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        source TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        assignee_id TEXT,
+        assigned_at INTEGER,
+        first_response_at INTEGER,
+        ended_at INTEGER,
+        resolution TEXT,
+        resolution_note TEXT,
+        rating INTEGER,
+        rating_comment TEXT,
+        version INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX archive.archived_handovers_conversation ON handovers (conversation_id);
+      CREATE INDEX archive.archived_handovers_bot_ended ON handovers (bot_id, ended_at) WHERE ended_at IS NOT NULL;
+      CREATE TABLE archive.handover_notes (
+        id TEXT PRIMARY KEY,
+        handover_id TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX archive.archived_handover_notes_handover ON handover_notes (handover_id);
+      CREATE INDEX archive.archived_handover_notes_created_at ON handover_notes (created_at);
     `,
   },
 ];

@@ -5,7 +5,7 @@
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatMessage, Sender } from '../../common/wire.ts';
+import type { ChatMessage, Notice, Sender } from '../../common/wire.ts';
 import type {
   AppendResult,
   CollectedValue,
@@ -19,10 +19,12 @@ import type {
   TurnOutcome,
   TurnRequest,
 } from './store.ts';
-import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
+import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, messageExtras, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
+import { sqliteHandovers } from './sqlite-handovers.ts';
+import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
@@ -47,6 +49,8 @@ interface MessageRow {
   quick_replies: string | null;
   links: string | null;
   created_at: number;
+  author: string | null;
+  notice: string | null;
 }
 
 interface ValueRow {
@@ -85,6 +89,8 @@ function messageFromRow(row: MessageRow): ChatMessage {
     text: row.text,
     quickReplies: parseJsonColumn(row.quick_replies),
     links: parseJsonColumn(row.links),
+    author: row.author,
+    notice: parseJsonColumn<Notice>(row.notice),
     createdAt: new Date(row.created_at),
   });
 }
@@ -144,7 +150,7 @@ function prepareStatements(db: Database.Database) {
     ),
     insertMessage: db.prepare(
       `INSERT INTO messages (${MESSAGE_COLUMNS}, turn, reply_to)
-       VALUES (@conversationId, @id, @clientId, @sender, @text, @quickReplies, @links, @createdAt, @turn, @replyTo)`,
+       VALUES (@conversationId, @id, @clientId, @sender, @text, @quickReplies, @links, @createdAt, @author, @notice, @turn, @replyTo)`,
     ),
     turnOf: db.prepare<[string, number], { turn: string | null }>('SELECT turn FROM messages WHERE conversation_id = ? AND id = ?'),
     nextTurn: db.prepare<[string], { id: number; turn: string }>(
@@ -177,6 +183,10 @@ function prepareStatements(db: Database.Database) {
     deleteArchivedConversation: db.prepare('DELETE FROM archive.conversations WHERE id = ?'),
     deleteArchivedMessages: db.prepare('DELETE FROM archive.messages WHERE conversation_id = ?'),
     deleteArchivedValues: db.prepare('DELETE FROM archive.collected_values WHERE conversation_id = ?'),
+    deleteArchivedNotes: db.prepare(
+      'DELETE FROM archive.handover_notes WHERE handover_id IN (SELECT id FROM archive.handovers WHERE conversation_id = ?)',
+    ),
+    deleteArchivedHandovers: db.prepare('DELETE FROM archive.handovers WHERE conversation_id = ?'),
     ownedAnywhere: db.prepare<[ConversationOwner & { id: string }], { owned: number }>(
       `SELECT EXISTS (SELECT 1 FROM main.conversations WHERE id = @id AND bot_id = @botId AND visitor_id = @visitorId)
            OR EXISTS (SELECT 1 FROM archive.conversations WHERE id = @id AND bot_id = @botId AND visitor_id = @visitorId) AS owned`,
@@ -184,6 +194,15 @@ function prepareStatements(db: Database.Database) {
     // A message whose bot turn is still pending stays until that turn has answered it.
     clearMessages: db.prepare('DELETE FROM main.messages WHERE conversation_id = ? AND turn IS NULL'),
     clearValues: db.prepare('DELETE FROM main.collected_values WHERE conversation_id = ?'),
+    // Handover records are metadata and stay; their text goes (an open handover's notes once it closes).
+    clearNotes: db.prepare(
+      `DELETE FROM main.handover_notes WHERE handover_id IN
+       (SELECT id FROM main.handovers WHERE conversation_id = ? AND state NOT IN ('waiting', 'assigned'))`,
+    ),
+    clearHandoverTexts: db.prepare(
+      `UPDATE main.handovers SET resolution_note = NULL, rating_comment = NULL
+       WHERE conversation_id = ? AND (resolution_note IS NOT NULL OR rating_comment IS NOT NULL)`,
+    ),
     ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
   };
 }
@@ -217,6 +236,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const sql = prepareStatements(db);
 
   const scrub = walScrubber(db);
+  const handovers = sqliteHandovers(db);
 
   const append = db.transaction((input: NewMessage & { turn?: TurnRequest; replyTo?: number }): AppendResult => {
     const conversationId = idString(input.conversationId);
@@ -226,6 +246,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       if (existing) return { message: messageFromRow(existing), created: false };
     }
     const createdAt = checkDate('now', input.now ?? new Date()).getTime();
+    const sender = checkSender(input.sender);
+    const { author, notice } = messageExtras(sender, input);
     const allocated = sql.allocateMessageId.get(createdAt, conversationId);
     if (!allocated) throw storeError('unknown_conversation', 'no such conversation');
     const quickReplies = pickQuickReplies(input.quickReplies);
@@ -234,10 +256,12 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       conversationId,
       id: allocated.id,
       clientId,
-      sender: checkSender(input.sender),
+      sender,
       text: String(input.text),
       quickReplies: quickReplies && JSON.stringify(quickReplies),
       links: links && JSON.stringify(links),
+      author,
+      notice: notice && JSON.stringify(notice),
       createdAt,
       turn: input.turn ? JSON.stringify(turnRequest(input.turn)) : null,
       replyTo: input.replyTo ?? null,
@@ -260,7 +284,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     for (const value of outcome.values) {
       sql.upsertValue.run(conversationId, String(value.key), String(value.value), checkPii(value.pii), now.getTime());
     }
-    update(conversationId, { state: outcome.state, lastActivityAt: now, ...(outcome.handover ? { handover: true } : {}) });
+    if (outcome.handover) handovers.open(newHandover({ ...outcome.handover, conversationId, now }));
+    update(conversationId, { state: outcome.state, lastActivityAt: now });
     sql.markTurnDone.run(conversationId, messageId);
     return replies;
   });
@@ -284,14 +309,20 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     if (owner && sql.ownedAnywhere.get({ id, botId: idString(owner.botId), visitorId: idString(owner.visitorId) })?.owned !== 1) {
       return false;
     }
-    const live = sql.deleteLive.run(id).changes; // messages and values follow by ON DELETE CASCADE
+    // Messages, values, handovers and their notes follow by ON DELETE CASCADE.
+    const live = sql.deleteLive.run(id).changes;
     const archived = sql.deleteArchivedConversation.run(id).changes;
     sql.deleteArchivedMessages.run(id);
     sql.deleteArchivedValues.run(id);
+    sql.deleteArchivedNotes.run(id);
+    sql.deleteArchivedHandovers.run(id);
     return live + archived > 0;
   });
 
-  const clear = db.transaction((id: string): number => sql.clearMessages.run(id).changes + sql.clearValues.run(id).changes);
+  const clear = db.transaction(
+    (id: string): number =>
+      sql.clearMessages.run(id).changes + sql.clearValues.run(id).changes + sql.clearNotes.run(id).changes + sql.clearHandoverTexts.run(id).changes,
+  );
 
   const sweep = createSqliteSweep(db, scrub);
 
@@ -300,6 +331,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   return {
     kind: 'sqlite',
     ...sqliteConsoleStore(db),
+    ...handovers.store,
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);

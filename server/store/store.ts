@@ -1,7 +1,9 @@
 // The store interface. Two adapters implement it (SQLite for one machine, MongoDB through mongoose
 // for deployments) and one contract suite (store-contract.ts) holds them both to it.
-import type { ChatMessage, Link, QuickReply, Sender } from '../../common/wire.ts';
+import type { ChatMessage, Link, Notice, QuickReply, Sender } from '../../common/wire.ts';
+import type { HandoverSource } from '../../common/handover-wire.ts';
 import type { ConsoleStore } from './console-store.ts';
+import type { HandoverStore } from './handover-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -36,6 +38,10 @@ export interface NewMessage {
   text: string;
   quickReplies?: QuickReply[];
   links?: Link[];
+  /** The operator's display name: `operator` messages only. */
+  author?: string;
+  /** What a `system` message announces: `system` messages only. */
+  notice?: Notice;
   now?: Date;
 }
 
@@ -61,7 +67,11 @@ export interface TurnOutcome {
   replies: Array<Pick<NewMessage, 'sender' | 'text' | 'quickReplies' | 'links'>>;
   values: Array<Omit<CollectedValue, 'createdAt'>>;
   state: Record<string, unknown>;
-  handover?: boolean;
+  /**
+   * The turn hands the conversation to a human: a handover with this id is opened in the same
+   * store call (one already open is kept), and the conversation's `handover` flag set.
+   */
+  handover?: { id: string; source: HandoverSource };
   now?: Date;
 }
 
@@ -101,6 +111,11 @@ export interface SweepResult {
   conversationsDeleted: number;
   /** Archived conversations past the archive's own retention, deleted with their messages and values. */
   archivedConversationsDeleted: number;
+  /**
+   * Handover notes older than the message TTL, live or archived, plus ended handovers whose
+   * resolution note or rating comment it forgot (their text follows the message TTL too).
+   */
+  handoverTextsDeleted: number;
 }
 
 /** Whose a conversation is: a deletion naming an owner removes nothing of anyone else's. */
@@ -109,8 +124,8 @@ export interface ConversationOwner {
   visitorId: string;
 }
 
-/** The conversation store, and the console's (console-store.ts) in the same database. */
-export interface Store extends ConsoleStore {
+/** The conversation store, with the console's (console-store.ts) and the live handover's (handover-store.ts) in the same database. */
+export interface Store extends ConsoleStore, HandoverStore {
   /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;
@@ -132,9 +147,10 @@ export interface Store extends ConsoleStore {
   /** Conversations with a turn not yet done, those waiting longest first, at most `limit`. */
   conversationsWithPendingTurns(limit: number): Promise<string[]>;
   /**
-   * Stores the replies, values and new dialog state and marks the turn done, all at once. For a
-   * turn already done it changes nothing and returns the replies stored the first time, so a turn
-   * that is run again after a crash never answers twice. [] when the conversation is gone.
+   * Stores the replies, values, new dialog state and the handover it opens (`outcome.handover`),
+   * and marks the turn done, all at once. For a turn already done it changes nothing and returns
+   * the replies stored the first time, so a turn that is run again after a crash never answers or
+   * opens a handover twice. [] when the conversation is gone.
    */
   completeTurn(conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]>;
   /**
@@ -151,7 +167,8 @@ export interface Store extends ConsoleStore {
   putValue(conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void>;
   listValues(conversationId: string): Promise<CollectedValue[]>;
   /**
-   * Removes the conversation, live or archived, with its messages and values. With `owner`, only a
+   * Removes the conversation, live or archived, with its messages, values, handovers and their
+   * notes. With `owner`, only a
    * conversation of that bot and visitor is removed. Returns false when nothing was removed. Once it
    * resolves, the removed text is in no file or collection the store keeps.
    */
@@ -159,7 +176,10 @@ export interface Store extends ConsoleStore {
   /**
    * Removes a live conversation's messages and values but keeps the conversation, so its ids keep
    * counting (a bot that stores no conversations forgets each exchange this way). A message whose
-   * bot turn is still pending is kept until that turn is done.
+   * bot turn is still pending is kept until that turn is done. Handover records stay (metadata:
+   * states, times, operator, codes, rating score); their text goes: resolution notes, rating
+   * comments and the notes of closed handovers. An open handover's notes stay while an operator
+   * works on it; clearing again once it has closed (and once it is rated) forgets them.
    */
   clearConversation(id: string): Promise<void>;
   /**

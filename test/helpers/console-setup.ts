@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../server/cli.ts';
 import type { ConsoleRole } from '../../common/console-wire.ts';
+import type { StartOptions } from '../../server/start.ts';
 import { startInProcess } from './in-process-parley.ts';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
 import { ConsoleClient, linkToken } from './console-client.ts';
@@ -14,6 +15,7 @@ export const PASSWORD = 'correct horse battery staple 42';
 
 export interface ConsoleWorld {
   url: string;
+  port: number;
   env: Record<string, string>;
   smtp: SmtpCapture;
   admin: ConsoleClient;
@@ -25,10 +27,10 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-export async function startConsoleWorld(storeEnv: Record<string, string>, extra: Record<string, string> = {}): Promise<ConsoleWorld> {
+export async function startConsoleWorld(storeEnv: Record<string, string>, extra: Record<string, string> = {}, options: StartOptions = {}): Promise<ConsoleWorld> {
   const smtp = await startSmtpCapture();
   const env = { ...storeEnv, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-console-')), SMTP_URL: smtp.url, RATE_CONSOLE_LOGINS_PER_IP: '100000', ...extra };
-  const parley = await startInProcess(env);
+  const parley = await startInProcess(env, options);
   const cliEnv = { ...env, PUBLIC_URL: parley.url, LOG_LEVEL: 'silent' };
   const cli = async (args: string[]) => {
     const out: string[] = [];
@@ -46,6 +48,7 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
   if (login.status !== 200) throw new Error(`admin login answered ${login.status}`);
   return {
     url: parley.url,
+    port: parley.port,
     env: cliEnv,
     smtp,
     admin,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import type { ArchivedCopy } from '../../server/store/store-contract.ts';
+import type { ArchivedHandovers } from '../../server/store/handover-contract.ts';
 
 /** The names of the files in `dir` whose bytes contain `text` (WAL, shared memory and archive included). */
 export function filesContaining(dir: string, text: string): string[] {
@@ -34,6 +35,44 @@ export function readSqliteArchive(archiveFile: string) {
       return { conversation, messages, values };
     } finally {
       db.close();
+    }
+  };
+}
+
+/** What the SQLite archive file holds of one conversation's handovers, read without the store. */
+export function readSqliteArchivedHandovers(archiveFile: string) {
+  return async (conversationId: string): Promise<ArchivedHandovers> => {
+    const db = new Database(archiveFile, { readonly: true });
+    try {
+      const handovers = db
+        .prepare("SELECT id || ':' || state FROM handovers WHERE conversation_id = ? ORDER BY started_at, id")
+        .pluck()
+        .all(conversationId) as string[];
+      const notes = db
+        .prepare(
+          `SELECT n.text FROM handover_notes n JOIN handovers h ON h.id = n.handover_id
+           WHERE h.conversation_id = ? ORDER BY n.created_at, n.id`,
+        )
+        .pluck()
+        .all(conversationId) as string[];
+      return { handovers, notes };
+    } finally {
+      db.close();
+    }
+  };
+}
+
+/** What the archive collections hold of one conversation's handovers, read over a connection of its own. */
+export function readMongoArchivedHandovers(uri: string) {
+  return async (conversationId: string): Promise<ArchivedHandovers> => {
+    const conn = await mongoose.createConnection(uri).asPromise();
+    try {
+      const db = conn.db!;
+      const handovers = await db.collection('archived_handovers').find({ conversationId }).sort({ startedAt: 1, _id: 1 }).toArray();
+      const notes = await db.collection('archived_handover_notes').find({ conversationId }).sort({ createdAt: 1, _id: 1 }).toArray();
+      return { handovers: handovers.map((h) => `${String(h._id)}:${String(h.state)}`), notes: notes.map((n) => String(n.text)) };
+    } finally {
+      await conn.close();
     }
   };
 }
