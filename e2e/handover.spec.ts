@@ -5,7 +5,7 @@
 // operator resolves; the visitor rates with the keyboard; the bot answers again. Once with the
 // embedded realtime server and once through soketi; every console channel event is sealed. Then
 // axe on the console's handover screens at desktop and phone sizes.
-import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, FrameLocator, Page, TestInfo } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { parleyEnvFor, startSoketi, type RunningSoketi } from '../test/helpers/soketi.ts';
 import { axe } from './support/axe.ts';
@@ -58,6 +58,13 @@ async function operatorOnDuty(browser: Browser, world: HandoverWorld, options: {
   await expect(page.getByRole('heading', { name: 'Waiting (0)' })).toBeVisible();
   await expect(page.locator('.live-status')).toHaveText(''); // connected, queue channel subscribed
   return { context, guard, page, events };
+}
+
+/** Saved under test-results/ (kept after the run) and attached to the report. */
+async function shoot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
 function expectClean(guard: Guard): void {
@@ -227,7 +234,7 @@ test.describe('handover screens, accessibility', () => {
     { name: 'desktop', viewport: { width: 1280, height: 800 } },
     { name: 'phone', viewport: { width: 390, height: 844 } },
   ]) {
-    test(`handover: axe finds no violations on the queue, the conversation and the rating (${size.name})`, async ({ browser }) => {
+    test(`handover: axe finds no violations on the queue, the conversation and the rating (${size.name})`, async ({ browser }, testInfo) => {
       // axe injects its own script: these contexts bypass CSP (the round trips above run under it).
       let visitorContext: BrowserContext | undefined;
       const op = await operatorOnDuty(browser, world, { bypassCSP: true, viewport: size.viewport });
@@ -241,6 +248,7 @@ test.describe('handover screens, accessibility', () => {
           expect(await op.page.evaluate(() => document.documentElement.scrollWidth), `${what}: no sideways scrolling`).toBeLessThanOrEqual(size.viewport.width);
         expect(await axe(op.page.mainFrame()), 'queue').toEqual([]);
         await noSideways('queue');
+        await shoot(op.page, testInfo, `${size.name}-queue`);
 
         await item.getByRole('button', { name: 'Take' }).click();
         await expect(op.page.getByLabel('Your reply to the visitor')).toBeVisible();
@@ -249,12 +257,14 @@ test.describe('handover screens, accessibility', () => {
         await expect(frame.locator('.msg.operator')).toHaveCount(1);
         expect(await axe(op.page.mainFrame()), 'conversation').toEqual([]);
         await noSideways('conversation');
+        await shoot(op.page, testInfo, `${size.name}-conversation`, true);
 
         await op.page.getByRole('button', { name: 'Resolve and hand back to the bot' }).click();
         await expect(frame.getByRole('group', { name: /How was your conversation/ })).toBeVisible();
         const chat = visitor.frames().find((f) => f.url().includes('/frame.html'));
         expect(chat, 'chat frame').toBeDefined();
         expect(await axe(chat!), 'chat frame with operator messages, notices and the rating').toEqual([]);
+        await shoot(visitor, testInfo, `${size.name}-visitor-rating`);
       } finally {
         await visitorContext?.close();
         await op.context.close();

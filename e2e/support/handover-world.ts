@@ -2,11 +2,8 @@
 // out (open whenever an operator is, so the spec does not depend on the hour in Oslo), the first
 // administrator from the real create-admin command, an operator of the demo bot invited over the
 // console API with the link the server printed, and a CSP-strict host page embedding the widget.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConsoleClient, linkToken } from '../../test/helpers/console-client.ts';
+import { demoBotsDir } from '../../test/helpers/demo-bot.ts';
 import { startParley, type ParleyProcess } from '../../test/helpers/parley-server.ts';
 import { pollUntil } from '../../test/helpers/poll.ts';
 import { createAdmin, linkIn } from './console-cli.ts';
@@ -14,7 +11,6 @@ import { hostPolicy } from './csp.ts';
 import { E2E_ENV } from './fixtures.ts';
 import { startHost, type HostSite } from './host-server.ts';
 
-const BOTS = fileURLToPath(new URL('../../bots', import.meta.url));
 export const OPERATOR = { email: 'olga@example.com', displayName: 'Olga Nordmann', firstName: 'Olga', password: 'a quiet harbour at dawn, 77' };
 const ADMIN = { email: 'handover-admin@example.com', password: 'correct horse battery staple 1' };
 
@@ -26,25 +22,13 @@ export interface HandoverWorld {
   stop(): Promise<void>;
 }
 
-/** bots/ copied, the demo bot without business hours: staffed exactly while an operator is available. */
-function alwaysOpenBots(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-bots-'));
-  cpSync(BOTS, dir, { recursive: true });
-  const file = join(dir, 'demo.json');
-  const demo = JSON.parse(readFileSync(file, 'utf8')) as { handover?: Record<string, unknown> };
-  if (!demo.handover) throw new Error('the demo bot has no handover block');
-  delete demo.handover.businessHours;
-  writeFileSync(file, JSON.stringify(demo));
-  return dir;
-}
-
 async function expectOk(what: string, answer: Promise<{ status: number; body: unknown }>, status: number): Promise<void> {
   const { status: got, body } = await answer;
   if (got !== status) throw new Error(`${what} answered ${got}: ${JSON.stringify(body)}`);
 }
 
 export async function startHandoverWorld(env: Record<string, string> = {}): Promise<HandoverWorld> {
-  const parley = await startParley({ ...E2E_ENV, RATE_CONSOLE_LOGINS_PER_IP: '100000', BOTS_DIR: alwaysOpenBots(), ...env });
+  const parley = await startParley({ ...E2E_ENV, RATE_CONSOLE_LOGINS_PER_IP: '100000', BOTS_DIR: demoBotsDir((bot) => delete (bot.handover as { businessHours?: unknown }).businessHours), ...env });
   const admin = new ConsoleClient(parley.url);
   await expectOk('admin set-password', admin.request('POST', '/password/set', { token: linkToken(createAdmin(parley, ADMIN.email)), password: ADMIN.password }), 204);
   await expectOk('admin login', admin.login(ADMIN.email, ADMIN.password), 200);
