@@ -53,11 +53,8 @@ export interface HandoverView {
 
 export interface HandoverList {
   handovers: HandoverView[];
-  /**
-   * The bots whose queues the caller may watch (handover.work): for administrators every bot, which
-   * the console cannot know otherwise. Absent: the console falls back to the user's own `bots`.
-   */
-  bots?: string[];
+  /** The bots whose queues the caller may watch (handover.work): for administrators every bot, which the console cannot know otherwise. */
+  bots: string[];
 }
 
 /** Console users a handover may be reassigned to: serving its bot with handover.work. */

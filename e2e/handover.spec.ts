@@ -13,7 +13,7 @@ import { openChat, sendAndAwaitReply, transcript } from './support/chat.ts';
 import { signIn } from './support/console.ts';
 import { expect, test } from './support/fixtures.ts';
 import { installGuard, type Guard } from './support/guard.ts';
-import { OPERATOR, startHandoverWorld, type HandoverWorld } from './support/handover-world.ts';
+import { member, OPERATOR, startHandoverWorld, type HandoverWorld, type StaffMember } from './support/handover-world.ts';
 
 interface ConsoleEvent {
   host: string;
@@ -41,14 +41,14 @@ function watchConsoleChannels(page: Page): ConsoleEvent[] {
   return seen;
 }
 
-/** The operator, in a browser of their own, signed in and on the Handovers screen, available. */
-async function operatorOnDuty(browser: Browser, world: HandoverWorld, options: { bypassCSP?: boolean; viewport?: { width: number; height: number } } = {}) {
+/** An operator (or supervisor), in a browser of their own, signed in and on the Handovers screen, available. */
+async function operatorOnDuty(browser: Browser, world: HandoverWorld, options: { bypassCSP?: boolean; viewport?: { width: number; height: number } } = {}, person: StaffMember = OPERATOR) {
   const context = await browser.newContext(options);
   const guard = await installGuard(context);
   const page = await context.newPage();
   const events = watchConsoleChannels(page);
   await page.goto(`${world.parley.url}/console/`);
-  await signIn(page, OPERATOR.email, OPERATOR.password);
+  await signIn(page, person.email, person.password);
   await page.getByRole('button', { name: 'Handovers' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Handovers' })).toBeVisible();
   // Available: the heartbeat's first PUT has been answered before any visitor asks.
@@ -218,6 +218,55 @@ test.describe('live handover through soketi', () => {
 
   test('handover through soketi: the same conversation, every console event sealed on the relay', async ({ page, browser }) => {
     await roundTrip(page, browser, world, `${soketi.host}:${soketi.port}`);
+  });
+});
+
+test.describe('reassign', () => {
+  let world: HandoverWorld;
+  test.beforeAll(async () => {
+    world = await startHandoverWorld();
+  });
+  test.afterAll(async () => {
+    await world?.stop();
+  });
+
+  test('handover: a supervisor moves a conversation Olga holds to Per, who sees it arrive without reloading and answers', async ({ page, browser }) => {
+    const SUPERVISOR = member('siri@example.com', 'Siri Berg');
+    const PER = member('per@example.com', 'Per Hansen');
+    await world.staff(SUPERVISOR, 'supervisor');
+    await world.staff(PER, 'operator');
+    const per = await operatorOnDuty(browser, world, {}, PER);
+    const supervisor = await operatorOnDuty(browser, world, {}, SUPERVISOR);
+    try {
+      const olga = world.operator.client;
+      expect((await olga.request('PUT', '/presence', { available: true })).status).toBe(200);
+      const frame = await askForAPerson(page, world);
+      const waiting = await olga.request<{ handovers: { id: string }[] }>('GET', '/handovers?state=waiting');
+      expect(waiting.body.handovers).toHaveLength(1);
+      expect((await olga.request('POST', `/handovers/${waiting.body.handovers[0]!.id}/take`)).status).toBe(200);
+      await expect(frame.locator('.msg.notice').last()).toContainText(OPERATOR.firstName);
+
+      // The supervisor sees Olga's conversation among those others hold, opens it and moves it to Per.
+      await expect(supervisor.page.getByRole('heading', { name: 'Held by others (1)' })).toBeVisible();
+      await supervisor.page.locator('.handover').filter({ hasText: OPERATOR.displayName }).getByRole('button', { name: 'Open' }).click();
+      await expect(supervisor.page.locator('.facts')).toContainText(`Assigned · ${OPERATOR.displayName}`);
+      await supervisor.page.getByLabel('Operator', { exact: true }).selectOption({ label: `${PER.displayName} (available)` });
+      await supervisor.page.getByRole('button', { name: 'Reassign', exact: true }).click();
+      await expect(supervisor.page.locator('.facts')).toContainText(`Assigned · ${PER.displayName}`);
+
+      // Per's queue shows it as theirs, live; the visitor is told Per joined; Per answers.
+      await expect(per.page.getByRole('heading', { name: 'Yours (1)' })).toBeVisible();
+      await per.page.locator('.handover').getByRole('button', { name: 'Open' }).click();
+      await expect(frame.locator('.msg.notice').last()).toContainText(PER.firstName);
+      await per.page.getByLabel('Your reply to the visitor').fill('Per here, I will take it from here.');
+      await per.page.getByLabel('Your reply to the visitor').press('Enter');
+      await expect(frame.locator('.msg.operator').last().locator('.author')).toHaveText(`${PER.firstName}:`);
+      expectClean(per.guard);
+      expectClean(supervisor.guard);
+    } finally {
+      await per.context.close();
+      await supervisor.context.close();
+    }
   });
 });
 

@@ -83,7 +83,7 @@ export function Handovers({ presence }: { presence: Presence }) {
   const { user } = session;
   const mayReassign = user.role !== 'operator';
   const { live, status } = useLiveConnection(session.csrfToken);
-  const queue = useQueue(user, mayReassign);
+  const queue = useQueue(user.id, mayReassign);
   const [open, setOpen] = useState<HandoverView | null>(null);
   const take = useAction();
   const [refused, setRefused] = useState('');

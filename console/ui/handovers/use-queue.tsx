@@ -1,7 +1,7 @@
 // The queue, loaded and then kept live: the lists are fetched once, and again on every
 // (re)subscription of a queue channel (whatever happened while the socket was down), and each
 // `handover` event files one handover where it now belongs. Watched bots: what the server says the
-// caller serves (administrators: every bot), else the user's own bots.
+// caller serves (administrators: every bot).
 import { useEffect, useState } from 'preact/hooks';
 import { EVENT_HANDOVER, queueChannel, type HandoverView } from '../../../common/handover-wire.ts';
 import { listHandovers } from '../../api.ts';
@@ -30,25 +30,23 @@ export interface QueueState {
   channels: preact.JSX.Element[];
 }
 
-export function useQueue(me: { id: string; bots: readonly string[] }, watchOthers: boolean): QueueState {
+export function useQueue(me: string, watchOthers: boolean): QueueState {
   const [queue, setQueue] = useState<Queue>(EMPTY_QUEUE);
   const [loaded, setLoaded] = useState(false);
-  const [bots, setBots] = useState<readonly string[]>(me.bots);
+  const [bots, setBots] = useState<readonly string[]>([]);
   const load = useAction();
 
   const reload = (): void =>
     void load.run(async () => {
       const states = watchOthers ? (['waiting', 'assigned'] as const) : (['waiting', 'mine'] as const);
       const lists = await Promise.all(states.map((state) => listHandovers({ state })));
-      setQueue(lists.reduce((q, list) => fileAll(q, list.handovers, me.id, watchOthers), EMPTY_QUEUE));
-      // Without the server's list (it is optional), watch the user's bots and any bot already seen.
-      const seen = lists.flatMap((list) => list.handovers.map((h) => h.botId));
-      setBots(lists[0]?.bots ?? [...new Set([...me.bots, ...seen])].sort());
+      setQueue(lists.reduce((q, list) => fileAll(q, list.handovers, me, watchOthers), EMPTY_QUEUE));
+      setBots(lists[0]?.bots ?? []);
       setLoaded(true);
     });
   useEffect(reload, []);
 
-  const put = (view: HandoverView): void => setQueue((q) => file(q, view, me.id, watchOthers));
+  const put = (view: HandoverView): void => setQueue((q) => file(q, view, me, watchOthers));
   const channels = bots.map((bot) => <QueueChannel key={bot} bot={bot} onEvent={put} onSubscribed={reload} />);
   return { queue, loaded, load, bots, reload, put, channels };
 }
