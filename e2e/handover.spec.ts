@@ -13,7 +13,7 @@ import { openChat, sendAndAwaitReply, transcript } from './support/chat.ts';
 import { signIn } from './support/console.ts';
 import { expect, test } from './support/fixtures.ts';
 import { installGuard, type Guard } from './support/guard.ts';
-import { member, OPERATOR, startHandoverWorld, type HandoverWorld, type StaffMember } from './support/handover-world.ts';
+import { ADMIN, member, OPERATOR, startHandoverWorld, type HandoverWorld, type StaffMember } from './support/handover-world.ts';
 
 interface ConsoleEvent {
   host: string;
@@ -55,7 +55,7 @@ async function operatorOnDuty(browser: Browser, world: HandoverWorld, options: {
   const presence = page.waitForResponse((r) => r.url().endsWith('/api/v1/console/presence') && r.request().method() === 'PUT' && r.status() === 200);
   await page.getByLabel('Available for conversations').check();
   await presence;
-  await expect(page.getByRole('heading', { name: 'Waiting (0)' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^Waiting \(\d+\)$/ })).toBeVisible();
   await expect(page.locator('.live-status')).toHaveText(''); // connected, queue channel subscribed
   return { context, guard, page, events };
 }
@@ -91,7 +91,15 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
       if (f === op.page.mainFrame()) reloads++;
     });
 
+    // The visitor's typing goes to the server only while an operator holds the conversation.
+    const typingPosts: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/v1/typing')) typingPosts.push(r.postData() ?? '');
+    });
+
+    await expect(op.page.getByRole('heading', { name: 'Waiting (0)' })).toBeVisible();
     const frame = await askForAPerson(page, world);
+    expect(typingPosts, 'typing before anyone joined').toEqual([]);
 
     // The operator's queue shows it without a reload; they take it.
     await expect(op.page.getByRole('heading', { name: 'Waiting (1)' })).toBeVisible();
@@ -119,6 +127,7 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
     const box = frame.getByRole('textbox');
     await box.pressSequentially('My order has not arrived', { delay: 20 });
     await expect(op.page.getByText('The visitor is typing…')).toBeVisible();
+    expect(typingPosts[0]).toBe('{"typing":true}');
     await box.pressSequentially(', write to kari.nordmann@example.com', { delay: 5 });
     await box.press('Enter');
     const log = op.page.getByRole('log', { name: /Conversation/ });
@@ -167,9 +176,11 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
       })
       .toEqual([['answered', { score: 4, comment: 'Quick and kind' }]]);
 
-    // The bot answers again.
+    // The bot answers again; typing is no longer sent.
+    const typedDuringHandover = typingPosts.length;
     const after = await sendAndAwaitReply(frame, 'what are your opening hours?');
     expect(after[after.length - 1]!.sender).toBe('bot');
+    expect(typingPosts.length, 'typing after the operator left').toBe(typedDuringHandover);
 
     // Nothing the visitor saw came from the note.
     expect((await transcript(frame)).map((m) => m.text).join('\n')).not.toContain('Parcel 4711');
@@ -266,6 +277,43 @@ test.describe('reassign', () => {
     } finally {
       await per.context.close();
       await supervisor.context.close();
+    }
+  });
+});
+
+test.describe('reveal', () => {
+  let world: HandoverWorld;
+  test.beforeAll(async () => {
+    world = await startHandoverWorld();
+  });
+  test.afterAll(async () => {
+    await world?.stop();
+  });
+
+  test('handover: an administrator sees the address masked, reveals it with a reason, and the reveal is in the audit log', async ({ page, browser }) => {
+    expect((await world.operator.client.request('PUT', '/presence', { available: true })).status).toBe(200);
+    const frame = await askForAPerson(page, world);
+    await frame.getByRole('textbox').fill('Please write to kari.nordmann@example.com');
+    await frame.getByRole('textbox').press('Enter');
+    await expect(frame.locator('.msg.visitor')).toHaveCount(2);
+
+    const admin = await operatorOnDuty(browser, world, {}, { ...ADMIN, displayName: 'Admin', firstName: 'Admin' });
+    try {
+      await admin.page.locator('.handover').getByRole('button', { name: 'Open' }).click();
+      const log = admin.page.getByRole('log', { name: 'Conversation, personal data masked' });
+      await expect(log).toContainText('Please write to');
+      await expect(log).not.toContainText('kari.nordmann@example.com');
+      const reason = admin.page.getByLabel('Reason (recorded in the audit log)');
+      await reason.fill('Customer asked for a call-back by e-mail');
+      await admin.page.getByRole('button', { name: 'Reveal personal data' }).click();
+      await expect(admin.page.getByRole('log', { name: 'Conversation, unmasked' })).toContainText('Please write to kari.nordmann@example.com');
+      const audit = await world.admin.request<string>('GET', '/audit/export');
+      expect(audit.body).toContain('handover.reveal');
+      expect(audit.body).toContain('Customer asked for a call-back by e-mail');
+      expect(audit.body).not.toContain('kari.nordmann@example.com');
+      expectClean(admin.guard);
+    } finally {
+      await admin.context.close();
     }
   });
 });

@@ -22,7 +22,7 @@ export interface StaffMember {
 const PASSWORD = 'a quiet harbour at dawn, 77';
 export const member = (email: string, displayName: string): StaffMember => ({ email, displayName, firstName: displayName.split(' ')[0]!, password: PASSWORD });
 export const OPERATOR = member('olga@example.com', 'Olga Nordmann');
-const ADMIN = { email: 'handover-admin@example.com', password: 'correct horse battery staple 1' };
+export const ADMIN = { email: 'handover-admin@example.com', password: 'correct horse battery staple 1' };
 
 export interface HandoverWorld {
   parley: ParleyProcess;
