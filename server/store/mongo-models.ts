@@ -5,6 +5,8 @@ import { Schema, type Connection } from 'mongoose';
 import { SENDERS, type Link, type Notice, type QuickReply, type Sender } from '../../common/wire.ts';
 import type { PiiTag } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
+import type { Handover, HandoverNote } from './handover-store.ts';
+import { HANDOVER_SOURCES, HANDOVER_STATES, RESOLUTION_CODES } from '../../common/handover-wire.ts';
 
 export interface ConversationDoc {
   _id: string;
@@ -174,6 +176,128 @@ const valueSchema = withExpiry(
 );
 valueSchema.index({ conversationId: 1, key: 1 }, { unique: true });
 
+// The live handover (mongo-handovers.ts). Exactly-once decisions are inserts under a unique key,
+// never conditional updates, which FerretDB runs as a read and then a write.
+
+export interface HandoverDoc extends Omit<Handover, 'id'> {
+  _id: string;
+  /**
+   * `open:<conversationId>` while waiting or assigned, `closed:<_id>` once over: a plain unique
+   * index over it lets a conversation have one open handover at most (FerretDB has no partial
+   * index), and the insert that opens one is the arbiter between racing openers.
+   */
+  openKey: string;
+  /** The visitor message whose turn opened it (null otherwise), so a turn run again opens nothing twice. */
+  openedByTurn: number | null;
+}
+
+/**
+ * The marker of one transition, `<handoverId>#<version>` (or `<handoverId>#rating`): inserting it
+ * under the unique `_id` is what makes a caller the one winner of version n (a conditional update
+ * would crown several on FerretDB). It holds the change it stands for (never the resolution note,
+ * so clearing a conversation leaves no text here), so a transition whose writer crashed between
+ * marker and update can be finished by the next caller.
+ */
+export interface HandoverTransitionDoc {
+  _id: string;
+  handoverId: string;
+  conversationId: string;
+  at: Date;
+  patch: Record<string, unknown>;
+}
+
+export interface HandoverNoteDoc extends Omit<HandoverNote, 'id'> {
+  _id: string;
+  /** Of the handover's conversation: what deletion, clearing and the sweep find notes by. */
+  conversationId: string;
+  botId: string;
+}
+
+/** One console user's presence, `_id` = the user id. */
+export interface PresenceDoc {
+  _id: string;
+  available: boolean;
+  expiresAt: Date;
+}
+
+const nullable = <T>(type: T) => ({ type, default: null });
+
+const handoverSchema = new Schema<HandoverDoc>(
+  {
+    _id: { type: String },
+    conversationId: { type: String },
+    botId: { type: String },
+    state: { type: String, enum: HANDOVER_STATES },
+    source: { type: String, enum: HANDOVER_SOURCES },
+    origin: { type: String },
+    startedAt: { type: Date },
+    assigneeId: nullable(String),
+    assignedAt: nullable(Date),
+    firstResponseAt: nullable(Date),
+    endedAt: nullable(Date),
+    resolution: { type: String, enum: [...RESOLUTION_CODES, null], default: null },
+    resolutionNote: nullable(String),
+    rating: nullable(Number),
+    ratingComment: nullable(String),
+    version: { type: Number },
+    openKey: { type: String },
+    openedByTurn: nullable(Number),
+  },
+  schemaOptions,
+);
+handoverSchema.index({ openKey: 1 }, { unique: true });
+handoverSchema.index({ conversationId: 1, startedAt: -1 });
+handoverSchema.index({ botId: 1, state: 1, startedAt: 1 });
+handoverSchema.index({ assigneeId: 1, startedAt: -1 });
+handoverSchema.index({ startedAt: -1 });
+// What the sweep forgets the texts of: one bot's handovers that ended before a cutoff.
+handoverSchema.index({ botId: 1, endedAt: 1 });
+
+const handoverTransitionSchema = new Schema<HandoverTransitionDoc>(
+  {
+    _id: { type: String },
+    handoverId: { type: String },
+    conversationId: { type: String },
+    at: { type: Date },
+    patch: { type: Schema.Types.Mixed, default: {} },
+  },
+  { ...schemaOptions, minimize: false },
+);
+handoverTransitionSchema.index({ conversationId: 1 });
+
+const handoverNoteSchema = withExpiry(
+  new Schema<HandoverNoteDoc>(
+    {
+      ...expiringFields,
+      _id: { type: String },
+      handoverId: { type: String },
+      conversationId: { type: String },
+      authorId: { type: String },
+      text: { type: String, default: '' },
+    },
+    schemaOptions,
+  ),
+);
+handoverNoteSchema.index({ handoverId: 1, createdAt: 1 });
+handoverNoteSchema.index({ conversationId: 1 });
+
+const presenceSchema = new Schema<PresenceDoc>(
+  { _id: { type: String }, available: { type: Boolean }, expiresAt: { type: Date } },
+  schemaOptions,
+);
+presenceSchema.index({ available: 1, expiresAt: 1 });
+
+function defineHandoverModels(conn: Connection) {
+  return {
+    handovers: conn.model<HandoverDoc>('Handover', handoverSchema, 'handovers'),
+    handoverTransitions: conn.model<HandoverTransitionDoc>('HandoverTransition', handoverTransitionSchema, 'handover_transitions'),
+    handoverNotes: conn.model<HandoverNoteDoc>('HandoverNote', handoverNoteSchema, 'handover_notes'),
+    archivedHandovers: conn.model<HandoverDoc>('ArchivedHandover', handoverSchema, 'archived_handovers'),
+    archivedHandoverNotes: conn.model<HandoverNoteDoc>('ArchivedHandoverNote', handoverNoteSchema, 'archived_handover_notes'),
+    presence: conn.model<PresenceDoc>('OperatorPresence', presenceSchema, 'operator_presence'),
+  };
+}
+
 /** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
@@ -184,6 +308,7 @@ export function defineModels(conn: Connection) {
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
+    ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
   };
 }

@@ -2,8 +2,9 @@
 // under failover is happier without them): every step is a single-document write that can be
 // repeated. A turn's replies are keyed by the message they answer (`reply:<id>:<n>`), so running a
 // turn again finds them instead of writing them twice; the new dialog state and the "done" mark
-// (`turnsDone` on the conversation) are one update; the pending mark on the message is cleaned up
-// last, and a mark left behind by a crash is recognised by `turnsDone`.
+// (`turnsDone` on the conversation) are one update, after the handover the turn opens (keyed by the
+// turn too); the pending mark on the message is cleaned up last, and a mark left behind by a crash
+// is recognised by `turnsDone`.
 import mongoose from 'mongoose';
 import type { ChatMessage } from '../../common/wire.ts';
 import type { PendingTurn, TurnOutcome, TurnRequest } from './store.ts';
@@ -11,6 +12,8 @@ import type { ConversationDoc, LeaseDoc, MessageDoc, Models } from './mongo-mode
 import { appendMessage, isDuplicateKey, messageFromDoc, putValue } from './mongo.ts';
 import { storeErrorCode } from './errors.ts';
 import { checkDate, turnRequest } from './arguments.ts';
+import { newHandover } from './handover-arguments.ts';
+import { openHandoverForTurn } from './mongo-handovers.ts';
 
 const { trusted } = mongoose;
 
@@ -66,13 +69,12 @@ async function storeOutcome(models: Models, conversationId: string, messageId: n
     replies.push(message);
   }
   for (const value of outcome.values) await putValue(models, conversationId, { ...value, now });
+  // Keyed by this turn, like its replies: run again, it finds the handover instead of opening another.
+  if (outcome.handover) await openHandoverForTurn(models, newHandover({ ...outcome.handover, conversationId, now }), messageId);
   // State and "done" together, once: a turn that lost a race to itself changes nothing here.
   await models.conversations.updateOne(
     { _id: conversationId, turnsDone: trusted({ $lt: messageId }) },
-    {
-      $set: { state: JSON.stringify(outcome.state), turnsDone: messageId, ...(outcome.handover ? { handover: true } : {}) },
-      $max: { lastActivityAt: now },
-    },
+    { $set: { state: JSON.stringify(outcome.state), turnsDone: messageId }, $max: { lastActivityAt: now } },
   );
   return replies;
 }

@@ -17,7 +17,7 @@ import type {
 import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, messageExtras, turnRequest } from './arguments.ts';
 import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
-import type { HandoverStore } from './handover-store.ts';
+import { mongoHandoverStore } from './mongo-handovers.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
@@ -170,12 +170,32 @@ async function removeConversation(models: Models, id: string, owner: Conversatio
   // The conversation first: an append or putValue that races us checks for it after its own write
   // and removes what it wrote when it is gone, so nothing is left behind whichever runs first.
   const live = await models.conversations.deleteOne({ _id: id });
-  await models.messages.deleteMany({ conversationId: id });
-  await models.values.deleteMany({ conversationId: id });
+  await removeContents(models, id);
   const archived = await models.archivedConversations.deleteOne({ _id: id });
-  await models.archivedMessages.deleteMany({ conversationId: id });
-  await models.archivedValues.deleteMany({ conversationId: id });
+  await removeArchivedContents(models, [id]);
   return live.deletedCount + archived.deletedCount > 0;
+}
+
+/**
+ * What a live conversation holds, removed after the conversation itself. Handovers before their
+ * transition markers and notes: a write racing the deletion checks for the thing it wrote under
+ * after its write, and takes its write back out when that is gone (see mongo-handovers.ts).
+ */
+async function removeContents(models: Models, conversationId: string): Promise<void> {
+  await models.messages.deleteMany({ conversationId });
+  await models.values.deleteMany({ conversationId });
+  await models.handovers.deleteMany({ conversationId });
+  await models.handoverTransitions.deleteMany({ conversationId });
+  await models.handoverNotes.deleteMany({ conversationId });
+}
+
+/** What archived conversations hold, for the ids listed. */
+async function removeArchivedContents(models: Models, ids: string[]): Promise<void> {
+  const ofThem = trusted({ $in: ids });
+  await models.archivedMessages.deleteMany({ conversationId: ofThem });
+  await models.archivedValues.deleteMany({ conversationId: ofThem });
+  await models.archivedHandoverNotes.deleteMany({ conversationId: ofThem });
+  await models.archivedHandovers.deleteMany({ conversationId: ofThem });
 }
 
 /** Copies one conversation with its messages and values into the archive collections (idempotent). */
@@ -213,6 +233,21 @@ async function copyToArchive(models: Models, id: string, now: Date): Promise<voi
       ),
     );
   }
+  for (const [from, to] of [
+    [models.handovers, models.archivedHandovers],
+    [models.handoverNotes, models.archivedHandoverNotes],
+  ] as const) {
+    // Both are keyed by their own _id; one Model type lets TypeScript call through the pair.
+    const source = from as unknown as mongoose.Model<{ _id: string }>;
+    const docs = await source.find({ conversationId: id }).lean<Array<{ _id: string }>>();
+    if (docs.length === 0) continue;
+    await ignoringDuplicates(
+      (to as unknown as mongoose.Model<{ _id: string }>).bulkWrite(
+        docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+        { ordered: false },
+      ),
+    );
+  }
 }
 
 /** Finds at most one batch of ids, hands them to `remove`, and goes on until a batch comes back short. */
@@ -227,12 +262,32 @@ async function inIdBatches<T>(find: () => Promise<Array<{ _id: T }>>, remove: (i
 }
 
 /** One bot's documents written before `cutoff`, deleted at most SWEEP_BATCH per round trip. */
-async function expire(model: Models['messages'] | Models['values'], botId: string, cutoff: Date): Promise<number> {
+async function expire(
+  model: Models['messages'] | Models['values'] | Models['handoverNotes'],
+  botId: string,
+  cutoff: Date,
+): Promise<number> {
   // Both collections carry botId and createdAt; one Model type lets TypeScript call through the union.
   const expiring = model as unknown as mongoose.Model<{ botId: string; createdAt: Date }>;
   return inIdBatches(
     () => expiring.find({ botId, createdAt: trusted({ $lt: cutoff }) }, { _id: 1 }).limit(SWEEP_BATCH).lean<Array<{ _id: unknown }>>(),
     async (ids) => (await expiring.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount,
+  );
+}
+
+/**
+ * One bot's handovers that ended before `cutoff` and still hold text: their resolution note and
+ * rating comment are forgotten, at most SWEEP_BATCH per round trip; the records stay.
+ */
+async function forgetHandoverTexts(model: Models['handovers'], botId: string, cutoff: Date): Promise<number> {
+  const holdingText = {
+    botId,
+    endedAt: trusted({ $lt: cutoff }),
+    $or: [{ resolutionNote: trusted({ $ne: null }) }, { ratingComment: trusted({ $ne: null }) }],
+  };
+  return inIdBatches(
+    () => model.find(holdingText, { _id: 1 }).limit(SWEEP_BATCH).lean<Array<{ _id: string }>>(),
+    async (ids) => (await model.updateMany({ _id: trusted({ $in: ids }) }, { $set: { resolutionNote: null, ratingComment: null } })).matchedCount,
   );
 }
 
@@ -249,15 +304,13 @@ async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: b
       // Re-check idleness as we delete: a conversation that came back to life since is spared.
       const gone = await models.conversations.deleteOne({ _id: id, lastActivityAt: trusted({ $lte: cutoff }) });
       if (gone.deletedCount === 1) {
-        await models.messages.deleteMany({ conversationId: id });
-        await models.values.deleteMany({ conversationId: id });
+        await removeContents(models, id);
         moved += 1;
       } else if (archive && (await models.conversations.exists({ _id: id }))) {
         // Came back to life: take the copy back out. (Gone instead means another sweeper moved it:
         // its archived copy stays.)
         await models.archivedConversations.deleteOne({ _id: id });
-        await models.archivedMessages.deleteMany({ conversationId: id });
-        await models.archivedValues.deleteMany({ conversationId: id });
+        await removeArchivedContents(models, [id]);
       }
     }
     return moved;
@@ -272,11 +325,9 @@ async function expireArchived(models: Models, botId: string, cutoff: Date): Prom
       .limit(SWEEP_BATCH)
       .lean<Array<{ _id: string }>>();
   return inIdBatches(expired, async (ids) => {
-    const ofThem = trusted({ $in: ids });
-    // Messages and values first: if we stop half-way, the conversation is still there to find next time.
-    await models.archivedMessages.deleteMany({ conversationId: ofThem });
-    await models.archivedValues.deleteMany({ conversationId: ofThem });
-    return (await models.archivedConversations.deleteMany({ _id: ofThem })).deletedCount;
+    // What they hold first: if we stop half-way, the conversation is still there to find next time.
+    await removeArchivedContents(models, ids);
+    return (await models.archivedConversations.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount;
   });
 }
 
@@ -298,6 +349,13 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
     if (valueTtlMs === undefined) continue;
     valuesDeleted += await expire(model, botId, new Date(now.getTime() - valueTtlMs));
   }
+  // Handover text follows the message TTL: notes, resolution notes, rating comments.
+  let handoverTextsDeleted = 0;
+  if (messageTtlMs !== undefined) {
+    const cutoff = new Date(now.getTime() - messageTtlMs);
+    for (const model of [models.handoverNotes, models.archivedHandoverNotes]) handoverTextsDeleted += await expire(model, botId, cutoff);
+    for (const model of [models.handovers, models.archivedHandovers]) handoverTextsDeleted += await forgetHandoverTexts(model, botId, cutoff);
+  }
 
   let conversationsArchived = 0;
   let conversationsDeleted = 0;
@@ -309,7 +367,7 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
   }
   const archivedConversationsDeleted =
     archiveTtlMs === undefined ? 0 : await expireArchived(models, botId, new Date(now.getTime() - archiveTtlMs));
-  return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted, handoverTextsDeleted: 0 };
+  return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted, handoverTextsDeleted };
 }
 
 /** sanitizeFilter: a `$`-keyed object inside any filter is matched as a value, never run as an operator. */
@@ -333,28 +391,6 @@ export async function openMongoStore(uri: string): Promise<Store> {
   return mongoStoreOn(conn, models);
 }
 
-/** Interim, until the next commit brings the MongoDB half: every handover call refuses loudly. */
-function handoversNotYet(): HandoverStore {
-  const refuse = async (): Promise<never> => {
-    throw new Error('handovers are not yet implemented on the MongoDB store');
-  };
-  return {
-    openHandover: refuse,
-    getHandover: refuse,
-    openHandoverOf: refuse,
-    latestHandoverOf: refuse,
-    listHandovers: refuse,
-    transitionHandover: refuse,
-    markFirstResponse: refuse,
-    rateHandover: refuse,
-    addHandoverNote: refuse,
-    listHandoverNotes: refuse,
-    waitingHandoversStartedBefore: refuse,
-    setPresence: refuse,
-    availableOperators: refuse,
-  };
-}
-
 /** The Store over an open connection and its models (split out so it can be driven without a server). */
 export function mongoStoreOn(conn: Connection, models: Models): Store {
   let closed = false;
@@ -362,7 +398,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
   return {
     kind: 'mongodb',
     ...mongoConsoleStore(models),
-    ...handoversNotYet(),
+    ...mongoHandoverStore(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -439,6 +475,12 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
       // A message whose bot turn is still pending stays until that turn has answered it.
       await models.messages.deleteMany({ conversationId, turnPending: trusted({ $ne: true }) });
       await models.values.deleteMany({ conversationId });
+      // Handover records are metadata and stay; their text goes (an open handover's notes once it closes).
+      const closed = await models.handovers
+        .find({ conversationId, state: trusted({ $in: ['resolved', 'abandoned'] }) }, { _id: 1 })
+        .lean<Array<{ _id: string }>>();
+      if (closed.length > 0) await models.handoverNotes.deleteMany({ handoverId: trusted({ $in: closed.map((h) => h._id) }) });
+      await models.handovers.updateMany({ conversationId }, { $set: { resolutionNote: null, ratingComment: null } });
     },
 
     sweep: (policy, now) => sweep(models, policy, now),

@@ -21,8 +21,8 @@ export interface ConsoleWorld {
   admin: ConsoleClient;
   adminId: string;
   client(): ConsoleClient;
-  /** Invites `email` with `role`, sets its password from the mailed link, returns a signed-in client. */
-  staff(email: string, role: ConsoleRole, bots?: string[]): Promise<{ client: ConsoleClient; id: string }>;
+  /** Invites `email` with `role` (display name: the address's mailbox unless given), sets its password from the mailed link, returns a signed-in client. */
+  staff(email: string, role: ConsoleRole, bots?: string[], displayName?: string): Promise<{ client: ConsoleClient; id: string }>;
   cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }>;
   close(): Promise<void>;
 }
@@ -55,8 +55,8 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
     adminId: login.body.user.id,
     client,
     cli,
-    async staff(email, role, bots = []) {
-      const invited = await admin.request<{ id: string }>('POST', '/users', { email, displayName: email.split('@')[0], role, bots });
+    async staff(email, role, bots = [], displayName = email.split('@')[0]) {
+      const invited = await admin.request<{ id: string }>('POST', '/users', { email, displayName, role, bots });
       if (invited.status !== 201) throw new Error(`invite answered ${invited.status} ${JSON.stringify(invited.body)}`);
       const c = client();
       const set = await c.request('POST', '/password/set', { token: linkToken(await smtp.linkFor(email)), password: PASSWORD });

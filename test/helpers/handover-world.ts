@@ -18,6 +18,8 @@ import { call, openSession, subscribeToConversation } from './visitor-api.ts';
 export interface MovableClock {
   now(): Date;
   advance(ms: number): void;
+  /** From now on the clock reads `when`, and goes on from there. */
+  set(when: Date): void;
 }
 
 export function movableClock(): MovableClock {
@@ -26,6 +28,9 @@ export function movableClock(): MovableClock {
     now: () => new Date(Date.now() + offset),
     advance(ms) {
       offset += ms;
+    },
+    set(when) {
+      offset = when.getTime() - Date.now();
     },
   };
 }
@@ -37,8 +42,8 @@ export interface Staff {
 
 export interface HandoverWorld extends ConsoleWorld {
   clock: MovableClock;
-  /** A console user of `role` serving `bots`, signed in, and available for handovers unless told otherwise. */
-  staffOnline(email: string, role: ConsoleRole, bots?: string[], available?: boolean): Promise<Staff>;
+  /** A console user of `role` serving `bots`, signed in, and available for handovers. */
+  staffOnline(email: string, role: ConsoleRole, bots?: string[], displayName?: string): Promise<Staff>;
   /** A new visitor of `bot` who presses "talk to a person"; resolves once `as` sees the handover in the bot's queue. */
   visitorAskingForHuman(as: ConsoleClient, bot?: string): Promise<{ session: SessionResponse; handover: HandoverView }>;
   /** A console user's real pusher-js client on one console channel, collecting `event`. */
@@ -48,15 +53,15 @@ export interface HandoverWorld extends ConsoleWorld {
 }
 
 /**
- * The demo bot for handover tests: open at all hours (business hours have a test of their own,
- * with the clock set), and a budget that lets a test talk without meeting the rate limit; and a
- * second bot, `shop`, the same but another bot, for "another bot's handover".
+ * The demo bot for handover tests: open at all hours unless `businessHours` (the demo bot's Oslo
+ * hours, for the test that sets the clock), and a budget that lets a test talk without meeting the
+ * rate limit; and a second bot, `shop`, the same but another bot, for "another bot's handover".
  */
-export function handoverBotsDir(patch: (bot: BotFile) => void = () => {}): string {
+export function handoverBotsDir(patch: (bot: BotFile) => void = () => {}, businessHours = false): string {
   let written: BotFile | undefined;
   const dir = demoBotsDir((bot) => {
     bot.policy = { ...bot.policy, messagesPerMinute: 600 };
-    delete (bot.handover as { businessHours?: unknown }).businessHours;
+    if (!businessHours) delete (bot.handover as { businessHours?: unknown }).businessHours;
     patch(bot);
     written = bot;
   });
@@ -66,24 +71,22 @@ export function handoverBotsDir(patch: (bot: BotFile) => void = () => {}): strin
 
 export async function startHandoverWorld(
   storeEnv: Record<string, string>,
-  opts: { env?: Record<string, string>; botPatch?: (bot: BotFile) => void } = {},
+  opts: { env?: Record<string, string>; botPatch?: (bot: BotFile) => void; businessHours?: boolean } = {},
 ): Promise<HandoverWorld> {
   const clock = movableClock();
   const world = await startConsoleWorld(
     storeEnv,
-    { BOTS_DIR: handoverBotsDir(opts.botPatch), RATE_AUTH_PER_IP: '100000', HANDOVER_SWEEP_INTERVAL: '100ms', ...opts.env },
+    { BOTS_DIR: handoverBotsDir(opts.botPatch, opts.businessHours), RATE_AUTH_PER_IP: '100000', HANDOVER_SWEEP_INTERVAL: '100ms', ...opts.env },
     { clock: clock.now },
   );
   const origin = new URL(world.url).origin;
   return {
     ...world,
     clock,
-    async staffOnline(email, role, bots = ['demo'], available = true) {
-      const staff = await world.staff(email, role, bots);
-      if (role !== 'administrator' || available) {
-        const presence = await staff.client.request('PUT', '/presence', { available });
-        if (presence.status !== 200) throw new Error(`presence answered ${presence.status} ${JSON.stringify(presence.body)}`);
-      }
+    async staffOnline(email, role, bots = ['demo'], displayName) {
+      const staff = await world.staff(email, role, bots, displayName);
+      const presence = await staff.client.request('PUT', '/presence', { available: true });
+      if (presence.status !== 200) throw new Error(`presence answered ${presence.status} ${JSON.stringify(presence.body)}`);
       return staff;
     },
     async visitorAskingForHuman(as, bot = 'demo') {
@@ -91,7 +94,7 @@ export async function startHandoverWorld(
       const asked = await call(world.url, '/api/v1/messages', { token: session.token, json: { clientId: 'human', action: 'handover:yes' } });
       if (asked.status !== 202) throw new Error(`asking for a human answered ${asked.status}`);
       const listed = await pollUntil(
-        () => as.request<{ handovers: HandoverView[] }>('GET', '/handovers?state=waiting&limit=200'),
+        () => as.request<{ handovers: HandoverView[] }>('GET', '/handovers?limit=200'),
         (answer) => answer.body.handovers?.some((h) => h.conversationId === session.conversationId),
         'the handover in the queue',
       );
