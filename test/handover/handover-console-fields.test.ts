@@ -21,7 +21,7 @@ forEachStore((store) => {
       admin = world.admin;
       supervisor = await world.staffOnline('sup@example.test', 'supervisor', ['demo']);
       holder = await world.staffOnline('kari@example.test', 'operator', ['demo']);
-      away = await world.staffOnline('ola@example.test', 'operator', ['demo'], false);
+      away = await world.staff('ola@example.test', 'operator', ['demo']);
       shopOperator = await world.staffOnline('shop@example.test', 'operator', ['shop']);
     }, 180_000);
     afterAll(() => world?.close());
