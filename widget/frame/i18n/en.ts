@@ -21,6 +21,8 @@ export const en = {
   tooLong: 'The message is too long.',
   operator: 'Support agent',
   operatorTyping: '{name} is typing…',
+  joined: '{name} joined the conversation.',
+  left: '{name} left the conversation.',
   rateLegend: 'How was your conversation with {name}?',
   stars: '{n} of 5 stars',
   rateComment: 'Comment (optional)',

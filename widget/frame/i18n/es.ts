@@ -22,6 +22,8 @@ export const es: Strings = {
   tooLong: 'El mensaje es demasiado largo.',
   operator: 'Agente de soporte',
   operatorTyping: '{name} está escribiendo…',
+  joined: '{name} se ha unido a la conversación.',
+  left: '{name} ha salido de la conversación.',
   rateLegend: '¿Qué tal tu conversación con {name}?',
   stars: '{n} de 5 estrellas',
   rateComment: 'Comentario (opcional)',

@@ -21,7 +21,7 @@ describe('locales', () => {
 
   it('fills places with the value as it is, whatever characters it holds', () => {
     expect(fill(en.operatorTyping, { name: 'Olga' })).toBe('Olga is typing…');
-    expect(fill(en.operatorTyping, { name: "$& $' $1" })).toBe("$& $' $1 is typing…");
+    expect(fill(en.joined, { name: "$& $' $1" })).toBe("$& $' $1 joined the conversation.");
     expect(fill(en.stars, { n: 3 })).toBe('3 of 5 stars');
     expect(fill('{constructor} {name}', {})).toBe('{constructor} {name}');
   });

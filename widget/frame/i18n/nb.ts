@@ -22,6 +22,8 @@ export const nb: Strings = {
   tooLong: 'Meldingen er for lang.',
   operator: 'Kundebehandler',
   operatorTyping: '{name} skriver …',
+  joined: '{name} ble med i samtalen.',
+  left: '{name} forlot samtalen.',
   rateLegend: 'Hvordan var samtalen med {name}?',
   stars: '{n} av 5 stjerner',
   rateComment: 'Kommentar (valgfritt)',

@@ -4,24 +4,26 @@ import type { ChatMessage } from '../../../common/wire.ts';
 import { noticeOf } from '../chat/handover.ts';
 import { safeHref } from '../chat/links.ts';
 import type { Pending } from '../chat/merge.ts';
-import type { Strings } from '../i18n/index.ts';
+import { fill, type Strings } from '../i18n/index.ts';
 
 /**
- * An operator joined or left: a line across the conversation rather than a bubble. The words are
- * the message's own (the bot's wording, in the conversation's language, as its owner set them).
+ * An operator joined or left: a line across the conversation, worded in the frame's language from
+ * the structured notice (the message text is the same in the bot's words, for plain-text readers).
  */
-function NoticeLine({ message }: { message: ChatMessage }) {
+function NoticeLine({ message, t }: { message: ChatMessage; t: Strings }) {
+  const notice = noticeOf(message);
+  const text = notice ? fill(notice.kind === 'operator-joined' ? t.joined : t.left, { name: notice.name }) : message.text;
   return (
     <div class="msg system notice" data-id={message.id}>
       <p class="bubble" dir="auto">
-        {message.text}
+        {text}
       </p>
     </div>
   );
 }
 
 export function MessageBubble({ message, text, t }: { message: ChatMessage; text: string; t: Strings }) {
-  if (noticeOf(message)) return <NoticeLine message={message} />;
+  if (noticeOf(message)) return <NoticeLine message={message} t={t} />;
   const links = (message.links ?? []).flatMap((l) => {
     const href = safeHref(l?.url);
     return href && typeof l.label === 'string' ? [{ href, label: l.label }] : [];
