@@ -109,8 +109,8 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
     await expect(op.page.getByRole('heading', { level: 1, name: 'Conversation on demo' })).toBeVisible();
     await expect(op.page.getByRole('log', { name: /Conversation/ })).toContainText('I want to talk to a person');
 
-    // The visitor is told who joined, by first name.
-    await expect(frame.locator('.msg.notice').last()).toContainText(OPERATOR.firstName);
+    // The visitor is told who joined, by first name, in the frame's language (from the notice, not the stored text).
+    await expect(frame.locator('.msg.notice').last()).toHaveText(`${OPERATOR.firstName} joined the conversation.`);
 
     // Operator → visitor, with "Olga is typing…" while the operator types.
     const reply = op.page.getByLabel('Your reply to the visitor');
@@ -151,7 +151,7 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
     await op.page.getByLabel('Internal note (optional)').fill('Sent a new parcel');
     await op.page.getByRole('button', { name: 'Resolve and hand back to the bot' }).click();
     await expect(op.page.locator('.facts')).toContainText('Resolved');
-    await expect(frame.locator('.msg.notice').last()).toContainText(OPERATOR.firstName);
+    await expect(frame.locator('.msg.notice').last()).toHaveText(`${OPERATOR.firstName} left the conversation.`);
     const rating = frame.getByRole('group', { name: `How was your conversation with ${OPERATOR.firstName}?` });
     await expect(rating).toBeVisible();
 
