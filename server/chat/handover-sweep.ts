@@ -8,16 +8,12 @@ import { abandonReason } from './abandon-rule.ts';
 import { closeHandover } from './handover-lifecycle.ts';
 import { autoAssign } from './auto-assign.ts';
 import type { ChatDeps } from './deps.ts';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job.ts';
 
 /** Handovers looked at per bot and sweep; more wait for the next sweep. */
 const BATCH = 200;
 
-export interface HandoverSweeper {
-  /** One sweep of every bot with handover settings now, after any sweep under way. */
-  runOnce(): Promise<void>;
-  /** Stops the timer; resolves once a sweep under way is done. */
-  stop(): Promise<void>;
-}
+export type HandoverSweeper = PeriodicJob<void>;
 
 async function sweepBot(deps: ChatDeps, profile: BotProfile): Promise<void> {
   const { store } = deps;
@@ -48,23 +44,5 @@ export function startHandoverSweeper(deps: ChatDeps, opts: { intervalMs: number;
       await sweepBot(deps, profile).catch((err: unknown) => log.error({ err, botId: profile.id }, 'handover sweep failed'));
     }
   };
-  let queue = Promise.resolve();
-  const runOnce = (): Promise<void> => (queue = queue.then(sweepAll, sweepAll));
-  let busy = false;
-  const timer = setInterval(() => {
-    // A sweep slower than the interval would otherwise pile up runs behind it.
-    if (busy) return;
-    busy = true;
-    void runOnce()
-      .catch((err: unknown) => log.error({ err }, 'handover sweep failed'))
-      .finally(() => (busy = false));
-  }, opts.intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    stop() {
-      clearInterval(timer);
-      return queue.catch(() => undefined);
-    },
-  };
+  return startPeriodicJob(sweepAll, opts.intervalMs, (err) => log.error({ err }, 'handover sweep failed'));
 }

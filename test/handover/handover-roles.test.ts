@@ -170,6 +170,12 @@ forEachStore((store) => {
       expect(code(await holder.client.request('POST', `/handovers/${handover.id}/typing`, { typing: false }))).toBe('not_holder');
     });
 
+    it('typing: a colleague’s refused typing signals cost the holder nothing: after 61 of them (403 not_holder), the holder’s typing still goes out', async () => {
+      const { handover } = await held();
+      for (let i = 0; i < 61; i++) expect(code(await colleague.client.request('POST', `/handovers/${handover.id}/typing`, { typing: true }))).toBe('not_holder');
+      expect((await holder.client.request('POST', `/handovers/${handover.id}/typing`, { typing: true })).status).toBe(204);
+    });
+
     it('reveal: administrators (personal-data.reveal); supervisors without the grant, operators and another bot’s operator 403 forbidden; an unknown handover 403 not_holder; the reason is audited', async () => {
       const { handover } = await waiting();
       for (const c of [supervisor.client, holder.client, shopOperator.client]) {

@@ -1,12 +1,12 @@
 // What the /handovers/:id routes share: authorize()'s scope that finds the handover (and so its
 // bot, which roles.ts needs), the refusal for a handover the caller may not act on, and the
 // holder check of the routes that speak in the conversation.
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import createError from 'http-errors';
 import type { Handover, HandoverStore } from '../../../store/handover-store.ts';
-import type { ConsoleStore, ConsoleUser } from '../../../store/console-store.ts';
+import type { ConsoleStore } from '../../../store/console-store.ts';
 import type { BotScope } from './authorize.ts';
-import { audit } from './state.ts';
+import { audit, signedIn } from './state.ts';
 
 const HANDOVER_ID = /^[A-Za-z0-9_-]{22}$/;
 
@@ -35,10 +35,18 @@ export const handoverOf = (ctx: Context): Handover => ctx.state.handover as Hand
 
 export const isOpen = (handover: Handover): boolean => handover.state === 'waiting' || handover.state === 'assigned';
 
-/** The caller holds it: assigned to them and still open. Else 403 not_holder, audited, with nothing done. */
-export async function mustHold(ctx: Context, store: Pick<ConsoleStore, 'appendAudit'>, user: ConsoleUser, action: string): Promise<Handover> {
-  const handover = handoverOf(ctx);
-  if (handover.state === 'assigned' && handover.assigneeId === user.id) return handover;
-  await audit(ctx, store, { action, target: handover.id, outcome: 'denied', details: { reason: 'not_holder', state: handover.state } });
-  throw notHolder();
+/**
+ * For the routes that speak in the conversation (messages, notes, typing), after handoverScope: the
+ * caller holds it, assigned to them and still open. Else 403 not_holder, audited as `action`, before
+ * the body is read or any budget charged, with nothing done.
+ */
+export function holderOnly(store: Pick<ConsoleStore, 'appendAudit'>, action: string): Middleware {
+  return async (ctx, next) => {
+    const handover = handoverOf(ctx);
+    if (handover.state !== 'assigned' || handover.assigneeId !== signedIn(ctx)?.user.id) {
+      await audit(ctx, store, { action, target: handover.id, outcome: 'denied', details: { reason: 'not_holder', state: handover.state } });
+      throw notHolder();
+    }
+    await next();
+  };
 }

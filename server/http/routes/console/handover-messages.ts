@@ -8,7 +8,7 @@ import { firstName } from '../../../chat/handover-view.ts';
 import { publishToBothSides } from '../../../chat/handover-publish.ts';
 import { storeErrorCode } from '../../../store/errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import { mustHold, notHolder } from './handover-access.ts';
+import { handoverOf, notHolder } from './handover-access.ts';
 import type { OperatorMessageInput } from './schemas.ts';
 import { mustBeSignedIn } from './state.ts';
 
@@ -25,7 +25,7 @@ export function operatorClientId(userId: string, clientId: string): string {
 export function postOperatorMessage(deps: AppDeps): Middleware {
   return async (ctx) => {
     const { user } = mustBeSignedIn(ctx);
-    const handover = await mustHold(ctx, deps.store, user, 'handover.message');
+    const handover = handoverOf(ctx);
     const input = ctx.state.input as OperatorMessageInput;
     const now = deps.clock();
     const { message, created } = await deps.store

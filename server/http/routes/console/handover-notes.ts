@@ -6,14 +6,14 @@ import { loadNoteViews } from '../../../chat/handover-view.ts';
 import { storeErrorCode } from '../../../store/errors.ts';
 import type { HandoverNote } from '../../../store/handover-store.ts';
 import type { AppDeps } from '../../deps.ts';
-import { mustHold, notHolder } from './handover-access.ts';
+import { handoverOf, notHolder } from './handover-access.ts';
 import type { NoteInput } from './schemas.ts';
 import { mustBeSignedIn } from './state.ts';
 
 export function addNote(deps: AppDeps): Middleware {
   return async (ctx) => {
     const { user } = mustBeSignedIn(ctx);
-    const handover = await mustHold(ctx, deps.store, user, 'handover.note');
+    const handover = handoverOf(ctx);
     const note: HandoverNote = { id: newId(), handoverId: handover.id, authorId: user.id, text: (ctx.state.input as NoteInput).text, createdAt: deps.clock() };
     await deps.store.addHandoverNote(note).catch((err: unknown) => {
       if (storeErrorCode(err) === 'unknown_handover') throw notHolder();

@@ -5,13 +5,11 @@ import type { Middleware } from 'koa';
 import { EVENT_TYPING, conversationChannel, type TypingEvent } from '../../../../common/wire.ts';
 import { publishBestEffort } from '../../../chat/publish.ts';
 import type { AppDeps } from '../../deps.ts';
-import { mustHold } from './handover-access.ts';
-import { mustBeSignedIn } from './state.ts';
+import { handoverOf } from './handover-access.ts';
 
 export function operatorTyping(deps: AppDeps): Middleware {
   return async (ctx) => {
-    const { user } = mustBeSignedIn(ctx);
-    const handover = await mustHold(ctx, deps.store, user, 'handover.typing');
+    const handover = handoverOf(ctx);
     const { typing } = ctx.state.input as { typing: boolean };
     // One try: a typing hint that arrives late is worse than none.
     await publishBestEffort(deps.publisher, deps.logger, conversationChannel(handover.conversationId), EVENT_TYPING, { typing, who: 'operator' } satisfies TypingEvent, 1);
