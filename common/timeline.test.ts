@@ -1,16 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chatMessage } from '../test/helpers/chat-message.ts';
 import { isChatMessage, lastId, mergeMessages } from './timeline.ts';
 import { SENDERS, type ChatMessage } from './wire.ts';
 
-const msg = (id: number, clientId: string | null = null): ChatMessage => ({
-  id,
-  conversationId: 'c'.repeat(22),
-  clientId,
-  sender: clientId ? 'visitor' : 'bot',
-  text: `m${id}`,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
+/** A bot's message, or with a clientId the visitor's. */
+const msg = (id: number, clientId: string | null = null): ChatMessage => chatMessage(id, clientId ? { clientId, sender: 'visitor' } : {});
+
 describe('timeline', () => {
   it('keeps every id once, in id order, whatever the arrival order and repeats', () => {
     fc.assert(

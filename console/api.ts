@@ -32,6 +32,7 @@ import type {
   RevealedValues,
   RevealRequest,
 } from '../common/handover-wire.ts';
+import type { ChannelAuth } from '../common/pusher-client.ts';
 import type { ChatMessage } from '../common/wire.ts';
 
 const BASE = '/api/v1/console';
@@ -136,4 +137,4 @@ export const putPresence = (csrf: string, body: PresenceRequest, keepalive = fal
 export const realtimeConfig = () => request<ConsoleRealtimeConfig>('GET', '/realtime');
 /** pusher-js channel authorization through the console session: JSON, with the CSRF header like every state change. */
 export const authorizeChannel = (csrf: string, socketId: string, channelName: string) =>
-  request<{ auth: string; shared_secret?: string }>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });
+  request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });

@@ -67,6 +67,18 @@ async function shoot(page: Page, testInfo: TestInfo, name: string, fullPage = fa
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
+/** A server of its own for the describe block this is called in, started before its tests and stopped after; read it in the tests. */
+function worldOfThisBlock(): () => HandoverWorld {
+  let world: HandoverWorld | undefined;
+  test.beforeAll(async () => {
+    world = await startHandoverWorld();
+  });
+  test.afterAll(async () => {
+    await world?.stop();
+  });
+  return () => world!;
+}
+
 function expectClean(guard: Guard): void {
   expect(guard.violations, 'CSP / Trusted Types violations in the console').toEqual([]);
   expect(guard.consoleErrors, 'CSP / Trusted Types console errors in the console').toEqual([]);
@@ -201,16 +213,10 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
 }
 
 test.describe('live handover, embedded realtime', () => {
-  let world: HandoverWorld;
-  test.beforeAll(async () => {
-    world = await startHandoverWorld();
-  });
-  test.afterAll(async () => {
-    await world?.stop();
-  });
+  const world = worldOfThisBlock();
 
   test('handover: visitor asks, operator takes it live, both type and write, operator resolves, visitor rates, bot answers again', async ({ page, browser }) => {
-    await roundTrip(page, browser, world, new URL(world.parley.url).host);
+    await roundTrip(page, browser, world(), new URL(world().parley.url).host);
   });
 });
 
@@ -233,25 +239,19 @@ test.describe('live handover through soketi', () => {
 });
 
 test.describe('reassign', () => {
-  let world: HandoverWorld;
-  test.beforeAll(async () => {
-    world = await startHandoverWorld();
-  });
-  test.afterAll(async () => {
-    await world?.stop();
-  });
+  const world = worldOfThisBlock();
 
   test('handover: a supervisor moves a conversation Olga holds to Per, who sees it arrive without reloading and answers', async ({ page, browser }) => {
     const SUPERVISOR = member('siri@example.com', 'Siri Berg');
     const PER = member('per@example.com', 'Per Hansen');
-    await world.staff(SUPERVISOR, 'supervisor');
-    await world.staff(PER, 'operator');
-    const per = await operatorOnDuty(browser, world, {}, PER);
-    const supervisor = await operatorOnDuty(browser, world, {}, SUPERVISOR);
+    await world().staff(SUPERVISOR, 'supervisor');
+    await world().staff(PER, 'operator');
+    const per = await operatorOnDuty(browser, world(), {}, PER);
+    const supervisor = await operatorOnDuty(browser, world(), {}, SUPERVISOR);
     try {
-      const olga = world.operator.client;
+      const olga = world().operator.client;
       expect((await olga.request('PUT', '/presence', { available: true })).status).toBe(200);
-      const frame = await askForAPerson(page, world);
+      const frame = await askForAPerson(page, world());
       const waiting = await olga.request<{ handovers: { id: string }[] }>('GET', '/handovers?state=waiting');
       expect(waiting.body.handovers).toHaveLength(1);
       expect((await olga.request('POST', `/handovers/${waiting.body.handovers[0]!.id}/take`)).status).toBe(200);
@@ -282,22 +282,16 @@ test.describe('reassign', () => {
 });
 
 test.describe('reveal', () => {
-  let world: HandoverWorld;
-  test.beforeAll(async () => {
-    world = await startHandoverWorld();
-  });
-  test.afterAll(async () => {
-    await world?.stop();
-  });
+  const world = worldOfThisBlock();
 
   test('handover: an administrator sees the address masked, reveals it with a reason, and the reveal is in the audit log', async ({ page, browser }) => {
-    expect((await world.operator.client.request('PUT', '/presence', { available: true })).status).toBe(200);
-    const frame = await askForAPerson(page, world);
+    expect((await world().operator.client.request('PUT', '/presence', { available: true })).status).toBe(200);
+    const frame = await askForAPerson(page, world());
     await frame.getByRole('textbox').fill('Please write to kari.nordmann@example.com');
     await frame.getByRole('textbox').press('Enter');
     await expect(frame.locator('.msg.visitor')).toHaveCount(2);
 
-    const admin = await operatorOnDuty(browser, world, {}, { ...ADMIN, displayName: 'Admin', firstName: 'Admin' });
+    const admin = await operatorOnDuty(browser, world(), {}, { ...ADMIN, displayName: 'Admin', firstName: 'Admin' });
     try {
       await admin.page.locator('.handover').getByRole('button', { name: 'Open' }).click();
       const log = admin.page.getByRole('log', { name: 'Conversation, personal data masked' });
@@ -307,7 +301,7 @@ test.describe('reveal', () => {
       await reason.fill('Customer asked for a call-back by e-mail');
       await admin.page.getByRole('button', { name: 'Reveal personal data' }).click();
       await expect(admin.page.getByRole('log', { name: 'Conversation, unmasked' })).toContainText('Please write to kari.nordmann@example.com');
-      const audit = await world.admin.request<string>('GET', '/audit/export');
+      const audit = await world().admin.request<string>('GET', '/audit/export');
       expect(audit.body).toContain('handover.reveal');
       expect(audit.body).toContain('Customer asked for a call-back by e-mail');
       expect(audit.body).not.toContain('kari.nordmann@example.com');
@@ -319,13 +313,7 @@ test.describe('reveal', () => {
 });
 
 test.describe('handover screens, accessibility', () => {
-  let world: HandoverWorld;
-  test.beforeAll(async () => {
-    world = await startHandoverWorld();
-  });
-  test.afterAll(async () => {
-    await world?.stop();
-  });
+  const world = worldOfThisBlock();
 
   for (const size of [
     { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -334,11 +322,11 @@ test.describe('handover screens, accessibility', () => {
     test(`handover: axe finds no violations on the queue, the conversation and the rating (${size.name})`, async ({ browser }, testInfo) => {
       // axe injects its own script: these contexts bypass CSP (the round trips above run under it).
       let visitorContext: BrowserContext | undefined;
-      const op = await operatorOnDuty(browser, world, { bypassCSP: true, viewport: size.viewport });
+      const op = await operatorOnDuty(browser, world(), { bypassCSP: true, viewport: size.viewport });
       try {
         visitorContext = await browser.newContext({ bypassCSP: true, viewport: size.viewport });
         const visitor = await visitorContext.newPage();
-        const frame = await askForAPerson(visitor, world);
+        const frame = await askForAPerson(visitor, world());
         const item = op.page.locator('.handover').last();
         await expect(item).toBeVisible();
         const noSideways = async (what: string) =>

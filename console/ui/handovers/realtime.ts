@@ -5,6 +5,7 @@
 // screens watch is unsubscribed when the last one stops.
 import Pusher from 'pusher-js/with-encryption';
 import type { ConsoleRealtimeConfig } from '../../../common/handover-wire.ts';
+import { pusherOptions } from '../../../common/pusher-client.ts';
 import { authorizeChannel } from '../../api.ts';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
@@ -23,23 +24,7 @@ export interface ConsoleRealtime {
 }
 
 export function connectConsoleRealtime(config: ConsoleRealtimeConfig, csrf: string): ConsoleRealtime {
-  const pusher = new Pusher(config.key, {
-    cluster: config.cluster,
-    wsHost: config.wsHost,
-    wsPort: config.wsPort,
-    wssPort: config.wssPort,
-    forceTLS: config.forceTLS,
-    enabledTransports: ['ws', 'wss'],
-    disableStats: true,
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        authorizeChannel(csrf, socketId, channelName).then(
-          (data) => callback(null, data),
-          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
-        );
-      },
-    },
-  });
+  const pusher = new Pusher(config.key, pusherOptions(config, (socketId, channelName) => authorizeChannel(csrf, socketId, channelName)));
 
   let status: LiveStatus = 'connecting';
   let everConnected = false;

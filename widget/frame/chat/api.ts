@@ -13,6 +13,7 @@ import type {
   SessionResponse,
   VisitorTypingRequest,
 } from '../../../common/wire.ts';
+import type { ChannelAuth } from '../../../common/pusher-client.ts';
 import type { TokenStore } from './token-store.ts';
 
 export interface HttpError extends Error {
@@ -44,11 +45,6 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
-
-export interface ChannelAuth {
-  auth: string;
-  shared_secret?: string;
-}
 
 export type Api = ReturnType<typeof createApi>;
 

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { chatMessage } from '../../../test/helpers/chat-message.ts';
 import type { ChatMessage, Notice } from '../../../common/wire.ts';
 import { handoverStatus, noticeOf } from './handover.ts';
 
 let nextId = 1;
-const base = (sender: ChatMessage['sender'], extra: Partial<ChatMessage> = {}): ChatMessage => ({
-  id: nextId++,
-  conversationId: 'c'.repeat(22),
-  clientId: null,
-  sender,
-  text: 'x',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...extra,
-});
+const base = (sender: ChatMessage['sender'], extra: Partial<ChatMessage> = {}): ChatMessage => chatMessage(nextId++, { sender, ...extra });
 const notice = (n: Notice): ChatMessage => base('system', { notice: n });
 
 describe('handover status from the messages', () => {

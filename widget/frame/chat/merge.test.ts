@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { chatMessage } from '../../../test/helpers/chat-message.ts';
 import type { ChatMessage } from '../../../common/wire.ts';
 import { leavesGap, settle, shownText, type Pending } from './merge.ts';
 
-const msg = (id: number, clientId: string | null = null): ChatMessage => ({
-  id,
-  conversationId: 'c'.repeat(22),
-  clientId,
-  sender: clientId ? 'visitor' : 'bot',
-  text: `m${id}`,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
+/** A bot's message, or with a clientId the visitor's. */
+const msg = (id: number, clientId: string | null = null): ChatMessage => chatMessage(id, clientId ? { clientId, sender: 'visitor' } : {});
+
 describe('frame bookkeeping', () => {
   it('spots a gap after the last id', () => {
     const timeline = [msg(1), msg(2)];

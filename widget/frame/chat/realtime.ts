@@ -5,7 +5,7 @@
 // missing; it also asks for a fill on every (re)subscription, which covers reconnects.
 import Pusher from 'pusher-js/with-encryption';
 import { EVENT_MESSAGE, EVENT_TYPING, type SessionResponse, type TypingEvent } from '../../../common/wire.ts';
-import type { ChannelAuth } from './api.ts';
+import { pusherOptions, type ChannelAuth } from '../../../common/pusher-client.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 export type Typist = NonNullable<TypingEvent['who']>;
@@ -33,24 +33,7 @@ export function connectRealtime(
   authorize: (socketId: string, channelName: string) => Promise<ChannelAuth>,
   on: RealtimeHandlers,
 ): Realtime {
-  const rt = session.realtime;
-  const pusher = new Pusher(rt.key, {
-    cluster: rt.cluster,
-    wsHost: rt.wsHost,
-    wsPort: rt.wsPort,
-    wssPort: rt.wssPort,
-    forceTLS: rt.forceTLS,
-    enabledTransports: ['ws', 'wss'],
-    disableStats: true,
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        authorize(socketId, channelName).then(
-          (data) => callback(null, data),
-          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
-        );
-      },
-    },
-  });
+  const pusher = new Pusher(session.realtime.key, pusherOptions(session.realtime, authorize));
 
   // pusher-js logs, and then drops, events it could not decrypt even after re-authorizing.
   Pusher.log = (line: unknown) => {
