@@ -241,7 +241,7 @@ test.describe('live handover through soketi', () => {
 test.describe('reassign', () => {
   const world = worldOfThisBlock();
 
-  test('handover: a supervisor moves a conversation Olga holds to Per, who sees it arrive without reloading and answers', async ({ page, browser }) => {
+  test('handover: Per is told plainly that Olga took it first; a supervisor moves it from Olga to Per, who sees it arrive without reloading and answers', async ({ page, browser }) => {
     const SUPERVISOR = member('siri@example.com', 'Siri Berg');
     const PER = member('per@example.com', 'Per Hansen');
     await world().staff(SUPERVISOR, 'supervisor');
@@ -254,7 +254,18 @@ test.describe('reassign', () => {
       const frame = await askForAPerson(page, world());
       const waiting = await olga.request<{ handovers: { id: string }[] }>('GET', '/handovers?state=waiting');
       expect(waiting.body.handovers).toHaveLength(1);
+
+      // Per has it open, waiting; Olga takes it first; Per's "take" is refused in plain words.
+      await per.page.locator('.handover').getByRole('button', { name: 'Open' }).click();
+      const takeIt = per.page.getByRole('button', { name: 'Take this conversation' });
+      await expect(takeIt).toBeVisible();
       expect((await olga.request('POST', `/handovers/${waiting.body.handovers[0]!.id}/take`)).status).toBe(200);
+      await takeIt.click();
+      await expect(per.page.getByRole('alert').filter({ hasText: 'Someone else took this conversation first.' })).toBeVisible();
+      await expect(per.page.locator('.facts')).toContainText(`Assigned · ${OPERATOR.displayName}`);
+      await expect(takeIt).toBeHidden();
+      await per.page.getByRole('button', { name: '← Back to handovers' }).click();
+      await expect(per.page.getByRole('heading', { name: 'Waiting (0)' })).toBeVisible();
       await expect(frame.locator('.msg.notice').last()).toContainText(OPERATOR.firstName);
 
       // The supervisor sees Olga's conversation among those others hold, opens it and moves it to Per.
