@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Pusher from 'pusher';
 import type { Logger } from 'pino';
 import { conversationChannel } from '../common/wire.ts';
+import { consoleConversationChannel, queueChannel } from '../common/handover-wire.ts';
 import type { Config, HttpLimits } from './config/index.ts';
 import { createApp } from './http/app.ts';
 import { openStore } from './store/index.ts';
@@ -21,6 +22,7 @@ import type { Publisher } from './realtime/publisher.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import type { BotProfile } from './bot/engine.ts';
 import { createTurnWorker } from './chat/turn-worker.ts';
+import { startHandoverSweeper } from './chat/handover-sweep.ts';
 import { instanceId } from './instance.ts';
 import { createMailer } from './accounts/mailer.ts';
 import { discoverOidc } from './accounts/oidc.ts';
@@ -73,7 +75,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-export async function startParley(config: Config, logger: Logger): Promise<RunningParley> {
+export interface StartOptions {
+  /** The handover lifecycle's clock (server/chat/deps.ts); tests move it instead of waiting. */
+  clock?: () => Date;
+}
+
+export async function startParley(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningParley> {
+  const clock = options.clock ?? (() => new Date());
   // First: an IdP that cannot be discovered stops the start before anything is opened.
   const sso = config.oidc ? await discoverOidc(config.oidc) : undefined;
   const store = await openStore(config);
@@ -112,8 +120,10 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
       key: rt.key,
       secret: rt.secret,
       logger: logger.child({ part: 'realtime' }),
-      // The conversation channel is the only kind Parley uses; public, private and presence channels are never served.
-      channelPrefixes: [conversationChannel('')],
+      // The visitors' conversation channels and the console's (a bot's handover queue, a conversation
+      // it follows) are the only kinds Parley uses, all encrypted; public, private and presence
+      // channels are never served.
+      channelPrefixes: [conversationChannel(''), queueChannel(''), consoleConversationChannel('')],
       // pusher-js runs in the chat frame, which is served from PUBLIC_URL.
       allowedOrigins: [new URL(publicUrl).origin, ...rt.allowedOrigins],
       maxConnections: rt.maxConnections,
@@ -125,7 +135,16 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   } else {
     publisher = createPusherPublisher({ ...rt, masterKey: rt.encryptionKey });
   }
-  const turns = createTurnWorker({ store, engine, publisher, logger }, config.turns);
+  const chat = { store, engine, publisher, logger, clock, config };
+  const turns = createTurnWorker(chat, config.turns);
+  const handovers = startHandoverSweeper(chat, {
+    intervalMs: config.handover.sweepIntervalMs,
+    // One sweeper at a time across instances, as for retention.
+    lease: () => {
+      const now = Date.now();
+      return store.lease('handovers', instanceId, now, now + 2 * config.handover.sweepIntervalMs);
+    },
+  });
   const app = createApp({
     config,
     publicUrl,
@@ -136,6 +155,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     limits,
     turns,
     logger,
+    clock,
     mailer: createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, publicUrl }),
     sso,
     channelSigner,
@@ -165,8 +185,9 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
       server.closeIdleConnections();
       await turns.drain();
       // Sweeps work in steps across event-loop turns: one under way finishes before its lease and store go.
-      await sweeping;
+      await Promise.all([sweeping, handovers.stop()]);
       await store.release('retention', instanceId).catch(() => undefined);
+      await store.release('handovers', instanceId).catch(() => undefined);
       // Realtime sockets are told to reconnect (4200) before the HTTP server goes away.
       await embedded?.close();
       // End keep-alive connections too: close() alone waits for them.

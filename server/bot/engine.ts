@@ -39,6 +39,8 @@ export interface HandoverSettings {
   /** The wording of the system notices, per locale, with `{name}` for the operator's display name. */
   joined: Record<string, string>;
   left: Record<string, string>;
+  /** What the visitor is told, per locale, when the wait limit passed and no one took the conversation. */
+  unanswered: Record<string, string>;
 }
 
 /** Weekly opening hours in one time zone, and whole days closed. */

@@ -87,6 +87,8 @@ export const handoverBlock = z.strictObject({
   noOperator: localized(text),
   /** Said when a human was asked for outside business hours. */
   closed: localized(text),
+  /** Said when the visitor waited past `waitLimit` and no one took the conversation; absent: `noOperator`'s words. */
+  unanswered: localized(text).optional(),
   /** The form (in `forms`) that takes a message instead: an e-mail slot tagged contact, and a text slot. */
   leaveMessage: name,
   joined: notice,
@@ -102,7 +104,7 @@ export function checkHandover(bot: BotDefinition, issue: Issue, covers: Covers):
   const handover = bot.handover;
   if (!handover) return;
   const path = ['handover'];
-  for (const key of ['noOperator', 'closed', 'joined', 'left'] as const) covers(handover[key], [...path, key]);
+  for (const key of ['noOperator', 'closed', 'joined', 'left', 'unanswered'] as const) covers(handover[key], [...path, key]);
 
   const seen = new Map<string, number>();
   handover.cannedReplies.forEach((reply, i) => {
@@ -167,6 +169,7 @@ export function handoverSettingsOf(def: BotDefinition): HandoverSettings | undef
     ),
     joined: perLanguage((lang) => handover.joined[lang] as string),
     left: perLanguage((lang) => handover.left[lang] as string),
+    unanswered: perLanguage((lang) => (handover.unanswered ?? handover.noOperator)[lang] as string),
   };
 }
 

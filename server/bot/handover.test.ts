@@ -187,6 +187,8 @@ describe('handover settings in the profile', () => {
       cannedReplies: { en: [{ id: 'hello', label: 'Hello', text: 'Hi, I am looking at your question now.' }] },
       joined: { en: '{name} joined' },
       left: { en: '{name} left' },
+      // No wording of its own for a wait that ran out: the no-operator words stand in.
+      unanswered: { en: 'No one is online right now.' },
     });
     expect(engine.profile('plain')?.handover).toBeUndefined();
   });
@@ -211,6 +213,12 @@ describe('notice wording', () => {
     expect(handoverNotice(settings, 'joined', 'nb-NO', 'en', 'Kari')).toMatch(/^Kari /);
     expect(handoverNotice(settings, 'left', 'es', 'en', 'Kari')).toContain('Kari');
     expect(handoverNotice(settings, 'joined', 'de', 'en', 'Kari')).toBe(settings.joined.en!.replace('{name}', 'Kari'));
+  });
+
+  it('words the wait that ran out in the visitor\'s language, naming no one', () => {
+    const settings = demo.profile('demo')!.handover!;
+    expect(handoverNotice(settings, 'unanswered', 'nb', 'en', '')).toMatch(/^Beklager, ingen/);
+    expect(handoverNotice(settings, 'unanswered', 'de', 'en', '')).toBe(settings.unanswered.en);
   });
 
   it('takes the name as plain text, whatever it contains', () => {

@@ -24,6 +24,8 @@ export interface AppDeps {
   /** Runs the bot turns that visitor messages leave pending in the store. */
   turns: Pick<TurnWorker, 'kick'>;
   logger: Logger;
+  /** The time of the handover lifecycle (server/chat/deps.ts): the real clock, or a test's. */
+  clock: () => Date;
   /** Console invitations and password resets (printed to stdout without SMTP_URL). */
   mailer: Mailer;
   /** Console single sign-on, discovered at start; undefined when OIDC_ISSUER is unset. */

@@ -40,6 +40,11 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'totp_enrolment_required',
   'totp_not_enrolled',
   'last_administrator',
+  // the live handover's (common/handover-wire.ts, common/wire.ts)
+  'not_holder',
+  'already_taken',
+  'invalid_operator',
+  'nothing_to_rate',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { BotPolicy } from '../bot/engine.ts';
 import type { RetentionPolicy, Store, SweepResult } from '../store/store.ts';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job.ts';
 
 /** The store's view of a bot's data-governance settings. */
 export function retentionPolicyOf(botId: string, policy: Omit<BotPolicy, 'storeConversations' | 'messagesPerMinute'>): RetentionPolicy {
@@ -31,12 +32,8 @@ export interface RetentionSweeperOptions {
   lease?: () => Promise<boolean>;
 }
 
-export interface RetentionSweeper {
-  /** One sweep of every policy now. Runs after any sweep already in progress, never beside it. */
-  runOnce(): Promise<SweepResult[]>;
-  /** Stops the timer. Resolves once a sweep already under way is done, so its store can be closed. */
-  stop(): Promise<void>;
-}
+/** runOnce sweeps every policy now, after any sweep under way; stop resolves once that one is done, so its store can be closed. */
+export type RetentionSweeper = PeriodicJob<SweepResult[]>;
 
 function hasLimits(policy: RetentionPolicy): boolean {
   return (
@@ -86,32 +83,6 @@ export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionS
     return results;
   };
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const runOnce = (): Promise<SweepResult[]> => {
-    const run = queue.then(sweepAll, sweepAll);
-    queue = run.catch(() => undefined);
-    return run;
-  };
-
-  let stopped = false;
-  let busy = false;
-  const timer = setInterval(() => {
-    // A sweep slower than the interval would otherwise pile up runs behind it.
-    if (stopped || busy) return;
-    busy = true;
-    runOnce()
-      .catch(() => undefined) // already logged
-      .finally(() => (busy = false));
-  }, opts.intervalMs);
-  // The sweeper never keeps a finished process alive.
-  timer.unref();
-
-  return {
-    runOnce,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-      return queue.then(() => undefined);
-    },
-  };
+  // Failures are logged per bot in sweepAll already.
+  return startPeriodicJob(sweepAll, opts.intervalMs, () => undefined);
 }

@@ -14,13 +14,14 @@ const tokens: FuzzTokens = {
   disposable: Array.from({ length: 30 }, (_, i) => `disposable${i}.x.y.z.w`),
 };
 const ORIGIN = 'http://localhost:3000';
-const small = { sessions: 60, auth: 60, messages: 60, victimMessages: 30, history: 60, deletes: 30, raw: 60 };
+const small = { sessions: 60, auth: 60, messages: 60, victimMessages: 30, history: 60, deletes: 30, typing: 30, ratings: 30, raw: 60 };
 
 const consoleContext: ConsoleFuzzContext = {
   ownOrigin: ORIGIN,
   admin: { cookie: 'a'.repeat(43), csrf: 'b'.repeat(43), id: 'c'.repeat(22) },
   operator: { cookie: 'd'.repeat(43), csrf: 'e'.repeat(43), id: 'f'.repeat(22) },
   password: 'correct horse battery staple 42',
+  handoverId: 'g'.repeat(22),
 };
 
 const httpWire = (r: FuzzRequest): string => JSON.stringify([r.endpoint, r.method, r.path, r.headers, r.body?.toString('base64')]);

@@ -8,7 +8,7 @@ import { startParley } from '../helpers/parley-server.ts';
 import { history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
 import { openStore } from '../../server/store/index.ts';
 import { forEachStore } from '../helpers/stores.ts';
-import { MASKED_PII } from '../../server/http/routes/messages.ts';
+import { MASKED_PII } from '../../server/privacy/mask.ts';
 import { demoBotsDir, type BotFile } from '../helpers/demo-bot.ts';
 import type { ChatMessage } from '../../common/wire.ts';
 

@@ -15,6 +15,8 @@ export interface ConsoleFuzzContext {
   operator: { cookie: string; csrf: string; id: string };
   /** The administrator's password: never sent, so no password check can pass. */
   password: string;
+  /** A handover the administrator holds: what the handover routes' requests aim at (taking it again changes nothing). */
+  handoverId: string;
 }
 
 const PREFIX = '/api/v1/console';
@@ -68,10 +70,11 @@ const notBots = fc.oneof(
 const rawBodies = (keys: string[]): string[] =>
   keys.flatMap((k) => [`{"${k}":1e309}`, `{"${k}":-0,"${k}":"x"}`, `{"__proto__":{"${k}":"x"}}`, `{"${k}":"\\ud800"}`, `{"${k}.x":1}`, `{"${k}":{"$gt":""}}`]);
 
-function body(fields: fc.Arbitrary<Record<string, unknown>>, keys: string[]): fc.Arbitrary<Buffer> {
+/** `rawKeys`: the keys of the raw bodies, when a duplicate key's last value ("x") would be valid for one of `keys`. */
+function body(fields: fc.Arbitrary<Record<string, unknown>>, keys: string[], rawKeys = keys): fc.Arbitrary<Buffer> {
   return fc.oneof(
     { weight: 5, arbitrary: jsonBodyBytes(fields) },
-    { weight: 1, arbitrary: fc.constantFrom(...rawBodies(keys)).map((t) => Buffer.from(t)) },
+    { weight: 1, arbitrary: fc.constantFrom(...rawBodies(rawKeys)).map((t) => Buffer.from(t)) },
     {
       weight: 1,
       arbitrary: fc
@@ -262,5 +265,68 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
     },
     { count: 300, arbitrary: request(ctx, 'GET', '/audit', { path: query.map((q) => `/audit${q}`) }) },
     { count: 60, arbitrary: request(ctx, 'GET', '/audit/export', { path: query.map((q) => `/audit/export${q}`) }) },
+    ...handoverRoutes(ctx, userId),
+  ];
+}
+
+/** Strings that fail every text field of the handover routes: empty, controls, broken UTF-16, too long. */
+const notText = (max: number) => fc.oneof(wrongType, fc.constantFrom('', '   ', '\u0000', 'a\u0007b', '\ud800', 'x\udc00y', 'x'.repeat(max + 1)));
+const notBoolean = fc.oneof(wrongType.filter((v) => typeof v !== 'boolean'), fc.constantFrom('true', 'false', 1, 0, 'yes'));
+const handoverQuery = fc
+  .array(
+    fc.oneof(
+      fc.tuple(fc.constantFrom('state', 'bot', 'limit'), fc.oneof(queryValue, fc.constantFrom('waiting', 'mine', 'resolved', 'abandoned', 'demo', 'Demo', '201'))).map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('state[$ne]=null', 'bot[]=demo', 'state=waiting&state=mine', '__proto__[x]=1', 'bot=..%2Fdemo', 'limit=0', 'locale=en'),
+    ),
+    { maxLength: 3 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+
+/**
+ * The live handover's routes (common/handover-wire.ts), aimed mostly at the one handover the
+ * administrator holds, with bodies that are all invalid: no handover, message, note or presence
+ * changes, which the test checks.
+ */
+function handoverRoutes(ctx: ConsoleFuzzContext, userId: fc.Arbitrary<string>): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  const handoverId = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(ctx.handoverId) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
+    { weight: 2, arbitrary: fc.constantFrom('__proto__', 'constructor', '%7B%22%24ne%22%3Anull%7D', '..%2F..%2Fetc', '%00', `${ctx.handoverId}%00`, 'x'.repeat(5_000), '%ff', '%c3%28') },
+    { weight: 1, arbitrary: nastyString.filter((s) => s.length > 0).map(percentEncode) },
+  );
+  const on = (route: string, count: number, method: string, body?: fc.Arbitrary<Buffer | undefined>) => ({
+    count,
+    arbitrary: request(ctx, method, `/handovers/:id${route}`, { path: handoverId.map((id) => `/handovers/${id}${route}`), ...(body ? { body } : {}) }),
+  });
+  const clientId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+  const notClientId = fc.oneof(wrongType, fc.constantFrom('', 'a b', 'a.b', 'x'.repeat(65), '\u202eid'));
+  const codes = fc.constantFrom('answered', 'follow-up', 'no-response', 'spam', 'other');
+  const bot = fc.oneof(fc.constantFrom('demo', 'shop', 'nope'), fc.constantFrom('Demo', '..%2Fdemo', '%00', '__proto__', 'x'.repeat(300)), nastyString.filter((s) => s.length > 0).map(percentEncode));
+  const socketId = fc.oneof(fc.constantFrom('1.1', '123.456'), fc.constantFrom('1.1:private-x', '1.1\n', '-1.1', 'abc', ''), wrongType);
+  const channel = fc.oneof(
+    fc.constantFrom('private-encrypted-console-queue-demo', 'private-encrypted-console-queue-nope', 'private-encrypted-console-conversation-AAAAAAAAAAAAAAAAAAAAAA', 'private-encrypted-chat-AAAAAAAAAAAAAAAAAAAAAA'),
+    fc.constantFrom('presence-x', 'private-encrypted-console-conversation-../x', 'a:b', 'x'.repeat(200), ''),
+    wrongType,
+  );
+  return [
+    { count: 200, arbitrary: request(ctx, 'GET', '/handovers', { path: handoverQuery.map((q) => `/handovers${q}`) }) },
+    on('', 150, 'GET'),
+    on('/take', 150, 'POST', junkBody),
+    on('/reassign', 200, 'POST', body(invalidObject({ operatorId: field(fc.constant(ctx.admin.id), fc.oneof(notClientId, userId), false) }, false), ['operatorId'])),
+    on('/resolve', 200, 'POST', body(invalidObject({ code: field(codes, fc.oneof(wrongType, fc.constantFrom('closed', 'Answered', '')), false), note: field(fc.constant('done'), notText(2000), true) }, false), ['code', 'note'])),
+    on('/messages', 200, 'POST', body(invalidObject({ clientId: field(clientId, notClientId, false), text: field(fc.constant('hello'), notText(4000), false) }, false), ['clientId', 'text'])),
+    // A note of "x" is a valid note: its raw bodies carry an unknown key instead.
+    on('/notes', 200, 'POST', body(invalidObject({ text: field(fc.constant('a note'), notText(2000), false) }, false), ['text'], ['authorId'])),
+    on('/typing', 200, 'POST', body(invalidObject({ typing: field(fc.boolean(), notBoolean, false) }, false), ['typing'])),
+    on('/reveal', 250, 'POST', body(invalidObject({ reason: field(fc.constant('the visitor asked for a copy'), fc.oneof(wrongType, fc.constantFrom('', 'abc', '\u0000\u0000\u0000\u0000\u0000', 'x'.repeat(501))), false) }, false), ['reason'])),
+    { count: 150, arbitrary: request(ctx, 'GET', '/bots/:bot/canned-replies', { path: fc.tuple(bot, fc.constantFrom('', '?locale=nb', '?locale=%24ne', '?locale=en&x=1', '?locale[]=en')).map(([b, q]) => `/bots/${b}/canned-replies${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'PUT', '/presence', { body: body(invalidObject({ available: field(fc.boolean(), notBoolean, false) }, false), ['available']) }) },
+    { count: 60, arbitrary: request(ctx, 'GET', '/realtime', { path: query.map((q) => `/realtime${q}`) }) },
+    {
+      count: 200,
+      arbitrary: request(ctx, 'POST', '/realtime/auth', {
+        body: body(fc.record({ socket_id: socketId, channel_name: channel }, { requiredKeys: [] }).map((o) => o as Record<string, unknown>), ['socket_id', 'channel_name']),
+      }),
+    },
   ];
 }

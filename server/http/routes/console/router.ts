@@ -23,6 +23,19 @@ import { exportAudit, listAudit } from './audit.ts';
 import { ssoCallback, ssoInfo, ssoStart } from './sso.ts';
 import { getSettings, patchSettings } from './settings.ts';
 import { requireTotpEnrolment } from './totp-policy.ts';
+import { handoverOf, handoverScope, holderOnly } from './handover-access.ts';
+import { listHandovers } from './handover-list.ts';
+import { handoverDetail } from './handover-detail.ts';
+import { reassignHandover, takeHandover } from './handover-assign.ts';
+import { resolveHandover } from './handover-resolve.ts';
+import { postOperatorMessage } from './handover-messages.ts';
+import { addNote } from './handover-notes.ts';
+import { operatorTyping } from './handover-typing.ts';
+import { revealHandover } from './handover-reveal.ts';
+import { botParamScope, cannedReplies } from './canned-replies.ts';
+import { putPresence } from './presence.ts';
+import { consoleChannelAuth, consoleRealtime } from './realtime-auth.ts';
+import { typingRequest } from '../../schemas.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
@@ -69,5 +82,25 @@ export function consoleRouter(deps: AppDeps): Router {
   router.get('/sso/callback', perIp, ssoCallback(deps));
   router.get('/settings', admin, getSettings(deps));
   router.patch('/settings', admin, jsonBody(), validBody(schemas.settingsPatch), patchSettings(deps));
+
+  // The live handover (common/handover-wire.ts). Routes on one handover find it first, so roles.ts
+  // is asked with its bot; one the caller may not reach is 403 not_holder, whatever the reason.
+  const handover = handoverScope(store);
+  const works = authorize(store, 'handover.work', handover);
+  const operatorTypingPerConversation = rateLimit(deps.limits, (ctx) => ({ kind: 'typing', conversationId: handoverOf(ctx).conversationId, side: 'operator' }));
+  const channelAuthPerIp = rateLimit(deps.limits, (ctx) => ({ kind: 'channelAuth', ip: clientIp(ctx) }));
+  router.get('/handovers', signedInOnly, listHandovers(deps));
+  router.get('/handovers/:id', works, handoverDetail(deps));
+  router.post('/handovers/:id/take', works, takeHandover(deps));
+  router.post('/handovers/:id/reassign', authorize(store, 'handover.reassign', handover), jsonBody(), validBody(schemas.reassignRequest), reassignHandover(deps));
+  router.post('/handovers/:id/resolve', works, jsonBody(), validBody(schemas.resolveRequest), resolveHandover(deps));
+  router.post('/handovers/:id/messages', works, holderOnly(store, 'handover.message'), jsonBody(), validBody(schemas.operatorMessageRequest), postOperatorMessage(deps));
+  router.post('/handovers/:id/notes', works, holderOnly(store, 'handover.note'), jsonBody(), validBody(schemas.noteRequest), addNote(deps));
+  router.post('/handovers/:id/typing', works, holderOnly(store, 'handover.typing'), jsonBody(), validBody(typingRequest), operatorTypingPerConversation, operatorTyping(deps));
+  router.post('/handovers/:id/reveal', authorize(store, 'personal-data.reveal', handover), jsonBody(), validBody(schemas.revealRequest), revealHandover(deps));
+  router.get('/bots/:bot/canned-replies', authorize(store, 'handover.work', botParamScope(deps)), cannedReplies(deps));
+  router.put('/presence', signedInOnly, jsonBody(), validBody(schemas.presenceRequest), putPresence(deps));
+  router.get('/realtime', signedInOnly, consoleRealtime(deps));
+  router.post('/realtime/auth', signedInOnly, channelAuthPerIp, jsonBody(), consoleChannelAuth(deps));
   return router;
 }

@@ -2,6 +2,8 @@
 // unknown field (`passwordHash`, `sessionVersion`, `$where`…) is a 400 and changes nothing.
 import { z } from 'zod';
 import { BOT_ID_PATTERN } from '../../../../common/ids.ts';
+import { RESOLUTION_CODES } from '../../../../common/handover-wire.ts';
+import { clientId, localeTag, messageText, typedText } from '../../schemas.ts';
 
 const printable = (s: string) => s.isWellFormed() && ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 /** A shape check, lower-cased: whether mail arrives is the mail server's to say. */
@@ -46,8 +48,32 @@ export const auditQuery = z.strictObject({
   action: z.string().min(1).max(64).optional(),
 });
 
+// The live handover (common/handover-wire.ts).
+/** The query of GET /handovers: `resolved` lists the closed ones (resolved or abandoned); `mine`, those the caller holds. */
+export const handoverListQuery = z.strictObject({
+  state: z.enum(['waiting', 'assigned', 'mine', 'resolved']).optional(),
+  bot: z.string().regex(BOT_ID_PATTERN, 'expected a bot id').optional(),
+  limit: count(200).refine((n) => n >= 1, 'at least 1').default(50),
+});
+export const reassignRequest = z.strictObject({ operatorId: userIdParam });
+export const resolveRequest = z.strictObject({ code: z.enum(RESOLUTION_CODES), note: typedText(2000).optional() });
+export const operatorMessageRequest = z.strictObject({ clientId, text: messageText });
+export const noteRequest = z.strictObject({ text: typedText(2000).refine((s) => s.trim().length > 0, 'must not be empty') });
+export const revealRequest = z.strictObject({
+  reason: z.string().trim().min(5, 'at least 5 characters').max(500, 'at most 500 characters').refine(printable, 'control characters are not allowed'),
+});
+export const presenceRequest = z.strictObject({ available: z.boolean() });
+export const cannedRepliesQuery = z.strictObject({ locale: localeTag.optional() });
+
 export type LoginInput = z.infer<typeof loginRequest>;
 export type InviteInput = z.infer<typeof inviteRequest>;
 export type ResetInput = z.infer<typeof resetRequest>;
 export type SettingsInput = z.infer<typeof settingsPatch>;
 export type UserPatchInput = z.infer<typeof userPatch>;
+export type HandoverListQuery = z.infer<typeof handoverListQuery>;
+export type ReassignInput = z.infer<typeof reassignRequest>;
+export type ResolveInput = z.infer<typeof resolveRequest>;
+export type OperatorMessageInput = z.infer<typeof operatorMessageRequest>;
+export type NoteInput = z.infer<typeof noteRequest>;
+export type RevealInput = z.infer<typeof revealRequest>;
+export type PresenceInput = z.infer<typeof presenceRequest>;
