@@ -63,8 +63,8 @@ function problemsOf(outcome: Outcome): string[] {
   if (STACK_TRACE.test(outcome.body)) problems.push('stack trace in body');
   if (LIBRARY_TEXT.test(outcome.body)) problems.push(`library text or path in body: ${LIBRARY_TEXT.exec(outcome.body)![0]}`);
   if (/^x-injected/m.test(outcome.head)) problems.push('injected response header');
-  // 431 (request line or headers over 16 KiB) is Node's own answer, before any code of ours runs.
-  if (outcome.status >= 400 && outcome.status !== 431) {
+  // Even the HTTP parser's refusals (431, 400, 408) carry the JSON shape (server/http/client-errors.ts).
+  if (outcome.status >= 400) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(outcome.body);

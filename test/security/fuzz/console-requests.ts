@@ -316,9 +316,9 @@ function handoverRoutes(ctx: ConsoleFuzzContext, userId: fc.Arbitrary<string>): 
     on('/resolve', 200, 'POST', body(invalidObject({ code: field(codes, fc.oneof(wrongType, fc.constantFrom('closed', 'Answered', '')), false), note: field(fc.constant('done'), notText(2000), true) }, false), ['code', 'note'])),
     on('/messages', 200, 'POST', body(invalidObject({ clientId: field(clientId, notClientId, false), text: field(fc.constant('hello'), notText(4000), false) }, false), ['clientId', 'text'])),
     // A note of "x" is a valid note: its raw bodies carry an unknown key instead.
-    on('/notes', 150, 'POST', body(invalidObject({ text: field(fc.constant('a note'), notText(2000), false) }, false), ['text'], ['authorId'])),
-    on('/typing', 150, 'POST', body(invalidObject({ typing: field(fc.boolean(), notBoolean, false) }, false), ['typing'])),
-    on('/reveal', 150, 'POST', body(invalidObject({ reason: field(fc.constant('the visitor asked for a copy'), fc.oneof(wrongType, fc.constantFrom('', 'abc', '\u0000\u0000\u0000\u0000\u0000', 'x'.repeat(501))), false) }, false), ['reason'])),
+    on('/notes', 200, 'POST', body(invalidObject({ text: field(fc.constant('a note'), notText(2000), false) }, false), ['text'], ['authorId'])),
+    on('/typing', 200, 'POST', body(invalidObject({ typing: field(fc.boolean(), notBoolean, false) }, false), ['typing'])),
+    on('/reveal', 250, 'POST', body(invalidObject({ reason: field(fc.constant('the visitor asked for a copy'), fc.oneof(wrongType, fc.constantFrom('', 'abc', '\u0000\u0000\u0000\u0000\u0000', 'x'.repeat(501))), false) }, false), ['reason'])),
     { count: 150, arbitrary: request(ctx, 'GET', '/bots/:bot/canned-replies', { path: fc.tuple(bot, fc.constantFrom('', '?locale=nb', '?locale=%24ne', '?locale=en&x=1', '?locale[]=en')).map(([b, q]) => `/bots/${b}/canned-replies${q}`) }) },
     { count: 150, arbitrary: request(ctx, 'PUT', '/presence', { body: body(invalidObject({ available: field(fc.boolean(), notBoolean, false) }, false), ['available']) }) },
     { count: 60, arbitrary: request(ctx, 'GET', '/realtime', { path: query.map((q) => `/realtime${q}`) }) },
