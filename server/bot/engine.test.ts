@@ -55,6 +55,7 @@ describe('profile', () => {
       allowedOrigins: ['https://shop.example', 'http://localhost:*'],
       locales: ['en'],
       defaultLocale: 'en',
+      intents: ['hours', 'weekend', 'signup', 'secret', 'human'],
       policy: {
         storeConversations: true,
         messageTtlMs: 30 * 86_400_000,

@@ -24,6 +24,8 @@ export interface BotProfile {
   allowedOrigins: string[];
   locales: string[];
   defaultLocale: string;
+  /** The names of its intents: what the console's conversation filter offers (never their texts). */
+  intents: string[];
   policy: BotPolicy;
   /** Live handover to human operators (issue 14); absent when the bot hands over to no one. */
   handover?: HandoverSettings;

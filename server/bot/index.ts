@@ -64,6 +64,7 @@ function profileOf(bot: LoadedBot): BotProfile {
     allowedOrigins: [...def.allowedOrigins],
     locales: [...def.languages],
     defaultLocale: def.defaultLocale,
+    intents: def.intents.map((intent) => intent.name),
     name: def.name,
     policy: botPolicyOf(def),
     ...(handover ? { handover } : {}),

@@ -45,6 +45,8 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'already_taken',
   'invalid_operator',
   'nothing_to_rate',
+  // the conversation browser's and the reveal grant's (common/conversations-wire.ts, common/console-wire.ts)
+  'not_grantable',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */

@@ -39,8 +39,8 @@ async function snapshot(admin: ConsoleClient, handoverId: string): Promise<{ use
   return { users: users.body.users, audit: audit.body.trim().split('\n'), handover: handover.body };
 }
 
-/** A visitor asks for a human and the administrator takes the conversation: what the handover routes' requests aim at. */
-async function heldHandover(world: ConsoleWorld): Promise<string> {
+/** A visitor asks for a human and the administrator takes the conversation: what the handover and conversation routes' requests aim at. */
+async function heldHandover(world: ConsoleWorld): Promise<{ id: string; conversationId: string }> {
   if ((await world.admin.request('PUT', '/presence', { available: true })).status !== 200) throw new Error('presence refused');
   const session = await openSession(world.url);
   await call(world.url, '/api/v1/messages', { token: session.token, json: { clientId: 'ask', action: 'handover:yes' } });
@@ -51,7 +51,7 @@ async function heldHandover(world: ConsoleWorld): Promise<string> {
   );
   const id = listed.body.handovers.find((h) => h.conversationId === session.conversationId)!.id;
   if ((await world.admin.request('POST', `/handovers/${id}/take`)).status !== 200) throw new Error('take refused');
-  return id;
+  return { id, conversationId: session.conversationId };
 }
 
 /** Problems with one answer; empty when it is a clean answer or a clean refusal. */
@@ -93,7 +93,8 @@ forEachStore((store) => {
       world = await startConsoleWorld(store.env(), { BOTS_DIR: handoverBotsDir() });
       const staff = await world.staff('operator@example.test', 'operator', ['demo']);
       operator = staff.client;
-      handoverId = await heldHandover(world);
+      const held = await heldHandover(world);
+      handoverId = held.id;
       before = await snapshot(world.admin, handoverId);
       const ctx = {
         ownOrigin: new URL(world.url).origin,
@@ -101,6 +102,7 @@ forEachStore((store) => {
         operator: { cookie: operator.cookie!, csrf: operator.csrfToken!, id: staff.id },
         password: PASSWORD,
         handoverId,
+        conversationId: held.conversationId,
       };
       // FerretDB answers several times slower than SQLite: half the requests keep the CI budget.
       const plan = consoleFuzzPlan(SEED, ctx, store.kind === 'mongodb' ? 0.5 : 1);
@@ -150,12 +152,14 @@ forEachStore((store) => {
         'POST /totp/confirm', 'GET /users', 'POST /users', 'PATCH /users/:id', 'GET /audit', 'GET /audit/export',
         'GET /handovers', 'GET /handovers/:id', 'POST /handovers/:id/take', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve',
         'POST /handovers/:id/messages', 'POST /handovers/:id/notes', 'POST /handovers/:id/typing', 'POST /handovers/:id/reveal',
-        'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth'];
+        'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth',
+        'GET /conversations', 'GET /conversations/filters', 'GET /conversations/:id', 'POST /conversations/:id/reveal'];
       for (const route of routes) expect(tried.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(30);
       // Past the session and CSRF checks, into the schemas: else the fuzz would only ever test the door.
       for (const route of ['POST /session', 'POST /password', 'POST /password/set', 'POST /totp/confirm', 'POST /users', 'PATCH /users/:id', 'GET /audit',
         'GET /handovers', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve', 'POST /handovers/:id/messages', 'POST /handovers/:id/notes',
-        'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth']) {
+        'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth',
+        'GET /conversations', 'POST /conversations/:id/reveal']) {
         expect(reachedValidation.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(10);
       }
     });

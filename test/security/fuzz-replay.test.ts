@@ -22,6 +22,7 @@ const consoleContext: ConsoleFuzzContext = {
   operator: { cookie: 'd'.repeat(43), csrf: 'e'.repeat(43), id: 'f'.repeat(22) },
   password: 'correct horse battery staple 42',
   handoverId: 'g'.repeat(22),
+  conversationId: 'h'.repeat(22),
 };
 
 const httpWire = (r: FuzzRequest): string => JSON.stringify([r.endpoint, r.method, r.path, r.headers, r.body?.toString('base64')]);

@@ -28,6 +28,21 @@ export async function deny(ctx: Context, store: Pick<ConsoleStore, 'appendAudit'
   throw refusal();
 }
 
+/**
+ * For routes that list across bots (the conversation browser): signed in, and `action` reaches some
+ * bot. A role that reaches none (operators browsing conversations) is refused, audited; the route
+ * then narrows its query to botScope(user, action).
+ */
+export function authorizeAcrossBots(store: ConsoleStore, action: Action): Middleware {
+  return async (ctx, next) => {
+    const state = signedIn(ctx);
+    if (!state) throw notSignedIn();
+    const reach = botScope(state.user, action);
+    if (reach !== 'all' && reach.length === 0) await deny(ctx, store, action, null);
+    await next();
+  };
+}
+
 export function authorize(store: ConsoleStore, requirement: Requirement, scope?: BotScope): Middleware {
   return async (ctx, next) => {
     const state = signedIn(ctx);

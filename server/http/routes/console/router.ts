@@ -10,7 +10,7 @@ import { validBody } from '../../validate.ts';
 import { rateLimit } from '../../rate-limit.ts';
 import { clientIp } from '../../visitor-auth.ts';
 import { consoleSession } from './session-middleware.ts';
-import { authorize } from './authorize.ts';
+import { authorize, authorizeAcrossBots } from './authorize.ts';
 import { signedIn } from './state.ts';
 import * as schemas from './schemas.ts';
 import { login } from './login.ts';
@@ -35,6 +35,10 @@ import { revealHandover } from './handover-reveal.ts';
 import { botParamScope, cannedReplies } from './canned-replies.ts';
 import { putPresence } from './presence.ts';
 import { consoleChannelAuth, consoleRealtime } from './realtime-auth.ts';
+import { conversationScope } from './conversation-access.ts';
+import { browseFilters, listConversations } from './conversation-list.ts';
+import { conversationDetail } from './conversation-detail.ts';
+import { revealConversation } from './conversation-reveal.ts';
 import { typingRequest } from '../../schemas.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
@@ -102,5 +106,14 @@ export function consoleRouter(deps: AppDeps): Router {
   router.put('/presence', signedInOnly, jsonBody(), validBody(schemas.presenceRequest), putPresence(deps));
   router.get('/realtime', signedInOnly, consoleRealtime(deps));
   router.post('/realtime/auth', signedInOnly, channelAuthPerIp, jsonBody(), consoleChannelAuth(deps));
+
+  // The conversation browser (common/conversations-wire.ts): metadata filters, masked transcripts,
+  // reveal. One the caller may not browse (unknown, archived, another bot's) is 404 not_found.
+  const conversation = conversationScope(store);
+  const browses = authorizeAcrossBots(store, 'conversations.browse');
+  router.get('/conversations', browses, listConversations(deps));
+  router.get('/conversations/filters', browses, browseFilters(deps));
+  router.get('/conversations/:id', authorize(store, 'conversations.browse', conversation), conversationDetail(deps));
+  router.post('/conversations/:id/reveal', authorize(store, 'personal-data.reveal', conversation), jsonBody(), validBody(schemas.revealRequest), revealConversation(deps));
   return router;
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BOT_ID_PATTERN } from '../../../../common/ids.ts';
 import { RESOLUTION_CODES } from '../../../../common/handover-wire.ts';
+import { BROWSE_OUTCOMES } from '../../../../common/conversations-wire.ts';
 import { clientId, localeTag, messageText, typedText } from '../../schemas.ts';
 
 const printable = (s: string) => s.isWellFormed() && ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
@@ -69,6 +70,20 @@ export const revealRequest = z.strictObject({
   reason: z.string().trim().min(5, 'at least 5 characters').max(500, 'at most 500 characters').refine(printable, 'control characters are not allowed'),
 });
 export const presenceRequest = z.strictObject({ available: z.boolean() });
+
+// The conversation browser (common/conversations-wire.ts).
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+/** The query of GET /conversations. `before` is the opaque cursor of the page before (conversation-list.ts reads it). */
+export const conversationListQuery = z.strictObject({
+  bot: z.string().regex(BOT_ID_PATTERN, 'expected a bot id').optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  locale: z.string().regex(/^[a-z]{2,3}$/, 'expected a language such as en, nb or es').optional(),
+  outcome: z.enum(BROWSE_OUTCOMES).optional(),
+  intent: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected an intent name').optional(),
+  before: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'expected the next page of an earlier answer').optional(),
+  limit: count(200).refine((n) => n >= 1, 'at least 1').default(50),
+});
 export const cannedRepliesQuery = z.strictObject({ locale: localeTag.optional() });
 
 export type LoginInput = z.infer<typeof loginRequest>;
@@ -83,3 +98,4 @@ export type OperatorMessageInput = z.infer<typeof operatorMessageRequest>;
 export type NoteInput = z.infer<typeof noteRequest>;
 export type RevealInput = z.infer<typeof revealRequest>;
 export type PresenceInput = z.infer<typeof presenceRequest>;
+export type ConversationListQuery = z.infer<typeof conversationListQuery>;
