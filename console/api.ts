@@ -32,6 +32,7 @@ import type {
   RevealedValues,
   RevealRequest,
 } from '../common/handover-wire.ts';
+import type { BrowseFilters, ConversationDetail, ConversationPage, ConversationQueryParams } from '../common/conversations-wire.ts';
 import type { ChannelAuth } from '../common/pusher-client.ts';
 import type { ChatMessage } from '../common/wire.ts';
 
@@ -139,3 +140,11 @@ export const realtimeConfig = () => request<ConsoleRealtimeConfig>('GET', '/real
 /** pusher-js channel authorization through the console session: JSON, with the CSRF header like every state change. */
 export const authorizeChannel = (csrf: string, socketId: string, channelName: string) =>
   request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });
+
+// The conversation browser (common/conversations-wire.ts): supervisors (their bots) and administrators.
+const conversation = (id: string, rest = '') => `/conversations/${encodeURIComponent(id)}${rest}`;
+
+export const listConversations = (filter: ConversationQueryParams) => request<ConversationPage>('GET', `/conversations${query(filter)}`);
+export const browseFilters = () => request<BrowseFilters>('GET', '/conversations/filters');
+export const getConversation = (id: string) => request<ConversationDetail>('GET', conversation(id));
+export const revealConversation = (csrf: string, id: string, body: RevealRequest) => request<RevealedValues>('POST', conversation(id, '/reveal'), { body, csrf });

@@ -1,5 +1,5 @@
-// Administrators: every console user, an invitation form, and per user its role, bots and
-// whether it is disabled. The server enforces all of it (and refuses to demote or disable the last
+// Administrators: every console user, an invitation form, and per user its role, bots, whether it
+// is disabled, and for a supervisor whether they may reveal personal data on their bots (the grant). The server enforces all of it (and refuses to demote or disable the last
 // administrator); this screen only shows what it answers.
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleRole, ConsoleUserView, UserPatch } from '../../common/console-wire.ts';
@@ -64,6 +64,7 @@ function UserRow({ user, isSelf, onSaved }: { user: ConsoleUserView; isSelf: boo
       </h3>
       <p class="muted">
         {user.email} · {ROLE_LABEL[user.role]} · {status} · two-factor {user.totpEnabled ? 'on' : 'off'}
+        {user.revealGranted && ' · may reveal personal data'}
       </p>
       <Form label={`Role and bots of ${user.email}`} onSubmit={() => save({ role, bots: parseBots(bots) })}>
         <div class="row">
@@ -82,6 +83,12 @@ function UserRow({ user, isSelf, onSaved }: { user: ConsoleUserView; isSelf: boo
           <button type="button" disabled={action.busy} onClick={() => save({ unlock: true })}>
             Unlock
           </button>
+          {/* Only supervisors are granted it: administrators reveal anyway, operators never. */}
+          {user.role === 'supervisor' && (
+            <button type="button" disabled={action.busy} onClick={() => save({ revealGranted: !user.revealGranted })}>
+              {user.revealGranted ? 'Withdraw revealing personal data' : 'Allow revealing personal data'}
+            </button>
+          )}
         </div>
       </Form>
     </li>

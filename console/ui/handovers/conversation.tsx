@@ -15,7 +15,7 @@ import {
 import { isChatMessage, mergeMessages } from '../../../common/timeline.ts';
 import { TYPING_SHOWN_MS } from '../../../common/typing-signal.ts';
 import type { ChatMessage } from '../../../common/wire.ts';
-import { ApiError, getHandover, takeHandover } from '../../api.ts';
+import { ApiError, getHandover, revealHandover, takeHandover } from '../../api.ts';
 import { useAction } from '../action.ts';
 import { ErrorText } from '../form.tsx';
 import { Heading } from '../heading.tsx';
@@ -164,7 +164,7 @@ export function Conversation({ initial, mayReassign, onChange, onBack }: { initi
       <Notes handoverId={view.id} notes={notes} canAdd={holder} onAdded={(n) => setNotes((list) => [...list.filter((x) => x.id !== n.id), n])} />
       {open && (holder || mayReassign) && <Resolve handoverId={view.id} onResolved={update} />}
       {open && mayReassign && detail?.assignable && <Reassign view={view} operators={detail.assignable} onReassigned={update} />}
-      {detail?.mayReveal && <Reveal handoverId={view.id} revealed={revealed} onRevealed={setRevealed} />}
+      {detail?.mayReveal && <Reveal reveal={(csrf, reason) => revealHandover(csrf, view.id, { reason })} revealed={revealed} onRevealed={setRevealed} />}
     </>
   );
 }

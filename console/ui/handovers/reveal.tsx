@@ -1,9 +1,9 @@
 // Revealing the personal values masked in a transcript: only for roles that may, with a reason
-// that goes into the audit log. What is revealed stays on this screen only.
+// that goes into the audit log. What is revealed stays on this screen only. Shared by the handover
+// conversation and the conversation browser: each passes the request of its own route.
 import { Fragment } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import type { RevealedValues } from '../../../common/handover-wire.ts';
-import { revealHandover } from '../../api.ts';
 import { useAction } from '../action.ts';
 import { ErrorText, Form } from '../form.tsx';
 import { useSession } from '../session.ts';
@@ -12,12 +12,19 @@ import { useSession } from '../session.ts';
 const MIN_REASON = 5;
 const MAX_REASON = 500;
 
-export function Reveal({ handoverId, revealed, onRevealed }: { handoverId: string; revealed: RevealedValues | null; onRevealed: (values: RevealedValues) => void }) {
+interface RevealProps {
+  /** The route's request: POST …/reveal with the session's CSRF token and the reason. */
+  reveal: (csrf: string, reason: string) => Promise<RevealedValues>;
+  revealed: RevealedValues | null;
+  onRevealed: (values: RevealedValues) => void;
+}
+
+export function Reveal({ reveal, revealed, onRevealed }: RevealProps) {
   const { session } = useSession();
   const id = useId();
   const [reason, setReason] = useState('');
   const action = useAction();
-  const submit = () => action.run(async () => onRevealed(await revealHandover(session.csrfToken, handoverId, { reason: reason.trim() })));
+  const submit = () => action.run(async () => onRevealed(await reveal(session.csrfToken, reason.trim())));
   return (
     <section class="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Personal data</h2>

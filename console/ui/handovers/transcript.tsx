@@ -9,7 +9,8 @@ function speaker(m: ChatMessage): string {
   return { visitor: 'Visitor', bot: 'Bot', system: 'Notice' }[m.sender];
 }
 
-export function Transcript({ messages, label }: { messages: readonly ChatMessage[]; label: string }) {
+/** `annotate`: a word after a message's time (the conversation browser says what each visitor turn did). */
+export function Transcript({ messages, label, annotate }: { messages: readonly ChatMessage[]; label: string; annotate?: (m: ChatMessage) => string | undefined }) {
   const ref = useRef<HTMLDivElement>(null);
   // Keep the newest message in view as they arrive.
   useEffect(() => {
@@ -23,6 +24,7 @@ export function Transcript({ messages, label }: { messages: readonly ChatMessage
           <li key={m.id} class={`line ${m.sender}`} data-id={m.id}>
             <p class="said">
               <span class="who">{speaker(m)}</span> <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
+              {annotate?.(m) && <span class="annotation"> · {annotate(m)}</span>}
             </p>
             <p class="text" dir="auto">
               {m.text}
