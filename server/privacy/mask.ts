@@ -3,7 +3,7 @@
 // are found by value wherever they were echoed: a confirmation, a later message), and e-mail
 // addresses, phone and card numbers anywhere in free text (the detectors of detectors.ts, the same
 // the log scrubber uses). A role that may reveal them asks for the unmasked transcript instead,
-// with a reason that lands in the audit log (server/http/routes/console/handover-reveal.ts).
+// with a reason that lands in the audit log (server/http/routes/console/reveal.ts).
 import type { ChatMessage } from '../../common/wire.ts';
 import type { CollectedValue } from '../store/store.ts';
 import { maskDetected } from './detectors.ts';

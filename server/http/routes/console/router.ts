@@ -31,14 +31,13 @@ import { resolveHandover } from './handover-resolve.ts';
 import { postOperatorMessage } from './handover-messages.ts';
 import { addNote } from './handover-notes.ts';
 import { operatorTyping } from './handover-typing.ts';
-import { revealHandover } from './handover-reveal.ts';
 import { botParamScope, cannedReplies } from './canned-replies.ts';
 import { putPresence } from './presence.ts';
 import { consoleChannelAuth, consoleRealtime } from './realtime-auth.ts';
 import { conversationScope } from './conversation-access.ts';
 import { browseFilters, listConversations } from './conversation-list.ts';
 import { conversationDetail } from './conversation-detail.ts';
-import { revealConversation } from './conversation-reveal.ts';
+import { revealConversation, revealHandover } from './reveal.ts';
 import { typingRequest } from '../../schemas.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
