@@ -40,6 +40,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'totp_enrolment_required',
   'totp_not_enrolled',
   'last_administrator',
+  'sso_expired',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */

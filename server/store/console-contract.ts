@@ -524,6 +524,15 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toEqual({ userId: u.id });
       });
 
+      it('keeps a single sign-on waiting for its second factor as a token of its own purpose, used once', async () => {
+        const u = await user();
+        const hash = tokenHash(newToken());
+        await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'sso-second-factor', expiresAt: at(5 * MINUTE) });
+        expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toBeNull();
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.consumeOneTimeToken(hash, 'sso-second-factor', at(MINUTE))));
+        expect(results.filter(Boolean)).toEqual([{ userId: u.id }]);
+      });
+
       it('refuses a token for an unknown user, an unknown purpose, or a hash that is not one', async () => {
         const u = await user();
         const hash = tokenHash(newToken());

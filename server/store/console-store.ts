@@ -50,7 +50,11 @@ export interface ConsoleSession {
   expiresAt: Date;
 }
 
-export type OneTimePurpose = 'set-password' | 'reset-password';
+/**
+ * What a one-time token is for: a link that sets a password (invitation, first administrator), a
+ * reset link, or a single sign-on that waits for its second factor (its cookie, 5 minutes).
+ */
+export type OneTimePurpose = 'set-password' | 'reset-password' | 'sso-second-factor';
 
 export interface AuditEntry {
   seq: number;                // 1, 2, 3… no gaps
