@@ -45,6 +45,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'already_taken',
   'invalid_operator',
   'nothing_to_rate',
+  'sso_expired',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */
