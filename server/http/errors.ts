@@ -45,6 +45,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'already_taken',
   'invalid_operator',
   'nothing_to_rate',
+  'sso_expired',
   // the conversation browser's and the reveal grant's (common/conversations-wire.ts, common/console-wire.ts)
   'not_grantable',
 ]);

@@ -80,11 +80,11 @@ describe('SQLite turns on disk', () => {
     }
   });
 
-  it('migrates a database of version 5: its conversations read with no language, intents or outcomes, and its turns record them from then on', async () => {
+  it('migrates a database of version 6: its conversations read with no language, intents or outcomes, and its turns record them from then on', async () => {
     const file = freshFile();
     const id = newConversationId();
     const db = new Database(file);
-    migrate(db, 'main', LIVE_MIGRATIONS.filter((m) => m.version <= 5));
+    migrate(db, 'main', LIVE_MIGRATIONS.filter((m) => m.version <= 6));
     db.prepare("INSERT INTO conversations (id, bot_id, visitor_id, origin, created_at, last_activity_at, next_message_id) VALUES (?, 'demo', 'v', 'o', 0, 0, 2)").run(id);
     db.prepare(
       `INSERT INTO messages (conversation_id, id, client_id, sender, text, created_at, turn) VALUES (?, 1, 'c1', 'visitor', 'hi', 1, ?)`,

@@ -71,14 +71,16 @@ const notGrantable = () =>
   createError(400, 'Only supervisors are granted the reveal of personal data: administrators may anyway, operators never', { code: 'not_grantable' });
 
 /**
- * The grant to reveal personal data after the patch: set as asked, for a supervisor only; a role
- * change away from supervisor withdraws it. Undefined when it stays as it is.
+ * The grant to reveal personal data after the patch: set as asked, for one who is a supervisor
+ * after it; any role change withdraws it unless the same patch grants it again. Undefined when it
+ * stays as it is. (Not a privilege that ends sessions: can() reads it on every request, and no
+ * session or channel holds anything signed with it.)
  */
 function grantAfter(target: ConsoleUser, patch: UserPatchInput): boolean | undefined {
   const role = patch.role ?? target.role;
   if (patch.revealGranted === true && role !== 'supervisor') throw notGrantable();
   if (patch.revealGranted !== undefined) return patch.revealGranted;
-  return role !== 'supervisor' && target.revealGranted ? false : undefined;
+  return role !== target.role && target.revealGranted ? false : undefined;
 }
 
 /** One entry per aspect changed, in a fixed order. */
@@ -93,8 +95,9 @@ async function auditPatch(ctx: Context, deps: AppDeps, before: ConsoleUser, afte
 }
 
 /**
- * Disabling or a role change ends every session of the user (the session version moves on), so
- * the change holds from their next request; a lifted lock also gives the account's login budget back.
+ * A change of role, bots or disabled ends every session of the user (the store's updateUser moves
+ * the session version on, deciding it with the write), so the change holds from their next
+ * request; a lifted lock also gives the account's login budget back.
  */
 export function patchUser(deps: AppDeps): Middleware {
   return async (ctx) => {
@@ -104,21 +107,16 @@ export function patchUser(deps: AppDeps): Middleware {
     const target = await deps.store.getUser(id);
     if (!target) throw createError(404, 'No such user', { code: 'not_found' });
     const revealGranted = grantAfter(target, patch);
-    const endSessions = (patch.disabled === true && !target.disabled) || (patch.role !== undefined && patch.role !== target.role);
     let updated: ConsoleUser | null;
     try {
       // The store refuses to take the last active administrator away, counting in the same step as it writes.
-      updated = await deps.store.updateUser(
-        id,
-        {
-          ...(patch.role !== undefined ? { role: patch.role } : {}),
-          ...(patch.bots !== undefined ? { bots: patch.bots } : {}),
-          ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
-          ...(patch.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
-          ...(revealGranted !== undefined ? { revealGranted } : {}),
-        },
-        { endSessions },
-      );
+      updated = await deps.store.updateUser(id, {
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.bots !== undefined ? { bots: patch.bots } : {}),
+        ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+        ...(patch.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
+        ...(revealGranted !== undefined ? { revealGranted } : {}),
+      });
     } catch (err) {
       if (storeErrorCode(err) !== 'last_administrator') throw err;
       await audit(ctx, deps.store, { action: 'user.update', target: id, outcome: 'denied', details: { reason: 'last_administrator' } });
