@@ -12,6 +12,7 @@ import { forEachStore } from '../helpers/stores.ts';
 import { startHandoverWorld, visitorHistoryUntil, type HandoverWorld, type Staff } from '../helpers/handover-world.ts';
 import type { ConsoleClient } from '../helpers/console-client.ts';
 import { call, openSession } from '../helpers/visitor-api.ts';
+import { pollUntil } from '../helpers/poll.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
 const code = (answer: { body: unknown }) => (answer.body as ErrorBody).error?.code;
@@ -108,6 +109,18 @@ forEachStore((store) => {
       const summary = (await list(admin, '?intent=book_demo')).body.conversations.find((c) => c.id === booked.conversationId)!;
       expect(summary).toMatchObject({ botId: 'demo', locale: 'en', handedOver: false, intents: expect.arrayContaining(['book_demo']) });
       expect(summary.outcomes).toEqual(expect.arrayContaining(['answered', 'form', 'fallback']));
+    });
+
+    it('handed over: the turn that asked is "handover", a message while it is open "silent", and the conversation is found as handed over', async () => {
+      const { session } = await world.visitorAskingForHuman(admin);
+      const sent = await call(world.url, '/api/v1/messages', { token: session.token, json: { clientId: 'during', text: 'are you there?' } });
+      expect(sent.status).toBe(202);
+      const id = (sent.body as { message: { id: number } }).message.id;
+      // The silent turn completes with no answer to wait for: its metadata is what shows it is done.
+      const shown = await pollUntil(() => detail(admin, session.conversationId), (a) => a.body.turns.some((t) => t.messageId === id), 'the silent turn', 30_000);
+      expect(shown.body.turns.map((t) => t.outcome)).toEqual(['handover', 'silent']);
+      expect(await ids(admin, '?outcome=handed-over')).toContain(session.conversationId);
+      expect(await ids(admin, '?outcome=answered')).not.toContain(session.conversationId);
     });
 
     it('filters refuse what is not a filter: 400 invalid_request, naming the field', async () => {
