@@ -108,7 +108,7 @@ export interface UserPatch {
   unlock?: true;
   /**
    * Grants (or withdraws) a supervisor `personal-data.reveal` on their bots; 400 `not_grantable`
-   * for anyone who would not be a supervisor. A role change away from supervisor withdraws it.
+   * for anyone who would not be a supervisor. Any role change withdraws it, unless the same patch grants it.
    */
   revealGranted?: boolean;
 }

@@ -168,7 +168,7 @@ forEachStore((store) => {
       expect(code(await detail(admin, gone.conversationId))).toBe('not_found');
     });
 
-    it('grant: administrators grant supervisors only (400 not_grantable for others), audited; a role change away drops it', async () => {
+    it('grant: administrators grant supervisors only (400 not_grantable for others), audited; any role change withdraws it', async () => {
       for (const target of [operator.id, world.adminId]) {
         const answer = await admin.request('PATCH', `/users/${target}`, { revealGranted: true });
         expect([answer.status, code(answer)]).toEqual([400, 'not_grantable']);
