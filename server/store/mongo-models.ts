@@ -28,6 +28,8 @@ export interface ConversationDoc {
    * update as the state that turn wrote, so "done" and "state" can never disagree.
    */
   turnsDone?: number;
+  /** The verified visitor's `sub` (null while anonymous): what a data subject's request finds the conversation by. */
+  subject?: string | null;
   /** Set on archived copies only. */
   archivedAt?: Date;
 }
@@ -89,11 +91,15 @@ const conversationSchema = new Schema<ConversationDoc>(
     state: { type: String, default: '{}' },
     nextMessageId: { type: Number, default: 1 },
     turnsDone: { type: Number, default: 0 },
+    // Always written (null while anonymous): MongoDB and FerretDB index a missing field differently.
+    subject: { type: String, default: null },
     archivedAt: { type: Date },
   },
   schemaOptions,
 );
 conversationSchema.index({ botId: 1, lastActivityAt: 1 });
+// A data subject's export or erasure: one bot's conversations of one verified visitor, live and archived.
+conversationSchema.index({ botId: 1, subject: 1 });
 // The archive's own retention finds one bot's conversations by when they were archived.
 const archivedConversationSchema = conversationSchema.clone();
 archivedConversationSchema.index({ botId: 1, archivedAt: 1 });
@@ -298,6 +304,25 @@ function defineHandoverModels(conn: Connection) {
   };
 }
 
+/**
+ * One saved version of a bot's data-protection settings (mongo-data-protection.ts): `_id` is
+ * `<botId>#<version>`, so of savers racing for one version the unique `_id` lets one insert win.
+ * The settings are JSON text, like dialog state: opaque here, and no `$`- or dot-named key can reach a document.
+ */
+export interface BotSettingsDoc {
+  _id: string;
+  botId: string;
+  version: number;
+  settings: string;
+  savedAt: Date;
+  savedBy: string;
+}
+const botSettingsSchema = new Schema<BotSettingsDoc>(
+  { _id: { type: String }, botId: { type: String }, version: { type: Number }, settings: { type: String }, savedAt: { type: Date }, savedBy: { type: String } },
+  schemaOptions,
+);
+botSettingsSchema.index({ botId: 1, version: -1 });
+
 /** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
@@ -308,6 +333,7 @@ export function defineModels(conn: Connection) {
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
+    botSettings: conn.model<BotSettingsDoc>('BotSettings', botSettingsSchema, 'bot_settings'),
     ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
   };

@@ -18,6 +18,7 @@ import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender
 import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
+import { mongoDataProtection } from './mongo-data-protection.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
@@ -29,7 +30,7 @@ export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
-function toConversation(doc: ConversationDoc): Conversation {
+export function toConversation(doc: ConversationDoc): Conversation {
   return {
     id: doc._id,
     botId: doc.botId,
@@ -39,6 +40,7 @@ function toConversation(doc: ConversationDoc): Conversation {
     lastActivityAt: doc.lastActivityAt,
     handover: doc.handover,
     state: parseJsonColumn<Record<string, unknown>>(doc.state) ?? {},
+    subject: doc.subject ?? null,
   };
 }
 
@@ -399,6 +401,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     kind: 'mongodb',
     ...mongoConsoleStore(models),
     ...mongoHandoverStore(models),
+    ...mongoDataProtection(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -416,6 +419,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
         handover: false,
         state: '{}',
         nextMessageId: 1,
+        subject: input.subject === undefined ? null : String(input.subject),
       };
       try {
         await models.conversations.create(doc);
@@ -437,6 +441,8 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
       if (patch.handover !== undefined) set.handover = patch.handover === true;
       if (patch.lastActivityAt !== undefined) set.lastActivityAt = checkDate('lastActivityAt', patch.lastActivityAt);
       if (Object.keys(set).length > 0) await models.conversations.updateOne({ _id: idString(id) }, { $set: set });
+      // Once signed in to, a conversation stays that person's.
+      if (patch.subject !== undefined) await models.conversations.updateOne({ _id: idString(id), subject: null }, { $set: { subject: String(patch.subject) } });
     },
 
     appendMessage: (input) => appendMessage(models, input),

@@ -15,6 +15,9 @@ export const MESSAGE_COLUMNS = 'conversation_id, id, client_id, sender, text, qu
 export const HANDOVER_COLUMNS =
   'id, conversation_id, bot_id, state, source, origin, started_at, assignee_id, assigned_at, first_response_at, ended_at, resolution, resolution_note, rating, rating_comment, version';
 
+/** The columns of a conversation row the archive copies (it adds `archived_at`). */
+export const CONVERSATION_COLUMNS = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, subject';
+
 /** The columns of a handover note row, the same in the live store and the archive. */
 export const NOTE_COLUMNS = 'id, handover_id, author_id, text, created_at';
 
@@ -237,6 +240,24 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Data protection (issue 15, sqlite-data-protection.ts). The verified visitor a conversation
+      -- belongs to, so a data subject's export or erasure finds all of theirs.
+      ALTER TABLE conversations ADD COLUMN subject TEXT;
+      CREATE INDEX conversations_bot_subject ON conversations (bot_id, subject) WHERE subject IS NOT NULL;
+      -- A bot's data-protection settings as saved in the console: every version kept, the newest in force.
+      CREATE TABLE bot_settings (
+        bot_id TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        settings TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        saved_by TEXT NOT NULL,
+        PRIMARY KEY (bot_id, version)
+      ) STRICT;
+    `,
+  },
 ];
 
 /**
@@ -328,6 +349,14 @@ export const ARCHIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX archive.archived_handover_notes_handover ON handover_notes (handover_id);
       CREATE INDEX archive.archived_handover_notes_created_at ON handover_notes (created_at);
+    `,
+  },
+  {
+    // Data protection (live migration 6): the verified visitor, on archived conversations too.
+    version: 4,
+    sql: `
+      ALTER TABLE archive.conversations ADD COLUMN subject TEXT;
+      CREATE INDEX archive.archived_conversations_bot_subject ON conversations (bot_id, subject) WHERE subject IS NOT NULL;
     `,
   },
 ];

@@ -27,9 +27,10 @@ import { sqliteHandovers } from './sqlite-handovers.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
+import { sqliteDataProtection } from './sqlite-data-protection.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
-interface ConversationRow {
+export interface ConversationRow {
   id: string;
   bot_id: string;
   visitor_id: string;
@@ -38,9 +39,10 @@ interface ConversationRow {
   last_activity_at: number;
   handover: number;
   state: string;
+  subject: string | null;
 }
 
-interface MessageRow {
+export interface MessageRow {
   conversation_id: string;
   id: number;
   client_id: string | null;
@@ -53,7 +55,7 @@ interface MessageRow {
   notice: string | null;
 }
 
-interface ValueRow {
+export interface ValueRow {
   key: string;
   value: string;
   pii: PiiTag;
@@ -67,7 +69,7 @@ export function defaultArchiveFile(file: string): string {
   return path.join(parsed.dir, `${parsed.name}-archive${parsed.ext || '.db'}`);
 }
 
-function toConversation(row: ConversationRow): Conversation {
+export function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     botId: row.bot_id,
@@ -77,10 +79,11 @@ function toConversation(row: ConversationRow): Conversation {
     lastActivityAt: new Date(row.last_activity_at),
     handover: row.handover === 1,
     state: parseJsonColumn<Record<string, unknown>>(row.state) ?? {},
+    subject: row.subject,
   };
 }
 
-function messageFromRow(row: MessageRow): ChatMessage {
+export function messageFromRow(row: MessageRow): ChatMessage {
   return toChatMessage({
     conversationId: row.conversation_id,
     id: row.id,
@@ -132,10 +135,10 @@ export function openDatabase(file: string, archiveFile: string): Database.Databa
 }
 
 function prepareStatements(db: Database.Database) {
-  const conversationColumns = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state';
+  const conversationColumns = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, subject';
   return {
     insertConversation: db.prepare(
-      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}')`,
+      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}', @subject)`,
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE id = ?`),
     existsAnywhere: db.prepare<[string, string], { n: number }>(
@@ -144,6 +147,8 @@ function prepareStatements(db: Database.Database) {
     updateState: db.prepare('UPDATE conversations SET state = ? WHERE id = ?'),
     updateHandover: db.prepare('UPDATE conversations SET handover = ? WHERE id = ?'),
     updateActivity: db.prepare('UPDATE conversations SET last_activity_at = ? WHERE id = ?'),
+    // Once signed in to, a conversation stays that person's.
+    updateSubject: db.prepare('UPDATE conversations SET subject = ? WHERE id = ? AND subject IS NULL'),
     allocateMessageId: db.prepare<[number, string], { id: number }>(
       `UPDATE conversations SET next_message_id = next_message_id + 1, last_activity_at = max(last_activity_at, ?)
        WHERE id = ? RETURNING next_message_id - 1 AS id`,
@@ -298,10 +303,11 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const leases = new Map<string, { owner: string; until: number }>();
 
   const update = db.transaction(
-    (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date }) => {
+    (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date; subject?: string }) => {
       if (patch.state !== undefined) sql.updateState.run(JSON.stringify(patch.state), id);
       if (patch.handover !== undefined) sql.updateHandover.run(patch.handover ? 1 : 0, id);
       if (patch.lastActivityAt !== undefined) sql.updateActivity.run(checkDate('lastActivityAt', patch.lastActivityAt).getTime(), id);
+      if (patch.subject !== undefined) sql.updateSubject.run(String(patch.subject), id);
     },
   );
 
@@ -332,6 +338,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     kind: 'sqlite',
     ...sqliteConsoleStore(db),
     ...handovers.store,
+    ...sqliteDataProtection(db),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -344,6 +351,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
         visitorId: idString(input.visitorId),
         origin: String(input.origin),
         now: checkDate('now', input.now ?? new Date()).getTime(),
+        subject: input.subject === undefined ? null : String(input.subject),
       });
       const row = sql.getConversation.get(id);
       if (!row) throw new Error('conversation vanished after insert');

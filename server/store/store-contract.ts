@@ -93,6 +93,7 @@ export function runStoreContract(name: string, open: () => Promise<ContractSubje
           lastActivityAt: T0,
           handover: false,
           state: {},
+          subject: null,
         };
         expect(created).toEqual(expected);
         expect(await store.getConversation(id)).toEqual(expected);
