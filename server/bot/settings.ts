@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { BotDataSettings } from '../../common/data-protection-wire.ts';
 import { allowedOrigins, botDefinitionSchema, policyFields, type BotDefinition } from './definition.ts';
 import { businessHours } from './handover-definition.ts';
-import { formatPath } from './errors.ts';
+import { BotDefinitionError, formatPath } from './errors.ts';
 
 /** A refused setting: `message` starts with the field it is about (`messageTtl: expected …`). */
 export class BotSettingsError extends Error {
@@ -79,4 +79,13 @@ export function withSettings(seed: BotDefinition, input: unknown): BotDefinition
   const whole = botDefinitionSchema.safeParse(merged);
   if (!whole.success) throw refusal(whole.error.issues[0]);
   return whole.data;
+}
+
+/**
+ * A version saved in the console that the bot's definition file (changed since) refuses: the
+ * server and the CLI stop with this one line rather than apply the file's values instead.
+ */
+export function savedSettingsRefused(botId: string, version: number, err: unknown): BotDefinitionError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new BotDefinitionError(`bot "${botId}": the settings saved in the console (version ${version}) do not fit its definition file: ${why}`);
 }

@@ -45,6 +45,10 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'already_taken',
   'invalid_operator',
   'nothing_to_rate',
+  // data protection's (common/data-protection-wire.ts)
+  'invalid_settings',
+  'settings_changed',
+  'nothing_found',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */

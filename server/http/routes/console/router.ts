@@ -36,6 +36,8 @@ import { botParamScope, cannedReplies } from './canned-replies.ts';
 import { putPresence } from './presence.ts';
 import { consoleChannelAuth, consoleRealtime } from './realtime-auth.ts';
 import { typingRequest } from '../../schemas.ts';
+import { getBotSettings, listBotSettings, saveBotSettings } from './bot-settings.ts';
+import { eraseForSubject, exportForSubject } from './subjects.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
@@ -102,5 +104,14 @@ export function consoleRouter(deps: AppDeps): Router {
   router.put('/presence', signedInOnly, jsonBody(), validBody(schemas.presenceRequest), putPresence(deps));
   router.get('/realtime', signedInOnly, consoleRealtime(deps));
   router.post('/realtime/auth', signedInOnly, channelAuthPerIp, jsonBody(), consoleChannelAuth(deps));
+
+  // Data protection (common/data-protection-wire.ts): bots' settings, and data subjects' requests.
+  const botSettings = authorize(store, 'bots.settings');
+  const subjects = authorize(store, 'subjects.export-erase');
+  router.get('/bot-settings', botSettings, listBotSettings(deps));
+  router.get('/bot-settings/:bot', botSettings, getBotSettings(deps));
+  router.put('/bot-settings/:bot', botSettings, jsonBody(), validBody(schemas.saveBotSettingsRequest), saveBotSettings(deps));
+  router.post('/subjects/export', subjects, jsonBody(), validBody(schemas.subjectRequest), exportForSubject(deps));
+  router.post('/subjects/erase', subjects, jsonBody(), validBody(schemas.subjectRequest), eraseForSubject(deps));
   return router;
 }
