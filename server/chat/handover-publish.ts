@@ -7,7 +7,7 @@ import { EVENT_MESSAGE, conversationChannel, type ChatMessage, type Notice } fro
 import { EVENT_CONSOLE_MESSAGE, EVENT_HANDOVER, consoleConversationChannel, queueChannel, type HandoverView } from '../../common/handover-wire.ts';
 import type { Handover } from '../store/handover-store.ts';
 import { storeErrorCode } from '../store/errors.ts';
-import { maskMessage, personalValues } from '../privacy/mask.ts';
+import { maskMessage, personalMatcher } from '../privacy/mask.ts';
 import { publishBestEffort } from './publish.ts';
 import { loadHandoverView } from './handover-view.ts';
 import type { ChatDeps } from './deps.ts';
@@ -26,7 +26,7 @@ export async function publishHandoverChange(deps: PublishDeps, handover: Handove
 
 /** One of the conversation's messages, for whoever follows it in the console: masked. */
 export async function publishToConsole(deps: PublishDeps, message: ChatMessage): Promise<void> {
-  const personal = personalValues(await deps.store.listValues(message.conversationId));
+  const personal = personalMatcher(await deps.store.listValues(message.conversationId));
   await publishBestEffort(deps.publisher, deps.logger, consoleConversationChannel(message.conversationId), EVENT_CONSOLE_MESSAGE, maskMessage(message, personal));
 }
 

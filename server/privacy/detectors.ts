@@ -18,7 +18,11 @@ const CARD_CANDIDATE = /(?<![\w-])\d(?:[ -]?\d){12,18}(?!\d)/g;
 // Optional +/00 country prefix, optional (area) group, then digits with single space or dash
 // separators. Dots are not separators so IP addresses and versions survive.
 const PHONE_CANDIDATE = /(?<![\w+-])(?:\+|00)?(?:\(\d{1,4}\)[ -]?)?\d(?:[ -]?\d){5,16}(?!\d)/g;
-const ISO_DATE_START = /^(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)/;
+// ISO dates (2026-03-01, also the start of a timestamp) have 8 digits and dashes, like a phone
+// number: they are set aside before phones are looked for, so a date is never masked and never
+// joins the number beside it into one candidate. Not one inside a dash-grouped number
+// ("+1 555-1999-12-31"): that is the number's.
+const ISO_DATES = /(?<![\d-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d|-\d)/g;
 const CARD_SEPARATORS = /[ -]/g;
 
 export function luhnValid(digits: string): boolean {
@@ -52,12 +56,28 @@ export type Detected = 'email' | 'card' | 'phone';
 export function maskDetected(text: string, replace: (kind: Detected) => string = (kind) => `[${kind}]`): string {
   let s = text.replace(EMAIL, () => replace('email'));
   s = s.replace(CARD_CANDIDATE, (m) => (luhnValid(m.replace(CARD_SEPARATORS, '')) ? replace('card') : m));
-  s = s.replace(PHONE_CANDIDATE, (m) => {
-    // ISO dates (2026-03-01, also inside timestamps) have 8 digits and dashes: keep them.
-    if (ISO_DATE_START.test(m)) return m;
-    const digits = countDigits(m);
+  return maskPhones(s, replace);
+}
+
+/**
+ * Phone numbers: at least 8 digits, or 7 after an international prefix (`+` or `00`, whose zeros
+ * are not the number's own), looked for between the ISO dates of the text. One pass for the dates,
+ * one over each stretch between them: linear.
+ */
+function maskPhones(text: string, replace: (kind: Detected) => string): string {
+  let out = '';
+  let from = 0;
+  for (const date of text.matchAll(ISO_DATES)) {
+    out += maskPhoneCandidates(text.slice(from, date.index), replace) + date[0];
+    from = date.index + date[0].length;
+  }
+  return out + maskPhoneCandidates(text.slice(from), replace);
+}
+
+function maskPhoneCandidates(text: string, replace: (kind: Detected) => string): string {
+  return text.replace(PHONE_CANDIDATE, (m) => {
     const international = m.startsWith('+') || m.startsWith('00');
+    const digits = countDigits(m) - (m.startsWith('00') ? 2 : 0);
     return digits >= 8 || (international && digits >= 7) ? replace('phone') : m;
   });
-  return s;
 }

@@ -13,29 +13,47 @@ export const MASKED_PII = '••••••';
 
 /**
  * Values this short ("no", "42") would mask ordinary words and numbers everywhere; a form value
- * that short is no more identifying than the text around it.
+ * that short is no more identifying than the text around it. The same for the words of a name.
  */
 const SHORTEST_MASKED_VALUE = 3;
 
-/** The PII-tagged values to hide, longest first, so a value containing another is hidden whole. */
-export function personalValues(values: readonly Pick<CollectedValue, 'value' | 'pii'>[]): string[] {
-  const found = new Set(values.filter((v) => v.pii !== 'none').map((v) => v.value.trim()).filter((v) => v.length >= SHORTEST_MASKED_VALUE));
-  return [...found].sort((a, b) => b.length - a.length);
+/** One conversation's collected personal values, as one case-insensitive pattern; null when there are none. */
+export type PersonalMatcher = RegExp | null;
+
+const escape = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const WORD = /[\p{L}\p{M}'’-]{1,100}/gu;
+
+/**
+ * What to hide of a conversation's PII-tagged form values: each value wherever it appears, in any
+ * letter case (longest first, so a value containing another is hidden whole), and each word of an
+ * `identity` value (a name, where a form asked for one) wherever it stands as a word of its own:
+ * "Ada" typed later is Ada Lovelace's name too, "Adam" is not.
+ */
+export function personalMatcher(values: readonly Pick<CollectedValue, 'value' | 'pii'>[]): PersonalMatcher {
+  const tagged = values.filter((v) => v.pii !== 'none');
+  const whole = new Set(tagged.map((v) => v.value.trim()).filter((v) => v.length >= SHORTEST_MASKED_VALUE));
+  const words = new Set(
+    tagged.filter((v) => v.pii === 'identity').flatMap((v) => v.value.match(WORD) ?? []).filter((w) => w.length >= SHORTEST_MASKED_VALUE),
+  );
+  if (whole.size === 0 && words.size === 0) return null;
+  const longestFirst = (list: Set<string>) => [...list].sort((a, b) => b.length - a.length).map(escape);
+  const alternatives = [...longestFirst(whole)];
+  if (words.size > 0) alternatives.push(`(?<![\\p{L}\\p{N}])(?:${longestFirst(words).join('|')})(?![\\p{L}\\p{N}])`);
+  return new RegExp(alternatives.join('|'), 'giu');
 }
 
-export function maskText(text: string, personal: readonly string[]): string {
-  let masked = text;
-  for (const value of personal) masked = masked.replaceAll(value, MASKED_PII);
+export function maskText(text: string, personal: PersonalMatcher = null): string {
+  const masked = personal ? text.replace(personal, MASKED_PII) : text;
   return maskDetected(masked, () => MASKED_PII);
 }
 
-export function maskMessage(message: ChatMessage, personal: readonly string[]): ChatMessage {
+export function maskMessage(message: ChatMessage, personal: PersonalMatcher): ChatMessage {
   const text = maskText(message.text, personal);
   return text === message.text ? message : { ...message, text };
 }
 
 /** The conversation as an operator without the right to reveal sees it. */
 export function maskTranscript(messages: readonly ChatMessage[], values: readonly Pick<CollectedValue, 'value' | 'pii'>[]): ChatMessage[] {
-  const personal = personalValues(values);
+  const personal = personalMatcher(values);
   return messages.map((message) => maskMessage(message, personal));
 }

@@ -3,6 +3,7 @@
 // `$`- or dot-named keys into a document.
 import { Schema, type Connection } from 'mongoose';
 import { SENDERS, type Link, type Notice, type QuickReply, type Sender } from '../../common/wire.ts';
+import { MESSAGE_OUTCOMES, type MessageOutcome } from '../../common/turn-outcomes.ts';
 import type { PiiTag } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
 import type { Handover, HandoverNote } from './handover-store.ts';
@@ -30,6 +31,11 @@ export interface ConversationDoc {
   turnsDone?: number;
   /** The verified visitor's `sub` (null while anonymous): what a data subject's request finds the conversation by. */
   subject?: string | null;
+  /** The language it was last answered in; absent on conversations from before it was kept. */
+  locale?: string | null;
+  /** Every intent and outcome its turns reached, each once ($addToSet in the turn's "done" update). */
+  intents?: string[];
+  outcomes?: MessageOutcome[];
   /** Set on archived copies only. */
   archivedAt?: Date;
 }
@@ -59,6 +65,9 @@ export interface MessageDoc extends Expiring {
   turnPending?: boolean | null;
   /** The visitor message a bot reply answers. */
   replyTo?: number | null;
+  /** What the visitor message's turn did, once it completed: metadata without text. */
+  outcome?: MessageOutcome | null;
+  intent?: string | null;
   sender: Sender;
   text: string;
   quickReplies?: QuickReply[] | null;
@@ -93,6 +102,9 @@ const conversationSchema = new Schema<ConversationDoc>(
     turnsDone: { type: Number, default: 0 },
     // Always written (null while anonymous): MongoDB and FerretDB index a missing field differently.
     subject: { type: String, default: null },
+    locale: { type: String, default: null },
+    intents: { type: [String], default: [] },
+    outcomes: { type: [String], default: [] },
     archivedAt: { type: Date },
   },
   schemaOptions,
@@ -133,6 +145,8 @@ const messageSchema = withExpiry(
       turn: { type: String, default: undefined },
       turnPending: { type: Boolean, default: undefined },
       replyTo: { type: Number, default: undefined },
+      outcome: { type: String, enum: MESSAGE_OUTCOMES, default: undefined },
+      intent: { type: String, default: undefined },
       sender: { type: String, enum: SENDERS },
       text: { type: String, default: '' },
       quickReplies: { type: [quickReplySchema], default: undefined },

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { BotSettingsRecord, ConversationRecord, DataProtectionStore } from './data-protection-store.ts';
 import { botSettingsRecord, idString } from './arguments.ts';
 import { parseJsonColumn } from './rows.ts';
-import { CONVERSATION_COLUMNS, HANDOVER_COLUMNS, MESSAGE_COLUMNS, NOTE_COLUMNS } from './sqlite-schema.ts';
+import { CONVERSATION_COPY_COLUMNS, HANDOVER_COLUMNS, MESSAGE_COLUMNS, NOTE_COLUMNS } from './sqlite-schema.ts';
 import { messageFromRow, toConversation, type ConversationRow, type MessageRow, type ValueRow } from './sqlite.ts';
 import { handoverFromRow, noteFromRow, type HandoverRow, type NoteRow } from './sqlite-handovers.ts';
 
@@ -23,7 +23,7 @@ interface SettingsRow {
 function contentsOf(db: Database.Database, schema: 'main' | 'archive') {
   return {
     conversation: db.prepare<[string], ConversationRow & { archived_at: number | null }>(
-      `SELECT ${CONVERSATION_COLUMNS}, ${schema === 'archive' ? 'archived_at' : 'NULL AS archived_at'} FROM ${schema}.conversations WHERE id = ?`,
+      `SELECT ${CONVERSATION_COPY_COLUMNS}, ${schema === 'archive' ? 'archived_at' : 'NULL AS archived_at'} FROM ${schema}.conversations WHERE id = ?`,
     ),
     messages: db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM ${schema}.messages WHERE conversation_id = ? ORDER BY id`),
     values: db.prepare<[string], ValueRow>(

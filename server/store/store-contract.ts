@@ -82,6 +82,7 @@ export function runStoreContract(name: string, open: () => Promise<ContractSubje
           botId: 'demo',
           visitorId: 'visitor-1',
           origin: 'https://site.example',
+          locale: 'nb',
           now: T0,
         });
         const expected = {
@@ -94,6 +95,9 @@ export function runStoreContract(name: string, open: () => Promise<ContractSubje
           handover: false,
           state: {},
           subject: null,
+          locale: 'nb',
+          intents: [],
+          outcomes: [],
         };
         expect(created).toEqual(expected);
         expect(await store.getConversation(id)).toEqual(expected);

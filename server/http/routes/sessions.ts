@@ -135,6 +135,7 @@ async function startConversation(deps: AppDeps, request: CheckedRequest): Promis
     visitorId: newId(),
     origin: request.origin,
     ...(request.identity ? { subject: request.identity.sub } : {}),
+    locale: request.locale,
   });
   await greet(deps, conversation, request.locale, request.identity?.level ?? 'public');
   return conversation;
