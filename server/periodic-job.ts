@@ -11,6 +11,9 @@ export interface PeriodicJob<T> {
   stop(): Promise<void>;
 }
 
+/** How often a job with a changing interval asks for it again. */
+export const RECHECK_MS = 1000;
+
 /** `onTickError`: told what a timer-started run threw (a run asked for by runOnce rejects to its caller). */
 export function startPeriodicJob<T>(run: () => Promise<T>, intervalMs: number | (() => number), onTickError: (err: unknown) => void): PeriodicJob<T> {
   let queue: Promise<unknown> = Promise.resolve();
@@ -21,16 +24,22 @@ export function startPeriodicJob<T>(run: () => Promise<T>, intervalMs: number | 
   };
   let stopped = false;
   let busy = false;
+  const changing = typeof intervalMs === 'function';
   const delay = typeof intervalMs === 'function' ? intervalMs : () => intervalMs;
   let timer: NodeJS.Timeout | undefined;
+  let lastTick = Date.now();
+  // A changing interval is looked at again every RECHECK_MS at least, so a shorter one takes effect
+  // then, not once the longer wait it replaced is over.
   const schedule = (): void => {
-    timer = setTimeout(tick, delay());
+    timer = setTimeout(tick, changing ? Math.min(delay(), RECHECK_MS) : delay());
     timer.unref();
   };
   // The next tick is set before this one's run starts, so a slow run skips ticks rather than delaying them.
   const tick = (): void => {
     if (stopped) return;
     schedule();
+    if (changing && Date.now() - lastTick < delay()) return;
+    lastTick = Date.now();
     if (busy) return;
     busy = true;
     runOnce()
