@@ -16,7 +16,8 @@
 //   POST   /api/v1/console/totp/enroll        → 200 TotpEnrolment
 //   POST   /api/v1/console/totp/confirm       TotpConfirmRequest → 200 RecoveryCodes (shown once)
 //   GET    /api/v1/console/users              → 200 { users: ConsoleUserView[] }            (administrator)
-//   POST   /api/v1/console/users              InviteRequest → 201 ConsoleUserView (e-mails a link) (administrator)
+//   POST   /api/v1/console/users              InviteRequest → 202 {}, whatever the address (administrator);
+//                                              a new or still pending address is e-mailed a link; see GET /users
 //   PATCH  /api/v1/console/users/:id          UserPatch → 200 ConsoleUserView                (administrator)
 //   GET    /api/v1/console/audit              ?afterSeq&limit&actor&action → 200 { entries: AuditEntryView[] } (administrator)
 //   GET    /api/v1/console/audit/export       → 200 application/x-ndjson, one entry per line  (administrator)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { medianMs } from '../../test/helpers/timing.ts';
 
 const EMAIL = 'ann.lee@shop.example';
 const GOOD = 'tidal-lantern-87-orbit';
@@ -11,22 +12,6 @@ function phc(stored: string) {
   if (!match) throw new Error(`not a PHC string: ${stored}`);
   const [, algorithm, version, m, t, p, salt] = match;
   return { algorithm, version: Number(version), m: Number(m), t: Number(t), p: Number(p), saltBytes: Buffer.from(salt!, 'base64').length };
-}
-
-/** Median times of two operations run alternately, so a load change on a shared machine hits both alike. */
-async function medianMs(a: () => Promise<unknown>, b: () => Promise<unknown>, rounds: number): Promise<[number, number]> {
-  const times: [number[], number[]] = [[], []];
-  const time = async (run: () => Promise<unknown>) => {
-    const start = performance.now();
-    await run();
-    return performance.now() - start;
-  };
-  for (let i = 0; i < rounds; i++) {
-    times[0].push(await time(a));
-    times[1].push(await time(b));
-  }
-  const median = (ms: number[]) => ms.sort((x, y) => x - y)[Math.floor(rounds / 2)]!;
-  return [median(times[0]), median(times[1])];
 }
 
 describe('password rules', () => {

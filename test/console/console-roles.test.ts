@@ -11,7 +11,7 @@ import type { AppDeps } from '../../server/http/deps.ts';
 /** Administrator-only routes with a request that is valid for an administrator, and what the administrator gets. */
 const ADMIN_ROUTES: Array<{ method: string; path: string; body?: unknown; allowed: number }> = [
   { method: 'GET', path: '/users', allowed: 200 },
-  { method: 'POST', path: '/users', body: { email: 'new@example.test', displayName: 'New', role: 'operator', bots: ['demo'] }, allowed: 201 },
+  { method: 'POST', path: '/users', body: { email: 'new@example.test', displayName: 'New', role: 'operator', bots: ['demo'] }, allowed: 202 },
   { method: 'PATCH', path: '/users/SUBJECT', body: { bots: ['demo', 'other'] }, allowed: 200 },
   { method: 'GET', path: '/audit', allowed: 200 },
   { method: 'GET', path: '/audit/export', allowed: 200 },

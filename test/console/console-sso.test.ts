@@ -9,6 +9,7 @@ import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.t
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startTestIdp, type TestIdp } from '../helpers/oidc-idp.ts';
 import { freePort } from '../helpers/ports.ts';
+import { enrolTotp } from '../helpers/console-totp.ts';
 import { ssoRoundTrip, type SsoReturn } from '../helpers/sso-browser.ts';
 import { SESSION_COOKIE } from '../../server/accounts/session-cookie.ts';
 import { SSO_STATE_COOKIE } from '../../server/accounts/sso-state-cookie.ts';
@@ -50,8 +51,8 @@ forEachStore((store) => {
     });
 
     it('links an invited user by verified e-mail on first login, by iss|sub after; the role is the console\'s, never the claim', async () => {
-      const invited = await world.admin.request<{ id: string }>('POST', '/users', { email: 'olga@example.test', displayName: 'Olga', role: 'operator', bots: [] });
-      expect(invited.status).toBe(201);
+      expect((await world.admin.request('POST', '/users', { email: 'olga@example.test', displayName: 'Olga', role: 'operator', bots: [] })).status).toBe(202);
+      const olga = await world.userId('olga@example.test');
       idp.accounts.set('olga-sub', { email: 'olga@example.test', email_verified: true, role: 'administrator' });
 
       const first = await openCallback(await ssoRoundTrip(world.url, 'olga-sub'));
@@ -60,19 +61,19 @@ forEachStore((store) => {
       const { token, answer } = await sessionOf(first);
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(answer.status).toBe(200);
-      expect(answer.body.user).toMatchObject({ id: invited.body.id, role: 'operator', pending: false });
+      expect(answer.body.user).toMatchObject({ id: olga, role: 'operator', pending: false });
       // The same cookie as a password login: __Host-, HttpOnly, Secure, SameSite=Strict.
       expect(first.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))).toMatch(/; HttpOnly; Secure; SameSite=Strict; Path=\/$/);
       // The operator may not manage users, whatever the IdP said.
       const client = world.client();
       client.cookie = token!;
       expect((await client.request('GET', '/users')).status).toBe(403);
-      expect(await lastAudit('login')).toMatchObject({ actor: invited.body.id, outcome: 'ok', details: { method: 'sso' } });
+      expect(await lastAudit('login')).toMatchObject({ actor: olga, outcome: 'ok', details: { method: 'sso' } });
 
       // Later: the IdP changes the address; `iss|sub` still finds her.
       idp.accounts.set('olga-sub', { email: 'someone-else@example.test', email_verified: true, role: 'administrator' });
       const again = await sessionOf(await openCallback(await ssoRoundTrip(world.url, 'olga-sub')));
-      expect(again.answer.body.user).toMatchObject({ id: invited.body.id, role: 'operator' });
+      expect(again.answer.body.user).toMatchObject({ id: olga, role: 'operator' });
     });
 
     const expectFailure = async (res: Response, code: string) => {
@@ -131,6 +132,26 @@ forEachStore((store) => {
       expect((await world.admin.request('PATCH', `/users/${unlinked.id}`, { disabled: true })).status).toBe(200);
       idp.accounts.set('ed-sub', { email: 'ed@example.test', email_verified: true });
       await expectFailure(await openCallback(await ssoRoundTrip(world.url, 'ed-sub')), 'disabled');
+    });
+
+    // Last: it gives the administrator a second factor and turns the policy on (and off again).
+    it('while a second factor is required of everyone, an SSO session without one may only enrol: the gate looks at the user, not at how they signed in', async () => {
+      await enrolTotp(world.admin);
+      expect((await world.admin.request('PATCH', '/settings', { requireTotp: true })).status).toBe(200);
+      try {
+        expect((await world.admin.request('POST', '/users', { email: 'gina@example.test', displayName: 'Gina', role: 'operator', bots: [] })).status).toBe(202);
+        idp.accounts.set('gina-sub', { email: 'gina@example.test', email_verified: true });
+        const { token, answer } = await sessionOf(await openCallback(await ssoRoundTrip(world.url, 'gina-sub')));
+        expect(answer.body.mustEnrollTotp).toBe(true);
+        const gina = world.client();
+        gina.cookie = token!;
+        gina.csrfToken = answer.body.csrfToken;
+        const gated = await gina.request('POST', '/password', { current: 'none at all 123', next: 'a brand new passphrase 99' });
+        expect([gated.status, (gated.body as { error: { code: string } }).error.code]).toEqual([403, 'totp_enrolment_required']);
+        expect((await gina.request('POST', '/totp/enroll', {})).status).toBe(200);
+      } finally {
+        expect((await world.admin.request('PATCH', '/settings', { requireTotp: false })).status).toBe(200);
+      }
     });
   });
 });

@@ -97,6 +97,8 @@ export async function startHandoverWorld(
         () => as.request<{ handovers: HandoverView[] }>('GET', '/handovers?limit=200'),
         (answer) => answer.body.handovers?.some((h) => h.conversationId === session.conversationId),
         'the handover in the queue',
+        // A bound, not a wait: on FerretDB with the whole suite beside it, a turn can take seconds.
+        30_000,
       );
       return { session, handover: listed.body.handovers.find((h) => h.conversationId === session.conversationId)! };
     },

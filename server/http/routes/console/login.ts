@@ -6,15 +6,13 @@ import createError from 'http-errors';
 import type { AppDeps } from '../../deps.ts';
 import type { ConsoleUser } from '../../../store/console-store.ts';
 import { dummyVerify, verifyPassword } from '../../../accounts/passwords.ts';
-import { verifyTotp } from '../../../accounts/totp.ts';
+import { newestAcceptedStep, verifyTotp } from '../../../accounts/totp.ts';
 import { matchRecoveryCode } from '../../../accounts/recovery-codes.ts';
 import type { LoginInput } from './schemas.ts';
+import { lockAfter } from '../../../accounts/login-lock.ts';
 import { audit, sessionInfo } from './state.ts';
 import { openSession } from './open-session.ts';
 
-/** Consecutive failures that lock an account, and for how long (an administrator lifts it sooner). */
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MS = 15 * 60_000;
 
 const invalidCredentials = () => createError(401, 'Wrong e-mail address or password', { code: 'invalid_credentials' });
 const totpRequired = () => createError(401, 'Enter the code from your authenticator app or a recovery code', { code: 'totp_required' });
@@ -32,11 +30,13 @@ async function passwordVerdict(user: ConsoleUser | null, password: string, now: 
 
 /**
  * A TOTP code newer than the last one used, or else a recovery code. Either is used up in the store,
- * where only one of several logins racing with the same code wins: a replayed code is refused.
+ * where only one of several logins racing with the same code wins: a replayed code is refused. A
+ * TOTP sign-in spends the whole window of steps accepted now, so a second code typed at the same
+ * moment (another step of the window) is refused too; the next sign-in takes a later code.
  */
 async function secondFactorOk(deps: AppDeps, user: ConsoleUser, code: string, now: Date): Promise<boolean> {
   const step = user.totpSecret ? await verifyTotp(user.totpSecret, code, now, user.totpLastStep) : null;
-  if (step !== null) return deps.store.useTotpStep(user.id, step);
+  if (step !== null) return deps.store.useTotpStep(user.id, step, newestAcceptedStep(now));
   const hash = await matchRecoveryCode(user.recoveryCodes, code);
   return hash !== null && deps.store.useRecoveryCode(user.id, hash);
 }
@@ -44,9 +44,11 @@ async function secondFactorOk(deps: AppDeps, user: ConsoleUser, code: string, no
 async function countFailure(deps: AppDeps, ctx: Context, user: ConsoleUser | null, failure: Failure, now: Date): Promise<void> {
   if (user && (failure === 'password' || failure === 'second-factor')) {
     const failedLogins = user.failedLogins + 1;
-    const lock = failedLogins >= LOCK_AFTER_FAILURES ? { lockedUntil: new Date(now.getTime() + LOCK_MS) } : {};
+    // An administrator lifts a lock sooner (PATCH /users/:id {unlock: true}).
+    const lockMs = lockAfter(failedLogins);
+    const lock = lockMs === null ? {} : { lockedUntil: new Date(now.getTime() + lockMs) };
     await deps.store.updateUser(user.id, { failedLogins, ...lock });
-    if (lock.lockedUntil) await audit(ctx, deps.store, { actor: null, action: 'user.lock', target: user.id, outcome: 'ok', details: { failedLogins } });
+    if (lock.lockedUntil) await audit(ctx, deps.store, { actor: null, action: 'user.lock', target: user.id, outcome: 'ok', details: { failedLogins, lockMinutes: (lockMs ?? 0) / 60_000 } });
   }
   await audit(ctx, deps.store, { actor: null, action: 'login.failed', target: user?.id ?? null, outcome: 'failed', details: { reason: failure } });
 }

@@ -10,6 +10,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { SsoErrorCode, SsoInfo } from '../../../../common/console-wire.ts';
 import type { ConsoleStore, ConsoleUser } from '../../../store/console-store.ts';
 import type { SsoIdentity } from '../../../accounts/oidc.ts';
+import { storeErrorCode } from '../../../store/errors.ts';
 import { clearedSsoStateCookie, openSsoState, sealSsoState, SSO_STATE_COOKIE } from '../../../accounts/sso-state-cookie.ts';
 import { audit } from './state.ts';
 import { openSession } from './open-session.ts';
@@ -39,7 +40,8 @@ type Linked = { user: ConsoleUser } | { failure: SsoErrorCode };
 /**
  * The console user behind `identity`: the one already linked to its `iss|sub`; else, on a first
  * login, the one whose e-mail the IdP has verified and who is linked to nobody yet (then linked
- * for good). Never a new user.
+ * for good: the store links only a user still linked to nobody, so of two first logins racing with
+ * different subjects one links and the other is `unknown_user`). Never a new user.
  */
 async function linkedUser(ctx: Context, store: ConsoleStore, identity: SsoIdentity): Promise<Linked> {
   const known = await store.getUserByOidcSubject(identity.subject);
@@ -49,10 +51,13 @@ async function linkedUser(ctx: Context, store: ConsoleStore, identity: SsoIdenti
   const byEmail = await store.getUserByEmail(identity.email);
   if (!byEmail || byEmail.oidcSubject !== null) return { failure: 'unknown_user' };
   if (byEmail.disabled) return { failure: 'disabled' };
-  const linked = await store.updateUser(byEmail.id, { oidcSubject: identity.subject });
+  const linked = await store.linkOidcSubject(byEmail.id, identity.subject).catch((err: unknown) => {
+    if (storeErrorCode(err) === 'duplicate_user') return null; // linked to another user meanwhile
+    throw err;
+  });
   if (!linked) return { failure: 'unknown_user' };
   await audit(ctx, store, { actor: linked.id, action: 'user.sso-link', target: linked.id, outcome: 'ok' });
-  return { user: linked };
+  return linked.disabled ? { failure: 'disabled' } : { user: linked }; // disabled while this login ran
 }
 
 /** Back to the console with the reason in the fragment (never sent to any server, never a stack). */
