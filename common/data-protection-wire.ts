@@ -86,6 +86,9 @@ export interface ErasureResult {
   erased: number;
 }
 
+/** The file an export is saved as, wherever it is downloaded: a date, never a `sub` or a conversation id. */
+export const exportFileName = (now = new Date()): string => `parley-export-${now.toISOString().slice(0, 10)}.json`;
+
 /** The export document's format marker: a change of shape gets a new one. */
 export const SUBJECT_EXPORT_FORMAT = 'parley.subject-export.v1';
 

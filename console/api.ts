@@ -32,6 +32,7 @@ import type {
   RevealedValues,
   RevealRequest,
 } from '../common/handover-wire.ts';
+import type { BotSettingsView, ErasureResult, SaveBotSettingsRequest, SubjectExport, SubjectRequest } from '../common/data-protection-wire.ts';
 import type { ChannelAuth } from '../common/pusher-client.ts';
 import type { ChatMessage } from '../common/wire.ts';
 
@@ -139,3 +140,11 @@ export const realtimeConfig = () => request<ConsoleRealtimeConfig>('GET', '/real
 /** pusher-js channel authorization through the console session: JSON, with the CSRF header like every state change. */
 export const authorizeChannel = (csrf: string, socketId: string, channelName: string) =>
   request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });
+
+// Data protection (common/data-protection-wire.ts), administrators: bots' settings, data subjects' requests.
+const botSettingsPath = (bot: string) => `/bot-settings/${encodeURIComponent(bot)}`;
+export const listBotSettings = () => request<{ bots: BotSettingsView[] }>('GET', '/bot-settings').then((r) => r.bots);
+export const getBotSettings = (bot: string) => request<BotSettingsView>('GET', botSettingsPath(bot));
+export const saveBotSettings = (csrf: string, bot: string, body: SaveBotSettingsRequest) => request<BotSettingsView>('PUT', botSettingsPath(bot), { body, csrf });
+export const exportSubject = (csrf: string, body: SubjectRequest) => request<SubjectExport>('POST', '/subjects/export', { body, csrf });
+export const eraseSubject = (csrf: string, body: SubjectRequest) => request<ErasureResult>('POST', '/subjects/erase', { body, csrf });

@@ -1,6 +1,6 @@
 // The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
 // signed-in screens with their navigation. Every role works handovers (their bots; administrators
-// every bot); administrators also get Users and Audit log. The server
+// every bot); administrators also get Users, Bots (data protection), Data requests and Audit log. The server
 // refuses those routes to anyone else whatever this menu shows, and anyone else who opens one by
 // its path (/console/users) is told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
@@ -16,14 +16,18 @@ import { SessionContext } from './session.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
 import { Users } from './users.tsx';
+import { BotSettings } from './data-protection/bot-settings.tsx';
+import { SubjectRequests } from './data-protection/subject-requests.tsx';
 
-type Screen = 'home' | 'handovers' | 'account' | 'users' | 'audit';
+type Screen = 'home' | 'handovers' | 'account' | 'users' | 'bots' | 'data-requests' | 'audit';
 
 const SCREENS: { id: Screen; label: string; adminOnly: boolean }[] = [
   { id: 'home', label: 'Home', adminOnly: false },
   { id: 'handovers', label: 'Handovers', adminOnly: false },
   { id: 'account', label: 'Account', adminOnly: false },
   { id: 'users', label: 'Users', adminOnly: true },
+  { id: 'bots', label: 'Bots', adminOnly: true },
+  { id: 'data-requests', label: 'Data requests', adminOnly: true },
   { id: 'audit', label: 'Audit log', adminOnly: true },
 ];
 
@@ -77,6 +81,8 @@ function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: 
         {current === 'handovers' && <Handovers presence={presence} />}
         {current === 'account' && <Account />}
         {current === 'users' && <Users />}
+        {current === 'bots' && <BotSettings />}
+        {current === 'data-requests' && <SubjectRequests />}
         {current === 'audit' && <Audit />}
         {current === 'refused' && <Refused />}
       </main>

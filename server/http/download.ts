@@ -1,7 +1,8 @@
-// A data subject's export goes to the browser as a file. Its name holds a date, never the visitor's
-// `sub` or a conversation id: a downloads folder or a proxy log is not a place for either.
+// A data subject's export goes to the browser as a file, named as the console and the frame name
+// theirs (common/data-protection-wire.ts): a date, never the visitor's `sub` or a conversation id.
 import type { Context } from 'koa';
+import { exportFileName } from '../../common/data-protection-wire.ts';
 
 export function asExportDownload(ctx: Context, now: Date): void {
-  ctx.set('Content-Disposition', `attachment; filename="parley-export-${now.toISOString().slice(0, 10)}.json"`);
+  ctx.set('Content-Disposition', `attachment; filename="${exportFileName(now)}"`);
 }
