@@ -13,6 +13,7 @@ import type {
   SessionInfo,
   SetPasswordRequest,
   SsoInfo,
+  SsoSecondFactorRequest,
   TotpEnrolment,
   UserPatch,
 } from '../common/console-wire.ts';
@@ -84,6 +85,8 @@ export const setPassword = (body: SetPasswordRequest) => request<void>('POST', '
 export const ssoInfo = () => request<SsoInfo>('GET', '/sso');
 /** Navigated to, not fetched: the IdP's page replaces the console. */
 export const SSO_START = `${BASE}/sso/start`;
+/** The code after the IdP's login, for a user with a second factor: the browser's pending-sign-in cookie goes along. */
+export const finishSsoSignIn = (body: SsoSecondFactorRequest) => request<SessionInfo>('POST', '/sso/second-factor', { body });
 export const requestPasswordReset = (body: PasswordResetRequest) => request<void>('POST', '/password/reset', { body });
 
 // The signed-in user's own session and account.

@@ -90,17 +90,20 @@ function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: 
   );
 }
 
-export function App({ setPasswordToken, ssoError = null }: { setPasswordToken: string | null; ssoError?: string | null }) {
+export function App({ setPasswordToken, ssoError = null, ssoSecondFactor = false }: { setPasswordToken: string | null; ssoError?: string | null; ssoSecondFactor?: boolean }) {
   const [token, setToken] = useState(setPasswordToken);
   /** undefined while asking the server whether this browser already has a session. */
   const [session, setSession] = useState<SessionInfo | null | undefined>(setPasswordToken ? null : undefined);
   const [notice, setNotice] = useState('');
+  /** What the address said on arrival (#sso-error=, #sso-second-factor): for the first sign-in screen only, not after a later logout. */
+  const [arrival, setArrival] = useState({ ssoError, ssoSecondFactor });
   useEffect(() => {
     if (session === undefined) currentSession().then(setSession, () => setSession(null));
   }, []);
   const replace = (next: SessionInfo | null, why = 'Your session has ended. Sign in again.') => {
     setNotice(next ? '' : why);
     setSession(next);
+    setArrival({ ssoError: null, ssoSecondFactor: false });
   };
 
   return (
@@ -121,7 +124,7 @@ export function App({ setPasswordToken, ssoError = null }: { setPasswordToken: s
               }}
             />
           ) : session === null ? (
-            <SignIn notice={notice} ssoError={ssoError} onSignedIn={(s) => replace(s)} />
+            <SignIn notice={notice} ssoError={arrival.ssoError} ssoSecondFactor={arrival.ssoSecondFactor} onSignedIn={(s) => replace(s)} />
           ) : (
             <p role="status">Loading…</p>
           )}

@@ -6,6 +6,9 @@ export const LOCK_AFTER_FAILURES = 5;
 export const FIRST_LOCK_MS = 15 * 60_000;
 export const LONGEST_LOCK_MS = 24 * 60 * 60_000;
 
+/** Whether a lock is on at `now`: while it is, no login is checked or counted. */
+export const isLocked = (user: { lockedUntil: Date | null }, now: Date): boolean => user.lockedUntil !== null && user.lockedUntil.getTime() > now.getTime();
+
 /** The lock the `failedLogins`-th consecutive failure starts, in ms, or null when it starts none. */
 export function lockAfter(failedLogins: number): number | null {
   if (failedLogins < LOCK_AFTER_FAILURES) return null;

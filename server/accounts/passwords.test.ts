@@ -91,8 +91,9 @@ describe('password hashes', () => {
     expect(await dummyVerify('')).toBe(false);
     await dummyVerify('warm-up');
     const [real, dummy] = await medianMs(() => verifyPassword(stored, 'wrong-password-1'), () => dummyVerify('wrong-password-1'), 7);
-    // A shortcut (no Argon2 run) would be orders of magnitude faster; a shared CI core adds noise, not a factor of two.
-    expect(dummy / real).toBeGreaterThan(0.5);
-    expect(dummy / real).toBeLessThan(2);
+    // A shortcut (no Argon2 run) would be orders of magnitude faster; a loaded 2-core machine once
+    // gave 2.01 for two equal runs, so the bounds allow a factor of three either way, no more.
+    expect(dummy / real).toBeGreaterThan(1 / 3);
+    expect(dummy / real).toBeLessThan(3);
   });
 });

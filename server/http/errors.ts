@@ -45,6 +45,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'already_taken',
   'invalid_operator',
   'nothing_to_rate',
+  'sso_expired',
   // data protection's (common/data-protection-wire.ts)
   'invalid_settings',
   'settings_changed',

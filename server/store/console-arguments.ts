@@ -14,7 +14,7 @@ export type AuditQuery = Parameters<ConsoleStore['listAudit']>[0];
 export type NewOneTimeToken = Parameters<ConsoleStore['createOneTimeToken']>[0];
 
 const ROLES: readonly string[] = ['administrator', 'supervisor', 'operator'] satisfies Role[];
-const PURPOSES: readonly string[] = ['set-password', 'reset-password'] satisfies OneTimePurpose[];
+const PURPOSES: readonly string[] = ['set-password', 'reset-password', 'sso-second-factor'] satisfies OneTimePurpose[];
 const OUTCOMES: readonly string[] = ['ok', 'denied', 'failed'] satisfies AuditEntry['outcome'][];
 
 export const checkRole = (role: Role): Role => oneOf('role', ROLES, role);

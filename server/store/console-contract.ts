@@ -6,7 +6,7 @@ import { freshStoreEach } from './fresh-store.ts';
 import type { Store } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleUser, Role } from './console-store.ts';
 import { rejectionCode } from './store-contract.ts';
-import type { NewUser } from './console-arguments.ts';
+import type { NewUser, UserPatch } from './console-arguments.ts';
 import { newId } from '../chat/ids.ts';
 import { GENESIS_HASH, sealEntry, verifyChain } from '../audit/chain.ts';
 
@@ -174,18 +174,17 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(await store.listUsers()).toEqual([]);
       });
 
-      it('applies a patch and moves updatedAt, leaving the session version alone', async () => {
+      it('applies a patch and moves updatedAt, leaving the session version alone when no privilege changes', async () => {
         const created = await user('operator');
         const patched = await store.updateUser(
           created.id,
-          { email: 'New@Example.com', displayName: 'Renamed', bots: ['shop'], failedLogins: 3, lockedUntil: at(15 * MINUTE), totpSecret: 'ABC', recoveryCodes: ['$h'] },
+          { email: 'New@Example.com', displayName: 'Renamed', failedLogins: 3, lockedUntil: at(15 * MINUTE), totpSecret: 'ABC', recoveryCodes: ['$h'] },
           { now: at(MINUTE) },
         );
         const expected = {
           ...created,
           email: 'new@example.com',
           displayName: 'Renamed',
-          bots: ['shop'],
           failedLogins: 3,
           lockedUntil: at(15 * MINUTE),
           totpSecret: 'ABC',
@@ -195,8 +194,8 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(patched).toEqual(expected);
         expect(await store.getUser(created.id)).toEqual(expected);
         expect(await store.getUserByEmail('new@example.com')).toEqual(expected);
-        const unlocked = await store.updateUser(created.id, { lockedUntil: null, failedLogins: 0, passwordHash: null }, { now: at(2 * MINUTE) });
-        expect(unlocked).toMatchObject({ lockedUntil: null, failedLogins: 0, passwordHash: null, sessionVersion: 1 });
+        const unlocked = await store.updateUser(created.id, { lockedUntil: null, failedLogins: 0 }, { now: at(2 * MINUTE) });
+        expect(unlocked).toMatchObject({ lockedUntil: null, failedLogins: 0, sessionVersion: 1 });
       });
 
       it('links and unlinks an OpenID subject; a linked one is refused to a second user', async () => {
@@ -261,6 +260,64 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(await store.countActiveAdministrators()).toBe(1);
         await store.updateUser(a.id, { disabled: false, role: 'operator' });
         expect(await store.countActiveAdministrators()).toBe(1);
+      });
+    });
+
+    describe('a change of privileges ends the sessions', () => {
+      /** What a session was granted with: a session of one version must never see two of these. */
+      const privileges = (u: ConsoleUser) => JSON.stringify([u.role, [...u.bots].sort(), u.disabled, u.passwordHash]);
+
+      it('a patch that changes the role, the bots, disabled or the password bumps the session version and deletes the sessions, unasked', async () => {
+        const u = await user('operator');
+        const changes: UserPatch[] = [
+          { role: 'supervisor' },
+          { bots: ['demo', 'shop'] },
+          { disabled: true },
+          { disabled: false },
+          { passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$b3RoZXI$aGFzaA' },
+          { role: 'operator', displayName: 'Demoted' },
+          { passwordHash: null },
+        ];
+        let version = u.sessionVersion;
+        for (const patch of changes) {
+          const s = session(u.id, { sessionVersion: version });
+          await store.createConsoleSession(s);
+          const patched = await store.updateUser(u.id, patch, { now: at(MINUTE) });
+          version += 1;
+          expect([patch, patched?.sessionVersion, (await store.getUser(u.id))?.sessionVersion]).toEqual([patch, version, version]);
+          expect([patch, await store.getConsoleSession(s.idHash)]).toEqual([patch, null]);
+        }
+        // Asked as well (a role change that is also "log out everywhere"): one bump, not two.
+        expect((await store.updateUser(u.id, { role: 'supervisor' }, { endSessions: true }))?.sessionVersion).toBe(version + 1);
+      });
+
+      it('a patch that sets them to what they are, or changes other fields only, keeps the sessions', async () => {
+        const u = await user('operator', { bots: ['demo', 'shop'] });
+        const s = session(u.id);
+        await store.createConsoleSession(s);
+        const same: UserPatch[] = [
+          { role: 'operator' },
+          { bots: ['shop', 'demo'] },
+          { disabled: false },
+          { passwordHash: u.passwordHash },
+          { displayName: 'Renamed', email: 'renamed@example.com', failedLogins: 2, lockedUntil: at(HOUR), totpSecret: 'JBSWY3DPEHPK3PXP', recoveryCodes: ['$h'], totpLastStep: 5 },
+        ];
+        for (const patch of same) expect([patch, (await store.updateUser(u.id, patch))?.sessionVersion]).toEqual([patch, 1]);
+        expect(await store.getConsoleSession(s.idHash)).toEqual(s);
+      });
+
+      it('patches racing on one user never leave two privileges under one session version, round after round', async () => {
+        for (let round = 0; round < 5; round++) {
+          const u = await user('operator');
+          const patches: UserPatch[] = [{ role: 'supervisor' }, { role: 'operator' }, { bots: ['shop'] }, { bots: ['demo'] }, { disabled: true }, { disabled: false }];
+          const results = await Promise.all(patches.map((patch) => store.updateUser(u.id, patch)));
+          // Every state the user was in: a session opened in one of them carries its version.
+          const states = [u, ...results.map((r) => r!), (await store.getUser(u.id))!];
+          const byVersion = new Map<number, Set<string>>();
+          for (const state of states) byVersion.set(state.sessionVersion, (byVersion.get(state.sessionVersion) ?? new Set()).add(privileges(state)));
+          const shared = [...byVersion].filter(([, seen]) => seen.size > 1).map(([version, seen]) => ({ version, privileges: [...seen] }));
+          expect([round, shared]).toEqual([round, []]);
+        }
       });
     });
 
@@ -465,6 +522,15 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'set-password', expiresAt: at(HOUR) });
         expect(await store.consumeOneTimeToken(hash, 'reset-password', at(MINUTE))).toBeNull();
         expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toEqual({ userId: u.id });
+      });
+
+      it('keeps a single sign-on waiting for its second factor as a token of its own purpose, used once', async () => {
+        const u = await user();
+        const hash = tokenHash(newToken());
+        await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'sso-second-factor', expiresAt: at(5 * MINUTE) });
+        expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toBeNull();
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.consumeOneTimeToken(hash, 'sso-second-factor', at(MINUTE))));
+        expect(results.filter(Boolean)).toEqual([{ userId: u.id }]);
       });
 
       it('refuses a token for an unknown user, an unknown purpose, or a hash that is not one', async () => {

@@ -21,7 +21,7 @@ export interface ConsoleUser {
   /** OpenID Connect `iss|sub` when linked; the role never comes from the IdP. */
   oidcSubject: string | null;
   disabled: boolean;
-  /** Bumped by every password change, disable, role change and "log out everywhere": sessions carrying an older version are dead. */
+  /** Bumped by every change of password, role, bots or disabled, and by "log out everywhere": sessions carrying an older version are dead. */
   sessionVersion: number;
   failedLogins: number;
   lockedUntil: Date | null;
@@ -50,7 +50,11 @@ export interface ConsoleSession {
   expiresAt: Date;
 }
 
-export type OneTimePurpose = 'set-password' | 'reset-password';
+/**
+ * What a one-time token is for: a link that sets a password (invitation, first administrator), a
+ * reset link, or a single sign-on that waits for its second factor (its cookie, 5 minutes).
+ */
+export type OneTimePurpose = 'set-password' | 'reset-password' | 'sso-second-factor';
 
 export interface AuditEntry {
   seq: number;                // 1, 2, 3… no gaps
@@ -81,7 +85,10 @@ export interface ConsoleStore {
   getUserByOidcSubject(subject: string): Promise<ConsoleUser | null>;
   listUsers(): Promise<ConsoleUser[]>;
   /**
-   * Applies the patch; with endSessions, bumps sessionVersion and deletes the user's sessions in the same step. Null when unknown.
+   * Applies the patch. When it changes the role, the bots (as a set), disabled or the password
+   * hash, or with endSessions ("log out everywhere"), it also bumps sessionVersion and deletes the
+   * user's sessions, deciding it in the same step as the write (privilege-change.ts): a caller can
+   * neither forget it nor decide it from a read another change has made stale. Null when unknown.
    * A patch that would leave the console without an active administrator (disabling or demoting
    * the last one) writes nothing and fails with storeError('last_administrator'): the count and the
    * write are one step, so two such changes at once cannot both pass it.

@@ -2,7 +2,7 @@
 // writes only (no transactions: FerretDB has none). What must happen exactly once is decided by a
 // write whose outcome only one caller can get: an insert under a unique index (one append per audit
 // seq, one use per TOTP step or recovery code, one first SSO link per user, one holder of the lease
-// around the last-administrator check) or a deleteOne's count (one consumer per one-time token).
+// around a change of privileges and its last-administrator check) or a deleteOne's count (one consumer per one-time token).
 // Conditional updates and findAndModify would do on MongoDB, but FerretDB 1.24 runs them as
 // read-then-write, and the console contract measured several winners with both (see docs/design.md).
 import mongoose from 'mongoose';
@@ -16,6 +16,7 @@ import { isDuplicateKey } from './mongo.ts';
 import { sealEntry } from '../audit/chain.ts';
 import { isActiveAdministrator, lastAdministrator, mayRemoveAdministrator } from './last-administrator.ts';
 import { withLease } from './mongo-leases.ts';
+import { changesPrivileges, touchesPrivileges } from './privilege-change.ts';
 import { parseJsonColumn } from './rows.ts';
 
 const { trusted } = mongoose;
@@ -127,7 +128,12 @@ async function writeUser(models: Models, userId: string, set: Partial<UserDoc>, 
   return userFromDoc(doc);
 }
 
-const ADMINISTRATORS_LEASE = 'console:administrators';
+/**
+ * The lease every patch of a user's privileges is written under (role, bots, disabled, password):
+ * rare writes (an administrator's change, a password change), so one lease for all keeps the
+ * order simple and never nests.
+ */
+const PRIVILEGES_LEASE = 'console:privileges';
 
 async function updateUser(models: Models, ...[id, patch, opts = {}]: Parameters<ConsoleStore['updateUser']>): Promise<ConsoleUser | null> {
   const userId = check.text(id);
@@ -137,17 +143,23 @@ async function updateUser(models: Models, ...[id, patch, opts = {}]: Parameters<
   if (set.oidcSubject !== undefined) set.oidcKey = oidcKey(userId, set.oidcSubject);
   if (await takenByOther(models, userId, set)) throw duplicateUser();
   const endSessions = opts.endSessions === true;
-  if (!mayRemoveAdministrator(checked)) return writeUser(models, userId, set, endSessions);
-  // Every change that may take an administrator away counts and writes under one lease, so two of
-  // them (two administrators demoting each other) run one after the other: the second counts
-  // after the first has written. A conditional update would not do: FerretDB reads, then writes.
-  return withLease(models, ADMINISTRATORS_LEASE, async () => {
-    const target = await models.users.findOne({ _id: userId }, { role: 1, disabled: 1 }).lean<Pick<UserDoc, 'role' | 'disabled'>>();
-    if (target && isActiveAdministrator(target)) {
+  if (!touchesPrivileges(checked)) return writeUser(models, userId, set, endSessions);
+  // Whether the patch changes a privilege (and so ends the sessions), and whether it takes the last
+  // active administrator away, are decided on a read that no other such patch can make stale: they
+  // read and write one after the other under the lease (two administrators demoting each other:
+  // the second counts after the first has written). A conditional update would not do: FerretDB
+  // runs it as a read and then a write.
+  return withLease(models, PRIVILEGES_LEASE, async () => {
+    const target = await models.users
+      .findOne({ _id: userId }, { role: 1, bots: 1, disabled: 1, passwordHash: 1 })
+      .lean<Pick<UserDoc, 'role' | 'bots' | 'disabled' | 'passwordHash'>>();
+    if (!target) return null;
+    if (mayRemoveAdministrator(checked) && isActiveAdministrator(target)) {
       const others = await models.users.countDocuments({ role: 'administrator', disabled: false, _id: trusted({ $ne: userId }) });
       if (others === 0) throw lastAdministrator();
     }
-    return writeUser(models, userId, set, endSessions);
+    const changed = changesPrivileges({ ...target, passwordHash: target.passwordHash ?? null }, checked);
+    return writeUser(models, userId, set, endSessions || changed);
   });
 }
 

@@ -454,7 +454,7 @@ const oneTimeTokenSchema = new Schema<OneTimeTokenDoc>(
   {
     _id: { type: String },
     userId: { type: String },
-    purpose: { type: String, enum: ['set-password', 'reset-password'] },
+    purpose: { type: String, enum: ['set-password', 'reset-password', 'sso-second-factor'] },
     expiresAt: { type: Date },
   },
   schemaOptions,

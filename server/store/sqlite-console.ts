@@ -12,6 +12,7 @@ import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sealEntry } from '../audit/chain.ts';
 import { isActiveAdministrator, lastAdministrator } from './last-administrator.ts';
+import { changesPrivileges } from './privilege-change.ts';
 import { parseJsonColumn } from './rows.ts';
 
 interface UserRow {
@@ -228,16 +229,18 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
     const row = sql.userById.get(id);
     if (!row) return null;
     const current = userFromRow(row);
+    // Compared with the row read under the write lock: no other change slips in between.
+    const bump = endSessions || changesPrivileges(current, patch);
     const next: ConsoleUser = {
       ...current,
       ...patch,
-      sessionVersion: current.sessionVersion + (endSessions ? 1 : 0),
+      sessionVersion: current.sessionVersion + (bump ? 1 : 0),
       updatedAt: now,
     };
     // Counted under the write lock this transaction holds: no other change slips in between.
     if (isActiveAdministrator(current) && !isActiveAdministrator(next) && (sql.countActiveAdministrators.get()?.n ?? 0) <= 1) throw lastAdministrator();
     sql.updateUser.run(userParams(next));
-    if (endSessions) sql.deleteUserSessions.run(id);
+    if (bump) sql.deleteUserSessions.run(id);
     return next;
   });
 

@@ -7,31 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachStore } from '../helpers/stores.ts';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
-import { startTestIdp, type TestIdp } from '../helpers/oidc-idp.ts';
+import type { TestIdp } from '../helpers/oidc-idp.ts';
+import { startSsoWorld, type SsoWorld } from '../helpers/sso-world.ts';
 import { freePort } from '../helpers/ports.ts';
 import { enrolTotp } from '../helpers/console-totp.ts';
-import { ssoRoundTrip, type SsoReturn } from '../helpers/sso-browser.ts';
+import { openCallback, ssoRoundTrip } from '../helpers/sso-browser.ts';
 import { SESSION_COOKIE } from '../../server/accounts/session-cookie.ts';
 import { SSO_STATE_COOKIE } from '../../server/accounts/sso-state-cookie.ts';
-import type { AuditEntryView, SessionInfo, SsoInfo } from '../../common/console-wire.ts';
+import type { SessionInfo, SsoInfo } from '../../common/console-wire.ts';
+import { lastAuditEntry } from '../helpers/console-client.ts';
 
 forEachStore((store) => {
   describe('console single sign-on', () => {
+    let sso: SsoWorld;
     let idp: TestIdp;
     let world: ConsoleWorld;
     beforeAll(async () => {
-      const port = await freePort();
-      idp = await startTestIdp(`http://localhost:${port}/api/v1/console/sso/callback`);
-      world = await startConsoleWorld(store.env(), { PORT: String(port), OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret, OIDC_LABEL: 'Sign in with Test IdP' });
+      sso = await startSsoWorld(store.env(), { OIDC_LABEL: 'Sign in with Test IdP' });
+      ({ idp, world } = sso);
     }, 120_000);
-    afterAll(async () => {
-      await world?.close();
-      await idp?.close();
-    });
-
-    /** Opens the callback as the browser would: with the state cookie, without following the redirect. */
-    const openCallback = (back: SsoReturn, stateCookie = back.stateCookie) =>
-      fetch(back.callback, { redirect: 'manual', headers: { cookie: `${SSO_STATE_COOKIE}=${stateCookie}` } });
+    afterAll(() => sso?.close());
 
     const sessionOf = async (res: Response) => {
       const token = res.headers.getSetCookie().map((c) => (c.startsWith(`${SESSION_COOKIE}=`) ? c.slice(SESSION_COOKIE.length + 1).split(';')[0] : '')).find(Boolean);
@@ -40,10 +35,7 @@ forEachStore((store) => {
       return { token, answer: await client.request<SessionInfo>('GET', '/session') };
     };
 
-    const lastAudit = async (action: string) => {
-      const entries = (await world.admin.request<{ entries: AuditEntryView[] }>('GET', `/audit?action=${action}&limit=500`)).body.entries;
-      return entries.at(-1)!;
-    };
+    const lastAudit = (action: string) => lastAuditEntry(world.admin, action);
 
     it('says the button is there and what it reads', async () => {
       const info = await world.client().request<SsoInfo>('GET', '/sso');

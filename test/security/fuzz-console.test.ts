@@ -152,14 +152,14 @@ forEachStore((store) => {
 
     it('console fuzz: every route was tried, and the body routes’ requests reached validation as an administrator', () => {
       const routes = ['POST /session', 'GET /session', 'DELETE /session', 'POST /session/end-all', 'POST /password', 'POST /password/set', 'POST /totp/enroll',
-        'POST /totp/confirm', 'GET /users', 'POST /users', 'PATCH /users/:id', 'GET /audit', 'GET /audit/export',
+        'POST /totp/confirm', 'POST /sso/second-factor', 'GET /users', 'POST /users', 'PATCH /users/:id', 'GET /audit', 'GET /audit/export',
         'GET /handovers', 'GET /handovers/:id', 'POST /handovers/:id/take', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve',
         'POST /handovers/:id/messages', 'POST /handovers/:id/notes', 'POST /handovers/:id/typing', 'POST /handovers/:id/reveal',
         'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth',
         'GET /bot-settings', 'GET /bot-settings/:bot', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase'];
       for (const route of routes) expect(tried.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(30);
       // Past the session and CSRF checks, into the schemas: else the fuzz would only ever test the door.
-      for (const route of ['POST /session', 'POST /password', 'POST /password/set', 'POST /totp/confirm', 'POST /users', 'PATCH /users/:id', 'GET /audit',
+      for (const route of ['POST /session', 'POST /password', 'POST /password/set', 'POST /totp/confirm', 'POST /sso/second-factor', 'POST /users', 'PATCH /users/:id', 'GET /audit',
         'GET /handovers', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve', 'POST /handovers/:id/messages', 'POST /handovers/:id/notes',
         'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth', 'PUT /bot-settings/:bot',
         'POST /subjects/export', 'POST /subjects/erase']) {

@@ -229,6 +229,13 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
         body: body(fc.oneof(invalidObject({ code: field(totpCode, fc.oneof(wrongType, badString), false) }), fc.record({ code: totpCode })), ['code']),
       }),
     },
+    {
+      // No pending sign-in cookie (or a forged one in the cookie header's fuzz): 401 sso_expired past validation.
+      count: 200,
+      arbitrary: request(ctx, 'POST', '/sso/second-factor', {
+        body: body(fc.oneof(invalidObject({ code: field(totpCode, fc.oneof(wrongType, badString), false) }), fc.record({ code: totpCode })), ['code']),
+      }),
+    },
     { count: 250, arbitrary: request(ctx, 'GET', '/users', { path: query.map((q) => `/users${q}`) }) },
     {
       count: 400,

@@ -2,7 +2,9 @@
 //   GET /sso           whether the sign-in screen offers the button, and its text
 //   GET /sso/start     302 to the IdP; state, nonce and PKCE verifier ride in a sealed cookie
 //   GET /sso/callback  the IdP's answer → the console user it is linked to → a session like any
-//                      login, then /console/. Every failure lands on /console/#sso-error=<code>
+//                      login, then /console/; for a user with TOTP no session yet but a pending
+//                      sign-in, then /console/#sso-second-factor, where the code finishes it
+//                      (sso-second-factor.ts). Every failure lands on /console/#sso-error=<code>
 //                      with an audit entry; the role is always the console's, never a claim.
 import type { Context, Middleware } from 'koa';
 import createError from 'http-errors';
@@ -12,6 +14,7 @@ import type { ConsoleStore, ConsoleUser } from '../../../store/console-store.ts'
 import type { SsoIdentity } from '../../../accounts/oidc.ts';
 import { storeErrorCode } from '../../../store/errors.ts';
 import { clearedSsoStateCookie, openSsoState, sealSsoState, SSO_STATE_COOKIE } from '../../../accounts/sso-state-cookie.ts';
+import { beginPendingSignIn } from '../../../accounts/sso-pending.ts';
 import { audit } from './state.ts';
 import { openSession } from './open-session.ts';
 
@@ -86,8 +89,14 @@ export function ssoCallback(deps: AppDeps): Middleware {
     }
     const linked = await linkedUser(ctx, store, identity);
     if ('failure' in linked) return fail(ctx, store, linked.failure);
-    // The IdP's login is the factor: no console TOTP is asked (docs/console.md, "Single sign-on").
-    await openSession(ctx, store, linked.user, 'sso', new Date());
+    const { user } = linked;
+    if (user.totpSecret) {
+      // The IdP's login is one factor; a user who has TOTP gives the code too, as at a password login.
+      ctx.append('Set-Cookie', await beginPendingSignIn(store, user.id, new Date()));
+      await audit(ctx, store, { actor: user.id, action: 'login.pending', target: user.id, outcome: 'ok', details: { method: 'sso' } });
+      return ctx.redirect('/console/#sso-second-factor');
+    }
+    await openSession(ctx, store, user, 'sso', new Date());
     ctx.append('Set-Cookie', clearedSsoStateCookie());
     ctx.redirect('/console/');
   };

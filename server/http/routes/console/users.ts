@@ -78,8 +78,9 @@ async function auditPatch(ctx: Context, deps: AppDeps, before: ConsoleUser, patc
 }
 
 /**
- * Disabling or a role change ends every session of the user (the session version moves on), so
- * the change holds from their next request; a lifted lock also gives the account's login budget back.
+ * A change of role, bots or disabled ends every session of the user (the store's updateUser moves
+ * the session version on, deciding it with the write), so the change holds from their next
+ * request; a lifted lock also gives the account's login budget back.
  */
 export function patchUser(deps: AppDeps): Middleware {
   return async (ctx) => {
@@ -88,20 +89,15 @@ export function patchUser(deps: AppDeps): Middleware {
     const patch = ctx.state.input as UserPatchInput;
     const target = await deps.store.getUser(id);
     if (!target) throw createError(404, 'No such user', { code: 'not_found' });
-    const endSessions = (patch.disabled === true && !target.disabled) || (patch.role !== undefined && patch.role !== target.role);
     let updated: ConsoleUser | null;
     try {
       // The store refuses to take the last active administrator away, counting in the same step as it writes.
-      updated = await deps.store.updateUser(
-        id,
-        {
-          ...(patch.role !== undefined ? { role: patch.role } : {}),
-          ...(patch.bots !== undefined ? { bots: patch.bots } : {}),
-          ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
-          ...(patch.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
-        },
-        { endSessions },
-      );
+      updated = await deps.store.updateUser(id, {
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.bots !== undefined ? { bots: patch.bots } : {}),
+        ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+        ...(patch.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
+      });
     } catch (err) {
       if (storeErrorCode(err) !== 'last_administrator') throw err;
       await audit(ctx, deps.store, { action: 'user.update', target: id, outcome: 'denied', details: { reason: 'last_administrator' } });
