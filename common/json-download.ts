@@ -2,13 +2,13 @@
 // browser module: the server never imports it): an object URL on a link with `download`, clicked
 // once and let go. No navigation, no inline script, nothing a strict CSP or Trusted Types refuses.
 
-export function downloadJson(document: unknown, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' }));
-  const link = window.document.createElement('a');
+export function downloadJson(data: unknown, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
   link.hidden = true;
-  window.document.body.append(link);
+  document.body.append(link);
   link.click();
   link.remove();
   // After the click has been handled: revoking at once can cancel the download in some browsers.

@@ -64,9 +64,9 @@ export function SubjectRequests() {
   const exportIt = () =>
     action.run(async () => {
       setDone('');
-      const document = await exportSubject(session.csrfToken, request());
-      downloadJson(document, exportFileName());
-      setDone(`Exported ${conversations(document.conversations.length)} as ${exportFileName()}.`);
+      const exported = await exportSubject(session.csrfToken, request());
+      downloadJson(exported, exportFileName());
+      setDone(`Exported ${conversations(exported.conversations.length)} as ${exportFileName()}.`);
     });
   const erase = () =>
     action.run(async () => {

@@ -38,8 +38,8 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
   const download = (): void => {
     setNotice('');
     chat.download().then(
-      (document) => {
-        downloadJson(document, exportFileName());
+      (exported) => {
+        downloadJson(exported, exportFileName());
         setNotice(t.downloaded);
       },
       () => setNotice(t.downloadFailed),
