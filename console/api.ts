@@ -34,6 +34,7 @@ import type {
   RevealRequest,
 } from '../common/handover-wire.ts';
 import type { BrowseFilters, ConversationDetail, ConversationPage, ConversationQueryParams } from '../common/conversations-wire.ts';
+import type { BotSettingsView, ErasureResult, SaveBotSettingsRequest, SubjectExport, SubjectRequest } from '../common/data-protection-wire.ts';
 import type { ChannelAuth } from '../common/pusher-client.ts';
 import type { ChatMessage } from '../common/wire.ts';
 
@@ -151,3 +152,10 @@ export const listConversations = (filter: ConversationQueryParams) => request<Co
 export const browseFilters = () => request<BrowseFilters>('GET', '/conversations/filters');
 export const getConversation = (id: string) => request<ConversationDetail>('GET', conversation(id));
 export const revealConversation = (csrf: string, id: string, body: RevealRequest) => request<RevealedValues>('POST', conversation(id, '/reveal'), { body, csrf });
+// Data protection (common/data-protection-wire.ts), administrators: bots' settings, data subjects' requests.
+const botSettingsPath = (bot: string) => `/bot-settings/${encodeURIComponent(bot)}`;
+export const listBotSettings = () => request<{ bots: BotSettingsView[] }>('GET', '/bot-settings').then((r) => r.bots);
+export const getBotSettings = (bot: string) => request<BotSettingsView>('GET', botSettingsPath(bot));
+export const saveBotSettings = (csrf: string, bot: string, body: SaveBotSettingsRequest) => request<BotSettingsView>('PUT', botSettingsPath(bot), { body, csrf });
+export const exportSubject = (csrf: string, body: SubjectRequest) => request<SubjectExport>('POST', '/subjects/export', { body, csrf });
+export const eraseSubject = (csrf: string, body: SubjectRequest) => request<ErasureResult>('POST', '/subjects/erase', { body, csrf });

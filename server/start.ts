@@ -26,6 +26,7 @@ import { startHandoverSweeper } from './chat/handover-sweep.ts';
 import { instanceId } from './instance.ts';
 import { createMailer } from './accounts/mailer.ts';
 import { discoverOidc } from './accounts/oidc.ts';
+import { createBotSettings } from './privacy/bot-settings.ts';
 import { installDir } from './install-dir.ts';
 
 export interface RunningParley {
@@ -91,7 +92,13 @@ export async function startParley(config: Config, logger: Logger, options: Start
   const masterKeyBase64 = Buffer.from(rt.encryptionKey).toString('base64');
   const channelSigner = new Pusher({ appId: rt.appId, key: rt.key, secret: rt.secret, cluster: rt.cluster, encryptionMasterKeyBase64: masterKeyBase64 });
 
-  const sweepEvery = sweepInterval(engine.profiles());
+  // The data-protection settings saved in the console, in force before anything reads a bot's policy.
+  const botSettings = createBotSettings({ engine, store, logger: logger.child({ part: 'bot-settings' }) });
+  await botSettings.refresh();
+  const settingsRefresh = botSettings.start();
+
+  // The pace follows the TTLs in force, which the console may shorten while the server runs.
+  const sweepEvery = () => sweepInterval(engine.profiles());
   const sweeper = startRetentionSweeper({
     store,
     policies: () => engine.profiles().map((p) => retentionPolicyOf(p.id, p.policy)),
@@ -100,7 +107,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     // One sweeper at a time across instances: the lease outlives a run and an interval after it.
     lease: () => {
       const now = Date.now();
-      return store.lease('retention', instanceId, now, now + 2 * sweepEvery);
+      return store.lease('retention', instanceId, now, now + 2 * sweepEvery());
     },
   });
   // What expired while the server was down goes now, not one interval later.
@@ -150,6 +157,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     publicUrl,
     store,
     engine,
+    botSettings,
     publisher,
     tokens: createTokenSealer(config.tokenKeys, config.tokenTtlMs, config.tokenRenewWindowMs),
     limits,
@@ -185,7 +193,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
       server.closeIdleConnections();
       await turns.drain();
       // Sweeps work in steps across event-loop turns: one under way finishes before its lease and store go.
-      await Promise.all([sweeping, handovers.stop()]);
+      await Promise.all([sweeping, handovers.stop(), settingsRefresh.stop()]);
       await store.release('retention', instanceId).catch(() => undefined);
       await store.release('handovers', instanceId).catch(() => undefined);
       // Realtime sockets are told to reconnect (4200) before the HTTP server goes away.

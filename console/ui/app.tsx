@@ -1,8 +1,9 @@
 // The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
 // signed-in screens with their navigation. Every role works handovers (their bots; administrators
-// every bot); supervisors and administrators browse conversations; administrators also get Users
-// and Audit log. The server refuses those routes to anyone else whatever this menu shows, and
-// anyone else who opens one by its path (/console/users) is told it is not for their role.
+// every bot); supervisors and administrators browse conversations; administrators also get Users,
+// Bots (data protection), Data requests and Audit log. The server refuses those routes to anyone
+// else whatever this menu shows, and anyone else who opens one by its path (/console/users) is
+// told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleRole, SessionInfo } from '../../common/console-wire.ts';
 import { currentSession } from '../api.ts';
@@ -17,8 +18,10 @@ import { SessionContext } from './session.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
 import { Users } from './users.tsx';
+import { BotSettings } from './data-protection/bot-settings.tsx';
+import { SubjectRequests } from './data-protection/subject-requests.tsx';
 
-type Screen = 'home' | 'handovers' | 'conversations' | 'account' | 'users' | 'audit';
+type Screen = 'home' | 'handovers' | 'conversations' | 'account' | 'users' | 'bots' | 'data-requests' | 'audit';
 
 const EVERYONE: ConsoleRole[] = ['administrator', 'supervisor', 'operator'];
 const ADMINISTRATORS: ConsoleRole[] = ['administrator'];
@@ -30,6 +33,8 @@ const SCREENS: { id: Screen; label: string; roles: ConsoleRole[]; refused?: stri
   { id: 'conversations', label: 'Conversations', roles: ['administrator', 'supervisor'], refused: 'Only administrators and supervisors may open this page.' },
   { id: 'account', label: 'Account', roles: EVERYONE },
   { id: 'users', label: 'Users', roles: ADMINISTRATORS },
+  { id: 'bots', label: 'Bots', roles: ADMINISTRATORS },
+  { id: 'data-requests', label: 'Data requests', roles: ADMINISTRATORS },
   { id: 'audit', label: 'Audit log', roles: ADMINISTRATORS },
 ];
 
@@ -83,6 +88,8 @@ function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: 
         {current === 'conversations' && <Conversations />}
         {current === 'account' && <Account />}
         {current === 'users' && <Users />}
+        {current === 'bots' && <BotSettings />}
+        {current === 'data-requests' && <SubjectRequests />}
         {current === 'audit' && <Audit />}
         {current === 'refused' && <Refused why={SCREENS.find((s) => s.id === screen)?.refused} />}
       </main>

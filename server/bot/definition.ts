@@ -113,20 +113,25 @@ const messages = z.strictObject({
   formCancelled: localized(text),
 });
 
-const policy = z
-  .strictObject({
-    storeConversations: z.boolean().default(true),
-    messageTtl: duration.optional(),
-    valueTtl: duration.optional(),
-    inactiveAfter: duration
-      .default(ms('90d'))
-      .refine((millis) => millis >= ms('1d') && millis <= ms('365d'), 'expected between 1d and 365d'),
-    archive: z.boolean().default(true),
-    /** Archived conversations are deleted this long after archiving. Keeping them for ever must be written out. */
-    archiveTtl: durationOr('forever').default(ms('365d')),
-    messagesPerMinute: z.number().int().min(1).max(600).default(15),
-  })
-  .prefault({});
+/** The policy's fields; all but messagesPerMinute are data-protection settings the console may change too (settings.ts). */
+export const policyFields = {
+  storeConversations: z.boolean().default(true),
+  messageTtl: duration.optional(),
+  valueTtl: duration.optional(),
+  inactiveAfter: duration
+    .default(ms('90d'))
+    .refine((millis) => millis >= ms('1d') && millis <= ms('365d'), 'expected between 1d and 365d'),
+  archive: z.boolean().default(true),
+  /** Archived conversations are deleted this long after archiving. Keeping them for ever must be written out. */
+  archiveTtl: durationOr('forever').default(ms('365d')),
+  messagesPerMinute: z.number().int().min(1).max(600).default(15),
+};
+
+const policy = z.strictObject(policyFields).prefault({});
+
+export const allowedOrigins = z
+  .array(z.string().refine(isAllowedOriginEntry, 'expected an origin such as "https://shop.example" or "http://localhost:*"'))
+  .min(1, 'expected at least 1 origin');
 
 export const botDefinitionSchema = z
   .strictObject({
@@ -134,11 +139,7 @@ export const botDefinitionSchema = z
     /** Shown as the chat title. */
     name: label,
     enabled: z.boolean().default(true),
-    allowedOrigins: z
-      .array(
-        z.string().refine(isAllowedOriginEntry, 'expected an origin such as "https://shop.example" or "http://localhost:*"'),
-      )
-      .min(1, 'expected at least 1 origin'),
+    allowedOrigins,
     languages: z.array(language).min(1, 'expected at least 1 language'),
     defaultLocale: language,
     threshold: z.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(0.6),

@@ -2,6 +2,7 @@
 // it hands the engine a turn and stores and publishes what comes back.
 import type { Link, QuickReply } from '../../common/wire.ts';
 import type { CannedReply, HandoverSource } from '../../common/handover-wire.ts';
+import type { BotDataSettings } from '../../common/data-protection-wire.ts';
 import type { BotOutcome } from '../../common/turn-outcomes.ts';
 
 /** What the site vouched for about the visitor; decides which intents they may reach. */
@@ -132,6 +133,16 @@ export interface BotEngine {
   profile(botId: string): BotProfile | undefined;
   /** Every loaded bot, for work that spans bots (retention sweeps). */
   profiles(): BotProfile[];
+  /** The bot's data-protection settings in force: its definition file's, until others are applied. */
+  settings(botId: string): BotDataSettings | undefined;
+  /**
+   * Checks `input` as the bot's data-protection settings against its definition file, with the
+   * file's own schema (settings.ts), and returns them as they would be kept; a BotSettingsError
+   * names the field refused. Changes nothing.
+   */
+  checkSettings(botId: string, input: unknown): BotDataSettings;
+  /** Puts checked settings in force: profile() and profiles() answer with them from now on. */
+  applySettings(botId: string, settings: BotDataSettings): void;
   /**
    * The identity a visitor presents to this bot (signed by the site's backend with the bot's
    * secret), or null. Throws nothing: a missing, forged or expired identity is simply null, and

@@ -10,9 +10,8 @@ import { duration, label, localized, name, text } from './definition-fields.ts';
 import { isCalendarDate, isTimeZone } from './business-hours.ts';
 import type { BotDefinition, Localized } from './definition.ts';
 import type { BusinessHours, HandoverSettings } from './engine.ts';
+import { WEEKDAYS } from '../../common/data-protection-wire.ts';
 
-/** In ISO order: monday is weekday 1 of BusinessHours.weekly. */
-const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const TIME_PATTERN = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 const TIME_EXPECTED = 'expected a time HH:MM such as "08:00"';
 /**
@@ -50,7 +49,8 @@ const weekly = z
     message: 'no open hours in the week (leave businessHours out to be open at all times)',
   });
 
-const businessHours = z.strictObject({
+/** Also a data-protection setting the console may change (settings.ts). */
+export const businessHours = z.strictObject({
   timeZone: z.string().superRefine((value, ctx) => {
     if (!isTimeZone(value)) {
       ctx.addIssue({ code: 'custom', message: `unknown time zone ${JSON.stringify(value)} (expected an IANA zone such as "Europe/Oslo")` });

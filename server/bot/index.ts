@@ -12,8 +12,10 @@ import { resolveLanguage } from './locale.ts';
 import { readDialogState, writeDialogState } from './dialog-state.ts';
 import { replyTo } from './dialog.ts';
 import { pick, renderReplies } from './render.ts';
+import { settingsOf, withSettings } from './settings.ts';
 
 export { BotDefinitionError } from './errors.ts';
+export { BotSettingsError } from './settings.ts';
 export { signVisitorIdentity, verifyVisitorIdentity, resolveIdentitySecret, MAX_IDENTITY_LIFETIME_MS } from './identity.ts';
 export { isOriginAllowed } from './origins.ts';
 export { isOpen, nextOpening } from './business-hours.ts';
@@ -78,6 +80,13 @@ function normaliseStaffing(value: unknown): Staffing {
 
 function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
   const profiles = new Map([...bots].map(([id, bot]) => [id, profileOf(bot)]));
+  // The definition files as loaded: settings are always put on these, never on settings put before.
+  const seeds = new Map([...bots].map(([id, bot]) => [id, bot.def]));
+  const seedOf = (botId: string) => {
+    const seed = seeds.get(botId);
+    if (!seed) throw new Error(`unknown bot ${JSON.stringify(botId)}`);
+    return seed;
+  };
   const botFor = (ctx: TurnContext): LoadedBot => {
     const bot = typeof ctx.botId === 'string' ? bots.get(ctx.botId) : undefined;
     if (!bot) throw new Error(`unknown bot ${JSON.stringify(ctx.botId)}`);
@@ -90,6 +99,19 @@ function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
     },
     profiles() {
       return [...profiles.values()].map((profile) => structuredClone(profile));
+    },
+    settings(botId) {
+      const bot = bots.get(botId);
+      return bot ? settingsOf(bot.def) : undefined;
+    },
+    checkSettings(botId, input) {
+      return settingsOf(withSettings(seedOf(botId), input));
+    },
+    applySettings(botId, settings) {
+      const bot = bots.get(botId);
+      if (!bot) throw new Error(`unknown bot ${JSON.stringify(botId)}`);
+      bot.def = withSettings(seedOf(botId), settings);
+      profiles.set(botId, profileOf(bot));
     },
     async verifyIdentity(botId: string, identity: string | undefined): Promise<VisitorIdentity | null> {
       return verifyVisitorIdentity(bots.get(botId)?.identitySecret, identity);

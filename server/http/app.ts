@@ -19,6 +19,7 @@ import { deleteConversation, listMessages, sendMessage } from './routes/messages
 import { liveness, readiness, readinessChecks } from './routes/health.ts';
 import { visitorTyping } from './routes/typing.ts';
 import { rateConversation } from './routes/rating.ts';
+import { exportConversation } from './routes/conversation-export.ts';
 import { chatFrame } from './routes/frame.ts';
 import { consoleApp } from './routes/console-app.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Koa {
   // A rating is a visitor's write like a message, and costs a message's point.
   router.post('/api/v1/rating', fromFrame, visitor, jsonBody(), validBody(ratingRequest), messagesPerConversation, rateConversation(deps));
   router.delete('/api/v1/conversation', fromFrame, requireDeletionToken(deps), deleteConversation(deps));
+  router.get('/api/v1/conversation/export', fromFrame, visitor, exportConversation(deps));
   router.get('/healthz', liveness());
   router.get('/readyz', readiness(readinessChecks(deps)));
   router.get('/widget.js', widgetScript(deps));

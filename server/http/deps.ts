@@ -11,6 +11,7 @@ import type { TurnWorker } from '../chat/turn-worker.ts';
 import type { RealtimeClientConfig } from '../../common/wire.ts';
 import type { Mailer } from '../accounts/mailer.ts';
 import type { OidcClient } from '../accounts/oidc.ts';
+import type { BotSettings } from '../privacy/bot-settings.ts';
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +19,8 @@ export interface AppDeps {
   publicUrl: string;
   store: Store;
   engine: BotEngine;
+  /** Bots' data-protection settings as saved in the console, put in force in `engine` on every instance. */
+  botSettings: BotSettings;
   publisher: Publisher;
   tokens: TokenSealer;
   limits: RateLimits;

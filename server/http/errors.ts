@@ -48,6 +48,10 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'sso_expired',
   // the conversation browser's and the reveal grant's (common/conversations-wire.ts, common/console-wire.ts)
   'not_grantable',
+  // data protection's (common/data-protection-wire.ts)
+  'invalid_settings',
+  'settings_changed',
+  'nothing_found',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */

@@ -20,9 +20,10 @@ export function retentionPolicyOf(botId: string, policy: Omit<BotPolicy, 'storeC
 
 export interface RetentionSweeperOptions {
   store: Pick<Store, 'sweep'>;
-  /** Read on every run, so a reloaded bot definition takes effect at the next sweep. */
+  /** Read on every run, so settings changed in the console take effect at the next sweep. */
   policies: () => RetentionPolicy[];
-  intervalMs: number;
+  /** A function is asked before each wait, so the pace can follow the shortest TTL in force. */
+  intervalMs: number | (() => number);
   now?: () => Date;
   logger?: Logger;
   /**
@@ -49,7 +50,7 @@ function removedAnything(result: SweepResult): boolean {
 }
 
 export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionSweeper {
-  if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < 1) {
+  if (typeof opts.intervalMs === 'number' && (!Number.isFinite(opts.intervalMs) || opts.intervalMs < 1)) {
     throw new RangeError(`retention intervalMs must be a positive number, got ${String(opts.intervalMs)}`);
   }
   const now = opts.now ?? (() => new Date());

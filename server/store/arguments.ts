@@ -4,6 +4,7 @@
 import { SENDERS, type Notice, type Sender } from '../../common/wire.ts';
 import { MESSAGE_OUTCOMES } from '../../common/turn-outcomes.ts';
 import { storeError } from './errors.ts';
+import type { BotSettingsRecord } from './data-protection-store.ts';
 import type { ConversationQuery, NewMessage, TurnMeta, TurnRequest } from './store.ts';
 
 /** Ids are compared as strings only: anything else is coerced, never passed through as an object. */
@@ -156,4 +157,23 @@ function checkNotice(notice: Notice): Notice {
     return { kind: notice.kind, name, rate: notice.rate };
   }
   throw storeError('invalid_argument', `unknown notice ${JSON.stringify(String((notice as { kind?: unknown }).kind))}`);
+}
+
+/** A saved version of a bot's settings as stored: a positive version, a plain object of settings as JSON text. */
+export function botSettingsRecord(record: BotSettingsRecord): BotSettingsRecord & { json: string } {
+  if (!Number.isSafeInteger(record.version) || record.version < 1) {
+    throw storeError('invalid_argument', `version must be a positive integer, got ${String(record.version)}`);
+  }
+  const settings: unknown = record.settings;
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw storeError('invalid_argument', 'settings must be a plain object');
+  }
+  return {
+    botId: idString(record.botId),
+    version: record.version,
+    settings: record.settings,
+    json: JSON.stringify(settings),
+    savedAt: checkDate('savedAt', record.savedAt),
+    savedBy: idString(record.savedBy),
+  };
 }

@@ -27,7 +27,7 @@ export const STUCK_TRANSITION_MS = 60_000;
 const openKey = (conversationId: string) => `open:${conversationId}`;
 const closedKey = (id: string) => `closed:${id}`;
 
-function handoverFromDoc(doc: HandoverDoc): Handover {
+export function handoverFromDoc(doc: HandoverDoc): Handover {
   return {
     id: doc._id,
     conversationId: doc.conversationId,
@@ -48,7 +48,7 @@ function handoverFromDoc(doc: HandoverDoc): Handover {
   };
 }
 
-const noteFromDoc = (doc: HandoverNoteDoc) => ({
+export const noteFromDoc = (doc: HandoverNoteDoc) => ({
   id: doc._id,
   handoverId: doc.handoverId,
   authorId: doc.authorId,

@@ -29,6 +29,8 @@ export interface ConversationDoc {
    * update as the state that turn wrote, so "done" and "state" can never disagree.
    */
   turnsDone?: number;
+  /** The verified visitor's `sub` (null while anonymous): what a data subject's request finds the conversation by. */
+  subject?: string | null;
   /** The language it was last answered in; absent on conversations from before it was kept. */
   locale?: string | null;
   /** Every intent and outcome its turns reached, each once ($addToSet in the turn's "done" update). */
@@ -98,6 +100,8 @@ const conversationSchema = new Schema<ConversationDoc>(
     state: { type: String, default: '{}' },
     nextMessageId: { type: Number, default: 1 },
     turnsDone: { type: Number, default: 0 },
+    // Always written (null while anonymous): MongoDB and FerretDB index a missing field differently.
+    subject: { type: String, default: null },
     locale: { type: String, default: null },
     intents: { type: [String], default: [] },
     outcomes: { type: [String], default: [] },
@@ -108,6 +112,8 @@ const conversationSchema = new Schema<ConversationDoc>(
 conversationSchema.index({ botId: 1, lastActivityAt: 1 });
 // The console's browser: one bot's conversations, newest first.
 conversationSchema.index({ botId: 1, createdAt: -1 });
+// A data subject's export or erasure: one bot's conversations of one verified visitor, live and archived.
+conversationSchema.index({ botId: 1, subject: 1 });
 // The archive's own retention finds one bot's conversations by when they were archived.
 const archivedConversationSchema = conversationSchema.clone();
 archivedConversationSchema.index({ botId: 1, archivedAt: 1 });
@@ -314,6 +320,25 @@ function defineHandoverModels(conn: Connection) {
   };
 }
 
+/**
+ * One saved version of a bot's data-protection settings (mongo-data-protection.ts): `_id` is
+ * `<botId>#<version>`, so of savers racing for one version the unique `_id` lets one insert win.
+ * The settings are JSON text, like dialog state: opaque here, and no `$`- or dot-named key can reach a document.
+ */
+export interface BotSettingsDoc {
+  _id: string;
+  botId: string;
+  version: number;
+  settings: string;
+  savedAt: Date;
+  savedBy: string;
+}
+const botSettingsSchema = new Schema<BotSettingsDoc>(
+  { _id: { type: String }, botId: { type: String }, version: { type: Number }, settings: { type: String }, savedAt: { type: Date }, savedBy: { type: String } },
+  schemaOptions,
+);
+botSettingsSchema.index({ botId: 1, version: -1 });
+
 /** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
@@ -324,6 +349,7 @@ export function defineModels(conn: Connection) {
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
+    botSettings: conn.model<BotSettingsDoc>('BotSettings', botSettingsSchema, 'bot_settings'),
     ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
   };

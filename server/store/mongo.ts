@@ -31,6 +31,7 @@ import { completeTurn, conversationsWithPendingTurns, nextTurn } from './mongo-t
 import { lease, release } from './mongo-leases.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
+import { mongoDataProtection } from './mongo-data-protection.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
@@ -53,6 +54,7 @@ export function toConversation(doc: ConversationDoc): Conversation {
     lastActivityAt: doc.lastActivityAt,
     handover: doc.handover,
     state: parseJsonColumn<Record<string, unknown>>(doc.state) ?? {},
+    subject: doc.subject ?? null,
     locale: doc.locale ?? null,
     intents: [...(doc.intents ?? [])],
     outcomes: [...(doc.outcomes ?? [])],
@@ -416,6 +418,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     kind: 'mongodb',
     ...mongoConsoleStore(models),
     ...mongoHandoverStore(models),
+    ...mongoDataProtection(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -433,6 +436,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
         handover: false,
         state: '{}',
         nextMessageId: 1,
+        subject: input.subject === undefined ? null : String(input.subject),
         locale: locale(input.locale),
         intents: [],
         outcomes: [],
@@ -457,6 +461,8 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
       if (patch.handover !== undefined) set.handover = patch.handover === true;
       if (patch.lastActivityAt !== undefined) set.lastActivityAt = checkDate('lastActivityAt', patch.lastActivityAt);
       if (Object.keys(set).length > 0) await models.conversations.updateOne({ _id: idString(id) }, { $set: set });
+      // Once signed in to, a conversation stays that person's.
+      if (patch.subject !== undefined) await models.conversations.updateOne({ _id: idString(id), subject: null }, { $set: { subject: String(patch.subject) } });
     },
 
     appendMessage: (input) => appendMessage(models, input),

@@ -4,7 +4,7 @@ import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 import type { Conversation } from './store.ts';
 import { parseJsonColumn } from './rows.ts';
 
-export const CONVERSATION_COLUMNS = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, locale, intents, outcomes';
+export const CONVERSATION_COLUMNS = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, subject, locale, intents, outcomes';
 
 export interface ConversationRow {
   id: string;
@@ -15,6 +15,7 @@ export interface ConversationRow {
   last_activity_at: number;
   handover: number;
   state: string;
+  subject: string | null;
   locale: string | null;
   intents: string;
   outcomes: string;
@@ -30,6 +31,7 @@ export function toConversation(row: ConversationRow): Conversation {
     lastActivityAt: new Date(row.last_activity_at),
     handover: row.handover === 1,
     state: parseJsonColumn<Record<string, unknown>>(row.state) ?? {},
+    subject: row.subject,
     locale: row.locale,
     intents: parseJsonColumn<string[]>(row.intents) ?? [],
     outcomes: parseJsonColumn<MessageOutcome[]>(row.outcomes) ?? [],

@@ -12,7 +12,7 @@ import { checkDate, checkLimit, idString, nullableText } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { HANDOVER_COLUMNS, NOTE_COLUMNS } from './sqlite-schema.ts';
 
-interface HandoverRow {
+export interface HandoverRow {
   id: string;
   conversation_id: string;
   bot_id: string;
@@ -31,7 +31,7 @@ interface HandoverRow {
   version: number;
 }
 
-interface NoteRow {
+export interface NoteRow {
   id: string;
   handover_id: string;
   author_id: string;
@@ -42,7 +42,7 @@ interface NoteRow {
 const dateOrNull = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 const msOrNull = (date: Date | null): number | null => (date === null ? null : date.getTime());
 
-function handoverFromRow(row: HandoverRow): Handover {
+export function handoverFromRow(row: HandoverRow): Handover {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -73,7 +73,7 @@ function handoverParams(h: Handover) {
   };
 }
 
-const noteFromRow = (row: NoteRow): HandoverNote => ({
+export const noteFromRow = (row: NoteRow): HandoverNote => ({
   id: row.id,
   handoverId: row.handover_id,
   authorId: row.author_id,

@@ -16,7 +16,7 @@ export const MESSAGE_COPY_COLUMNS = `${MESSAGE_COLUMNS}, intent, outcome`;
 
 /** The columns of a conversation row that archiving copies (the archive adds `archived_at`). */
 export const CONVERSATION_COPY_COLUMNS =
-  'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, locale, intents, outcomes';
+  'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, locale, intents, outcomes, subject';
 
 /** The columns of a handover row, the same in the live store and the archive. */
 export const HANDOVER_COLUMNS =
@@ -288,6 +288,24 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN reveal_granted INTEGER NOT NULL DEFAULT 0 CHECK (reveal_granted IN (0, 1));
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- Data protection (issue 15, sqlite-data-protection.ts). The verified visitor a conversation
+      -- belongs to, so a data subject's export or erasure finds all of theirs.
+      ALTER TABLE conversations ADD COLUMN subject TEXT;
+      CREATE INDEX conversations_bot_subject ON conversations (bot_id, subject) WHERE subject IS NOT NULL;
+      -- A bot's data-protection settings as saved in the console: every version kept, the newest in force.
+      CREATE TABLE bot_settings (
+        bot_id TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        settings TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        saved_by TEXT NOT NULL,
+        PRIMARY KEY (bot_id, version)
+      ) STRICT;
+    `,
+  },
 ];
 
 /**
@@ -390,6 +408,14 @@ export const ARCHIVE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE archive.conversations ADD COLUMN locale TEXT;
       ALTER TABLE archive.conversations ADD COLUMN intents TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE archive.conversations ADD COLUMN outcomes TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
+  {
+    // Data protection (live migration 8): the verified visitor, on archived conversations too.
+    version: 5,
+    sql: `
+      ALTER TABLE archive.conversations ADD COLUMN subject TEXT;
+      CREATE INDEX archive.archived_conversations_bot_subject ON conversations (bot_id, subject) WHERE subject IS NOT NULL;
     `,
   },
 ];

@@ -31,9 +31,10 @@ import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from '.
 import { createSqliteSweep } from './sqlite-sweep.ts';
 import { CONVERSATION_COLUMNS, toConversation, type ConversationRow } from './sqlite-conversations.ts';
 import { sqliteBrowse } from './sqlite-browse.ts';
+import { sqliteDataProtection } from './sqlite-data-protection.ts';
 import { addOnce, parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
-interface MessageRow {
+export interface MessageRow {
   conversation_id: string;
   id: number;
   client_id: string | null;
@@ -46,7 +47,7 @@ interface MessageRow {
   notice: string | null;
 }
 
-interface ValueRow {
+export interface ValueRow {
   key: string;
   value: string;
   pii: PiiTag;
@@ -60,7 +61,7 @@ export function defaultArchiveFile(file: string): string {
   return path.join(parsed.dir, `${parsed.name}-archive${parsed.ext || '.db'}`);
 }
 
-function messageFromRow(row: MessageRow): ChatMessage {
+export function messageFromRow(row: MessageRow): ChatMessage {
   return toChatMessage({
     conversationId: row.conversation_id,
     id: row.id,
@@ -115,7 +116,7 @@ function prepareStatements(db: Database.Database) {
   const conversationColumns = CONVERSATION_COLUMNS;
   return {
     insertConversation: db.prepare(
-      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}', @locale, '[]', '[]')`,
+      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}', @subject, @locale, '[]', '[]')`,
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE id = ?`),
     existsAnywhere: db.prepare<[string, string], { n: number }>(
@@ -124,6 +125,8 @@ function prepareStatements(db: Database.Database) {
     updateState: db.prepare('UPDATE conversations SET state = ? WHERE id = ?'),
     updateHandover: db.prepare('UPDATE conversations SET handover = ? WHERE id = ?'),
     updateActivity: db.prepare('UPDATE conversations SET last_activity_at = ? WHERE id = ?'),
+    // Once signed in to, a conversation stays that person's.
+    updateSubject: db.prepare('UPDATE conversations SET subject = ? WHERE id = ? AND subject IS NULL'),
     allocateMessageId: db.prepare<[number, string], { id: number }>(
       `UPDATE conversations SET next_message_id = next_message_id + 1, last_activity_at = max(last_activity_at, ?)
        WHERE id = ? RETURNING next_message_id - 1 AS id`,
@@ -304,10 +307,11 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const leases = new Map<string, { owner: string; until: number }>();
 
   const update = db.transaction(
-    (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date }) => {
+    (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date; subject?: string }) => {
       if (patch.state !== undefined) sql.updateState.run(JSON.stringify(patch.state), id);
       if (patch.handover !== undefined) sql.updateHandover.run(patch.handover ? 1 : 0, id);
       if (patch.lastActivityAt !== undefined) sql.updateActivity.run(checkDate('lastActivityAt', patch.lastActivityAt).getTime(), id);
+      if (patch.subject !== undefined) sql.updateSubject.run(String(patch.subject), id);
     },
   );
 
@@ -339,6 +343,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     kind: 'sqlite',
     ...sqliteConsoleStore(db),
     ...handovers.store,
+    ...sqliteDataProtection(db),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -352,6 +357,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
         origin: String(input.origin),
         locale: locale(input.locale),
         now: checkDate('now', input.now ?? new Date()).getTime(),
+        subject: input.subject === undefined ? null : String(input.subject),
       });
       const row = sql.getConversation.get(id);
       if (!row) throw new Error('conversation vanished after insert');

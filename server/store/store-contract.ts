@@ -94,6 +94,7 @@ export function runStoreContract(name: string, open: () => Promise<ContractSubje
           lastActivityAt: T0,
           handover: false,
           state: {},
+          subject: null,
           locale: 'nb',
           intents: [],
           outcomes: [],

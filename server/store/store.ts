@@ -5,6 +5,7 @@ import type { HandoverSource } from '../../common/handover-wire.ts';
 import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 import type { ConsoleStore } from './console-store.ts';
 import type { HandoverStore } from './handover-store.ts';
+import type { DataProtectionStore } from './data-protection-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -21,6 +22,11 @@ export interface Conversation {
   handover: boolean;
   /** The bot engine's dialog state (current form, slot, fallback streak…), opaque to the store. */
   state: Record<string, unknown>;
+  /**
+   * The verified visitor (the identity `sub` the site signed) the conversation belongs to, or null
+   * while anonymous: what a data subject's export or erasure finds it by.
+   */
+  subject: string | null;
   /** The language the conversation was last answered in (`en`, `nb`…); null when never recorded. */
   locale: string | null;
   /**
@@ -37,6 +43,8 @@ export interface NewConversation {
   botId: string;
   visitorId: string;
   origin: string;
+  /** The verified visitor's `sub`, when the site identified them from the start. */
+  subject?: string;
   /** The language it starts in. */
   locale?: string;
   now?: Date;
@@ -181,16 +189,20 @@ export interface ConversationOwner {
   visitorId: string;
 }
 
-/** The conversation store, with the console's (console-store.ts) and the live handover's (handover-store.ts) in the same database. */
-export interface Store extends ConsoleStore, HandoverStore {
+/**
+ * The conversation store, with the console's (console-store.ts), the live handover's
+ * (handover-store.ts) and data protection's (data-protection-store.ts) in the same database.
+ */
+export interface Store extends ConsoleStore, HandoverStore, DataProtectionStore {
   /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;
   /** Null for unknown, deleted and archived conversations alike. */
   getConversation(id: string): Promise<Conversation | null>;
+  /** `subject` is set only on a conversation that has none: once signed in to, a conversation stays that person's. */
   updateConversation(
     id: string,
-    patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date },
+    patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date; subject?: string },
   ): Promise<void>;
   /** Idempotent on (conversationId, clientId) when clientId is not null. Ids are 1, 2, 3… per conversation. */
   appendMessage(input: NewMessage): Promise<AppendResult>;
@@ -231,10 +243,11 @@ export interface Store extends ConsoleStore, HandoverStore {
   putValue(conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void>;
   listValues(conversationId: string): Promise<CollectedValue[]>;
   /**
-   * Removes the conversation, live or archived, with its messages, values, handovers and their
-   * notes. With `owner`, only a
-   * conversation of that bot and visitor is removed. Returns false when nothing was removed. Once it
-   * resolves, the removed text is in no file or collection the store keeps.
+   * Erasure: removes the conversation, live or archived, with its messages, values, handovers and
+   * their notes. The one function every deletion goes through (the visitor's, an administrator's
+   * subject request, the CLI). With `owner`, only a conversation of that bot and visitor is removed.
+   * Returns false when nothing was removed. Once it resolves, the removed text is in no file or
+   * collection the store keeps.
    */
   deleteConversation(id: string, owner?: ConversationOwner): Promise<boolean>;
   /**

@@ -97,3 +97,20 @@ export function readMongoArchive(uri: string) {
     }
   };
 }
+
+/** `collection:_id` of every document, in every collection of the database, whose JSON holds `text`: the archive's included. */
+export async function mongoDocumentsContaining(uri: string, text: string): Promise<string[]> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const db = conn.db!;
+    const found: string[] = [];
+    for (const { name } of await db.listCollections().toArray()) {
+      for (const doc of await db.collection(name).find({}).toArray()) {
+        if (JSON.stringify(doc).includes(text)) found.push(`${name}:${String(doc._id)}`);
+      }
+    }
+    return found;
+  } finally {
+    await conn.close();
+  }
+}

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleUserView } from '../../common/console-wire.ts';
 import type { HandoverDetail } from '../../common/handover-wire.ts';
+import type { BotSettingsView } from '../../common/data-protection-wire.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { PASSWORD, startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
 import { handoverBotsDir } from '../helpers/handover-world.ts';
@@ -30,13 +31,16 @@ interface Failure {
 // Printed before anything runs, so a run that hangs or crashes can be replayed.
 process.stdout.write(`fuzz seed ${SEED}: replay with FUZZ_SEED=${SEED} npx vitest run test/security/fuzz-console.test.ts\n`);
 
-/** Users as the administrator sees them, the audit log's entries as exported, and the handover the administrator holds. */
-async function snapshot(admin: ConsoleClient, handoverId: string): Promise<{ users: ConsoleUserView[]; audit: string[]; handover: HandoverDetail }> {
+/** Users as the administrator sees them, the audit log's entries as exported, the handover the administrator holds, and the bots' settings. */
+async function snapshot(admin: ConsoleClient, handoverId: string): Promise<{ users: ConsoleUserView[]; audit: string[]; handover: HandoverDetail; bots: BotSettingsView[] }> {
   const users = await admin.request<{ users: ConsoleUserView[] }>('GET', '/users');
   const audit = await admin.request<string>('GET', '/audit/export');
   const handover = await admin.request<HandoverDetail>('GET', `/handovers/${handoverId}`);
-  if (users.status !== 200 || audit.status !== 200 || handover.status !== 200) throw new Error(`snapshot answered ${users.status}/${audit.status}/${handover.status}`);
-  return { users: users.body.users, audit: audit.body.trim().split('\n'), handover: handover.body };
+  const bots = await admin.request<{ bots: BotSettingsView[] }>('GET', '/bot-settings');
+  if (users.status !== 200 || audit.status !== 200 || handover.status !== 200 || bots.status !== 200) {
+    throw new Error(`snapshot answered ${users.status}/${audit.status}/${handover.status}/${bots.status}`);
+  }
+  return { users: users.body.users, audit: audit.body.trim().split('\n'), handover: handover.body, bots: bots.body.bots };
 }
 
 /** A visitor asks for a human and the administrator takes the conversation: what the handover and conversation routes' requests aim at. */
@@ -154,13 +158,14 @@ forEachStore((store) => {
         'GET /handovers', 'GET /handovers/:id', 'POST /handovers/:id/take', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve',
         'POST /handovers/:id/messages', 'POST /handovers/:id/notes', 'POST /handovers/:id/typing', 'POST /handovers/:id/reveal',
         'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth',
-        'GET /conversations', 'GET /conversations/filters', 'GET /conversations/:id', 'POST /conversations/:id/reveal'];
+        'GET /conversations', 'GET /conversations/filters', 'GET /conversations/:id', 'POST /conversations/:id/reveal',
+        'GET /bot-settings', 'GET /bot-settings/:bot', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase'];
       for (const route of routes) expect(tried.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(30);
       // Past the session and CSRF checks, into the schemas: else the fuzz would only ever test the door.
       for (const route of ['POST /session', 'POST /password', 'POST /password/set', 'POST /totp/confirm', 'POST /sso/second-factor', 'POST /users', 'PATCH /users/:id', 'GET /audit',
         'GET /handovers', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve', 'POST /handovers/:id/messages', 'POST /handovers/:id/notes',
         'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth',
-        'GET /conversations', 'POST /conversations/:id/reveal']) {
+        'GET /conversations', 'POST /conversations/:id/reveal', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase']) {
         // Ten at the full count, five at FerretDB's half: seed 42 gave eight of the typing route there.
         expect(reachedValidation.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(Math.ceil(10 * share()));
       }
@@ -193,6 +198,13 @@ forEachStore((store) => {
       expect(after.handover.handover).toEqual(before.handover.handover);
       expect(after.handover.notes).toEqual([]);
       expect(after.handover.messages).toEqual(before.handover.messages);
+    });
+
+    it('console fuzz: no bot’s settings changed, and the held handover’s conversation was not erased', async () => {
+      const after = await snapshot(world.admin, handoverId);
+      expect(after.bots).toEqual(before.bots);
+      expect(after.bots.every((b) => b.version === 0)).toBe(true);
+      expect((await world.admin.request('POST', '/subjects/export', { conversationId: after.handover.handover.conversationId })).status).toBe(200);
     });
 
     it('console fuzz: the audit log only grew, and audit-verify finds the chain intact', async () => {

@@ -14,7 +14,7 @@ const tokens: FuzzTokens = {
   disposable: Array.from({ length: 30 }, (_, i) => `disposable${i}.x.y.z.w`),
 };
 const ORIGIN = 'http://localhost:3000';
-const small = { sessions: 60, auth: 60, messages: 60, victimMessages: 30, history: 60, deletes: 30, typing: 30, ratings: 30, raw: 60 };
+const small = { sessions: 60, auth: 60, messages: 60, victimMessages: 30, history: 60, deletes: 30, typing: 30, ratings: 30, exports: 30, raw: 60 };
 
 const consoleContext: ConsoleFuzzContext = {
   ownOrigin: ORIGIN,

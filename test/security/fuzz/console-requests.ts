@@ -279,6 +279,7 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
     { count: 60, arbitrary: request(ctx, 'GET', '/audit/export', { path: query.map((q) => `/audit/export${q}`) }) },
     ...handoverRoutes(ctx, userId),
     ...conversationRoutes(ctx),
+    ...dataProtectionRoutes(ctx),
   ];
 }
 
@@ -321,6 +322,53 @@ function conversationRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbi
         body: body(invalidObject({ reason }, false), ['reason']),
       }),
     },
+  ];
+}
+
+/**
+ * Data protection's routes (common/data-protection-wire.ts). Every settings body is refused (a bad
+ * envelope, or settings with at least one field the definition's schema refuses), so no bot's
+ * settings change; every subject request names nothing Parley holds (random conversation ids,
+ * subs nobody signed in as), so nothing is erased: the test checks both.
+ */
+function dataProtectionRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  const bot = fc.oneof(fc.constantFrom('demo', 'shop', 'nope'), fc.constantFrom('Demo', '..%2Fdemo', '%00', '__proto__', 'constructor', 'x'.repeat(300), '%ff'), nastyString.filter((s) => s.length > 0).map(percentEncode));
+  const duration = fc.constantFrom('30s', '12h', '90d', 86_400_000, 'forever');
+  const notDuration = fc.oneof(wrongType, fc.constantFrom('soon', '-1d', '1e309', '0', 'forever ', '90 d', 1.5, -1, 0));
+  // At least one field of each settings object is refused by the bot definition's schema.
+  const badSettings = fc.oneof(
+    fc.record({ storeConversations: fc.oneof(wrongType, fc.constantFrom('false', 0, 1)), inactiveAfter: duration }),
+    fc.record({ inactiveAfter: fc.oneof(notDuration, fc.constantFrom('12h', '366d', 1)), archive: fc.boolean() }),
+    fc.record({ messageTtl: notDuration, valueTtl: fc.oneof(duration, fc.constant(null)) }),
+    fc.record({ archiveTtl: fc.oneof(notDuration, fc.constantFrom('never', 'Forever')) }),
+    fc.record({ allowedOrigins: fc.oneof(wrongType, fc.constantFrom([], ['javascript:alert(1)'], ['https://a.example/path'], ['*'], [{ $ne: null }], ['https://ok.example', 'x'])) }),
+    fc.record({ businessHours: fc.oneof(wrongType.filter((v) => v !== null), fc.constantFrom({ timeZone: 'Mars/Olympus', weekly: { monday: [['08:00', '17:00']] } }, { timeZone: 'UTC', weekly: { funday: [['08:00', '17:00']] } }, { timeZone: 'UTC', weekly: { monday: [['17:00', '08:00']] } }, { timeZone: 'UTC', weekly: {} })) }),
+    extraKeys.map((extra) => ({ ...extra, messagesPerMinute: 600 })),
+  );
+  const version = fc.oneof(fc.constantFrom(0, 1), fc.constantFrom(-1, 1.5, 1e10, '0', null, [], {}, { $gt: 0 }));
+  const settingsBody = body(
+    fc.oneof(
+      fc.record({ version, settings: badSettings }),
+      invalidObject({ version: field(fc.constant(0), fc.constantFrom(-1, 1.5, '0', null, { $gt: 0 }), false), settings: field(badSettings, wrongType, false) }, false),
+    ),
+    ['version', 'settings'],
+  );
+  const unknownConversation = fc.stringMatching(/^[A-Za-z0-9_-]{22}$/);
+  const subjectBody = body(
+    fc.oneof(
+      // Well-formed, and about no one: 404 nothing_found.
+      fc.record({ conversationId: unknownConversation }),
+      fc.record({ bot: fc.constantFrom('demo', 'shop', 'nope'), sub: fc.oneof(fc.constantFrom('nobody', '{"$ne":null}', "' OR 1=1--", '$where', '__proto__'), nastyString.filter((s) => s.length > 0 && s.length <= 256 && s.isWellFormed())) }),
+      invalidObject({ conversationId: field(unknownConversation, fc.oneof(wrongType, badString, fc.constantFrom('short', 'x'.repeat(23))), true), bot: field(fc.constant('demo'), fc.oneof(wrongType, fc.constantFrom('Demo', '../demo', '')), true), sub: field(fc.constant('nobody'), fc.oneof(wrongType, fc.constantFrom('', 'x'.repeat(257), '\ud800')), true) }, false),
+    ),
+    ['conversationId', 'bot', 'sub'],
+  );
+  return [
+    { count: 100, arbitrary: request(ctx, 'GET', '/bot-settings', { path: query.map((q) => `/bot-settings${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'GET', '/bot-settings/:bot', { path: bot.map((b) => `/bot-settings/${b}`) }) },
+    { count: 300, arbitrary: request(ctx, 'PUT', '/bot-settings/:bot', { path: bot.map((b) => `/bot-settings/${b}`), body: settingsBody }) },
+    { count: 200, arbitrary: request(ctx, 'POST', '/subjects/export', { body: subjectBody }) },
+    { count: 200, arbitrary: request(ctx, 'POST', '/subjects/erase', { body: subjectBody }) },
   ];
 }
 

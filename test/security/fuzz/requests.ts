@@ -279,7 +279,15 @@ export function deleteConversation(tokens: FuzzTokens): fc.Arbitrary<FuzzRequest
     );
 }
 
-const PATH_PREFIXES = ['/', '/api/v1/messages', '/api/v1/sessions', '/api/v1/conversation', '/api/v1/typing', '/api/v1/rating', '/assets/', '/widget.js', '/frame.html', '/.well-known/security.txt', '/healthz', '/readyz', '/apps/1/events', '/app/key'];
+/** GET /api/v1/conversation/export: read-only, so the victim's token is fair game; queries and bodies it must ignore. */
+export function getExport(tokens: FuzzTokens): fc.Arbitrary<FuzzRequest> {
+  const query = fc.oneof(fc.constant(''), fc.constantFrom('?conversationId=victim', '?conversationId[$ne]=null', '?sub=ada', '?__proto__[x]=1', '?%00', '?audience=administrator'));
+  return fc
+    .tuple(query, authorization(tokens, [tokens.victim, ...tokens.fuzzers]))
+    .map(([q, auth]) => withHeaders({ endpoint: 'GET /api/v1/conversation/export', method: 'GET', path: `/api/v1/conversation/export${q}` }, undefined, auth));
+}
+
+const PATH_PREFIXES = ['/', '/api/v1/messages', '/api/v1/conversation/export', '/api/v1/sessions', '/api/v1/conversation', '/api/v1/typing', '/api/v1/rating', '/assets/', '/widget.js', '/frame.html', '/.well-known/security.txt', '/healthz', '/readyz', '/apps/1/events', '/app/key'];
 const PATH_TRICKS = [
   '../../../../etc/passwd',
   '..%2f..%2f..%2fpackage.json',

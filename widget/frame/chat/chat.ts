@@ -11,7 +11,8 @@ import { connectRealtime, type ConnectionStatus, type Realtime, type Typist } fr
 import { tokenStore } from './token-store.ts';
 
 export interface ChatState {
-  phase: 'starting' | 'ready' | 'unavailable';
+  /** `erased`: the visitor deleted the conversation; nothing of it is held until they start another. */
+  phase: 'starting' | 'ready' | 'unavailable' | 'erased';
   messages: readonly ChatMessage[];
   pending: readonly Pending[];
   /** Who is typing to the visitor, if anyone. */
@@ -172,6 +173,7 @@ export function createChat(params: { bot: string; origin: string; locale: string
   };
 
   const start = async (): Promise<void> => {
+    if (state.phase !== 'starting') set({ phase: 'starting' });
     try {
       const session = await api.start();
       events.active(true);
@@ -207,6 +209,20 @@ export function createChat(params: { bot: string; origin: string; locale: string
     /** The composer's text changed. */
     typed(text: string): void {
       if (state.handover.operator) visitorTyping.input(text.trim() !== '');
+    },
+    /** The visitor's own copy of this conversation, as the JSON document the server exports. */
+    download: () => api.exportConversation(),
+    /** Erases this conversation for good (server and frame); rejects, changing nothing here, when the server could not. */
+    async erase(): Promise<void> {
+      await api.deleteConversation();
+      realtime?.stop();
+      realtime = null;
+      clearInterval(poll);
+      poll = undefined;
+      clearTimeout(typingTimer);
+      visitorTyping.reset();
+      events.active(false);
+      set({ phase: 'erased', messages: [], pending: [], typing: null, connection: 'connecting' });
     },
     /** Rates the latest resolved handover; rejects with the server's HttpError (409 nothing_to_rate: already rated). */
     rate: (req: RatingRequest): Promise<void> => api.rate(req),

@@ -30,6 +30,18 @@ export const en = {
   rateChoose: 'Choose from 1 to 5 stars first.',
   rateFailed: 'The rating could not be sent. Try again.',
   rateThanks: 'Thank you for your feedback!',
+  menu: 'Conversation options',
+  download: 'Download this conversation',
+  downloaded: 'Your conversation was downloaded.',
+  downloadFailed: 'The conversation could not be downloaded. Try again.',
+  erase: 'Delete this conversation',
+  eraseTitle: 'Delete this conversation?',
+  eraseText: 'Everything in it is erased for good: your messages, the answers and what you entered in forms.',
+  eraseConfirm: 'Delete',
+  eraseCancel: 'Cancel',
+  erased: 'Your conversation was deleted.',
+  eraseFailed: 'The conversation could not be deleted. Try again.',
+  startAgain: 'Start a new conversation',
 };
 
 export type Strings = typeof en;

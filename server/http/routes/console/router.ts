@@ -40,6 +40,8 @@ import { browseFilters, listConversations } from './conversation-list.ts';
 import { conversationDetail } from './conversation-detail.ts';
 import { revealConversation, revealHandover } from './reveal.ts';
 import { typingRequest } from '../../schemas.ts';
+import { getBotSettings, listBotSettings, saveBotSettings } from './bot-settings.ts';
+import { eraseForSubject, exportForSubject } from './subjects.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
@@ -122,5 +124,13 @@ export function consoleRouter(deps: AppDeps): Router {
   router.get('/conversations/filters', browses, browseFilters(deps));
   router.get('/conversations/:id', authorize(store, 'conversations.browse', conversation), conversationDetail(deps));
   router.post('/conversations/:id/reveal', authorize(store, 'personal-data.reveal', conversation), jsonBody(), validBody(schemas.revealRequest), revealConversation(deps));
+  // Data protection (common/data-protection-wire.ts): bots' settings, and data subjects' requests.
+  const botSettings = authorize(store, 'bots.settings');
+  const subjects = authorize(store, 'subjects.export-erase');
+  router.get('/bot-settings', botSettings, listBotSettings(deps));
+  router.get('/bot-settings/:bot', botSettings, getBotSettings(deps));
+  router.put('/bot-settings/:bot', botSettings, jsonBody(), validBody(schemas.saveBotSettingsRequest), saveBotSettings(deps));
+  router.post('/subjects/export', subjects, jsonBody(), validBody(schemas.subjectRequest), exportForSubject(deps));
+  router.post('/subjects/erase', subjects, jsonBody(), validBody(schemas.subjectRequest), eraseForSubject(deps));
   return router;
 }

@@ -1,7 +1,7 @@
 // Request schemas of the console API (common/console-wire.ts), in one place. Strict objects: an
 // unknown field (`passwordHash`, `sessionVersion`, `$where`…) is a 400 and changes nothing.
 import { z } from 'zod';
-import { BOT_ID_PATTERN } from '../../../../common/ids.ts';
+import { BOT_ID_PATTERN, CONVERSATION_ID_PATTERN } from '../../../../common/ids.ts';
 import { RESOLUTION_CODES } from '../../../../common/handover-wire.ts';
 import { BROWSE_OUTCOMES } from '../../../../common/conversations-wire.ts';
 import { clientId, localeTag, messageText, typedText } from '../../schemas.ts';
@@ -88,6 +88,24 @@ export const conversationListQuery = z.strictObject({
 });
 export const cannedRepliesQuery = z.strictObject({ locale: localeTag.optional() });
 
+// Data protection (common/data-protection-wire.ts). The settings themselves are checked by the bot
+// engine against the bot's definition, with the definition's own schema (server/bot/settings.ts).
+export const saveBotSettingsRequest = z.strictObject({
+  version: z.number().int().min(0).max(1e9),
+  settings: z.record(z.string(), z.unknown()),
+});
+export const subjectRequest = z.union(
+  [
+    z.strictObject({ conversationId: z.string().regex(CONVERSATION_ID_PATTERN, 'expected a conversation id') }),
+    z.strictObject({
+      bot: z.string().regex(BOT_ID_PATTERN, 'expected a bot id'),
+      // As a visitor identity may carry it (server/bot/identity.ts).
+      sub: z.string().min(1).max(256).refine((s) => s.isWellFormed(), 'not well-formed Unicode'),
+    }),
+  ],
+  { error: 'expected {"conversationId"} or {"bot", "sub"}' },
+);
+
 export type LoginInput = z.infer<typeof loginRequest>;
 export type SsoSecondFactorInput = z.infer<typeof ssoSecondFactorRequest>;
 export type InviteInput = z.infer<typeof inviteRequest>;
@@ -102,3 +120,4 @@ export type NoteInput = z.infer<typeof noteRequest>;
 export type RevealInput = z.infer<typeof revealRequest>;
 export type PresenceInput = z.infer<typeof presenceRequest>;
 export type ConversationListQuery = z.infer<typeof conversationListQuery>;
+export type SaveBotSettingsInput = z.infer<typeof saveBotSettingsRequest>;
