@@ -298,6 +298,37 @@ function defineHandoverModels(conn: Connection) {
   };
 }
 
+/**
+ * Reports' day tallies (mongo-reports.ts): one document per bot, UTC day and writer (one store
+ * opened by one process), so that no two writers ever update the same document: FerretDB runs an
+ * `$inc` as a read and a write, and concurrent increments of one document lose counts there.
+ * `counts` nests the dotted counter names (`messages.visitor` → `counts.messages.visitor`).
+ */
+export interface ReportDayDoc {
+  _id: string;
+  botId: string;
+  day: string;
+  writer: string;
+  counts: Record<string, unknown>;
+  waitMs: number[];
+  firstResponseMs: number[];
+}
+
+const reportDaySchema = new Schema<ReportDayDoc>(
+  {
+    _id: { type: String },
+    botId: { type: String },
+    day: { type: String },
+    writer: { type: String },
+    counts: { type: Schema.Types.Mixed, default: {} },
+    waitMs: { type: [Number], default: [] },
+    firstResponseMs: { type: [Number], default: [] },
+  },
+  { ...schemaOptions, minimize: false },
+);
+reportDaySchema.index({ botId: 1, day: 1 });
+reportDaySchema.index({ day: 1 });
+
 /** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
@@ -308,6 +339,7 @@ export function defineModels(conn: Connection) {
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
+    reportDays: conn.model<ReportDayDoc>('ReportDay', reportDaySchema, 'report_days'),
     ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
   };

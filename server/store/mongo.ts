@@ -18,6 +18,8 @@ import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender
 import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
+import { mongoReportStore, tallies } from './mongo-reports.ts';
+import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
@@ -136,6 +138,7 @@ export async function appendMessage(models: Models, input: NewMessage, extra: Ap
     await models.messages.deleteOne({ conversationId, id });
     throw storeError('unknown_conversation', 'no such conversation');
   }
+  tallies(models).add(messageStored(conversation.botId, sender, createdAt));
   return { message: messageFromDoc({ ...base, id, idempotencyKey: uniqueKey ?? idempotencyKey(null, id) }), created: true };
 }
 
@@ -399,6 +402,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     kind: 'mongodb',
     ...mongoConsoleStore(models),
     ...mongoHandoverStore(models),
+    ...mongoReportStore(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -423,6 +427,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
         if (isDuplicateKey(err)) throw storeError('duplicate_conversation', 'a conversation with this id exists');
         throw err;
       }
+      tallies(models).add(conversationStarted(doc.botId, now));
       return toConversation(doc);
     },
 
@@ -498,6 +503,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      await tallies(models).close();
       await conn.close();
     },
   };

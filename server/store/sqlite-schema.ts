@@ -237,6 +237,31 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Reports (issue 15, sqlite-reports.ts): what each bot's day added up to, metadata only. No
+      -- conversation id, visitor, text or value, and no foreign key: deleting, archiving or
+      -- sweeping conversations leaves these rows as they are. Days are UTC, 'YYYY-MM-DD'.
+      CREATE TABLE report_counts (
+        bot_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        counter TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (bot_id, day, counter)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX report_counts_day ON report_counts (day);
+      -- Handover waits and first responses, kept one by one so that percentiles are exact.
+      CREATE TABLE report_durations (
+        bot_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('wait', 'first-response')),
+        ms INTEGER NOT NULL CHECK (ms >= 0)
+      ) STRICT;
+      CREATE INDEX report_durations_bot_day ON report_durations (bot_id, day);
+      CREATE INDEX report_durations_day ON report_durations (day);
+    `,
+  },
 ];
 
 /**

@@ -24,6 +24,8 @@ import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
+import { sqliteReports } from './sqlite-reports.ts';
+import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
@@ -144,9 +146,9 @@ function prepareStatements(db: Database.Database) {
     updateState: db.prepare('UPDATE conversations SET state = ? WHERE id = ?'),
     updateHandover: db.prepare('UPDATE conversations SET handover = ? WHERE id = ?'),
     updateActivity: db.prepare('UPDATE conversations SET last_activity_at = ? WHERE id = ?'),
-    allocateMessageId: db.prepare<[number, string], { id: number }>(
+    allocateMessageId: db.prepare<[number, string], { id: number; bot_id: string }>(
       `UPDATE conversations SET next_message_id = next_message_id + 1, last_activity_at = max(last_activity_at, ?)
-       WHERE id = ? RETURNING next_message_id - 1 AS id`,
+       WHERE id = ? RETURNING next_message_id - 1 AS id, bot_id`,
     ),
     insertMessage: db.prepare(
       `INSERT INTO messages (${MESSAGE_COLUMNS}, turn, reply_to)
@@ -236,7 +238,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const sql = prepareStatements(db);
 
   const scrub = walScrubber(db);
-  const handovers = sqliteHandovers(db);
+  const reports = sqliteReports(db);
+  const handovers = sqliteHandovers(db, reports.add);
 
   const append = db.transaction((input: NewMessage & { turn?: TurnRequest; replyTo?: number }): AppendResult => {
     const conversationId = idString(input.conversationId);
@@ -266,6 +269,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       turn: input.turn ? JSON.stringify(turnRequest(input.turn)) : null,
       replyTo: input.replyTo ?? null,
     });
+    reports.add(messageStored(allocated.bot_id, sender, new Date(createdAt)));
     const stored = sql.messageById.get(conversationId, allocated.id);
     if (!stored) throw new Error('message vanished inside its own transaction');
     return { message: messageFromRow(stored), created: true };
@@ -324,6 +328,20 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       sql.clearMessages.run(id).changes + sql.clearValues.run(id).changes + sql.clearNotes.run(id).changes + sql.clearHandoverTexts.run(id).changes,
   );
 
+  const create = db.transaction((input: NewConversation): ConversationRow => {
+    const id = idString(input.id);
+    if ((sql.existsAnywhere.get(id, id)?.n ?? 0) > 0) {
+      throw storeError('duplicate_conversation', 'a conversation with this id exists');
+    }
+    const botId = idString(input.botId);
+    const now = checkDate('now', input.now ?? new Date());
+    sql.insertConversation.run({ id, botId, visitorId: idString(input.visitorId), origin: String(input.origin), now: now.getTime() });
+    reports.add(conversationStarted(botId, now));
+    const row = sql.getConversation.get(id);
+    if (!row) throw new Error('conversation vanished after insert');
+    return row;
+  });
+
   const sweep = createSqliteSweep(db, scrub);
 
   let closed = false;
@@ -332,22 +350,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     kind: 'sqlite',
     ...sqliteConsoleStore(db),
     ...handovers.store,
+    ...reports.store,
 
     async createConversation(input: NewConversation): Promise<Conversation> {
-      const id = idString(input.id);
-      if ((sql.existsAnywhere.get(id, id)?.n ?? 0) > 0) {
-        throw storeError('duplicate_conversation', 'a conversation with this id exists');
-      }
-      sql.insertConversation.run({
-        id,
-        botId: idString(input.botId),
-        visitorId: idString(input.visitorId),
-        origin: String(input.origin),
-        now: checkDate('now', input.now ?? new Date()).getTime(),
-      });
-      const row = sql.getConversation.get(id);
-      if (!row) throw new Error('conversation vanished after insert');
-      return toConversation(row);
+      return toConversation(create(input));
     },
 
     async getConversation(id: string): Promise<Conversation | null> {

@@ -4,6 +4,7 @@ import type { ChatMessage, Link, Notice, QuickReply, Sender } from '../../common
 import type { HandoverSource } from '../../common/handover-wire.ts';
 import type { ConsoleStore } from './console-store.ts';
 import type { HandoverStore } from './handover-store.ts';
+import type { ReportStore } from './report-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -124,8 +125,11 @@ export interface ConversationOwner {
   visitorId: string;
 }
 
-/** The conversation store, with the console's (console-store.ts) and the live handover's (handover-store.ts) in the same database. */
-export interface Store extends ConsoleStore, HandoverStore {
+/**
+ * The conversation store, with the console's (console-store.ts), the live handover's
+ * (handover-store.ts) and the reports' day tallies (report-store.ts) in the same database.
+ */
+export interface Store extends ConsoleStore, HandoverStore, ReportStore {
   /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;
