@@ -71,9 +71,11 @@ async function onAction(turn: Current, raw: string): Promise<BotTurn> {
       return fallback(turn, []);
     case 'handover':
       if (action.accept) return handOver(turn, turn.offered ? 'fallback' : 'button');
+      // Declining the human offered after misses leaves the visitor where the misses left them.
       return {
         replies: [{ text: pick(bot.def.messages.handoverDeclined, turn.language, bot) }],
         state: writeDialogState({ ...state, fallbacks: 0 }),
+        outcome: 'fallback',
       };
     default:
       return fallback(turn, []);
@@ -101,10 +103,11 @@ function answerIntent(turn: Turn, intent: IntentDefinition, source: HandoverSour
     return {
       replies: [{ text: pick(bot.def.messages.refusal, language, bot) }],
       state: writeDialogState({ ...turn.state, fallbacks: 0 }),
+      outcome: 'refused',
     };
   }
   const instead = intent.handover ? messageInstead(turn, { ...turn.state, context: intent.name }) : undefined;
-  if (instead) return instead;
+  if (instead) return { ...instead, intent: intent.name };
   const replies = renderReplies(bot, pick(intent.replies, language, bot), access);
   let state: DialogState = { ...turn.state, context: intent.name, fallbacks: 0 };
   const formDef = intent.form !== undefined ? bot.forms.get(intent.form) : undefined;
@@ -113,8 +116,10 @@ function answerIntent(turn: Turn, intent: IntentDefinition, source: HandoverSour
     replies.push(started.reply);
     state = started.state;
   }
-  if (intent.handover) return { replies, state: writeDialogState({ ...state, handover: true }), handover: { source } };
-  return { replies, state: writeDialogState(state) };
+  if (intent.handover) {
+    return { replies, state: writeDialogState({ ...state, handover: true }), outcome: 'handover', intent: intent.name, handover: { source } };
+  }
+  return { replies, state: writeDialogState(state), outcome: 'answered', intent: intent.name };
 }
 
 function handOver(turn: Turn, source: HandoverSource): BotTurn {
@@ -123,7 +128,7 @@ function handOver(turn: Turn, source: HandoverSource): BotTurn {
   const instead = messageInstead(turn, turn.state);
   if (instead) return instead;
   // A bot without a handover intent still records the request.
-  return { replies: [], state: writeDialogState({ ...turn.state, fallbacks: 0, handover: true }), handover: { source } };
+  return { replies: [], state: writeDialogState({ ...turn.state, fallbacks: 0, handover: true }), outcome: 'handover', handover: { source } };
 }
 
 /**
@@ -138,13 +143,14 @@ function messageInstead(turn: Turn, state: DialogState): BotTurn | undefined {
   if (turn.staffing === 'open' || !handover || !form) return undefined;
   const why = pick(turn.staffing === 'closed' ? handover.closed : handover.noOperator, language, bot);
   const started = startForm(bot, form, language, { ...state, fallbacks: 0 });
-  return { replies: [{ text: why }, started.reply], state: writeDialogState(started.state) };
+  return { replies: [{ text: why }, started.reply], state: writeDialogState(started.state), outcome: 'offline' };
 }
 
 function cancelForm(turn: Turn): BotTurn {
   return {
     replies: [{ text: pick(turn.bot.def.messages.formCancelled, turn.language, turn.bot) }],
     state: writeDialogState({ ...turn.state, form: undefined }),
+    outcome: 'form',
   };
 }
 
@@ -165,12 +171,12 @@ function fallback(turn: Turn, scores: readonly IntentScore[]): BotTurn {
         { label: pick(bot.def.messages.humanNo, language, bot), action: HANDOVER_NO },
       ],
     };
-    return { replies: [reply], state: writeDialogState({ ...state, fallbacks: 0, offeredHuman: true }) };
+    return { replies: [reply], state: writeDialogState({ ...state, fallbacks: 0, offeredHuman: true }), outcome: 'fallback' };
   }
   const reply: BotReply = { text: pick(bot.def.messages.fallback, language, bot) };
   const suggestions = suggest(turn, scores);
   if (suggestions.length > 0) reply.quickReplies = suggestions;
-  return { replies: [reply], state: writeDialogState({ ...state, fallbacks: misses }) };
+  return { replies: [reply], state: writeDialogState({ ...state, fallbacks: misses }), outcome: 'fallback' };
 }
 
 /** Best reachable, suggestible intents by score; ties (e.g. all zero) keep definition order. */

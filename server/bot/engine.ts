@@ -2,6 +2,7 @@
 // it hands the engine a turn and stores and publishes what comes back.
 import type { Link, QuickReply } from '../../common/wire.ts';
 import type { CannedReply, HandoverSource } from '../../common/handover-wire.ts';
+import type { BotOutcome } from '../../common/turn-outcomes.ts';
 
 /** What the site vouched for about the visitor; decides which intents they may reach. */
 export type AccessLevel = 'public' | 'verified' | 'premium';
@@ -102,9 +103,20 @@ export interface TurnContext {
 
 export type VisitorInput = { text: string } | { action: string };
 
-export interface BotTurn {
+/** What a new conversation opens with: no visitor message, so no outcome. */
+export interface BotGreeting {
   replies: BotReply[];
   state: Record<string, unknown>;
+}
+
+export interface BotTurn extends BotGreeting {
+  /** What the turn did (common/turn-outcomes.ts): metadata the store keeps with the visitor's message. */
+  outcome: BotOutcome;
+  /**
+   * The intent reached, by name: with `answered`, and with `handover` or `offline` when a handover
+   * intent was reached. Never set for a fallback, a refusal or a form answer.
+   */
+  intent?: string;
   collected?: CollectedSlot[];
   /**
    * Set when this turn hands the conversation to a human: the visitor reached a handover intent,
@@ -130,6 +142,6 @@ export interface BotEngine {
    */
   pendingPii(botId: string, state: Record<string, unknown>): CollectedSlot['pii'];
   /** Opening messages of a new conversation. */
-  greet(ctx: TurnContext): Promise<BotTurn>;
+  greet(ctx: TurnContext): Promise<BotGreeting>;
   reply(ctx: TurnContext, input: VisitorInput): Promise<BotTurn>;
 }

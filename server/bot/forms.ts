@@ -38,7 +38,7 @@ export function answerSlot(
   const slot = active && form ? form.slots[active.slot] : undefined;
   if (!active || !form || !slot) {
     // A state pointing at a form or slot that no longer exists (definition changed): start over.
-    return { replies: [], state: writeDialogState({ ...state, form: undefined }) };
+    return { replies: [], state: writeDialogState({ ...state, form: undefined }), outcome: 'form' };
   }
   const value = validateSlotAnswer(slot, language, answer);
   if (value === undefined) {
@@ -47,11 +47,13 @@ export function answerSlot(
       return {
         replies: [{ text: pick(bot.def.messages.formAborted, language, bot) }],
         state: writeDialogState({ ...state, form: undefined }),
+        outcome: 'form',
       };
     }
     return {
       replies: [askSlot(bot, slot, language, true)],
       state: writeDialogState({ ...state, form: { ...active, tries } }),
+      outcome: 'form',
     };
   }
   const collected: CollectedSlot[] = [{ key: slot.key, value, pii: slot.pii }];
@@ -60,13 +62,20 @@ export function answerSlot(
     return {
       replies: [askSlot(bot, next, language, false)],
       state: writeDialogState({ ...state, form: { id: form.id, slot: active.slot + 1, tries: 0 } }),
+      outcome: 'form',
       collected,
     };
   }
   const replies = renderReplies(bot, pick(form.done, language, bot), access);
   if (form.id === bot.def.handover?.leaveMessage) {
     // A message left for the operators: it waits in the handover queue for the next one.
-    return { replies, state: writeDialogState({ ...state, form: undefined, handover: true }), collected, handover: { source: 'message' } };
+    return {
+      replies,
+      state: writeDialogState({ ...state, form: undefined, handover: true }),
+      outcome: 'handover',
+      collected,
+      handover: { source: 'message' },
+    };
   }
-  return { replies, state: writeDialogState({ ...state, form: undefined }), collected };
+  return { replies, state: writeDialogState({ ...state, form: undefined }), outcome: 'form', collected };
 }

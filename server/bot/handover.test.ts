@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handoverNotice, loadBotEngine } from './index.ts';
-import type { BotEngine, BotTurn, Staffing, TurnContext, VisitorInput } from './engine.ts';
+import type { BotEngine, BotGreeting, BotTurn, Staffing, TurnContext, VisitorInput } from './engine.ts';
 import { handoverBot, minimalBot } from './testdata/minimal-bot.ts';
 
 const repoBots = join(import.meta.dirname, '..', '..', 'bots');
@@ -37,8 +37,8 @@ function conversation(bot: BotEngine, botId: string, locale = 'en') {
   };
 }
 
-const texts = (turn: BotTurn) => turn.replies.map((r) => r.text);
-const actions = (turn: BotTurn) => turn.replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.action);
+const texts = (turn: BotGreeting) => turn.replies.map((r) => r.text);
+const actions = (turn: BotGreeting) => turn.replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.action);
 
 describe.each(['help', 'plain'])('where a handover came from (%s)', (bot) => {
   it('a handover intent reached by typed text is "intent"', async () => {

@@ -1,7 +1,7 @@
 // The bot engine the server loads at start: every `<botsDir>/<id>.json` validated, one classifier
 // trained per bot and kept in memory, identity secrets resolved. A bad definition is a
 // BotDefinitionError naming file, path and problem; the server prints it and exits.
-import type { BotEngine, BotProfile, BotTurn, Staffing, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
+import type { BotEngine, BotGreeting, BotProfile, BotTurn, Staffing, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
 import { botPolicyOf, type BotDefinition } from './definition.ts';
 import { handoverSettingsOf } from './handover-definition.ts';
 import { loadBotDefinitions } from './load-definitions.ts';
@@ -98,7 +98,7 @@ function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
       const slot = active ? bots.get(botId)?.forms.get(active.id)?.slots[active.slot] : undefined;
       return slot?.pii ?? 'none';
     },
-    async greet(ctx: TurnContext): Promise<BotTurn> {
+    async greet(ctx: TurnContext): Promise<BotGreeting> {
       const bot = botFor(ctx);
       const language = resolveLanguage(ctx.locale, bot.def.languages, bot.def.defaultLocale);
       return {

@@ -22,9 +22,11 @@ function turnContext(conversation: Conversation, locale: string, access: AccessL
   return { botId: conversation.botId, conversationId: conversation.id, locale, access, state: conversation.state };
 }
 
-function outcomeOf(turn: BotTurn, profile: BotProfile | undefined, now: Date): TurnOutcome {
+function outcomeOf(turn: BotTurn, profile: BotProfile | undefined, pending: PendingTurn, now: Date): TurnOutcome {
   const keep = profile?.policy.storeConversations !== false;
   return {
+    meta: { outcome: turn.outcome, ...(turn.intent !== undefined ? { intent: turn.intent } : {}) },
+    locale: pending.locale,
     replies: turn.replies.map((reply) => ({ sender: 'bot' as const, ...reply })),
     values: keep ? (turn.collected ?? []) : [],
     state: turn.state,
@@ -47,7 +49,8 @@ export async function greet(deps: Pick<ChatDeps, 'store' | 'engine'>, conversati
 
 /** A turn while a handover is open: done without a word from the bot; the operator side gets the message. */
 async function passToOperator(deps: ChatDeps, conversation: Conversation, pending: PendingTurn): Promise<ChatMessage[]> {
-  await deps.store.completeTurn(conversation.id, pending.messageId, { replies: [], values: [], state: conversation.state, now: deps.clock() });
+  const silent = { meta: { outcome: 'silent' as const }, locale: pending.locale, replies: [], values: [], state: conversation.state, now: deps.clock() };
+  await deps.store.completeTurn(conversation.id, pending.messageId, silent);
   const [message] = await deps.store.listMessages(conversation.id, pending.messageId - 1, 1);
   if (message) await publishToConsole(deps, message);
   return [];
@@ -75,7 +78,7 @@ export async function runTurn(deps: ChatDeps, pending: PendingTurn): Promise<Cha
     const staffing = profile ? await staffingFor(deps, profile, now) : undefined;
     const context = { ...turnContext(conversation, pending.locale, pending.access as AccessLevel), ...(staffing ? { staffing } : {}) };
     const turn = await deps.engine.reply(context, pending.input);
-    const outcome = outcomeOf(turn, profile, now);
+    const outcome = outcomeOf(turn, profile, pending, now);
     const replies = await deps.store.completeTurn(conversation.id, pending.messageId, outcome);
     for (const message of replies) await publishBestEffort(deps.publisher, log, channel, EVENT_MESSAGE, message);
     if (outcome.handover) await handoverOpened(deps, conversation.id);

@@ -2,8 +2,9 @@
 // the store's own last line, so a caller's bug fails loudly instead of corrupting history or
 // reaching a query as something other than a plain string or number.
 import { SENDERS, type Notice, type Sender } from '../../common/wire.ts';
+import { MESSAGE_OUTCOMES } from '../../common/turn-outcomes.ts';
 import { storeError } from './errors.ts';
-import type { NewMessage, TurnRequest } from './store.ts';
+import type { NewMessage, TurnMeta, TurnRequest } from './store.ts';
 
 /** Ids are compared as strings only: anything else is coerced, never passed through as an object. */
 export function idString(id: unknown): string {
@@ -95,6 +96,24 @@ export function checkPii<T extends string>(pii: T): T {
 export function turnRequest(turn: TurnRequest): TurnRequest {
   const input = 'text' in turn.input ? { text: String(turn.input.text) } : { action: String(turn.input.action) };
   return { input, locale: String(turn.locale), access: String(turn.access) };
+}
+
+/**
+ * A turn's metadata as stored: an outcome of the list and an intent that is a string, or none. A
+ * caller's bug fails here, before any of the turn is written.
+ */
+export function turnMeta(meta: TurnMeta): { outcome: TurnMeta['outcome']; intent: string | null } {
+  const outcome = oneOf('outcome', MESSAGE_OUTCOMES, meta?.outcome);
+  const intent = meta.intent ?? null;
+  if (intent !== null && typeof intent !== 'string') throw storeError('invalid_argument', 'an intent is a string');
+  return { outcome, intent };
+}
+
+/** A language tag as stored, or null when none was given. */
+export function locale(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string') throw storeError('invalid_argument', 'a locale is a string');
+  return value;
 }
 
 /**

@@ -377,7 +377,7 @@ export function runHandoverContract(name: string, open: () => Promise<HandoverSu
         const id = await conversation();
         const { message } = await say(id, 'c1');
         const handoverId = newId();
-        const outcome = { replies: [{ sender: 'bot' as const, text: 'Someone will be with you' }], values: [], state: {}, now: at(1) };
+        const outcome = { meta: { outcome: 'handover' as const }, replies: [{ sender: 'bot' as const, text: 'Someone will be with you' }], values: [], state: {}, now: at(1) };
         const replies = await store.completeTurn(id, message.id, { ...outcome, handover: { id: handoverId, source: 'intent' } });
         expect(replies.map((r) => r.text)).toEqual(['Someone will be with you']);
         expect(await store.openHandoverOf(id)).toMatchObject({ id: handoverId, state: 'waiting', source: 'intent', startedAt: at(1), botId: 'demo' });
@@ -391,21 +391,21 @@ export function runHandoverContract(name: string, open: () => Promise<HandoverSu
         const id = await conversation();
         const first = await opened(id);
         const { message } = await say(id, 'c1');
-        await store.completeTurn(id, message.id, { replies: [], values: [], state: {}, handover: { id: newId(), source: 'fallback' } });
+        await store.completeTurn(id, message.id, { meta: { outcome: 'handover' }, replies: [], values: [], state: {}, handover: { id: newId(), source: 'fallback' } });
         expect(await store.listHandovers({ bots: 'all', limit: 10 })).toEqual([first]);
       });
 
       it('opens none for a turn without one, and none for a conversation deleted meanwhile', async () => {
         const id = await conversation();
         const { message } = await say(id, 'c1');
-        await store.completeTurn(id, message.id, { replies: [], values: [], state: {} });
+        await store.completeTurn(id, message.id, { meta: { outcome: 'answered' }, replies: [], values: [], state: {} });
         expect(await store.latestHandoverOf(id)).toBeNull();
         expect((await store.getConversation(id))?.handover).toBe(false);
 
         const gone = await conversation();
         const late = await say(gone, 'c1');
         await store.deleteConversation(gone);
-        expect(await store.completeTurn(gone, late.message.id, { replies: [], values: [], state: {}, handover: { id: newId(), source: 'intent' } })).toEqual([]);
+        expect(await store.completeTurn(gone, late.message.id, { meta: { outcome: 'handover' }, replies: [], values: [], state: {}, handover: { id: newId(), source: 'intent' } })).toEqual([]);
         expect(await store.listHandovers({ bots: 'all', limit: 10 })).toEqual([]);
       });
     });

@@ -3,6 +3,7 @@
 // `$`- or dot-named keys into a document.
 import { Schema, type Connection } from 'mongoose';
 import { SENDERS, type Link, type Notice, type QuickReply, type Sender } from '../../common/wire.ts';
+import { MESSAGE_OUTCOMES, type MessageOutcome } from '../../common/turn-outcomes.ts';
 import type { PiiTag } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
 import type { Handover, HandoverNote } from './handover-store.ts';
@@ -28,6 +29,11 @@ export interface ConversationDoc {
    * update as the state that turn wrote, so "done" and "state" can never disagree.
    */
   turnsDone?: number;
+  /** The language it was last answered in; absent on conversations from before it was kept. */
+  locale?: string | null;
+  /** Every intent and outcome its turns reached, each once ($addToSet in the turn's "done" update). */
+  intents?: string[];
+  outcomes?: MessageOutcome[];
   /** Set on archived copies only. */
   archivedAt?: Date;
 }
@@ -57,6 +63,9 @@ export interface MessageDoc extends Expiring {
   turnPending?: boolean | null;
   /** The visitor message a bot reply answers. */
   replyTo?: number | null;
+  /** What the visitor message's turn did, once it completed: metadata without text. */
+  outcome?: MessageOutcome | null;
+  intent?: string | null;
   sender: Sender;
   text: string;
   quickReplies?: QuickReply[] | null;
@@ -89,6 +98,9 @@ const conversationSchema = new Schema<ConversationDoc>(
     state: { type: String, default: '{}' },
     nextMessageId: { type: Number, default: 1 },
     turnsDone: { type: Number, default: 0 },
+    locale: { type: String, default: null },
+    intents: { type: [String], default: [] },
+    outcomes: { type: [String], default: [] },
     archivedAt: { type: Date },
   },
   schemaOptions,
@@ -127,6 +139,8 @@ const messageSchema = withExpiry(
       turn: { type: String, default: undefined },
       turnPending: { type: Boolean, default: undefined },
       replyTo: { type: Number, default: undefined },
+      outcome: { type: String, enum: MESSAGE_OUTCOMES, default: undefined },
+      intent: { type: String, default: undefined },
       sender: { type: String, enum: SENDERS },
       text: { type: String, default: '' },
       quickReplies: { type: [quickReplySchema], default: undefined },

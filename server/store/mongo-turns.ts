@@ -11,7 +11,7 @@ import type { PendingTurn, TurnOutcome, TurnRequest } from './store.ts';
 import type { ConversationDoc, LeaseDoc, MessageDoc, Models } from './mongo-models.ts';
 import { appendMessage, isDuplicateKey, messageFromDoc, putValue } from './mongo.ts';
 import { storeErrorCode } from './errors.ts';
-import { checkDate, turnRequest } from './arguments.ts';
+import { checkDate, locale, turnMeta, turnRequest } from './arguments.ts';
 import { newHandover } from './handover-arguments.ts';
 import { openHandoverForTurn } from './mongo-handovers.ts';
 
@@ -71,15 +71,25 @@ async function storeOutcome(models: Models, conversationId: string, messageId: n
   for (const value of outcome.values) await putValue(models, conversationId, { ...value, now });
   // Keyed by this turn, like its replies: run again, it finds the handover instead of opening another.
   if (outcome.handover) await openHandoverForTurn(models, newHandover({ ...outcome.handover, conversationId, now }), messageId);
-  // State and "done" together, once: a turn that lost a race to itself changes nothing here.
+  // What the turn did, on its message; written again alike by a turn run again.
+  const meta = turnMeta(outcome.meta);
+  await models.messages.updateOne({ conversationId, id: messageId }, { $set: meta });
+  // State, "done" and what the turn reached together, once: a turn that lost a race to itself changes nothing here.
+  const language = locale(outcome.locale);
   await models.conversations.updateOne(
     { _id: conversationId, turnsDone: trusted({ $lt: messageId }) },
-    { $set: { state: JSON.stringify(outcome.state), turnsDone: messageId }, $max: { lastActivityAt: now } },
+    {
+      $set: { state: JSON.stringify(outcome.state), turnsDone: messageId, ...(language !== null ? { locale: language } : {}) },
+      $max: { lastActivityAt: now },
+      $addToSet: { outcomes: meta.outcome, ...(meta.intent !== null ? { intents: meta.intent } : {}) },
+    },
   );
   return replies;
 }
 
 export async function completeTurn(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
+  turnMeta(outcome.meta); // a bad one fails before anything of the turn is written
+  locale(outcome.locale);
   const message = await models.messages.findOne({ conversationId, id: messageId }, { turn: 1 }).lean<Pick<MessageDoc, 'turn'>>();
   const done = await turnsDone(models, conversationId);
   if (!message || done === null) return [];

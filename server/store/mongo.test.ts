@@ -8,6 +8,7 @@ import { CONNECTION_OPTIONS, openMongoStore } from './mongo.ts';
 import { defineModels } from './mongo-models.ts';
 import { runStoreContract } from './store-contract.ts';
 import { runTurnContract } from './turns-contract.ts';
+import { runTurnMetaContract } from './turn-meta-contract.ts';
 import { startMongoServer, type MongoServer } from '../../test/helpers/mongodb.ts';
 import { readMongoArchive } from '../../test/helpers/data-files.ts';
 
@@ -22,6 +23,7 @@ runStoreContract('MongoDB store contract', async () => {
   return { store: await openMongoStore(uri), readArchive: readMongoArchive(uri) };
 });
 runTurnContract('MongoDB turn contract', (): Promise<Store> => openMongoStore(server.freshDatabaseUri()));
+runTurnMetaContract('MongoDB turn metadata contract', (): Promise<Store> => openMongoStore(server.freshDatabaseUri()));
 
 describe('the connection refuses operators smuggled into filters (SECURITY-NOTES V8)', () => {
   // The adapter builds filters from String()-coerced ids, so these shapes never reach it from a

@@ -12,9 +12,21 @@ import type {
   NewMessage,
   RetentionPolicy,
   Store,
+  StoredTurnMeta,
   SweepResult,
 } from './store.ts';
-import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, messageExtras, turnRequest } from './arguments.ts';
+import {
+  checkAfter,
+  checkDate,
+  checkDuration,
+  checkLimit,
+  checkPii,
+  checkSender,
+  idString,
+  locale,
+  messageExtras,
+  turnRequest,
+} from './arguments.ts';
 import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
@@ -41,6 +53,9 @@ function toConversation(doc: ConversationDoc): Conversation {
     lastActivityAt: doc.lastActivityAt,
     handover: doc.handover,
     state: parseJsonColumn<Record<string, unknown>>(doc.state) ?? {},
+    locale: doc.locale ?? null,
+    intents: [...(doc.intents ?? [])],
+    outcomes: [...(doc.outcomes ?? [])],
   };
 }
 
@@ -420,6 +435,9 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
         handover: false,
         state: '{}',
         nextMessageId: 1,
+        locale: locale(input.locale),
+        intents: [],
+        outcomes: [],
       };
       try {
         await models.conversations.create(doc);
@@ -451,6 +469,14 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     conversationsWithPendingTurns: (limit) => conversationsWithPendingTurns(models, checkLimit(limit)),
     completeTurn: (conversationId, messageId, outcome) => completeTurn(models, idString(conversationId), checkAfter(messageId), outcome),
     lease: (name, owner, nowMs, untilMs) => lease(models, idString(name), idString(owner), nowMs, untilMs),
+
+    async listTurnMeta(conversationId: string): Promise<StoredTurnMeta[]> {
+      const docs = await models.messages
+        .find({ conversationId: idString(conversationId), outcome: trusted({ $ne: null }) }, { id: 1, outcome: 1, intent: 1, createdAt: 1 })
+        .sort({ id: 1 })
+        .lean<Array<Pick<MessageDoc, 'id' | 'outcome' | 'intent' | 'createdAt'>>>();
+      return docs.map((d) => ({ messageId: d.id, outcome: d.outcome!, intent: d.intent ?? null, at: d.createdAt }));
+    },
     release: (name, owner) => release(models, idString(name), idString(owner)),
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {

@@ -57,3 +57,8 @@ export function parseJsonColumn<T>(text: string | null): T | null {
     return null;
   }
 }
+
+/** `list` with `item` at the end unless it is there already: a conversation's intents and outcomes. */
+export function addOnce<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? [...list] : [...list, item];
+}

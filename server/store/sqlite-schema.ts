@@ -11,6 +11,13 @@ export interface Migration {
 /** The columns of a message row, the same in the live store and the archive. */
 export const MESSAGE_COLUMNS = 'conversation_id, id, client_id, sender, text, quick_replies, links, created_at, author, notice';
 
+/** What archiving copies of a message row: its columns above and the metadata of its turn. */
+export const MESSAGE_COPY_COLUMNS = `${MESSAGE_COLUMNS}, intent, outcome`;
+
+/** The columns of a conversation row that archiving copies (the archive adds `archived_at`). */
+export const CONVERSATION_COPY_COLUMNS =
+  'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, locale, intents, outcomes';
+
 /** The columns of a handover row, the same in the live store and the archive. */
 export const HANDOVER_COLUMNS =
   'id, conversation_id, bot_id, state, source, origin, started_at, assignee_id, assigned_at, first_response_at, ended_at, resolution, resolution_note, rating, rating_comment, version';
@@ -240,6 +247,24 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
   {
     version: 6,
     sql: `
+      -- What each turn did (issue 15), metadata without text for the console's filters and the
+      -- reports: on a visitor message whose turn completed, its outcome (common/turn-outcomes.ts)
+      -- and the intent reached. No CHECK on outcome: the store checks it, and a new outcome must
+      -- not need the table rebuilt (SQLite cannot change a CHECK in place).
+      ALTER TABLE messages ADD COLUMN intent TEXT;
+      ALTER TABLE messages ADD COLUMN outcome TEXT;
+      CREATE INDEX messages_turns_by_time ON messages (created_at) WHERE outcome IS NOT NULL;
+      -- Per conversation: its language, and every intent and outcome its turns reached (JSON
+      -- arrays), which stay when its messages expire.
+      ALTER TABLE conversations ADD COLUMN locale TEXT;
+      ALTER TABLE conversations ADD COLUMN intents TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE conversations ADD COLUMN outcomes TEXT NOT NULL DEFAULT '[]';
+      CREATE INDEX conversations_bot_created ON conversations (bot_id, created_at);
+    `,
+  },
+  {
+    version: 7,
+    sql: `
       -- Reports (issue 15, sqlite-reports.ts): what each bot's day added up to, metadata only. No
       -- conversation id, visitor, text or value, and no foreign key: deleting, archiving or
       -- sweeping conversations leaves these rows as they are. Days are UTC, 'YYYY-MM-DD'.
@@ -353,6 +378,17 @@ export const ARCHIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX archive.archived_handover_notes_handover ON handover_notes (handover_id);
       CREATE INDEX archive.archived_handover_notes_created_at ON handover_notes (created_at);
+    `,
+  },
+  {
+    // What each turn did (live migration 6) goes into the archive with its conversation.
+    version: 4,
+    sql: `
+      ALTER TABLE archive.messages ADD COLUMN intent TEXT;
+      ALTER TABLE archive.messages ADD COLUMN outcome TEXT;
+      ALTER TABLE archive.conversations ADD COLUMN locale TEXT;
+      ALTER TABLE archive.conversations ADD COLUMN intents TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE archive.conversations ADD COLUMN outcomes TEXT NOT NULL DEFAULT '[]';
     `,
   },
 ];

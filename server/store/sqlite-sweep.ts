@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { RetentionPolicy, SweepResult } from './store.ts';
 import { checkDate, checkDuration, idString } from './arguments.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
-import { HANDOVER_COLUMNS, MESSAGE_COLUMNS, NOTE_COLUMNS } from './sqlite-schema.ts';
+import { CONVERSATION_COPY_COLUMNS, HANDOVER_COLUMNS, MESSAGE_COPY_COLUMNS, NOTE_COLUMNS } from './sqlite-schema.ts';
 
 interface Cutoff {
   botId: string;
@@ -64,13 +64,12 @@ function prepareStatements(db: Database.Database) {
     // Messages, values, handovers and notes follow a deleted conversation by ON DELETE CASCADE.
     deleteLive: db.prepare<[{ ids: string }]>(`DELETE FROM main.conversations WHERE id IN (${listed})`),
     archiveConversations: db.prepare<[{ ids: string; now: number }]>(
-      `INSERT OR REPLACE INTO archive.conversations
-       SELECT id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, @now
-       FROM main.conversations WHERE id IN (${listed})`,
+      `INSERT OR REPLACE INTO archive.conversations (${CONVERSATION_COPY_COLUMNS}, archived_at)
+       SELECT ${CONVERSATION_COPY_COLUMNS}, @now FROM main.conversations WHERE id IN (${listed})`,
     ),
     archiveMessages: db.prepare<[{ ids: string }]>(
-      `INSERT OR REPLACE INTO archive.messages (${MESSAGE_COLUMNS})
-       SELECT ${MESSAGE_COLUMNS} FROM main.messages WHERE conversation_id IN (${listed})`,
+      `INSERT OR REPLACE INTO archive.messages (${MESSAGE_COPY_COLUMNS})
+       SELECT ${MESSAGE_COPY_COLUMNS} FROM main.messages WHERE conversation_id IN (${listed})`,
     ),
     archiveHandovers: db.prepare<[{ ids: string }]>(
       `INSERT OR REPLACE INTO archive.handovers (${HANDOVER_COLUMNS})

@@ -93,7 +93,7 @@ describe('SQLite store on disk', () => {
       // The unique client id index came back with the table.
       expect((await store.appendMessage({ conversationId: id, clientId: 'c1', sender: 'visitor', text: 'again' })).created).toBe(false);
       const handover = { id: newConversationId(), source: 'intent' as const };
-      await store.completeTurn(id, 3, { replies: [{ sender: 'bot', text: 'One moment' }], values: [], state: {}, handover });
+      await store.completeTurn(id, 3, { meta: { outcome: 'handover' }, replies: [{ sender: 'bot', text: 'One moment' }], values: [], state: {}, handover });
       expect((await store.openHandoverOf(id))?.id).toBe(handover.id);
       const { message } = await store.appendMessage({ conversationId: id, clientId: 'op', sender: 'operator', text: 'Ada here', author: 'Ada' });
       expect(message).toMatchObject({ id: 5, sender: 'operator', author: 'Ada' });

@@ -16,10 +16,12 @@ import type {
   PiiTag,
   PendingTurn,
   Store,
+  StoredTurnMeta,
   TurnOutcome,
   TurnRequest,
 } from './store.ts';
-import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, messageExtras, turnRequest } from './arguments.ts';
+import type { MessageOutcome } from '../../common/turn-outcomes.ts';
+import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, locale, messageExtras, turnMeta, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
@@ -29,7 +31,7 @@ import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
-import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
+import { addOnce, parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
 interface ConversationRow {
   id: string;
@@ -40,6 +42,9 @@ interface ConversationRow {
   last_activity_at: number;
   handover: number;
   state: string;
+  locale: string | null;
+  intents: string;
+  outcomes: string;
 }
 
 interface MessageRow {
@@ -79,6 +84,9 @@ function toConversation(row: ConversationRow): Conversation {
     lastActivityAt: new Date(row.last_activity_at),
     handover: row.handover === 1,
     state: parseJsonColumn<Record<string, unknown>>(row.state) ?? {},
+    locale: row.locale,
+    intents: parseJsonColumn<string[]>(row.intents) ?? [],
+    outcomes: parseJsonColumn<MessageOutcome[]>(row.outcomes) ?? [],
   };
 }
 
@@ -134,10 +142,10 @@ export function openDatabase(file: string, archiveFile: string): Database.Databa
 }
 
 function prepareStatements(db: Database.Database) {
-  const conversationColumns = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state';
+  const conversationColumns = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, locale, intents, outcomes';
   return {
     insertConversation: db.prepare(
-      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}')`,
+      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}', @locale, '[]', '[]')`,
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE id = ?`),
     existsAnywhere: db.prepare<[string, string], { n: number }>(
@@ -165,7 +173,17 @@ function prepareStatements(db: Database.Database) {
     repliesTo: db.prepare<[string, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
     ),
-    markTurnDone: db.prepare('UPDATE messages SET turn = NULL WHERE conversation_id = ? AND id = ?'),
+    // Done: the pending input goes, what the turn did stays with the message.
+    markTurnDone: db.prepare<[{ conversationId: string; id: number; intent: string | null; outcome: string }]>(
+      'UPDATE messages SET turn = NULL, intent = @intent, outcome = @outcome WHERE conversation_id = @conversationId AND id = @id',
+    ),
+    reachedOf: db.prepare<[string], { intents: string; outcomes: string }>('SELECT intents, outcomes FROM conversations WHERE id = ?'),
+    recordReached: db.prepare<[{ id: string; intents: string; outcomes: string; locale: string | null }]>(
+      'UPDATE conversations SET intents = @intents, outcomes = @outcomes, locale = coalesce(@locale, locale) WHERE id = @id',
+    ),
+    turnMeta: db.prepare<[string], { id: number; outcome: MessageOutcome; intent: string | null; created_at: number }>(
+      'SELECT id, outcome, intent, created_at FROM messages WHERE conversation_id = ? AND outcome IS NOT NULL ORDER BY id',
+    ),
     messageByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id = ?`,
     ),
@@ -290,9 +308,25 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     }
     if (outcome.handover) handovers.open(newHandover({ ...outcome.handover, conversationId, now }));
     update(conversationId, { state: outcome.state, lastActivityAt: now });
-    sql.markTurnDone.run(conversationId, messageId);
+    const meta = turnMeta(outcome.meta);
+    recordReached(conversationId, meta, locale(outcome.locale));
+    sql.markTurnDone.run({ conversationId, id: messageId, ...meta });
     return replies;
   });
+
+  /** Adds what a turn reached to the conversation's intents and outcomes (each once), and its language. */
+  const recordReached = (id: string, meta: ReturnType<typeof turnMeta>, language: string | null): void => {
+    const row = sql.reachedOf.get(id);
+    if (!row) return;
+    const intents = parseJsonColumn<string[]>(row.intents) ?? [];
+    const outcomes = parseJsonColumn<string[]>(row.outcomes) ?? [];
+    sql.recordReached.run({
+      id,
+      intents: JSON.stringify(meta.intent === null ? intents : addOnce(intents, meta.intent)),
+      outcomes: JSON.stringify(addOnce(outcomes, meta.outcome)),
+      locale: language,
+    });
+  };
   // Turns of different conversations finishing at once share one commit (one fsync), as appends do.
   const completeGrouped = groupCommit(db, (turn: { conversationId: string; messageId: number; outcome: TurnOutcome }) =>
     complete(turn.conversationId, turn.messageId, turn.outcome),
@@ -335,7 +369,14 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     }
     const botId = idString(input.botId);
     const now = checkDate('now', input.now ?? new Date());
-    sql.insertConversation.run({ id, botId, visitorId: idString(input.visitorId), origin: String(input.origin), now: now.getTime() });
+    sql.insertConversation.run({
+      id,
+      botId,
+      visitorId: idString(input.visitorId),
+      origin: String(input.origin),
+      locale: locale(input.locale),
+      now: now.getTime(),
+    });
     reports.add(conversationStarted(botId, now));
     const row = sql.getConversation.get(id);
     if (!row) throw new Error('conversation vanished after insert');
@@ -380,7 +421,18 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     async completeTurn(conversationId, messageId, outcome): Promise<ChatMessage[]> {
+      turnMeta(outcome.meta); // a bad one fails before the turn joins a group commit
+      locale(outcome.locale);
       return completeGrouped({ conversationId: idString(conversationId), messageId: checkAfter(messageId), outcome });
+    },
+
+    async listTurnMeta(conversationId: string): Promise<StoredTurnMeta[]> {
+      return sql.turnMeta.all(idString(conversationId)).map((row) => ({
+        messageId: row.id,
+        outcome: row.outcome,
+        intent: row.intent,
+        at: new Date(row.created_at),
+      }));
     },
 
     async lease(name, owner, nowMs, untilMs): Promise<boolean> {

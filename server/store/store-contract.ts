@@ -82,6 +82,7 @@ export function runStoreContract(name: string, open: () => Promise<ContractSubje
           botId: 'demo',
           visitorId: 'visitor-1',
           origin: 'https://site.example',
+          locale: 'nb',
           now: T0,
         });
         const expected = {
@@ -93,6 +94,9 @@ export function runStoreContract(name: string, open: () => Promise<ContractSubje
           lastActivityAt: T0,
           handover: false,
           state: {},
+          locale: 'nb',
+          intents: [],
+          outcomes: [],
         };
         expect(created).toEqual(expected);
         expect(await store.getConversation(id)).toEqual(expected);

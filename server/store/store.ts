@@ -2,6 +2,7 @@
 // for deployments) and one contract suite (store-contract.ts) holds them both to it.
 import type { ChatMessage, Link, Notice, QuickReply, Sender } from '../../common/wire.ts';
 import type { HandoverSource } from '../../common/handover-wire.ts';
+import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 import type { ConsoleStore } from './console-store.ts';
 import type { HandoverStore } from './handover-store.ts';
 import type { ReportStore } from './report-store.ts';
@@ -21,6 +22,15 @@ export interface Conversation {
   handover: boolean;
   /** The bot engine's dialog state (current form, slot, fallback streak…), opaque to the store. */
   state: Record<string, unknown>;
+  /** The language the conversation was last answered in (`en`, `nb`…); null when never recorded. */
+  locale: string | null;
+  /**
+   * Every intent its turns reached and every outcome they had (common/turn-outcomes.ts), each once,
+   * in the order first reached: what the console's conversation filters read. Metadata, no text: it
+   * stays when messages expire or are cleared, and goes with the conversation.
+   */
+  intents: string[];
+  outcomes: MessageOutcome[];
 }
 
 export interface NewConversation {
@@ -28,6 +38,8 @@ export interface NewConversation {
   botId: string;
   visitorId: string;
   origin: string;
+  /** The language it starts in. */
+  locale?: string;
   now?: Date;
 }
 
@@ -63,8 +75,29 @@ export interface PendingTurn extends TurnRequest {
   messageId: number;
 }
 
+/** What a visitor's turn did, kept with the visitor's message: metadata, never text. */
+export interface TurnMeta {
+  /** The engine's outcome (BotTurn.outcome), or `silent` for a turn during a handover. */
+  outcome: MessageOutcome;
+  /** The intent reached (BotTurn.intent). */
+  intent?: string;
+}
+
+/** The metadata of one visitor message whose turn completed. */
+export interface StoredTurnMeta {
+  messageId: number;
+  outcome: MessageOutcome;
+  intent: string | null;
+  /** When the visitor sent the message. */
+  at: Date;
+}
+
 /** What a finished turn leaves behind; stored in one step with the turn marked done. */
 export interface TurnOutcome {
+  /** What the turn did: kept with the visitor's message and added to the conversation's intents and outcomes. */
+  meta: TurnMeta;
+  /** The language of the turn (the visitor's token's): it becomes the conversation's locale. */
+  locale?: string;
   replies: Array<Pick<NewMessage, 'sender' | 'text' | 'quickReplies' | 'links'>>;
   values: Array<Omit<CollectedValue, 'createdAt'>>;
   state: Record<string, unknown>;
@@ -157,6 +190,11 @@ export interface Store extends ConsoleStore, HandoverStore, ReportStore {
    * opens a handover twice. [] when the conversation is gone.
    */
   completeTurn(conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]>;
+  /**
+   * What each visitor message of the conversation whose turn completed did (its TurnMeta), by
+   * message id, ascending. A message deleted (message TTL, storage off) takes its metadata along.
+   */
+  listTurnMeta(conversationId: string): Promise<StoredTurnMeta[]>;
   /**
    * Takes (or renews) the lease `name` for `owner` until `untilMs`; false while another owner's
    * lease has not yet passed `nowMs`. What runs one at a time across every instance that shares the

@@ -9,7 +9,7 @@ import { newId } from '../chat/ids.ts';
 const TURN: TurnRequest = { input: { text: 'my e-mail is ada@example.com' }, locale: 'en', access: 'public' };
 
 function outcome(texts: string[], state: Record<string, unknown> = { step: 1 }): TurnOutcome {
-  return { replies: texts.map((text) => ({ sender: 'bot' as const, text })), values: [], state };
+  return { meta: { outcome: 'answered', intent: 'hours' }, replies: texts.map((text) => ({ sender: 'bot' as const, text })), values: [], state };
 }
 
 export function runTurnContract(name: string, open: () => Promise<Store>): void {

@@ -127,7 +127,13 @@ function answerSession(deps: AppDeps): Middleware {
 
 /** A new conversation with a new visitor id, greeted at the level of the identity presented. */
 async function startConversation(deps: AppDeps, request: CheckedRequest): Promise<Conversation> {
-  const conversation = await deps.store.createConversation({ id: newId(), botId: request.profile.id, visitorId: newId(), origin: request.origin });
+  const conversation = await deps.store.createConversation({
+    id: newId(),
+    botId: request.profile.id,
+    visitorId: newId(),
+    origin: request.origin,
+    locale: request.locale,
+  });
   await greet(deps, conversation, request.locale, request.identity?.level ?? 'public');
   return conversation;
 }
