@@ -7,6 +7,8 @@
 import type { Sender } from '../../common/wire.ts';
 import type { HandoverSource, ResolutionCode } from '../../common/handover-wire.ts';
 import type { Handover } from '../store/handover-store.ts';
+import type { TurnMeta } from '../store/store.ts';
+import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 
 /** One bot's counts and durations of one UTC day, as one store event adds them. */
 export interface Tally {
@@ -25,22 +27,35 @@ export interface Tally {
 const KEY_PART = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /**
+ * Parts no intent can be named (intent names start with a letter): a fallback with no intent near
+ * it, and a name that is not a plain identifier (which the definitions never let through).
+ */
+export const NO_INTENT = '_none';
+const NOT_A_NAME = '_other';
+
+/**
  * The counter names, in one place. Dotted (`messages.visitor`): SQLite keeps them as they are,
- * MongoDB as nested fields. A name part that is not a plain identifier is counted under `other`,
+ * MongoDB as nested fields. A name part that is not a plain identifier is counted under `_other`,
  * so nothing but our own shapes can ever become a key.
  */
 export const COUNTER = {
   conversations: 'conversations',
   message: (sender: Sender) => `messages.${part(sender)}`,
+  /** A visitor message's turn, by what it did (common/turn-outcomes.ts). */
+  outcome: (outcome: MessageOutcome) => `outcomes.${part(outcome)}`,
+  /** A turn that reached this intent. */
+  intent: (intent: string) => `intents.${part(intent)}`,
+  /** A fallback, by the intent nearest to what the visitor wrote (NO_INTENT when none was near). */
+  fallback: (nearest: string | undefined) => `fallbacks.${nearest === undefined ? NO_INTENT : part(nearest)}`,
   handover: (source: HandoverSource) => `handovers.${part(source)}`,
   resolution: (code: ResolutionCode) => `resolutions.${part(code)}`,
   /** Abandoned before anyone took it (`unanswered`), or with an operator, the visitor gone (`gone`). */
   abandoned: (kind: 'unanswered' | 'gone') => `abandoned.${kind}`,
-  rating: (score: number) => `ratings.${Number.isInteger(score) && score >= 1 && score <= 5 ? score : 'other'}`,
+  rating: (score: number) => `ratings.${Number.isInteger(score) && score >= 1 && score <= 5 ? score : NOT_A_NAME}`,
 } as const;
 
 function part(name: string): string {
-  return KEY_PART.test(name) ? name : 'other';
+  return KEY_PART.test(name) ? name : NOT_A_NAME;
 }
 
 /** The UTC day of `at`. */
@@ -58,6 +73,17 @@ export function conversationStarted(botId: string, at: Date): Tally {
 /** Every message stored, once, by its sender, on the day it was stored. */
 export function messageStored(botId: string, sender: Sender, at: Date): Tally {
   return one(botId, at, COUNTER.message(sender));
+}
+
+/**
+ * A visitor message's completed turn, on the day it completed: its outcome, the intent it reached,
+ * and for a fallback the intent nearest to it ("top fallbacks", counted by intent, never by text).
+ */
+export function turnCompleted(botId: string, at: Date, meta: Pick<TurnMeta, 'outcome' | 'nearest'> & { intent?: string | null }): Tally {
+  const counts: Record<string, number> = { [COUNTER.outcome(meta.outcome)]: 1 };
+  if (typeof meta.intent === 'string') counts[COUNTER.intent(meta.intent)] = 1;
+  if (meta.outcome === 'fallback') counts[COUNTER.fallback(typeof meta.nearest === 'string' ? meta.nearest : undefined)] = 1;
+  return { botId, day: dayOf(at), counts };
 }
 
 export function handoverOpened(handover: Handover): Tally {

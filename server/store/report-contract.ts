@@ -4,7 +4,7 @@
 // archived, expired): the tallies never held anything personal, so there is nothing to take out.
 // Each adapter's report test file calls runReportContract with a function that opens a fresh store.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from './store.ts';
+import type { Store, TurnMeta } from './store.ts';
 import type { Handover } from './handover-store.ts';
 import type { ReportDay } from './report-store.ts';
 import { newConversationId, rejectionCode } from './store-contract.ts';
@@ -95,6 +95,58 @@ export function runReportContract(name: string, open: () => Promise<Store>): voi
           ids.flatMap((conversationId) => [1, 2, 3].map((n) => store.appendMessage({ conversationId, clientId: `c-${n}`, sender: 'visitor', text: 'hi', now: at(n) }))),
         );
         expect((await dayOf('2030-01-01'))?.counts).toEqual({ conversations: RACERS, 'messages.visitor': 3 * RACERS });
+      });
+    });
+
+    describe('turns', () => {
+      /** A visitor message and its turn, completed `times` times with `meta`. */
+      async function turn(conversationId: string, meta: TurnMeta, now = at(SECOND), times = 1): Promise<void> {
+        const { message } = await store.appendVisitorMessage({
+          conversationId,
+          clientId: newId(),
+          sender: 'visitor',
+          text: 'where is my order 4242',
+          turn: { input: { text: 'where is my order 4242' }, locale: 'en', access: 'public' },
+          now,
+        });
+        for (let i = 0; i < times; i++) {
+          await store.completeTurn(conversationId, message.id, { meta, replies: [{ sender: 'bot', text: 'Reply' }], values: [], state: {}, now });
+        }
+      }
+
+      it('counts each completed turn once by outcome, the intent it reached, and a fallback by the intent nearest to it', async () => {
+        const id = await conversation();
+        await turn(id, { outcome: 'answered', intent: 'pricing' }, at(SECOND), 2); // completed again after a crash: counted once
+        await turn(id, { outcome: 'answered', intent: 'pricing' });
+        await turn(id, { outcome: 'handover', intent: 'human' });
+        await turn(id, { outcome: 'fallback', nearest: 'pricing' });
+        await turn(id, { outcome: 'fallback', nearest: 'opening_hours' });
+        await turn(id, { outcome: 'fallback' }); // nothing near
+        await turn(id, { outcome: 'silent' }, at(DAY)); // during a handover, the next day
+        const { message: pending } = await store.appendVisitorMessage({ conversationId: id, clientId: 'p', sender: 'visitor', text: 'x', turn: { input: { text: 'x' }, locale: 'en', access: 'public' }, now: at(DAY) });
+        expect(pending.id).toBeGreaterThan(0); // not completed: no outcome yet
+
+        expect((await dayOf('2030-01-01'))?.counts).toEqual({
+          conversations: 1,
+          'messages.visitor': 6,
+          'messages.bot': 6,
+          'outcomes.answered': 2,
+          'outcomes.handover': 1,
+          'outcomes.fallback': 3,
+          'intents.pricing': 2,
+          'intents.human': 1,
+          'fallbacks.pricing': 1,
+          'fallbacks.opening_hours': 1,
+          'fallbacks._none': 1,
+        });
+        expect((await dayOf('2030-01-02'))?.counts).toEqual({ 'messages.visitor': 2, 'messages.bot': 1, 'outcomes.silent': 1 });
+      });
+
+      it('counts a name that is not a plain identifier under _other, never as a key of its own', async () => {
+        const id = await conversation();
+        await turn(id, { outcome: 'answered', intent: '$where.a' });
+        await turn(id, { outcome: 'fallback', nearest: '__proto__' });
+        expect((await dayOf('2030-01-01'))?.counts).toMatchObject({ 'intents._other': 1, 'fallbacks._other': 1 });
       });
     });
 

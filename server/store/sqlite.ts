@@ -27,7 +27,7 @@ import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
 import { sqliteReports } from './sqlite-reports.ts';
-import { conversationStarted, messageStored } from '../reports/tally.ts';
+import { conversationStarted, messageStored, turnCompleted } from '../reports/tally.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
@@ -177,6 +177,7 @@ function prepareStatements(db: Database.Database) {
     markTurnDone: db.prepare<[{ conversationId: string; id: number; intent: string | null; outcome: string }]>(
       'UPDATE messages SET turn = NULL, intent = @intent, outcome = @outcome WHERE conversation_id = @conversationId AND id = @id',
     ),
+    botOf: db.prepare<[string], { bot_id: string }>('SELECT bot_id FROM conversations WHERE id = ?'),
     reachedOf: db.prepare<[string], { intents: string; outcomes: string }>('SELECT intents, outcomes FROM conversations WHERE id = ?'),
     recordReached: db.prepare<[{ id: string; intents: string; outcomes: string; locale: string | null }]>(
       'UPDATE conversations SET intents = @intents, outcomes = @outcomes, locale = coalesce(@locale, locale) WHERE id = @id',
@@ -311,6 +312,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     const meta = turnMeta(outcome.meta);
     recordReached(conversationId, meta, locale(outcome.locale));
     sql.markTurnDone.run({ conversationId, id: messageId, ...meta });
+    const bot = sql.botOf.get(conversationId);
+    if (bot) reports.add(turnCompleted(bot.bot_id, now, { ...meta, nearest: outcome.meta.nearest }));
     return replies;
   });
 

@@ -81,6 +81,11 @@ export interface TurnMeta {
   outcome: MessageOutcome;
   /** The intent reached (BotTurn.intent). */
   intent?: string;
+  /**
+   * With a fallback: the intent nearest to what the visitor wrote (BotTurn.nearest). Counted in the
+   * reports' top fallbacks; not kept with the message.
+   */
+  nearest?: string;
 }
 
 /** The metadata of one visitor message whose turn completed. */
