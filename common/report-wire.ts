@@ -11,6 +11,10 @@
 // 400 invalid_request for a bad query; 403 forbidden for a bot the caller may not read, or for a
 // role that may read none. Both are audited (`reports.read`, `reports.export`).
 
+import type { Sender } from './wire.ts';
+import type { HandoverSource, ResolutionCode } from './handover-wire.ts';
+import type { MessageOutcome } from './turn-outcomes.ts';
+
 /** The longest period one report covers: a leap year and a day. */
 export const MAX_REPORT_DAYS = 367;
 
@@ -19,4 +23,67 @@ export function isCalendarDay(day: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
   const ms = Date.parse(`${day}T00:00:00Z`);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+}
+
+/** The tables of a report, each downloadable as CSV (`table=`): what each chart draws. */
+export const REPORT_TABLES = ['daily', 'outcomes', 'intents', 'fallbacks', 'handovers', 'resolutions', 'ratings'] as const;
+export type ReportTable = (typeof REPORT_TABLES)[number];
+
+/** p50 and p90 by nearest rank (the value at or below which that share of them falls); null when there are none. */
+export interface DurationSummary {
+  count: number;
+  p50Ms: number | null;
+  p90Ms: number | null;
+}
+
+/** One UTC day of the period; days with nothing counted are there with zeros. */
+export interface ReportDayRow {
+  day: string;
+  conversations: number;
+  /** Every message: visitors', the bot's, operators' and system notices. */
+  messages: number;
+  visitorMessages: number;
+  /** Visitor messages whose turn ended so (common/turn-outcomes.ts). */
+  answered: number;
+  fallback: number;
+  handedOver: number;
+  /** Handovers opened, resolved and abandoned that day. */
+  handovers: number;
+  resolved: number;
+  abandoned: number;
+  waitP50Ms: number | null;
+  waitP90Ms: number | null;
+  firstResponseP50Ms: number | null;
+  firstResponseP90Ms: number | null;
+}
+
+export interface ReportView {
+  /** The bots it covers: the one asked for, or all the caller may read ('all' for an administrator). */
+  bots: 'all' | string[];
+  from: string;
+  to: string;
+  days: ReportDayRow[];
+  totals: { conversations: number; messages: Record<Sender, number> };
+  /**
+   * Visitor messages by what their turn did. `share`: of the turns the bot handled (every outcome
+   * but `silent`, a message sent while an operator had the conversation), 0–1; null for `silent`
+   * and when the bot handled none.
+   */
+  outcomes: Array<{ outcome: MessageOutcome; count: number; share: number | null }>;
+  /** Intents reached, most first. */
+  topIntents: Array<{ intent: string; count: number }>;
+  /** Fallbacks by the intent nearest to what the visitor wrote (null: near none), most first. Counts, never text. */
+  topFallbacks: Array<{ nearest: string | null; count: number }>;
+  handovers: {
+    opened: number;
+    bySource: Array<{ source: HandoverSource; count: number }>;
+    /** From the visitor's request to an operator's taking it (the first assignment). */
+    waiting: DurationSummary;
+    /** From the visitor's request to the operator's first message. */
+    firstResponse: DurationSummary;
+    resolutions: Array<{ code: ResolutionCode; count: number }>;
+    /** Abandoned before anyone took it, and with an operator but the visitor gone. */
+    abandoned: { unanswered: number; gone: number };
+    ratings: { count: number; average: number | null; byScore: Array<{ score: number; count: number }> };
+  };
 }

@@ -31,6 +31,9 @@ const KEY_PART = /^[a-z0-9][a-z0-9_-]{0,63}$/;
  * it, and a name that is not a plain identifier (which the definitions never let through).
  */
 export const NO_INTENT = '_none';
+/** The counters named by intent begin so; what follows is the intent's name. */
+export const INTENTS = 'intents.';
+export const FALLBACKS = 'fallbacks.';
 const NOT_A_NAME = '_other';
 
 /**
@@ -44,9 +47,9 @@ export const COUNTER = {
   /** A visitor message's turn, by what it did (common/turn-outcomes.ts). */
   outcome: (outcome: MessageOutcome) => `outcomes.${part(outcome)}`,
   /** A turn that reached this intent. */
-  intent: (intent: string) => `intents.${part(intent)}`,
+  intent: (intent: string) => `${INTENTS}${part(intent)}`,
   /** A fallback, by the intent nearest to what the visitor wrote (NO_INTENT when none was near). */
-  fallback: (nearest: string | undefined) => `fallbacks.${nearest === undefined ? NO_INTENT : part(nearest)}`,
+  fallback: (nearest: string | undefined) => `${FALLBACKS}${nearest === undefined ? NO_INTENT : part(nearest)}`,
   handover: (source: HandoverSource) => `handovers.${part(source)}`,
   resolution: (code: ResolutionCode) => `resolutions.${part(code)}`,
   /** Abandoned before anyone took it (`unanswered`), or with an operator, the visitor gone (`gone`). */

@@ -150,12 +150,12 @@ forEachStore((store) => {
         'POST /totp/confirm', 'GET /users', 'POST /users', 'PATCH /users/:id', 'GET /audit', 'GET /audit/export',
         'GET /handovers', 'GET /handovers/:id', 'POST /handovers/:id/take', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve',
         'POST /handovers/:id/messages', 'POST /handovers/:id/notes', 'POST /handovers/:id/typing', 'POST /handovers/:id/reveal',
-        'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth'];
+        'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth', 'GET /reports', 'GET /reports/csv'];
       for (const route of routes) expect(tried.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(30);
       // Past the session and CSRF checks, into the schemas: else the fuzz would only ever test the door.
       for (const route of ['POST /session', 'POST /password', 'POST /password/set', 'POST /totp/confirm', 'POST /users', 'PATCH /users/:id', 'GET /audit',
         'GET /handovers', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve', 'POST /handovers/:id/messages', 'POST /handovers/:id/notes',
-        'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth']) {
+        'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth', 'GET /reports', 'GET /reports/csv']) {
         expect(reachedValidation.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(10);
       }
     });

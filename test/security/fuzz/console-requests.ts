@@ -266,6 +266,31 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
     { count: 300, arbitrary: request(ctx, 'GET', '/audit', { path: query.map((q) => `/audit${q}`) }) },
     { count: 60, arbitrary: request(ctx, 'GET', '/audit/export', { path: query.map((q) => `/audit/export${q}`) }) },
     ...handoverRoutes(ctx, userId),
+    ...reportRoutes(ctx),
+  ];
+}
+
+/** A report's query (common/report-wire.ts): days valid and not, bots, tables, and query tricks. */
+const reportQuery = fc
+  .array(
+    fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('from', 'to', 'bot', 'table'),
+          fc.oneof(queryValue, fc.constantFrom('2030-01-01', '2030-01-31', '2030-02-30', '0000-01-01', '9999-12-31', '2030-1-1', 'demo', 'shop', 'Demo', 'daily', 'intents', 'Daily', '..%2Fdemo')),
+        )
+        .map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('from[$gt]=', 'bot[]=demo', 'from=2030-01-01&from=2030-01-02', 'table=daily&table=ratings', '__proto__[x]=1', 'to=2030-01-01T00:00:00Z', 'from=0000-01-01&to=9999-12-31'),
+    ),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+
+/** The reports' routes: GETs, so whatever the query, nothing but the audit log may change. */
+function reportRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  return [
+    { count: 200, arbitrary: request(ctx, 'GET', '/reports', { path: reportQuery.map((q) => `/reports${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'GET', '/reports/csv', { path: reportQuery.map((q) => `/reports/csv${q}`) }) },
   ];
 }
 

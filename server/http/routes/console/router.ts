@@ -35,6 +35,7 @@ import { revealHandover } from './handover-reveal.ts';
 import { botParamScope, cannedReplies } from './canned-replies.ts';
 import { putPresence } from './presence.ts';
 import { consoleChannelAuth, consoleRealtime } from './realtime-auth.ts';
+import { exportReportCsv, getReport } from './reports.ts';
 import { typingRequest } from '../../schemas.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
@@ -102,5 +103,9 @@ export function consoleRouter(deps: AppDeps): Router {
   router.put('/presence', signedInOnly, jsonBody(), validBody(schemas.presenceRequest), putPresence(deps));
   router.get('/realtime', signedInOnly, consoleRealtime(deps));
   router.post('/realtime/auth', signedInOnly, channelAuthPerIp, jsonBody(), consoleChannelAuth(deps));
+
+  // Reports (common/report-wire.ts): reports.read, with the bot asked for or every bot the caller may read.
+  router.get('/reports', signedInOnly, ...getReport(deps));
+  router.get('/reports/csv', signedInOnly, ...exportReportCsv(deps));
   return router;
 }
