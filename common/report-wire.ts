@@ -58,8 +58,8 @@ export interface ReportDayRow {
 }
 
 export interface ReportView {
-  /** The bots it covers: the one asked for, or all the caller may read ('all' for an administrator). */
-  bots: 'all' | string[];
+  /** The bots it covers: the one asked for, or all the caller may read (for an administrator, every bot configured). */
+  bots: string[];
   from: string;
   to: string;
   days: ReportDayRow[];

@@ -12,13 +12,14 @@ import { addTally, COUNTER, FALLBACKS, INTENTS, NO_INTENT } from './tally.ts';
 const DAY_MS = 86_400_000;
 
 /** The value at or below which `share` of the sorted values fall (nearest rank); null for none. */
-function percentile(sorted: readonly number[], share: number): number | null {
+function percentile(sorted: Float64Array, share: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)]!;
 }
 
 export function summarise(durations: readonly number[]): DurationSummary {
-  const sorted = durations.toSorted((a, b) => a - b);
+  // A typed array sorts numbers as numbers, without a comparator: a year's waits in a few ms.
+  const sorted = Float64Array.from(durations).sort();
   return { count: sorted.length, p50Ms: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9) };
 }
 
@@ -61,15 +62,30 @@ function dayRow(day: ReportDay): ReportDayRow {
   };
 }
 
-export function buildReport(period: { bots: ReportView['bots']; from: string; to: string }, tallies: readonly ReportDay[]): ReportView {
+/** The bots' tallies of each day summed (one bot's day as it is), and of the whole period. */
+function sums(tallies: readonly ReportDay[]): { byDay: Map<string, ReportDay>; all: ReportDay } {
   const byDay = new Map<string, ReportDay>();
   const all = emptyDay('');
   for (const tally of tallies) {
-    let day = byDay.get(tally.day);
-    if (!day) byDay.set(tally.day, (day = emptyDay(tally.day)));
-    addTally(day, tally);
-    addTally(all, tally);
+    const seen = byDay.get(tally.day);
+    if (!seen) {
+      byDay.set(tally.day, tally); // one bot's day, used as it is
+    } else {
+      // Another bot's tally of the same day: summed into a day of its own (botId ''), never into the store's.
+      const sum = seen.botId === '' ? seen : emptyDay(tally.day);
+      if (sum !== seen) addTally(sum, seen);
+      addTally(sum, tally);
+      byDay.set(tally.day, sum);
+    }
+    for (const counter in tally.counts) all.counts[counter] = (all.counts[counter] ?? 0) + tally.counts[counter]!;
+    for (const ms of tally.waitMs) all.waitMs.push(ms);
+    for (const ms of tally.firstResponseMs) all.firstResponseMs.push(ms);
   }
+  return { byDay, all };
+}
+
+export function buildReport(period: { bots: ReportView['bots']; from: string; to: string }, tallies: readonly ReportDay[]): ReportView {
+  const { byDay, all } = sums(tallies);
   const n = (counter: string) => all.counts[counter] ?? 0;
   const handled = BOT_OUTCOMES.reduce((sum, outcome) => sum + n(COUNTER.outcome(outcome)), 0);
   const ratings = [1, 2, 3, 4, 5].map((score) => ({ score, count: n(COUNTER.rating(score)) }));

@@ -313,35 +313,38 @@ function defineHandoverModels(conn: Connection) {
 }
 
 /**
- * Reports' day tallies (mongo-reports.ts): one document per bot, UTC day and writer (one store
- * opened by one process), so that no two writers ever update the same document: FerretDB runs an
- * `$inc` as a read and a write, and concurrent increments of one document lose counts there.
- * `counts` nests the dotted counter names (`messages.visitor` → `counts.messages.visitor`).
+ * Reports' tallies (mongo-reports.ts), as JSON text (report-days.ts). A chunk is what one store
+ * counted for one bot and day between two of its writes: inserted once under an id of its own and
+ * never changed, so no two writers ever update one document (FerretDB runs an update as a read and
+ * a write, and concurrent `$inc`s of one document lose counts there). The store's sweep folds the
+ * chunks into one document per bot and month, which is what a year's report reads.
  */
-export interface ReportDayDoc {
+export interface ReportChunkDoc {
   _id: string;
   botId: string;
   day: string;
-  writer: string;
-  counts: Record<string, unknown>;
-  waitMs: number[];
-  firstResponseMs: number[];
+  tally: string;
 }
 
-const reportDaySchema = new Schema<ReportDayDoc>(
-  {
-    _id: { type: String },
-    botId: { type: String },
-    day: { type: String },
-    writer: { type: String },
-    counts: { type: Schema.Types.Mixed, default: {} },
-    waitMs: { type: [Number], default: [] },
-    firstResponseMs: { type: [Number], default: [] },
-  },
-  { ...schemaOptions, minimize: false },
+/** A bot's month: `days` is the JSON of `{ "YYYY-MM-DD": <day tally> }`; `folded`, the chunks the last fold took in. */
+export interface ReportMonthDoc {
+  _id: string;
+  botId: string;
+  month: string;
+  days: string;
+  folded: string[];
+}
+
+const reportChunkSchema = new Schema<ReportChunkDoc>(
+  { _id: { type: String }, botId: { type: String }, day: { type: String }, tally: { type: String } },
+  schemaOptions,
 );
-reportDaySchema.index({ botId: 1, day: 1 });
-reportDaySchema.index({ day: 1 });
+reportChunkSchema.index({ botId: 1, day: 1 });
+
+const reportMonthSchema = new Schema<ReportMonthDoc>(
+  { _id: { type: String }, botId: { type: String }, month: { type: String }, days: { type: String }, folded: { type: [String], default: [] } },
+  schemaOptions,
+);
 
 /** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
@@ -353,7 +356,8 @@ export function defineModels(conn: Connection) {
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
-    reportDays: conn.model<ReportDayDoc>('ReportDay', reportDaySchema, 'report_days'),
+    reportChunks: conn.model<ReportChunkDoc>('ReportChunk', reportChunkSchema, 'report_chunks'),
+    reportMonths: conn.model<ReportMonthDoc>('ReportMonth', reportMonthSchema, 'report_months'),
     ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
   };

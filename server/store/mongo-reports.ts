@@ -1,35 +1,43 @@
-// The report side of the MongoDB adapter (ReportStore, report-store.ts). Without transactions, a
-// tally is added after the write it counts has succeeded, by the store's tally writer: one per
-// opened store, with documents of its own (`<bot>|<day>|<writer>`, see ReportDayDoc), updated one
-// write at a time per document. FerretDB runs `$inc` as a read and then a write, so two writers
-// incrementing one document at once lose counts there (measured: 20 concurrent increments of one
-// document left it at 2 or 3); a document only ever written by one writer, one write after another,
-// cannot. Tallies that arrive while a write is under way are summed and go in the next write, so
-// a busy store makes few writes. A reader sums the writers' documents.
+// The report side of the MongoDB adapter (ReportStore, report-store.ts), with single-document
+// writes only. Each opened store has a tally writer: it sums the tallies of the events it stores
+// and, a second after the first of them (or when asked to read), inserts what it has summed as
+// chunks, one per bot and day, under ids of their own (ReportChunkDoc). A chunk is never updated,
+// so writers never race on a document (FerretDB runs an update as a read and a write: measured, 30
+// concurrent `$inc`s of one document from three stores left it at 10), and a retried insert of the
+// same id is a duplicate, not a second count. The store's sweep folds a bot's chunks into one
+// document per month (under a lease, one folder at a time), so a year's report reads a dozen
+// month documents and the few chunks since the last sweep, whatever the number of conversations.
 //
-// Known limits: a process that dies loses the tallies not yet written (those of its last few
-// milliseconds), and a write that fails is tried again a second later, unless the process ends first.
-import { randomBytes } from 'node:crypto';
+// Folding is safe to cut short anywhere: it writes the month with the ids it took in (`folded`),
+// then deletes those chunks; a reader, and the next fold, skip chunks the month already holds.
+// Known limit: a process that dies loses the tallies of its last second, not yet written.
 import mongoose from 'mongoose';
+import { newId } from '../chat/ids.ts';
 import { addTally, type Tally } from '../reports/tally.ts';
-import type { Models, ReportDayDoc } from './mongo-models.ts';
+import type { Models, ReportChunkDoc, ReportMonthDoc } from './mongo-models.ts';
 import type { ReportDay, ReportStore } from './report-store.ts';
 import { reportQuery } from './report-arguments.ts';
+import { byBotAndDay, dayFromJson, dayFromValue, dayJson, emptyDay } from './report-days.ts';
+import { isDuplicateKey } from './mongo.ts';
+import { lease, release } from './mongo-turns.ts';
 
 const { trusted } = mongoose;
 
-const RETRY_MS = 1000;
+/** How long tallies are summed before they are written: a busy store writes a chunk a second per bot and day. */
+const WRITE_AFTER_MS = 1000;
+/** A fold holds its lease this long at most; folding a minute's chunks takes milliseconds. */
+const FOLD_LEASE_MS = 60_000;
 
 export interface TallyWriter {
-  /** Queues the tallies of a write that has succeeded; they are written soon after. */
+  /** This writer's id: its fold lease's owner. */
+  readonly id: string;
+  /** Queues the tallies of a write that has succeeded; they are written within a second. */
   add(...tallies: Tally[]): void;
-  /** Resolves once everything queued before the call has been written (or its write has failed). */
+  /** Writes what is queued now; resolves once it is written (or its write failed: then it is tried again a second later). */
   flushed(): Promise<void>;
-  /** Writes what is queued, and stops retrying. */
+  /** Writes what is queued, and stops. */
   close(): Promise<void>;
 }
-
-type Pending = ReportDay;
 
 const writers = new WeakMap<Models, TallyWriter>();
 
@@ -40,104 +48,147 @@ export function tallies(models: Models): TallyWriter {
   return writer;
 }
 
+interface Chunk {
+  id: string;
+  day: ReportDay;
+}
+
 function tallyWriter(models: Models): TallyWriter {
-  const writer = randomBytes(9).toString('base64url');
-  let queued = new Map<string, Pending>();
+  const id = newId();
+  let queued = new Map<string, ReportDay>();
+  /** Chunks whose insert failed: tried again under the same id, so one that did land is not counted twice. */
+  let unsure: Chunk[] = [];
+  let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
-  let retry: NodeJS.Timeout | undefined;
   let closed = false;
 
-  function queue(tally: Pending | Tally): void {
+  function queue(tally: Tally): void {
     const key = `${tally.botId}|${tally.day}`;
-    let into = queued.get(key);
-    if (!into) queued.set(key, (into = { botId: tally.botId, day: tally.day, counts: {}, waitMs: [], firstResponseMs: [] }));
-    addTally(into, tally);
+    let sum = queued.get(key);
+    if (!sum) queued.set(key, (sum = emptyDay(tally.botId, tally.day)));
+    addTally(sum, tally);
   }
 
-  async function write(p: Pending): Promise<void> {
-    const inc = Object.fromEntries(Object.entries(p.counts).map(([counter, n]) => [`counts.${counter}`, n]));
-    const push = {
-      ...(p.waitMs.length > 0 ? { waitMs: { $each: p.waitMs } } : {}),
-      ...(p.firstResponseMs.length > 0 ? { firstResponseMs: { $each: p.firstResponseMs } } : {}),
-    };
-    await models.reportDays.updateOne(
-      { _id: `${p.botId}|${p.day}|${writer}` },
-      {
-        $setOnInsert: { botId: p.botId, day: p.day, writer },
-        ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}),
-        ...(Object.keys(push).length > 0 ? { $push: push } : {}),
-      },
-      { upsert: true },
-    );
-  }
-
-  /** Writes the queue until it is empty; each document once per round, so never two writes of one at a time. */
-  async function drain(): Promise<void> {
-    while (queued.size > 0) {
-      const round = [...queued.values()];
-      queued = new Map();
-      const results = await Promise.allSettled(round.map(write));
-      const failed = round.filter((_, i) => results[i]!.status === 'rejected');
-      if (failed.length > 0) {
-        failed.forEach(queue); // back in the queue, summed with what came meanwhile
-        if (!closed) retry ??= setTimeout(() => ((retry = undefined), kick()), RETRY_MS).unref();
-        return;
-      }
+  async function insert({ id: _id, day }: Chunk): Promise<boolean> {
+    try {
+      await models.reportChunks.create({ _id, botId: day.botId, day: day.day, tally: dayJson(day) });
+      return true;
+    } catch (err) {
+      return isDuplicateKey(err); // written by an earlier try whose answer was lost
     }
   }
 
-  function kick(): void {
-    running ??= drain().finally(() => (running = null));
+  async function write(): Promise<void> {
+    const round = [...unsure, ...[...queued.values()].map((day) => ({ id: newId(), day }))];
+    queued = new Map();
+    const written = await Promise.all(round.map(insert));
+    unsure = round.filter((_, i) => !written[i]);
+  }
+
+  function later(): void {
+    if (!timer && !closed) timer = setTimeout(() => ((timer = undefined), start()), WRITE_AFTER_MS).unref();
+  }
+
+  /** Starts a write unless one is under way; what comes meanwhile waits for the next. */
+  function start(): Promise<void> {
+    running ??= write().finally(() => {
+      running = null;
+      if (queued.size > 0 || unsure.length > 0) later();
+    });
+    return running;
   }
 
   async function flushed(): Promise<void> {
     while (running) await running;
+    if (queued.size === 0 && unsure.length === 0) return;
+    clearTimeout(timer);
+    timer = undefined;
+    await start();
   }
 
   return {
-    add(...tallies) {
-      tallies.forEach(queue);
-      if (!retry) kick();
+    id,
+    add(...list) {
+      list.forEach(queue);
+      later();
     },
     flushed,
     async close() {
-      closed = true;
-      clearTimeout(retry);
-      retry = undefined;
       await flushed();
-      if (queued.size > 0) {
-        kick();
-        await flushed();
-      }
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
     },
   };
 }
 
-/** `{messages: {visitor: 2}}` → `{'messages.visitor': 2}`. */
-function flatten(nested: Record<string, unknown>, prefix = '', into: Record<string, number> = {}): Record<string, number> {
-  for (const [key, value] of Object.entries(nested)) {
-    if (typeof value === 'number') into[prefix + key] = (into[prefix + key] ?? 0) + value;
-    else if (value !== null && typeof value === 'object') flatten(value as Record<string, unknown>, `${prefix}${key}.`, into);
+const monthOf = (day: string) => day.slice(0, 7);
+
+/** Every `YYYY-MM` from the month of `from` to that of `to`. */
+function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  const at = new Date(`${monthOf(from)}-01T00:00:00Z`);
+  while (at.toISOString().slice(0, 7) <= monthOf(to)) {
+    months.push(at.toISOString().slice(0, 7));
+    at.setUTCMonth(at.getUTCMonth() + 1);
   }
-  return into;
+  return months;
+}
+
+/** The days a month document holds. */
+function daysOf(doc: ReportMonthDoc): ReportDay[] {
+  const days = JSON.parse(doc.days) as Record<string, unknown>;
+  return Object.entries(days).map(([day, value]) => dayFromValue(doc.botId, day, value));
+}
+
+/**
+ * Folds the bot's chunks into its month documents, then deletes them (the sweep calls this). One
+ * folder at a time per bot (a lease in the store); a fold cut short is finished by the next.
+ */
+export async function foldReportChunks(models: Models, botId: string): Promise<void> {
+  const owner = tallies(models).id;
+  const name = `reports:${botId}`;
+  const now = Date.now();
+  if (!(await lease(models, name, owner, now, now + FOLD_LEASE_MS))) return;
+  try {
+    const chunks = await models.reportChunks.find({ botId }).lean<ReportChunkDoc[]>();
+    const byMonth = new Map<string, ReportChunkDoc[]>();
+    for (const chunk of chunks) byMonth.set(monthOf(chunk.day), [...(byMonth.get(monthOf(chunk.day)) ?? []), chunk]);
+    for (const [month, list] of byMonth) {
+      const _id = `${botId}|${month}`;
+      const doc = await models.reportMonths.findOne({ _id }).lean<ReportMonthDoc>();
+      const holds = new Set(doc?.folded ?? []);
+      const leftOver = list.filter((chunk) => holds.has(chunk._id));
+      if (leftOver.length > 0) await models.reportChunks.deleteMany({ _id: trusted({ $in: leftOver.map((c) => c._id) }) });
+      const fresh = list.filter((chunk) => !holds.has(chunk._id));
+      if (fresh.length === 0) continue;
+      const days = byBotAndDay([...(doc ? daysOf(doc) : []), ...fresh.map((chunk) => dayFromJson(botId, chunk.day, chunk.tally))]);
+      const json = JSON.stringify(Object.fromEntries(days.map((day) => [day.day, JSON.parse(dayJson(day))])));
+      await models.reportMonths.replaceOne({ _id }, { botId, month, days: json, folded: fresh.map((c) => c._id) }, { upsert: true });
+      await models.reportChunks.deleteMany({ _id: trusted({ $in: fresh.map((c) => c._id) }) });
+    }
+  } finally {
+    await release(models, name, owner);
+  }
 }
 
 export function mongoReportStore(models: Models): ReportStore {
   return {
     async reportDays(query) {
       const { bots, from, to } = reportQuery(query);
-      // Read what this store has counted so far, as SQLite does within its transactions.
+      if (bots.length === 0) return [];
+      // What this store has counted so far is read too, as on SQLite.
       await tallies(models).flushed();
-      const filter = { ...(bots === 'all' ? {} : { botId: trusted({ $in: bots }) }), day: trusted({ $gte: from, $lte: to }) };
-      const docs = await models.reportDays.find(filter).lean<ReportDayDoc[]>();
-      const days = new Map<string, ReportDay>();
-      for (const doc of docs) {
-        const key = `${doc.botId}|${doc.day}`;
-        let day = days.get(key);
-        if (!day) days.set(key, (day = { botId: doc.botId, day: doc.day, counts: {}, waitMs: [], firstResponseMs: [] }));
-        addTally(day, { botId: doc.botId, day: doc.day, counts: flatten(doc.counts ?? {}), waitMs: doc.waitMs ?? [], firstResponseMs: doc.firstResponseMs ?? [] });
-      }
-      return [...days.values()].sort((a, b) => a.day.localeCompare(b.day) || a.botId.localeCompare(b.botId));
+      // Chunks before months: a fold in between has put the chunks it deleted into its month, and
+      // the month names them, so they are counted once whichever way it fell.
+      const chunks = await models.reportChunks.find({ botId: trusted({ $in: bots }), day: trusted({ $gte: from, $lte: to }) }).lean<ReportChunkDoc[]>();
+      const ids = bots.flatMap((bot) => monthsBetween(from, to).map((month) => `${bot}|${month}`));
+      const months = (await Promise.all(ids.map((_id) => models.reportMonths.findOne({ _id }).lean<ReportMonthDoc>()))).filter((doc) => doc !== null);
+      const folded = new Set(months.flatMap((doc) => doc.folded));
+      return byBotAndDay([
+        ...months.flatMap(daysOf).filter((day) => day.day >= from && day.day <= to),
+        ...chunks.filter((chunk) => !folded.has(chunk._id)).map((chunk) => dayFromJson(chunk.botId, chunk.day, chunk.tally)),
+      ]);
     },
   };
 }

@@ -30,7 +30,7 @@ import {
 import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
-import { mongoReportStore, tallies } from './mongo-reports.ts';
+import { foldReportChunks, mongoReportStore, tallies } from './mongo-reports.ts';
 import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
@@ -385,6 +385,8 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
   }
   const archivedConversationsDeleted =
     archiveTtlMs === undefined ? 0 : await expireArchived(models, botId, new Date(now.getTime() - archiveTtlMs));
+  // Not retention: the bot's report tallies written since the last sweep go into its months.
+  await foldReportChunks(models, botId);
   return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted, handoverTextsDeleted };
 }
 

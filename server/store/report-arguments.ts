@@ -11,7 +11,7 @@ function checkDay(name: string, day: unknown): string {
 
 export function reportQuery(query: ReportQuery): ReportQuery {
   return {
-    bots: query.bots === 'all' ? 'all' : [...query.bots].map(idString),
+    bots: Array.isArray(query.bots) ? [...new Set(query.bots.map(idString))] : [],
     from: checkDay('from', query.from),
     to: checkDay('to', query.to),
   };

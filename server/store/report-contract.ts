@@ -35,7 +35,7 @@ export function runReportContract(name: string, open: () => Promise<Store>): voi
       return id;
     }
 
-    const days = (from = '2029-12-01', to = '2030-02-01', bots: 'all' | string[] = 'all') => store.reportDays({ bots, from, to });
+    const days = (from = '2029-12-01', to = '2030-02-01', bots = ['demo', 'shop']) => store.reportDays({ bots, from, to });
 
     /** The one day's tallies of `bot`, or undefined when nothing was counted. */
     async function dayOf(day: string, bot = 'demo'): Promise<ReportDay | undefined> {
@@ -215,6 +215,23 @@ export function runReportContract(name: string, open: () => Promise<Store>): voi
         expect(await store.getConversation(ids[3]!)).toBeNull();
 
         expect(await days()).toEqual(before);
+      });
+
+      it('reads the same before and after the bot’s sweeps, and goes on counting after them', async () => {
+        const first = await conversation('demo', at(0));
+        await conversation('demo', at(40 * DAY)); // another month
+        await conversation('shop', at(0));
+        await store.appendMessage({ conversationId: first, clientId: 'c', sender: 'visitor', text: 'hi', now: at(SECOND) });
+        const before = await days();
+        await store.sweep({ botId: 'demo' }, at(41 * DAY));
+        expect(await days()).toEqual(before);
+        await store.sweep({ botId: 'demo' }, at(41 * DAY));
+        expect(await days()).toEqual(before);
+        await conversation('demo', at(DAY - 1));
+        await store.sweep({ botId: 'demo' }, at(42 * DAY));
+        expect((await dayOf('2030-01-01'))?.counts).toEqual({ conversations: 2, 'messages.visitor': 1 });
+        expect((await days('2030-02-01', '2030-02-28'))[0]).toMatchObject({ day: '2030-02-10', counts: { conversations: 1 } });
+        expect((await dayOf('2030-01-01', 'shop'))?.counts).toEqual({ conversations: 1 });
       });
 
       it('keeps nothing personal: no conversation or visitor id, no text, no value', async () => {

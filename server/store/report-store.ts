@@ -18,8 +18,8 @@ export interface ReportDay {
 }
 
 export interface ReportQuery {
-  /** 'all' for every bot. */
-  bots: 'all' | string[];
+  /** The bots, named (the route names every configured bot for "all"). */
+  bots: string[];
   /** First and last UTC day, `YYYY-MM-DD`, both included. */
   from: string;
   to: string;

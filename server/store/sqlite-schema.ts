@@ -265,9 +265,11 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
   {
     version: 7,
     sql: `
-      -- Reports (issue 15, sqlite-reports.ts): what each bot's day added up to, metadata only. No
-      -- conversation id, visitor, text or value, and no foreign key: deleting, archiving or
-      -- sweeping conversations leaves these rows as they are. Days are UTC, 'YYYY-MM-DD'.
+      -- Reports (issue 15, sqlite-reports.ts): what each bot's UTC day ('YYYY-MM-DD') added up
+      -- to, metadata only: a count per counter, and the day's handover waits and first responses
+      -- as JSON arrays of ms (one row per day and kind, so a year is a few hundred rows to read).
+      -- No conversation id, visitor, text or value, and no foreign key: deleting, archiving or
+      -- sweeping conversations leaves these rows as they are.
       CREATE TABLE report_counts (
         bot_id TEXT NOT NULL,
         day TEXT NOT NULL,
@@ -275,16 +277,13 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
         n INTEGER NOT NULL,
         PRIMARY KEY (bot_id, day, counter)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX report_counts_day ON report_counts (day);
-      -- Handover waits and first responses, kept one by one so that percentiles are exact.
       CREATE TABLE report_durations (
         bot_id TEXT NOT NULL,
         day TEXT NOT NULL,
         kind TEXT NOT NULL CHECK (kind IN ('wait', 'first-response')),
-        ms INTEGER NOT NULL CHECK (ms >= 0)
-      ) STRICT;
-      CREATE INDEX report_durations_bot_day ON report_durations (bot_id, day);
-      CREATE INDEX report_durations_day ON report_durations (day);
+        ms TEXT NOT NULL,
+        PRIMARY KEY (bot_id, day, kind)
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];

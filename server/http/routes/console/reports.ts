@@ -15,16 +15,21 @@ import { reportCsvQuery, reportQuery } from './schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 interface Period {
-  bots: ReportView['bots'];
+  bots: string[];
   from: string;
   to: string;
 }
 
-/** The bots the report covers: the one asked for if the caller may read it; else all they may. */
-async function reportedBots(ctx: Context, deps: AppDeps, bot: string | undefined): Promise<ReportView['bots']> {
+/**
+ * The bots the report covers: the one asked for if the caller may read it; else all they may,
+ * which for an administrator is every bot configured (a bot no longer configured can still be
+ * asked for by name).
+ */
+async function reportedBots(ctx: Context, deps: AppDeps, bot: string | undefined): Promise<string[]> {
   const { user } = mustBeSignedIn(ctx);
   if (bot !== undefined) return can(user, 'reports.read', bot) ? [bot] : deny(ctx, deps.store, 'reports.read', bot);
-  return botScope(user, 'reports.read');
+  const scope = botScope(user, 'reports.read');
+  return scope === 'all' ? deps.engine.profiles().map((p) => p.id).sort() : scope;
 }
 
 /** Refuses a role that may read no bot's report at all, whatever it asks. */
