@@ -4,7 +4,7 @@
 // the actions of server/accounts/roles.ts they ask for, always with the handover's bot.
 //
 //   GET    /api/v1/console/handovers                ?state=waiting|assigned|mine|resolved&bot=<id>&limit
-//                                                   → 200 { handovers: HandoverView[] }  (their bots only)
+//                                                   → 200 HandoverList  (their bots only)
 //   GET    /api/v1/console/handovers/:id            → 200 HandoverDetail (transcript masked; audited as a view)
 //   POST   /api/v1/console/handovers/:id/take       → 200 HandoverView · 409 already_taken (someone else won)
 //   POST   /api/v1/console/handovers/:id/reassign   ReassignRequest → 200 HandoverView  (handover.reassign)
@@ -22,7 +22,7 @@
 // Posting, noting, typing or resolving on a handover the caller does not hold (or one resolved,
 // abandoned or deleted, or of another bot): 403 `not_holder` with nothing stored or published.
 // Supervisors and administrators may resolve any handover of their bots.
-import type { ChatMessage } from './wire.ts';
+import type { ChatMessage, RealtimeClientConfig } from './wire.ts';
 
 /** waiting → assigned → resolved; or abandoned (visitor gone, or waited past the bot's limit). */
 export const HANDOVER_STATES = ['waiting', 'assigned', 'resolved', 'abandoned'] as const;
@@ -51,6 +51,20 @@ export interface HandoverView {
   rating: { score: number; comment: string | null } | null;
 }
 
+export interface HandoverList {
+  handovers: HandoverView[];
+  /** The bots whose queues the caller may watch (handover.work): for administrators every bot, which the console cannot know otherwise. */
+  bots: string[];
+}
+
+/** Console users a handover may be reassigned to: serving its bot with handover.work. */
+export interface AssignableOperator {
+  id: string;
+  displayName: string;
+  /** Online (presence renewed) right now. */
+  available: boolean;
+}
+
 export const RESOLUTION_CODES = ['answered', 'follow-up', 'no-response', 'spam', 'other'] as const;
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
@@ -69,7 +83,12 @@ export interface HandoverDetail {
   notes: HandoverNoteView[];
   /** Whether the caller's role may reveal personal values (POST …/reveal). */
   mayReveal: boolean;
+  /** For callers with handover.reassign: whom it may go to. */
+  assignable?: AssignableOperator[];
 }
+
+/** GET /api/v1/console/realtime: where the console's pusher-js connects (the visitor's settings, the console's auth route). */
+export type ConsoleRealtimeConfig = RealtimeClientConfig;
 
 export interface ReassignRequest {
   /** A console user serving the handover's bot with handover.work. */

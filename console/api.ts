@@ -13,9 +13,28 @@ import type {
   SessionInfo,
   SetPasswordRequest,
   SsoInfo,
+  SsoSecondFactorRequest,
   TotpEnrolment,
   UserPatch,
 } from '../common/console-wire.ts';
+import type {
+  CannedReply,
+  ConsoleRealtimeConfig,
+  HandoverDetail,
+  HandoverList,
+  HandoverNoteView,
+  HandoverView,
+  NoteRequest,
+  OperatorMessageRequest,
+  PresenceRequest,
+  PresenceView,
+  ReassignRequest,
+  ResolveRequest,
+  RevealedValues,
+  RevealRequest,
+} from '../common/handover-wire.ts';
+import type { ChannelAuth } from '../common/pusher-client.ts';
+import type { ChatMessage } from '../common/wire.ts';
 
 const BASE = '/api/v1/console';
 
@@ -37,7 +56,7 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, 'http_' + res.status, `The server answered ${res.status}.`);
 }
 
-async function request<T>(method: string, path: string, opts: { body?: unknown; csrf?: string } = {}): Promise<T> {
+async function request<T>(method: string, path: string, opts: { body?: unknown; csrf?: string; keepalive?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.csrf) headers['X-CSRF-Token'] = opts.csrf;
@@ -49,6 +68,7 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       credentials: 'same-origin',
       cache: 'no-store',
+      keepalive: opts.keepalive,
     });
   } catch {
     throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
@@ -64,6 +84,8 @@ export const setPassword = (body: SetPasswordRequest) => request<void>('POST', '
 export const ssoInfo = () => request<SsoInfo>('GET', '/sso');
 /** Navigated to, not fetched: the IdP's page replaces the console. */
 export const SSO_START = `${BASE}/sso/start`;
+/** The code after the IdP's login, for a user with a second factor: the browser's pending-sign-in cookie goes along. */
+export const finishSsoSignIn = (body: SsoSecondFactorRequest) => request<SessionInfo>('POST', '/sso/second-factor', { body });
 export const requestPasswordReset = (body: PasswordResetRequest) => request<void>('POST', '/password/reset', { body });
 
 // The signed-in user's own session and account.
@@ -75,7 +97,8 @@ export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes
 
 // Administrators.
 export const listUsers = () => request<{ users: ConsoleUserView[] }>('GET', '/users');
-export const inviteUser = (csrf: string, body: InviteRequest) => request<ConsoleUserView>('POST', '/users', { body, csrf });
+/** 202 `{}` whatever the address: the answer never says whether it has an account (reload the list to see). */
+export const inviteUser = (csrf: string, body: InviteRequest) => request<void>('POST', '/users', { body, csrf });
 export const patchUser = (csrf: string, id: string, body: UserPatch) => request<ConsoleUserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body, csrf });
 export const getSettings = () => request<ConsoleSettings>('GET', '/settings');
 export const patchSettings = (csrf: string, body: ConsoleSettings) => request<ConsoleSettings>('PATCH', '/settings', { body, csrf });
@@ -87,7 +110,7 @@ export interface AuditFilter {
   limit?: number;
 }
 
-function query(filter: AuditFilter): string {
+function query(filter: object): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') params.set(key, String(value));
   const text = params.toString();
@@ -97,3 +120,25 @@ function query(filter: AuditFilter): string {
 export const listAudit = (filter: AuditFilter) => request<{ entries: AuditEntryView[] }>('GET', `/audit${query(filter)}`);
 /** A plain link: the browser downloads it with the session cookie. */
 export const AUDIT_EXPORT_URL = `${BASE}/audit/export`;
+
+// Live handover (common/handover-wire.ts): handover.work, reassign for supervisors and administrators.
+export type HandoverListState = 'waiting' | 'assigned' | 'mine' | 'resolved';
+const handover = (id: string, rest = '') => `/handovers/${encodeURIComponent(id)}${rest}`;
+
+export const listHandovers = (filter: { state: HandoverListState; bot?: string; limit?: number }) => request<HandoverList>('GET', `/handovers${query(filter)}`);
+export const getHandover = (id: string) => request<HandoverDetail>('GET', handover(id));
+export const takeHandover = (csrf: string, id: string) => request<HandoverView>('POST', handover(id, '/take'), { csrf });
+export const reassignHandover = (csrf: string, id: string, body: ReassignRequest) => request<HandoverView>('POST', handover(id, '/reassign'), { body, csrf });
+export const resolveHandover = (csrf: string, id: string, body: ResolveRequest) => request<HandoverView>('POST', handover(id, '/resolve'), { body, csrf });
+export const postOperatorMessage = (csrf: string, id: string, body: OperatorMessageRequest) =>
+  request<{ message: ChatMessage }>('POST', handover(id, '/messages'), { body, csrf }).then((r) => r.message);
+export const addNote = (csrf: string, id: string, body: NoteRequest) => request<{ note: HandoverNoteView }>('POST', handover(id, '/notes'), { body, csrf }).then((r) => r.note);
+export const sendTyping = (csrf: string, id: string, typing: boolean) => request<void>('POST', handover(id, '/typing'), { body: { typing }, csrf });
+export const revealHandover = (csrf: string, id: string, body: RevealRequest) => request<RevealedValues>('POST', handover(id, '/reveal'), { body, csrf });
+export const cannedReplies = (bot: string) => request<{ replies: CannedReply[] }>('GET', `/bots/${encodeURIComponent(bot)}/canned-replies`).then((r) => r.replies);
+/** `keepalive`: the "going offline" sent as the page closes still reaches the server. */
+export const putPresence = (csrf: string, body: PresenceRequest, keepalive = false) => request<PresenceView>('PUT', '/presence', { body, csrf, keepalive });
+export const realtimeConfig = () => request<ConsoleRealtimeConfig>('GET', '/realtime');
+/** pusher-js channel authorization through the console session: JSON, with the CSRF header like every state change. */
+export const authorizeChannel = (csrf: string, socketId: string, channelName: string) =>
+  request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });

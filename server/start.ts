@@ -1,8 +1,9 @@
 // Assembles one Parley server: store, bot engine, realtime (embedded or external), Koa app, all on
 // one HTTP server. main.ts calls it with the environment; tests call it with their own config.
+import { answerClientErrors } from './http/client-errors.ts';
 import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Pusher from 'pusher';
 import type { Logger } from 'pino';
 import { conversationChannel } from '../common/wire.ts';
@@ -25,6 +26,7 @@ import { startHandoverSweeper } from './chat/handover-sweep.ts';
 import { instanceId } from './instance.ts';
 import { createMailer } from './accounts/mailer.ts';
 import { discoverOidc } from './accounts/oidc.ts';
+import { installDir } from './install-dir.ts';
 
 export interface RunningParley {
   url: string;
@@ -38,8 +40,6 @@ function sweepInterval(profiles: BotProfile[]): number {
   const ttls = profiles.flatMap((p) => [p.policy.messageTtlMs, p.policy.valueTtlMs]).filter((t): t is number => t !== undefined);
   return Math.min(60_000, Math.max(1000, Math.min(...ttls, 120_000) / 2));
 }
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Node enforces headersTimeout and requestTimeout only when it sweeps its open connections (every
@@ -108,6 +108,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
 
   const server = createServer(httpServerOptions(config.http));
   server.maxConnections = config.http.maxConnections;
+  answerClientErrors(server);
   const port = await listen(server, config.port, config.host);
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
 
@@ -159,8 +160,8 @@ export async function startParley(config: Config, logger: Logger, options: Start
     sso,
     channelSigner,
     realtimeClient: realtimeClientConfig(rt, publicUrl),
-    distDir: `${ROOT}dist`,
-    publicDir: `${ROOT}public`,
+    distDir: join(installDir, 'dist'),
+    publicDir: join(installDir, 'public'),
   });
   const handle = app.callback();
   server.on('request', (req, res) => {

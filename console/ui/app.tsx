@@ -1,5 +1,6 @@
 // The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
-// signed-in screens with their navigation. Administrators also get Users and Audit log; the server
+// signed-in screens with their navigation. Every role works handovers (their bots; administrators
+// every bot); administrators also get Users and Audit log. The server
 // refuses those routes to anyone else whatever this menu shows, and anyone else who opens one by
 // its path (/console/users) is told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
@@ -7,6 +8,8 @@ import type { SessionInfo } from '../../common/console-wire.ts';
 import { currentSession } from '../api.ts';
 import { Account } from './account.tsx';
 import { Audit } from './audit.tsx';
+import { usePresence } from './handovers/presence.ts';
+import { Handovers } from './handovers/screen.tsx';
 import { Heading } from './heading.tsx';
 import { Home } from './home.tsx';
 import { SessionContext } from './session.ts';
@@ -14,10 +17,11 @@ import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
 import { Users } from './users.tsx';
 
-type Screen = 'home' | 'account' | 'users' | 'audit';
+type Screen = 'home' | 'handovers' | 'account' | 'users' | 'audit';
 
 const SCREENS: { id: Screen; label: string; adminOnly: boolean }[] = [
   { id: 'home', label: 'Home', adminOnly: false },
+  { id: 'handovers', label: 'Handovers', adminOnly: false },
   { id: 'account', label: 'Account', adminOnly: false },
   { id: 'users', label: 'Users', adminOnly: true },
   { id: 'audit', label: 'Audit log', adminOnly: true },
@@ -40,12 +44,23 @@ function Refused() {
 }
 
 function SignedIn({ session, replace }: { session: SessionInfo; replace: (next: SessionInfo | null, notice?: string) => void }) {
+  return (
+    <SessionContext.Provider value={{ session, replace }}>
+      <Screens session={session} onSignedOut={(notice) => replace(null, notice)} />
+    </SessionContext.Provider>
+  );
+}
+
+/** The navigation and the current screen, inside the session's context (its hooks need it). */
+function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: (notice: string) => void }) {
   const [screen, setScreen] = useState<Screen>(screenInPath);
   const isAdmin = session.user.role === 'administrator';
   const shown = SCREENS.filter((s) => isAdmin || !s.adminOnly);
   const current = shown.some((s) => s.id === screen) ? screen : 'refused';
+  // Here, not in the Handovers screen: moving to another screen must not take the operator offline.
+  const presence = usePresence(session.csrfToken);
   return (
-    <SessionContext.Provider value={{ session, replace }}>
+    <>
       <nav aria-label="Console">
         <ul class="nav">
           {shown.map((s) => (
@@ -58,27 +73,31 @@ function SignedIn({ session, replace }: { session: SessionInfo; replace: (next: 
         </ul>
       </nav>
       <main>
-        {current === 'home' && <Home onSignedOut={(notice) => replace(null, notice)} />}
+        {current === 'home' && <Home onSignedOut={onSignedOut} />}
+        {current === 'handovers' && <Handovers presence={presence} />}
         {current === 'account' && <Account />}
         {current === 'users' && <Users />}
         {current === 'audit' && <Audit />}
         {current === 'refused' && <Refused />}
       </main>
-    </SessionContext.Provider>
+    </>
   );
 }
 
-export function App({ setPasswordToken, ssoError = null }: { setPasswordToken: string | null; ssoError?: string | null }) {
+export function App({ setPasswordToken, ssoError = null, ssoSecondFactor = false }: { setPasswordToken: string | null; ssoError?: string | null; ssoSecondFactor?: boolean }) {
   const [token, setToken] = useState(setPasswordToken);
   /** undefined while asking the server whether this browser already has a session. */
   const [session, setSession] = useState<SessionInfo | null | undefined>(setPasswordToken ? null : undefined);
   const [notice, setNotice] = useState('');
+  /** What the address said on arrival (#sso-error=, #sso-second-factor): for the first sign-in screen only, not after a later logout. */
+  const [arrival, setArrival] = useState({ ssoError, ssoSecondFactor });
   useEffect(() => {
     if (session === undefined) currentSession().then(setSession, () => setSession(null));
   }, []);
   const replace = (next: SessionInfo | null, why = 'Your session has ended. Sign in again.') => {
     setNotice(next ? '' : why);
     setSession(next);
+    setArrival({ ssoError: null, ssoSecondFactor: false });
   };
 
   return (
@@ -99,7 +118,7 @@ export function App({ setPasswordToken, ssoError = null }: { setPasswordToken: s
               }}
             />
           ) : session === null ? (
-            <SignIn notice={notice} ssoError={ssoError} onSignedIn={(s) => replace(s)} />
+            <SignIn notice={notice} ssoError={arrival.ssoError} ssoSecondFactor={arrival.ssoSecondFactor} onSignedIn={(s) => replace(s)} />
           ) : (
             <p role="status">Loading…</p>
           )}

@@ -12,7 +12,7 @@ import { parseBots, ROLE_LABEL } from './roles.ts';
 import { useSession } from './session.ts';
 import { TotpPolicy } from './totp-policy.tsx';
 
-function InviteForm({ onInvited }: { onInvited: (user: ConsoleUserView) => void }) {
+function InviteForm({ onInvited }: { onInvited: () => Promise<void> }) {
   const { session } = useSession();
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -23,12 +23,13 @@ function InviteForm({ onInvited }: { onInvited: (user: ConsoleUserView) => void 
   const submit = () =>
     action.run(async () => {
       setSent('');
-      const user = await inviteUser(session.csrfToken, { email, displayName, role, bots: parseBots(bots) });
-      setSent(`Invitation sent to ${user.email}.`);
+      // The answer is the same whether or not the address has an account; the list says which.
+      await inviteUser(session.csrfToken, { email, displayName, role, bots: parseBots(bots) });
+      setSent(`Invitation sent to ${email}, unless that address has an account already: the list below shows.`);
       setEmail('');
       setDisplayName('');
       setBots('');
-      onInvited(user);
+      await onInvited();
     });
   return (
     <section class="card" aria-labelledby="invite">
@@ -91,13 +92,14 @@ export function Users() {
   const { session } = useSession();
   const [users, setUsers] = useState<ConsoleUserView[] | null>(null);
   const load = useAction();
-  useEffect(() => void load.run(async () => setUsers((await listUsers()).users)), []);
+  const reload = async () => setUsers((await listUsers()).users);
+  useEffect(() => void load.run(reload), []);
   const upsert = (user: ConsoleUserView) => setUsers((list) => [...(list ?? []).filter((u) => u.id !== user.id), user].sort((a, b) => a.email.localeCompare(b.email)));
   return (
     <>
       <Heading>Users</Heading>
       <TotpPolicy />
-      <InviteForm onInvited={upsert} />
+      <InviteForm onInvited={reload} />
       <section class="card" aria-labelledby="all-users">
         <h2 id="all-users">All users</h2>
         <ErrorText message={load.error} />

@@ -16,9 +16,9 @@ import { securityTxt } from '../security/security-txt.ts';
 import { createSession } from './routes/sessions.ts';
 import { authorizeChannel } from './routes/realtime-auth.ts';
 import { deleteConversation, listMessages, sendMessage } from './routes/messages.ts';
+import { liveness, readiness, readinessChecks } from './routes/health.ts';
 import { visitorTyping } from './routes/typing.ts';
 import { rateConversation } from './routes/rating.ts';
-import { health } from './routes/health.ts';
 import { chatFrame } from './routes/frame.ts';
 import { consoleApp } from './routes/console-app.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
@@ -52,7 +52,8 @@ export function createApp(deps: AppDeps): Koa {
   // A rating is a visitor's write like a message, and costs a message's point.
   router.post('/api/v1/rating', fromFrame, visitor, jsonBody(), validBody(ratingRequest), messagesPerConversation, rateConversation(deps));
   router.delete('/api/v1/conversation', fromFrame, requireDeletionToken(deps), deleteConversation(deps));
-  router.get('/healthz', health(deps));
+  router.get('/healthz', liveness());
+  router.get('/readyz', readiness(readinessChecks(deps)));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
   router.get('/assets/:file', frameAssets(deps));

@@ -14,7 +14,7 @@ export type AuditQuery = Parameters<ConsoleStore['listAudit']>[0];
 export type NewOneTimeToken = Parameters<ConsoleStore['createOneTimeToken']>[0];
 
 const ROLES: readonly string[] = ['administrator', 'supervisor', 'operator'] satisfies Role[];
-const PURPOSES: readonly string[] = ['set-password', 'reset-password'] satisfies OneTimePurpose[];
+const PURPOSES: readonly string[] = ['set-password', 'reset-password', 'sso-second-factor'] satisfies OneTimePurpose[];
 const OUTCOMES: readonly string[] = ['ok', 'denied', 'failed'] satisfies AuditEntry['outcome'][];
 
 export const checkRole = (role: Role): Role => oneOf('role', ROLES, role);
@@ -40,6 +40,21 @@ export function checkTokenHash(name: string, hash: unknown): string {
 
 /** A TOTP time step: seconds since 1970 over 30, a non-negative integer. */
 export const checkTotpStep = (step: unknown): number => checkCount('step', step);
+
+/**
+ * How far past a code's step the window it was accepted in may reach: a code is accepted one step
+ * either side of now (server/accounts/totp.ts), so the newest step accepted is at most two on.
+ */
+const TOTP_WINDOW_REACH = 2;
+
+/** A TOTP use (useTotpStep): the code's step, and the last step of the window it spends (the step itself by default). */
+export function totpUse(step: unknown, through: unknown = step): { step: number; through: number } {
+  const checked = { step: checkTotpStep(step), through: checkCount('through', through) };
+  if (checked.through < checked.step || checked.through > checked.step + TOTP_WINDOW_REACH) {
+    throw storeError('invalid_argument', `through must be 0 to ${TOTP_WINDOW_REACH} steps after step`);
+  }
+  return checked;
+}
 
 /** A new user as stored: every field checked, counters at their start. */
 export function newUser(input: NewUser): ConsoleUser {

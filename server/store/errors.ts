@@ -11,7 +11,9 @@ export type StoreErrorCode =
   /** A session or one-time token names a user that does not exist. */
   | 'unknown_user'
   /** A note for a handover that does not exist (or went with its conversation). */
-  | 'unknown_handover';
+  | 'unknown_handover'
+  /** The change would leave the console without an active administrator. */
+  | 'last_administrator';
 
 const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'unknown_conversation',
@@ -20,6 +22,7 @@ const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'duplicate_user',
   'unknown_user',
   'unknown_handover',
+  'last_administrator',
 ]);
 
 export function storeError(code: StoreErrorCode, message: string): Error & { code: StoreErrorCode } {

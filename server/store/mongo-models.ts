@@ -389,14 +389,25 @@ export interface OneTimeTokenDoc extends Omit<Parameters<ConsoleStore['createOne
 }
 
 /**
- * One use of a second factor: `totp|<user>|<step>` or `recovery|<user>|<hash>`. The unique _id is
- * what lets exactly one of several racing logins use a code (mongo-console.ts).
+ * One use of a second factor: `totp|<user>|<step>` for each step a TOTP sign-in spends (from its
+ * code's step to the end of the window it was accepted in) or `recovery|<user>|<hash>`. The unique
+ * _id is what lets exactly one of several racing logins use a code or a window (mongo-console.ts).
  */
 export interface SecondFactorUseDoc {
   _id: string;
   userId: string;
   /** The TOTP step, for clearing a user's older markers; null for a recovery code. */
   step: number | null;
+}
+
+/**
+ * The claim on a user's first single sign-on link, `_id` the user's id: of first logins racing with
+ * different subjects, the one whose insert gets in links its subject (mongo-console.ts). Removed
+ * when the user's subject is cleared, so the user can be linked afresh.
+ */
+export interface SsoLinkDoc {
+  _id: string;
+  subject: string;
 }
 
 /** An audit entry; details as canonical JSON text, so no `$`- or dot-named key reaches a document. */
@@ -453,7 +464,7 @@ const oneTimeTokenSchema = new Schema<OneTimeTokenDoc>(
   {
     _id: { type: String },
     userId: { type: String },
-    purpose: { type: String, enum: ['set-password', 'reset-password'] },
+    purpose: { type: String, enum: ['set-password', 'reset-password', 'sso-second-factor'] },
     expiresAt: { type: Date },
   },
   schemaOptions,
@@ -469,6 +480,8 @@ const secondFactorUseSchema = new Schema<SecondFactorUseDoc>(
   schemaOptions,
 );
 secondFactorUseSchema.index({ userId: 1, step: 1 });
+
+const ssoLinkSchema = new Schema<SsoLinkDoc>({ _id: { type: String }, subject: { type: String } }, schemaOptions);
 
 /** The one console settings document, `_id: 'console'`. */
 export interface ConsoleSettingsDoc {
@@ -515,5 +528,6 @@ function defineConsoleModels(conn: Connection) {
     auditLog: conn.model<AuditDoc>('AuditEntry', auditSchema, 'audit_log'),
     consoleSettings: conn.model<ConsoleSettingsDoc>('ConsoleSettings', consoleSettingsSchema, 'console_settings'),
     secondFactorUses: conn.model<SecondFactorUseDoc>('SecondFactorUse', secondFactorUseSchema, 'second_factor_uses'),
+    ssoLinks: conn.model<SsoLinkDoc>('SsoLink', ssoLinkSchema, 'sso_links'),
   };
 }

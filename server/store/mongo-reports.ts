@@ -19,7 +19,7 @@ import type { ReportDay, ReportStore } from './report-store.ts';
 import { reportQuery } from './report-arguments.ts';
 import { byBotAndDay, dayFromJson, dayFromValue, dayJson, emptyDay } from './report-days.ts';
 import { isDuplicateKey } from './mongo.ts';
-import { lease, release } from './mongo-turns.ts';
+import { lease, release } from './mongo-leases.ts';
 
 const { trusted } = mongoose;
 

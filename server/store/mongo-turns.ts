@@ -1,4 +1,4 @@
-// Durable turns and leases on MongoDB, without transactions (FerretDB has none, and a replica set
+// Durable turns on MongoDB, without transactions (FerretDB has none, and a replica set
 // under failover is happier without them): every step is a single-document write that can be
 // repeated. A turn's replies are keyed by the message they answer (`reply:<id>:<n>`), so running a
 // turn again finds them instead of writing them twice; the new dialog state and the "done" mark
@@ -8,8 +8,8 @@
 import mongoose from 'mongoose';
 import type { ChatMessage } from '../../common/wire.ts';
 import type { PendingTurn, TurnOutcome, TurnRequest } from './store.ts';
-import type { ConversationDoc, LeaseDoc, MessageDoc, Models } from './mongo-models.ts';
-import { appendMessage, isDuplicateKey, messageFromDoc, putValue } from './mongo.ts';
+import type { ConversationDoc, MessageDoc, Models } from './mongo-models.ts';
+import { appendMessage, messageFromDoc, putValue } from './mongo.ts';
 import { storeErrorCode } from './errors.ts';
 import { checkDate, locale, turnMeta, turnRequest } from './arguments.ts';
 import { newHandover } from './handover-arguments.ts';
@@ -110,41 +110,4 @@ export async function completeTurn(models: Models, conversationId: string, messa
     if (storeErrorCode(err) === 'unknown_conversation') return [];
     throw err;
   }
-}
-
-/** The newest generation of a lease, or null when it was never taken. */
-const current = (models: Models, name: string) => models.leases.findOne({ name }).sort({ gen: -1 }).lean<LeaseDoc>();
-
-/** Inserts generation `gen`; false when someone else inserted it first. */
-async function take(models: Models, name: string, gen: number, owner: string, until: number): Promise<boolean> {
-  try {
-    await models.leases.create({ _id: `${name}#${gen}`, name, gen, owner, until });
-  } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
-  }
-  await models.leases.deleteMany({ name, gen: trusted({ $lt: gen }) }); // the generations before are history
-  return true;
-}
-
-/**
- * Built from inserts only. FerretDB (what the tests run on) does a conditional update as a read and
- * a write, so "update it if it has passed" can crown several owners at once; an insert of the
- * next generation under a unique `_id` cannot. The holder renews only while its generation has not
- * passed, and a contender takes over only once it has, so the two never overlap (given clocks that
- * agree to within a lease).
- */
-export async function lease(models: Models, name: string, owner: string, nowMs: number, untilMs: number): Promise<boolean> {
-  const held = await current(models, name);
-  if (!held) return take(models, name, 1, owner, untilMs);
-  if (held.until <= nowMs) return take(models, name, held.gen + 1, owner, untilMs);
-  if (held.owner !== owner) return false;
-  await models.leases.updateOne({ _id: held._id, owner }, { $set: { until: untilMs } });
-  return true;
-}
-
-export async function release(models: Models, name: string, owner: string): Promise<void> {
-  const held = await current(models, name);
-  // Passed at once rather than deleted: the next taker inserts the next generation.
-  if (held?.owner === owner) await models.leases.updateOne({ _id: held._id, owner }, { $set: { until: 0 } });
 }

@@ -27,7 +27,8 @@ import {
   messageExtras,
   turnRequest,
 } from './arguments.ts';
-import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
+import { completeTurn, conversationsWithPendingTurns, nextTurn } from './mongo-turns.ts';
+import { lease, release } from './mongo-leases.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
 import { foldReportChunks, mongoReportStore, tallies } from './mongo-reports.ts';

@@ -11,6 +11,8 @@ import { checkDate } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sealEntry } from '../audit/chain.ts';
+import { isActiveAdministrator, lastAdministrator } from './last-administrator.ts';
+import { changesPrivileges } from './privilege-change.ts';
 import { parseJsonColumn } from './rows.ts';
 
 interface UserRow {
@@ -180,9 +182,9 @@ function prepareStatements(db: Database.Database) {
        updated_at = @updatedAt WHERE id = @id`,
     ),
     // One statement, so the comparison and the write cannot be split by another connection.
-    useTotpStep: db.prepare<[number, number, string, number]>(
-      `UPDATE users SET totp_last_step = ?, updated_at = max(updated_at, ?)
-       WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
+    useTotpStep: db.prepare<[{ id: string; step: number; through: number; now: number }]>(
+      `UPDATE users SET totp_last_step = @through, updated_at = max(updated_at, @now)
+       WHERE id = @id AND (totp_last_step IS NULL OR totp_last_step < @step)`,
     ),
     userById: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
     userByEmail: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`),
@@ -227,15 +229,29 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
     const row = sql.userById.get(id);
     if (!row) return null;
     const current = userFromRow(row);
+    // Compared with the row read under the write lock: no other change slips in between.
+    const bump = endSessions || changesPrivileges(current, patch);
     const next: ConsoleUser = {
       ...current,
       ...patch,
-      sessionVersion: current.sessionVersion + (endSessions ? 1 : 0),
+      sessionVersion: current.sessionVersion + (bump ? 1 : 0),
       updatedAt: now,
     };
+    // Counted under the write lock this transaction holds: no other change slips in between.
+    if (isActiveAdministrator(current) && !isActiveAdministrator(next) && (sql.countActiveAdministrators.get()?.n ?? 0) <= 1) throw lastAdministrator();
     sql.updateUser.run(userParams(next));
-    if (endSessions) sql.deleteUserSessions.run(id);
+    if (bump) sql.deleteUserSessions.run(id);
     return next;
+  });
+
+  // Under the write lock (IMMEDIATE), so of racing first links only the first finds no subject.
+  const link = db.transaction((id: string, subject: string, now: Date): ConsoleUser | null => {
+    const row = sql.userById.get(id);
+    if (!row || (row.oidc_subject !== null && row.oidc_subject !== subject)) return null;
+    if (row.oidc_subject === subject) return userFromRow(row);
+    const linked: ConsoleUser = { ...userFromRow(row), oidcSubject: subject, updatedAt: now };
+    sql.updateUser.run(userParams(linked));
+    return linked;
   });
 
   // Read and write under the write lock (IMMEDIATE): of racing callers, the first removes the code
@@ -337,9 +353,16 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
       }
     },
 
-    async useTotpStep(userId, step) {
-      const checked = check.checkTotpStep(step);
-      return sql.useTotpStep.run(checked, Date.now(), check.text(userId), checked).changes === 1;
+    async useTotpStep(userId, step, through) {
+      return sql.useTotpStep.run({ id: check.text(userId), ...check.totpUse(step, through), now: Date.now() }).changes === 1;
+    },
+
+    async linkOidcSubject(userId, subject, now = new Date()) {
+      try {
+        return link.immediate(check.text(userId), check.text(subject), checkDate('now', now));
+      } catch (err) {
+        throw asDuplicateUser(err);
+      }
     },
 
     async useRecoveryCode(userId, hash) {

@@ -247,6 +247,25 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
   {
     version: 6,
     sql: `
+      -- A single sign-on that waits for its second factor is a one-time token too (sso.ts). The
+      -- CHECK cannot change in place, so the table is rebuilt the documented way; nothing
+      -- references it.
+      CREATE TABLE one_time_tokens_v6 (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('set-password', 'reset-password', 'sso-second-factor')),
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO one_time_tokens_v6 (token_hash, user_id, purpose, expires_at)
+        SELECT token_hash, user_id, purpose, expires_at FROM one_time_tokens;
+      DROP TABLE one_time_tokens;
+      ALTER TABLE one_time_tokens_v6 RENAME TO one_time_tokens;
+      CREATE INDEX one_time_tokens_expires_at ON one_time_tokens (expires_at);
+    `,
+  },
+  {
+    version: 7,
+    sql: `
       -- What each turn did (issue 15), metadata without text for the console's filters and the
       -- reports: on a visitor message whose turn completed, its outcome (common/turn-outcomes.ts)
       -- and the intent reached. No CHECK on outcome: the store checks it, and a new outcome must
@@ -263,7 +282,7 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 7,
+    version: 8,
     sql: `
       -- Reports (issue 15, sqlite-reports.ts): what each bot's UTC day ('YYYY-MM-DD') added up
       -- to, metadata only: a count per counter, and the day's handover waits and first responses

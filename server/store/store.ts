@@ -234,7 +234,7 @@ export interface Store extends ConsoleStore, HandoverStore, ReportStore {
    * between them.
    */
   sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult>;
-  /** Cheap readiness probe for /healthz. */
+  /** Cheap readiness probe for /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

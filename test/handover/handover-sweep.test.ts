@@ -104,6 +104,7 @@ forEachStore((store) => {
         () => kari.client.request<{ handovers: HandoverView[] }>('GET', '/handovers?state=waiting&limit=200'),
         (a) => a.body.handovers.some((h) => h.conversationId === session.conversationId),
         'the left message in the queue',
+        30_000,
       );
       const message = left.body.handovers.find((h) => h.conversationId === session.conversationId)!;
       expect(message.source).toBe('message');

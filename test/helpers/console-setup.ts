@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../server/cli.ts';
-import type { ConsoleRole } from '../../common/console-wire.ts';
+import type { ConsoleRole, ConsoleUserView } from '../../common/console-wire.ts';
 import type { StartOptions } from '../../server/start.ts';
 import { startInProcess } from './in-process-parley.ts';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
@@ -21,6 +21,8 @@ export interface ConsoleWorld {
   admin: ConsoleClient;
   adminId: string;
   client(): ConsoleClient;
+  /** The id of the user at `email`, as the administrator's GET /users lists it. */
+  userId(email: string): Promise<string>;
   /** Invites `email` with `role` (display name: the address's mailbox unless given), sets its password from the mailed link, returns a signed-in client. */
   staff(email: string, role: ConsoleRole, bots?: string[], displayName?: string): Promise<{ client: ConsoleClient; id: string }>;
   cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }>;
@@ -46,6 +48,13 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
   if (set.status !== 204) throw new Error(`set-password answered ${set.status}`);
   const login = await admin.login('root@example.test', PASSWORD);
   if (login.status !== 200) throw new Error(`admin login answered ${login.status}`);
+  /** The invitation's answer says nothing about the user (docs/console.md): the list does. */
+  const userId = async (email: string) => {
+    const { body } = await admin.request<{ users: ConsoleUserView[] }>('GET', '/users');
+    const user = body.users.find((u) => u.email === email.toLowerCase());
+    if (!user) throw new Error(`no user ${email} in GET /users`);
+    return user.id;
+  };
   return {
     url: parley.url,
     port: parley.port,
@@ -54,16 +63,17 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
     admin,
     adminId: login.body.user.id,
     client,
+    userId,
     cli,
     async staff(email, role, bots = [], displayName = email.split('@')[0]) {
-      const invited = await admin.request<{ id: string }>('POST', '/users', { email, displayName, role, bots });
-      if (invited.status !== 201) throw new Error(`invite answered ${invited.status} ${JSON.stringify(invited.body)}`);
+      const invited = await admin.request('POST', '/users', { email, displayName, role, bots });
+      if (invited.status !== 202) throw new Error(`invite answered ${invited.status} ${JSON.stringify(invited.body)}`);
       const c = client();
       const set = await c.request('POST', '/password/set', { token: linkToken(await smtp.linkFor(email)), password: PASSWORD });
       if (set.status !== 204) throw new Error(`set-password answered ${set.status}`);
       const signed = await c.login(email, PASSWORD);
       if (signed.status !== 200) throw new Error(`login answered ${signed.status}`);
-      return { client: c, id: invited.body.id };
+      return { client: c, id: await userId(email) };
     },
     async close() {
       await parley.close();

@@ -97,6 +97,10 @@ export async function startHandoverWorld(
         () => as.request<{ handovers: HandoverView[] }>('GET', '/handovers?limit=200'),
         (answer) => answer.body.handovers?.some((h) => h.conversationId === session.conversationId),
         'the handover in the queue',
+        // A bound, not a wait. A handover bot's turn is some twenty FerretDB calls (staffing, the
+        // turn, the queue's event); with the whole suite beside it on two cores each can take a
+        // second, and one that fails (SQLITE_BUSY) leaves the turn for the next scan.
+        90_000,
       );
       return { session, handover: listed.body.handovers.find((h) => h.conversationId === session.conversationId)! };
     },

@@ -17,7 +17,8 @@ import { STACK_TRACE } from './fuzz/leaks.ts';
 const SEED = fuzzSeed();
 const CONCURRENCY = 8;
 
-const PACKAGE_JSON_MARKER = '"tsx server/main.ts"';
+/** A line only package.json holds: a body that has it served package.json. */
+const PACKAGE_JSON_MARKER = `"start": ${JSON.stringify((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start)}`;
 
 interface FuzzReport {
   tried: Map<string, number>;

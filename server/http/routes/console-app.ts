@@ -5,7 +5,7 @@
 // never cached. Its hashed assets are /console/assets/*, cached like the frame's.
 import Router from '@koa/router';
 import { send } from '@koa/send';
-import createError from 'http-errors';
+import { hashedAsset } from './hashed-asset.ts';
 import type { AppDeps } from '../deps.ts';
 import type { RealtimeClientConfig } from '../../../common/wire.ts';
 import { realtimeSocketOrigin } from '../../realtime/client-config.ts';
@@ -24,20 +24,10 @@ export const consoleCsp = (realtime: RealtimeClientConfig): string => [
   "trusted-types 'none'",
 ].join('; ');
 
-/** What Vite names a hashed asset: letters, digits, dash, underscore and dots, no leading dot. */
-const ASSET_NAME = /^[\w-][\w.-]*$/;
-const YEAR_MS = 365 * 86_400_000;
-
 export function consoleApp(deps: Pick<AppDeps, 'distDir' | 'realtimeClient'>): Router {
   const router = new Router();
   const csp = consoleCsp(deps.realtimeClient);
-  // One file name out of dist/console/assets/, nothing else: the router decodes the parameter, so
-  // "..%2F" arrives here as "../", and sending the raw path from dist/ would reach every built file.
-  router.get('/console/assets/:file', async (ctx) => {
-    const file = ctx.params.file ?? '';
-    if (!ASSET_NAME.test(file)) throw createError(404, 'Not found', { code: 'not_found' });
-    await send(ctx, file, { root: `${deps.distDir}/console/assets`, immutable: true, maxage: YEAR_MS });
-  });
+  router.get('/console/assets/:file', hashedAsset(`${deps.distDir}/console/assets`));
   router.get(['/console', '/console/{*screen}'], async (ctx) => {
     await send(ctx, 'console.html', { root: `${deps.distDir}/console` });
     ctx.set('Content-Security-Policy', csp);

@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { SESSION_COOKIE } from '../../../server/accounts/session-cookie.ts';
 import { INVALID_UTF8, OPERATOR_VALUES, contentType, jsonBodyBytes, nastyString } from './inputs.ts';
 import { percentEncode, type FuzzRequest } from './requests.ts';
+import type { z } from 'zod';
+import { noteRequest } from '../../../server/http/routes/console/schemas.ts';
 
 export interface ConsoleFuzzContext {
   ownOrigin: string;
@@ -227,6 +229,13 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
         body: body(fc.oneof(invalidObject({ code: field(totpCode, fc.oneof(wrongType, badString), false) }), fc.record({ code: totpCode })), ['code']),
       }),
     },
+    {
+      // No pending sign-in cookie (or a forged one in the cookie header's fuzz): 401 sso_expired past validation.
+      count: 200,
+      arbitrary: request(ctx, 'POST', '/sso/second-factor', {
+        body: body(fc.oneof(invalidObject({ code: field(totpCode, fc.oneof(wrongType, badString), false) }), fc.record({ code: totpCode })), ['code']),
+      }),
+    },
     { count: 250, arbitrary: request(ctx, 'GET', '/users', { path: query.map((q) => `/users${q}`) }) },
     {
       count: 400,
@@ -294,6 +303,15 @@ function reportRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<
   ];
 }
 
+/** Whether `bytes` is a body `schema` accepts (one the route would act on). */
+function storable(schema: z.ZodType, bytes: Buffer): boolean {
+  try {
+    return schema.safeParse(JSON.parse(bytes.toString('utf8'))).success;
+  } catch {
+    return false;
+  }
+}
+
 /** Strings that fail every text field of the handover routes: empty, controls, broken UTF-16, too long. */
 const notText = (max: number) => fc.oneof(wrongType, fc.constantFrom('', '   ', '\u0000', 'a\u0007b', '\ud800', 'x\udc00y', 'x'.repeat(max + 1)));
 const notBoolean = fc.oneof(wrongType.filter((v) => typeof v !== 'boolean'), fc.constantFrom('true', 'false', 1, 0, 'yes'));
@@ -313,8 +331,10 @@ const handoverQuery = fc
  * changes, which the test checks.
  */
 function handoverRoutes(ctx: ConsoleFuzzContext, userId: fc.Arbitrary<string>): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  // Mostly the real one: a refusal of any other id is an audit entry, and on FerretDB audit appends
+  // at the same instant queue behind each other (docs/design.md), slowing every audited route.
   const handoverId = fc.oneof(
-    { weight: 6, arbitrary: fc.constant(ctx.handoverId) },
+    { weight: 12, arbitrary: fc.constant(ctx.handoverId) },
     { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
     { weight: 2, arbitrary: fc.constantFrom('__proto__', 'constructor', '%7B%22%24ne%22%3Anull%7D', '..%2F..%2Fetc', '%00', `${ctx.handoverId}%00`, 'x'.repeat(5_000), '%ff', '%c3%28') },
     { weight: 1, arbitrary: nastyString.filter((s) => s.length > 0).map(percentEncode) },
@@ -335,15 +355,16 @@ function handoverRoutes(ctx: ConsoleFuzzContext, userId: fc.Arbitrary<string>): 
   );
   return [
     { count: 200, arbitrary: request(ctx, 'GET', '/handovers', { path: handoverQuery.map((q) => `/handovers${q}`) }) },
-    on('', 150, 'GET'),
+    on('', 100, 'GET'),
     on('/take', 150, 'POST', junkBody),
     on('/reassign', 200, 'POST', body(invalidObject({ operatorId: field(fc.constant(ctx.admin.id), fc.oneof(notClientId, userId), false) }, false), ['operatorId'])),
     on('/resolve', 200, 'POST', body(invalidObject({ code: field(codes, fc.oneof(wrongType, fc.constantFrom('closed', 'Answered', '')), false), note: field(fc.constant('done'), notText(2000), true) }, false), ['code', 'note'])),
     on('/messages', 200, 'POST', body(invalidObject({ clientId: field(clientId, notClientId, false), text: field(fc.constant('hello'), notText(4000), false) }, false), ['clientId', 'text'])),
-    // A note of "x" is a valid note: its raw bodies carry an unknown key instead.
-    on('/notes', 150, 'POST', body(invalidObject({ text: field(fc.constant('a note'), notText(2000), false) }, false), ['text'], ['authorId'])),
-    on('/typing', 150, 'POST', body(invalidObject({ typing: field(fc.boolean(), notBoolean, false) }, false), ['typing'])),
-    on('/reveal', 150, 'POST', body(invalidObject({ reason: field(fc.constant('the visitor asked for a copy'), fc.oneof(wrongType, fc.constantFrom('', 'abc', '\u0000\u0000\u0000\u0000\u0000', 'x'.repeat(501))), false) }, false), ['reason'])),
+    // A note of "x" or of one U+202E (a raw text of inputs.ts) is a valid note: the server's own
+    // schema leaves out any body it would store.
+    on('/notes', 200, 'POST', body(invalidObject({ text: field(fc.constant('a note'), notText(2000), false) }, false), ['text'], ['authorId']).filter((b) => !storable(noteRequest, b))),
+    on('/typing', 200, 'POST', body(invalidObject({ typing: field(fc.boolean(), notBoolean, false) }, false), ['typing'])),
+    on('/reveal', 250, 'POST', body(invalidObject({ reason: field(fc.constant('the visitor asked for a copy'), fc.oneof(wrongType, fc.constantFrom('', 'abc', '\u0000\u0000\u0000\u0000\u0000', 'x'.repeat(501))), false) }, false), ['reason'])),
     { count: 150, arbitrary: request(ctx, 'GET', '/bots/:bot/canned-replies', { path: fc.tuple(bot, fc.constantFrom('', '?locale=nb', '?locale=%24ne', '?locale=en&x=1', '?locale[]=en')).map(([b, q]) => `/bots/${b}/canned-replies${q}`) }) },
     { count: 150, arbitrary: request(ctx, 'PUT', '/presence', { body: body(invalidObject({ available: field(fc.boolean(), notBoolean, false) }, false), ['available']) }) },
     { count: 60, arbitrary: request(ctx, 'GET', '/realtime', { path: query.map((q) => `/realtime${q}`) }) },

@@ -279,7 +279,7 @@ export function deleteConversation(tokens: FuzzTokens): fc.Arbitrary<FuzzRequest
     );
 }
 
-const PATH_PREFIXES = ['/', '/api/v1/messages', '/api/v1/sessions', '/api/v1/conversation', '/api/v1/typing', '/api/v1/rating', '/assets/', '/widget.js', '/frame.html', '/.well-known/security.txt', '/healthz', '/apps/1/events', '/app/key'];
+const PATH_PREFIXES = ['/', '/api/v1/messages', '/api/v1/sessions', '/api/v1/conversation', '/api/v1/typing', '/api/v1/rating', '/assets/', '/widget.js', '/frame.html', '/.well-known/security.txt', '/healthz', '/readyz', '/apps/1/events', '/app/key'];
 const PATH_TRICKS = [
   '../../../../etc/passwd',
   '..%2f..%2f..%2fpackage.json',

@@ -6,11 +6,14 @@ import type {
   ApiError,
   ChatMessage,
   HistoryResponse,
+  RatingRequest,
   SendRequest,
   SendResponse,
   SessionRequest,
   SessionResponse,
+  VisitorTypingRequest,
 } from '../../../common/wire.ts';
+import type { ChannelAuth } from '../../../common/pusher-client.ts';
 import type { TokenStore } from './token-store.ts';
 
 export interface HttpError extends Error {
@@ -42,11 +45,6 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
-
-export interface ChannelAuth {
-  auth: string;
-  shared_secret?: string;
-}
 
 export type Api = ReturnType<typeof createApi>;
 
@@ -111,6 +109,9 @@ export function createApi(
       authed<SendResponse>('/api/v1/messages', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }).then((r) => r.message),
     history: (after: number): Promise<ChatMessage[]> =>
       authed<HistoryResponse>(`/api/v1/messages?after=${after}`).then((r) => (Array.isArray(r.messages) ? r.messages : [])),
+    /** Tells the operator holding the conversation; the server ignores it when no one does. */
+    typing: (req: VisitorTypingRequest): Promise<void> => authed('/api/v1/typing', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
+    rate: (req: RatingRequest): Promise<void> => authed('/api/v1/rating', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
     channelAuth: (socketId: string, channelName: string): Promise<ChannelAuth> =>
       authed<ChannelAuth>(session?.realtime.authEndpoint ?? '/api/v1/realtime/auth', {
         method: 'POST',

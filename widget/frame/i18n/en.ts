@@ -19,6 +19,17 @@ export const en = {
   quickReplies: 'Suggested replies',
   newTab: '(opens in a new tab)',
   tooLong: 'The message is too long.',
+  operator: 'Support agent',
+  operatorTyping: '{name} is typing…',
+  joined: '{name} joined the conversation.',
+  left: '{name} left the conversation.',
+  rateLegend: 'How was your conversation with {name}?',
+  stars: '{n} of 5 stars',
+  rateComment: 'Comment (optional)',
+  rateSend: 'Send rating',
+  rateChoose: 'Choose from 1 to 5 stars first.',
+  rateFailed: 'The rating could not be sent. Try again.',
+  rateThanks: 'Thank you for your feedback!',
 };
 
 export type Strings = typeof en;

@@ -1,13 +1,16 @@
-// The chat frame's UI: header, the conversation as a live region, typing and connection status,
-// quick replies under the latest bot message, and the composer.
+// The chat frame's UI: header, the conversation as a live region (with the rating under the notice
+// of an operator who left), typing and connection status, quick replies under the latest bot
+// message, and the composer.
+import { Fragment } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Chat } from '../chat/chat.ts';
 import { shownText } from '../chat/merge.ts';
-import type { Strings } from '../i18n/index.ts';
+import { fill, type Strings } from '../i18n/index.ts';
 import { Composer } from './composer.tsx';
 import { Header } from './header.tsx';
 import { MessageBubble, PendingBubble } from './message.tsx';
 import { QuickReplies } from './quick-replies.tsx';
+import { Rating } from './rating.tsx';
 import { useChatState } from './use-chat-state.ts';
 
 export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings; onClose: () => void; focusSignal: number }) {
@@ -16,6 +19,8 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const last = state.messages[state.messages.length - 1];
   const replies = last && last.sender !== 'visitor' && !state.pending.length ? (last.quickReplies ?? []) : [];
+  const { operator, rateable } = state.handover;
+  const typing = state.typing === 'operator' ? fill(t.operatorTyping, { name: operator ?? t.operator }) : state.typing ? t.typing : '';
 
   useEffect(() => {
     const log = logRef.current;
@@ -41,7 +46,10 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
       <Header t={t} title={state.title} onClose={onClose} />
       <div class="log" role="log" aria-label={t.log} ref={logRef} tabIndex={0}>
         {state.messages.map((m, i) => (
-          <MessageBubble key={m.id} message={m} text={shownText(state.messages, i)} t={t} />
+          <Fragment key={m.id}>
+            <MessageBubble message={m} text={shownText(state.messages, i)} t={t} />
+            {rateable?.noticeId === m.id && <Rating key={m.id} name={rateable.name} t={t} onRate={chat.rate} onDone={() => inputRef.current?.focus()} />}
+          </Fragment>
         ))}
         {state.pending.map((p) => (
           <PendingBubble key={p.clientId} pending={p} t={t} onRetry={chat.retry} />
@@ -56,20 +64,20 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
         }}
       />
       <div class="status" role="status">
-        {state.typing ? (
+        {typing ? (
           <span class="typing">
             <span class="dots" aria-hidden="true">
               <i />
               <i />
               <i />
             </span>
-            {t.typing}
+            {typing}
           </span>
         ) : (
           status
         )}
       </div>
-      <Composer t={t} disabled={state.phase !== 'ready'} onSend={chat.sendText} inputRef={inputRef} />
+      <Composer t={t} disabled={state.phase !== 'ready'} onSend={chat.sendText} onEdit={chat.typed} inputRef={inputRef} />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 // GET /handovers/:id: the handover, the conversation so far with personal values masked
-// (server/privacy/mask.ts), its internal notes, and whether the caller may reveal. Every view is
+// (server/privacy/mask.ts), its internal notes, whether the caller may reveal, and, to those who
+// may reassign it, the users it may go to (handover.work on its bot) and whether each is online. Every view is
 // in the audit log (actor, handover, outcome; never message text).
 import type { Middleware } from 'koa';
-import type { HandoverDetail } from '../../../../common/handover-wire.ts';
+import type { AssignableOperator, HandoverDetail } from '../../../../common/handover-wire.ts';
 import { can } from '../../../accounts/roles.ts';
 import { loadHandoverView, loadNoteViews } from '../../../chat/handover-view.ts';
 import { maskTranscript } from '../../../privacy/mask.ts';
@@ -12,6 +13,15 @@ import { audit, mustBeSignedIn } from './state.ts';
 
 /** The transcript shown is the conversation's first this many messages (history pages are 1,000 too). */
 export const TRANSCRIPT_LIMIT = 1000;
+
+/** Users who could take over a handover of `botId`: may work it, and can sign in (not disabled, not still invited). */
+async function assignable(deps: AppDeps, botId: string): Promise<AssignableOperator[]> {
+  const [users, online] = await Promise.all([deps.store.listUsers(), deps.store.availableOperators(deps.clock())]);
+  const available = new Set(online);
+  return users
+    .filter((u) => can(u, 'handover.work', botId) && (u.passwordHash !== null || u.oidcSubject !== null))
+    .map((u) => ({ id: u.id, displayName: u.displayName, available: available.has(u.id) }));
+}
 
 export function handoverDetail(deps: AppDeps): Middleware {
   return async (ctx) => {
@@ -28,6 +38,7 @@ export function handoverDetail(deps: AppDeps): Middleware {
       messages: maskTranscript(messages, values),
       notes: await loadNoteViews(deps.store, notes),
       mayReveal: can(user, 'personal-data.reveal', handover.botId),
+      ...(can(user, 'handover.reassign', handover.botId) ? { assignable: await assignable(deps, handover.botId) } : {}),
     } satisfies HandoverDetail;
   };
 }

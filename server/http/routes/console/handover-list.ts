@@ -1,7 +1,8 @@
 // GET /handovers: the queue and the rest, newest first, of the bots the caller may work
-// (botScope of handover.work: all bots, or their own), narrowed by state and bot.
+// (botScope of handover.work: all bots, or their own), narrowed by state and bot; and those bots by
+// name, whose queue channels the console watches (an administrator's own list is empty).
 import type { Middleware } from 'koa';
-import type { HandoverState } from '../../../../common/handover-wire.ts';
+import type { HandoverList, HandoverState } from '../../../../common/handover-wire.ts';
 import { botScope } from '../../../accounts/roles.ts';
 import { loadHandoverViews } from '../../../chat/handover-view.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -32,6 +33,9 @@ export function listHandovers(deps: AppDeps): Middleware {
             ...(query.state === 'mine' ? { assigneeId: user.id } : {}),
             limit: query.limit,
           });
-    ctx.body = { handovers: await loadHandoverViews(deps.store, handovers) };
+    ctx.body = {
+      handovers: await loadHandoverViews(deps.store, handovers),
+      bots: scope === 'all' ? deps.engine.profiles().map((p) => p.id).sort() : [...scope].sort(),
+    } satisfies HandoverList;
   };
 }

@@ -21,6 +21,7 @@ import { confirmTotp, enrollTotp } from './totp.ts';
 import { inviteUser, listUsers, patchUser } from './users.ts';
 import { exportAudit, listAudit } from './audit.ts';
 import { ssoCallback, ssoInfo, ssoStart } from './sso.ts';
+import { finishSsoSignIn } from './sso-second-factor.ts';
 import { getSettings, patchSettings } from './settings.ts';
 import { requireTotpEnrolment } from './totp-policy.ts';
 import { handoverOf, handoverScope, holderOnly } from './handover-access.ts';
@@ -40,7 +41,12 @@ import { typingRequest } from '../../schemas.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
-const SESSIONLESS = new Set([`POST ${CONSOLE_PREFIX}/session`, `POST ${CONSOLE_PREFIX}/password/set`, `POST ${CONSOLE_PREFIX}/password/reset`]);
+const SESSIONLESS = new Set([
+  `POST ${CONSOLE_PREFIX}/session`,
+  `POST ${CONSOLE_PREFIX}/password/set`,
+  `POST ${CONSOLE_PREFIX}/password/reset`,
+  `POST ${CONSOLE_PREFIX}/sso/second-factor`,
+]);
 
 export function consoleRouter(deps: AppDeps): Router {
   const { store } = deps;
@@ -81,6 +87,8 @@ export function consoleRouter(deps: AppDeps): Router {
   router.get('/sso', ssoInfo(deps));
   router.get('/sso/start', perIp, ssoStart(deps));
   router.get('/sso/callback', perIp, ssoCallback(deps));
+  // Its proof is the pending sign-in's cookie (and, as for every sessionless route, Origin and JSON).
+  router.post('/sso/second-factor', jsonBody(), validBody(schemas.ssoSecondFactorRequest), perIp, finishSsoSignIn(deps));
   router.get('/settings', admin, getSettings(deps));
   router.patch('/settings', admin, jsonBody(), validBody(schemas.settingsPatch), patchSettings(deps));
 

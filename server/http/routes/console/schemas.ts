@@ -23,6 +23,8 @@ export const loginRequest = z.strictObject({ email, password: secret, totp: z.st
 export const changePasswordRequest = z.strictObject({ current: secret, next: secret });
 export const setPasswordRequest = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a link token'), password: secret });
 export const totpConfirmRequest = z.strictObject({ code: z.string().min(1).max(64) });
+/** The code that finishes a single sign-on: the same shape as the enrolment's. */
+export const ssoSecondFactorRequest = totpConfirmRequest;
 export const inviteRequest = z.strictObject({
   email,
   displayName: z.string().trim().min(1).max(100).refine(printable, 'control characters are not allowed'),
@@ -86,6 +88,7 @@ export const presenceRequest = z.strictObject({ available: z.boolean() });
 export const cannedRepliesQuery = z.strictObject({ locale: localeTag.optional() });
 
 export type LoginInput = z.infer<typeof loginRequest>;
+export type SsoSecondFactorInput = z.infer<typeof ssoSecondFactorRequest>;
 export type InviteInput = z.infer<typeof inviteRequest>;
 export type ResetInput = z.infer<typeof resetRequest>;
 export type SettingsInput = z.infer<typeof settingsPatch>;
