@@ -34,6 +34,7 @@ import type {
   RevealRequest,
 } from '../common/handover-wire.ts';
 import type { ChannelAuth } from '../common/pusher-client.ts';
+import type { ReportTable, ReportView } from '../common/report-wire.ts';
 import type { ChatMessage } from '../common/wire.ts';
 
 const BASE = '/api/v1/console';
@@ -142,3 +143,14 @@ export const realtimeConfig = () => request<ConsoleRealtimeConfig>('GET', '/real
 /** pusher-js channel authorization through the console session: JSON, with the CSRF header like every state change. */
 export const authorizeChannel = (csrf: string, socketId: string, channelName: string) =>
   request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });
+
+// Reports (common/report-wire.ts): reports.read, administrators every bot, supervisors their own.
+export interface ReportPeriod {
+  from: string;
+  to: string;
+  /** Empty: every bot the caller may read. */
+  bot?: string;
+}
+export const getReport = (period: ReportPeriod) => request<ReportView>('GET', `/reports${query(period)}`);
+/** A plain link: the browser downloads the table with the session cookie. */
+export const reportCsvUrl = (period: ReportPeriod, table: ReportTable) => `${BASE}/reports/csv${query({ table, ...period })}`;

@@ -1,10 +1,10 @@
 // The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
 // signed-in screens with their navigation. Every role works handovers (their bots; administrators
-// every bot); administrators also get Users and Audit log. The server
-// refuses those routes to anyone else whatever this menu shows, and anyone else who opens one by
-// its path (/console/users) is told it is not for their role.
+// every bot); administrators and supervisors also get Reports; administrators Users and Audit log.
+// The server refuses those routes to anyone else whatever this menu shows, and anyone else who
+// opens one by its path (/console/users) is told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
-import type { SessionInfo } from '../../common/console-wire.ts';
+import type { ConsoleRole, SessionInfo } from '../../common/console-wire.ts';
 import { currentSession } from '../api.ts';
 import { Account } from './account.tsx';
 import { Audit } from './audit.tsx';
@@ -12,19 +12,27 @@ import { usePresence } from './handovers/presence.ts';
 import { Handovers } from './handovers/screen.tsx';
 import { Heading } from './heading.tsx';
 import { Home } from './home.tsx';
+import { Reports } from './reports/screen.tsx';
 import { SessionContext } from './session.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
 import { Users } from './users.tsx';
 
-type Screen = 'home' | 'handovers' | 'account' | 'users' | 'audit';
+type Screen = 'home' | 'handovers' | 'reports' | 'account' | 'users' | 'audit';
 
-const SCREENS: { id: Screen; label: string; adminOnly: boolean }[] = [
-  { id: 'home', label: 'Home', adminOnly: false },
-  { id: 'handovers', label: 'Handovers', adminOnly: false },
-  { id: 'account', label: 'Account', adminOnly: false },
-  { id: 'users', label: 'Users', adminOnly: true },
-  { id: 'audit', label: 'Audit log', adminOnly: true },
+const EVERYONE: readonly ConsoleRole[] = ['administrator', 'supervisor', 'operator'];
+const ADMINISTRATORS: readonly ConsoleRole[] = ['administrator'];
+/** Who oversees bots: administrators every bot, supervisors their own (roles.ts, e.g. reports.read). */
+const OVERSEERS: readonly ConsoleRole[] = ['administrator', 'supervisor'];
+
+/** Each screen and the roles whose menu shows it (roles.ts decides on the server either way). */
+const SCREENS: { id: Screen; label: string; roles: readonly ConsoleRole[] }[] = [
+  { id: 'home', label: 'Home', roles: EVERYONE },
+  { id: 'handovers', label: 'Handovers', roles: EVERYONE },
+  { id: 'reports', label: 'Reports', roles: OVERSEERS },
+  { id: 'account', label: 'Account', roles: EVERYONE },
+  { id: 'users', label: 'Users', roles: ADMINISTRATORS },
+  { id: 'audit', label: 'Audit log', roles: ADMINISTRATORS },
 ];
 
 /** A screen named by the path (/console/users…), so a bookmark or a typed address opens it. */
@@ -33,12 +41,14 @@ function screenInPath(): Screen {
   return SCREENS.find((s) => s.id === name)?.id ?? 'home';
 }
 
-/** An administrators' screen asked for by someone else: said plainly (the server refuses its API anyway). */
-function Refused() {
+const ROLE_PLURAL: Record<ConsoleRole, string> = { administrator: 'administrators', supervisor: 'supervisors', operator: 'operators' };
+
+/** A screen of other roles asked for: said plainly (the server refuses its API anyway). */
+function Refused({ roles }: { roles: readonly ConsoleRole[] }) {
   return (
     <>
       <Heading>Not available to your role</Heading>
-      <p role="alert">Only administrators may open this page.</p>
+      <p role="alert">Only {roles.map((r) => ROLE_PLURAL[r]).join(' and ')} may open this page.</p>
     </>
   );
 }
@@ -54,8 +64,7 @@ function SignedIn({ session, replace }: { session: SessionInfo; replace: (next: 
 /** The navigation and the current screen, inside the session's context (its hooks need it). */
 function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: (notice: string) => void }) {
   const [screen, setScreen] = useState<Screen>(screenInPath);
-  const isAdmin = session.user.role === 'administrator';
-  const shown = SCREENS.filter((s) => isAdmin || !s.adminOnly);
+  const shown = SCREENS.filter((s) => s.roles.includes(session.user.role));
   const current = shown.some((s) => s.id === screen) ? screen : 'refused';
   // Here, not in the Handovers screen: moving to another screen must not take the operator offline.
   const presence = usePresence(session.csrfToken);
@@ -75,10 +84,11 @@ function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: 
       <main>
         {current === 'home' && <Home onSignedOut={onSignedOut} />}
         {current === 'handovers' && <Handovers presence={presence} />}
+        {current === 'reports' && <Reports />}
         {current === 'account' && <Account />}
         {current === 'users' && <Users />}
         {current === 'audit' && <Audit />}
-        {current === 'refused' && <Refused />}
+        {current === 'refused' && <Refused roles={SCREENS.find((s) => s.id === screen)?.roles ?? ADMINISTRATORS} />}
       </main>
     </>
   );
