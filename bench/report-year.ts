@@ -4,6 +4,7 @@
 // abandonment and rating) turned into tallies by the very functions the store calls when it stores
 // those events (server/reports/tally.ts). Seeded, so every run generates the same year.
 import type { Handover } from '../server/store/handover-store.ts';
+import { newHandover } from '../server/store/handover-arguments.ts';
 import type { BotOutcome } from '../common/turn-outcomes.ts';
 import type { HandoverSource, ResolutionCode } from '../common/handover-wire.ts';
 import { conversationStarted, firstResponded, handoverChanged, handoverOpened, messageStored, rated, turnCompleted, type Tally } from '../server/reports/tally.ts';
@@ -96,24 +97,8 @@ function conversationTallies(r: () => number, botId: string, startMs: number, n:
     for (let k = 0, replies = 1 + Math.floor(r() * 2); k < replies; k++) message('bot');
     if (outcome !== 'handover') continue;
     handedOver = true;
-    const handover: Handover = {
-      id: `h${n}`,
-      conversationId: `c${n}`,
-      botId,
-      state: 'waiting',
-      source: pick(r, SOURCES),
-      origin: 'https://shop.example',
-      startedAt: at(),
-      assigneeId: null,
-      assignedAt: null,
-      firstResponseAt: null,
-      endedAt: null,
-      resolution: null,
-      resolutionNote: null,
-      rating: null,
-      ratingComment: null,
-      version: 1,
-    };
+    // As the store opens it: newHandover's record, with the conversation's bot and origin.
+    const handover: Handover = { ...newHandover({ id: `h${n}`, conversationId: `c${n}`, source: pick(r, SOURCES), now: at() }), botId, origin: 'https://shop.example' };
     tallies.push(handoverOpened(handover));
     if (r() < 0.12) {
       t += 10 * 60 * SECOND; // nobody came within the wait limit

@@ -3,7 +3,8 @@
 // repeated or raced, and kept whatever happens to the conversation afterwards (deleted, cleared,
 // archived, expired): the tallies never held anything personal, so there is nothing to take out.
 // Each adapter's report test file calls runReportContract with a function that opens a fresh store.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { freshStoreEach } from './fresh-store.ts';
 import type { Store, TurnMeta } from './store.ts';
 import type { Handover } from './handover-store.ts';
 import type { ReportDay } from './report-store.ts';
@@ -21,12 +22,10 @@ const RACERS = 10;
 
 export function runReportContract(name: string, open: () => Promise<Store>): void {
   describe(name, () => {
-    let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    const current = freshStoreEach(open);
+    let store!: Store;
+    beforeEach(() => {
+      store = current();
     });
 
     async function conversation(botId = 'demo', now = T0): Promise<string> {

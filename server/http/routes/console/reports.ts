@@ -4,6 +4,7 @@
 // roles.ts: administrators every bot, supervisors their own; a role that may read none (operators)
 // is refused before its query is even read. Both are audited.
 import type { Context, Middleware } from 'koa';
+import type { z } from 'zod';
 import type { ReportView } from '../../../../common/report-wire.ts';
 import { botScope, can } from '../../../accounts/roles.ts';
 import { buildReport } from '../../../reports/build-report.ts';
@@ -41,18 +42,19 @@ function mayReadSomeReport(deps: AppDeps): Middleware {
   };
 }
 
-async function report(deps: AppDeps, period: Period): Promise<ReportView> {
-  const tallies = await deps.store.reportDays(period);
-  return buildReport(period, tallies);
+/** The report the query asks for, of the bots it may cover, with the query as read. */
+async function reportFor<Q extends { from: string; to: string; bot?: string | undefined }>(ctx: Context, deps: AppDeps, schema: z.ZodType<Q>): Promise<{ query: Q; report: ReportView }> {
+  const query = validate(schema, ctx.query);
+  const period: Period = { bots: await reportedBots(ctx, deps, query.bot), from: query.from, to: query.to };
+  return { query, report: buildReport(period, await deps.store.reportDays(period)) };
 }
 
 export function getReport(deps: AppDeps): Middleware[] {
   return [
     mayReadSomeReport(deps),
     async (ctx) => {
-      const query = validate(reportQuery, ctx.query);
-      const period = { bots: await reportedBots(ctx, deps, query.bot), from: query.from, to: query.to };
-      ctx.body = await report(deps, period);
+      const { query, report } = await reportFor(ctx, deps, reportQuery);
+      ctx.body = report;
       await audit(ctx, deps.store, { action: 'reports.read', target: query.bot ?? null, outcome: 'ok', details: { from: query.from, to: query.to } });
     },
   ];
@@ -62,15 +64,9 @@ export function exportReportCsv(deps: AppDeps): Middleware[] {
   return [
     mayReadSomeReport(deps),
     async (ctx) => {
-      const query = validate(reportCsvQuery, ctx.query);
-      const period = { bots: await reportedBots(ctx, deps, query.bot), from: query.from, to: query.to };
-      const csv = reportCsv(await report(deps, period), query.table);
-      await audit(ctx, deps.store, {
-        action: 'reports.export',
-        target: query.bot ?? null,
-        outcome: 'ok',
-        details: { from: query.from, to: query.to, table: query.table },
-      });
+      const { query, report } = await reportFor(ctx, deps, reportCsvQuery);
+      const csv = reportCsv(report, query.table);
+      await audit(ctx, deps.store, { action: 'reports.export', target: query.bot ?? null, outcome: 'ok', details: { from: query.from, to: query.to, table: query.table } });
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('Content-Disposition', `attachment; filename="parley-${query.bot ?? 'all'}-${query.table}-${query.from}-${query.to}.csv"`);
       ctx.body = csv;
