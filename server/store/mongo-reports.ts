@@ -11,8 +11,8 @@
 // Folding is safe to cut short anywhere: it writes the month with the ids it took in (`folded`),
 // then deletes those chunks; a reader, and the next fold, skip chunks the month already holds.
 // Known limit: a process that dies loses the tallies of its last second, not yet written.
+import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { newId } from '../chat/ids.ts';
 import { addTally, type Tally } from '../reports/tally.ts';
 import type { Models, ReportChunkDoc, ReportMonthDoc } from './mongo-models.ts';
 import type { ReportDay, ReportStore } from './report-store.ts';
@@ -38,6 +38,9 @@ export interface TallyWriter {
   /** Writes what is queued, and stops. */
   close(): Promise<void>;
 }
+
+/** 128 random bits: a chunk's or a writer's id, never the same twice. */
+const newId = (): string => randomBytes(16).toString('base64url');
 
 const writers = new WeakMap<Models, TallyWriter>();
 
