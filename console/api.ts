@@ -36,6 +36,7 @@ import type {
 import type { BrowseFilters, ConversationDetail, ConversationPage, ConversationQueryParams } from '../common/conversations-wire.ts';
 import type { BotSettingsView, ErasureResult, SaveBotSettingsRequest, SubjectExport, SubjectRequest } from '../common/data-protection-wire.ts';
 import type { ChannelAuth } from '../common/pusher-client.ts';
+import type { ReportTable, ReportView } from '../common/report-wire.ts';
 import type { ChatMessage } from '../common/wire.ts';
 
 const BASE = '/api/v1/console';
@@ -159,3 +160,13 @@ export const getBotSettings = (bot: string) => request<BotSettingsView>('GET', b
 export const saveBotSettings = (csrf: string, bot: string, body: SaveBotSettingsRequest) => request<BotSettingsView>('PUT', botSettingsPath(bot), { body, csrf });
 export const exportSubject = (csrf: string, body: SubjectRequest) => request<SubjectExport>('POST', '/subjects/export', { body, csrf });
 export const eraseSubject = (csrf: string, body: SubjectRequest) => request<ErasureResult>('POST', '/subjects/erase', { body, csrf });
+// Reports (common/report-wire.ts): reports.read, administrators every bot, supervisors their own.
+export interface ReportPeriod {
+  from: string;
+  to: string;
+  /** Empty: every bot the caller may read. */
+  bot?: string;
+}
+export const getReport = (period: ReportPeriod) => request<ReportView>('GET', `/reports${query(period)}`);
+/** A plain link: the browser downloads the table with the session cookie. */
+export const reportCsvUrl = (period: ReportPeriod, table: ReportTable) => `${BASE}/reports/csv${query({ table, ...period })}`;

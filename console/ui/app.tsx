@@ -1,9 +1,9 @@
 // The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
 // signed-in screens with their navigation. Every role works handovers (their bots; administrators
-// every bot); supervisors and administrators browse conversations; administrators also get Users,
-// Bots (data protection), Data requests and Audit log. The server refuses those routes to anyone
-// else whatever this menu shows, and anyone else who opens one by its path (/console/users) is
-// told it is not for their role.
+// every bot); supervisors and administrators browse conversations and read reports; administrators
+// also get Users, Bots (data protection), Data requests and Audit log. The server refuses those
+// routes to anyone else whatever this menu shows, and anyone else who opens one by its path
+// (/console/users) is told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleRole, SessionInfo } from '../../common/console-wire.ts';
 import { currentSession } from '../api.ts';
@@ -14,6 +14,7 @@ import { usePresence } from './handovers/presence.ts';
 import { Handovers } from './handovers/screen.tsx';
 import { Heading } from './heading.tsx';
 import { Home } from './home.tsx';
+import { Reports } from './reports/screen.tsx';
 import { SessionContext } from './session.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
@@ -21,16 +22,19 @@ import { Users } from './users.tsx';
 import { BotSettings } from './data-protection/bot-settings.tsx';
 import { SubjectRequests } from './data-protection/subject-requests.tsx';
 
-type Screen = 'home' | 'handovers' | 'conversations' | 'account' | 'users' | 'bots' | 'data-requests' | 'audit';
+type Screen = 'home' | 'handovers' | 'conversations' | 'reports' | 'account' | 'users' | 'bots' | 'data-requests' | 'audit';
 
-const EVERYONE: ConsoleRole[] = ['administrator', 'supervisor', 'operator'];
-const ADMINISTRATORS: ConsoleRole[] = ['administrator'];
+const EVERYONE: readonly ConsoleRole[] = ['administrator', 'supervisor', 'operator'];
+const ADMINISTRATORS: readonly ConsoleRole[] = ['administrator'];
+/** Who oversees bots: administrators every bot, supervisors their own (roles.ts, e.g. reports.read). */
+const OVERSEERS: readonly ConsoleRole[] = ['administrator', 'supervisor'];
 
-/** Each screen and the roles it is for (the matrix of docs/console.md: the server decides). */
-const SCREENS: { id: Screen; label: string; roles: ConsoleRole[]; refused?: string }[] = [
+/** Each screen and the roles whose menu shows it (roles.ts decides on the server either way). */
+const SCREENS: { id: Screen; label: string; roles: readonly ConsoleRole[] }[] = [
   { id: 'home', label: 'Home', roles: EVERYONE },
   { id: 'handovers', label: 'Handovers', roles: EVERYONE },
-  { id: 'conversations', label: 'Conversations', roles: ['administrator', 'supervisor'], refused: 'Only administrators and supervisors may open this page.' },
+  { id: 'conversations', label: 'Conversations', roles: OVERSEERS },
+  { id: 'reports', label: 'Reports', roles: OVERSEERS },
   { id: 'account', label: 'Account', roles: EVERYONE },
   { id: 'users', label: 'Users', roles: ADMINISTRATORS },
   { id: 'bots', label: 'Bots', roles: ADMINISTRATORS },
@@ -44,12 +48,14 @@ function screenInPath(): Screen {
   return SCREENS.find((s) => s.id === name)?.id ?? 'home';
 }
 
-/** A screen asked for by a role it is not for: said plainly (the server refuses its API anyway). */
-function Refused({ why = 'Only administrators may open this page.' }: { why?: string | undefined }) {
+const ROLE_PLURAL: Record<ConsoleRole, string> = { administrator: 'administrators', supervisor: 'supervisors', operator: 'operators' };
+
+/** A screen of other roles asked for: said plainly (the server refuses its API anyway). */
+function Refused({ roles }: { roles: readonly ConsoleRole[] }) {
   return (
     <>
       <Heading>Not available to your role</Heading>
-      <p role="alert">{why}</p>
+      <p role="alert">Only {roles.map((r) => ROLE_PLURAL[r]).join(' and ')} may open this page.</p>
     </>
   );
 }
@@ -86,12 +92,13 @@ function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: 
         {current === 'home' && <Home onSignedOut={onSignedOut} />}
         {current === 'handovers' && <Handovers presence={presence} />}
         {current === 'conversations' && <Conversations />}
+        {current === 'reports' && <Reports />}
         {current === 'account' && <Account />}
         {current === 'users' && <Users />}
         {current === 'bots' && <BotSettings />}
         {current === 'data-requests' && <SubjectRequests />}
         {current === 'audit' && <Audit />}
-        {current === 'refused' && <Refused why={SCREENS.find((s) => s.id === screen)?.refused} />}
+        {current === 'refused' && <Refused roles={SCREENS.find((s) => s.id === screen)?.roles ?? ADMINISTRATORS} />}
       </main>
     </>
   );

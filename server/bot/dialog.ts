@@ -163,6 +163,9 @@ function isCancelWord(turn: Turn, text: string): boolean {
 function fallback(turn: Turn, scores: readonly IntentScore[]): BotTurn {
   const { bot, language, state } = turn;
   const misses = state.fallbacks + 1;
+  // A near miss: half the bot's threshold or more. Below that the text is about no intent at all.
+  const [top] = scores;
+  const near = top !== undefined && top.score >= bot.def.threshold / 2 ? { nearest: top.intent } : {};
   if (misses >= bot.def.fallbacksBeforeHuman) {
     const reply: BotReply = {
       text: pick(bot.def.messages.offerHuman, language, bot),
@@ -171,12 +174,12 @@ function fallback(turn: Turn, scores: readonly IntentScore[]): BotTurn {
         { label: pick(bot.def.messages.humanNo, language, bot), action: HANDOVER_NO },
       ],
     };
-    return { replies: [reply], state: writeDialogState({ ...state, fallbacks: 0, offeredHuman: true }), outcome: 'fallback' };
+    return { replies: [reply], state: writeDialogState({ ...state, fallbacks: 0, offeredHuman: true }), outcome: 'fallback', ...near };
   }
   const reply: BotReply = { text: pick(bot.def.messages.fallback, language, bot) };
   const suggestions = suggest(turn, scores);
   if (suggestions.length > 0) reply.quickReplies = suggestions;
-  return { replies: [reply], state: writeDialogState({ ...state, fallbacks: misses }), outcome: 'fallback' };
+  return { replies: [reply], state: writeDialogState({ ...state, fallbacks: misses }), outcome: 'fallback', ...near };
 }
 
 /** Best reachable, suggestible intents by score; ties (e.g. all zero) keep definition order. */

@@ -120,6 +120,13 @@ export interface BotTurn extends BotGreeting {
    * intent was reached. Never set for a fallback, a refusal or a form answer.
    */
   intent?: string;
+  /**
+   * With a fallback on typed text: the intent the classifier ranked first when it scored at least
+   * half the bot's threshold but was not sure enough (below the threshold, or too close to the
+   * runner-up): a near miss, most likely what the visitor meant. The reports count fallbacks by it
+   * ("top fallbacks"), never by text. Absent when nothing came that near.
+   */
+  nearest?: string;
   collected?: CollectedSlot[];
   /**
    * Set when this turn hands the conversation to a human: the visitor reached a handover intent,

@@ -25,7 +25,11 @@ function turnContext(conversation: Conversation, locale: string, access: AccessL
 function outcomeOf(turn: BotTurn, profile: BotProfile | undefined, pending: PendingTurn, now: Date): TurnOutcome {
   const keep = profile?.policy.storeConversations !== false;
   return {
-    meta: { outcome: turn.outcome, ...(turn.intent !== undefined ? { intent: turn.intent } : {}) },
+    meta: {
+      outcome: turn.outcome,
+      ...(turn.intent !== undefined ? { intent: turn.intent } : {}),
+      ...(turn.nearest !== undefined ? { nearest: turn.nearest } : {}),
+    },
     locale: pending.locale,
     replies: turn.replies.map((reply) => ({ sender: 'bot' as const, ...reply })),
     values: keep ? (turn.collected ?? []) : [],

@@ -13,6 +13,8 @@ import type { HandoverPatch } from './handover-arguments.ts';
 import { checkDate, checkLimit, idString, nullableText } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { isDuplicateKey } from './mongo.ts';
+import { tallies } from './mongo-reports.ts';
+import { firstResponded, handoverChanged, handoverOpened, rated } from '../reports/tally.ts';
 
 const { trusted } = mongoose;
 
@@ -104,6 +106,7 @@ export async function openHandover(
     await models.handovers.deleteOne({ _id });
     throw storeError('unknown_conversation', 'no such conversation');
   }
+  tallies(models).add(handoverOpened(handover));
   return { handover, created: true };
 }
 
@@ -144,7 +147,22 @@ async function transitionHandover(models: Models, id: string, expected: number, 
     await models.handoverTransitions.deleteOne({ _id: `${id}#${next}` });
     return null;
   }
-  return { ...handoverFromDoc(doc), ...patch, version: next };
+  const before = handoverFromDoc(doc);
+  const after = { ...before, ...patch, version: next };
+  tallies(models).add(...handoverChanged(before, after));
+  return after;
+}
+
+/**
+ * Sets the first response once. Whoever inserts the marker `<id>#first-response` sets it and counts
+ * it: a conditional update alone may let two racing callers both "set" it on FerretDB.
+ */
+async function markFirstResponse(models: Models, id: string, at: Date): Promise<void> {
+  const doc = await findHandover(models, id);
+  if (!doc || doc.firstResponseAt) return;
+  if (!(await claim(models, { _id: `${id}#first-response`, handoverId: id, conversationId: doc.conversationId, at: new Date(), patch: {} }))) return;
+  const written = await models.handovers.updateOne({ _id: id, firstResponseAt: null }, { $set: { firstResponseAt: at } });
+  if (written.matchedCount === 1) tallies(models).add(firstResponded(handoverFromDoc(doc), at));
 }
 
 async function rateHandover(models: Models, id: string, score: number, comment: string | null): Promise<boolean> {
@@ -155,7 +173,9 @@ async function rateHandover(models: Models, id: string, score: number, comment: 
     return false;
   }
   const written = await models.handovers.updateOne({ _id: id }, { $set: { rating: score, ratingComment: comment } });
-  return written.matchedCount === 1;
+  if (written.matchedCount !== 1) return false;
+  tallies(models).add(rated(handoverFromDoc(doc), score));
+  return true;
 }
 
 async function addHandoverNote(models: Models, note: ReturnType<typeof check.handoverNote>): Promise<void> {
@@ -222,10 +242,7 @@ export function mongoHandoverStore(models: Models): HandoverStore {
     transitionHandover: async (id, expectedVersion, patch) =>
       transitionHandover(models, idString(id), check.checkVersion(expectedVersion), check.handoverPatch(patch)),
 
-    async markFirstResponse(id, at) {
-      const when = checkDate('at', at);
-      await models.handovers.updateOne({ _id: idString(id), firstResponseAt: null }, { $set: { firstResponseAt: when } });
-    },
+    markFirstResponse: async (id, at) => markFirstResponse(models, idString(id), checkDate('at', at)),
 
     rateHandover: async (id, score, comment) => rateHandover(models, idString(id), check.checkScore(score), nullableText(comment)),
 

@@ -339,6 +339,40 @@ const botSettingsSchema = new Schema<BotSettingsDoc>(
 );
 botSettingsSchema.index({ botId: 1, version: -1 });
 
+/**
+ * Reports' tallies (mongo-reports.ts), as JSON text (report-days.ts). A chunk is what one store
+ * counted for one bot and day between two of its writes: inserted once under an id of its own and
+ * never changed, so no two writers ever update one document (FerretDB runs an update as a read and
+ * a write, and concurrent `$inc`s of one document lose counts there). The store's sweep folds the
+ * chunks into one document per bot and month, which is what a year's report reads.
+ */
+export interface ReportChunkDoc {
+  _id: string;
+  botId: string;
+  day: string;
+  tally: string;
+}
+
+/** A bot's month: `days` is the JSON of `{ "YYYY-MM-DD": <day tally> }`; `folded`, the chunks the last fold took in. */
+export interface ReportMonthDoc {
+  _id: string;
+  botId: string;
+  month: string;
+  days: string;
+  folded: string[];
+}
+
+const reportChunkSchema = new Schema<ReportChunkDoc>(
+  { _id: { type: String }, botId: { type: String }, day: { type: String }, tally: { type: String } },
+  schemaOptions,
+);
+reportChunkSchema.index({ botId: 1, day: 1 });
+
+const reportMonthSchema = new Schema<ReportMonthDoc>(
+  { _id: { type: String }, botId: { type: String }, month: { type: String }, days: { type: String }, folded: { type: [String], default: [] } },
+  schemaOptions,
+);
+
 /** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
@@ -350,6 +384,8 @@ export function defineModels(conn: Connection) {
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
     botSettings: conn.model<BotSettingsDoc>('BotSettings', botSettingsSchema, 'bot_settings'),
+    reportChunks: conn.model<ReportChunkDoc>('ReportChunk', reportChunkSchema, 'report_chunks'),
+    reportMonths: conn.model<ReportMonthDoc>('ReportMonth', reportMonthSchema, 'report_months'),
     ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
   };

@@ -14,6 +14,8 @@ import { storeErrorCode } from './errors.ts';
 import { checkDate, locale, turnMeta, turnRequest } from './arguments.ts';
 import { newHandover } from './handover-arguments.ts';
 import { openHandoverForTurn } from './mongo-handovers.ts';
+import { tallies } from './mongo-reports.ts';
+import { turnCompleted } from '../reports/tally.ts';
 
 const { trusted } = mongoose;
 
@@ -57,7 +59,7 @@ async function repliesTo(models: Models, conversationId: string, messageId: numb
   return replies.map(messageFromDoc);
 }
 
-async function storeOutcome(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
+async function storeOutcome(models: Models, conversationId: string, botId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
   const now = checkDate('now', outcome.now ?? new Date());
   const replies: ChatMessage[] = [];
   for (const [n, reply] of outcome.replies.entries()) {
@@ -76,7 +78,7 @@ async function storeOutcome(models: Models, conversationId: string, messageId: n
   await models.messages.updateOne({ conversationId, id: messageId }, { $set: meta });
   // State, "done" and what the turn reached together, once: a turn that lost a race to itself changes nothing here.
   const language = locale(outcome.locale);
-  await models.conversations.updateOne(
+  const done = await models.conversations.updateOne(
     { _id: conversationId, turnsDone: trusted({ $lt: messageId }) },
     {
       $set: { state: JSON.stringify(outcome.state), turnsDone: messageId, ...(language !== null ? { locale: language } : {}) },
@@ -84,13 +86,15 @@ async function storeOutcome(models: Models, conversationId: string, messageId: n
       $addToSet: { outcomes: meta.outcome, ...(meta.intent !== null ? { intents: meta.intent } : {}) },
     },
   );
+  // Counted by the call that marked it done (on FerretDB, two runs racing past the lease might both).
+  if (done.modifiedCount === 1) tallies(models).add(turnCompleted(botId, now, { ...meta, nearest: outcome.meta.nearest }));
   return replies;
 }
 
 export async function completeTurn(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
   turnMeta(outcome.meta); // a bad one fails before anything of the turn is written
   locale(outcome.locale);
-  const message = await models.messages.findOne({ conversationId, id: messageId }, { turn: 1 }).lean<Pick<MessageDoc, 'turn'>>();
+  const message = await models.messages.findOne({ conversationId, id: messageId }, { turn: 1, botId: 1 }).lean<Pick<MessageDoc, 'turn' | 'botId'>>();
   const done = await turnsDone(models, conversationId);
   if (!message || done === null) return [];
   if (done >= messageId || !message.turn) {
@@ -98,7 +102,7 @@ export async function completeTurn(models: Models, conversationId: string, messa
     return repliesTo(models, conversationId, messageId);
   }
   try {
-    const replies = await storeOutcome(models, conversationId, messageId, outcome);
+    const replies = await storeOutcome(models, conversationId, message.botId, messageId, outcome);
     await clearPending(models, conversationId, messageId);
     return replies;
   } catch (err) {

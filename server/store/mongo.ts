@@ -32,6 +32,8 @@ import { lease, release } from './mongo-leases.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
 import { mongoDataProtection } from './mongo-data-protection.ts';
+import { foldReportChunks, mongoReportStore, tallies } from './mongo-reports.ts';
+import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
@@ -155,6 +157,7 @@ export async function appendMessage(models: Models, input: NewMessage, extra: Ap
     await models.messages.deleteOne({ conversationId, id });
     throw storeError('unknown_conversation', 'no such conversation');
   }
+  tallies(models).add(messageStored(conversation.botId, sender, createdAt));
   return { message: messageFromDoc({ ...base, id, idempotencyKey: uniqueKey ?? idempotencyKey(null, id) }), created: true };
 }
 
@@ -386,6 +389,8 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
   }
   const archivedConversationsDeleted =
     archiveTtlMs === undefined ? 0 : await expireArchived(models, botId, new Date(now.getTime() - archiveTtlMs));
+  // Not retention: the bot's report tallies written since the last sweep go into its months.
+  await foldReportChunks(models, botId);
   return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted, handoverTextsDeleted };
 }
 
@@ -419,6 +424,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     ...mongoConsoleStore(models),
     ...mongoHandoverStore(models),
     ...mongoDataProtection(models),
+    ...mongoReportStore(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -447,6 +453,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
         if (isDuplicateKey(err)) throw storeError('duplicate_conversation', 'a conversation with this id exists');
         throw err;
       }
+      tallies(models).add(conversationStarted(doc.botId, now));
       return toConversation(doc);
     },
 
@@ -533,6 +540,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      await tallies(models).close();
       await conn.close();
     },
   };

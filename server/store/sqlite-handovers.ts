@@ -11,6 +11,7 @@ import type { HandoverPatch, HandoverQuery } from './handover-arguments.ts';
 import { checkDate, checkLimit, idString, nullableText } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { HANDOVER_COLUMNS, NOTE_COLUMNS } from './sqlite-schema.ts';
+import { firstResponded, handoverChanged, handoverOpened, rated, type Tally } from '../reports/tally.ts';
 
 export interface HandoverRow {
   id: string;
@@ -133,8 +134,9 @@ function prepareStatements(db: Database.Database) {
 /**
  * The HandoverStore on `db`, and `open`: the transaction that opens a handover (or finds the open
  * one), which completeTurn runs inside its own so the turn and its handover commit together.
+ * `count` adds report tallies (sqlite-reports.ts) inside the transaction of what they count.
  */
-export function sqliteHandovers(db: Database.Database) {
+export function sqliteHandovers(db: Database.Database, count: (...tallies: Tally[]) => void) {
   const sql = prepareStatements(db);
 
   const open = db.transaction((input: ReturnType<typeof check.newHandover>): { handover: Handover; created: boolean } => {
@@ -150,6 +152,7 @@ export function sqliteHandovers(db: Database.Database) {
       throw err;
     }
     sql.flagConversation.run(input.conversationId);
+    count(handoverOpened(handover));
     return { handover, created: true };
   });
 
@@ -157,8 +160,23 @@ export function sqliteHandovers(db: Database.Database) {
     const row = sql.byId.get(id);
     if (!row || row.version !== expected) return null;
     check.refuseReopen(row.state, patch);
-    const next: Handover = { ...handoverFromRow(row), ...patch, version: expected + 1 };
-    return sql.transition.run({ ...handoverParams(next), expected }).changes === 1 ? next : null;
+    const before = handoverFromRow(row);
+    const next: Handover = { ...before, ...patch, version: expected + 1 };
+    if (sql.transition.run({ ...handoverParams(next), expected }).changes !== 1) return null;
+    count(...handoverChanged(before, next));
+    return next;
+  });
+
+  const firstResponse = db.transaction((id: string, at: Date): void => {
+    const row = sql.byId.get(id);
+    if (row && sql.firstResponse.run(at.getTime(), id).changes === 1) count(firstResponded(handoverFromRow(row), at));
+  });
+
+  const rate = db.transaction((id: string, score: number, comment: string | null): boolean => {
+    const row = sql.byId.get(id);
+    if (!row || sql.rate.run(score, comment, id).changes !== 1) return false;
+    count(rated(handoverFromRow(row), score));
+    return true;
   });
 
   function list(query: HandoverQuery): Handover[] {
@@ -203,11 +221,11 @@ export function sqliteHandovers(db: Database.Database) {
     },
 
     async markFirstResponse(id, at) {
-      sql.firstResponse.run(checkDate('at', at).getTime(), idString(id));
+      firstResponse.immediate(idString(id), checkDate('at', at));
     },
 
     async rateHandover(id, score, comment) {
-      return sql.rate.run(check.checkScore(score), nullableText(comment), idString(id)).changes === 1;
+      return rate.immediate(idString(id), check.checkScore(score), nullableText(comment));
     },
 
     async addHandoverNote(note) {

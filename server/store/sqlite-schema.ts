@@ -306,6 +306,30 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- Reports (issue 15, sqlite-reports.ts): what each bot's UTC day ('YYYY-MM-DD') added up
+      -- to, metadata only: a count per counter, and the day's handover waits and first responses
+      -- as JSON arrays of ms (one row per day and kind, so a year is a few hundred rows to read).
+      -- No conversation id, visitor, text or value, and no foreign key: deleting, archiving or
+      -- sweeping conversations leaves these rows as they are.
+      CREATE TABLE report_counts (
+        bot_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        counter TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (bot_id, day, counter)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE report_durations (
+        bot_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('wait', 'first-response')),
+        ms TEXT NOT NULL,
+        PRIMARY KEY (bot_id, day, kind)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

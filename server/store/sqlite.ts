@@ -26,6 +26,8 @@ import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
+import { sqliteReports } from './sqlite-reports.ts';
+import { conversationStarted, messageStored, turnCompleted } from '../reports/tally.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
@@ -127,9 +129,9 @@ function prepareStatements(db: Database.Database) {
     updateActivity: db.prepare('UPDATE conversations SET last_activity_at = ? WHERE id = ?'),
     // Once signed in to, a conversation stays that person's.
     updateSubject: db.prepare('UPDATE conversations SET subject = ? WHERE id = ? AND subject IS NULL'),
-    allocateMessageId: db.prepare<[number, string], { id: number }>(
+    allocateMessageId: db.prepare<[number, string], { id: number; bot_id: string }>(
       `UPDATE conversations SET next_message_id = next_message_id + 1, last_activity_at = max(last_activity_at, ?)
-       WHERE id = ? RETURNING next_message_id - 1 AS id`,
+       WHERE id = ? RETURNING next_message_id - 1 AS id, bot_id`,
     ),
     insertMessage: db.prepare(
       `INSERT INTO messages (${MESSAGE_COLUMNS}, turn, reply_to)
@@ -150,6 +152,7 @@ function prepareStatements(db: Database.Database) {
     markTurnDone: db.prepare<[{ conversationId: string; id: number; intent: string | null; outcome: string }]>(
       'UPDATE messages SET turn = NULL, intent = @intent, outcome = @outcome WHERE conversation_id = @conversationId AND id = @id',
     ),
+    botOf: db.prepare<[string], { bot_id: string }>('SELECT bot_id FROM conversations WHERE id = ?'),
     reachedOf: db.prepare<[string], { intents: string; outcomes: string }>('SELECT intents, outcomes FROM conversations WHERE id = ?'),
     recordReached: db.prepare<[{ id: string; intents: string; outcomes: string; locale: string | null }]>(
       'UPDATE conversations SET intents = @intents, outcomes = @outcomes, locale = coalesce(@locale, locale) WHERE id = @id',
@@ -229,7 +232,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const sql = prepareStatements(db);
 
   const scrub = walScrubber(db);
-  const handovers = sqliteHandovers(db);
+  const reports = sqliteReports(db);
+  const handovers = sqliteHandovers(db, reports.add);
 
   const append = db.transaction((input: NewMessage & { turn?: TurnRequest; replyTo?: number }): AppendResult => {
     const conversationId = idString(input.conversationId);
@@ -259,6 +263,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       turn: input.turn ? JSON.stringify(turnRequest(input.turn)) : null,
       replyTo: input.replyTo ?? null,
     });
+    reports.add(messageStored(allocated.bot_id, sender, new Date(createdAt)));
     const stored = sql.messageById.get(conversationId, allocated.id);
     if (!stored) throw new Error('message vanished inside its own transaction');
     return { message: messageFromRow(stored), created: true };
@@ -282,6 +287,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     const meta = turnMeta(outcome.meta);
     recordReached(conversationId, meta, locale(outcome.locale));
     sql.markTurnDone.run({ conversationId, id: messageId, ...meta });
+    const bot = sql.botOf.get(conversationId);
+    if (bot) reports.add(turnCompleted(bot.bot_id, now, { ...meta, nearest: outcome.meta.nearest }));
     return replies;
   });
 
@@ -334,6 +341,28 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       sql.clearMessages.run(id).changes + sql.clearValues.run(id).changes + sql.clearNotes.run(id).changes + sql.clearHandoverTexts.run(id).changes,
   );
 
+  const create = db.transaction((input: NewConversation): ConversationRow => {
+    const id = idString(input.id);
+    if ((sql.existsAnywhere.get(id, id)?.n ?? 0) > 0) {
+      throw storeError('duplicate_conversation', 'a conversation with this id exists');
+    }
+    const botId = idString(input.botId);
+    const now = checkDate('now', input.now ?? new Date());
+    sql.insertConversation.run({
+      id,
+      botId,
+      visitorId: idString(input.visitorId),
+      origin: String(input.origin),
+      locale: locale(input.locale),
+      now: now.getTime(),
+      subject: input.subject === undefined ? null : String(input.subject),
+    });
+    reports.add(conversationStarted(botId, now));
+    const row = sql.getConversation.get(id);
+    if (!row) throw new Error('conversation vanished after insert');
+    return row;
+  });
+
   const sweep = createSqliteSweep(db, scrub);
   const browseConversations = sqliteBrowse(db);
 
@@ -344,24 +373,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     ...sqliteConsoleStore(db),
     ...handovers.store,
     ...sqliteDataProtection(db),
+    ...reports.store,
 
     async createConversation(input: NewConversation): Promise<Conversation> {
-      const id = idString(input.id);
-      if ((sql.existsAnywhere.get(id, id)?.n ?? 0) > 0) {
-        throw storeError('duplicate_conversation', 'a conversation with this id exists');
-      }
-      sql.insertConversation.run({
-        id,
-        botId: idString(input.botId),
-        visitorId: idString(input.visitorId),
-        origin: String(input.origin),
-        locale: locale(input.locale),
-        now: checkDate('now', input.now ?? new Date()).getTime(),
-        subject: input.subject === undefined ? null : String(input.subject),
-      });
-      const row = sql.getConversation.get(id);
-      if (!row) throw new Error('conversation vanished after insert');
-      return toConversation(row);
+      return toConversation(create(input));
     },
 
     async getConversation(id: string): Promise<Conversation | null> {

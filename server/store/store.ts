@@ -6,6 +6,7 @@ import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 import type { ConsoleStore } from './console-store.ts';
 import type { HandoverStore } from './handover-store.ts';
 import type { DataProtectionStore } from './data-protection-store.ts';
+import type { ReportStore } from './report-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -88,6 +89,11 @@ export interface TurnMeta {
   outcome: MessageOutcome;
   /** The intent reached (BotTurn.intent). */
   intent?: string;
+  /**
+   * With a fallback: the intent nearest to what the visitor wrote (BotTurn.nearest). Counted in the
+   * reports' top fallbacks; not kept with the message.
+   */
+  nearest?: string;
 }
 
 /** The metadata of one visitor message whose turn completed. */
@@ -191,9 +197,10 @@ export interface ConversationOwner {
 
 /**
  * The conversation store, with the console's (console-store.ts), the live handover's
- * (handover-store.ts) and data protection's (data-protection-store.ts) in the same database.
+ * (handover-store.ts), data protection's (data-protection-store.ts) and the reports' day tallies
+ * (report-store.ts) in the same database.
  */
-export interface Store extends ConsoleStore, HandoverStore, DataProtectionStore {
+export interface Store extends ConsoleStore, HandoverStore, DataProtectionStore, ReportStore {
   /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;

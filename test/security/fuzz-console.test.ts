@@ -159,13 +159,15 @@ forEachStore((store) => {
         'POST /handovers/:id/messages', 'POST /handovers/:id/notes', 'POST /handovers/:id/typing', 'POST /handovers/:id/reveal',
         'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth',
         'GET /conversations', 'GET /conversations/filters', 'GET /conversations/:id', 'POST /conversations/:id/reveal',
-        'GET /bot-settings', 'GET /bot-settings/:bot', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase'];
+        'GET /bot-settings', 'GET /bot-settings/:bot', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase',
+        'GET /reports', 'GET /reports/csv'];
       for (const route of routes) expect(tried.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(30);
       // Past the session and CSRF checks, into the schemas: else the fuzz would only ever test the door.
       for (const route of ['POST /session', 'POST /password', 'POST /password/set', 'POST /totp/confirm', 'POST /sso/second-factor', 'POST /users', 'PATCH /users/:id', 'GET /audit',
         'GET /handovers', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve', 'POST /handovers/:id/messages', 'POST /handovers/:id/notes',
         'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth',
-        'GET /conversations', 'POST /conversations/:id/reveal', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase']) {
+        'GET /conversations', 'POST /conversations/:id/reveal', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase',
+        'GET /reports', 'GET /reports/csv']) {
         // Ten at the full count, five at FerretDB's half: seed 42 gave eight of the typing route there.
         expect(reachedValidation.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(Math.ceil(10 * share()));
       }

@@ -280,6 +280,7 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
     ...handoverRoutes(ctx, userId),
     ...conversationRoutes(ctx),
     ...dataProtectionRoutes(ctx),
+    ...reportRoutes(ctx),
   ];
 }
 
@@ -294,6 +295,22 @@ const conversationQuery = fc
         )
         .map(([k, v]) => `${k}=${v}`),
       fc.constantFrom('outcome[$ne]=x', 'intent[$regex]=.*', 'bot[]=demo', 'locale=en%27%20OR%201%3D1--', 'sort=name%3B%20DROP%20TABLE%20x', 'dir=desc,(select%201)', '__proto__[x]=1', 'from=yesterday'),
+    ),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+
+/** A report's query (common/report-wire.ts): days valid and not, bots, tables, and query tricks. */
+const reportQuery = fc
+  .array(
+    fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('from', 'to', 'bot', 'table'),
+          fc.oneof(queryValue, fc.constantFrom('2030-01-01', '2030-01-31', '2030-02-30', '0000-01-01', '9999-12-31', '2030-1-1', 'demo', 'shop', 'Demo', 'daily', 'intents', 'Daily', '..%2Fdemo')),
+        )
+        .map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('from[$gt]=', 'bot[]=demo', 'from=2030-01-01&from=2030-01-02', 'table=daily&table=ratings', '__proto__[x]=1', 'to=2030-01-01T00:00:00Z', 'from=0000-01-01&to=9999-12-31'),
     ),
     { maxLength: 4 },
   )
@@ -369,6 +386,14 @@ function dataProtectionRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
     { count: 300, arbitrary: request(ctx, 'PUT', '/bot-settings/:bot', { path: bot.map((b) => `/bot-settings/${b}`), body: settingsBody }) },
     { count: 200, arbitrary: request(ctx, 'POST', '/subjects/export', { body: subjectBody }) },
     { count: 200, arbitrary: request(ctx, 'POST', '/subjects/erase', { body: subjectBody }) },
+  ];
+}
+
+/** The reports' routes: GETs, so whatever the query, nothing but the audit log may change. */
+function reportRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  return [
+    { count: 200, arbitrary: request(ctx, 'GET', '/reports', { path: reportQuery.map((q) => `/reports${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'GET', '/reports/csv', { path: reportQuery.map((q) => `/reports/csv${q}`) }) },
   ];
 }
 

@@ -39,6 +39,7 @@ import { conversationScope } from './conversation-access.ts';
 import { browseFilters, listConversations } from './conversation-list.ts';
 import { conversationDetail } from './conversation-detail.ts';
 import { revealConversation, revealHandover } from './reveal.ts';
+import { exportReportCsv, getReport } from './reports.ts';
 import { typingRequest } from '../../schemas.ts';
 import { getBotSettings, listBotSettings, saveBotSettings } from './bot-settings.ts';
 import { eraseForSubject, exportForSubject } from './subjects.ts';
@@ -132,5 +133,8 @@ export function consoleRouter(deps: AppDeps): Router {
   router.put('/bot-settings/:bot', botSettings, jsonBody(), validBody(schemas.saveBotSettingsRequest), saveBotSettings(deps));
   router.post('/subjects/export', subjects, jsonBody(), validBody(schemas.subjectRequest), exportForSubject(deps));
   router.post('/subjects/erase', subjects, jsonBody(), validBody(schemas.subjectRequest), eraseForSubject(deps));
+  // Reports (common/report-wire.ts): reports.read, with the bot asked for or every bot the caller may read.
+  router.get('/reports', signedInOnly, ...getReport(deps));
+  router.get('/reports/csv', signedInOnly, ...exportReportCsv(deps));
   return router;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BOT_ID_PATTERN, CONVERSATION_ID_PATTERN } from '../../../../common/ids.ts';
 import { RESOLUTION_CODES } from '../../../../common/handover-wire.ts';
 import { BROWSE_OUTCOMES } from '../../../../common/conversations-wire.ts';
+import { isCalendarDay, MAX_REPORT_DAYS, REPORT_TABLES } from '../../../../common/report-wire.ts';
 import { clientId, localeTag, messageText, typedText } from '../../schemas.ts';
 
 const printable = (s: string) => s.isWellFormed() && ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
@@ -56,6 +57,25 @@ export const auditQuery = z.strictObject({
   actor: z.string().min(1).max(64).optional(),
   action: z.string().min(1).max(64).optional(),
 });
+
+// Reports (common/report-wire.ts): UTC days, from ≤ to, at most MAX_REPORT_DAYS of them.
+const day = z.string().refine(isCalendarDay, 'expected a day as YYYY-MM-DD');
+const period = {
+  from: day,
+  to: day,
+  bot: z.string().regex(BOT_ID_PATTERN, 'expected a bot id').optional(),
+};
+const DAY_MS = 86_400_000;
+const inOrder = (q: { from: string; to: string }) => q.from <= q.to;
+const notTooLong = (q: { from: string; to: string }) => (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS + 1 <= MAX_REPORT_DAYS;
+export const reportQuery = z
+  .strictObject(period)
+  .refine(inOrder, 'from must not be after to')
+  .refine(notTooLong, `at most ${MAX_REPORT_DAYS} days`);
+export const reportCsvQuery = z
+  .strictObject({ ...period, table: z.enum(REPORT_TABLES) })
+  .refine(inOrder, 'from must not be after to')
+  .refine(notTooLong, `at most ${MAX_REPORT_DAYS} days`);
 
 // The live handover (common/handover-wire.ts).
 /** The query of GET /handovers: `resolved` lists the closed ones (resolved or abandoned); `mine`, those the caller holds. */
