@@ -80,7 +80,16 @@ export interface SessionResponse {
   resumed: boolean;
   /** The bot's display name, for the chat's title. */
   botName: string;
+  /**
+   * The conversation's first messages (ids from 1, at most SESSION_MESSAGES): the greeting of a new
+   * conversation, the start of a resumed one. It spares the frame a history round trip before it
+   * shows anything; a full page means there may be more, fetched with GET /messages?after=.
+   */
+  messages: ChatMessage[];
 }
+
+/** The most messages a session answer carries (a renewal carries them too, so it stays small). */
+export const SESSION_MESSAGES = 100;
 
 export type SendRequest = { clientId: string; text: string } | { clientId: string; action: string };
 

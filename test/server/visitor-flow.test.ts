@@ -36,6 +36,16 @@ forEachStore((store) => {
       expect(messages.every((m) => m.sender === 'bot')).toBe(true);
     });
 
+    it('answers the session with its first messages, so the frame needs no history round trip: the greeting, or on resume the history', async () => {
+      const first = await openSession(parley.url);
+      expect(first.messages.length).toBeGreaterThan(0);
+      expect(first.messages).toEqual(await history(parley.url, first.token));
+      expect((await send(parley.url, first.token, 'first-page-1', 'hello')).status).toBe(202);
+      const held = await waitForHistory(parley.url, first.token, (messages) => messages.some((m) => m.sender === 'bot' && m.id > 2));
+      const again = await openSession(parley.url, { resume: first.token });
+      expect(again.messages).toEqual(held);
+    });
+
     it('answers in the language asked for, mapping aliases (no → nb) and falling back to the default', async () => {
       const greeting = async (locale?: string) => (await history(parley.url, (await openSession(parley.url, locale ? { locale } : {})).token))[0]!.text;
       const english = await greeting();

@@ -4,12 +4,12 @@
 //   validBody(sessionRequest)  the body is well-formed
 //   readSessionRequest         which bot, embedded where, by whom, resuming what (404/403 here)
 //   rateLimit                  a new chat is charged to the caller's IP; a resume costs nothing
-//   answerSession              resume or start the conversation, seal its token, answer
+//   answerSession              resume or start the conversation, seal its token, answer with its first messages
 import type { Context, Middleware } from 'koa';
 import createError from 'http-errors';
 import type { AppDeps } from '../deps.ts';
 import type { SessionResponse } from '../../../common/wire.ts';
-import { conversationChannel } from '../../../common/wire.ts';
+import { SESSION_MESSAGES, conversationChannel, type ChatMessage } from '../../../common/wire.ts';
 import { validBody } from '../validate.ts';
 import { sessionRequest, type SessionInput } from '../schemas.ts';
 import { originAllowed } from '../origins.ts';
@@ -101,7 +101,9 @@ function answerSession(deps: AppDeps): Middleware {
     // The identity presented now wins; without one the token's stays, expired or not, so the
     // conversation stays bound to its person and the level still ends at that identity's exp.
     const identity = request.identity ?? resumable?.claims.identity;
-    const conversation = resumable?.conversation ?? (await startConversation(deps, request));
+    const { conversation, messages } = resumable
+      ? { conversation: resumable.conversation, messages: await deps.store.listMessages(resumable.conversation.id, 0, SESSION_MESSAGES) }
+      : await startConversation(deps, request);
     // Signed in to now: from here on the conversation is this person's, and a request about them finds it.
     if (identity && conversation.subject === null) await deps.store.updateConversation(conversation.id, { subject: identity.sub });
     const { token, expiresAt } = await deps.tokens.seal({
@@ -123,12 +125,13 @@ function answerSession(deps: AppDeps): Middleware {
       realtime: deps.realtimeClient,
       resumed,
       botName: profile.name,
+      messages,
     } satisfies SessionResponse;
   };
 }
 
-/** A new conversation with a new visitor id, greeted at the level of the identity presented. */
-async function startConversation(deps: AppDeps, request: CheckedRequest): Promise<Conversation> {
+/** A new conversation with a new visitor id, greeted at the level of the identity presented; the greeting is its first messages. */
+async function startConversation(deps: AppDeps, request: CheckedRequest): Promise<{ conversation: Conversation; messages: ChatMessage[] }> {
   const conversation = await deps.store.createConversation({
     id: newId(),
     botId: request.profile.id,
@@ -137,6 +140,6 @@ async function startConversation(deps: AppDeps, request: CheckedRequest): Promis
     ...(request.identity ? { subject: request.identity.sub } : {}),
     locale: request.locale,
   });
-  await greet(deps, conversation, request.locale, request.identity?.level ?? 'public');
-  return conversation;
+  const messages = await greet(deps, conversation, request.locale, request.identity?.level ?? 'public');
+  return { conversation, messages: messages.slice(0, SESSION_MESSAGES) };
 }

@@ -1,8 +1,9 @@
 // The conversation as the frame sees it: one small observable state plus the actions the UI calls.
-// It owns the order of things: session first, then history, then the channel; every fill and
-// every live event goes through the same merge, so nothing shows twice and gaps are fetched.
+// It owns the order of things: session first (its answer carries the first messages), then the
+// rest of the history if that page was full, then the channel; every fill and every live event
+// goes through the same merge, so nothing shows twice and gaps are fetched.
 import { TYPING_SHOWN_MS, typingSignal } from '../../../common/typing-signal.ts';
-import { MAX_TEXT_LENGTH, type ChatMessage, type RatingRequest, type Sender, type SessionResponse } from '../../../common/wire.ts';
+import { MAX_TEXT_LENGTH, SESSION_MESSAGES, type ChatMessage, type RatingRequest, type Sender, type SessionResponse } from '../../../common/wire.ts';
 import { createApi, isHttpError } from './api.ts';
 import { handoverStatus, type HandoverStatus } from './handover.ts';
 import { isChatMessage, lastId, mergeMessages } from '../../../common/timeline.ts';
@@ -168,8 +169,9 @@ export function createChat(params: { bot: string; origin: string; locale: string
     baseline = 0; // every message of the new conversation is news to the visitor
     visitorTyping.reset();
     set({ messages: [], typing: null, title: session.botName });
+    merge(session.messages);
+    if (session.messages.length >= SESSION_MESSAGES) void fill();
     connect(session);
-    void fill();
   };
 
   const start = async (): Promise<void> => {
@@ -177,7 +179,9 @@ export function createChat(params: { bot: string; origin: string; locale: string
     try {
       const session = await api.start();
       events.active(true);
-      await fill();
+      merge(session.messages);
+      // A full page may have more after it: fetch it now, so none of it counts as news below.
+      if (session.messages.length >= SESSION_MESSAGES) await fill();
       baseline = lastId(state.messages);
       set({ phase: 'ready', title: session.botName });
       connect(session);
