@@ -40,8 +40,8 @@ export interface Staff {
   id: string;
 }
 
-export interface HandoverWorld extends ConsoleWorld {
-  clock: MovableClock;
+/** A console's handover side, over HTTP and the relay at `url`/`port` (one server, or the proxy in front of several). */
+export interface HandoverDesk {
   /** A console user of `role` serving `bots`, signed in, and available for handovers. */
   staffOnline(email: string, role: ConsoleRole, bots?: string[], displayName?: string): Promise<Staff>;
   /** A new visitor of `bot` who presses "talk to a person"; resolves once `as` sees the handover in the bot's queue. */
@@ -50,6 +50,10 @@ export interface HandoverWorld extends ConsoleWorld {
   follow(as: ConsoleClient, channel: string, event: string): Promise<PusherJsSubscriber>;
   /** The visitor's real pusher-js client on their conversation channel. */
   visitorChannel(session: SessionResponse, event: 'message' | 'typing'): Promise<PusherJsSubscriber>;
+}
+
+export interface HandoverWorld extends ConsoleWorld, HandoverDesk {
+  clock: MovableClock;
 }
 
 /**
@@ -79,10 +83,12 @@ export async function startHandoverWorld(
     { BOTS_DIR: handoverBotsDir(opts.botPatch, opts.businessHours), RATE_AUTH_PER_IP: '100000', HANDOVER_SWEEP_INTERVAL: '100ms', ...opts.env },
     { clock: clock.now },
   );
+  return { ...world, ...handoverDesk(world), clock };
+}
+
+export function handoverDesk(world: Pick<ConsoleWorld, 'url' | 'port' | 'staff'>): HandoverDesk {
   const origin = new URL(world.url).origin;
   return {
-    ...world,
-    clock,
     async staffOnline(email, role, bots = ['demo'], displayName) {
       const staff = await world.staff(email, role, bots, displayName);
       const presence = await staff.client.request('PUT', '/presence', { available: true });
