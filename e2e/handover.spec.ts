@@ -188,6 +188,12 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
       })
       .toEqual([['answered', { score: 4, comment: 'Quick and kind' }]]);
 
+    // A reload rebuilds the frame from history, which no longer offers the rating just given.
+    await page.reload();
+    await openChat(page);
+    await expect(frame.locator('.msg.notice').last()).toHaveText(`${OPERATOR.firstName} left the conversation.`);
+    await expect(rating).toHaveCount(0);
+
     // The bot answers again; typing is no longer sent.
     const typedDuringHandover = typingPosts.length;
     const after = await sendAndAwaitReply(frame, 'what are your opening hours?');

@@ -1,7 +1,8 @@
 // POST /api/v1/messages stores the visitor's message before answering 202 (a crash afterwards
 // loses nothing), then runs the bot turn in the background; a repeated clientId gets the stored
 // message back, starts no second turn and costs no rate-limit point (ctx.state.replayed).
-// GET /api/v1/messages?after= returns history in order.
+// GET /api/v1/messages?after= returns history in order, a rating offer only while there is one
+// to give (chat/rating-offer.ts).
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
@@ -13,6 +14,7 @@ import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
 import { historyQuery, type SendInput } from '../schemas.ts';
 import { publishBestEffort } from '../../chat/publish.ts';
+import { withCurrentRatingOffer } from '../../chat/rating-offer.ts';
 import { MASKED_PII } from '../../privacy/mask.ts';
 
 export function sendMessage(deps: AppDeps): Middleware {
@@ -50,7 +52,7 @@ export function listMessages(deps: AppDeps): Middleware {
   return async (ctx) => {
     const { conversation } = ctx.state.visitor as VisitorState;
     const query = validate(historyQuery, ctx.query);
-    const messages = await deps.store.listMessages(conversation.id, query.after, query.limit);
+    const messages = await withCurrentRatingOffer(deps.store, conversation.id, await deps.store.listMessages(conversation.id, query.after, query.limit));
     ctx.body = { messages } satisfies HistoryResponse;
   };
 }
