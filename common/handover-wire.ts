@@ -141,10 +141,10 @@ export interface PresenceView {
 
 /** Events on the console's channels (sealed like the visitor's: the relay reads nothing). */
 export const EVENT_HANDOVER = 'handover'; // data: HandoverView (queue and conversation channels)
-export const EVENT_CONSOLE_MESSAGE = 'message'; // data: ChatMessage (conversation channel, masked)
+export const EVENT_CONSOLE_MESSAGE = 'message'; // data: ChatMessage, masked (conversation channel; queue channel while the handover waits)
 export const EVENT_CONSOLE_TYPING = 'typing'; // data: { typing: boolean } (conversation channel: the visitor types)
 
-/** A bot's handover queue: every change of its handovers. Signed for those with handover.work on the bot. */
+/** A bot's handover queue: every change of its handovers, and the messages of those waiting. Signed for those with handover.work on the bot. */
 export function queueChannel(botId: string): string {
   return `private-encrypted-console-queue-${botId}`;
 }

@@ -265,7 +265,17 @@ test.describe('reassign', () => {
       await per.page.locator('.handover').getByRole('button', { name: 'Open' }).click();
       const takeIt = per.page.getByRole('button', { name: 'Take this conversation' });
       await expect(takeIt).toBeVisible();
-      expect((await olga.request('POST', `/handovers/${waiting.body.handovers[0]!.id}/take`)).status).toBe(200);
+      // While it waits, what the visitor writes appears in Per's open preview without a reload.
+      await expect(per.page.getByRole('log', { name: /Conversation/ })).toContainText('I want to talk to a person');
+      await frame.getByRole('textbox', { name: 'Your message' }).fill('Is anyone there?');
+      await frame.getByRole('textbox', { name: 'Your message' }).press('Enter');
+      await expect(per.page.getByRole('log', { name: /Conversation/ })).toContainText('Is anyone there?');
+      // Per and Olga click "take" at once, and Olga's request reaches the server first (Per's is
+      // held until hers is answered: the preview is live, so after her take Per's button is gone).
+      await per.page.route('**/handovers/*/take', async (route) => {
+        expect((await olga.request('POST', `/handovers/${waiting.body.handovers[0]!.id}/take`)).status).toBe(200);
+        await route.continue();
+      });
       await takeIt.click();
       await expect(per.page.getByRole('alert').filter({ hasText: 'Someone else took this conversation first.' })).toBeVisible();
       await expect(per.page.locator('.facts')).toContainText(`Assigned · ${OPERATOR.displayName}`);

@@ -4,7 +4,7 @@
 // channel. What travels on those channels is sealed: a bare WebSocket subscriber (what a relay
 // sees) finds none of a marker word that a pusher-js client with the channel's secret reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleConversationChannel, queueChannel } from '../../common/handover-wire.ts';
+import { consoleConversationChannel, queueChannel, type HandoverView } from '../../common/handover-wire.ts';
 import { conversationChannel, type ChatMessage } from '../../common/wire.ts';
 import { startHandoverWorld, type HandoverWorld, type Staff } from '../helpers/handover-world.ts';
 import type { ConsoleClient } from '../helpers/console-client.ts';
@@ -105,6 +105,38 @@ describe('console channel auth', { timeout: 60_000 }, () => {
       rawConversation.close();
       rawQueue.close();
       reader.disconnect();
+    }
+  });
+
+  it('queue preview: while a handover waits, the visitor’s messages reach every operator of the bot on its queue channel, masked and sealed; once taken, only the holder’s channel has them', async () => {
+    const { session, handover } = await world.visitorAskingForHuman(holder.client);
+    const wsUrl = `ws://127.0.0.1:${world.port}/app/${(await colleague.client.request<{ key: string }>('GET', '/realtime')).body.key}?protocol=7`;
+    const rawQueue = await subscribeRaw({ url: wsUrl, channel: queueChannel('demo'), sign: async (socketId, channel) => (await sign(colleague.client, channel, socketId)).body as { auth: string }, origin: new URL(world.url).origin });
+    const preview = await world.follow(colleague.client, queueChannel('demo'), 'message');
+    const otherBot = await world.follow(shopOperator.client, queueChannel('shop'), 'message');
+    try {
+      const word = marker('waiting');
+      expect((await send(world.url, session.token, 'wait-1', `still there? ${word} mail me at kim@example.org`)).status).toBe(202);
+      const [shown] = (await preview.until((t) => t.some((e) => e.event === 'message' && (e.data as ChatMessage).clientId === 'wait-1'), 'the waiting visitor’s message on the queue channel')).filter((e) => e.event === 'message');
+      expect(shown!.data).toMatchObject({ conversationId: session.conversationId, sender: 'visitor', text: `still there? ${word} mail me at ••••••` });
+      expect((await holder.client.request('POST', `/handovers/${handover.id}/take`)).status).toBe(200);
+      await preview.until((t) => t.some((e) => e.event === 'handover' && (e.data as HandoverView).state === 'assigned' && (e.data as HandoverView).id === handover.id), 'the take on the queue channel');
+      // Taken: the next message goes to the holder's channel only.
+      const holderSide = await world.follow(holder.client, consoleConversationChannel(session.conversationId), 'message');
+      expect((await send(world.url, session.token, 'held-1', 'and now?')).status).toBe(202);
+      await holderSide.until((t) => t.some((e) => (e.data as ChatMessage).clientId === 'held-1'), 'the held conversation’s message for its holder');
+      holderSide.disconnect();
+      expect((await holder.client.request('POST', `/handovers/${handover.id}/resolve`, { code: 'answered' })).status).toBe(200);
+      await preview.until((t) => t.some((e) => e.event === 'handover' && (e.data as HandoverView).state === 'resolved' && (e.data as HandoverView).id === handover.id), 'the resolve on the queue channel');
+      expect((preview.received as ChatMessage[]).filter((m) => m.conversationId === session.conversationId).map((m) => m.clientId)).toEqual(['wait-1']);
+      expect(otherBot.received).toEqual([]);
+      // What the relay carried on the queue channel: ciphertext only.
+      await rawQueue.waitForEvents('message', 1);
+      expect(leakedMarkers([word, 'kim@example.org', 'still there'], rawQueue.frames)).toEqual([]);
+    } finally {
+      rawQueue.close();
+      preview.disconnect();
+      otherBot.disconnect();
     }
   });
 

@@ -7,6 +7,7 @@ import {
   EVENT_CONSOLE_MESSAGE,
   EVENT_CONSOLE_TYPING,
   EVENT_HANDOVER,
+  queueChannel,
   type HandoverDetail,
   type HandoverNoteView,
   type HandoverView,
@@ -85,7 +86,10 @@ export function Conversation({ initial, mayReassign, onChange, onBack }: { initi
   const holder = view.state === 'assigned' && view.assignee?.id === me;
   const open = view.state === 'waiting' || view.state === 'assigned';
   // The conversation channel is signed for its holder and for supervisors/administrators of its bot.
-  useChannel(holder || mayReassign ? consoleConversationChannel(view.conversationId) : null, {
+  // Anyone else previews a waiting one through its bot's queue channel, which carries the messages
+  // of every waiting conversation of the bot (addMessages keeps this one's) until someone takes it.
+  const channel = holder || mayReassign ? consoleConversationChannel(view.conversationId) : view.state === 'waiting' ? queueChannel(view.botId) : null;
+  useChannel(channel, {
     events: {
       [EVENT_CONSOLE_MESSAGE]: (data) => addMessages([data]),
       [EVENT_CONSOLE_TYPING]: (data) => setVisitorTyping((data as { typing?: unknown } | null)?.typing === true),
