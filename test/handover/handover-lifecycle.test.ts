@@ -134,6 +134,14 @@ forEachStore((store) => {
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     });
 
+    it('notices in the conversation’s language: a visitor chatting in Norwegian is told in Norwegian who joined and who left', async () => {
+      const { session, handover } = await world.visitorAskingForHuman(kari.client, 'demo', 'nb');
+      expect((await kari.client.request('POST', `/handovers/${handover.id}/take`)).status).toBe(200);
+      expect((await kari.client.request('POST', `/handovers/${handover.id}/resolve`, { code: 'answered' })).status).toBe(200);
+      const notices = (await history(world.url, session.token)).filter((m) => m.notice).map((m) => m.text);
+      expect(notices).toEqual(['Kari ble med i samtalen', 'Kari forlot samtalen']);
+    });
+
     it('rating offered by history only while there is one to give: once rated, or once the visitor asked again, history’s left notice offers none (a reloaded frame shows no form)', async () => {
       const { session, handover } = await world.visitorAskingForHuman(kari.client);
       const leftNotice = async () => (await history(world.url, session.token)).findLast((m) => m.notice?.kind === 'operator-left')?.notice;

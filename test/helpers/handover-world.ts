@@ -44,8 +44,8 @@ export interface Staff {
 export interface HandoverDesk {
   /** A console user of `role` serving `bots`, signed in, and available for handovers. */
   staffOnline(email: string, role: ConsoleRole, bots?: string[], displayName?: string): Promise<Staff>;
-  /** A new visitor of `bot` who presses "talk to a person"; resolves once `as` sees the handover in the bot's queue. */
-  visitorAskingForHuman(as: ConsoleClient, bot?: string): Promise<{ session: SessionResponse; handover: HandoverView }>;
+  /** A new visitor of `bot` (chatting in `locale`, when given) who presses "talk to a person"; resolves once `as` sees the handover in the bot's queue. */
+  visitorAskingForHuman(as: ConsoleClient, bot?: string, locale?: string): Promise<{ session: SessionResponse; handover: HandoverView }>;
   /** A console user's real pusher-js client on one console channel, collecting `event`. */
   follow(as: ConsoleClient, channel: string, event: string): Promise<PusherJsSubscriber>;
   /** The visitor's real pusher-js client on their conversation channel. */
@@ -95,8 +95,8 @@ export function handoverDesk(world: Pick<ConsoleWorld, 'url' | 'port' | 'staff'>
       if (presence.status !== 200) throw new Error(`presence answered ${presence.status} ${JSON.stringify(presence.body)}`);
       return staff;
     },
-    async visitorAskingForHuman(as, bot = 'demo') {
-      const session = await openSession(world.url, { bot });
+    async visitorAskingForHuman(as, bot = 'demo', locale) {
+      const session = await openSession(world.url, { bot, ...(locale ? { locale } : {}) });
       const asked = await call(world.url, '/api/v1/messages', { token: session.token, json: { clientId: 'human', action: 'handover:yes' } });
       if (asked.status !== 202) throw new Error(`asking for a human answered ${asked.status}`);
       const listed = await pollUntil(
