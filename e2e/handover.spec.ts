@@ -339,6 +339,38 @@ test.describe('reveal', () => {
   });
 });
 
+test.describe('deleted mid-handover', () => {
+  const world = worldOfThisBlock();
+
+  test('handover: the visitor deletes the conversation while Olga holds it; her screen says at once that it ended and keeps nothing of it', async ({ page, browser }) => {
+    const olga = world().operator.client;
+    expect((await olga.request('PUT', '/presence', { available: true })).status).toBe(200);
+    const frame = await askForAPerson(page, world());
+    const op = await operatorOnDuty(browser, world());
+    try {
+      await op.page.locator('.handover').getByRole('button', { name: 'Take' }).click();
+      const log = op.page.getByRole('log', { name: /Conversation/ });
+      await expect(log).toContainText('I want to talk to a person');
+      await expect(op.page.getByLabel('Your reply to the visitor')).toBeVisible();
+
+      await frame.getByRole('button', { name: 'Conversation options' }).click();
+      await frame.getByRole('menuitem', { name: 'Delete this conversation' }).click();
+      await frame.getByRole('alertdialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click();
+      await expect(frame.getByRole('status').filter({ hasText: 'Your conversation was deleted.' })).toBeVisible();
+
+      await expect(op.page.getByRole('alert').filter({ hasText: 'The visitor deleted this conversation.' })).toBeVisible();
+      await expect(log).not.toContainText('I want to talk to a person');
+      await expect(op.page.getByLabel('Your reply to the visitor')).toBeHidden();
+      await expect(op.page.getByRole('button', { name: 'Resolve and hand back to the bot' })).toBeHidden();
+      await op.page.getByRole('button', { name: '← Back to handovers' }).click();
+      await expect(op.page.getByRole('heading', { name: 'Yours (0)' })).toBeVisible();
+      expectClean(op.guard);
+    } finally {
+      await op.context.close();
+    }
+  });
+});
+
 test.describe('handover screens, accessibility', () => {
   const world = worldOfThisBlock();
 
