@@ -8,10 +8,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import PusherJs from 'pusher-js';
+import type PusherJs from 'pusher-js';
 import { consoleConversationChannel, type HandoverList } from '../common/handover-wire.ts';
 import type { ChatMessage, RealtimeClientConfig, SessionResponse } from '../common/wire.ts';
-import { sendOriginTo } from '../test/encryption/pusher-js-subscriber.ts';
 import type { ConsoleClient } from '../test/helpers/console-client.ts';
 import { staffConsole } from '../test/helpers/console-setup.ts';
 import { handoverBotsDir } from '../test/helpers/handover-world.ts';
@@ -20,7 +19,7 @@ import { pollUntil } from '../test/helpers/poll.ts';
 import { startSmtpCapture } from '../test/helpers/smtp-capture.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
 import { call, openSession, send } from '../test/helpers/visitor-api.ts';
-import { subscribeVisitor } from './light-visitor.ts';
+import { lightClient, subscribeMessages, subscribeVisitor } from './light-visitor.ts';
 import { percentile, processCpuMs } from './stats.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
@@ -62,34 +61,8 @@ interface Held {
 /** One pusher-js client per operator (as one console tab), subscribed to the console channel of each conversation it holds. */
 async function operatorRealtime(operator: ConsoleClient, conversationIds: string[]): Promise<PusherJs> {
   const rt = (await operator.request<RealtimeClientConfig>('GET', '/realtime')).body;
-  sendOriginTo(rt.wsHost, rt.wsPort, new URL(operator.baseUrl).origin);
-  const client = new PusherJs(rt.key, {
-    cluster: rt.cluster,
-    wsHost: rt.wsHost,
-    wsPort: rt.wsPort,
-    forceTLS: false,
-    enabledTransports: ['ws'],
-    channelAuthorization: {
-      endpoint: rt.authEndpoint,
-      transport: 'ajax',
-      customHandler: ({ socketId, channelName }, callback) => {
-        operator.request<{ auth: string }>('POST', '/realtime/auth', { socket_id: socketId, channel_name: channelName }).then(
-          (res) => (res.status === 200 ? callback(null, res.body) : callback(new Error(`console auth ${res.status}`), null)),
-          (err: Error) => callback(err, null),
-        );
-      },
-    },
-  });
-  await Promise.all(
-    conversationIds.map((id) => {
-      const channel = client.subscribe(consoleConversationChannel(id));
-      channel.bind('message', arrivedFrom('visitor'));
-      return new Promise<void>((resolve, reject) => {
-        channel.bind('pusher:subscription_succeeded', () => resolve());
-        channel.bind('pusher:subscription_error', (e: unknown) => reject(new Error(JSON.stringify(e))));
-      });
-    }),
-  );
+  const client = lightClient(new URL(operator.baseUrl).origin, rt, (socketId, channel) => operator.request('POST', '/realtime/auth', { socket_id: socketId, channel_name: channel }));
+  await Promise.all(conversationIds.map((id) => subscribeMessages(client, consoleConversationChannel(id), arrivedFrom('visitor'))));
   return client;
 }
 
