@@ -8,15 +8,15 @@
 // FerretDB and Redis — same run, same load. Each phase also prints the Parley processes' CPU time
 // per answered message (from /proc): the figure a busy machine disturbs least.
 // Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20]
-import PusherJs from 'pusher-js';
+import type PusherJs from 'pusher-js';
 import { startParley } from '../test/helpers/parley-server.ts';
 import { startTopology } from '../test/helpers/scale-out-topology.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
-import { authorize, openSession, send } from '../test/helpers/visitor-api.ts';
+import { openSession, send } from '../test/helpers/visitor-api.ts';
 import type { ChatMessage, SessionResponse } from '../common/wire.ts';
 import { percentile, processCpuMs } from './stats.ts';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
-import { sendOriginTo } from '../test/encryption/pusher-js-subscriber.ts';
+import { subscribeVisitor } from './light-visitor.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const CONVERSATIONS = Number(process.argv[3] ?? 200);
@@ -38,29 +38,8 @@ interface Visitor {
 }
 
 async function connect(url: string, session: SessionResponse): Promise<Visitor> {
-  const rt = session.realtime;
-  // As the chat frame does: its pusher-js connects from Parley's own origin.
-  sendOriginTo(rt.wsHost, rt.wsPort, new URL(url).origin);
-  const client = new PusherJs(rt.key, {
-    cluster: rt.cluster,
-    wsHost: rt.wsHost,
-    wsPort: rt.wsPort,
-    forceTLS: false,
-    enabledTransports: ['ws'],
-    channelAuthorization: {
-      endpoint: rt.authEndpoint,
-      transport: 'ajax',
-      customHandler: ({ socketId, channelName }, callback) => {
-        authorize(url, session.token, socketId, channelName).then(
-          (res) => (res.status === 200 ? callback(null, res.body) : callback(new Error(`auth ${res.status}`), null)),
-          (err: Error) => callback(err, null),
-        );
-      },
-    },
-  });
-  const visitor: Visitor = { session, client, lastBotId: 0 };
-  const channel = client.subscribe(session.channel);
-  channel.bind('message', (message: ChatMessage) => {
+  const visitor: Omit<Visitor, 'client'> = { session, lastBotId: 0 };
+  const client = await subscribeVisitor(url, session, (message: ChatMessage) => {
     if (message.sender === 'bot') visitor.lastBotId = Math.max(visitor.lastBotId, message.id);
     if (message.sender === 'bot' && visitor.waiting && message.id > visitor.waiting.after) {
       const { resolve } = visitor.waiting;
@@ -68,11 +47,8 @@ async function connect(url: string, session: SessionResponse): Promise<Visitor> 
       resolve();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    channel.bind('pusher:subscription_succeeded', () => resolve());
-    channel.bind('pusher:subscription_error', (e: unknown) => reject(new Error(JSON.stringify(e))));
-  });
-  return visitor;
+  // The same object the handler updates, now with its client.
+  return Object.assign(visitor, { client });
 }
 
 const PACE_MS = 2000;

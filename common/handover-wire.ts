@@ -141,10 +141,18 @@ export interface PresenceView {
 
 /** Events on the console's channels (sealed like the visitor's: the relay reads nothing). */
 export const EVENT_HANDOVER = 'handover'; // data: HandoverView (queue and conversation channels)
-export const EVENT_CONSOLE_MESSAGE = 'message'; // data: ChatMessage (conversation channel, masked)
+export const EVENT_CONSOLE_MESSAGE = 'message'; // data: ChatMessage, masked (conversation channel; queue channel while the handover waits)
 export const EVENT_CONSOLE_TYPING = 'typing'; // data: { typing: boolean } (conversation channel: the visitor types)
+export const EVENT_HANDOVER_DELETED = 'handover-deleted'; // data: HandoverDeleted (queue and conversation channels)
 
-/** A bot's handover queue: every change of its handovers. Signed for those with handover.work on the bot. */
+/** The visitor deleted the conversation of an open handover: both went, and nothing more of it will come. */
+export interface HandoverDeleted {
+  id: string;
+  conversationId: string;
+  botId: string;
+}
+
+/** A bot's handover queue: every change of its handovers, and the messages of those waiting. Signed for those with handover.work on the bot. */
 export function queueChannel(botId: string): string {
   return `private-encrypted-console-queue-${botId}`;
 }

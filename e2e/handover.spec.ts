@@ -188,6 +188,12 @@ async function roundTrip(page: Page, browser: Browser, world: HandoverWorld, rel
       })
       .toEqual([['answered', { score: 4, comment: 'Quick and kind' }]]);
 
+    // A reload rebuilds the frame from history, which no longer offers the rating just given.
+    await page.reload();
+    await openChat(page);
+    await expect(frame.locator('.msg.notice').last()).toHaveText(`${OPERATOR.firstName} left the conversation.`);
+    await expect(rating).toHaveCount(0);
+
     // The bot answers again; typing is no longer sent.
     const typedDuringHandover = typingPosts.length;
     const after = await sendAndAwaitReply(frame, 'what are your opening hours?');
@@ -259,7 +265,17 @@ test.describe('reassign', () => {
       await per.page.locator('.handover').getByRole('button', { name: 'Open' }).click();
       const takeIt = per.page.getByRole('button', { name: 'Take this conversation' });
       await expect(takeIt).toBeVisible();
-      expect((await olga.request('POST', `/handovers/${waiting.body.handovers[0]!.id}/take`)).status).toBe(200);
+      // While it waits, what the visitor writes appears in Per's open preview without a reload.
+      await expect(per.page.getByRole('log', { name: /Conversation/ })).toContainText('I want to talk to a person');
+      await frame.getByRole('textbox', { name: 'Your message' }).fill('Is anyone there?');
+      await frame.getByRole('textbox', { name: 'Your message' }).press('Enter');
+      await expect(per.page.getByRole('log', { name: /Conversation/ })).toContainText('Is anyone there?');
+      // Per and Olga click "take" at once, and Olga's request reaches the server first (Per's is
+      // held until hers is answered: the preview is live, so after her take Per's button is gone).
+      await per.page.route('**/handovers/*/take', async (route) => {
+        expect((await olga.request('POST', `/handovers/${waiting.body.handovers[0]!.id}/take`)).status).toBe(200);
+        await route.continue();
+      });
       await takeIt.click();
       await expect(per.page.getByRole('alert').filter({ hasText: 'Someone else took this conversation first.' })).toBeVisible();
       await expect(per.page.locator('.facts')).toContainText(`Assigned · ${OPERATOR.displayName}`);
@@ -319,6 +335,38 @@ test.describe('reveal', () => {
       expectClean(admin.guard);
     } finally {
       await admin.context.close();
+    }
+  });
+});
+
+test.describe('deleted mid-handover', () => {
+  const world = worldOfThisBlock();
+
+  test('handover: the visitor deletes the conversation while Olga holds it; her screen says at once that it ended and keeps nothing of it', async ({ page, browser }) => {
+    const olga = world().operator.client;
+    expect((await olga.request('PUT', '/presence', { available: true })).status).toBe(200);
+    const frame = await askForAPerson(page, world());
+    const op = await operatorOnDuty(browser, world());
+    try {
+      await op.page.locator('.handover').getByRole('button', { name: 'Take' }).click();
+      const log = op.page.getByRole('log', { name: /Conversation/ });
+      await expect(log).toContainText('I want to talk to a person');
+      await expect(op.page.getByLabel('Your reply to the visitor')).toBeVisible();
+
+      await frame.getByRole('button', { name: 'Conversation options' }).click();
+      await frame.getByRole('menuitem', { name: 'Delete this conversation' }).click();
+      await frame.getByRole('alertdialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click();
+      await expect(frame.getByRole('status').filter({ hasText: 'Your conversation was deleted.' })).toBeVisible();
+
+      await expect(op.page.getByRole('alert').filter({ hasText: 'The visitor deleted this conversation.' })).toBeVisible();
+      await expect(log).not.toContainText('I want to talk to a person');
+      await expect(op.page.getByLabel('Your reply to the visitor')).toBeHidden();
+      await expect(op.page.getByRole('button', { name: 'Resolve and hand back to the bot' })).toBeHidden();
+      await op.page.getByRole('button', { name: '← Back to handovers' }).click();
+      await expect(op.page.getByRole('heading', { name: 'Yours (0)' })).toBeVisible();
+      expectClean(op.guard);
+    } finally {
+      await op.context.close();
     }
   });
 });

@@ -16,19 +16,24 @@ import type { ChatDeps } from './deps.ts';
 type Announcement = 'joined' | 'left' | 'unanswered';
 
 /**
- * The bot's wording of an announcement; null when the bot has no handover settings (any more). In
- * the bot's default language: nothing stored says which language the visitor chose (the token
- * does, and no token is at hand when an operator acts), so the frame renders notices from their
- * structured `notice` in its own language, and this text is what plain-text readers see.
+ * The bot's wording of an announcement, in the conversation's language: the one its latest turn was
+ * answered in (each turn records it, silent turns during the handover too), read when the notice is
+ * made, so an operator's action needs no visitor token; the bot's default language when none was
+ * recorded. Null when the bot has no handover settings (any more), or the conversation is gone. The
+ * frame words notices from their structured `notice` in its own language; this text is what
+ * history, the console and plain-text readers see.
  */
-function wording(deps: Pick<ChatDeps, 'engine'>, handover: Handover, kind: Announcement, name = ''): string | null {
+async function wording(deps: Pick<ChatDeps, 'engine' | 'store'>, handover: Handover, kind: Announcement, name = ''): Promise<string | null> {
   const profile = deps.engine.profile(handover.botId);
-  return profile?.handover ? handoverNotice(profile.handover, kind, profile.defaultLocale, profile.defaultLocale, name) : null;
+  if (!profile?.handover) return null;
+  const conversation = await deps.store.getConversation(handover.conversationId);
+  if (!conversation) return null;
+  return handoverNotice(profile.handover, kind, conversation.locale ?? profile.defaultLocale, profile.defaultLocale, name);
 }
 
 async function announceJoined(deps: ChatDeps, handover: Handover, operator: Pick<ConsoleUser, 'displayName'>): Promise<void> {
   const name = firstName(operator.displayName);
-  const text = wording(deps, handover, 'joined', name);
+  const text = await wording(deps, handover, 'joined', name);
   if (text !== null) await postToVisitor(deps, handover.conversationId, { sender: 'system', text, notice: { kind: 'operator-joined', name } });
 }
 
@@ -37,7 +42,7 @@ async function announceLeft(deps: ChatDeps, handover: Handover, operatorId: stri
   const operator = await deps.store.getUser(operatorId);
   if (!operator) return;
   const name = firstName(operator.displayName);
-  const text = wording(deps, handover, 'left', name);
+  const text = await wording(deps, handover, 'left', name);
   if (text !== null) await postToVisitor(deps, handover.conversationId, { sender: 'system', text, notice: { kind: 'operator-left', name, rate } });
 }
 
@@ -70,7 +75,7 @@ export async function closeHandover(deps: ChatDeps, handover: Handover, end: Han
   if (handover.assigneeId) {
     await announceLeft(deps, closed, handover.assigneeId, end.state === 'resolved');
   } else if (end.state === 'abandoned') {
-    const text = wording(deps, closed, 'unanswered');
+    const text = await wording(deps, closed, 'unanswered');
     if (text !== null) await postToVisitor(deps, closed.conversationId, { sender: 'bot', text });
   }
   await publishHandoverChange(deps, closed);

@@ -1,6 +1,7 @@
 // What the handover publishes, always sealed like everything else (channel-crypto: the relay reads
 // nothing): a handover's changes to its bot's queue and to the console's channel of the
-// conversation; the conversation's messages to the console, masked (server/privacy/mask.ts); and
+// conversation; the conversation's messages to the console, masked (server/privacy/mask.ts), and
+// while the handover waits to its bot's queue too; and
 // messages the visitor must see (an operator's, a notice) to both sides. Publishing is best-effort
 // after storing, as for bot turns (publish.ts): a missed event is in history and in the next list.
 import { EVENT_MESSAGE, conversationChannel, type ChatMessage, type Notice } from '../../common/wire.ts';
@@ -24,10 +25,16 @@ export async function publishHandoverChange(deps: PublishDeps, handover: Handove
   return view;
 }
 
-/** One of the conversation's messages, for whoever follows it in the console: masked. */
-export async function publishToConsole(deps: PublishDeps, message: ChatMessage): Promise<void> {
-  const personal = personalMatcher(await deps.store.listValues(message.conversationId));
-  await publishBestEffort(deps.publisher, deps.logger, consoleConversationChannel(message.conversationId), EVENT_CONSOLE_MESSAGE, maskMessage(message, personal));
+/**
+ * One of the conversation's messages, for whoever follows it in the console: masked. While its
+ * handover waits (`waitingOn`: the handover as read), also on the bot's queue channel, so every
+ * operator who may take it (the only ones that channel is signed for) sees a preview stay current;
+ * once someone holds it, only the conversation's own channel carries its messages.
+ */
+export async function publishToConsole(deps: PublishDeps, message: ChatMessage, waitingOn?: Pick<Handover, 'state' | 'botId'>): Promise<void> {
+  const masked = maskMessage(message, personalMatcher(await deps.store.listValues(message.conversationId)));
+  const channels = [consoleConversationChannel(message.conversationId), ...(waitingOn?.state === 'waiting' ? [queueChannel(waitingOn.botId)] : [])];
+  await Promise.all(channels.map((channel) => publishBestEffort(deps.publisher, deps.logger, channel, EVENT_CONSOLE_MESSAGE, masked)));
 }
 
 /** A message the visitor sees, on their channel as it is and on the console's masked. */

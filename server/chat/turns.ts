@@ -10,6 +10,7 @@
 // visitor's message goes to the console instead.
 import type { AccessLevel, BotProfile, BotTurn, TurnContext } from '../bot/engine.ts';
 import type { Conversation, PendingTurn, TurnOutcome } from '../store/store.ts';
+import type { Handover } from '../store/handover-store.ts';
 import { EVENT_MESSAGE, EVENT_TYPING, conversationChannel, type ChatMessage } from '../../common/wire.ts';
 import { publishBestEffort } from './publish.ts';
 import { newId } from './ids.ts';
@@ -52,11 +53,11 @@ export async function greet(deps: Pick<ChatDeps, 'store' | 'engine'>, conversati
 }
 
 /** A turn while a handover is open: done without a word from the bot; the operator side gets the message. */
-async function passToOperator(deps: ChatDeps, conversation: Conversation, pending: PendingTurn): Promise<ChatMessage[]> {
+async function passToOperator(deps: ChatDeps, conversation: Conversation, pending: PendingTurn, handover: Handover): Promise<ChatMessage[]> {
   const silent = { meta: { outcome: 'silent' as const }, locale: pending.locale, replies: [], values: [], state: conversation.state, now: deps.clock() };
   await deps.store.completeTurn(conversation.id, pending.messageId, silent);
   const [message] = await deps.store.listMessages(conversation.id, pending.messageId - 1, 1);
-  if (message) await publishToConsole(deps, message);
+  if (message) await publishToConsole(deps, message, handover);
   return [];
 }
 
@@ -73,7 +74,8 @@ export async function runTurn(deps: ChatDeps, pending: PendingTurn): Promise<Cha
   const conversation = await deps.store.getConversation(pending.conversationId);
   if (!conversation) return [];
   const profile = deps.engine.profile(conversation.botId);
-  if (profile?.handover && (await deps.store.openHandoverOf(conversation.id))) return passToOperator(deps, conversation, pending);
+  const open = profile?.handover ? await deps.store.openHandoverOf(conversation.id) : null;
+  if (open) return passToOperator(deps, conversation, pending, open);
   const channel = conversationChannel(conversation.id);
   const log = deps.logger;
   await publishBestEffort(deps.publisher, log, channel, EVENT_TYPING, { typing: true }, 1);

@@ -60,6 +60,8 @@ export const envSchema = z.object({
   RATE_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Console login attempts per client IP per 10 minutes (per account: 10 per 15 minutes, fixed). */
   RATE_CONSOLE_LOGINS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /** An operator's posts in handovers (messages, notes, typing) per console user per minute. */
+  RATE_OPERATOR_POSTS_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** How long an instance may run a conversation's turns without renewing its lease. */
   TURN_LEASE: duration.default('15s'),
   /** How often each instance looks for turns nobody is running. */

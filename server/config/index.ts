@@ -59,7 +59,7 @@ export interface Config {
   turns: { leaseMs: number; scanIntervalMs: number };
   /** The live handover's sweep and auto-assignment (docs/console.md, "The handover lifecycle"). */
   handover: HandoverConfig;
-  rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number; consoleLoginsPerIpPer10Min: number };
+  rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number; consoleLoginsPerIpPer10Min: number; operatorPostsPerMin: number };
   trustProxy: boolean;
   /** With trustProxy: the client address is this many X-Forwarded-For entries from the right. */
   trustProxyHops: number;
@@ -199,7 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       autoAssign: env.HANDOVER_AUTO_ASSIGN,
       operatorCapacity: env.HANDOVER_OPERATOR_CAPACITY,
     },
-    rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP, consoleLoginsPerIpPer10Min: env.RATE_CONSOLE_LOGINS_PER_IP },
+    rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP, consoleLoginsPerIpPer10Min: env.RATE_CONSOLE_LOGINS_PER_IP, operatorPostsPerMin: env.RATE_OPERATOR_POSTS_PER_MIN },
     trustProxy: env.TRUST_PROXY,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logLevel: env.LOG_LEVEL,

@@ -15,6 +15,7 @@ const TOO_MANY: Record<Budget['kind'], string> = {
   passwordResetIp: 'Too many password-reset requests; try again later',
   passwordResetAccount: 'Too many password-reset requests; try again later',
   typing: 'Too many typing signals; slow down',
+  operatorPost: 'You are posting too fast; try again shortly',
 };
 
 export function rateLimit(limits: RateLimits, chargeTo: (ctx: Context) => Budget | undefined): Middleware {

@@ -1,6 +1,7 @@
 // Rate limits for the abuse-prone entry points: new messages (per conversation), new chats
 // (per client IP), channel auth (per client IP), console logins (per client IP and per account)
-// and typing signals in a handover (per conversation and side). Each budget meters one thing: resuming a chat
+// typing signals in a handover (per conversation and side) and operators' posts (per console user).
+// Each budget meters one thing: resuming a chat
 // is not a new chat, a retried message is not a new message (its point is refunded), and every
 // channel-auth attempt counts, valid token or not. server/http/rate-limit.ts charges them.
 //
@@ -44,7 +45,12 @@ export type Budget =
    * A typing signal in a handover, per conversation and side (the visitor's, the operator's): 60 per
    * minute, room for a debounced start and stop every two seconds, none for a flood of relay events.
    */
-  | { kind: 'typing'; conversationId: string; side: 'visitor' | 'operator' };
+  | { kind: 'typing'; conversationId: string; side: 'visitor' | 'operator' }
+  /**
+   * An operator's post in a handover (a message, a note, a typing signal), per console user across
+   * every conversation they hold: RATE_OPERATOR_POSTS_PER_MIN (default 120) a minute.
+   */
+  | { kind: 'operatorPost'; userId: string };
 
 export interface RateLimits {
   /** Takes one point of the budget; not ok, with the seconds until one is back, when none is left. */
@@ -61,6 +67,7 @@ export interface RateLimitOptions {
   sessionsPerIpPer10Min?: number;
   authPerIpPerMin?: number;
   consoleLoginsPerIpPer10Min?: number;
+  operatorPostsPerMin?: number;
   keyPrefix?: string;
   /** Told when Redis errors or drops, so operators see that limits fell back to memory. */
   logger?: { warn(obj: object, msg?: string): void };
@@ -71,6 +78,8 @@ export interface RateLimitOptions {
 export const DEFAULT_SESSIONS_PER_IP_PER_10_MIN = 30;
 export const DEFAULT_AUTH_PER_IP_PER_MIN = 120;
 export const DEFAULT_CONSOLE_LOGINS_PER_IP_PER_10_MIN = 30;
+/** Two a second on average over a minute: a typing start and stop every two seconds plus brisk replies, no flood. */
+export const DEFAULT_OPERATOR_POSTS_PER_MIN = 120;
 /** Per account: slow enough that guessing is hopeless, and the lock (server/http/routes/console/login.ts) comes first. */
 export const CONSOLE_LOGINS_PER_ACCOUNT_PER_15_MIN = 10;
 
@@ -170,6 +179,11 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
   const resetIpLimiter = makeLimiter({ name: 'password-reset-ip', points: 10, durationSec: 3600 });
   const resetAccountLimiter = makeLimiter({ name: 'password-reset-account', points: 3, durationSec: 3600 });
   const typingLimiter = makeLimiter({ name: 'typing', points: TYPING_PER_MINUTE, durationSec: 60 });
+  const operatorPostLimiter = makeLimiter({
+    name: 'operator-post',
+    points: requirePositiveInteger('operatorPostsPerMin', opts.operatorPostsPerMin ?? DEFAULT_OPERATOR_POSTS_PER_MIN),
+    durationSec: 60,
+  });
   // Bots may configure different per-minute budgets; one limiter per distinct budget.
   const messageLimiters = new Map<number, RateLimiterAbstract>();
   const messageLimiter = (perMinute: number): RateLimiterAbstract => {
@@ -197,6 +211,8 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
         return [resetAccountLimiter, budget.email];
       case 'typing':
         return [typingLimiter, JSON.stringify([budget.conversationId, budget.side])];
+      case 'operatorPost':
+        return [operatorPostLimiter, budget.userId];
       case 'message':
         requirePositiveInteger('perMinute', budget.perMinute);
         // JSON-encode the pair so "a:b"+"c" and "a"+"b:c" cannot share a budget.

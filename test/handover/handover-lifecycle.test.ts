@@ -11,6 +11,7 @@ import type { ChannelEvent } from '../encryption/pusher-js-subscriber.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { startHandoverWorld, type HandoverWorld, type Staff } from '../helpers/handover-world.ts';
 import { call, history, send } from '../helpers/visitor-api.ts';
+import { pollUntil } from '../helpers/poll.ts';
 
 const messageEvent = (t: ChannelEvent[], pick: (m: ChatMessage) => boolean) => t.some((e) => e.event === 'message' && pick(e.data as ChatMessage));
 const typingEvents = (t: ChannelEvent[]) => t.filter((e) => e.event === 'typing').map((e) => e.data as TypingEvent);
@@ -131,6 +132,33 @@ forEachStore((store) => {
       const over = await call(world.url, '/api/v1/typing', { token: session.token, json: { typing: true } });
       expect(over.status).toBe(429);
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+
+    it('notices in the conversation’s language: a visitor chatting in Norwegian is told in Norwegian who joined and who left', async () => {
+      const { session, handover } = await world.visitorAskingForHuman(kari.client, 'demo', 'nb');
+      expect((await kari.client.request('POST', `/handovers/${handover.id}/take`)).status).toBe(200);
+      expect((await kari.client.request('POST', `/handovers/${handover.id}/resolve`, { code: 'answered' })).status).toBe(200);
+      const notices = (await history(world.url, session.token)).filter((m) => m.notice).map((m) => m.text);
+      expect(notices).toEqual(['Kari ble med i samtalen', 'Kari forlot samtalen']);
+    });
+
+    it('rating offered by history only while there is one to give: once rated, or once the visitor asked again, history’s left notice offers none (a reloaded frame shows no form)', async () => {
+      const { session, handover } = await world.visitorAskingForHuman(kari.client);
+      const leftNotice = async () => (await history(world.url, session.token)).findLast((m) => m.notice?.kind === 'operator-left')?.notice;
+      expect((await kari.client.request('POST', `/handovers/${handover.id}/take`)).status).toBe(200);
+      expect((await kari.client.request('POST', `/handovers/${handover.id}/resolve`, { code: 'answered' })).status).toBe(200);
+      expect(await leftNotice()).toEqual({ kind: 'operator-left', name: 'Kari', rate: true });
+      expect((await call(world.url, '/api/v1/rating', { token: session.token, json: { score: 3 } })).status).toBe(201);
+      expect(await leftNotice()).toEqual({ kind: 'operator-left', name: 'Kari', rate: false });
+
+      // Resolved, not rated, and the visitor asks for a person again: the old handover is no longer the one to rate.
+      const second = await world.visitorAskingForHuman(kari.client);
+      expect((await kari.client.request('POST', `/handovers/${second.handover.id}/take`)).status).toBe(200);
+      expect((await kari.client.request('POST', `/handovers/${second.handover.id}/resolve`, { code: 'answered' })).status).toBe(200);
+      expect((await call(world.url, '/api/v1/messages', { token: second.session.token, json: { clientId: 'again', action: 'handover:yes' } })).status).toBe(202);
+      await pollUntil(() => kari.client.request<{ handovers: HandoverView[] }>('GET', '/handovers?state=waiting&limit=200'), (a) => a.body.handovers.some((h) => h.conversationId === second.session.conversationId), 'the second handover waiting');
+      const notices = (await history(world.url, second.session.token)).filter((m) => m.notice?.kind === 'operator-left').map((m) => m.notice);
+      expect(notices).toEqual([{ kind: 'operator-left', name: 'Kari', rate: false }]);
     });
 
     it('rating: nothing to rate before a handover is resolved, or in a conversation that never had one (409 nothing_to_rate)', async () => {

@@ -4,11 +4,11 @@
 // channel. What travels on those channels is sealed: a bare WebSocket subscriber (what a relay
 // sees) finds none of a marker word that a pusher-js client with the channel's secret reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleConversationChannel, queueChannel } from '../../common/handover-wire.ts';
+import { EVENT_HANDOVER_DELETED, consoleConversationChannel, queueChannel, type HandoverView } from '../../common/handover-wire.ts';
 import { conversationChannel, type ChatMessage } from '../../common/wire.ts';
 import { startHandoverWorld, type HandoverWorld, type Staff } from '../helpers/handover-world.ts';
 import type { ConsoleClient } from '../helpers/console-client.ts';
-import { send } from '../helpers/visitor-api.ts';
+import { call, send } from '../helpers/visitor-api.ts';
 import { subscribeRaw } from '../encryption/raw-subscriber.ts';
 import { leakedMarkers, marker } from '../encryption/markers.ts';
 
@@ -105,6 +105,62 @@ describe('console channel auth', { timeout: 60_000 }, () => {
       rawConversation.close();
       rawQueue.close();
       reader.disconnect();
+    }
+  });
+
+  it('queue preview: while a handover waits, the visitor’s messages reach every operator of the bot on its queue channel, masked and sealed; once taken, only the holder’s channel has them', async () => {
+    const { session, handover } = await world.visitorAskingForHuman(holder.client);
+    const wsUrl = `ws://127.0.0.1:${world.port}/app/${(await colleague.client.request<{ key: string }>('GET', '/realtime')).body.key}?protocol=7`;
+    const rawQueue = await subscribeRaw({ url: wsUrl, channel: queueChannel('demo'), sign: async (socketId, channel) => (await sign(colleague.client, channel, socketId)).body as { auth: string }, origin: new URL(world.url).origin });
+    const preview = await world.follow(colleague.client, queueChannel('demo'), 'message');
+    const otherBot = await world.follow(shopOperator.client, queueChannel('shop'), 'message');
+    try {
+      const word = marker('waiting');
+      expect((await send(world.url, session.token, 'wait-1', `still there? ${word} mail me at kim@example.org`)).status).toBe(202);
+      const [shown] = (await preview.until((t) => t.some((e) => e.event === 'message' && (e.data as ChatMessage).clientId === 'wait-1'), 'the waiting visitor’s message on the queue channel')).filter((e) => e.event === 'message');
+      expect(shown!.data).toMatchObject({ conversationId: session.conversationId, sender: 'visitor', text: `still there? ${word} mail me at ••••••` });
+      expect((await holder.client.request('POST', `/handovers/${handover.id}/take`)).status).toBe(200);
+      await preview.until((t) => t.some((e) => e.event === 'handover' && (e.data as HandoverView).state === 'assigned' && (e.data as HandoverView).id === handover.id), 'the take on the queue channel');
+      // Taken: the next message goes to the holder's channel only.
+      const holderSide = await world.follow(holder.client, consoleConversationChannel(session.conversationId), 'message');
+      expect((await send(world.url, session.token, 'held-1', 'and now?')).status).toBe(202);
+      await holderSide.until((t) => t.some((e) => (e.data as ChatMessage).clientId === 'held-1'), 'the held conversation’s message for its holder');
+      holderSide.disconnect();
+      expect((await holder.client.request('POST', `/handovers/${handover.id}/resolve`, { code: 'answered' })).status).toBe(200);
+      await preview.until((t) => t.some((e) => e.event === 'handover' && (e.data as HandoverView).state === 'resolved' && (e.data as HandoverView).id === handover.id), 'the resolve on the queue channel');
+      expect((preview.received as ChatMessage[]).filter((m) => m.conversationId === session.conversationId).map((m) => m.clientId)).toEqual(['wait-1']);
+      expect(otherBot.received).toEqual([]);
+      // What the relay carried on the queue channel: ciphertext only.
+      await rawQueue.waitForEvents('message', 1);
+      expect(leakedMarkers([word, 'kim@example.org', 'still there'], rawQueue.frames)).toEqual([]);
+    } finally {
+      rawQueue.close();
+      preview.disconnect();
+      otherBot.disconnect();
+    }
+  });
+
+  it('a visitor deleting their conversation mid-handover: the holder’s conversation channel and the bot’s queue hear at once that it is gone, sealed; the record goes with it; the audit names the handover and bot only', async () => {
+    const { session, handover } = await world.visitorAskingForHuman(holder.client);
+    expect((await holder.client.request('POST', `/handovers/${handover.id}/take`)).status).toBe(200);
+    const onConversation = await world.follow(holder.client, consoleConversationChannel(session.conversationId), EVENT_HANDOVER_DELETED);
+    const onQueue = await world.follow(colleague.client, queueChannel('demo'), EVENT_HANDOVER_DELETED);
+    const wsUrl = `ws://127.0.0.1:${world.port}/app/${(await holder.client.request<{ key: string }>('GET', '/realtime')).body.key}?protocol=7`;
+    const rawQueue = await subscribeRaw({ url: wsUrl, channel: queueChannel('demo'), sign: async (socketId, channel) => (await sign(colleague.client, channel, socketId)).body as { auth: string }, origin: new URL(world.url).origin });
+    try {
+      expect((await call(world.url, '/api/v1/conversation', { method: 'DELETE', token: session.token })).status).toBe(204);
+      const gone = { id: handover.id, conversationId: session.conversationId, botId: 'demo' };
+      expect(await onConversation.waitFor(1)).toEqual([gone]);
+      expect(await onQueue.waitFor(1)).toEqual([gone]);
+      const [frame] = await rawQueue.waitForEvents(EVENT_HANDOVER_DELETED, 1);
+      expect(JSON.parse(frame!.data)).toEqual({ nonce: expect.any(String), ciphertext: expect.any(String) });
+      expect((await holder.client.request<ErrorBody>('GET', `/handovers/${handover.id}`)).status).toBe(403);
+      const audit = await world.admin.request<{ entries: Array<{ actor: string | null; target: string | null; ip: string | null; details: Record<string, unknown> }> }>('GET', '/audit?action=handover.deleted&limit=1000');
+      expect(audit.body.entries.filter((e) => e.target === handover.id)).toEqual([expect.objectContaining({ actor: null, ip: null, details: { bot: 'demo', state: 'assigned', by: 'visitor' } })]);
+    } finally {
+      onConversation.disconnect();
+      onQueue.disconnect();
+      rawQueue.close();
     }
   });
 

@@ -67,6 +67,21 @@ forEachStore((store) => {
       }
     });
 
+    it('abandon: a visitor chatting in Spanish is told in Spanish that no one came', async () => {
+      await renewPresence(kari);
+      const { session, handover } = await world.visitorAskingForHuman(kari.client, 'demo', 'es');
+      const queue = await world.follow(kari.client, queueChannel('demo'), 'handover');
+      try {
+        world.clock.advance(WAIT_LIMIT + MINUTE);
+        await queue.until((t) => handoverIn(t, handover.id, 'abandoned'), 'the handover abandoned');
+        const told = await waitForHistory(world.url, session.token, (m) => m.at(-1)?.sender === 'bot' && m.at(-1)!.text.startsWith('Lo sentimos'));
+        expect(told.at(-1)!.text).toMatch(/^Lo sentimos, nadie del equipo ha podido atender tu chat a tiempo/);
+      } finally {
+        queue.disconnect();
+      }
+      await renewPresence(kari);
+    });
+
     it('abandon: a held conversation quiet for HANDOVER_VISITOR_GONE_AFTER (30 min) is abandoned: the visitor is gone; the operator is shown leaving, no rating offered', async () => {
       await renewPresence(kari);
       const { session, handover } = await world.visitorAskingForHuman(kari.client);

@@ -33,14 +33,30 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
   const smtp = await startSmtpCapture();
   const env = { ...storeEnv, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-console-')), SMTP_URL: smtp.url, RATE_CONSOLE_LOGINS_PER_IP: '100000', ...extra };
   const parley = await startInProcess(env, options);
-  const cliEnv = { ...env, PUBLIC_URL: parley.url, LOG_LEVEL: 'silent' };
+  const staffing = await staffConsole(parley, env, smtp);
+  return {
+    ...staffing,
+    async close() {
+      await parley.close();
+      await smtp.close();
+    },
+  };
+}
+
+/**
+ * The console of a running server (one process, or several behind a proxy at `url`), staffed: the
+ * first administrator made by the `create-admin` command with the servers' own configuration
+ * `env`, signed in over HTTP; `smtp` is where the servers send their invitations.
+ */
+export async function staffConsole(server: { url: string; port: number }, env: Record<string, string>, smtp: SmtpCapture): Promise<Omit<ConsoleWorld, 'close'>> {
+  const cliEnv = { ...env, PUBLIC_URL: server.url, LOG_LEVEL: 'silent' };
   const cli = async (args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runCli(args, cliEnv, { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { code, out, err };
   };
-  const client = () => new ConsoleClient(parley.url);
+  const client = () => new ConsoleClient(server.url);
   const made = await cli(['create-admin', 'root@example.test']);
   if (made.code !== 0) throw new Error(`create-admin failed: ${made.err.join('\n')}`);
   const admin = client();
@@ -56,8 +72,8 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
     return user.id;
   };
   return {
-    url: parley.url,
-    port: parley.port,
+    url: server.url,
+    port: server.port,
     env: cliEnv,
     smtp,
     admin,
@@ -74,10 +90,6 @@ export async function startConsoleWorld(storeEnv: Record<string, string>, extra:
       const signed = await c.login(email, PASSWORD);
       if (signed.status !== 200) throw new Error(`login answered ${signed.status}`);
       return { client: c, id: await userId(email) };
-    },
-    async close() {
-      await parley.close();
-      await smtp.close();
     },
   };
 }

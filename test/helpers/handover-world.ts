@@ -40,16 +40,20 @@ export interface Staff {
   id: string;
 }
 
-export interface HandoverWorld extends ConsoleWorld {
-  clock: MovableClock;
+/** A console's handover side, over HTTP and the relay at `url`/`port` (one server, or the proxy in front of several). */
+export interface HandoverDesk {
   /** A console user of `role` serving `bots`, signed in, and available for handovers. */
   staffOnline(email: string, role: ConsoleRole, bots?: string[], displayName?: string): Promise<Staff>;
-  /** A new visitor of `bot` who presses "talk to a person"; resolves once `as` sees the handover in the bot's queue. */
-  visitorAskingForHuman(as: ConsoleClient, bot?: string): Promise<{ session: SessionResponse; handover: HandoverView }>;
+  /** A new visitor of `bot` (chatting in `locale`, when given) who presses "talk to a person"; resolves once `as` sees the handover in the bot's queue. */
+  visitorAskingForHuman(as: ConsoleClient, bot?: string, locale?: string): Promise<{ session: SessionResponse; handover: HandoverView }>;
   /** A console user's real pusher-js client on one console channel, collecting `event`. */
   follow(as: ConsoleClient, channel: string, event: string): Promise<PusherJsSubscriber>;
   /** The visitor's real pusher-js client on their conversation channel. */
   visitorChannel(session: SessionResponse, event: 'message' | 'typing'): Promise<PusherJsSubscriber>;
+}
+
+export interface HandoverWorld extends ConsoleWorld, HandoverDesk {
+  clock: MovableClock;
 }
 
 /**
@@ -79,18 +83,20 @@ export async function startHandoverWorld(
     { BOTS_DIR: handoverBotsDir(opts.botPatch, opts.businessHours), RATE_AUTH_PER_IP: '100000', HANDOVER_SWEEP_INTERVAL: '100ms', ...opts.env },
     { clock: clock.now },
   );
+  return { ...world, ...handoverDesk(world), clock };
+}
+
+export function handoverDesk(world: Pick<ConsoleWorld, 'url' | 'port' | 'staff'>): HandoverDesk {
   const origin = new URL(world.url).origin;
   return {
-    ...world,
-    clock,
     async staffOnline(email, role, bots = ['demo'], displayName) {
       const staff = await world.staff(email, role, bots, displayName);
       const presence = await staff.client.request('PUT', '/presence', { available: true });
       if (presence.status !== 200) throw new Error(`presence answered ${presence.status} ${JSON.stringify(presence.body)}`);
       return staff;
     },
-    async visitorAskingForHuman(as, bot = 'demo') {
-      const session = await openSession(world.url, { bot });
+    async visitorAskingForHuman(as, bot = 'demo', locale) {
+      const session = await openSession(world.url, { bot, ...(locale ? { locale } : {}) });
       const asked = await call(world.url, '/api/v1/messages', { token: session.token, json: { clientId: 'human', action: 'handover:yes' } });
       if (asked.status !== 202) throw new Error(`asking for a human answered ${asked.status}`);
       const listed = await pollUntil(

@@ -7,6 +7,8 @@ import {
   EVENT_CONSOLE_MESSAGE,
   EVENT_CONSOLE_TYPING,
   EVENT_HANDOVER,
+  EVENT_HANDOVER_DELETED,
+  queueChannel,
   type HandoverDetail,
   type HandoverNoteView,
   type HandoverView,
@@ -23,7 +25,7 @@ import { useSession } from '../session.ts';
 import { SOURCE_LABEL, STATE_LABEL, RESOLUTION_LABEL, when } from './labels.ts';
 import { useChannel } from './live.ts';
 import { Notes } from './notes.tsx';
-import { isHandoverView } from './queue.ts';
+import { isHandoverDeleted, isHandoverView } from './queue.ts';
 import { Reassign } from './reassign.tsx';
 import { Reply } from './reply.tsx';
 import { Resolve } from './resolve.tsx';
@@ -67,6 +69,16 @@ export function Conversation({ initial, mayReassign, onChange, onBack }: { initi
     setView(next);
     onChange(next);
   };
+  // The visitor deleted the conversation: it ended, and nothing of it stays on screen either.
+  const [deleted, setDeleted] = useState(false);
+  const ended = (data: unknown): void => {
+    if (!isHandoverDeleted(data) || data.id !== view.id) return;
+    setDeleted(true);
+    setMessages([]);
+    setNotes([]);
+    setRevealed(null);
+    update({ ...view, state: 'abandoned', endedAt: new Date().toISOString() });
+  };
   const addMessages = (incoming: readonly unknown[]): void => {
     const valid = incoming.filter((m): m is ChatMessage => isChatMessage(m) && m.conversationId === view.conversationId);
     if (valid.some((m) => m.sender === 'visitor')) setVisitorTyping(false);
@@ -74,6 +86,7 @@ export function Conversation({ initial, mayReassign, onChange, onBack }: { initi
   };
   const refresh = (): void =>
     void load.run(async () => {
+      if (deleted) return;
       const next = await getHandover(view.id);
       setDetail(next);
       setNotes(next.notes);
@@ -85,11 +98,15 @@ export function Conversation({ initial, mayReassign, onChange, onBack }: { initi
   const holder = view.state === 'assigned' && view.assignee?.id === me;
   const open = view.state === 'waiting' || view.state === 'assigned';
   // The conversation channel is signed for its holder and for supervisors/administrators of its bot.
-  useChannel(holder || mayReassign ? consoleConversationChannel(view.conversationId) : null, {
+  // Anyone else previews a waiting one through its bot's queue channel, which carries the messages
+  // of every waiting conversation of the bot (addMessages keeps this one's) until someone takes it.
+  const channel = holder || mayReassign ? consoleConversationChannel(view.conversationId) : view.state === 'waiting' ? queueChannel(view.botId) : null;
+  useChannel(channel, {
     events: {
       [EVENT_CONSOLE_MESSAGE]: (data) => addMessages([data]),
       [EVENT_CONSOLE_TYPING]: (data) => setVisitorTyping((data as { typing?: unknown } | null)?.typing === true),
       [EVENT_HANDOVER]: (data) => isHandoverView(data) && data.id === view.id && update(data),
+      [EVENT_HANDOVER_DELETED]: ended,
     },
     subscribed: refresh,
   });
@@ -152,19 +169,19 @@ export function Conversation({ initial, mayReassign, onChange, onBack }: { initi
       </section>
 
       <section class="card" aria-label="Conversation">
-        <ErrorText message={load.error} />
+        <ErrorText message={deleted ? 'The visitor deleted this conversation. It has ended, and nothing of it is kept.' : load.error} />
         <Transcript messages={shown} label={revealed ? 'Conversation, unmasked' : 'Conversation, personal data masked'} />
         <p class="typing-line" role="status">
           {holder && visitorTyping ? 'The visitor is typing…' : ''}
         </p>
         {holder && <Reply handoverId={view.id} botId={view.botId} onSent={(m) => addMessages([m])} />}
-        {!holder && open && !mayReassign && <p class="muted">Take the conversation to follow it live and reply.</p>}
+        {!holder && open && !mayReassign && <p class="muted">Take the conversation to reply.</p>}
       </section>
 
       <Notes handoverId={view.id} notes={notes} canAdd={holder} onAdded={(n) => setNotes((list) => [...list.filter((x) => x.id !== n.id), n])} />
       {open && (holder || mayReassign) && <Resolve handoverId={view.id} onResolved={update} />}
       {open && mayReassign && detail?.assignable && <Reassign view={view} operators={detail.assignable} onReassigned={update} />}
-      {detail?.mayReveal && <Reveal reveal={(csrf, reason) => revealHandover(csrf, view.id, { reason })} revealed={revealed} onRevealed={setRevealed} />}
+      {detail?.mayReveal && !deleted && <Reveal reveal={(csrf, reason) => revealHandover(csrf, view.id, { reason })} revealed={revealed} onRevealed={setRevealed} />}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HandoverView } from '../../../common/handover-wire.ts';
-import { EMPTY_QUEUE, file, fileAll, isHandoverView } from './queue.ts';
+import { EMPTY_QUEUE, file, fileAll, isHandoverDeleted, isHandoverView, remove } from './queue.ts';
 
 const ME = 'u-me';
 const view = (id: string, patch: Partial<HandoverView> = {}): HandoverView => ({
@@ -58,5 +58,13 @@ describe('the handover queue', () => {
     for (const bad of [null, 'h1', {}, { ...view('h1'), state: 'gone' }, { ...view('h1'), id: 1 }, { ...view('h1'), assignee: { id: 'x' } }, { ...view('h1'), assignee: 'x' }]) {
       expect(isHandoverView(bad)).toBe(false);
     }
+  });
+
+  it('a deleted conversation’s handover leaves whichever list held it; a malformed deletion event is not taken', () => {
+    const q = fileAll(EMPTY_QUEUE, [view('h1'), assigned('h2', ME), assigned('h3', 'u-other')], ME, true);
+    expect(remove(q, 'h2')).toEqual({ waiting: q.waiting, mine: [], others: q.others });
+    expect(remove(remove(q, 'h1'), 'h3')).toEqual({ waiting: [], mine: q.mine, others: [] });
+    expect(isHandoverDeleted({ id: 'h1', conversationId: 'c-h1', botId: 'demo' })).toBe(true);
+    for (const bad of [null, 'h1', {}, { id: 'h1' }, { id: 1, conversationId: 'c', botId: 'demo' }]) expect(isHandoverDeleted(bad)).toBe(false);
   });
 });

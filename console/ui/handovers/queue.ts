@@ -2,7 +2,7 @@
 // and, for those who reassign, the ones others hold. A list fetch and every `handover` event of a
 // queue channel go through one function that files a handover where its state and assignee put
 // it, so a take by someone else, a resolve or an abandon moves or removes it wherever it was.
-import { HANDOVER_STATES, type HandoverView } from '../../../common/handover-wire.ts';
+import { HANDOVER_STATES, type HandoverDeleted, type HandoverView } from '../../../common/handover-wire.ts';
 
 export interface Queue {
   waiting: readonly HandoverView[];
@@ -31,8 +31,7 @@ export function isHandoverView(value: unknown): value is HandoverView {
 
 /** `queue` with `view` filed where it now belongs (or nowhere: resolved, abandoned, or not watched). */
 export function file(queue: Queue, view: HandoverView, me: string, watchOthers: boolean): Queue {
-  const without = (list: readonly HandoverView[]) => list.filter((h) => h.id !== view.id);
-  const next = { waiting: without(queue.waiting), mine: without(queue.mine), others: without(queue.others) };
+  const next = remove(queue, view.id);
   const place: keyof Queue | null =
     view.state === 'waiting' ? 'waiting' : view.state !== 'assigned' ? null : view.assignee?.id === me ? 'mine' : watchOthers ? 'others' : null;
   if (place) next[place] = [...next[place], view].sort(byStart);
@@ -42,3 +41,15 @@ export function file(queue: Queue, view: HandoverView, me: string, watchOthers: 
 /** Every handover of `views` filed into `queue`. */
 export const fileAll = (queue: Queue, views: readonly HandoverView[], me: string, watchOthers: boolean): Queue =>
   views.reduce((q, v) => file(q, v, me, watchOthers), queue);
+
+/** `queue` without the handover `id` (its conversation was deleted: there is nothing left to file). */
+export function remove(queue: Queue, id: string): Queue {
+  const without = (list: readonly HandoverView[]) => list.filter((h) => h.id !== id);
+  return { waiting: without(queue.waiting), mine: without(queue.mine), others: without(queue.others) };
+}
+
+/** Minimal shape check for a `handover-deleted` event's data. */
+export function isHandoverDeleted(value: unknown): value is HandoverDeleted {
+  const v = value as Record<string, unknown> | null;
+  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.conversationId === 'string' && typeof v.botId === 'string';
+}

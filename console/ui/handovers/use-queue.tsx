@@ -1,17 +1,20 @@
 // The queue, loaded and then kept live: the lists are fetched once, and again on every
 // (re)subscription of a queue channel (whatever happened while the socket was down), and each
-// `handover` event files one handover where it now belongs. Watched bots: what the server says the
+// `handover` event files one handover where it now belongs; a `handover-deleted` one takes it out. Watched bots: what the server says the
 // caller serves (administrators: every bot).
 import { useEffect, useState } from 'preact/hooks';
-import { EVENT_HANDOVER, queueChannel, type HandoverView } from '../../../common/handover-wire.ts';
+import { EVENT_HANDOVER, EVENT_HANDOVER_DELETED, queueChannel, type HandoverView } from '../../../common/handover-wire.ts';
 import { listHandovers } from '../../api.ts';
 import { useAction, type Action } from '../action.ts';
 import { useChannel } from './live.ts';
-import { EMPTY_QUEUE, file, fileAll, isHandoverView, type Queue } from './queue.ts';
+import { EMPTY_QUEUE, file, fileAll, isHandoverDeleted, isHandoverView, remove, type Queue } from './queue.ts';
 
-function QueueChannel({ bot, onEvent, onSubscribed }: { bot: string; onEvent: (view: HandoverView) => void; onSubscribed: () => void }) {
+function QueueChannel({ bot, onEvent, onDeleted, onSubscribed }: { bot: string; onEvent: (view: HandoverView) => void; onDeleted: (id: string) => void; onSubscribed: () => void }) {
   useChannel(queueChannel(bot), {
-    events: { [EVENT_HANDOVER]: (data) => isHandoverView(data) && data.botId === bot && onEvent(data) },
+    events: {
+      [EVENT_HANDOVER]: (data) => isHandoverView(data) && data.botId === bot && onEvent(data),
+      [EVENT_HANDOVER_DELETED]: (data) => isHandoverDeleted(data) && data.botId === bot && onDeleted(data.id),
+    },
     subscribed: onSubscribed,
   });
   return null;
@@ -47,6 +50,7 @@ export function useQueue(me: string, watchOthers: boolean): QueueState {
   useEffect(reload, []);
 
   const put = (view: HandoverView): void => setQueue((q) => file(q, view, me, watchOthers));
-  const channels = bots.map((bot) => <QueueChannel key={bot} bot={bot} onEvent={put} onSubscribed={reload} />);
+  const drop = (id: string): void => setQueue((q) => remove(q, id));
+  const channels = bots.map((bot) => <QueueChannel key={bot} bot={bot} onEvent={put} onDeleted={drop} onSubscribed={reload} />);
   return { queue, loaded, load, bots, reload, put, channels };
 }

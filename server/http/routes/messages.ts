@@ -1,7 +1,8 @@
 // POST /api/v1/messages stores the visitor's message before answering 202 (a crash afterwards
 // loses nothing), then runs the bot turn in the background; a repeated clientId gets the stored
 // message back, starts no second turn and costs no rate-limit point (ctx.state.replayed).
-// GET /api/v1/messages?after= returns history in order.
+// GET /api/v1/messages?after= returns history in order, a rating offer only while there is one
+// to give (chat/rating-offer.ts).
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 import type { VisitorState } from '../visitor-auth.ts';
@@ -13,6 +14,8 @@ import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
 import { historyQuery, type SendInput } from '../schemas.ts';
 import { publishBestEffort } from '../../chat/publish.ts';
+import { withCurrentRatingOffer } from '../../chat/rating-offer.ts';
+import { deleteVisitorConversation } from '../../chat/handover-deletion.ts';
 import { MASKED_PII } from '../../privacy/mask.ts';
 
 export function sendMessage(deps: AppDeps): Middleware {
@@ -50,16 +53,16 @@ export function listMessages(deps: AppDeps): Middleware {
   return async (ctx) => {
     const { conversation } = ctx.state.visitor as VisitorState;
     const query = validate(historyQuery, ctx.query);
-    const messages = await deps.store.listMessages(conversation.id, query.after, query.limit);
+    const messages = await withCurrentRatingOffer(deps.store, conversation.id, await deps.store.listMessages(conversation.id, query.after, query.limit));
     ctx.body = { messages } satisfies HistoryResponse;
   };
 }
 
-/** Behind requireDeletionToken: live or archived, the token's own conversation only. */
+/** Behind requireDeletionToken: live or archived, the token's own conversation only (an open handover's console hears of it). */
 export function deleteConversation(deps: AppDeps): Middleware {
   return async (ctx) => {
     const claims = ctx.state.claims as OpenedToken;
-    const deleted = await deps.store.deleteConversation(claims.conversationId, { botId: claims.botId, visitorId: claims.visitorId });
+    const deleted = await deleteVisitorConversation(deps, claims.conversationId, { botId: claims.botId, visitorId: claims.visitorId });
     // Gone already, or not this visitor's: the token has ended, like everywhere else.
     if (!deleted) throw unauthorized();
     deps.logger.info({ conversation: claims.conversationId }, 'conversation deleted by visitor');

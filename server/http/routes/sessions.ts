@@ -17,6 +17,7 @@ import { rateLimit } from '../rate-limit.ts';
 import { clientIp } from '../visitor-auth.ts';
 import { newId } from '../../chat/ids.ts';
 import { greet } from '../../chat/turns.ts';
+import { withCurrentRatingOffer } from '../../chat/rating-offer.ts';
 import type { Conversation } from '../../store/store.ts';
 import type { OpenedToken } from '../../tokens/visitor-token.ts';
 import type { BotProfile, VisitorIdentity } from '../../bot/engine.ts';
@@ -102,7 +103,7 @@ function answerSession(deps: AppDeps): Middleware {
     // conversation stays bound to its person and the level still ends at that identity's exp.
     const identity = request.identity ?? resumable?.claims.identity;
     const { conversation, messages } = resumable
-      ? { conversation: resumable.conversation, messages: await deps.store.listMessages(resumable.conversation.id, 0, SESSION_MESSAGES) }
+      ? { conversation: resumable.conversation, messages: await withCurrentRatingOffer(deps.store, resumable.conversation.id, await deps.store.listMessages(resumable.conversation.id, 0, SESSION_MESSAGES)) }
       : await startConversation(deps, request);
     // Signed in to now: from here on the conversation is this person's, and a request about them finds it.
     if (identity && conversation.subject === null) await deps.store.updateConversation(conversation.id, { subject: identity.sub });

@@ -1,7 +1,8 @@
 // POST /handovers/:id/messages: the holder writes to the visitor. Stored as sender `operator`
 // with the operator's first name as `author` (never an id or address), then published to the
-// visitor's channel and, masked, to the console's. A retried clientId gets the stored message back
-// and publishes nothing again. The first one sets the handover's first-response time.
+// visitor's channel and, masked, to the console's. A retried clientId gets the stored message back,
+// publishes nothing again and costs no point of the operator's budget. The first one sets the
+// handover's first-response time.
 import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { firstName } from '../../../chat/handover-view.ts';
@@ -42,6 +43,7 @@ export function postOperatorMessage(deps: AppDeps): Middleware {
         if (storeErrorCode(err) === 'unknown_conversation') throw notHolder();
         throw err;
       });
+    if (!created) ctx.state.replayed = true; // a retry: its rate-limit point is given back
     if (created) {
       if (handover.firstResponseAt === null) await deps.store.markFirstResponse(handover.id, now);
       await publishToBothSides(deps, message);
