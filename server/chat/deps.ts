@@ -5,6 +5,7 @@ import type { BotEngine } from '../bot/engine.ts';
 import type { Config } from '../config/index.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { Store } from '../store/store.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 export interface ChatDeps {
   store: Store;
@@ -17,4 +18,6 @@ export interface ChatDeps {
    */
   clock: () => Date;
   config: Pick<Config, 'handover'>;
+  /** This instance's Prometheus metrics (bot turn latency here). */
+  metrics: Pick<Metrics, 'botTurnDuration'>;
 }

@@ -81,9 +81,11 @@ export async function runTurn(deps: ChatDeps, pending: PendingTurn): Promise<Cha
     const now = deps.clock();
     const staffing = profile ? await staffingFor(deps, profile, now) : undefined;
     const context = { ...turnContext(conversation, pending.locale, pending.access as AccessLevel), ...(staffing ? { staffing } : {}) };
+    const answered = deps.metrics.botTurnDuration.startTimer();
     const turn = await deps.engine.reply(context, pending.input);
     const outcome = outcomeOf(turn, profile, pending, now);
     const replies = await deps.store.completeTurn(conversation.id, pending.messageId, outcome);
+    answered({ outcome: turn.outcome });
     for (const message of replies) await publishBestEffort(deps.publisher, log, channel, EVENT_MESSAGE, message);
     if (outcome.handover) await handoverOpened(deps, conversation.id);
     // Storage off: the reply is out, so nothing of this conversation's exchange needs to stay (and

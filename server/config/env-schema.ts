@@ -89,6 +89,8 @@ export const envSchema = z.object({
   /** Unset: a public client (PKCE only, no client authentication). */
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** The sign-in button's text. */
+  /** Serves Prometheus metrics at /metrics to `Authorization: Bearer <METRICS_TOKEN>`. Unset: no /metrics (404). */
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').regex(/^\S+$/, 'expected no spaces').optional(),
   OIDC_LABEL: z.string().min(1).max(64).regex(/^[^\r\n]*$/, 'expected one line').default('Sign in with SSO'),
 });
 

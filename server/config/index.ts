@@ -69,6 +69,8 @@ export interface Config {
   mail: { smtpUrl?: string; from?: string };
   /** Console single sign-on; undefined when OIDC_ISSUER is unset. */
   oidc?: OidcConfig;
+  /** The bearer token /metrics asks for; undefined: no /metrics. */
+  metricsToken?: string;
   /** Things to tell the operator at start (generated secrets and the like). */
   warnings: string[];
 }
@@ -209,6 +211,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET, label: env.OIDC_LABEL } : undefined,
+    metricsToken: env.METRICS_TOKEN,
     warnings,
   };
 }
