@@ -31,6 +31,9 @@ import { installDir } from './install-dir.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { timedStore } from './metrics/timed-store.ts';
 import { registerLiveGauges, type RealtimeCounts } from './metrics/live-gauges.ts';
+import { createWebhookEmitter } from './webhooks/events.ts';
+import { startWebhookWorker } from './webhooks/outbox-worker.ts';
+import { hostPort, systemResolver, type ResolveHost } from './webhooks/guarded-lookup.ts';
 
 export interface RunningParley {
   url: string;
@@ -91,6 +94,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export interface StartOptions {
   /** The handover lifecycle's clock (server/chat/deps.ts); tests move it instead of waiting. */
   clock?: () => Date;
+  /** How webhook target names are resolved: the system's resolver, or a test's (a DNS server of its own). */
+  resolveHost?: ResolveHost;
 }
 
 export async function startParley(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningParley> {
@@ -161,7 +166,21 @@ export async function startParley(config: Config, logger: Logger, options: Start
     handoverBots: () => engine.profiles().filter((p) => p.handover).map((p) => p.id),
     realtime: embedded && realtimeCounts(embedded),
   });
-  const chat = { store, engine, publisher, logger, clock, config, metrics };
+  const hooks = config.webhooks;
+  const webhookWorker = startWebhookWorker(
+    { store, logger, metrics, clock },
+    {
+      allowed: new Set(hooks.allowedTargets.map((entry) => hostPort(new URL(`http://${entry}`)))),
+      resolve: options.resolveHost ?? systemResolver,
+      timeoutMs: hooks.timeoutMs,
+      retryBaseMs: hooks.retryBaseMs,
+      maxAttempts: hooks.maxAttempts,
+      // Often enough that a retry is not late by much more than its own wait.
+      scanIntervalMs: Math.min(5000, hooks.retryBaseMs),
+    },
+  );
+  const webhooks = createWebhookEmitter({ store, logger, clock }, () => webhookWorker.kick());
+  const chat = { store, engine, publisher, logger, clock, config, metrics, webhooks };
   const turns = createTurnWorker(chat, config.turns);
   const handovers = startHandoverSweeper(chat, {
     intervalMs: config.handover.sweepIntervalMs,
@@ -191,6 +210,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
     distDir: join(installDir, 'dist'),
     publicDir: join(installDir, 'public'),
     metrics,
+    webhooks,
   });
   const handle = app.callback();
   server.on('request', (req, res) => {
@@ -214,7 +234,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
       server.closeIdleConnections();
       await turns.drain();
       // Sweeps work in steps across event-loop turns: one under way finishes before its lease and store go.
-      await Promise.all([sweeping, handovers.stop(), settingsRefresh.stop()]);
+      await Promise.all([sweeping, handovers.stop(), settingsRefresh.stop(), webhookWorker.stop()]);
       await store.release('retention', instanceId).catch(() => undefined);
       await store.release('handovers', instanceId).catch(() => undefined);
       // Realtime sockets are told to reconnect (4200) before the HTTP server goes away.
