@@ -66,7 +66,7 @@ export function createMetrics(): Metrics {
     sweepDuration,
     webhookDeliveries: new Counter({
       name: 'parley_webhook_deliveries_total',
-      help: 'Webhook delivery attempts, by event and result (delivered, failed, refused)',
+      help: 'Webhook delivery attempts, by event and what followed (delivered, retrying, failed)',
       labelNames: ['event', 'result'] as const,
       registers: [registry],
     }),

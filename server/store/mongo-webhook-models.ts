@@ -3,6 +3,7 @@
 // unique `_id` is the idempotency key, on MongoDB and FerretDB alike (no transactions needed).
 import { Schema, type Connection } from 'mongoose';
 import { WEBHOOK_EVENTS, type WebhookEventType } from '../../common/webhooks-wire.ts';
+import type { WebhookAttempt, WebhookDelivery } from './webhook-store.ts';
 
 const schemaOptions = { versionKey: false, strict: 'throw', strictQuery: 'throw' } as const;
 
@@ -32,18 +33,8 @@ const webhookSchema = new Schema<WebhookDoc>(
 );
 webhookSchema.index({ botId: 1, createdAt: 1 });
 
-export interface WebhookDeliveryDoc {
-  _id: string;
-  eventId: string;
-  webhookId: string;
-  botId: string;
-  type: WebhookEventType;
-  payload: string | null;
-  state: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: Date | null;
-  createdAt: Date;
-}
+/** A delivery as the store defines it (webhook-store.ts), under its `<eventId>|<webhookId>` id. */
+export type WebhookDeliveryDoc = WebhookDelivery & { _id: string };
 const deliverySchema = new Schema<WebhookDeliveryDoc>(
   {
     _id: { type: String },
@@ -62,18 +53,8 @@ const deliverySchema = new Schema<WebhookDeliveryDoc>(
 deliverySchema.index({ state: 1, nextAttemptAt: 1 });
 deliverySchema.index({ webhookId: 1 });
 
-export interface WebhookAttemptDoc {
-  _id: string;
-  eventId: string;
-  webhookId: string;
-  type: WebhookEventType;
-  attempt: number;
-  at: Date;
-  status: number | null;
-  durationMs: number;
-  errorClass: string | null;
-  outcome: 'delivered' | 'retrying' | 'failed';
-}
+/** An attempt as the store defines it, under its `<eventId>|<webhookId>|<n>` id. */
+export type WebhookAttemptDoc = WebhookAttempt & { _id: string };
 const attemptSchema = new Schema<WebhookAttemptDoc>(
   {
     _id: { type: String },

@@ -28,29 +28,14 @@ const webhookFromDoc = (doc: WebhookDoc): Webhook => ({
   updatedAt: doc.updatedAt,
 });
 
-const deliveryFromDoc = (doc: WebhookDeliveryDoc): WebhookDelivery => ({
-  eventId: doc.eventId,
-  webhookId: doc.webhookId,
-  botId: doc.botId,
-  type: doc.type,
-  payload: doc.payload,
-  state: doc.state,
-  attempts: doc.attempts,
-  nextAttemptAt: doc.nextAttemptAt,
-  createdAt: doc.createdAt,
-});
-
-const attemptFromDoc = (doc: WebhookAttemptDoc): WebhookAttempt => ({
-  eventId: doc.eventId,
-  webhookId: doc.webhookId,
-  type: doc.type,
-  attempt: doc.attempt,
-  at: doc.at,
-  status: doc.status,
-  durationMs: doc.durationMs,
-  errorClass: doc.errorClass,
-  outcome: doc.outcome,
-});
+/** The store's record: the document less its `_id`. */
+function withoutId<T extends { _id: string }>(doc: T): Omit<T, '_id'> {
+  const { _id, ...rest } = doc;
+  void _id;
+  return rest;
+}
+const deliveryFromDoc = (doc: WebhookDeliveryDoc): WebhookDelivery => withoutId(doc);
+const attemptFromDoc = (doc: WebhookAttemptDoc): WebhookAttempt => withoutId(doc);
 
 const docOf = (w: Webhook): WebhookDoc => ({ _id: w.id, botId: w.botId, url: w.url, events: w.events, enabled: w.enabled, secrets: secretsToJson(w.secrets), createdAt: w.createdAt, updatedAt: w.updatedAt });
 

@@ -8,6 +8,7 @@ import { createWebhook, listBotSettings, listWebhooks } from '../../api.ts';
 import { useAction } from '../action.ts';
 import { ErrorText, Field, Form } from '../form.tsx';
 import { Heading } from '../heading.tsx';
+import { BotSelect } from '../bot-select.tsx';
 import { useSession } from '../session.ts';
 import { EventChoice } from './event-choice.tsx';
 import { SecretOnce } from './secret-once.tsx';
@@ -51,16 +52,7 @@ export function Webhooks() {
         <h2 id={`${id}-title`}>New webhook</h2>
         <Form label="New webhook" onSubmit={() => void create()}>
           <div class="row">
-            <div class="field">
-              <label for={`${id}-bot`}>Bot</label>
-              <select id={`${id}-bot`} value={bot} onChange={(e) => setBot(e.currentTarget.value)}>
-                {bots.map((b) => (
-                  <option key={b} value={b}>
-                    {b}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <BotSelect bots={bots} value={bot} onChange={setBot} />
             <Field label="Target URL" hint="https://, on the public internet (internal targets only if the deployment allows them)." autoComplete="off" required value={url} onInput={setUrl} />
           </div>
           <EventChoice chosen={events} onChange={setEvents} />
