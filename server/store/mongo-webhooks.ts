@@ -125,6 +125,12 @@ export function mongoWebhookStore(models: WebhookModels): WebhookStore {
       );
       return true;
     },
+    async pruneWebhookHistory(before) {
+      const at = trusted({ $lt: checkDate('before', before) });
+      const attempts = await models.webhookAttempts.deleteMany({ at });
+      const deliveries = await models.webhookDeliveries.deleteMany({ state: trusted({ $ne: 'pending' }), createdAt: at });
+      return attempts.deletedCount + deliveries.deletedCount;
+    },
     async listWebhookAttempts(webhookId, limit) {
       const docs = await models.webhookAttempts.find({ webhookId: idString(webhookId) }).sort({ at: -1, attempt: -1 }).limit(checkLimit(limit)).lean<WebhookAttemptDoc[]>();
       return docs.map(attemptFromDoc);

@@ -107,6 +107,8 @@ export function sqliteWebhooks(db: Database.Database): WebhookStore {
       `INSERT INTO webhook_attempts (event_id, webhook_id, type, attempt, at, status, duration_ms, error_class, outcome)
        VALUES (@eventId, @webhookId, @type, @attempt, @at, @status, @durationMs, @errorClass, @outcome)`,
     ),
+    pruneAttempts: db.prepare<[number]>('DELETE FROM webhook_attempts WHERE at < ?'),
+    pruneDeliveries: db.prepare<[number]>(`DELETE FROM webhook_deliveries WHERE state != 'pending' AND created_at < ?`),
     attempts: db.prepare<[string, number], AttemptRow>('SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY at DESC, attempt DESC LIMIT ?'),
   };
 
@@ -171,6 +173,10 @@ export function sqliteWebhooks(db: Database.Database): WebhookStore {
     },
     async listWebhookAttempts(webhookId, limit) {
       return sql.attempts.all(idString(webhookId), checkLimit(limit)).map(attemptFromRow);
+    },
+    async pruneWebhookHistory(before) {
+      const at = checkDate('before', before).getTime();
+      return sql.pruneAttempts.run(at).changes + sql.pruneDeliveries.run(at).changes;
     },
   };
 }

@@ -125,6 +125,24 @@ export function runWebhookContract(name: string, open: () => Promise<Store>): vo
       expect(await store.listWebhookAttempts(w.id, 10)).toEqual([]);
     });
 
+    it('prunes attempts and finished deliveries older than the cut-off, never a pending delivery', async () => {
+      const w = webhook();
+      await store.createWebhook(w);
+      const old = event({ createdAt: at(0) });
+      const stillPending = event({ createdAt: at(0) });
+      const recent = event({ createdAt: at(10_000) });
+      for (const e of [old, stillPending, recent]) await store.enqueueWebhookEvent(e);
+      await store.recordWebhookAttempt({ eventId: old.id, webhookId: w.id, at: at(1), status: 204, durationMs: 5, errorClass: null }, { outcome: 'delivered' });
+      await store.recordWebhookAttempt({ eventId: stillPending.id, webhookId: w.id, at: at(2), status: 500, durationMs: 5, errorClass: 'http_status' }, { outcome: 'retrying', nextAttemptAt: at(20_000) });
+      await store.recordWebhookAttempt({ eventId: recent.id, webhookId: w.id, at: at(10_001), status: 204, durationMs: 5, errorClass: null }, { outcome: 'delivered' });
+      // The old delivery and two old attempts go; the pending delivery stays, and so does all that is recent.
+      expect(await store.pruneWebhookHistory(at(5000))).toBe(3);
+      expect((await store.listWebhookAttempts(w.id, 10)).map((a) => a.eventId)).toEqual([recent.id]);
+      expect((await store.dueWebhookDeliveries(at(20_000), 10)).map((d) => d.eventId)).toEqual([stillPending.id]);
+      // Nothing more to forget.
+      expect(await store.pruneWebhookHistory(at(5000))).toBe(0);
+    });
+
     it('refuses an unknown event type and a bad date', async () => {
       await expect(store.enqueueWebhookEvent(event({ type: 'user.deleted' as never }))).rejects.toSatisfy((err) => storeErrorCode(err) === 'invalid_argument');
       await expect(store.dueWebhookDeliveries(new Date(Number.NaN), 10)).rejects.toSatisfy((err) => storeErrorCode(err) === 'invalid_argument');

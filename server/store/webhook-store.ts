@@ -89,4 +89,10 @@ export interface WebhookStore {
   recordWebhookAttempt(attempt: Omit<WebhookAttempt, 'outcome' | 'type' | 'attempt'>, next: AttemptOutcome): Promise<boolean>;
   /** The webhook's attempts, newest first, at most `limit`. */
   listWebhookAttempts(webhookId: string, limit: number): Promise<WebhookAttempt[]>;
+  /**
+   * Forgets attempts made before `before`, and finished deliveries created before it (a pending
+   * one stays, however old): the history the console shows is kept for a while, not for ever.
+   * The number of attempts and deliveries removed.
+   */
+  pruneWebhookHistory(before: Date): Promise<number>;
 }

@@ -15,6 +15,9 @@ import { postWebhook, type PostOptions } from './post.ts';
 import { signedHeaders, signingSecrets } from './signing.ts';
 
 const MAX_BACKOFF_MS = 6 * 3_600_000;
+/** How long the console can show attempts and finished deliveries; pruned at most once an hour. */
+export const WEBHOOK_HISTORY_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 /** Deliveries sent at once per scan. */
 const BATCH = 20;
 
@@ -71,10 +74,15 @@ export function startWebhookWorker(deps: WebhookWorkerDeps, opts: WebhookWorkerO
     await store.recordWebhookAttempt({ eventId: delivery.eventId, webhookId: delivery.webhookId, at, status: result.status, durationMs: result.durationMs, errorClass: result.errorClass }, outcome);
   }
 
+  let prunedAt = 0;
   const scan = async (): Promise<void> => {
     for (;;) {
       const now = Date.now();
       if (!(await store.lease('webhooks', instanceId, now, now + leaseMs))) return;
+      if (now - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = now;
+        await store.pruneWebhookHistory(new Date(deps.clock().getTime() - WEBHOOK_HISTORY_MS));
+      }
       const due = await store.dueWebhookDeliveries(deps.clock(), BATCH);
       await Promise.all(due.map((d) => deliver(d).catch((err: unknown) => log.error({ err, webhookId: d.webhookId }, 'webhook delivery not recorded'))));
       if (due.length < BATCH) return;
