@@ -38,7 +38,7 @@ export interface WebhookAttemptView {
   /** The receiver's HTTP status; null when none came (refused, timed out, connection failed). */
   status: number | null;
   durationMs: number;
-  /** Why an attempt failed, as a class (`http_status`, `timeout`, `refused_target`, `connection`, `redirect`); null for a success. */
+  /** Why an attempt failed, as a class (`http_status`, `redirect`, `timeout`, `dns`, `tls`, `connection`, `refused_target`, or `disabled`: the webhook was disabled with the delivery still owed); null for a success. */
   errorClass: string | null;
   /** What became of the delivery after this attempt. */
   outcome: 'delivered' | 'retrying' | 'failed';

@@ -54,6 +54,11 @@ export function startWebhookWorker(deps: WebhookWorkerDeps, opts: WebhookWorkerO
   async function deliver(delivery: WebhookDelivery): Promise<void> {
     const webhook = await store.getWebhook(delivery.webhookId);
     if (!webhook || delivery.payload === null) return;
+    if (!webhook.enabled) {
+      // Disabled since the event was written: what it still owed is given up, not sent later by surprise.
+      await store.recordWebhookAttempt({ eventId: delivery.eventId, webhookId: delivery.webhookId, at: new Date(), status: null, durationMs: 0, errorClass: 'disabled' }, { outcome: 'failed' });
+      return;
+    }
     // Signed with the real time, which the receiver compares with its own; scheduled by the
     // server's clock, the one events are stamped with (a test's, moved instead of waiting).
     const at = new Date();

@@ -174,6 +174,25 @@ describe('webhooks', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a webhook disabled with a delivery still owed gives it up instead of sending it later', async () => {
+    receiver.answer((r) => (r.path === '/hooks/disabled' ? 500 : 204));
+    try {
+      const hook = await createHook('/disabled', ['handover.requested']);
+      await world.visitorAskingForHuman(kari.client);
+      await receiver.until((all) => at('/disabled')(all).length === 1, 'the first, failed attempt');
+      expect((await world.admin.request('PATCH', `/webhooks/${hook.webhook.id}`, { enabled: false })).status).toBe(200);
+      const list = await pollUntil(() => attempts(hook.webhook.id), (l) => l[0]?.outcome === 'failed', 'the delivery given up');
+      expect(list.map((a) => [a.attempt, a.status, a.errorClass, a.outcome])).toEqual([
+        [2, null, 'disabled', 'failed'],
+        [1, 500, 'http_status', 'retrying'],
+      ]);
+      expect(at('/disabled')(receiver.received)).toHaveLength(1);
+      await remove(hook.webhook.id);
+    } finally {
+      receiver.answer(() => 204);
+    }
+  });
+
   it('SSRF: loopback, private, link-local and metadata targets are refused unless allowed by host and port; a name resolving to loopback is refused at delivery; redirects are not followed', async () => {
     for (const url of [
       `http://127.0.0.2:${receiver.port}/x`,
