@@ -38,6 +38,7 @@ import type { BotSettingsView, ErasureResult, SaveBotSettingsRequest, SubjectExp
 import type { ChannelAuth } from '../common/pusher-client.ts';
 import type { ReportTable, ReportView } from '../common/report-wire.ts';
 import type { ChatMessage } from '../common/wire.ts';
+import type { WebhookAttemptView, WebhookEventType, WebhookView, WebhookWithSecret } from '../common/webhooks-wire.ts';
 
 const BASE = '/api/v1/console';
 
@@ -170,3 +171,13 @@ export interface ReportPeriod {
 export const getReport = (period: ReportPeriod) => request<ReportView>('GET', `/reports${query(period)}`);
 /** A plain link: the browser downloads the table with the session cookie. */
 export const reportCsvUrl = (period: ReportPeriod, table: ReportTable) => `${BASE}/reports/csv${query({ table, ...period })}`;
+
+// Administrators: a bot's webhooks (common/webhooks-wire.ts). A secret comes back only from a create or a rotation.
+const webhookPath = (id: string, rest = '') => `/webhooks/${encodeURIComponent(id)}${rest}`;
+export const listWebhooks = () => request<{ webhooks: WebhookView[] }>('GET', '/webhooks').then((r) => r.webhooks);
+export const createWebhook = (csrf: string, body: { bot: string; url: string; events: WebhookEventType[] }) => request<WebhookWithSecret>('POST', '/webhooks', { body, csrf });
+export const patchWebhook = (csrf: string, id: string, body: { url?: string; events?: WebhookEventType[]; enabled?: boolean }) =>
+  request<{ webhook: WebhookView }>('PATCH', webhookPath(id), { body, csrf }).then((r) => r.webhook);
+export const rotateWebhookSecret = (csrf: string, id: string, overlapMinutes: number) => request<WebhookWithSecret>('POST', webhookPath(id, '/rotate'), { body: { overlapMinutes }, csrf });
+export const deleteWebhook = (csrf: string, id: string) => request<void>('DELETE', webhookPath(id), { csrf });
+export const listWebhookAttempts = (id: string) => request<{ attempts: WebhookAttemptView[] }>('GET', webhookPath(id, '/attempts')).then((r) => r.attempts);

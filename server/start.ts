@@ -28,6 +28,12 @@ import { createMailer } from './accounts/mailer.ts';
 import { discoverOidc } from './accounts/oidc.ts';
 import { createBotSettings } from './privacy/bot-settings.ts';
 import { installDir } from './install-dir.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { timedStore } from './metrics/timed-store.ts';
+import { registerLiveGauges, type RealtimeCounts } from './metrics/live-gauges.ts';
+import { createWebhookEmitter } from './webhooks/events.ts';
+import { startWebhookWorker } from './webhooks/outbox-worker.ts';
+import { hostPort, systemResolver, type ResolveHost } from './webhooks/guarded-lookup.ts';
 
 export interface RunningParley {
   url: string;
@@ -69,6 +75,15 @@ function clientIpOf(req: IncomingMessage, trustProxy: boolean, hops: number): st
   return listed.at(-Math.min(hops, listed.length)) ?? peer;
 }
 
+/** The embedded server's sockets, and its subscriptions by the kinds of channel Parley uses. */
+function realtimeCounts(embedded: EmbeddedRealtime): RealtimeCounts {
+  const kinds = { conversation: conversationChannel(''), console_queue: queueChannel(''), console_conversation: consoleConversationChannel('') };
+  return {
+    connectionCount: () => embedded.connectionCount(),
+    subscriptionCounts: () => Object.fromEntries(Object.entries(kinds).map(([kind, prefix]) => [kind, embedded.subscriptionCount(prefix)])),
+  };
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -79,13 +94,16 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export interface StartOptions {
   /** The handover lifecycle's clock (server/chat/deps.ts); tests move it instead of waiting. */
   clock?: () => Date;
+  /** How webhook target names are resolved: the system's resolver, or a test's (a DNS server of its own). */
+  resolveHost?: ResolveHost;
 }
 
 export async function startParley(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningParley> {
   const clock = options.clock ?? (() => new Date());
   // First: an IdP that cannot be discovered stops the start before anything is opened.
   const sso = config.oidc ? await discoverOidc(config.oidc) : undefined;
-  const store = await openStore(config);
+  const metrics = createMetrics();
+  const store = timedStore(await openStore(config), metrics);
   const engine = await loadBotEngine({ botsDir: config.botsDir, dataDir: config.dataDir, env: config.env, sharedBy: config.sharedBy });
   const limits = await createRateLimits({ redisUrl: config.redisUrl, ...config.rateLimits, logger });
   const rt = config.realtime;
@@ -109,6 +127,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
       const now = Date.now();
       return store.lease('retention', instanceId, now, now + 2 * sweepEvery());
     },
+    timeSweep: () => metrics.timeSweep('retention'),
   });
   // What expired while the server was down goes now, not one interval later.
   await sweeper.runOnce();
@@ -142,7 +161,26 @@ export async function startParley(config: Config, logger: Logger, options: Start
   } else {
     publisher = createPusherPublisher({ ...rt, masterKey: rt.encryptionKey });
   }
-  const chat = { store, engine, publisher, logger, clock, config };
+  registerLiveGauges(metrics.registry, {
+    store,
+    handoverBots: () => engine.profiles().filter((p) => p.handover).map((p) => p.id),
+    realtime: embedded && realtimeCounts(embedded),
+  });
+  const hooks = config.webhooks;
+  const webhookWorker = startWebhookWorker(
+    { store, logger, metrics, clock },
+    {
+      allowed: new Set(hooks.allowedTargets.map((entry) => hostPort(new URL(`http://${entry}`)))),
+      resolve: options.resolveHost ?? systemResolver,
+      timeoutMs: hooks.timeoutMs,
+      retryBaseMs: hooks.retryBaseMs,
+      maxAttempts: hooks.maxAttempts,
+      // Often enough that a retry is not late by much more than its own wait.
+      scanIntervalMs: Math.min(5000, hooks.retryBaseMs),
+    },
+  );
+  const webhooks = createWebhookEmitter({ store, logger, clock }, () => webhookWorker.kick());
+  const chat = { store, engine, publisher, logger, clock, config, metrics, webhooks };
   const turns = createTurnWorker(chat, config.turns);
   const handovers = startHandoverSweeper(chat, {
     intervalMs: config.handover.sweepIntervalMs,
@@ -151,6 +189,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
       const now = Date.now();
       return store.lease('handovers', instanceId, now, now + 2 * config.handover.sweepIntervalMs);
     },
+    timeSweep: () => metrics.timeSweep('handovers'),
   });
   const app = createApp({
     config,
@@ -170,6 +209,8 @@ export async function startParley(config: Config, logger: Logger, options: Start
     realtimeClient: realtimeClientConfig(rt, publicUrl),
     distDir: join(installDir, 'dist'),
     publicDir: join(installDir, 'public'),
+    metrics,
+    webhooks,
   });
   const handle = app.callback();
   server.on('request', (req, res) => {
@@ -193,7 +234,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
       server.closeIdleConnections();
       await turns.drain();
       // Sweeps work in steps across event-loop turns: one under way finishes before its lease and store go.
-      await Promise.all([sweeping, handovers.stop(), settingsRefresh.stop()]);
+      await Promise.all([sweeping, handovers.stop(), settingsRefresh.stop(), webhookWorker.stop()]);
       await store.release('retention', instanceId).catch(() => undefined);
       await store.release('handovers', instanceId).catch(() => undefined);
       // Realtime sockets are told to reconnect (4200) before the HTTP server goes away.

@@ -1,7 +1,7 @@
 // The console shell: checks for a session, then shows sign-in, set-password (one-time link) or the
 // signed-in screens with their navigation. Every role works handovers (their bots; administrators
 // every bot); supervisors and administrators browse conversations and read reports; administrators
-// also get Users, Bots (data protection), Data requests and Audit log. The server refuses those
+// also get Users, Bots (data protection), Webhooks, Data requests and Audit log. The server refuses those
 // routes to anyone else whatever this menu shows, and anyone else who opens one by its path
 // (/console/users) is told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
@@ -21,8 +21,9 @@ import { SignIn } from './sign-in.tsx';
 import { Users } from './users.tsx';
 import { BotSettings } from './data-protection/bot-settings.tsx';
 import { SubjectRequests } from './data-protection/subject-requests.tsx';
+import { Webhooks } from './webhooks/screen.tsx';
 
-type Screen = 'home' | 'handovers' | 'conversations' | 'reports' | 'account' | 'users' | 'bots' | 'data-requests' | 'audit';
+type Screen = 'home' | 'handovers' | 'conversations' | 'reports' | 'account' | 'users' | 'bots' | 'webhooks' | 'data-requests' | 'audit';
 
 const EVERYONE: readonly ConsoleRole[] = ['administrator', 'supervisor', 'operator'];
 const ADMINISTRATORS: readonly ConsoleRole[] = ['administrator'];
@@ -38,6 +39,7 @@ const SCREENS: { id: Screen; label: string; roles: readonly ConsoleRole[] }[] = 
   { id: 'account', label: 'Account', roles: EVERYONE },
   { id: 'users', label: 'Users', roles: ADMINISTRATORS },
   { id: 'bots', label: 'Bots', roles: ADMINISTRATORS },
+  { id: 'webhooks', label: 'Webhooks', roles: ADMINISTRATORS },
   { id: 'data-requests', label: 'Data requests', roles: ADMINISTRATORS },
   { id: 'audit', label: 'Audit log', roles: ADMINISTRATORS },
 ];
@@ -96,6 +98,7 @@ function Screens({ session, onSignedOut }: { session: SessionInfo; onSignedOut: 
         {current === 'account' && <Account />}
         {current === 'users' && <Users />}
         {current === 'bots' && <BotSettings />}
+        {current === 'webhooks' && <Webhooks />}
         {current === 'data-requests' && <SubjectRequests />}
         {current === 'audit' && <Audit />}
         {current === 'refused' && <Refused roles={SCREENS.find((s) => s.id === screen)?.roles ?? ADMINISTRATORS} />}

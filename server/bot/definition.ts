@@ -74,6 +74,11 @@ const slot = z.strictObject({
     error: (issue) => `unknown slot type ${JSON.stringify(issue.input)} (supported: ${SLOT_TYPES.join(', ')})`,
   }),
   pii: z.enum(PII_TAGS).default('none'),
+  /**
+   * The value goes to the bot's webhooks as it was given (`form.submitted`); unset, they get it
+   * masked. Not shareable by default, whatever its PII tag: the site decides what leaves Parley.
+   */
+  shareable: z.boolean().default(false),
   prompt: localized(text),
   reprompt: localized(text),
   /** Invalid answers tolerated before the form is given up. */

@@ -134,6 +134,11 @@ export interface BotTurn extends BotGreeting {
    * open) finished leaving a message, which then waits in the queue.
    */
   handover?: { source: HandoverSource };
+  /**
+   * Set when this turn's answer completed a form: its id, every slot key in it, and the keys the
+   * definition marks shareable (what `form.submitted` webhooks carry unmasked).
+   */
+  submitted?: { form: string; keys: string[]; shareable: string[] };
 }
 
 export interface BotEngine {

@@ -67,6 +67,7 @@ export function answerSlot(
     };
   }
   const replies = renderReplies(bot, pick(form.done, language, bot), access);
+  const submitted = { form: form.id, keys: form.slots.map((s) => s.key), shareable: form.slots.filter((s) => s.shareable).map((s) => s.key) };
   if (form.id === bot.def.handover?.leaveMessage) {
     // A message left for the operators: it waits in the handover queue for the next one.
     return {
@@ -75,7 +76,8 @@ export function answerSlot(
       outcome: 'handover',
       collected,
       handover: { source: 'message' },
+      submitted,
     };
   }
-  return { replies, state: writeDialogState({ ...state, form: undefined }), outcome: 'form', collected };
+  return { replies, state: writeDialogState({ ...state, form: undefined }), outcome: 'form', collected, submitted };
 }

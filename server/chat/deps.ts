@@ -5,6 +5,8 @@ import type { BotEngine } from '../bot/engine.ts';
 import type { Config } from '../config/index.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { Store } from '../store/store.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { WebhookEmitter } from '../webhooks/events.ts';
 
 export interface ChatDeps {
   store: Store;
@@ -17,4 +19,8 @@ export interface ChatDeps {
    */
   clock: () => Date;
   config: Pick<Config, 'handover'>;
+  /** This instance's Prometheus metrics (bot turn latency here). */
+  metrics: Pick<Metrics, 'botTurnDuration'>;
+  /** Writes webhook events (handover requested and resolved, form submitted) to the outbox. */
+  webhooks: WebhookEmitter;
 }

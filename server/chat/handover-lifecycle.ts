@@ -78,6 +78,15 @@ export async function closeHandover(deps: ChatDeps, handover: Handover, end: Han
     const text = await wording(deps, closed, 'unanswered');
     if (text !== null) await postToVisitor(deps, closed.conversationId, { sender: 'bot', text });
   }
+  if (closed.state === 'resolved') {
+    await deps.webhooks.emit('handover.resolved', closed.botId, closed.id, {
+      conversationId: closed.conversationId,
+      handoverId: closed.id,
+      resolution: closed.resolution,
+      startedAt: closed.startedAt.toISOString(),
+      endedAt: closed.endedAt?.toISOString() ?? null,
+    });
+  }
   await publishHandoverChange(deps, closed);
   return closed;
 }

@@ -35,14 +35,27 @@ async function sweepBot(deps: ChatDeps, profile: BotProfile): Promise<void> {
   }
 }
 
-export function startHandoverSweeper(deps: ChatDeps, opts: { intervalMs: number; lease: () => Promise<boolean> }): HandoverSweeper {
+export interface HandoverSweeperOptions {
+  intervalMs: number;
+  lease: () => Promise<boolean>;
+  /** Starts timing a run that holds the lease (server/metrics/); called with the run's result at its end. */
+  timeSweep?: () => (result: 'ok' | 'failed') => void;
+}
+
+export function startHandoverSweeper(deps: ChatDeps, opts: HandoverSweeperOptions): HandoverSweeper {
   const log = deps.logger.child({ part: 'handovers' });
   const sweepAll = async (): Promise<void> => {
     if (!(await opts.lease())) return;
+    const timed = opts.timeSweep?.();
+    let failed = false;
     for (const profile of deps.engine.profiles().filter((p) => p.handover)) {
       // One bot's failure must not stop the others' wait limits.
-      await sweepBot(deps, profile).catch((err: unknown) => log.error({ err, botId: profile.id }, 'handover sweep failed'));
+      await sweepBot(deps, profile).catch((err: unknown) => {
+        failed = true;
+        log.error({ err, botId: profile.id }, 'handover sweep failed');
+      });
     }
+    timed?.(failed ? 'failed' : 'ok');
   };
   return startPeriodicJob(sweepAll, opts.intervalMs, (err) => log.error({ err }, 'handover sweep failed'));
 }

@@ -18,6 +18,7 @@ import { staffingFor } from './staffing.ts';
 import { publishHandoverChange, publishToConsole } from './handover-publish.ts';
 import { autoAssign } from './auto-assign.ts';
 import type { ChatDeps } from './deps.ts';
+import { shareableValues } from '../privacy/mask.ts';
 
 function turnContext(conversation: Conversation, locale: string, access: AccessLevel): TurnContext {
   return { botId: conversation.botId, conversationId: conversation.id, locale, access, state: conversation.state };
@@ -61,12 +62,36 @@ async function passToOperator(deps: ChatDeps, conversation: Conversation, pendin
   return [];
 }
 
-/** The turn opened a handover: the bot's queue hears of it, and with auto-assignment someone gets it now. */
+/** The turn opened a handover: the bot's queue and webhooks hear of it, and with auto-assignment someone gets it now. */
 async function handoverOpened(deps: ChatDeps, conversationId: string): Promise<void> {
   const handover = await deps.store.openHandoverOf(conversationId);
   if (!handover) return;
+  await deps.webhooks.emit('handover.requested', handover.botId, handover.id, {
+    conversationId,
+    handoverId: handover.id,
+    source: handover.source,
+    startedAt: handover.startedAt.toISOString(),
+  });
   await publishHandoverChange(deps, handover);
   if (handover.state === 'waiting') await autoAssign(deps, handover.botId, [handover]);
+}
+
+/**
+ * A form was completed: its values go to the bot's webhooks, the shareable ones as given and the
+ * rest masked. Earlier answers are the stored values (none when the bot stores nothing: then only
+ * this turn's answer is known), this turn's answer the engine's.
+ */
+async function formSubmitted(deps: ChatDeps, conversation: Conversation, pending: PendingTurn, turn: BotTurn): Promise<void> {
+  const { form, keys, shareable } = turn.submitted!;
+  const latest = new Map<string, string>();
+  for (const v of await deps.store.listValues(conversation.id)) latest.set(v.key, v.value);
+  for (const v of turn.collected ?? []) latest.set(v.key, v.value);
+  const values = keys.filter((key) => latest.has(key)).map((key) => ({ key, value: latest.get(key)! }));
+  await deps.webhooks.emit('form.submitted', conversation.botId, `${conversation.id}:${pending.messageId}`, {
+    conversationId: conversation.id,
+    form,
+    values: shareableValues(values, shareable),
+  });
 }
 
 /** Runs one pending turn to completion. Safe to run again for the same turn: it answers once. */
@@ -83,10 +108,13 @@ export async function runTurn(deps: ChatDeps, pending: PendingTurn): Promise<Cha
     const now = deps.clock();
     const staffing = profile ? await staffingFor(deps, profile, now) : undefined;
     const context = { ...turnContext(conversation, pending.locale, pending.access as AccessLevel), ...(staffing ? { staffing } : {}) };
+    const answered = deps.metrics.botTurnDuration.startTimer();
     const turn = await deps.engine.reply(context, pending.input);
     const outcome = outcomeOf(turn, profile, pending, now);
     const replies = await deps.store.completeTurn(conversation.id, pending.messageId, outcome);
+    answered({ outcome: turn.outcome });
     for (const message of replies) await publishBestEffort(deps.publisher, log, channel, EVENT_MESSAGE, message);
+    if (turn.submitted) await formSubmitted(deps, conversation, pending, turn);
     if (outcome.handover) await handoverOpened(deps, conversation.id);
     // Storage off: the reply is out, so nothing of this conversation's exchange needs to stay (and
     // nothing of any other conversation is touched). Messages get ids from the store all the same,

@@ -91,6 +91,23 @@ export const envSchema = z.object({
   /** Unset: a public client (PKCE only, no client authentication). */
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** The sign-in button's text. */
+  /**
+   * Webhook targets an administrator allows although they are loopback, private or link-local:
+   * `host:port` pairs, comma-separated (`127.0.0.1:8080, hooks.internal:443`). Nothing else of those ranges is ever reached.
+   */
+  WEBHOOK_ALLOWED_TARGETS: z
+    .string()
+    .transform((text) => text.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/, 'expected host:port entries such as 127.0.0.1:8080 or [::1]:8080')))
+    .optional(),
+  /** The first webhook retry waits this long, each next one twice as long. */
+  WEBHOOK_RETRY_BASE: duration.default('30s'),
+  /** Attempts per delivery, the first included, before it is given up. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** How long one webhook request may take, connection and answer included. */
+  WEBHOOK_TIMEOUT: duration.default('10s'),
+  /** Serves Prometheus metrics at /metrics to `Authorization: Bearer <METRICS_TOKEN>`. Unset: no /metrics (404). */
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').regex(/^\S+$/, 'expected no spaces').optional(),
   OIDC_LABEL: z.string().min(1).max(64).regex(/^[^\r\n]*$/, 'expected one line').default('Sign in with SSO'),
 });
 

@@ -69,6 +69,10 @@ export interface Config {
   mail: { smtpUrl?: string; from?: string };
   /** Console single sign-on; undefined when OIDC_ISSUER is unset. */
   oidc?: OidcConfig;
+  /** Webhook delivery (server/webhooks/). */
+  webhooks: WebhookConfig;
+  /** The bearer token /metrics asks for; undefined: no /metrics. */
+  metricsToken?: string;
   /** Things to tell the operator at start (generated secrets and the like). */
   warnings: string[];
 }
@@ -80,6 +84,14 @@ export interface HandoverConfig {
   autoAssign: boolean;
   /** Auto-assignment gives an operator at most this many conversations at once. */
   operatorCapacity: number;
+}
+
+export interface WebhookConfig {
+  /** `host:port` pairs allowed although their addresses are loopback, private or link-local. */
+  allowedTargets: string[];
+  retryBaseMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -209,6 +221,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET, label: env.OIDC_LABEL } : undefined,
+    webhooks: {
+      allowedTargets: env.WEBHOOK_ALLOWED_TARGETS ?? [],
+      retryBaseMs: parseDuration(env.WEBHOOK_RETRY_BASE),
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: parseDuration(env.WEBHOOK_TIMEOUT),
+    },
+    metricsToken: env.METRICS_TOKEN,
     warnings,
   };
 }

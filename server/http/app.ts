@@ -24,6 +24,8 @@ import { chatFrame } from './routes/frame.ts';
 import { consoleApp } from './routes/console-app.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
 import { consoleRouter } from './routes/console/router.ts';
+import { metricsEndpoint } from './routes/metrics.ts';
+import { requestMetrics } from './request-metrics.ts';
 
 const SECURITY_TXT_DEFAULT_LIFETIME_MS = 180 * 86_400_000;
 
@@ -56,12 +58,15 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/api/v1/conversation/export', fromFrame, visitor, exportConversation(deps));
   router.get('/healthz', liveness());
   router.get('/readyz', readiness(readinessChecks(deps)));
+  router.get('/metrics', metricsEndpoint(deps.metrics.registry, deps.config.metricsToken));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
   router.get('/assets/:file', frameAssets(deps));
   router.use(consoleApp(deps).routes());
 
   const publicOrigin = new URL(deps.publicUrl).origin;
+  // Outermost, so the status it records is the one the error handler settled on.
+  app.use(requestMetrics(deps.metrics));
   app.use(securityHeaders({ hsts: true }));
   app.use(accessLog(deps.logger));
   app.use(errorHandler(deps.logger));

@@ -12,6 +12,8 @@ import type { RealtimeClientConfig } from '../../common/wire.ts';
 import type { Mailer } from '../accounts/mailer.ts';
 import type { OidcClient } from '../accounts/oidc.ts';
 import type { BotSettings } from '../privacy/bot-settings.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { WebhookEmitter } from '../webhooks/events.ts';
 
 export interface AppDeps {
   config: Config;
@@ -40,4 +42,8 @@ export interface AppDeps {
   /** Where dist/ (built widget) and public/ (demo site) are. */
   distDir: string;
   publicDir: string;
+  /** This instance's Prometheus metrics, served at /metrics when METRICS_TOKEN is set. */
+  metrics: Metrics;
+  /** Writes webhook events to the store's outbox (server/webhooks/). */
+  webhooks: WebhookEmitter;
 }

@@ -42,6 +42,14 @@ export function personalMatcher(values: readonly Pick<CollectedValue, 'value' | 
   return new RegExp(alternatives.join('|'), 'giu');
 }
 
+/**
+ * A completed form's values as they leave Parley (the `form.submitted` webhook): those the bot
+ * marks shareable as given, every other one masked, whatever its PII tag.
+ */
+export function shareableValues(values: ReadonlyArray<{ key: string; value: string }>, shareable: readonly string[]): Record<string, string> {
+  return Object.fromEntries(values.map(({ key, value }) => [key, shareable.includes(key) ? value : MASKED_PII]));
+}
+
 export function maskText(text: string, personal: PersonalMatcher = null): string {
   const masked = personal ? text.replace(personal, MASKED_PII) : text;
   return maskDetected(masked, () => MASKED_PII);

@@ -31,6 +31,8 @@ export interface RetentionSweeperOptions {
    * Two sweepers over one store would each archive and delete the same conversations.
    */
   lease?: () => Promise<boolean>;
+  /** Starts timing a run that holds the lease (server/metrics/); called with the run's result at its end. */
+  timeSweep?: () => (result: 'ok' | 'failed') => void;
 }
 
 /** runOnce sweeps every policy now, after any sweep under way; stop resolves once that one is done, so its store can be closed. */
@@ -57,6 +59,18 @@ export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionS
 
   const sweepAll = async (): Promise<SweepResult[]> => {
     if (opts.lease && !(await opts.lease())) return [];
+    const timed = opts.timeSweep?.();
+    try {
+      const results = await sweepPolicies();
+      timed?.('ok');
+      return results;
+    } catch (error) {
+      timed?.('failed');
+      throw error;
+    }
+  };
+
+  const sweepPolicies = async (): Promise<SweepResult[]> => {
     const at = now();
     let policies: RetentionPolicy[];
     try {

@@ -7,6 +7,7 @@ import { MESSAGE_OUTCOMES, type MessageOutcome } from '../../common/turn-outcome
 import type { PiiTag } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
 import type { Handover, HandoverNote } from './handover-store.ts';
+import { defineWebhookModels } from './mongo-webhook-models.ts';
 import { HANDOVER_SOURCES, HANDOVER_STATES, RESOLUTION_CODES } from '../../common/handover-wire.ts';
 
 export interface ConversationDoc {
@@ -388,6 +389,7 @@ export function defineModels(conn: Connection) {
     reportMonths: conn.model<ReportMonthDoc>('ReportMonth', reportMonthSchema, 'report_months'),
     ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
+    ...defineWebhookModels(conn),
   };
 }
 

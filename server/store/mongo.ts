@@ -33,6 +33,7 @@ import { mongoConsoleStore } from './mongo-console.ts';
 import { mongoHandoverStore } from './mongo-handovers.ts';
 import { mongoDataProtection } from './mongo-data-protection.ts';
 import { foldReportChunks, mongoReportStore, tallies } from './mongo-reports.ts';
+import { mongoWebhookStore } from './mongo-webhooks.ts';
 import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
@@ -425,6 +426,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
     ...mongoHandoverStore(models),
     ...mongoDataProtection(models),
     ...mongoReportStore(models),
+    ...mongoWebhookStore(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);

@@ -330,6 +330,52 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    sql: `
+      -- Webhooks (issue 18, sqlite-webhooks.ts): a bot's targets, with their secrets as JSON
+      -- (newest first), the outbox of deliveries owed (one per event and webhook: the primary key
+      -- is the idempotency key), and the attempts made. A webhook's deliveries and attempts go with it.
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        bot_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        secrets TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX webhooks_bot ON webhooks (bot_id, created_at);
+      CREATE TABLE webhook_deliveries (
+        event_id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+        bot_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (event_id, webhook_id)
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+      CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id);
+      CREATE TABLE webhook_attempts (
+        event_id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        status INTEGER,
+        duration_ms INTEGER NOT NULL,
+        error_class TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
+        PRIMARY KEY (event_id, webhook_id, attempt)
+      ) STRICT;
+      CREATE INDEX webhook_attempts_webhook ON webhook_attempts (webhook_id, at);
+    `,
+  },
 ];
 
 /**

@@ -27,6 +27,7 @@ import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
 import { sqliteReports } from './sqlite-reports.ts';
+import { sqliteWebhooks } from './sqlite-webhooks.ts';
 import { conversationStarted, messageStored, turnCompleted } from '../reports/tally.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
@@ -374,6 +375,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     ...handovers.store,
     ...sqliteDataProtection(db),
     ...reports.store,
+    ...sqliteWebhooks(db),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       return toConversation(create(input));

@@ -7,6 +7,7 @@ import type { ConsoleStore } from './console-store.ts';
 import type { HandoverStore } from './handover-store.ts';
 import type { DataProtectionStore } from './data-protection-store.ts';
 import type { ReportStore } from './report-store.ts';
+import type { WebhookStore } from './webhook-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -197,10 +198,10 @@ export interface ConversationOwner {
 
 /**
  * The conversation store, with the console's (console-store.ts), the live handover's
- * (handover-store.ts), data protection's (data-protection-store.ts) and the reports' day tallies
- * (report-store.ts) in the same database.
+ * (handover-store.ts), data protection's (data-protection-store.ts), the reports' day tallies
+ * (report-store.ts) and webhooks' targets and outbox (webhook-store.ts) in the same database.
  */
-export interface Store extends ConsoleStore, HandoverStore, DataProtectionStore, ReportStore {
+export interface Store extends ConsoleStore, HandoverStore, DataProtectionStore, ReportStore, WebhookStore {
   /** Which adapter this is, for /healthz and logs. */
   readonly kind: 'sqlite' | 'mongodb';
   createConversation(input: NewConversation): Promise<Conversation>;

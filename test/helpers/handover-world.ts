@@ -12,6 +12,7 @@ import { startConsoleWorld, type ConsoleWorld } from './console-setup.ts';
 import type { ConsoleClient } from './console-client.ts';
 import { demoBotsDir, type BotFile } from './demo-bot.ts';
 import { pollUntil } from './poll.ts';
+import type { StartOptions } from '../../server/start.ts';
 import { call, openSession, subscribeToConversation } from './visitor-api.ts';
 
 /** Real time plus an offset the test moves: everything the server stores keeps going forward. */
@@ -75,13 +76,13 @@ export function handoverBotsDir(patch: (bot: BotFile) => void = () => {}, busine
 
 export async function startHandoverWorld(
   storeEnv: Record<string, string>,
-  opts: { env?: Record<string, string>; botPatch?: (bot: BotFile) => void; businessHours?: boolean } = {},
+  opts: { env?: Record<string, string>; botPatch?: (bot: BotFile) => void; businessHours?: boolean; start?: Omit<StartOptions, 'clock'> } = {},
 ): Promise<HandoverWorld> {
   const clock = movableClock();
   const world = await startConsoleWorld(
     storeEnv,
     { BOTS_DIR: handoverBotsDir(opts.botPatch, opts.businessHours), RATE_AUTH_PER_IP: '100000', HANDOVER_SWEEP_INTERVAL: '100ms', ...opts.env },
-    { clock: clock.now },
+    { ...opts.start, clock: clock.now },
   );
   return { ...world, ...handoverDesk(world), clock };
 }

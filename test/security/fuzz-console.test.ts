@@ -7,6 +7,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleUserView } from '../../common/console-wire.ts';
 import type { HandoverDetail } from '../../common/handover-wire.ts';
+import type { WebhookView } from '../../common/webhooks-wire.ts';
 import type { BotSettingsView } from '../../common/data-protection-wire.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { PASSWORD, startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
@@ -32,15 +33,16 @@ interface Failure {
 process.stdout.write(`fuzz seed ${SEED}: replay with FUZZ_SEED=${SEED} npx vitest run test/security/fuzz-console.test.ts\n`);
 
 /** Users as the administrator sees them, the audit log's entries as exported, the handover the administrator holds, and the bots' settings. */
-async function snapshot(admin: ConsoleClient, handoverId: string): Promise<{ users: ConsoleUserView[]; audit: string[]; handover: HandoverDetail; bots: BotSettingsView[] }> {
+async function snapshot(admin: ConsoleClient, handoverId: string): Promise<{ users: ConsoleUserView[]; audit: string[]; handover: HandoverDetail; bots: BotSettingsView[]; webhooks: WebhookView[] }> {
   const users = await admin.request<{ users: ConsoleUserView[] }>('GET', '/users');
   const audit = await admin.request<string>('GET', '/audit/export');
   const handover = await admin.request<HandoverDetail>('GET', `/handovers/${handoverId}`);
   const bots = await admin.request<{ bots: BotSettingsView[] }>('GET', '/bot-settings');
-  if (users.status !== 200 || audit.status !== 200 || handover.status !== 200 || bots.status !== 200) {
-    throw new Error(`snapshot answered ${users.status}/${audit.status}/${handover.status}/${bots.status}`);
+  const webhooks = await admin.request<{ webhooks: WebhookView[] }>('GET', '/webhooks');
+  if (users.status !== 200 || audit.status !== 200 || handover.status !== 200 || bots.status !== 200 || webhooks.status !== 200) {
+    throw new Error(`snapshot answered ${users.status}/${audit.status}/${handover.status}/${bots.status}/${webhooks.status}`);
   }
-  return { users: users.body.users, audit: audit.body.trim().split('\n'), handover: handover.body, bots: bots.body.bots };
+  return { users: users.body.users, audit: audit.body.trim().split('\n'), handover: handover.body, bots: bots.body.bots, webhooks: webhooks.body.webhooks };
 }
 
 /** A visitor asks for a human and the administrator takes the conversation: what the handover and conversation routes' requests aim at. */
@@ -101,6 +103,8 @@ forEachStore((store) => {
       operator = staff.client;
       const held = await heldHandover(world);
       handoverId = held.id;
+      const webhook = await world.admin.request<{ webhook: WebhookView }>('POST', '/webhooks', { bot: 'demo', url: 'https://hooks.example/parley', events: ['form.submitted'] });
+      if (webhook.status !== 201) throw new Error(`webhook create answered ${webhook.status}`);
       before = await snapshot(world.admin, handoverId);
       const ctx = {
         ownOrigin: new URL(world.url).origin,
@@ -109,6 +113,7 @@ forEachStore((store) => {
         password: PASSWORD,
         handoverId,
         conversationId: held.conversationId,
+        webhookId: webhook.body.webhook.id,
       };
       const plan = consoleFuzzPlan(SEED, ctx, share());
       ({ tried, reachedValidation, failures } = await runFuzz(plan));
@@ -160,14 +165,14 @@ forEachStore((store) => {
         'GET /bots/:bot/canned-replies', 'PUT /presence', 'GET /realtime', 'POST /realtime/auth',
         'GET /conversations', 'GET /conversations/filters', 'GET /conversations/:id', 'POST /conversations/:id/reveal',
         'GET /bot-settings', 'GET /bot-settings/:bot', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase',
-        'GET /reports', 'GET /reports/csv'];
+        'GET /reports', 'GET /reports/csv', 'GET /webhooks', 'POST /webhooks', 'PATCH /webhooks/:id', 'POST /webhooks/:id/rotate', 'DELETE /webhooks/:id', 'GET /webhooks/:id/attempts'];
       for (const route of routes) expect(tried.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(30);
       // Past the session and CSRF checks, into the schemas: else the fuzz would only ever test the door.
       for (const route of ['POST /session', 'POST /password', 'POST /password/set', 'POST /totp/confirm', 'POST /sso/second-factor', 'POST /users', 'PATCH /users/:id', 'GET /audit',
         'GET /handovers', 'POST /handovers/:id/reassign', 'POST /handovers/:id/resolve', 'POST /handovers/:id/messages', 'POST /handovers/:id/notes',
         'POST /handovers/:id/typing', 'POST /handovers/:id/reveal', 'PUT /presence', 'POST /realtime/auth',
         'GET /conversations', 'POST /conversations/:id/reveal', 'PUT /bot-settings/:bot', 'POST /subjects/export', 'POST /subjects/erase',
-        'GET /reports', 'GET /reports/csv']) {
+        'GET /reports', 'GET /reports/csv', 'POST /webhooks', 'PATCH /webhooks/:id', 'POST /webhooks/:id/rotate']) {
         // Ten at the full count, five at FerretDB's half: seed 42 gave eight of the typing route there.
         expect(reachedValidation.get(route.replace(' ', ' /api/v1/console')) ?? 0, route).toBeGreaterThanOrEqual(Math.ceil(10 * share()));
       }
@@ -207,6 +212,12 @@ forEachStore((store) => {
       expect(after.bots).toEqual(before.bots);
       expect(after.bots.every((b) => b.version === 0)).toBe(true);
       expect((await world.admin.request('POST', '/subjects/export', { conversationId: after.handover.handover.conversationId })).status).toBe(200);
+    });
+
+    it('console fuzz: the webhooks are as they were: none made, changed, rotated or deleted', async () => {
+      const after = await snapshot(world.admin, handoverId);
+      expect(after.webhooks).toEqual(before.webhooks);
+      expect(after.webhooks).toHaveLength(1);
     });
 
     it('console fuzz: the audit log only grew, and audit-verify finds the chain intact', async () => {

@@ -23,6 +23,7 @@ const consoleContext: ConsoleFuzzContext = {
   password: 'correct horse battery staple 42',
   handoverId: 'g'.repeat(22),
   conversationId: 'h'.repeat(22),
+  webhookId: 'i'.repeat(22),
 };
 
 const httpWire = (r: FuzzRequest): string => JSON.stringify([r.endpoint, r.method, r.path, r.headers, r.body?.toString('base64')]);

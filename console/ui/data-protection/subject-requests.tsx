@@ -8,6 +8,7 @@ import { eraseSubject, exportSubject, listBotSettings } from '../../api.ts';
 import { useAction } from '../action.ts';
 import { ErrorText, Field, Form, Notice } from '../form.tsx';
 import { Heading } from '../heading.tsx';
+import { BotSelect } from '../bot-select.tsx';
 import { useSession } from '../session.ts';
 
 type Scope = 'conversation' | 'visitor';
@@ -97,16 +98,7 @@ export function SubjectRequests() {
             <Field label="Conversation id" autoComplete="off" required value={conversationId} onInput={setConversationId} />
           ) : (
             <div class="row">
-              <div class="field">
-                <label for={`${id}-bot`}>Bot</label>
-                <select id={`${id}-bot`} value={bot} onChange={(e) => setBot(e.currentTarget.value)}>
-                  {bots.map((b) => (
-                    <option key={b} value={b}>
-                      {b}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <BotSelect bots={bots} value={bot} onChange={setBot} />
               <Field label="Visitor" hint="The sub your site signs into the visitor's identity." autoComplete="off" required value={sub} onInput={setSub} />
             </div>
           )}

@@ -5,6 +5,7 @@ import type { Middleware } from 'koa';
 import createError from 'http-errors';
 import { publishHandoverChange } from '../../chat/handover-publish.ts';
 import type { AppDeps } from '../deps.ts';
+import { maskText } from '../../privacy/mask.ts';
 import type { VisitorState } from '../visitor-auth.ts';
 import type { RatingInput } from '../schemas.ts';
 
@@ -18,6 +19,13 @@ export function rateConversation(deps: AppDeps): Middleware {
     const comment = input.comment?.trim() ? input.comment : null;
     const latest = await deps.store.latestHandoverOf(conversation.id);
     if (latest?.state !== 'resolved' || !(await deps.store.rateHandover(latest.id, score, comment))) throw nothingToRate();
+    // The comment is the visitor's own words: e-mail addresses, phone and card numbers in it leave masked.
+    await deps.webhooks.emit('conversation.rated', latest.botId, latest.id, {
+      conversationId: conversation.id,
+      handoverId: latest.id,
+      score,
+      comment: comment === null ? null : maskText(comment),
+    });
     const rated = await deps.store.getHandover(latest.id);
     if (rated) await publishHandoverChange(deps, rated);
     ctx.status = 201;

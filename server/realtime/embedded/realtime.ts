@@ -23,6 +23,8 @@ export interface EmbeddedRealtime {
   /** In-process publish of already-serialised data (a string), no HTTP hop. Throws on what Pusher would refuse. */
   publish(channels: string[], event: string, data: string, excludeSocketId?: string): void;
   connectionCount(): number;
+  /** Subscriptions (socket, channel pairs) on channels whose names start with `prefix` (all without one). */
+  subscriptionCount(prefix?: string): number;
   /** False once close() was called. */
   isOpen(): boolean;
   /** Tells every socket to reconnect (close code 4200) and stops accepting; resolves when all are closed. */
@@ -125,6 +127,7 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
       publishTrigger(trigger);
     },
     connectionCount: () => connections.size,
+    subscriptionCount: (prefix) => registry.occupied(prefix).reduce((sum, channel) => sum + registry.subscriptionCount(channel), 0),
     isOpen: () => !closing,
     close() {
       closing ??= new Promise<void>((resolve) => {

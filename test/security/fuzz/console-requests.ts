@@ -21,6 +21,8 @@ export interface ConsoleFuzzContext {
   handoverId: string;
   /** Its conversation: what the conversation browser's requests aim at (viewing it changes nothing but the audit log). */
   conversationId: string;
+  /** A webhook the administrator made: what the webhook routes' invalid patches and rotations aim at. */
+  webhookId: string;
 }
 
 const PREFIX = '/api/v1/console';
@@ -281,6 +283,7 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
     ...conversationRoutes(ctx),
     ...dataProtectionRoutes(ctx),
     ...reportRoutes(ctx),
+    ...webhookRoutes(ctx),
   ];
 }
 
@@ -386,6 +389,69 @@ function dataProtectionRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
     { count: 300, arbitrary: request(ctx, 'PUT', '/bot-settings/:bot', { path: bot.map((b) => `/bot-settings/${b}`), body: settingsBody }) },
     { count: 200, arbitrary: request(ctx, 'POST', '/subjects/export', { body: subjectBody }) },
     { count: 200, arbitrary: request(ctx, 'POST', '/subjects/erase', { body: subjectBody }) },
+  ];
+}
+
+/**
+ * The webhooks' routes (common/webhooks-wire.ts). Every create, patch and rotation body is refused
+ * (a bad or missing field, an unknown key, or a target the address policy refuses), and every
+ * delete names no webhook, so the webhooks stay as they were: the test checks that.
+ */
+function webhookRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  // Counts kept near the floor the test asks (30 tried per route at FerretDB's half share): the
+  // whole run must fit its hook's time on a loaded machine.
+  const id = fc.oneof(fc.constant(ctx.webhookId), fc.stringMatching(/^[A-Za-z0-9_-]{22}$/), fc.constantFrom('__proto__', '%00', '..%2F', 'x'.repeat(300), '%ff'), nastyString.filter((s) => s.length > 0).map(percentEncode));
+  const unknownId = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{22}$/), fc.constantFrom('__proto__', 'constructor', '%00', '..%2F', '%ff'));
+  const refusedUrl = fc.oneof(
+    fc.constantFrom('http://127.0.0.1/x', 'http://localhost:1/x', 'http://[::1]/x', 'http://[::ffff:127.0.0.1]/x', 'http://169.254.169.254/latest', 'http://10.0.0.1/', 'http://0.0.0.0/', 'http://100.64.0.1/'),
+    fc.constantFrom('ftp://hooks.example/x', 'javascript:alert(1)', 'https://user:pw@hooks.example/x', 'file:///etc/passwd', 'hooks.example', '', 'https://' + 'x'.repeat(2100) + '.example/'),
+    wrongType,
+    badString,
+  );
+  const events = fc.oneof(fc.constantFrom(['handover.requested'], ['form.submitted', 'conversation.rated']), fc.constantFrom([], ['user.deleted'], ['handover.requested', 'x'], 'form.submitted', [null], [{ $ne: null }]), wrongType);
+  const goodEvents = fc.constantFrom(['handover.requested'], ['form.submitted']);
+  const createBody = body(
+    fc.oneof(
+      fc.record({ bot: fc.constantFrom('demo', 'shop'), url: refusedUrl, events: goodEvents }),
+      invalidObject(
+        {
+          bot: field(fc.constant('demo'), fc.oneof(wrongType, fc.constantFrom('Demo', '../demo', '', 'nope!')), false),
+          url: field(fc.constant('https://hooks.example/parley'), refusedUrl, false),
+          events: field(goodEvents, events.filter((e) => !Array.isArray(e) || e.length === 0 || e.some((x) => typeof x !== 'string' || !x.includes('.'))), false),
+          enabled: field(fc.boolean(), fc.oneof(wrongType.filter((v) => typeof v !== 'boolean'), fc.constantFrom('true', 1)), true),
+        },
+        false,
+      ),
+    ),
+    ['bot', 'url', 'events', 'enabled'],
+  );
+  const patchBody = body(
+    fc.oneof(
+      fc.record({ url: refusedUrl }),
+      fc.constant({}),
+      invalidObject(
+        {
+          url: field(fc.constant('https://hooks.example/parley'), refusedUrl, true),
+          events: field(goodEvents, fc.constantFrom([], ['user.deleted'], 'form.submitted', [null]), true),
+          enabled: field(fc.boolean(), fc.constantFrom('true', 1, null, [], {}), true),
+        },
+        false,
+      ),
+    ),
+    ['url', 'events', 'enabled'],
+  );
+  const rotateBody = body(
+    // An empty body is a valid rotation (the default overlap): absent counts as valid, so only a bad value or an unknown key is sent.
+    invalidObject({ overlapMinutes: field(fc.constant(60), fc.oneof(wrongType.filter((v) => v !== 0), fc.constantFrom(-1, 1.5, 10_081, 1e10, '60', null)), true) }),
+    ['overlapMinutes'],
+  );
+  return [
+    { count: 60, arbitrary: request(ctx, 'GET', '/webhooks', { path: query.map((q) => `/webhooks${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'POST', '/webhooks', { body: createBody }) },
+    { count: 120, arbitrary: request(ctx, 'PATCH', '/webhooks/:id', { path: id.map((i) => `/webhooks/${i}`), body: patchBody }) },
+    { count: 100, arbitrary: request(ctx, 'POST', '/webhooks/:id/rotate', { path: id.map((i) => `/webhooks/${i}/rotate`), body: rotateBody }) },
+    { count: 60, arbitrary: request(ctx, 'DELETE', '/webhooks/:id', { path: unknownId.map((i) => `/webhooks/${i}`), body: junkBody }) },
+    { count: 60, arbitrary: request(ctx, 'GET', '/webhooks/:id/attempts', { path: id.map((i) => `/webhooks/${i}/attempts`) }) },
   ];
 }
 

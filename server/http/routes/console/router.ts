@@ -43,6 +43,7 @@ import { exportReportCsv, getReport } from './reports.ts';
 import { typingRequest } from '../../schemas.ts';
 import { getBotSettings, listBotSettings, saveBotSettings } from './bot-settings.ts';
 import { eraseForSubject, exportForSubject } from './subjects.ts';
+import { createWebhook, deleteWebhook, listWebhookAttempts, listWebhooks, patchWebhook, rotateWebhookSecret } from './webhooks.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
@@ -132,6 +133,13 @@ export function consoleRouter(deps: AppDeps): Router {
   router.get('/bot-settings', botSettings, listBotSettings(deps));
   router.get('/bot-settings/:bot', botSettings, getBotSettings(deps));
   router.put('/bot-settings/:bot', botSettings, jsonBody(), validBody(schemas.saveBotSettingsRequest), saveBotSettings(deps));
+  // Webhooks (common/webhooks-wire.ts): bots.settings, like the rest of a bot's settings.
+  router.get('/webhooks', botSettings, listWebhooks(deps));
+  router.post('/webhooks', botSettings, jsonBody(), validBody(schemas.webhookCreateRequest), createWebhook(deps));
+  router.patch('/webhooks/:id', botSettings, jsonBody(), validBody(schemas.webhookPatch), patchWebhook(deps));
+  router.post('/webhooks/:id/rotate', botSettings, jsonBody(), validBody(schemas.webhookRotateRequest), rotateWebhookSecret(deps));
+  router.delete('/webhooks/:id', botSettings, deleteWebhook(deps));
+  router.get('/webhooks/:id/attempts', botSettings, listWebhookAttempts(deps));
   router.post('/subjects/export', subjects, jsonBody(), validBody(schemas.subjectRequest), exportForSubject(deps));
   router.post('/subjects/erase', subjects, jsonBody(), validBody(schemas.subjectRequest), eraseForSubject(deps));
   // Reports (common/report-wire.ts): reports.read, with the bot asked for or every bot the caller may read.

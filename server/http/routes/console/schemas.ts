@@ -5,6 +5,7 @@ import { BOT_ID_PATTERN, CONVERSATION_ID_PATTERN } from '../../../../common/ids.
 import { RESOLUTION_CODES } from '../../../../common/handover-wire.ts';
 import { BROWSE_OUTCOMES } from '../../../../common/conversations-wire.ts';
 import { isCalendarDay, MAX_REPORT_DAYS, REPORT_TABLES } from '../../../../common/report-wire.ts';
+import { WEBHOOK_EVENTS } from '../../../../common/webhooks-wire.ts';
 import { clientId, localeTag, messageText, typedText } from '../../schemas.ts';
 
 const printable = (s: string) => s.isWellFormed() && ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
@@ -126,6 +127,25 @@ export const subjectRequest = z.union(
   { error: 'expected {"conversationId"} or {"bot", "sub"}' },
 );
 
+// Webhooks (common/webhooks-wire.ts). The address policy (server/webhooks/) answers for the target
+// itself: these check the shape.
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http or https URL' })
+  .max(2048)
+  .refine((u) => !/[\s]/.test(u), 'expected an http or https URL');
+const webhookEvents = z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'expected at least one event').max(WEBHOOK_EVENTS.length);
+export const webhookCreateRequest = z.strictObject({
+  bot: z.string().regex(BOT_ID_PATTERN, 'expected a bot id'),
+  url: webhookUrl,
+  events: webhookEvents,
+  enabled: z.boolean().default(true),
+});
+export const webhookPatch = z
+  .strictObject({ url: webhookUrl.optional(), events: webhookEvents.optional(), enabled: z.boolean().optional() })
+  .refine((p) => Object.keys(p).length > 0, 'expected url, events or enabled');
+/** How long the previous secret keeps signing after a rotation, in minutes (0: it stops at once; at most a week). */
+export const webhookRotateRequest = z.strictObject({ overlapMinutes: z.number().int().min(0).max(10_080).default(1440) });
+
 export type LoginInput = z.infer<typeof loginRequest>;
 export type SsoSecondFactorInput = z.infer<typeof ssoSecondFactorRequest>;
 export type InviteInput = z.infer<typeof inviteRequest>;
@@ -141,3 +161,6 @@ export type RevealInput = z.infer<typeof revealRequest>;
 export type PresenceInput = z.infer<typeof presenceRequest>;
 export type ConversationListQuery = z.infer<typeof conversationListQuery>;
 export type SaveBotSettingsInput = z.infer<typeof saveBotSettingsRequest>;
+export type WebhookCreateInput = z.infer<typeof webhookCreateRequest>;
+export type WebhookPatchInput = z.infer<typeof webhookPatch>;
+export type WebhookRotateInput = z.infer<typeof webhookRotateRequest>;
