@@ -24,6 +24,8 @@ import { chatFrame } from './routes/frame.ts';
 import { consoleApp } from './routes/console-app.ts';
 import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
 import { consoleRouter } from './routes/console/router.ts';
+import { openApiDocument } from './routes/openapi.ts';
+import { OPENAPI_PATH } from './api/visitor-routes.ts';
 
 const SECURITY_TXT_DEFAULT_LIFETIME_MS = 180 * 86_400_000;
 
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/api/v1/conversation/export', fromFrame, visitor, exportConversation(deps));
   router.get('/healthz', liveness());
   router.get('/readyz', readiness(readinessChecks(deps)));
+  router.get(OPENAPI_PATH, openApiDocument(deps.publicUrl));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
   router.get('/assets/:file', frameAssets(deps));

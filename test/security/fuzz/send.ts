@@ -2,6 +2,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { FuzzRequest, RawRequest } from './requests.ts';
+import { recordExchange } from '../../helpers/api-contract.ts';
 
 export interface Outcome {
   status?: number;
@@ -37,9 +38,14 @@ export function sendHttp(port: number, agent: http.Agent, req: FuzzRequest): Pro
         size += chunk.length;
         if (size <= MAX_READ) chunks.push(chunk);
       });
-      res.on('end', () =>
-        done({ status: res.statusCode, head: res.rawHeaders.join('\n').toLowerCase(), body: Buffer.concat(chunks).toString('utf8') }),
-      );
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        // Garbage in, but the answer keeps to the document all the same (a body cut at MAX_READ is no answer to check).
+        if (size <= MAX_READ) {
+          recordExchange({ method: req.method, url: req.path, status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? null, body, headers: new Set(Object.keys(res.headers)) });
+        }
+        done({ status: res.statusCode, head: res.rawHeaders.join('\n').toLowerCase(), body });
+      });
       res.on('error', (error: NodeJS.ErrnoException) => done({ status: res.statusCode, head: '', body: '', error: error.code ?? 'error' }));
     });
     request.on('timeout', () => {
