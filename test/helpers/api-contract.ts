@@ -52,6 +52,12 @@ const OPERATIONS: Operation[] = API_ROUTES.map((route) => {
 /** What the server may answer on a path or method no route has: not found, wrong method, and what comes before routing. */
 const UNROUTED = new Set([400, 404, 405, 408, 431]);
 
+/**
+ * What a reverse proxy in front of Parley answers itself (docs/deploy.md: an instance died with the
+ * request in flight, or did not answer in time). Parley never sends these; they are not its to describe.
+ */
+const GATEWAY = new Set([502, 504]);
+
 /** The paths the document covers: the API, and the health checks. */
 export const isApiPath = (path: string): boolean => path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
 
@@ -79,7 +85,7 @@ function checkUnrouted(where: string, exchange: Exchange): string[] {
 /** Every way `exchange` departs from the document; empty when it keeps to it. */
 export function contractProblems(exchange: Exchange): string[] {
   const { pathname } = new URL(exchange.url, 'http://127.0.0.1');
-  if (!isApiPath(pathname)) return [];
+  if (!isApiPath(pathname) || GATEWAY.has(exchange.status)) return [];
   const method = exchange.method.toUpperCase();
   const where = `${method} ${pathname} → ${exchange.status}`;
   const onPath = OPERATIONS.filter((op) => op.pattern.test(pathname));
