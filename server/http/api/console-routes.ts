@@ -10,7 +10,7 @@ import { channelAuthorization, realtimeClientConfig } from '../../../common/wire
 import * as schemas from '../routes/console/schemas.ts';
 import { channelAuthRequest, typingRequest } from '../schemas.ts';
 import { CONSOLE_PREFIX } from '../routes/console/router.ts';
-import { empty, failure, json, type ApiRoute, type Method } from './route-table.ts';
+import { empty, failure, json, redirect, type ApiRoute, type Method } from './route-table.ts';
 
 type ConsoleRoute = Omit<ApiRoute, 'method' | 'path' | 'caller'> & Partial<Pick<ApiRoute, 'caller'>>;
 
@@ -19,7 +19,6 @@ const route = (method: Method, path: string, rest: ConsoleRoute): ApiRoute => ({
 
 const handoverParams = z.object({ id: z.string().meta({ description: 'A handover id' }) });
 const notHolder = failure('`not_holder`: unknown, closed, another bot’s, or not held by the caller (one answer for all)');
-const redirect = empty('A redirect (Location)');
 
 export const consoleRoutes: ApiRoute[] = [
   route('post', '/session', {
@@ -93,13 +92,13 @@ export const consoleRoutes: ApiRoute[] = [
     summary: 'Go to the identity provider',
     caller: 'anyone',
     rateLimited: true,
-    answers: { 302: redirect, 404: failure('`not_found`: single sign-on is not configured') },
+    answers: { 302: redirect('To the identity provider'), 404: failure('`not_found`: single sign-on is not configured') },
   }),
   route('get', '/sso/callback', {
     summary: 'The identity provider’s answer: signed in, a second factor to give, or `/console/#sso-error=<code>`',
     caller: 'anyone',
     rateLimited: true,
-    answers: { 302: redirect, 404: failure('`not_found`: single sign-on is not configured') },
+    answers: { 302: redirect('To `/console/` signed in, `/console/#sso-second-factor`, or `/console/#sso-error=<code>`'), 404: failure('`not_found`: single sign-on is not configured') },
   }),
   route('post', '/sso/second-factor', {
     summary: 'The code that finishes a single sign-on (the pending sign-in’s cookie, no session)',

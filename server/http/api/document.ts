@@ -22,6 +22,9 @@ export const apiError = z
 
 const retryAfter = z.object({ 'Retry-After': z.string().meta({ description: 'Seconds until the budget allows another request' }) });
 const wwwAuthenticate = z.object({ 'WWW-Authenticate': z.string().meta({ description: '`Bearer`' }) });
+const location = z.object({ Location: z.string().meta({ description: 'Where to go' }) });
+/** What Koa's ctx.redirect writes besides Location: "Redirecting to …", as HTML when the client accepts it. */
+const redirectNote = { 'text/plain': { schema: z.string() }, 'text/html': { schema: z.string() } };
 
 const SAFE = new Set(['get']);
 
@@ -57,6 +60,7 @@ function response(answer: Answer): ZodOpenApiResponseObject {
     return { description: answer.description, content: { 'application/json': { schema: apiError } }, ...(headers ? { headers } : {}) };
   }
   if ('empty' in answer) return { description: answer.description };
+  if ('redirect' in answer) return { description: answer.description, headers: location, content: redirectNote };
   if ('mediaType' in answer) return { description: answer.description, content: { [answer.mediaType]: { schema: answer.schema } } };
   return { description: answer.description, content: { 'application/json': { schema: answer.schema } } };
 }

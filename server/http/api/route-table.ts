@@ -26,10 +26,15 @@ export interface Download {
   mediaType: string;
   schema: z.ZodType;
 }
-/** No body: 204, or a redirect (with its Location). */
+/** No body: 204, 304. */
 export interface Empty {
   description: string;
   empty: true;
+}
+/** A redirect: Location, and Koa's short text or HTML saying where to (ctx.redirect). */
+export interface Redirect {
+  description: string;
+  redirect: true;
 }
 /** An error body `{error: {code, message}}`; the description names the codes this route sends with it. */
 export interface Failure {
@@ -37,7 +42,7 @@ export interface Failure {
   failure: true;
   headers?: Record<string, string>;
 }
-export type Answer = Json | Download | Empty | Failure;
+export type Answer = Json | Download | Empty | Redirect | Failure;
 
 export interface ApiRoute {
   method: Method;
@@ -59,3 +64,4 @@ export interface ApiRoute {
 export const json = (schema: z.ZodType, description: string, headers?: Record<string, string>): Json => ({ description, schema, ...(headers ? { headers } : {}) });
 export const failure = (description: string): Failure => ({ description, failure: true });
 export const empty = (description: string): Empty => ({ description, empty: true });
+export const redirect = (description: string): Redirect => ({ description, redirect: true });
