@@ -110,6 +110,17 @@ export function contractProblems(exchange: Exchange): string[] {
   return [...problems, ...checkBody(where, `${responsePointer}/content/${escape(type)}/schema`, exchange)];
 }
 
+/**
+ * For answers to requests too malformed to say which route they were for (the fuzzer's raw bytes):
+ * an error that is JSON has the one error shape.
+ */
+export function recordErrorAnswer(where: string, answer: Pick<Exchange, 'status' | 'contentType' | 'body'>): string[] {
+  if (answer.status < 400 || mediaType(answer.contentType) !== 'application/json') return [];
+  const problems = checkBody(`${where} → ${answer.status}`, '/components/schemas/Error', { method: '', url: '', headers: new Set(), ...answer });
+  seen.push(...problems);
+  return problems;
+}
+
 /** The problems seen since the last take: the test setup fails the test that made them. */
 const seen: string[] = [];
 

@@ -31,12 +31,14 @@ const SAFE = new Set(['get']);
 /** What a route answers besides its own answers, because of who calls it, what it sends and its budget. */
 function sharedAnswers(route: ApiRoute): Partial<Record<number, Answer>> {
   const withBody = route.json !== undefined || route.form !== undefined;
+  const fields = withBody ? '`invalid_request` (names the field), `invalid_encoding`; ' : route.query || route.params ? '`invalid_request` (names the field); ' : '';
   const shared: Partial<Record<number, Answer>> = {
+    // The HTTP parser's refusals come before any route runs, so any route may get them.
+    400: failure(`${fields}\`bad_request\`: the HTTP parser could not read the request (a malformed header)`),
     408: failure('`request_timeout`: the headers or body came too slowly'),
     431: failure('`headers_too_large`: headers over 16 KiB'),
     500: failure('`internal`: something went wrong on our side (logged)'),
   };
-  if (withBody || route.query || route.params) shared[400] = failure(withBody ? '`invalid_request` (names the field), `invalid_encoding`' : '`invalid_request` (names the field)');
   if (withBody) {
     shared[413] = failure('`payload_too_large`: over 32 KB (a form over 4 KB)');
     shared[415] = failure('`unsupported_media_type`: not ' + (route.form ? 'application/x-www-form-urlencoded' : 'application/json') + ', or compressed');

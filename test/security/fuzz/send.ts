@@ -2,7 +2,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { FuzzRequest, RawRequest } from './requests.ts';
-import { recordExchange } from '../../helpers/api-contract.ts';
+import { recordErrorAnswer, recordExchange } from '../../helpers/api-contract.ts';
 
 export interface Outcome {
   status?: number;
@@ -68,7 +68,15 @@ export function sendRaw(port: number, req: RawRequest): Promise<Outcome> {
       const split = text.indexOf('\r\n\r\n');
       const head = (split >= 0 ? text.slice(0, split) : text).toLowerCase();
       const status = /^http\/1\.[01] (\d{3})/.exec(head)?.[1];
-      resolve({ status: status ? Number(status) : undefined, head, body: split >= 0 ? text.slice(split + 4) : '', ...(error ? { error } : {}) });
+      const body = split >= 0 ? text.slice(split + 4) : '';
+      // Which route such bytes reach is the server's guess; an error it answers has the one shape all the same.
+      const contentType = /^content-type:\s*([^\r\n]*)/m.exec(head)?.[1] ?? null;
+      const length = /^content-length:\s*(\d+)\r?$/m.exec(head)?.[1];
+      if (status && length !== undefined && size <= MAX_READ) {
+        const first = Buffer.from(body, 'latin1').subarray(0, Number(length)).toString('utf8'); // the first answer's body, as sent
+        recordErrorAnswer('raw request', { status: Number(status), contentType, body: first });
+      }
+      resolve({ status: status ? Number(status) : undefined, head, body, ...(error ? { error } : {}) });
     };
     socket.setTimeout(TIMEOUT_MS, () => finish('timeout'));
     socket.on('connect', () => socket.write(req.bytes(`127.0.0.1:${port}`)));
