@@ -19,6 +19,8 @@ export interface Exchange {
   body: string;
   /** Lower-case header names of the answer, to check documented headers are there. */
   headers?: ReadonlySet<string>;
+  /** The Allow header, for OPTIONS. */
+  allow?: string | null;
 }
 
 const DOCUMENT_ID = 'https://parley.invalid/openapi.json';
@@ -82,6 +84,18 @@ function checkUnrouted(where: string, exchange: Exchange): string[] {
   return checkBody(where, '/components/schemas/Error', exchange);
 }
 
+/** OPTIONS on a path the document has: the router's 200, empty, whose Allow names the documented methods (and HEAD with GET). */
+function checkOptions(where: string, onPath: Operation[], exchange: Exchange): string[] {
+  if (exchange.status !== 200) return checkUnrouted(where, exchange);
+  const path = onPath[0]!.path;
+  const documented = onPath.filter((op) => op.path === path).flatMap((op) => (op.method === 'GET' ? ['GET', 'HEAD'] : [op.method]));
+  const allowed = (exchange.allow ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const problems: string[] = [];
+  if ([...allowed].sort().join() !== [...documented].sort().join()) problems.push(`${where}: Allow is "${exchange.allow ?? ''}", the document has ${documented.join(', ')}`);
+  if (exchange.body !== '') problems.push(`${where}: a body on an OPTIONS answer`);
+  return problems;
+}
+
 /** Every way `exchange` departs from the document; empty when it keeps to it. */
 export function contractProblems(exchange: Exchange): string[] {
   const { pathname } = new URL(exchange.url, 'http://127.0.0.1');
@@ -89,6 +103,7 @@ export function contractProblems(exchange: Exchange): string[] {
   const method = exchange.method.toUpperCase();
   const where = `${method} ${pathname} → ${exchange.status}`;
   const onPath = OPERATIONS.filter((op) => op.pattern.test(pathname));
+  if (method === 'OPTIONS' && onPath.length > 0) return checkOptions(where, onPath, exchange);
   const operation = onPath.find((op) => op.method === method || (method === 'HEAD' && op.method === 'GET'));
   if (!operation) return checkUnrouted(where, exchange);
   const responsePointer = `/paths/${escape(operation.path)}/${operation.method.toLowerCase()}/responses/${exchange.status}`;

@@ -46,7 +46,7 @@ function send(baseUrl: string, probe: RouteProbe, headers: Record<string, string
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        recordExchange({ method: probe.method, url: probe.path, status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? null, body: text, headers: new Set(Object.keys(res.headers)) });
+        recordExchange({ method: probe.method, url: probe.path, status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? null, body: text, headers: new Set(Object.keys(res.headers)), allow: res.headers.allow ?? null });
         let code: string | undefined;
         try {
           code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;

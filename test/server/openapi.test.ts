@@ -98,5 +98,10 @@ describe('the OpenAPI document', () => {
     const typing = await call(parley.url, '/api/v1/typing', { token: session.token, json: { typing: true } });
     expect(typing.status).toBe(204);
     expect(contractProblems({ method: 'POST', url: '/api/v1/typing', status: 204, contentType: 'application/json', body: '{"ok":true}' }).join()).toMatch(/a body where the document has none/);
+    // OPTIONS is the router's: 200, empty, Allow naming the path's documented methods.
+    expect((await fetch(`${parley.url}/api/v1/console/users`, { method: 'OPTIONS' })).status).toBe(200);
+    const options = { method: 'OPTIONS', url: '/api/v1/console/users', status: 200, contentType: null, body: '' };
+    expect(contractProblems({ ...options, allow: 'HEAD, GET, POST' })).toEqual([]);
+    expect(contractProblems({ ...options, allow: 'HEAD, GET, POST, DELETE' }).join()).toMatch(/Allow is "HEAD, GET, POST, DELETE", the document has/);
   });
 });

@@ -20,6 +20,7 @@ globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Pr
     contentType: response.headers.get('content-type'),
     body: method.toUpperCase() === 'HEAD' ? '' : await response.clone().text(),
     headers: new Set(response.headers.keys()),
+    allow: response.headers.get('allow'),
   });
   if (problems.length > 0) throw new Error(`the answer departs from the OpenAPI document:\n${problems.join('\n')}`);
   return response;

@@ -8,6 +8,7 @@ import { createDocument, type oas31, type ZodOpenApiOperationObject, type ZodOpe
 import { everyErrorCode } from '../errors.ts';
 import { CSRF_HEADER } from '../csrf.ts';
 import { SESSION_COOKIE } from '../../accounts/session-cookie.ts';
+import { CONSOLE_PREFIX } from '../routes/console/router.ts';
 import type { Answer, ApiRoute } from './route-table.ts';
 import { failure } from './route-table.ts';
 import { visitorRoutes } from './visitor-routes.ts';
@@ -53,6 +54,8 @@ function sharedAnswers(route: ApiRoute): Partial<Record<number, Answer>> {
     shared[403] = failure('`forbidden`: the role may not; `totp_enrolment_required`' + (SAFE.has(route.method) ? '' : '; `csrf`: no or wrong X-CSRF-Token, foreign Origin, or not JSON'));
   }
   if (route.caller === 'sessionless') shared[403] = failure('`csrf`: foreign Origin, or not JSON');
+  // The console router's gate (totp-policy.ts) stops a session that must enrol first, on routes open to anyone too.
+  if (route.caller === 'anyone' && route.path.startsWith(CONSOLE_PREFIX)) shared[403] = failure('`totp_enrolment_required`: the caller’s session must set up a second factor first');
   return shared;
 }
 
@@ -97,7 +100,7 @@ function operation(route: ApiRoute): ZodOpenApiOperationObject {
   const pathParams = route.params ?? (params.length ? z.object(Object.fromEntries(params.map((name) => [name, z.string()]))) : undefined);
   return {
     summary: route.summary,
-    tags: [route.path.startsWith('/api/v1/console') ? 'console' : route.path.startsWith('/api/v1/') && route.path !== '/api/v1/openapi.json' ? 'visitor' : 'operations'],
+    tags: [route.path.startsWith(CONSOLE_PREFIX) ? 'console' : route.path.startsWith('/api/v1/') && route.path !== '/api/v1/openapi.json' ? 'visitor' : 'operations'],
     security: security(route),
     ...(route.query || pathParams ? { requestParams: { ...(route.query ? { query: route.query } : {}), ...(pathParams ? { path: pathParams } : {}) } } : {}),
     ...(route.json ? { requestBody: { required: true, content: { 'application/json': { schema: route.json } } } } : {}),
