@@ -8,6 +8,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { API_ROUTES, buildApiDocument, openApiPath } from '../../server/http/api/document.ts';
+import { keepProblems } from './contract-problems.ts';
 
 export interface Exchange {
   method: string;
@@ -132,20 +133,13 @@ export function contractProblems(exchange: Exchange): string[] {
 export function recordErrorAnswer(where: string, answer: Pick<Exchange, 'status' | 'contentType' | 'body'>): string[] {
   if (answer.status < 400 || mediaType(answer.contentType) !== 'application/json') return [];
   const problems = checkBody(`${where} → ${answer.status}`, '/components/schemas/Error', { method: '', url: '', headers: new Set(), ...answer });
-  seen.push(...problems);
+  keepProblems(problems);
   return problems;
 }
 
-/** The problems seen since the last take: the test setup fails the test that made them. */
-const seen: string[] = [];
-
-/** Checks `exchange` and keeps its problems for the test to fail on; returns them too. */
+/** Checks `exchange` and keeps its problems for the test to fail on (contract-problems.ts); returns them too. */
 export function recordExchange(exchange: Exchange): string[] {
   const problems = contractProblems(exchange);
-  seen.push(...problems);
+  keepProblems(problems);
   return problems;
-}
-
-export function takeProblems(): string[] {
-  return seen.splice(0, seen.length);
 }

@@ -2,8 +2,14 @@
 // wrapped here, for every test file (vitest.config.ts setupFiles), so no test can skip the check;
 // the helpers that speak node:http record what they get themselves. A fetch whose answer departs
 // from the document rejects, and in case the test caught that, the test fails afterwards anyway.
+// The checker (the document, ajv) loads with the first API answer, so files that never ask the
+// API do not pay for it.
 import { afterAll, afterEach } from 'vitest';
-import { recordExchange, takeProblems } from '../helpers/api-contract.ts';
+import { takeProblems } from '../helpers/contract-problems.ts';
+
+type Checker = typeof import('../helpers/api-contract.ts');
+let checker: Promise<Checker> | undefined;
+const loadChecker = (): Promise<Checker> => (checker ??= import('../helpers/api-contract.ts'));
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const unwrapped = globalThis.fetch;
@@ -12,6 +18,8 @@ globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Pr
   const response = await unwrapped(input, init);
   const url = new URL(input instanceof Request ? input.url : String(input));
   if (!LOOPBACK.has(url.hostname)) return response;
+  const { isApiPath, recordExchange } = await loadChecker();
+  if (!isApiPath(url.pathname)) return response;
   const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
   const problems = recordExchange({
     method,
