@@ -8,7 +8,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { API_ROUTES, buildApiDocument, openApiPath } from '../../server/http/api/document.ts';
-import { keepProblems } from './contract-problems.ts';
+import { isApiPath, keepProblems } from './contract-problems.ts';
 
 export interface Exchange {
   method: string;
@@ -61,8 +61,6 @@ const UNROUTED = new Set([400, 404, 405, 408, 431]);
  */
 const GATEWAY = new Set([502, 504]);
 
-/** The paths the document covers: the API, and the health checks. */
-export const isApiPath = (path: string): boolean => path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
 
 function checkBody(where: string, pointer: string, exchange: Exchange): string[] {
   let parsed: unknown;

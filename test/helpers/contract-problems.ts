@@ -1,6 +1,9 @@
-// Where the contract check (api-contract.ts) keeps what it found until the test setup
-// (test/setup/api-contract.ts) fails the test with it: a module of its own, so the setup can read
-// it without loading the document and ajv into test files that never ask the API.
+// What the contract check (api-contract.ts) covers, and where it keeps what it found until the test
+// setup (test/setup/api-contract.ts) fails the test with it: a module of its own, so the setup can
+// use both without loading the document and ajv into test files that never ask the API.
+
+/** The paths the OpenAPI document covers: the API, and the health checks. */
+export const isApiPath = (path: string): boolean => path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
 const seen: string[] = [];
 
 export function keepProblems(problems: readonly string[]): void {

@@ -2,7 +2,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { FuzzRequest, RawRequest } from './requests.ts';
-import { isApiPath, recordErrorAnswer, recordExchange } from '../../helpers/api-contract.ts';
+import { recordErrorAnswer, recordExchange } from '../../helpers/api-contract.ts';
+import { isApiPath } from '../../helpers/contract-problems.ts';
 
 export interface Outcome {
   status?: number;
