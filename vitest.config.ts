@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every HTTP answer a test gets from Parley is checked against the OpenAPI document.
+    setupFiles: ['test/setup/api-contract.ts'],
   },
 });

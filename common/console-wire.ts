@@ -36,22 +36,15 @@
 //
 // While ConsoleSettings.requireTotp is on, a session whose user has no second factor gets
 // 403 totp_enrolment_required from every route but the session routes, logout and TOTP enrolment.
+//
+// The answers' types are inferred from their zod schemas (console-wire-schemas.ts), which the
+// OpenAPI document (/api/v1/openapi.json) is built from too.
+import type { z } from 'zod';
+import type * as schemas from './console-wire-schemas.ts';
 
-export type ConsoleRole = 'administrator' | 'supervisor' | 'operator';
+export type ConsoleRole = z.infer<typeof schemas.consoleRole>;
 
-export interface ConsoleUserView {
-  id: string;
-  email: string;
-  displayName: string;
-  role: ConsoleRole;
-  bots: string[];
-  disabled: boolean;
-  totpEnabled: boolean;
-  /** True until the invited user has set a password. */
-  pending: boolean;
-  /** A supervisor an administrator granted the reveal of personal data on their bots. */
-  revealGranted: boolean;
-}
+export type ConsoleUserView = z.infer<typeof schemas.consoleUserView>;
 
 export interface LoginRequest {
   email: string;
@@ -60,13 +53,7 @@ export interface LoginRequest {
   totp?: string;
 }
 
-export interface SessionInfo {
-  user: ConsoleUserView;
-  /** Send back as `X-CSRF-Token` on every state-changing request of this session. */
-  csrfToken: string;
-  /** True when an administrator requires 2FA and this user has not enrolled yet. */
-  mustEnrollTotp: boolean;
-}
+export type SessionInfo = z.infer<typeof schemas.sessionInfo>;
 
 export interface ChangePasswordRequest {
   current: string;
@@ -78,20 +65,13 @@ export interface SetPasswordRequest {
   password: string;
 }
 
-export interface TotpEnrolment {
-  /** Base32 secret, for typing in by hand. */
-  secret: string;
-  /** otpauth:// URI, for a QR code. */
-  uri: string;
-}
+export type TotpEnrolment = z.infer<typeof schemas.totpEnrolment>;
 
 export interface TotpConfirmRequest {
   code: string;
 }
 
-export interface RecoveryCodes {
-  codes: string[];
-}
+export type RecoveryCodes = z.infer<typeof schemas.recoveryCodes>;
 
 export interface InviteRequest {
   email: string;
@@ -113,23 +93,10 @@ export interface UserPatch {
   revealGranted?: boolean;
 }
 
-export interface AuditEntryView {
-  seq: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  target: string | null;
-  outcome: 'ok' | 'denied' | 'failed';
-  ip: string | null;
-  details: Record<string, string | number | boolean>;
-  hash: string;
-}
+export type AuditEntryView = z.infer<typeof schemas.auditEntryView>;
 
 /** Whether the sign-in screen offers single sign-on, and the button's text (OIDC_LABEL). */
-export interface SsoInfo {
-  enabled: boolean;
-  label: string | null;
-}
+export type SsoInfo = z.infer<typeof schemas.ssoInfo>;
 
 /** The code that finishes a single sign-on of a user with a second factor. */
 export interface SsoSecondFactorRequest {
@@ -140,10 +107,7 @@ export interface SsoSecondFactorRequest {
 /** Why an SSO login ended on `/console/#sso-error=<code>`. */
 export type SsoErrorCode = 'state_mismatch' | 'idp_refused' | 'sso_failed' | 'unknown_user' | 'email_not_verified' | 'disabled';
 
-export interface ConsoleSettings {
-  /** Every console user must have a second factor (TOTP); until they enrol they can do nothing else. */
-  requireTotp: boolean;
-}
+export type ConsoleSettings = z.infer<typeof schemas.consoleSettings>;
 
 export interface PasswordResetRequest {
   email: string;

@@ -12,9 +12,10 @@
 // Operators never browse: 403 forbidden on every route. A conversation that is unknown, archived,
 // deleted or of a bot the caller does not browse is one answer, 404 not_found. Filters read
 // metadata only (never message text), so searching keeps no text anywhere outside the store.
-import type { ChatMessage } from './wire.ts';
-import type { HandoverView } from './handover-wire.ts';
-import type { MessageOutcome } from './turn-outcomes.ts';
+// The answers' types are inferred from their zod schemas (conversations-wire-schemas.ts), which the
+// OpenAPI document (/api/v1/openapi.json) is built from too.
+import type { z } from 'zod';
+import type * as schemas from './conversations-wire-schemas.ts';
 
 export type { RevealRequest, RevealedValues } from './handover-wire.ts';
 
@@ -42,39 +43,8 @@ export interface ConversationQueryParams {
   limit?: string;
 }
 
-export interface ConversationSummary {
-  id: string;
-  botId: string;
-  /** ISO-8601. */
-  startedAt: string;
-  lastActivityAt: string;
-  /** The language it was last answered in; null for conversations from before it was kept. */
-  locale: string | null;
-  /** Every intent its turns reached and every outcome they had, each once. */
-  intents: string[];
-  outcomes: MessageOutcome[];
-  handedOver: boolean;
-}
-
-export interface ConversationPage {
-  conversations: ConversationSummary[];
-  /** Pass as `before` for the next (older) page; null on the last one. */
-  next: string | null;
-}
-
-export interface ConversationDetail {
-  conversation: ConversationSummary;
-  /** The transcript, personal values masked (form values by their tag, and what the detectors find). */
-  messages: ChatMessage[];
-  /** What each visitor message's turn did, by message id. */
-  turns: Array<{ messageId: number; outcome: MessageOutcome; intent: string | null }>;
-  /** Its latest handover, if it had one. */
-  handover: HandoverView | null;
-  /** Whether the caller may reveal the personal values (POST …/reveal). */
-  mayReveal: boolean;
-}
-
+export type ConversationSummary = z.infer<typeof schemas.conversationSummary>;
+export type ConversationPage = z.infer<typeof schemas.conversationPage>;
+export type ConversationDetail = z.infer<typeof schemas.conversationDetail>;
 /** What the filters may be set to, for the bots the caller browses. */
-export interface BrowseFilters {
-  bots: Array<{ id: string; name: string; locales: string[]; intents: string[] }>;
-}
+export type BrowseFilters = z.infer<typeof schemas.browseFilters>;

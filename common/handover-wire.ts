@@ -22,7 +22,11 @@
 // Posting, noting, typing or resolving on a handover the caller does not hold (or one resolved,
 // abandoned or deleted, or of another bot): 403 `not_holder` with nothing stored or published.
 // Supervisors and administrators may resolve any handover of their bots.
-import type { ChatMessage, RealtimeClientConfig } from './wire.ts';
+// The answers' types are inferred from their zod schemas (handover-wire-schemas.ts), which the
+// OpenAPI document (/api/v1/openapi.json) is built from too.
+import type { z } from 'zod';
+import type * as schemas from './handover-wire-schemas.ts';
+import type { RealtimeClientConfig } from './wire.ts';
 
 /** waiting → assigned → resolved; or abandoned (visitor gone, or waited past the bot's limit). */
 export const HANDOVER_STATES = ['waiting', 'assigned', 'resolved', 'abandoned'] as const;
@@ -32,60 +36,19 @@ export type HandoverState = (typeof HANDOVER_STATES)[number];
 export const HANDOVER_SOURCES = ['intent', 'fallback', 'button', 'message'] as const;
 export type HandoverSource = (typeof HANDOVER_SOURCES)[number];
 
-export interface HandoverView {
-  id: string;
-  conversationId: string;
-  botId: string;
-  state: HandoverState;
-  source: HandoverSource;
-  /** The host page's origin the conversation came from. */
-  origin: string;
-  /** ISO-8601. */
-  startedAt: string;
-  assignee: { id: string; displayName: string } | null;
-  assignedAt: string | null;
-  /** When the assignee first answered; first-response time = this − startedAt. */
-  firstResponseAt: string | null;
-  endedAt: string | null;
-  resolution: ResolutionCode | null;
-  rating: { score: number; comment: string | null } | null;
-}
+export type HandoverView = z.infer<typeof schemas.handoverView>;
 
-export interface HandoverList {
-  handovers: HandoverView[];
-  /** The bots whose queues the caller may watch (handover.work): for administrators every bot, which the console cannot know otherwise. */
-  bots: string[];
-}
+export type HandoverList = z.infer<typeof schemas.handoverList>;
 
 /** Console users a handover may be reassigned to: serving its bot with handover.work. */
-export interface AssignableOperator {
-  id: string;
-  displayName: string;
-  /** Online (presence renewed) right now. */
-  available: boolean;
-}
+export type AssignableOperator = z.infer<typeof schemas.assignableOperator>;
 
 export const RESOLUTION_CODES = ['answered', 'follow-up', 'no-response', 'spam', 'other'] as const;
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
-export interface HandoverNoteView {
-  id: string;
-  author: { id: string; displayName: string };
-  text: string;
-  createdAt: string;
-}
+export type HandoverNoteView = z.infer<typeof schemas.handoverNoteView>;
 
-export interface HandoverDetail {
-  handover: HandoverView;
-  /** The conversation so far, personal values masked (form values and what the detectors find). */
-  messages: ChatMessage[];
-  /** Internal notes: never sent to the visitor. */
-  notes: HandoverNoteView[];
-  /** Whether the caller's role may reveal personal values (POST …/reveal). */
-  mayReveal: boolean;
-  /** For callers with handover.reassign: whom it may go to. */
-  assignable?: AssignableOperator[];
-}
+export type HandoverDetail = z.infer<typeof schemas.handoverDetail>;
 
 /** GET /api/v1/console/realtime: where the console's pusher-js connects (the visitor's settings, the console's auth route). */
 export type ConsoleRealtimeConfig = RealtimeClientConfig;
@@ -116,28 +79,16 @@ export interface RevealRequest {
   reason: string;
 }
 
-export interface RevealedValues {
-  /** The transcript unmasked, and the values forms collected. */
-  messages: ChatMessage[];
-  values: Array<{ key: string; value: string; pii: string }>;
-}
+export type RevealedValues = z.infer<typeof schemas.revealedValues>;
 
-export interface CannedReply {
-  id: string;
-  label: string;
-  text: string;
-}
+export type CannedReply = z.infer<typeof schemas.cannedReply>;
 
 export interface PresenceRequest {
   /** False: signed in but not taking conversations. */
   available: boolean;
 }
 
-export interface PresenceView {
-  available: boolean;
-  /** Renew before this (ISO-8601), or count as offline. */
-  expiresAt: string;
-}
+export type PresenceView = z.infer<typeof schemas.presenceView>;
 
 /** Events on the console's channels (sealed like the visitor's: the relay reads nothing). */
 export const EVENT_HANDOVER = 'handover'; // data: HandoverView (queue and conversation channels)

@@ -11,9 +11,10 @@
 // 400 invalid_request for a bad query; 403 forbidden for a bot the caller may not read, or for a
 // role that may read none. Both are audited (`reports.read`, `reports.export`).
 
-import type { Sender } from './wire.ts';
-import type { HandoverSource, ResolutionCode } from './handover-wire.ts';
-import type { MessageOutcome } from './turn-outcomes.ts';
+// The answer's types are inferred from their zod schemas (report-wire-schemas.ts), which the OpenAPI
+// document (/api/v1/openapi.json) is built from too.
+import type { z } from 'zod';
+import type * as schemas from './report-wire-schemas.ts';
 
 /** The longest period one report covers: a leap year and a day. */
 export const MAX_REPORT_DAYS = 367;
@@ -30,60 +31,7 @@ export const REPORT_TABLES = ['daily', 'outcomes', 'intents', 'fallbacks', 'hand
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
 /** p50 and p90 by nearest rank (the value at or below which that share of them falls); null when there are none. */
-export interface DurationSummary {
-  count: number;
-  p50Ms: number | null;
-  p90Ms: number | null;
-}
-
+export type DurationSummary = z.infer<typeof schemas.durationSummary>;
 /** One UTC day of the period; days with nothing counted are there with zeros. */
-export interface ReportDayRow {
-  day: string;
-  conversations: number;
-  /** Every message: visitors', the bot's, operators' and system notices. */
-  messages: number;
-  visitorMessages: number;
-  /** Visitor messages whose turn ended so (common/turn-outcomes.ts). */
-  answered: number;
-  fallback: number;
-  handedOver: number;
-  /** Handovers opened, resolved and abandoned that day. */
-  handovers: number;
-  resolved: number;
-  abandoned: number;
-  waitP50Ms: number | null;
-  waitP90Ms: number | null;
-  firstResponseP50Ms: number | null;
-  firstResponseP90Ms: number | null;
-}
-
-export interface ReportView {
-  /** The bots it covers: the one asked for, or all the caller may read (for an administrator, every bot configured). */
-  bots: string[];
-  from: string;
-  to: string;
-  days: ReportDayRow[];
-  totals: { conversations: number; messages: Record<Sender, number> };
-  /**
-   * Visitor messages by what their turn did. `share`: of the turns the bot handled (every outcome
-   * but `silent`, a message sent while an operator had the conversation), 0–1; null for `silent`
-   * and when the bot handled none.
-   */
-  outcomes: Array<{ outcome: MessageOutcome; count: number; share: number | null }>;
-  /** Intents reached, most first. */
-  topIntents: Array<{ intent: string; count: number }>;
-  /** Fallbacks by the intent nearest to what the visitor wrote (null: near none), most first. Counts, never text. */
-  topFallbacks: Array<{ nearest: string | null; count: number }>;
-  handovers: {
-    opened: number;
-    bySource: Array<{ source: HandoverSource; count: number }>;
-    /** From the visitor's request to an operator's taking it (the first assignment). */
-    waiting: DurationSummary;
-    /** From the visitor's request to the operator's first message. */
-    firstResponse: DurationSummary;
-    resolutions: Array<{ code: ResolutionCode; count: number }>;
-    /** Abandoned before anyone took it, and with an operator but the visitor gone. */
-    abandoned: { unanswered: number; gone: number };
-    ratings: { count: number; average: number | null; byScore: Array<{ score: number; count: number }> };
-  };
-}
+export type ReportDayRow = z.infer<typeof schemas.reportDayRow>;
+export type ReportView = z.infer<typeof schemas.reportView>;

@@ -1,5 +1,7 @@
 // The wire contract shared by the browser (loader, frame) and the server. No type here is written
 // twice anywhere else: both sides import this module.
+import type { z } from 'zod';
+import type * as schemas from './wire-schemas.ts';
 
 /**
  * Who wrote a message. `system` marks notices such as a handover; `operator` is a human answering
@@ -8,54 +10,17 @@
 export const SENDERS = ['visitor', 'bot', 'operator', 'system'] as const;
 export type Sender = (typeof SENDERS)[number];
 
-/**
- * What a `system` message announces, so the frame can render it (and offer the rating after
- * `operator-left`) without parsing text. The text is the bot's own wording in the conversation's
- * language, for anything that shows messages as plain text.
- */
-export type Notice = { kind: 'operator-joined'; name: string } | { kind: 'operator-left'; name: string; rate: boolean };
-
+// The answers' types are inferred from their zod schemas (wire-schemas.ts), which the OpenAPI
+// document is built from too: the two cannot drift. Type-only imports: no zod in the frame.
+/** What a `system` message announces, so the frame can render it (and offer the rating after `operator-left`) without parsing text. */
+export type Notice = z.infer<typeof schemas.notice>;
 /** A button the visitor can press instead of typing; `action` is sent back verbatim. */
-export interface QuickReply {
-  label: string;
-  action: string;
-}
-
+export type QuickReply = z.infer<typeof schemas.quickReply>;
 /** A link under a bot message. Only http:, https: and mailto: URLs are ever rendered. */
-export interface Link {
-  label: string;
-  url: string;
-}
-
-export interface ChatMessage {
-  /** Monotonic within a conversation, starting at 1, so `after=<id>` has one meaning. */
-  id: number;
-  conversationId: string;
-  /** The visitor's idempotency key; null for bot and system messages. */
-  clientId: string | null;
-  sender: Sender;
-  text: string;
-  /** The operator's display name (first name), on `operator` messages only; never an id or address. */
-  author?: string;
-  /** On `system` messages that announce something. */
-  notice?: Notice;
-  quickReplies?: QuickReply[];
-  links?: Link[];
-  /** ISO-8601, UTC. */
-  createdAt: string;
-}
-
+export type Link = z.infer<typeof schemas.link>;
+export type ChatMessage = z.infer<typeof schemas.chatMessage>;
 /** What pusher-js in the frame needs to reach whichever realtime server is configured. */
-export interface RealtimeClientConfig {
-  key: string;
-  wsHost: string;
-  wsPort: number;
-  wssPort: number;
-  forceTLS: boolean;
-  cluster: string;
-  /** Absolute URL of POST /api/v1/realtime/auth. */
-  authEndpoint: string;
-}
+export type RealtimeClientConfig = z.infer<typeof schemas.realtimeClientConfig>;
 
 export interface SessionRequest {
   bot: string;
@@ -69,37 +34,15 @@ export interface SessionRequest {
   origin?: string;
 }
 
-export interface SessionResponse {
-  token: string;
-  conversationId: string;
-  channel: string;
-  /** ISO-8601 expiry of `token`. */
-  expiresAt: string;
-  realtime: RealtimeClientConfig;
-  /** True when the conversation already existed (a resume). */
-  resumed: boolean;
-  /** The bot's display name, for the chat's title. */
-  botName: string;
-  /**
-   * The conversation's first messages (ids from 1, at most SESSION_MESSAGES): the greeting of a new
-   * conversation, the start of a resumed one. It spares the frame a history round trip before it
-   * shows anything; a full page means there may be more, fetched with GET /messages?after=.
-   */
-  messages: ChatMessage[];
-}
+export type SessionResponse = z.infer<typeof schemas.sessionResponse>;
 
 /** The most messages a session answer carries (a renewal carries them too, so it stays small). */
 export const SESSION_MESSAGES = 100;
 
 export type SendRequest = { clientId: string; text: string } | { clientId: string; action: string };
 
-export interface SendResponse {
-  message: ChatMessage;
-}
-
-export interface HistoryResponse {
-  messages: ChatMessage[];
-}
+export type SendResponse = z.infer<typeof schemas.sendResponse>;
+export type HistoryResponse = z.infer<typeof schemas.historyResponse>;
 
 /** Channel event names. */
 export const EVENT_MESSAGE = 'message';

@@ -26,6 +26,8 @@ import { demoSite, frameAssets, widgetScript } from './routes/static-files.ts';
 import { consoleRouter } from './routes/console/router.ts';
 import { metricsEndpoint } from './routes/metrics.ts';
 import { requestMetrics } from './request-metrics.ts';
+import { openApiDocument } from './routes/openapi.ts';
+import { OPENAPI_PATH } from './api/visitor-routes.ts';
 
 const SECURITY_TXT_DEFAULT_LIFETIME_MS = 180 * 86_400_000;
 
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/healthz', liveness());
   router.get('/readyz', readiness(readinessChecks(deps)));
   router.get('/metrics', metricsEndpoint(deps.metrics.registry, deps.config.metricsToken));
+  router.get(OPENAPI_PATH, openApiDocument(deps.publicUrl));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
   router.get('/assets/:file', frameAssets(deps));

@@ -62,11 +62,11 @@ const handler: Middleware = (ctx) => {
 
 function sampleRoutes(router: Router): Router {
   return router
-    .get('/api/v1/console/users', handler)
-    .post('/api/v1/console/users', handler)
-    .patch('/api/v1/console/users/:id', handler)
-    .put('/api/v1/console/bots/:bot/settings', handler)
-    .delete('/api/v1/console/sessions/:id', handler);
+    .get('/sample/users', handler)
+    .post('/sample/users', handler)
+    .patch('/sample/users/:id', handler)
+    .put('/sample/bots/:bot/settings', handler)
+    .delete('/sample/sessions/:id', handler);
 }
 
 describe('CSRF middleware', () => {
@@ -78,7 +78,7 @@ describe('CSRF middleware', () => {
   });
   afterAll(() => server.close());
 
-  async function post(headers: Record<string, string>, body: string | null = '{}', method = 'POST', path = '/api/v1/console/users') {
+  async function post(headers: Record<string, string>, body: string | null = '{}', method = 'POST', path = '/sample/users') {
     ran = [];
     const res = await fetch(server.url + path, { method, headers, body });
     return { status: res.status, body: await res.json(), ran: [...ran] };
@@ -87,7 +87,7 @@ describe('CSRF middleware', () => {
   function untyped(headers: Record<string, string>, body: string) {
     ran = [];
     return new Promise<{ status: number; body: unknown; ran: string[] }>((resolve, reject) => {
-      const req = request(`${server.url}/api/v1/console/users`, { method: 'POST', headers });
+      const req = request(`${server.url}/sample/users`, { method: 'POST', headers });
       req.on('error', reject);
       req.on('response', async (res) => {
         const chunks: Buffer[] = [];
@@ -108,12 +108,12 @@ describe('CSRF middleware', () => {
 
   it('lets a same-origin JSON request with the session’s token through', async () => {
     const answer = await post(good());
-    expect(answer).toMatchObject({ status: 200, ran: ['POST /api/v1/console/users'] });
+    expect(answer).toMatchObject({ status: 200, ran: ['POST /sample/users'] });
   });
 
   it('lets GET, HEAD and OPTIONS through without any of it (they change nothing)', async () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS']) {
-      const res = await fetch(`${server.url}/api/v1/console/users`, { method });
+      const res = await fetch(`${server.url}/sample/users`, { method });
       expect(res.status, method).not.toBe(403);
     }
   });
@@ -156,11 +156,11 @@ describe('CSRF middleware', () => {
   });
 
   it('covers PATCH, PUT and DELETE; a request without a body needs no content type', async () => {
-    expectRefused(await post(without('X-CSRF-Token'), '{}', 'PATCH', '/api/v1/console/users/u1'));
-    expectRefused(await post(without('X-CSRF-Token'), '{}', 'PUT', '/api/v1/console/bots/shop/settings'));
-    expectRefused(await post(without('X-CSRF-Token'), null, 'DELETE', '/api/v1/console/sessions/s1'));
-    const bodiless = await post(without('Content-Type'), null, 'DELETE', '/api/v1/console/sessions/s1');
-    expect(bodiless).toMatchObject({ status: 200, ran: ['DELETE /api/v1/console/sessions/s1'] });
+    expectRefused(await post(without('X-CSRF-Token'), '{}', 'PATCH', '/sample/users/u1'));
+    expectRefused(await post(without('X-CSRF-Token'), '{}', 'PUT', '/sample/bots/shop/settings'));
+    expectRefused(await post(without('X-CSRF-Token'), null, 'DELETE', '/sample/sessions/s1'));
+    const bodiless = await post(without('Content-Type'), null, 'DELETE', '/sample/sessions/s1');
+    expect(bodiless).toMatchObject({ status: 200, ran: ['DELETE /sample/sessions/s1'] });
     expect((await post(without('Content-Type'), null)).status).toBe(200); // fetch sends Content-Length: 0
   });
 });
@@ -178,15 +178,15 @@ describe('walking a router’s own route list', () => {
 
   it('lists every state-changing method × route from router.stack, with parameters filled in', () => {
     const router = sampleRoutes(new Router());
-    router.all('/api/v1/console/anything', handler);
+    router.all('/sample/anything', handler);
     const probes = stateChangingRoutes(router).map((p) => `${p.method} ${p.path}`);
     expect(probes).toEqual(expect.arrayContaining([
-      'POST /api/v1/console/users',
-      'PATCH /api/v1/console/users/sample',
-      'PUT /api/v1/console/bots/sample/settings',
-      'DELETE /api/v1/console/sessions/sample',
-      'POST /api/v1/console/anything',
-      'DELETE /api/v1/console/anything',
+      'POST /sample/users',
+      'PATCH /sample/users/sample',
+      'PUT /sample/bots/sample/settings',
+      'DELETE /sample/sessions/sample',
+      'POST /sample/anything',
+      'DELETE /sample/anything',
     ]));
     expect(probes.filter((p) => /^(GET|HEAD|OPTIONS|CONNECT) /.test(p))).toEqual([]);
   });
@@ -198,22 +198,22 @@ describe('walking a router’s own route list', () => {
     expect(first.checked).toHaveLength(4);
     expect(first).toMatchObject({ escaped: [], refusedWithToken: [] });
 
-    router.post('/api/v1/console/users/:id/disable', handler); // a route someone adds later
+    router.post('/sample/users/:id/disable', handler); // a route someone adds later
     const second = await walkCsrf(router, server.url, { headers: { Cookie: 'sid=alice' }, control: { csrfToken: TOKEN } });
-    expect(second.checked).toContainEqual({ method: 'POST', path: '/api/v1/console/users/sample/disable' });
+    expect(second.checked).toContainEqual({ method: 'POST', path: '/sample/users/sample/disable' });
     expect(second).toMatchObject({ escaped: [], refusedWithToken: [] });
   });
 
   it('catches a route that escapes: registered before the middleware, its handler answers first', async () => {
     const server = await serve((url) =>
       new Router()
-        .post('/api/v1/console/early', handler) // before the middleware: its handler answers and never calls next
+        .post('/sample/early', handler) // before the middleware: its handler answers and never calls next
         .use(csrfFor(url))
-        .post('/api/v1/console/late', handler),
+        .post('/sample/late', handler),
     );
     servers.push(server);
     const walk = await walkCsrf(server.router, server.url, { headers: { Cookie: 'sid=alice' } });
-    expect(walk.escaped).toEqual([{ method: 'POST', path: '/api/v1/console/early', status: 200 }]);
+    expect(walk.escaped).toEqual([{ method: 'POST', path: '/sample/early', status: 200 }]);
   });
 
   it('notices a walk that proves nothing: refusals that come from a wrong session, not the missing token', async () => {

@@ -72,6 +72,11 @@ export function genericError(status: number): { error: { code: string; message: 
 }
 const INTERNAL = { code: 'internal', message: 'Something went wrong on our side' };
 
+/** Every code an error body may carry: Parley's own, the generic ones of a library's 4xx, and 500's (the OpenAPI document's enum). */
+export function everyErrorCode(): string[] {
+  return [...new Set([...ERROR_CODES, ...Object.values(GENERIC).map((g) => g.code), INTERNAL.code])];
+}
+
 /** An error Parley raised on purpose, whose code and message are written for the client. */
 function isOwnError(err: unknown): err is createError.HttpError & { code: string } {
   return createError.isHttpError(err) && err.expose && typeof err.code === 'string' && ERROR_CODES.has(err.code);

@@ -3,6 +3,7 @@
 // so a route added later is checked the day it is added. Real HTTP to a running server.
 import { request } from 'node:http';
 import type Router from '@koa/router';
+import { recordExchange } from './api-contract.ts';
 
 export interface RouteProbe {
   method: string;
@@ -44,9 +45,11 @@ function send(baseUrl: string, probe: RouteProbe, headers: Record<string, string
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        recordExchange({ method: probe.method, url: probe.path, status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? null, body: text, headers: new Set(Object.keys(res.headers)), allow: res.headers.allow ?? null });
         let code: string | undefined;
         try {
-          code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code;
+          code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
         } catch {
           code = undefined;
         }

@@ -77,7 +77,7 @@ describe('connection checks', () => {
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const port = (http.address() as { port: number }).port;
     try {
-      expect((await fetch(`http://127.0.0.1:${port}/api/v1/sessions`)).status).toBe(418);
+      expect((await fetch(`http://127.0.0.1:${port}/widget.js`)).status).toBe(418);
       const stray = new WebSocket(`ws://127.0.0.1:${port}/socket`);
       await new Promise((resolve) => stray.on('error', resolve));
       expect(upgrades).toEqual([false]);
