@@ -109,9 +109,9 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{ MONGODB_URI: 'mongodb://127.0.0.1:1/x' }, /MONGODB_URI .*set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY, PUSHER_APP_ID/],
-    [{ REDIS_URL: 'redis://127.0.0.1:1', TOKEN_KEYS: `k:${key32()}` }, /REDIS_URL .*set REALTIME_ENCRYPTION_KEY, PUSHER_APP_ID/],
-    [{ REALTIME: 'pusher', PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16), PUSHER_HOST: 'h', TOKEN_KEYS: `k:${key32()}` }, /REALTIME=pusher .*set REALTIME_ENCRYPTION_KEY$/],
+    [{ MONGODB_URI: 'mongodb://127.0.0.1:1/x' }, /MONGODB_URI .*set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY, STORAGE_KEYS, PUSHER_APP_ID/],
+    [{ REDIS_URL: 'redis://127.0.0.1:1', TOKEN_KEYS: `k:${key32()}` }, /REDIS_URL .*set REALTIME_ENCRYPTION_KEY, STORAGE_KEYS, PUSHER_APP_ID/],
+    [{ REALTIME: 'pusher', PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16), PUSHER_HOST: 'h', TOKEN_KEYS: `k:${key32()}` }, /REALTIME=pusher .*set REALTIME_ENCRYPTION_KEY, STORAGE_KEYS$/],
   ])('refuses to generate secrets when %o says instances share data, naming what to set', (env, pattern) => {
     const dataDir = tempDir();
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(pattern);
@@ -119,7 +119,14 @@ describe('configuration', () => {
   });
 
   it('starts a shared deployment whose secrets are all set, and warns when its realtime is embedded', () => {
-    const secrets = { TOKEN_KEYS: `k:${key32()}`, REALTIME_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16) };
+    const secrets = {
+      TOKEN_KEYS: `k:${key32()}`,
+      REALTIME_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      STORAGE_KEYS: `s:${key32()}`,
+      PUSHER_APP_ID: '1',
+      PUSHER_KEY: 'k',
+      PUSHER_SECRET: 's'.repeat(16),
+    };
     const config = loadConfig({ DATA_DIR: tempDir(), MONGODB_URI: 'mongodb://127.0.0.1:1/x', ...secrets });
     expect(config.warnings.join()).toMatch(/REALTIME=embedded with a shared store/);
     expect(loadConfig({ DATA_DIR: tempDir(), ...secrets }).warnings).toEqual([]);

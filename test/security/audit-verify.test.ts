@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config/index.ts';
 import { openStore, type AuditEntry, type Store } from '../../server/store/index.ts';
 import { forEachStore, type StoreKind } from '../helpers/stores.ts';
 import { runCli } from '../../server/cli.ts';
@@ -23,7 +24,7 @@ async function cli(args: string[], env: Record<string, string>) {
 }
 
 async function withStore<T>(env: Record<string, string>, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir: env.DATA_DIR!, mongodbUri: env.MONGODB_URI });
+  const store = await openStore(loadConfig(env));
   try {
     return await work(store);
   } finally {

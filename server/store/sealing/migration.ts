@@ -1,0 +1,76 @@
+// Rows written before sealing existed are sealed in place at start: in batches (each its own write,
+// so a crash loses at most the batch under way), resumable (a field already sealed is left alone,
+// so a run stopped half-way simply goes on next time), and finished with a mark in the key store.
+// From that mark on, a value stored in the clear is refused as tampered (sealed-store.ts, strict).
+import { ConfigError } from '../../config/index.ts';
+import { generationOf, seal } from './cipher.ts';
+import type { Keyring } from './keyring.ts';
+import { hasClearFields, openRow, sealRow, type SealableRows } from './rows.ts';
+
+/** The key store's mark: every row was sealed (ISO time of the run that found nothing left). */
+export const SEALED_MARK = 'rows-sealed-at';
+
+const BATCH = 500;
+
+export interface MigrationResult {
+  /** Rows sealed by this run. */
+  sealed: number;
+  /** Whether the run finished (and left the mark). */
+  done: boolean;
+}
+
+/**
+ * A key store that never sealed anything, beside data that holds sealed values, is not the key
+ * store that data was sealed with (a lost or misconfigured KEY_STORE_FILE / KEY_STORE_MONGODB_URI):
+ * starting would read every conversation as erased. Checked only on the first run.
+ */
+async function sealedWithoutKey(keyring: Keyring, row: Parameters<typeof openRow>[0]): Promise<boolean> {
+  let sealed = false;
+  openRow(row, (_, value) => {
+    if (generationOf(value) !== null) sealed = true;
+    return value;
+  });
+  return sealed && !(await keyring.hasKey(row.conversationId));
+}
+
+export async function sealClearRows(
+  rows: SealableRows,
+  keyring: Keyring,
+  opts: { batch?: number; progress?: (line: string) => void; stillOurs?: () => Promise<boolean> } = {},
+): Promise<MigrationResult> {
+  const firstRun = (await keyring.keyStore.meta(SEALED_MARK)) === null;
+  const limit = opts.batch ?? BATCH;
+  let sealed = 0;
+  for (;;) {
+    let missed = 0; // rows changed under us between read and write: another pass looks at them again
+    for (const source of rows.sources) {
+      let after: unknown = null;
+      for (;;) {
+        const batch = await source.read(after, limit);
+        const changes = [];
+        for (const row of batch) {
+          if (!hasClearFields(row)) {
+            if (firstRun && (await sealedWithoutKey(keyring, row))) {
+              throw new ConfigError(
+                `the key store (${keyring.keyStore.where}) has no data key for conversations the store holds sealed: it is not their key store; set KEY_STORE_FILE or KEY_STORE_MONGODB_URI to the one they were sealed with`,
+              );
+            }
+            continue;
+          }
+          const key = await keyring.current(row.conversationId);
+          changes.push({ was: row, now: sealRow(row, (field, value) => seal(key, field, value)) });
+        }
+        const written = await source.write(changes);
+        sealed += written;
+        missed += changes.length - written;
+        if (changes.length > 0) opts.progress?.(`sealed ${written} ${source.name} written before encryption`);
+        if (batch.length < limit) break;
+        after = batch.at(-1)!;
+        if (opts.stillOurs && !(await opts.stillOurs())) return { sealed, done: false };
+      }
+    }
+    if (missed === 0) break;
+  }
+  await keyring.keyStore.setMeta(SEALED_MARK, new Date().toISOString());
+  return { sealed, done: true };
+}
