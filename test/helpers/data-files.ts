@@ -6,11 +6,20 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import type { ArchivedCopy } from '../../server/store/store-contract.ts';
+import { openKeyring, type StoreConfig } from '../../server/store/index.ts';
+import { generationOf, open } from '../../server/store/sealing/cipher.ts';
+import { FIELD } from '../../server/store/sealing/fields.ts';
 
-/** The names of the files in `dir` whose bytes contain `text` (WAL, shared memory and archive included). */
-export function filesContaining(dir: string, text: string): string[] {
-  const needle = Buffer.from(text, 'utf8');
-  return readdirSync(dir).filter((name) => readFileSync(path.join(dir, name)).includes(needle));
+/**
+ * The names of the files in `dir` whose bytes contain `text` (WAL, shared memory and archive
+ * included); with `deep`, files in its subdirectories too, named by their path under `dir`.
+ */
+export function filesContaining(dir: string, text: string | Buffer, deep = false): string[] {
+  const needle = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  return readdirSync(dir, { recursive: deep, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .filter((name) => readFileSync(path.join(dir, name)).includes(needle));
 }
 
 /** Permission bits of `dir` itself (as `.`) and of every entry in it. */
@@ -55,6 +64,31 @@ export function readMongoArchive(uri: string) {
       };
     } finally {
       await conn.close();
+    }
+  };
+}
+
+/**
+ * An archive reader (above) whose sealed texts and values are opened with the keys of the store's
+ * key store, as an auditor holding them would: for comparing what the archive keeps with plain text.
+ */
+export function openedArchive(config: Pick<StoreConfig, 'storageKeys' | 'keyStore'>, read: (id: string) => Promise<ArchivedCopy>) {
+  return async (conversationId: string): Promise<ArchivedCopy> => {
+    const copy = await read(conversationId);
+    const keyring = await openKeyring(config);
+    try {
+      const keys = await keyring.generations(conversationId, [1, 2, 3, 4]);
+      const openOne = (field: string, value: string) => open(keys.get(generationOf(value) ?? 0)!, field, value);
+      return {
+        conversation: copy.conversation,
+        messages: copy.messages.map((text) => openOne(FIELD.messageText, text)),
+        values: copy.values.map((pair) => {
+          const [key, ...rest] = pair.split('=');
+          return `${key}=${openOne(FIELD.value(key!), rest.join('='))}`;
+        }),
+      };
+    } finally {
+      await keyring.keyStore.close();
     }
   };
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
-import { history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
+import { bookDemo, history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
 import { openStore } from '../../server/store/index.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { MASKED_PII } from '../../server/http/routes/messages.ts';
@@ -13,16 +13,6 @@ import { demoBotsDir } from '../helpers/demo-bot.ts';
 import type { ChatMessage } from '../../common/wire.ts';
 
 
-const botReplies = (messages: ChatMessage[]) => messages.filter((m) => m.sender === 'bot').length;
-
-async function bookDemo(url: string, token: string, name: string, email: string) {
-  let seen = botReplies(await history(url, token));
-  for (const [i, text] of ['I want to book a demo', name, email].entries()) {
-    expect((await send(url, token, `form-${i}`, text)).status).toBe(202);
-    await waitForHistory(url, token, (m) => botReplies(m) > seen);
-    seen = botReplies(await history(url, token));
-  }
-}
 
 forEachStore((store) => {
   describe('PII collected by forms is stored apart from message text', () => {

@@ -12,6 +12,8 @@ export interface Keyring {
   readonly keyStore: KeyStore;
   /** The key new values of the conversation are sealed with: its newest generation, made on first use. */
   current(conversationId: string): Promise<DataKey>;
+  /** The same, but null instead of a new key when the conversation has none (erased, or never sealed anything). */
+  existing(conversationId: string): Promise<DataKey | null>;
   /** The keys of these generations of the conversation; a generation that is gone is absent from the map. */
   generations(conversationId: string, generations: Iterable<number>): Promise<Map<number, DataKey>>;
   /** Whether the conversation has any data key (false: erased, or never sealed anything). */
@@ -84,15 +86,20 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Ke
     keyStore,
 
     async current(conversationId) {
-      const known = cache.get(conversationId);
-      if (known?.newest !== undefined) return known.keys.get(known.newest)!;
       for (;;) {
-        const newest = await keyStore.newest(conversationId);
-        if (newest) return remember(newest, true);
+        const found = await this.existing(conversationId);
+        if (found) return found;
         const made = await make(conversationId, 1);
         if (made) return made;
         // Another writer made generation 1 between our look and our insert: read theirs.
       }
+    },
+
+    async existing(conversationId) {
+      const known = cache.get(conversationId);
+      if (known?.newest !== undefined) return known.keys.get(known.newest)!;
+      const newest = await keyStore.newest(conversationId);
+      return newest && remember(newest, true);
     },
 
     async generations(conversationId, generations) {

@@ -6,6 +6,7 @@ import { ConfigError } from '../../config/index.ts';
 import { generationOf, seal } from './cipher.ts';
 import type { Keyring } from './keyring.ts';
 import { hasClearFields, openRow, sealRow, type SealableRows } from './rows.ts';
+import { sealedStateOf } from './fields.ts';
 
 /** The key store's mark: every row was sealed (ISO time of the run that found nothing left). */
 export const SEALED_MARK = 'rows-sealed-at';
@@ -36,9 +37,11 @@ async function sealedWithoutKey(keyring: Keyring, row: Parameters<typeof openRow
 export async function sealClearRows(
   rows: SealableRows,
   keyring: Keyring,
-  opts: { batch?: number; progress?: (line: string) => void; stillOurs?: () => Promise<boolean> } = {},
+  opts: { batch?: number; progress?: (line: string) => void; stillOurs?: () => Promise<boolean>; evenIfDone?: boolean } = {},
 ): Promise<MigrationResult> {
   const firstRun = (await keyring.keyStore.meta(SEALED_MARK)) === null;
+  // Done once for all (a restored backup from before sealing asks again: evenIfDone).
+  if (!firstRun && !opts.evenIfDone) return { sealed: 0, done: true };
   const limit = opts.batch ?? BATCH;
   let sealed = 0;
   for (;;) {
@@ -49,6 +52,9 @@ export async function sealClearRows(
         const batch = await source.read(after, limit);
         const changes = [];
         for (const row of batch) {
+          // Every conversation has a key once this is done (one without is erased, sealed-store.ts),
+          // a new one still holding `{}` included. One whose state is sealed already keeps what it has.
+          if (row.kind === 'conversation' && sealedStateOf(row.state) === null) await keyring.current(row.conversationId);
           if (!hasClearFields(row)) {
             if (firstRun && (await sealedWithoutKey(keyring, row))) {
               throw new ConfigError(

@@ -8,6 +8,7 @@
 import type { ChatMessage } from '../../../common/wire.ts';
 import type { Conversation, Store, TurnOutcome } from '../store.ts';
 import { idString } from '../arguments.ts';
+import { storeError, storeErrorCode } from '../errors.ts';
 import { generationOf, open, seal, type DataKey } from './cipher.ts';
 import { sealingError, sealingErrorCode } from './errors.ts';
 import { FIELD, sealState, sealedStateOf, transformMessage, transformTurn, transformValue, type Transform } from './fields.ts';
@@ -61,8 +62,30 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
   const openMessages = (conversationId: string, messages: ChatMessage[]) =>
     opened(conversationId, (f) => messages.map((m) => transformMessage(m, f)));
 
+  /**
+   * Seals with the conversation's newest key. Once every row is sealed, each conversation got its
+   * key when it was made (or by the migration), so one without a key has been erased: writing to
+   * it is writing to a conversation that is gone.
+   */
+  async function sealerOrNull(conversationId: string): Promise<Transform | null> {
+    const key = mode.strict ? await keyring.existing(conversationId) : await keyring.current(conversationId);
+    return key && sealWith(key);
+  }
+
   async function sealer(conversationId: string): Promise<Transform> {
-    return sealWith(await keyring.current(conversationId));
+    const f = await sealerOrNull(conversationId);
+    if (!f) throw storeError('unknown_conversation', 'no such conversation');
+    return f;
+  }
+
+  /** Opens what a write returns; a key destroyed meanwhile means the conversation was erased under the write. */
+  async function openWritten(conversationId: string, messages: ChatMessage[]): Promise<ChatMessage[]> {
+    try {
+      return await openMessages(conversationId, messages);
+    } catch (err) {
+      if (sealingErrorCode(err) === 'erased') throw storeError('unknown_conversation', 'no such conversation');
+      throw err;
+    }
   }
 
   // Writes that are sealing right now, per conversation: clearing must not destroy the key one of
@@ -122,16 +145,18 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     async updateConversation(id, patch) {
       const conversationId = idString(id);
       if (patch.state === undefined) return inner.updateConversation(conversationId, patch);
-      return whileWriting(conversationId, async () =>
-        inner.updateConversation(conversationId, { ...patch, state: sealState(patch.state!, await sealer(conversationId)) }),
-      );
+      return whileWriting(conversationId, async () => {
+        // Updating a conversation that is gone does nothing, erased ones included.
+        const f = await sealerOrNull(conversationId);
+        if (f) await inner.updateConversation(conversationId, { ...patch, state: sealState(patch.state!, f) });
+      });
     },
 
     async appendMessage(input) {
       const conversationId = idString(input.conversationId);
       return whileWriting(conversationId, async () => {
         const result = await inner.appendMessage(transformMessage(input, await sealer(conversationId)));
-        return { ...result, message: (await openMessages(conversationId, [result.message]))[0]! };
+        return { ...result, message: (await openWritten(conversationId, [result.message]))[0]! };
       });
     },
 
@@ -140,7 +165,7 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       return whileWriting(conversationId, async () => {
         const f = await sealer(conversationId);
         const result = await inner.appendVisitorMessage({ ...transformMessage(input, f), turn: transformTurn(input.turn, f) });
-        return { ...result, message: (await openMessages(conversationId, [result.message]))[0]! };
+        return { ...result, message: (await openWritten(conversationId, [result.message]))[0]! };
       });
     },
 
@@ -167,14 +192,19 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     async completeTurn(id, messageId, outcome) {
       const conversationId = idString(id);
       return whileWriting(conversationId, async () => {
-        const f = await sealer(conversationId);
+        // Gone (erased) conversations complete nothing, as the adapters answer for deleted ones.
+        const f = await sealerOrNull(conversationId);
+        if (!f) return [];
         const sealed: TurnOutcome = {
           ...outcome,
           replies: outcome.replies.map((reply) => transformMessage(reply, f)),
           values: outcome.values.map((value) => transformValue(value, f)),
           state: sealState(outcome.state, f),
         };
-        return openMessages(conversationId, await inner.completeTurn(conversationId, messageId, sealed));
+        return openWritten(conversationId, await inner.completeTurn(conversationId, messageId, sealed)).catch((err: unknown) => {
+          if (storeErrorCode(err) === 'unknown_conversation') return [];
+          throw err;
+        });
       });
     },
 
