@@ -5,7 +5,7 @@
 import { ConfigError } from '../../config/index.ts';
 import { generationOf, seal } from './cipher.ts';
 import type { Keyring } from './keyring.ts';
-import { hasClearFields, openRow, sealRow, type SealableRows } from './rows.ts';
+import { hasClearFields, openRow, sealRow, type SealableRow, type SealableRows } from './rows.ts';
 import { sealedStateOf } from './fields.ts';
 
 /** The key store's mark: every row was sealed (ISO time of the run that found nothing left). */
@@ -20,29 +20,48 @@ export interface MigrationResult {
   done: boolean;
 }
 
-/**
- * A key store that never sealed anything, beside data that holds sealed values, is not the key
- * store that data was sealed with (a lost or misconfigured KEY_STORE_FILE / KEY_STORE_MONGODB_URI):
- * starting would read every conversation as erased. Checked only on the first run.
- */
-async function sealedWithoutKey(keyring: Keyring, row: Parameters<typeof openRow>[0]): Promise<boolean> {
-  let sealed = false;
-  openRow(row, (_, value) => {
-    if (generationOf(value) !== null) sealed = true;
-    return value;
-  });
-  return sealed && !(await keyring.hasKey(row.conversationId));
+/** The first row holding a sealed value, or null (a walk over everything when there is none). */
+async function firstSealed(rows: SealableRows, limit: number): Promise<SealableRow | null> {
+  for (const source of rows.sources) {
+    let after: unknown = null;
+    for (;;) {
+      const batch = await source.read(after, limit);
+      const found = batch.find((row) => {
+        let sealed = false;
+        openRow(row, (_, value) => {
+          if (generationOf(value) !== null) sealed = true;
+          return value;
+        });
+        return sealed;
+      });
+      if (found) return found;
+      if (batch.length < limit) break;
+      after = batch.at(-1)!;
+    }
+  }
+  return null;
 }
 
 export async function sealClearRows(
   rows: SealableRows,
   keyring: Keyring,
-  opts: { batch?: number; progress?: (line: string) => void; stillOurs?: () => Promise<boolean>; evenIfDone?: boolean } = {},
+  opts: { batch?: number; stillOurs?: () => Promise<boolean>; evenIfDone?: boolean } = {},
 ): Promise<MigrationResult> {
   const firstRun = (await keyring.keyStore.meta(SEALED_MARK)) === null;
   // Done once for all (a restored backup from before sealing asks again: evenIfDone).
   if (!firstRun && !opts.evenIfDone) return { sealed: 0, done: true };
   const limit = opts.batch ?? BATCH;
+  if (firstRun) {
+    // A key store that never finished sealing, beside data sealed with keys it does not have, is
+    // not that data's key store (lost, or KEY_STORE_FILE / KEY_STORE_MONGODB_URI set wrong):
+    // starting would make new keys and read every conversation as damaged or erased.
+    const sealedRow = await firstSealed(rows, limit);
+    if (sealedRow && !(await keyring.hasKey(sealedRow.conversationId))) {
+      throw new ConfigError(
+        `the key store (${keyring.keyStore.where}) has no data key for conversations the store holds sealed: it is not their key store; set KEY_STORE_FILE or KEY_STORE_MONGODB_URI to the one they were sealed with`,
+      );
+    }
+  }
   let sealed = 0;
   for (;;) {
     let missed = 0; // rows changed under us between read and write: another pass looks at them again
@@ -52,24 +71,17 @@ export async function sealClearRows(
         const batch = await source.read(after, limit);
         const changes = [];
         for (const row of batch) {
-          // Every conversation has a key once this is done (one without is erased, sealed-store.ts),
-          // a new one still holding `{}` included. One whose state is sealed already keeps what it has.
-          if (row.kind === 'conversation' && sealedStateOf(row.state) === null) await keyring.current(row.conversationId);
-          if (!hasClearFields(row)) {
-            if (firstRun && (await sealedWithoutKey(keyring, row))) {
-              throw new ConfigError(
-                `the key store (${keyring.keyStore.where}) has no data key for conversations the store holds sealed: it is not their key store; set KEY_STORE_FILE or KEY_STORE_MONGODB_URI to the one they were sealed with`,
-              );
-            }
-            continue;
-          }
+          // Every conversation has a key once the first run is done (one without is erased,
+          // sealed-store.ts), a new one still holding `{}` included. (Later runs, over a restored
+          // backup, must not give an erased conversation a new key.)
+          if (firstRun && row.kind === 'conversation' && sealedStateOf(row.state) === null) await keyring.current(row.conversationId);
+          if (!hasClearFields(row)) continue;
           const key = await keyring.current(row.conversationId);
           changes.push({ was: row, now: sealRow(row, (field, value) => seal(key, field, value)) });
         }
         const written = await source.write(changes);
         sealed += written;
         missed += changes.length - written;
-        if (changes.length > 0) opts.progress?.(`sealed ${written} ${source.name} written before encryption`);
         if (batch.length < limit) break;
         after = batch.at(-1)!;
         if (opts.stillOurs && !(await opts.stillOurs())) return { sealed, done: false };
