@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 import type { QuickReply } from '../../../common/wire.ts';
 import type { TurnRequest } from '../store.ts';
 import { parseJsonColumn } from '../rows.ts';
-import type { RowSource, SealableRow, SealableRows } from './rows.ts';
+import type { RowSource, SealableRow, SealableRows, StoredRow } from './rows.ts';
 
 type Doc = Record<string, unknown> & { _id: unknown };
 
@@ -20,7 +20,8 @@ function source(
   return {
     name,
     async read(after, limit) {
-      const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = after === null ? {} : { _id: { $gt: (after as Doc)._id as mongoose.mongo.ObjectId } };
+      const last = after === null ? null : ((after as StoredRow).ref as Doc);
+      const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = last ? { _id: { $gt: last._id as mongoose.mongo.ObjectId } } : {};
       const found = await docs.find(filter).sort({ _id: 1 }).limit(limit).toArray();
       return found.map((doc) => ({ ...toRow(doc as Doc), ref: doc }));
     },

@@ -18,7 +18,7 @@ export type StoredRow = SealableRow & { ref: unknown };
 export interface RowSource {
   /** For progress lines: `messages`, `archived messages`… */
   readonly name: string;
-  /** Up to `limit` rows after the one `after` refers to (null: from the first), in a stable order. */
+  /** Up to `limit` rows after `after`, the last row of the batch before (null: from the first), in a stable order. */
   read(after: unknown, limit: number): Promise<StoredRow[]>;
   /**
    * Writes changed rows back, each only where the stored row still holds what was read (a turn

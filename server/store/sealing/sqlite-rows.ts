@@ -42,7 +42,7 @@ function source(db: Database.Database, name: string, table: string, columns: str
   return {
     name,
     async read(after, limit) {
-      return read.all((after as Ref | null)?.rowid ?? 0, limit).map(({ rowid, ...c }) => ({ ...toRow(c), ref: { rowid, columns: c } satisfies Ref }));
+      return read.all(after === null ? 0 : refOf(after as StoredRow).rowid, limit).map(({ rowid, ...c }) => ({ ...toRow(c), ref: { rowid, columns: c } satisfies Ref }));
     },
     async write(changes) {
       return changes.length > 0 ? writeAll.immediate(changes) : 0;
