@@ -224,6 +224,8 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       return opened(conversationId, (f) => values.map((value) => transformValue(value, f)));
     },
 
+    // Issue 14's handover fields join here once HandoverStore is part of Store: handover.ts.
+
     /**
      * Storage off: what the conversation keeps (its dialog state, a visitor message whose turn has
      * not run yet) moves to a new generation of its data key, then the older generations are
