@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
 import { bookDemo, history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
-import { openStore } from '../../server/store/index.ts';
+import { openKeyring, openStore } from '../../server/store/index.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { MASKED_PII } from '../../server/http/routes/messages.ts';
 import { demoBotsDir } from '../helpers/demo-bot.ts';
@@ -68,6 +68,18 @@ forEachStore((store) => {
           expect(await opened.listValues(session.conversationId)).toEqual([]);
         } finally {
           await opened.close();
+        }
+        // Nor in a copy taken before the exchange was forgotten: the data key that sealed it is
+        // destroyed; the conversation goes on under a newer one (docs/security.md, storage off).
+        const keyring = await openKeyring(parley.config);
+        try {
+          const newest = await keyring.keyStore.newest(session.conversationId);
+          expect(newest!.generation).toBeGreaterThan(1);
+          for (let generation = 1; generation < newest!.generation; generation++) {
+            expect(await keyring.keyStore.get(session.conversationId, generation)).toBeNull();
+          }
+        } finally {
+          await keyring.keyStore.close();
         }
       } finally {
         await parley.close();
