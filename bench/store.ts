@@ -1,12 +1,14 @@
 // Store benchmark: append latency and throughput (synchronous=FULL, so every append is on disk
 // before it resolves), idempotent repeats, history reads and a retention sweep, on a temp SQLite
-// file; the same on MongoDB when MONGODB_URI is set. Prints its figures and exits.
+// file, first the adapter alone, then sealed as the server uses it (encryption at rest), with the
+// cost of sealing; the same on MongoDB when MONGODB_URI is set. Prints its figures and exits.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openMongoStore, openSqliteStore } from '../server/store/index.ts';
+import { keysDatabaseBeside } from '../server/config/index.ts';
+import { openMongoStore, openSqliteStore, openStore, type StoreConfig } from '../server/store/index.ts';
 import type { Store } from '../server/store/store.ts';
 import { percentile } from './stats.ts';
 import { newId } from '../server/chat/ids.ts';
@@ -14,10 +16,27 @@ import { newId } from '../server/chat/ids.ts';
 const CONVERSATIONS = 200;
 const MESSAGES_PER_CONVERSATION = 25;
 
-function line(label: string, samples: number[], count: number, totalMs: number): void {
+interface Figure {
+  p99: number;
+  perSecond: number;
+}
+
+function line(figures: Map<string, Figure>, label: string, samples: number[], count: number, totalMs: number): void {
+  const perSecond = (count / totalMs) * 1000;
+  figures.set(label, { p99: percentile(samples, 99), perSecond });
   console.log(
-    `  ${label.padEnd(28)} n=${String(count).padStart(6)}  p50=${percentile(samples, 50).toFixed(3)} ms  p99=${percentile(samples, 99).toFixed(3)} ms  ${((count / totalMs) * 1000).toFixed(0)}/s`,
+    `  ${label.padEnd(28)} n=${String(count).padStart(6)}  p50=${percentile(samples, 50).toFixed(3)} ms  p99=${percentile(samples, 99).toFixed(3)} ms  ${perSecond.toFixed(0)}/s`,
   );
+}
+
+/** What sealing costs, operation by operation: the target is at most 10 % of throughput and 1 ms of p99. */
+function sealingCost(plain: Map<string, Figure>, sealed: Map<string, Figure>): void {
+  console.log('  cost of sealing:');
+  for (const [label, before] of plain) {
+    const after = sealed.get(label)!;
+    const throughput = (1 - after.perSecond / before.perSecond) * 100;
+    console.log(`    ${label.padEnd(28)} throughput ${throughput >= 0 ? '-' : '+'}${Math.abs(throughput).toFixed(1)} %  p99 ${after.p99 >= before.p99 ? '+' : '-'}${Math.abs(after.p99 - before.p99).toFixed(3)} ms`);
+  }
 }
 
 async function timed<T>(samples: number[], work: () => Promise<T>): Promise<T> {
@@ -27,8 +46,9 @@ async function timed<T>(samples: number[], work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-async function bench(name: string, store: Store): Promise<void> {
+async function bench(name: string, store: Store): Promise<Map<string, Figure>> {
   console.log(`${name}:`);
+  const figures = new Map<string, Figure>();
   const t0 = new Date('2030-01-01T00:00:00Z');
   const ids = Array.from({ length: CONVERSATIONS }, () => newId());
   for (const [i, id] of ids.entries()) {
@@ -48,7 +68,7 @@ async function bench(name: string, store: Store): Promise<void> {
       );
     }
   }
-  line('append (sequential)', appendSamples, appendSamples.length, performance.now() - start);
+  line(figures, 'append (sequential)', appendSamples, appendSamples.length, performance.now() - start);
 
   // Concurrent: every conversation appends a bot reply at once.
   const concurrentSamples: number[] = [];
@@ -56,39 +76,51 @@ async function bench(name: string, store: Store): Promise<void> {
   await Promise.all(
     ids.map((id) => timed(concurrentSamples, () => store.appendMessage({ conversationId: id, clientId: null, sender: 'bot', text: 'reply' }))),
   );
-  line(`append (${CONVERSATIONS} concurrent)`, concurrentSamples, concurrentSamples.length, performance.now() - start);
+  line(figures, `append (${CONVERSATIONS} concurrent)`, concurrentSamples, concurrentSamples.length, performance.now() - start);
 
   const repeatSamples: number[] = [];
   start = performance.now();
   for (const id of ids) {
     await timed(repeatSamples, () => store.appendMessage({ conversationId: id, clientId: 'c3', sender: 'visitor', text: 'again' }));
   }
-  line('repeated clientId', repeatSamples, repeatSamples.length, performance.now() - start);
+  line(figures, 'repeated clientId', repeatSamples, repeatSamples.length, performance.now() - start);
 
   const historySamples: number[] = [];
   start = performance.now();
   for (const id of ids) await timed(historySamples, () => store.listMessages(id, 10, 100));
-  line('listMessages(after=10)', historySamples, historySamples.length, performance.now() - start);
+  line(figures, 'listMessages(after=10)', historySamples, historySamples.length, performance.now() - start);
 
   start = performance.now();
   const swept = await store.sweep({ botId: 'bench', inactiveAfterMs: 90 * 86_400_000, archive: true }, t0);
   console.log(
     `  sweep (archive)              ${swept.conversationsArchived} conversations, ${CONVERSATIONS * MESSAGES_PER_CONVERSATION / 2} messages moved in ${(performance.now() - start).toFixed(1)} ms`,
   );
+  await store.close();
+  return figures;
+}
+
+/** The store the server opens: the adapter with sealing around it, keys in a key store of its own. */
+function sealedConfig(dataDir: string, mongodbUri?: string): StoreConfig {
+  const storageKeys = [{ kid: 'bench', key: randomBytes(32) }];
+  return mongodbUri
+    ? { dataDir, mongodbUri, storageKeys, keyStore: { mongodbUri: keysDatabaseBeside(mongodbUri) } }
+    : { dataDir, storageKeys, keyStore: { file: path.join(dataDir, 'parley-keys.db') } };
 }
 
 const root = mkdtempSync(path.join(tmpdir(), 'parley-bench-store-'));
 try {
-  const sqlite = await openSqliteStore(path.join(root, 'bench.db'));
-  await bench('SQLite (WAL, synchronous=FULL)', sqlite);
-  await sqlite.close();
+  const plain = await bench('SQLite (WAL, synchronous=FULL)', await openSqliteStore(path.join(root, 'bench.db')));
+  const sealedDir = path.join(root, 'sealed');
+  sealingCost(plain, await bench('SQLite, sealed (as the server opens it)', await openStore(sealedConfig(sealedDir))));
   const mongoUri = process.env.MONGODB_URI;
   if (mongoUri) {
-    const url = new URL(mongoUri);
-    url.pathname = `/parley_bench_${randomBytes(4).toString('hex')}`;
-    const mongo = await openMongoStore(url.toString());
-    await bench('MongoDB', mongo);
-    await mongo.close();
+    const fresh = () => {
+      const url = new URL(mongoUri);
+      url.pathname = `/parley_bench_${randomBytes(4).toString('hex')}`;
+      return url.toString();
+    };
+    const mongoPlain = await bench('MongoDB', await openMongoStore(fresh()));
+    sealingCost(mongoPlain, await bench('MongoDB, sealed', await openStore(sealedConfig(root, fresh()))));
   } else {
     console.log('MongoDB: skipped (MONGODB_URI not set)');
   }

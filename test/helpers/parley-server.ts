@@ -22,10 +22,11 @@ export interface ParleyProcess {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function startParley(env: Record<string, string> = {}): Promise<ParleyProcess> {
+/** `root`: another checkout to run (a benchmark's baseline); this one by default. */
+export async function startParley(env: Record<string, string> = {}, opts: { root?: string } = {}): Promise<ParleyProcess> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-'));
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
+    cwd: opts.root ?? ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -53,14 +53,20 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     };
   }
 
-  /** Runs `walk` over stored values with the keys they need fetched first, so opening itself is synchronous. */
-  async function opened<T>(conversationId: string, walk: (f: Transform) => T): Promise<T> {
-    const keys = await keyring.generations(conversationId, generationsIn(walk));
-    return walk(opener(conversationId, keys));
+  /**
+   * Runs `walk` over stored values with the keys they need fetched first, so opening itself is
+   * synchronous. `written` holds what this very call sealed (ciphertext → plain text): a write gets
+   * its own values back without opening them again.
+   */
+  async function opened<T>(conversationId: string, walk: (f: Transform) => T, written?: Map<string, string>): Promise<T> {
+    const unknown = written ? (f: Transform) => walk((field, stored) => written.get(stored) ?? f(field, stored)) : walk;
+    const keys = await keyring.generations(conversationId, generationsIn(unknown));
+    const open = opener(conversationId, keys);
+    return walk((field, stored) => written?.get(stored) ?? open(field, stored));
   }
 
-  const openMessages = (conversationId: string, messages: ChatMessage[]) =>
-    opened(conversationId, (f) => messages.map((m) => transformMessage(m, f)));
+  const openMessages = (conversationId: string, messages: ChatMessage[], written?: Map<string, string>) =>
+    opened(conversationId, (f) => messages.map((m) => transformMessage(m, f)), written);
 
   /**
    * Seals with the conversation's newest key. Once every row is sealed, each conversation got its
@@ -78,10 +84,19 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     return f;
   }
 
+  /** A sealer that remembers what it sealed, for openWritten(). */
+  function remembering(f: Transform, written: Map<string, string>): Transform {
+    return (field, value) => {
+      const stored = f(field, value);
+      written.set(stored, value);
+      return stored;
+    };
+  }
+
   /** Opens what a write returns; a key destroyed meanwhile means the conversation was erased under the write. */
-  async function openWritten(conversationId: string, messages: ChatMessage[]): Promise<ChatMessage[]> {
+  async function openWritten(conversationId: string, messages: ChatMessage[], written: Map<string, string>): Promise<ChatMessage[]> {
     try {
-      return await openMessages(conversationId, messages);
+      return await openMessages(conversationId, messages, written);
     } catch (err) {
       if (sealingErrorCode(err) === 'erased') throw storeError('unknown_conversation', 'no such conversation');
       throw err;
@@ -155,17 +170,19 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     async appendMessage(input) {
       const conversationId = idString(input.conversationId);
       return whileWriting(conversationId, async () => {
-        const result = await inner.appendMessage(transformMessage(input, await sealer(conversationId)));
-        return { ...result, message: (await openWritten(conversationId, [result.message]))[0]! };
+        const written = new Map<string, string>();
+        const result = await inner.appendMessage(transformMessage(input, remembering(await sealer(conversationId), written)));
+        return { ...result, message: (await openWritten(conversationId, [result.message], written))[0]! };
       });
     },
 
     async appendVisitorMessage(input) {
       const conversationId = idString(input.conversationId);
       return whileWriting(conversationId, async () => {
-        const f = await sealer(conversationId);
+        const written = new Map<string, string>();
+        const f = remembering(await sealer(conversationId), written);
         const result = await inner.appendVisitorMessage({ ...transformMessage(input, f), turn: transformTurn(input.turn, f) });
-        return { ...result, message: (await openWritten(conversationId, [result.message]))[0]! };
+        return { ...result, message: (await openWritten(conversationId, [result.message], written))[0]! };
       });
     },
 
@@ -193,15 +210,17 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       const conversationId = idString(id);
       return whileWriting(conversationId, async () => {
         // Gone (erased) conversations complete nothing, as the adapters answer for deleted ones.
-        const f = await sealerOrNull(conversationId);
-        if (!f) return [];
+        const sealing = await sealerOrNull(conversationId);
+        if (!sealing) return [];
+        const written = new Map<string, string>();
+        const f = remembering(sealing, written);
         const sealed: TurnOutcome = {
           ...outcome,
           replies: outcome.replies.map((reply) => transformMessage(reply, f)),
           values: outcome.values.map((value) => transformValue(value, f)),
           state: sealState(outcome.state, f),
         };
-        return openWritten(conversationId, await inner.completeTurn(conversationId, messageId, sealed)).catch((err: unknown) => {
+        return openWritten(conversationId, await inner.completeTurn(conversationId, messageId, sealed), written).catch((err: unknown) => {
           if (storeErrorCode(err) === 'unknown_conversation') return [];
           throw err;
         });
