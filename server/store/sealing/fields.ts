@@ -1,15 +1,16 @@
 // Which fields are sealed, and under what name: the name is part of each value's associated data
 // (cipher.ts), so a value moved into another field fails authentication. One list for the store
 // decorator (sealed-store.ts), the migration of rows from before sealing (migration.ts) and the
-// backup check. What is not here stays clear because the store queries or reports on it: ids,
-// times, senders, the operator's display name, notices, PII tags and value keys, locales and access
-// levels, links (bot-authored URLs), handover lifecycle fields.
+// backup check. What is not here stays clear because the store queries or reports on it, or
+// because it is the bot's own words, the same in every conversation: ids, times, senders, the
+// operator's display name, notices, PII tags and value keys, locales and access levels, links
+// (URLs from the bot definition), quick-reply labels (button text from the bot definition; the
+// payload, what choosing it sends, is sealed), handover lifecycle fields.
 import type { QuickReply } from '../../../common/wire.ts';
 import type { TurnRequest } from '../store.ts';
 
 export const FIELD = {
   messageText: 'message.text',
-  quickReplyLabel: 'message.quickReply.label',
   quickReplyAction: 'message.quickReply.action',
   turnText: 'turn.input.text',
   turnAction: 'turn.input.action',
@@ -27,10 +28,10 @@ export type Transform = (field: string, value: string) => string;
 
 export function transformQuickReplies(list: QuickReply[] | null | undefined, f: Transform): QuickReply[] | undefined {
   if (!list || list.length === 0) return undefined;
-  return list.map((q) => ({ label: f(FIELD.quickReplyLabel, String(q.label)), action: f(FIELD.quickReplyAction, String(q.action)) }));
+  return list.map((q) => ({ label: String(q.label), action: f(FIELD.quickReplyAction, String(q.action)) }));
 }
 
-/** A message's text and quick replies; everything else as it was. */
+/** A message's text and quick-reply payloads; everything else as it was. */
 export function transformMessage<T extends { text: string; quickReplies?: QuickReply[] }>(message: T, f: Transform): T {
   const quickReplies = transformQuickReplies(message.quickReplies, f);
   const out = { ...message, text: f(FIELD.messageText, String(message.text)) };
