@@ -4,8 +4,6 @@
 // DELETE, delete-conversation, retention deleting idle conversations, the archive's own retention,
 // clearing a conversation of a bot that stores nothing) reaches a backup taken before it.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,33 +12,13 @@ import { call, history, openSession, sendAndWait } from '../helpers/visitor-api.
 import { deploymentSecrets } from '../helpers/deployment-secrets.ts';
 import { filesContaining } from '../helpers/data-files.ts';
 import { startMongoServer, type MongoServer } from '../helpers/mongodb.ts';
-import { runCli } from '../../server/cli.ts';
-import { loadConfig } from '../../server/config/index.ts';
-import { openStore, sealingErrorCode, type Store } from '../../server/store/index.ts';
+import { sealingErrorCode, type Store } from '../../server/store/index.ts';
+import { parleyInProcess, tempDirs, withStoreOf } from '../helpers/parley-cli.ts';
 
 const DAY = 86_400_000;
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const tempDir = () => {
-  dirs.push(mkdtempSync(path.join(tmpdir(), 'parley-backup-test-')));
-  return dirs.at(-1)!;
-};
-
-async function cli(args: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-async function withStore<T>(env: Record<string, string>, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(loadConfig(env));
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+const tempDir = tempDirs('parley-backup-test-');
+const cli = parleyInProcess;
+const withStore = withStoreOf;
 
 const rejection = (promise: Promise<unknown>) => promise.then(() => 'resolved', (err: unknown) => sealingErrorCode(err) ?? String(err));
 
@@ -59,8 +37,8 @@ describe('backups and erasure (SQLite)', { timeout: 120_000 }, () => {
       }
       const backup = path.join(tempDir(), 'before.db');
       const taken = await cli(['backup', backup], first);
-      expect(taken.code, taken.err).toBe(0);
-      expect(taken.out).toMatch(/no key is in them/);
+      expect(taken.code, taken.stderr).toBe(0);
+      expect(taken.stdout).toMatch(/no key is in them/);
       for (const { said } of chats) expect(filesContaining(path.dirname(backup), said)).toEqual([]);
 
       expect((await call(parley.url, '/api/v1/conversation', { method: 'DELETE', token: chats[1]!.token })).status).toBe(204);
@@ -69,13 +47,13 @@ describe('backups and erasure (SQLite)', { timeout: 120_000 }, () => {
       // Checked where it lies, then restored into a new DATA_DIR that keeps the key store where it was.
       const keyStore = { KEY_STORE_FILE: path.join(first.DATA_DIR, 'parley-keys.db') };
       const verified = await cli(['backup-verify', backup], { ...first, ...keyStore });
-      expect(verified.code, verified.err).toBe(0);
-      expect(verified.out).toMatch(/2 conversation\(s\) readable, 1 erased \(their keys are gone\), 0 damaged/);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout).toMatch(/2 conversation\(s\) readable, 1 erased \(their keys are gone\), 0 damaged/);
 
       const fresh = { ...secrets, ...keyStore, DATA_DIR: tempDir() };
       const restored = await cli(['restore', backup], fresh);
-      expect(restored.code, restored.err).toBe(0);
-      expect(restored.out).toMatch(/2 conversation\(s\) readable, 1 erased \(their keys are gone\), 0 damaged/);
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(restored.stdout).toMatch(/2 conversation\(s\) readable, 1 erased \(their keys are gone\), 0 damaged/);
       expect((await cli(['restore', backup], fresh)).code).toBe(2); // never over a store that is there
 
       const again = await startInProcess(fresh);
@@ -124,7 +102,7 @@ describe('backups and erasure (SQLite)', { timeout: 120_000 }, () => {
     });
     const backup = path.join(tempDir(), 'nightly.db');
     expect((await cli(['backup', backup], env)).code).toBe(0);
-    expect((await cli(['backup-verify', backup], env)).out).toMatch(/6 conversation\(s\) readable, 0 erased/);
+    expect((await cli(['backup-verify', backup], env)).stdout).toMatch(/6 conversation\(s\) readable, 0 erased/);
 
     await withStore(env, async (store) => {
       // What DELETE /api/v1/conversation calls, with the token's owner.
@@ -140,8 +118,8 @@ describe('backups and erasure (SQLite)', { timeout: 120_000 }, () => {
     expect((await cli(['delete-conversation', ids.operator!], env)).code).toBe(0);
 
     const verified = await cli(['backup-verify', backup], env);
-    expect(verified.code, verified.err).toBe(0);
-    expect(verified.out).toMatch(/1 conversation\(s\) readable, 5 erased \(their keys are gone\), 0 damaged/);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/1 conversation\(s\) readable, 5 erased \(their keys are gone\), 0 damaged/);
     // Restored, the one left is the control: the rest read as erased, and their words never show.
     const fresh = { ...env, KEY_STORE_FILE: path.join(env.DATA_DIR, 'parley-keys.db'), DATA_DIR: tempDir() };
     expect((await cli(['restore', backup], fresh)).code).toBe(0);
@@ -203,13 +181,13 @@ describe('backups and erasure (MongoDB)', { timeout: 120_000 }, () => {
           return listed;
         });
       expect(names).not.toContain('data_keys');
-      expect((await cli(['backup-verify', dump], env)).out).toMatch(/2 conversation\(s\) readable, 0 erased \(their keys are gone\), 0 damaged/);
+      expect((await cli(['backup-verify', dump], env)).stdout).toMatch(/2 conversation\(s\) readable, 0 erased \(their keys are gone\), 0 damaged/);
 
       expect((await call(parley.url, '/api/v1/conversation', { method: 'DELETE', token: chats[1]!.token })).status).toBe(204);
       const verified = await cli(['backup-verify', dump], env);
-      expect(verified.code, verified.err).toBe(0);
-      expect(verified.out).toMatch(/1 conversation\(s\) readable, 1 erased \(their keys are gone\), 0 damaged/);
-      expect((await cli(['backup', path.join(tempDir(), 'x.db')], env)).err).toMatch(/mongodump --db/);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout).toMatch(/1 conversation\(s\) readable, 1 erased \(their keys are gone\), 0 damaged/);
+      expect((await cli(['backup', path.join(tempDir(), 'x.db')], env)).stderr).toMatch(/mongodump --db/);
     } finally {
       await parley.close();
     }

@@ -3,24 +3,19 @@
 // backup, the MongoDB-protocol server's own storage files — while history (and the store, for the
 // collected values) still shows it. Checked on the bytes of the files, with the server running.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { bookDemo, history, openSession, sendAndWait } from '../helpers/visitor-api.ts';
 import { filesContaining, openedArchive, readMongoArchive, readSqliteArchive } from '../helpers/data-files.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { openStore } from '../../server/store/index.ts';
 import { runCli } from '../../server/cli.ts';
+import { tempDirs } from '../helpers/parley-cli.ts';
 
 const DAY = 86_400_000;
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const tempDir = () => {
-  dirs.push(mkdtempSync(path.join(tmpdir(), 'parley-markers-')));
-  return dirs.at(-1)!;
-};
+const tempDir = tempDirs('parley-markers-');
 
 forEachStore((kind) => {
   describe('data at rest: sealed', { timeout: 120_000 }, () => {
