@@ -1,11 +1,11 @@
 // Sealed values: what opens and what fails authentication. Real AES-256-GCM from node:crypto.
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generationOf, open, seal, type DataKey } from './cipher.ts';
 import { sealingErrorCode } from './errors.ts';
 import { unwrapDataKey, wrapDataKey } from './key-wrap.ts';
 
-const keyOf = (conversationId: string, generation = 1): DataKey => ({ conversationId, generation, key: randomBytes(32) });
+const keyOf = (conversationId: string, generation = 1): DataKey => ({ conversationId, generation, key: createSecretKey(randomBytes(32)) });
 const failure = (work: () => unknown) => {
   try {
     work();

@@ -1,7 +1,7 @@
 // The handover's sealed fields (the extension point in handover.ts): what the store will keep of a
 // resolution note, a rating comment and an internal note, and that none of them opens in another
 // field or conversation. Real AES-256-GCM; the store methods join when HandoverStore joins Store.
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Handover, HandoverNote } from '../handover-store.ts';
 import { open, seal, type DataKey } from './cipher.ts';
@@ -9,7 +9,7 @@ import { sealingErrorCode } from './errors.ts';
 import type { Transform } from './fields.ts';
 import { transformHandover, transformNote } from './handover.ts';
 
-const keyOf = (conversationId: string): DataKey => ({ conversationId, generation: 1, key: randomBytes(32) });
+const keyOf = (conversationId: string): DataKey => ({ conversationId, generation: 1, key: createSecretKey(randomBytes(32)) });
 const sealer = (key: DataKey): Transform => (field, value) => seal(key, field, value);
 const opener = (key: DataKey): Transform => (field, value) => open(key, field, value);
 

@@ -3,6 +3,7 @@
 // data key: a new conversation starts at 1; clearing a conversation (a bot that stores nothing)
 // moves what it keeps to a new generation and destroys the older ones, so the exchange it cleared
 // is unreadable in every copy, backups included. Values name their generation (cipher.ts).
+import { createSecretKey } from 'node:crypto';
 import { ConfigError, type NamedKey } from '../../config/index.ts';
 import type { DataKey } from './cipher.ts';
 import type { KeyStore } from './key-store.ts';
@@ -41,7 +42,7 @@ function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
   const key = unwrapDataKey(keks, record);
   if (key === 'unknown kid') throw new Error(`STORAGE_KEYS does not hold key "${record.kid}", which wraps data keys in the key store`);
   if (key === 'wrong key') throw new Error(`STORAGE_KEYS key "${record.kid}" does not unwrap the data keys it is said to have wrapped`);
-  return { conversationId: record.conversationId, generation: record.generation, key };
+  return { conversationId: record.conversationId, generation: record.generation, key: createSecretKey(key) };
 }
 
 export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Keyring {
@@ -76,7 +77,7 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Ke
     const record = wrapDataKey(wrapping!, conversationId, generation, key);
     if (!(await keyStore.insert(record))) return null;
     const cached = entry(conversationId);
-    const dataKey = { conversationId, generation, key };
+    const dataKey = { conversationId, generation, key: createSecretKey(key) };
     cached.keys.set(generation, dataKey);
     if (!keyStore.shared) cached.newest = generation;
     return dataKey;
