@@ -12,7 +12,7 @@
 // encryption at rest was measured (target: at most 10 % of saturated throughput, 1 ms of p99).
 // Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20] [baseline checkout]
 import PusherJs from 'pusher-js';
-import { startParley } from '../test/helpers/parley-server.ts';
+import { FROM_SOURCES, startParley } from '../test/helpers/parley-server.ts';
 import { startTopology } from '../test/helpers/scale-out-topology.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
 import { authorize, openSession, send } from '../test/helpers/visitor-api.ts';
@@ -167,7 +167,7 @@ interface Deployment {
 }
 
 async function oneProcess(env: Record<string, string>, root?: string): Promise<Deployment> {
-  const parley = await startParley({ ...env, ...LOAD_ENV }, { root });
+  const parley = await startParley({ ...env, ...LOAD_ENV }, root === undefined ? FROM_SOURCES : { ...FROM_SOURCES, cwd: root });
   return { url: parley.url, pids: [parley.proc.pid!], stop: () => parley.stop() };
 }
 

@@ -127,7 +127,7 @@ async function bench(name: string, store: Store): Promise<Map<string, Figure>> {
           const conversation = await store.getConversation(id);
           const pending = await store.nextTurn(id);
           const state = { ...conversation?.state, context: 'opening_hours', fallbacks: i % 3 };
-          await store.completeTurn(id, pending?.messageId ?? message.id, { replies: [reply], values: [], state });
+          await store.completeTurn(id, pending?.messageId ?? message.id, { meta: { outcome: 'answered', intent: 'opening_hours' }, replies: [reply], values: [], state });
         });
       }
     }),

@@ -16,13 +16,20 @@
 //   POST   /api/v1/console/totp/enroll        → 200 TotpEnrolment
 //   POST   /api/v1/console/totp/confirm       TotpConfirmRequest → 200 RecoveryCodes (shown once)
 //   GET    /api/v1/console/users              → 200 { users: ConsoleUserView[] }            (administrator)
-//   POST   /api/v1/console/users              InviteRequest → 201 ConsoleUserView (e-mails a link) (administrator)
+//   POST   /api/v1/console/users              InviteRequest → 202 {}, whatever the address (administrator);
+//                                              a new or still pending address is e-mailed a link; see GET /users
 //   PATCH  /api/v1/console/users/:id          UserPatch → 200 ConsoleUserView                (administrator)
 //   GET    /api/v1/console/audit              ?afterSeq&limit&actor&action → 200 { entries: AuditEntryView[] } (administrator)
 //   GET    /api/v1/console/audit/export       → 200 application/x-ndjson, one entry per line  (administrator)
 //   GET    /api/v1/console/sso                → 200 SsoInfo
 //   GET    /api/v1/console/sso/start          → 302 to the IdP (404 when SSO is not configured)
-//   GET    /api/v1/console/sso/callback       → 302 /console/ signed in, or /console/#sso-error=<SsoErrorCode>
+//   GET    /api/v1/console/sso/callback       → 302 /console/ signed in; for a user with TOTP no session but a
+//                                              pending sign-in (its own cookie, 5 min): 302 /console/#sso-second-factor;
+//                                              or 302 /console/#sso-error=<SsoErrorCode>
+//   POST   /api/v1/console/sso/second-factor  SsoSecondFactorRequest (the pending sign-in's cookie, no session)
+//                                              → 200 SessionInfo + __Host- cookie · 401 sso_expired (none, used or
+//                                              expired: sign in again) · 401 invalid_credentials (wrong code, locked,
+//                                              disabled; the pending sign-in is spent either way) · 429
 //   GET    /api/v1/console/settings           → 200 ConsoleSettings                          (administrator)
 //   PATCH  /api/v1/console/settings           ConsoleSettings → 200 ConsoleSettings          (administrator)
 //                                              409 totp_not_enrolled: requiring TOTP without having it
@@ -42,6 +49,8 @@ export interface ConsoleUserView {
   totpEnabled: boolean;
   /** True until the invited user has set a password. */
   pending: boolean;
+  /** A supervisor an administrator granted the reveal of personal data on their bots. */
+  revealGranted: boolean;
 }
 
 export interface LoginRequest {
@@ -97,6 +106,11 @@ export interface UserPatch {
   disabled?: boolean;
   /** Lifts the lock that repeated failed logins put on the account (and gives back its login budget). */
   unlock?: true;
+  /**
+   * Grants (or withdraws) a supervisor `personal-data.reveal` on their bots; 400 `not_grantable`
+   * for anyone who would not be a supervisor. Any role change withdraws it, unless the same patch grants it.
+   */
+  revealGranted?: boolean;
 }
 
 export interface AuditEntryView {
@@ -115,6 +129,12 @@ export interface AuditEntryView {
 export interface SsoInfo {
   enabled: boolean;
   label: string | null;
+}
+
+/** The code that finishes a single sign-on of a user with a second factor. */
+export interface SsoSecondFactorRequest {
+  /** A TOTP code or a recovery code. */
+  code: string;
 }
 
 /** Why an SSO login ended on `/console/#sso-error=<code>`. */

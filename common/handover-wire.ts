@@ -4,7 +4,7 @@
 // the actions of server/accounts/roles.ts they ask for, always with the handover's bot.
 //
 //   GET    /api/v1/console/handovers                ?state=waiting|assigned|mine|resolved&bot=<id>&limit
-//                                                   → 200 { handovers: HandoverView[] }  (their bots only)
+//                                                   → 200 HandoverList  (their bots only)
 //   GET    /api/v1/console/handovers/:id            → 200 HandoverDetail (transcript masked; audited as a view)
 //   POST   /api/v1/console/handovers/:id/take       → 200 HandoverView · 409 already_taken (someone else won)
 //   POST   /api/v1/console/handovers/:id/reassign   ReassignRequest → 200 HandoverView  (handover.reassign)
@@ -15,18 +15,22 @@
 //   POST   /api/v1/console/handovers/:id/reveal     RevealRequest → 200 RevealedValues (audited with the reason)
 //   GET    /api/v1/console/bots/:bot/canned-replies → 200 { replies: CannedReply[] }
 //   PUT    /api/v1/console/presence                 PresenceRequest → 200 PresenceView (heartbeat; online while renewed)
-//   POST   /api/v1/console/realtime/auth            pusher-js channel auth for the channels below → 200 signature
+//   GET    /api/v1/console/realtime                 → 200 RealtimeClientConfig (common/wire.ts): the relay, and the auth endpoint below
+//   POST   /api/v1/console/realtime/auth            { socket_id, channel_name } (JSON, with the CSRF token) → 200 { auth, shared_secret }
+//                                                   for the channels below; 403 forbidden_channel otherwise
 //
 // Posting, noting, typing or resolving on a handover the caller does not hold (or one resolved,
 // abandoned or deleted, or of another bot): 403 `not_holder` with nothing stored or published.
 // Supervisors and administrators may resolve any handover of their bots.
-import type { ChatMessage } from './wire.ts';
+import type { ChatMessage, RealtimeClientConfig } from './wire.ts';
 
 /** waiting → assigned → resolved; or abandoned (visitor gone, or waited past the bot's limit). */
-export type HandoverState = 'waiting' | 'assigned' | 'resolved' | 'abandoned';
+export const HANDOVER_STATES = ['waiting', 'assigned', 'resolved', 'abandoned'] as const;
+export type HandoverState = (typeof HANDOVER_STATES)[number];
 
 /** What started it: a handover intent, the offer after repeated fallbacks, a quick reply, or a message left while no one was there. */
-export type HandoverSource = 'intent' | 'fallback' | 'button' | 'message';
+export const HANDOVER_SOURCES = ['intent', 'fallback', 'button', 'message'] as const;
+export type HandoverSource = (typeof HANDOVER_SOURCES)[number];
 
 export interface HandoverView {
   id: string;
@@ -47,6 +51,20 @@ export interface HandoverView {
   rating: { score: number; comment: string | null } | null;
 }
 
+export interface HandoverList {
+  handovers: HandoverView[];
+  /** The bots whose queues the caller may watch (handover.work): for administrators every bot, which the console cannot know otherwise. */
+  bots: string[];
+}
+
+/** Console users a handover may be reassigned to: serving its bot with handover.work. */
+export interface AssignableOperator {
+  id: string;
+  displayName: string;
+  /** Online (presence renewed) right now. */
+  available: boolean;
+}
+
 export const RESOLUTION_CODES = ['answered', 'follow-up', 'no-response', 'spam', 'other'] as const;
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
@@ -65,7 +83,12 @@ export interface HandoverDetail {
   notes: HandoverNoteView[];
   /** Whether the caller's role may reveal personal values (POST …/reveal). */
   mayReveal: boolean;
+  /** For callers with handover.reassign: whom it may go to. */
+  assignable?: AssignableOperator[];
 }
+
+/** GET /api/v1/console/realtime: where the console's pusher-js connects (the visitor's settings, the console's auth route). */
+export type ConsoleRealtimeConfig = RealtimeClientConfig;
 
 export interface ReassignRequest {
   /** A console user serving the handover's bot with handover.work. */

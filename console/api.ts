@@ -13,9 +13,31 @@ import type {
   SessionInfo,
   SetPasswordRequest,
   SsoInfo,
+  SsoSecondFactorRequest,
   TotpEnrolment,
   UserPatch,
 } from '../common/console-wire.ts';
+import type {
+  CannedReply,
+  ConsoleRealtimeConfig,
+  HandoverDetail,
+  HandoverList,
+  HandoverNoteView,
+  HandoverView,
+  NoteRequest,
+  OperatorMessageRequest,
+  PresenceRequest,
+  PresenceView,
+  ReassignRequest,
+  ResolveRequest,
+  RevealedValues,
+  RevealRequest,
+} from '../common/handover-wire.ts';
+import type { BrowseFilters, ConversationDetail, ConversationPage, ConversationQueryParams } from '../common/conversations-wire.ts';
+import type { BotSettingsView, ErasureResult, SaveBotSettingsRequest, SubjectExport, SubjectRequest } from '../common/data-protection-wire.ts';
+import type { ChannelAuth } from '../common/pusher-client.ts';
+import type { ReportTable, ReportView } from '../common/report-wire.ts';
+import type { ChatMessage } from '../common/wire.ts';
 
 const BASE = '/api/v1/console';
 
@@ -37,7 +59,7 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, 'http_' + res.status, `The server answered ${res.status}.`);
 }
 
-async function request<T>(method: string, path: string, opts: { body?: unknown; csrf?: string } = {}): Promise<T> {
+async function request<T>(method: string, path: string, opts: { body?: unknown; csrf?: string; keepalive?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.csrf) headers['X-CSRF-Token'] = opts.csrf;
@@ -49,6 +71,7 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       credentials: 'same-origin',
       cache: 'no-store',
+      keepalive: opts.keepalive,
     });
   } catch {
     throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
@@ -64,6 +87,8 @@ export const setPassword = (body: SetPasswordRequest) => request<void>('POST', '
 export const ssoInfo = () => request<SsoInfo>('GET', '/sso');
 /** Navigated to, not fetched: the IdP's page replaces the console. */
 export const SSO_START = `${BASE}/sso/start`;
+/** The code after the IdP's login, for a user with a second factor: the browser's pending-sign-in cookie goes along. */
+export const finishSsoSignIn = (body: SsoSecondFactorRequest) => request<SessionInfo>('POST', '/sso/second-factor', { body });
 export const requestPasswordReset = (body: PasswordResetRequest) => request<void>('POST', '/password/reset', { body });
 
 // The signed-in user's own session and account.
@@ -75,7 +100,8 @@ export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes
 
 // Administrators.
 export const listUsers = () => request<{ users: ConsoleUserView[] }>('GET', '/users');
-export const inviteUser = (csrf: string, body: InviteRequest) => request<ConsoleUserView>('POST', '/users', { body, csrf });
+/** 202 `{}` whatever the address: the answer never says whether it has an account (reload the list to see). */
+export const inviteUser = (csrf: string, body: InviteRequest) => request<void>('POST', '/users', { body, csrf });
 export const patchUser = (csrf: string, id: string, body: UserPatch) => request<ConsoleUserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body, csrf });
 export const getSettings = () => request<ConsoleSettings>('GET', '/settings');
 export const patchSettings = (csrf: string, body: ConsoleSettings) => request<ConsoleSettings>('PATCH', '/settings', { body, csrf });
@@ -87,7 +113,7 @@ export interface AuditFilter {
   limit?: number;
 }
 
-function query(filter: AuditFilter): string {
+function query(filter: object): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') params.set(key, String(value));
   const text = params.toString();
@@ -97,3 +123,50 @@ function query(filter: AuditFilter): string {
 export const listAudit = (filter: AuditFilter) => request<{ entries: AuditEntryView[] }>('GET', `/audit${query(filter)}`);
 /** A plain link: the browser downloads it with the session cookie. */
 export const AUDIT_EXPORT_URL = `${BASE}/audit/export`;
+
+// Live handover (common/handover-wire.ts): handover.work, reassign for supervisors and administrators.
+export type HandoverListState = 'waiting' | 'assigned' | 'mine' | 'resolved';
+const handover = (id: string, rest = '') => `/handovers/${encodeURIComponent(id)}${rest}`;
+
+export const listHandovers = (filter: { state: HandoverListState; bot?: string; limit?: number }) => request<HandoverList>('GET', `/handovers${query(filter)}`);
+export const getHandover = (id: string) => request<HandoverDetail>('GET', handover(id));
+export const takeHandover = (csrf: string, id: string) => request<HandoverView>('POST', handover(id, '/take'), { csrf });
+export const reassignHandover = (csrf: string, id: string, body: ReassignRequest) => request<HandoverView>('POST', handover(id, '/reassign'), { body, csrf });
+export const resolveHandover = (csrf: string, id: string, body: ResolveRequest) => request<HandoverView>('POST', handover(id, '/resolve'), { body, csrf });
+export const postOperatorMessage = (csrf: string, id: string, body: OperatorMessageRequest) =>
+  request<{ message: ChatMessage }>('POST', handover(id, '/messages'), { body, csrf }).then((r) => r.message);
+export const addNote = (csrf: string, id: string, body: NoteRequest) => request<{ note: HandoverNoteView }>('POST', handover(id, '/notes'), { body, csrf }).then((r) => r.note);
+export const sendTyping = (csrf: string, id: string, typing: boolean) => request<void>('POST', handover(id, '/typing'), { body: { typing }, csrf });
+export const revealHandover = (csrf: string, id: string, body: RevealRequest) => request<RevealedValues>('POST', handover(id, '/reveal'), { body, csrf });
+export const cannedReplies = (bot: string) => request<{ replies: CannedReply[] }>('GET', `/bots/${encodeURIComponent(bot)}/canned-replies`).then((r) => r.replies);
+/** `keepalive`: the "going offline" sent as the page closes still reaches the server. */
+export const putPresence = (csrf: string, body: PresenceRequest, keepalive = false) => request<PresenceView>('PUT', '/presence', { body, csrf, keepalive });
+export const realtimeConfig = () => request<ConsoleRealtimeConfig>('GET', '/realtime');
+/** pusher-js channel authorization through the console session: JSON, with the CSRF header like every state change. */
+export const authorizeChannel = (csrf: string, socketId: string, channelName: string) =>
+  request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });
+
+// The conversation browser (common/conversations-wire.ts): supervisors (their bots) and administrators.
+const conversation = (id: string, rest = '') => `/conversations/${encodeURIComponent(id)}${rest}`;
+
+export const listConversations = (filter: ConversationQueryParams) => request<ConversationPage>('GET', `/conversations${query(filter)}`);
+export const browseFilters = () => request<BrowseFilters>('GET', '/conversations/filters');
+export const getConversation = (id: string) => request<ConversationDetail>('GET', conversation(id));
+export const revealConversation = (csrf: string, id: string, body: RevealRequest) => request<RevealedValues>('POST', conversation(id, '/reveal'), { body, csrf });
+// Data protection (common/data-protection-wire.ts), administrators: bots' settings, data subjects' requests.
+const botSettingsPath = (bot: string) => `/bot-settings/${encodeURIComponent(bot)}`;
+export const listBotSettings = () => request<{ bots: BotSettingsView[] }>('GET', '/bot-settings').then((r) => r.bots);
+export const getBotSettings = (bot: string) => request<BotSettingsView>('GET', botSettingsPath(bot));
+export const saveBotSettings = (csrf: string, bot: string, body: SaveBotSettingsRequest) => request<BotSettingsView>('PUT', botSettingsPath(bot), { body, csrf });
+export const exportSubject = (csrf: string, body: SubjectRequest) => request<SubjectExport>('POST', '/subjects/export', { body, csrf });
+export const eraseSubject = (csrf: string, body: SubjectRequest) => request<ErasureResult>('POST', '/subjects/erase', { body, csrf });
+// Reports (common/report-wire.ts): reports.read, administrators every bot, supervisors their own.
+export interface ReportPeriod {
+  from: string;
+  to: string;
+  /** Empty: every bot the caller may read. */
+  bot?: string;
+}
+export const getReport = (period: ReportPeriod) => request<ReportView>('GET', `/reports${query(period)}`);
+/** A plain link: the browser downloads the table with the session cookie. */
+export const reportCsvUrl = (period: ReportPeriod, table: ReportTable) => `${BASE}/reports/csv${query({ table, ...period })}`;

@@ -20,6 +20,8 @@ function takeSetPasswordToken(): string | null {
 
 /** `#sso-error=<code>`: where a failed single sign-on lands (read before the fragment is removed). */
 const ssoError = /^#sso-error=([a-z_]{1,40})$/.exec(location.hash)?.[1] ?? null;
+/** `#sso-second-factor`: the IdP signed in a user who has a second factor; the code finishes it. */
+const ssoSecondFactor = location.hash === '#sso-second-factor';
 
 const root = document.getElementById('app');
-if (root) render(<App setPasswordToken={takeSetPasswordToken()} ssoError={ssoError} />, root);
+if (root) render(<App setPasswordToken={takeSetPasswordToken()} ssoError={ssoError} ssoSecondFactor={ssoSecondFactor} />, root);

@@ -62,7 +62,7 @@ test.describe('console flow', () => {
     await invite.getByLabel('Role').selectOption('operator');
     await invite.getByLabel('Bots').fill('demo');
     await invite.getByRole('button', { name: 'Send invitation' }).click();
-    await expect(page.getByText(`Invitation sent to ${OPERATOR}.`)).toBeVisible();
+    await expect(page.getByText(`Invitation sent to ${OPERATOR}, unless that address has an account already`)).toBeVisible();
     await expect(page.getByRole('listitem').filter({ hasText: OPERATOR })).toContainText('Invited');
     await expect.poll(() => parley.output()).toContain(`for ${OPERATOR}`);
 

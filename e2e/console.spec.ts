@@ -7,9 +7,14 @@ import { axe } from './support/axe.ts';
 import { expect, test } from './support/fixtures.ts';
 import { startHost } from './support/host-server.ts';
 
-const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; " +
-  "base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
+/** The console's policy, its realtime relay (the embedded server: the page's own host) in connect-src for the live handover queue. */
+const consoleCsp = (parleyUrl: string) => {
+  const url = new URL(parleyUrl);
+  return (
+    `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws://${url.hostname}:${url.port}; img-src 'self' data:; form-action 'self'; ` +
+    "base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
+  );
+};
 
 /** The JSON error the console API answered to the next request to `path`. */
 async function nextErrorMessage(page: Page, path: string): Promise<string> {
@@ -21,7 +26,7 @@ async function nextErrorMessage(page: Page, path: string): Promise<string> {
 
 test('console: the sign-in page renders under its strict CSP with no violation', async ({ page, parley }) => {
   const res = await page.goto(`${parley.url}/console/`);
-  expect(res?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
+  expect(res?.headers()['content-security-policy']).toBe(consoleCsp(parley.url));
   expect(res?.headers()['x-frame-options']).toBe('DENY');
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
   await expect(page.getByLabel('E-mail')).toBeVisible();

@@ -26,6 +26,8 @@ import type { SealableRows } from './store/sealing/rows.ts';
 // The definition loader only, not the engine: a sweep needs policies, not trained classifiers.
 import { loadBotDefinitions } from './bot/load-definitions.ts';
 import { botPolicyOf } from './bot/definition.ts';
+import { savedSettingsRefused, withSettings } from './bot/settings.ts';
+import type { BotDefinition } from './bot/definition.ts';
 import { BotDefinitionError } from './bot/errors.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import { verifyAuditLog } from './audit/verify-log.ts';
@@ -84,14 +86,28 @@ async function deleteConversation(id: string, env: NodeJS.ProcessEnv, io: CliIo)
   return 0;
 }
 
-function policiesFromBots(botsDir: string): RetentionPolicy[] {
-  return [...loadBotDefinitions(botsDir)].map(([botId, def]) => retentionPolicyOf(botId, botPolicyOf(def)));
+/** Each bot's retention as the server applies it: its definition file with the settings saved in the console put in. */
+async function policiesFromBots(definitions: Map<string, BotDefinition>, store: Store): Promise<RetentionPolicy[]> {
+  const policies: RetentionPolicy[] = [];
+  for (const [botId, def] of definitions) {
+    const saved = await store.botSettings(botId);
+    let inForce = def;
+    try {
+      if (saved) inForce = withSettings(def, saved.settings);
+    } catch (err) {
+      throw savedSettingsRefused(botId, saved!.version, err);
+    }
+    policies.push(retentionPolicyOf(botId, botPolicyOf(inForce)));
+  }
+  return policies;
 }
 
 async function sweep(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const config = loadConfig(env);
-  const policies = policiesFromBots(config.botsDir);
+  const definitions = loadBotDefinitions(config.botsDir); // a bad file stops before the store is opened
+  let policies: RetentionPolicy[] = [];
   const results = await withStore(env, async (store) => {
+    policies = await policiesFromBots(definitions, store);
     const sweeper = startRetentionSweeper({ store, policies: () => policies, intervalMs: 3_600_000 });
     try {
       return await sweeper.runOnce();

@@ -1,11 +1,13 @@
 // Assembles one Parley server: store, bot engine, realtime (embedded or external), Koa app, all on
 // one HTTP server. main.ts calls it with the environment; tests call it with their own config.
+import { answerClientErrors } from './http/client-errors.ts';
 import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Pusher from 'pusher';
 import type { Logger } from 'pino';
 import { conversationChannel } from '../common/wire.ts';
+import { consoleConversationChannel, queueChannel } from '../common/handover-wire.ts';
 import type { Config, HttpLimits } from './config/index.ts';
 import { createApp } from './http/app.ts';
 import { openStore } from './store/index.ts';
@@ -20,9 +22,12 @@ import type { Publisher } from './realtime/publisher.ts';
 import { retentionPolicyOf, startRetentionSweeper } from './security/retention.ts';
 import type { BotProfile } from './bot/engine.ts';
 import { createTurnWorker } from './chat/turn-worker.ts';
+import { startHandoverSweeper } from './chat/handover-sweep.ts';
 import { instanceId } from './instance.ts';
 import { createMailer } from './accounts/mailer.ts';
 import { discoverOidc } from './accounts/oidc.ts';
+import { createBotSettings } from './privacy/bot-settings.ts';
+import { installDir } from './install-dir.ts';
 
 export interface RunningParley {
   url: string;
@@ -36,8 +41,6 @@ function sweepInterval(profiles: BotProfile[]): number {
   const ttls = profiles.flatMap((p) => [p.policy.messageTtlMs, p.policy.valueTtlMs]).filter((t): t is number => t !== undefined);
   return Math.min(60_000, Math.max(1000, Math.min(...ttls, 120_000) / 2));
 }
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Node enforces headersTimeout and requestTimeout only when it sweeps its open connections (every
@@ -73,7 +76,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-export async function startParley(config: Config, logger: Logger): Promise<RunningParley> {
+export interface StartOptions {
+  /** The handover lifecycle's clock (server/chat/deps.ts); tests move it instead of waiting. */
+  clock?: () => Date;
+}
+
+export async function startParley(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningParley> {
+  const clock = options.clock ?? (() => new Date());
   // First: an IdP that cannot be discovered stops the start before anything is opened.
   const sso = config.oidc ? await discoverOidc(config.oidc) : undefined;
   const store = await openStore(config);
@@ -83,7 +92,13 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   const masterKeyBase64 = Buffer.from(rt.encryptionKey).toString('base64');
   const channelSigner = new Pusher({ appId: rt.appId, key: rt.key, secret: rt.secret, cluster: rt.cluster, encryptionMasterKeyBase64: masterKeyBase64 });
 
-  const sweepEvery = sweepInterval(engine.profiles());
+  // The data-protection settings saved in the console, in force before anything reads a bot's policy.
+  const botSettings = createBotSettings({ engine, store, logger: logger.child({ part: 'bot-settings' }) });
+  await botSettings.refresh();
+  const settingsRefresh = botSettings.start();
+
+  // The pace follows the TTLs in force, which the console may shorten while the server runs.
+  const sweepEvery = () => sweepInterval(engine.profiles());
   const sweeper = startRetentionSweeper({
     store,
     policies: () => engine.profiles().map((p) => retentionPolicyOf(p.id, p.policy)),
@@ -92,7 +107,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     // One sweeper at a time across instances: the lease outlives a run and an interval after it.
     lease: () => {
       const now = Date.now();
-      return store.lease('retention', instanceId, now, now + 2 * sweepEvery);
+      return store.lease('retention', instanceId, now, now + 2 * sweepEvery());
     },
   });
   // What expired while the server was down goes now, not one interval later.
@@ -100,6 +115,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
 
   const server = createServer(httpServerOptions(config.http));
   server.maxConnections = config.http.maxConnections;
+  answerClientErrors(server);
   const port = await listen(server, config.port, config.host);
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
 
@@ -111,8 +127,10 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
       key: rt.key,
       secret: rt.secret,
       logger: logger.child({ part: 'realtime' }),
-      // The conversation channel is the only kind Parley uses; public, private and presence channels are never served.
-      channelPrefixes: [conversationChannel('')],
+      // The visitors' conversation channels and the console's (a bot's handover queue, a conversation
+      // it follows) are the only kinds Parley uses, all encrypted; public, private and presence
+      // channels are never served.
+      channelPrefixes: [conversationChannel(''), queueChannel(''), consoleConversationChannel('')],
       // pusher-js runs in the chat frame, which is served from PUBLIC_URL.
       allowedOrigins: [new URL(publicUrl).origin, ...rt.allowedOrigins],
       maxConnections: rt.maxConnections,
@@ -124,23 +142,34 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
   } else {
     publisher = createPusherPublisher({ ...rt, masterKey: rt.encryptionKey });
   }
-  const turns = createTurnWorker({ store, engine, publisher, logger }, config.turns);
+  const chat = { store, engine, publisher, logger, clock, config };
+  const turns = createTurnWorker(chat, config.turns);
+  const handovers = startHandoverSweeper(chat, {
+    intervalMs: config.handover.sweepIntervalMs,
+    // One sweeper at a time across instances, as for retention.
+    lease: () => {
+      const now = Date.now();
+      return store.lease('handovers', instanceId, now, now + 2 * config.handover.sweepIntervalMs);
+    },
+  });
   const app = createApp({
     config,
     publicUrl,
     store,
     engine,
+    botSettings,
     publisher,
     tokens: createTokenSealer(config.tokenKeys, config.tokenTtlMs, config.tokenRenewWindowMs),
     limits,
     turns,
     logger,
+    clock,
     mailer: createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, publicUrl }),
     sso,
     channelSigner,
     realtimeClient: realtimeClientConfig(rt, publicUrl),
-    distDir: `${ROOT}dist`,
-    publicDir: `${ROOT}public`,
+    distDir: join(installDir, 'dist'),
+    publicDir: join(installDir, 'public'),
   });
   const handle = app.callback();
   server.on('request', (req, res) => {
@@ -164,8 +193,9 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
       server.closeIdleConnections();
       await turns.drain();
       // Sweeps work in steps across event-loop turns: one under way finishes before its lease and store go.
-      await sweeping;
+      await Promise.all([sweeping, handovers.stop(), settingsRefresh.stop()]);
       await store.release('retention', instanceId).catch(() => undefined);
+      await store.release('handovers', instanceId).catch(() => undefined);
       // Realtime sockets are told to reconnect (4200) before the HTTP server goes away.
       await embedded?.close();
       // End keep-alive connections too: close() alone waits for them.

@@ -1,6 +1,6 @@
-// `npm run build`: the loader as one IIFE file (dist/widget.js), the chat frame as
-// dist/frame.html plus hashed assets (dist/assets/), and the operator console as
-// dist/console/console.html plus hashed assets (dist/console/assets/). No inline script or style
+// The browser half of `npm run build` (scripts/build.mjs): the loader as one IIFE file
+// (dist/widget.js), the chat frame as dist/frame.html plus hashed assets (dist/assets/), and the
+// operator console as dist/console/console.html plus hashed assets (dist/console/assets/). No inline script or style
 // anywhere: both pages' CSP is script-src 'self' / style-src 'self' and host pages may be just as strict.
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
@@ -69,8 +69,20 @@ async function main(): Promise<void> {
   console.warn(`Parley widget and console built into ${outDir}`);
 }
 
+/**
+ * `--watch` (npm run dev): the same builds, then each page rebuilt when its sources change. Only
+ * the first build empties dist/: Vite empties a page's outDir again on every rebuild, and the
+ * frame's outDir holds the loader's and the console's output too.
+ */
+async function watch(): Promise<void> {
+  await main();
+  for (const config of [frameConfig, loaderConfig, consoleConfig]) {
+    await build({ ...config, build: { ...config.build, emptyOutDir: false, watch: {} } });
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err: unknown) => {
+  (process.argv.includes('--watch') ? watch() : main()).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -10,7 +10,7 @@ interface FieldProps {
   label: string;
   value: string;
   onInput: (value: string) => void;
-  type?: 'text' | 'email' | 'password';
+  type?: 'text' | 'email' | 'password' | 'date';
   autoComplete?: string;
   required?: boolean;
   inputMode?: 'numeric' | 'text';
@@ -71,5 +71,20 @@ export function Form({ onSubmit, label, children }: { onSubmit: () => void; labe
     >
       {children}
     </form>
+  );
+}
+
+/** The second factor's field, the same wherever a sign-in asks for it (password or single sign-on). */
+export function SecondFactorField({ value, onInput }: { value: string; onInput: (value: string) => void }) {
+  return (
+    <Field
+      label="Authentication code"
+      hint="The 6-digit code from your authenticator app, or one of your recovery codes."
+      autoComplete="one-time-code"
+      inputMode="text"
+      required
+      value={value}
+      onInput={onInput}
+    />
   );
 }

@@ -1,15 +1,26 @@
 // Sign in: e-mail and password; when the server answers totp_required, the same form asks for
-// the code too and sends all three again.
+// the code too and sends all three again. After a single sign-on of a user with a second factor
+// (`#sso-second-factor`), the code alone finishes it; if it is not accepted, back to this screen.
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../common/console-wire.ts';
 import { ApiError, signIn } from '../api.ts';
 import { useAction } from './action.ts';
-import { ErrorText, Field, Form, Notice } from './form.tsx';
+import { ErrorText, Field, Form, Notice, SecondFactorField } from './form.tsx';
 import { Heading } from './heading.tsx';
 import { SsoButton, ssoErrorMessage } from './sso.tsx';
+import { SsoSecondFactor } from './sso-second-factor.tsx';
 import { ForgotPassword } from './forgot-password.tsx';
 
-export function SignIn({ onSignedIn, notice, ssoError = null }: { onSignedIn: (session: SessionInfo) => void; notice?: string; ssoError?: string | null }) {
+interface SignInProps {
+  onSignedIn: (session: SessionInfo) => void;
+  notice?: string;
+  ssoError?: string | null;
+  ssoSecondFactor?: boolean;
+}
+
+export function SignIn({ onSignedIn, notice, ssoError = null, ssoSecondFactor = false }: SignInProps) {
+  const [finishingSso, setFinishingSso] = useState(ssoSecondFactor);
+  const [ssoProblem, setSsoProblem] = useState(ssoError === null ? '' : ssoErrorMessage(ssoError));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
@@ -27,26 +38,24 @@ export function SignIn({ onSignedIn, notice, ssoError = null }: { onSignedIn: (s
       }
     });
 
+  if (finishingSso) {
+    const failed = (message: string) => {
+      setSsoProblem(message);
+      setFinishingSso(false);
+    };
+    return <SsoSecondFactor onSignedIn={onSignedIn} onFailed={failed} />;
+  }
+
   return (
     <section class="card narrow">
       <Heading>Sign in</Heading>
       {notice && <Notice>{notice}</Notice>}
-      {ssoError && <ErrorText message={ssoErrorMessage(ssoError)} />}
+      {ssoProblem && <ErrorText message={ssoProblem} />}
       <SsoButton />
       <Form label="Sign in" onSubmit={submit}>
         <Field label="E-mail" type="email" autoComplete="username" required value={email} onInput={setEmail} />
         <Field label="Password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />
-        {askTotp && (
-          <Field
-            label="Authentication code"
-            hint="The 6-digit code from your authenticator app, or one of your recovery codes."
-            autoComplete="one-time-code"
-            inputMode="text"
-            required
-            value={totp}
-            onInput={setTotp}
-          />
-        )}
+        {askTotp && <SecondFactorField value={totp} onInput={setTotp} />}
         <ErrorText message={action.error} />
         <button type="submit" class="primary" disabled={action.busy}>
           Sign in

@@ -1,5 +1,5 @@
-// Administrators: every console user, an invitation form, and per user its role, bots and
-// whether it is disabled. The server enforces all of it (and refuses to demote or disable the last
+// Administrators: every console user, an invitation form, and per user its role, bots, whether it
+// is disabled, and for a supervisor whether they may reveal personal data on their bots (the grant). The server enforces all of it (and refuses to demote or disable the last
 // administrator); this screen only shows what it answers.
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleRole, ConsoleUserView, UserPatch } from '../../common/console-wire.ts';
@@ -12,7 +12,7 @@ import { parseBots, ROLE_LABEL } from './roles.ts';
 import { useSession } from './session.ts';
 import { TotpPolicy } from './totp-policy.tsx';
 
-function InviteForm({ onInvited }: { onInvited: (user: ConsoleUserView) => void }) {
+function InviteForm({ onInvited }: { onInvited: () => Promise<void> }) {
   const { session } = useSession();
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -23,12 +23,13 @@ function InviteForm({ onInvited }: { onInvited: (user: ConsoleUserView) => void 
   const submit = () =>
     action.run(async () => {
       setSent('');
-      const user = await inviteUser(session.csrfToken, { email, displayName, role, bots: parseBots(bots) });
-      setSent(`Invitation sent to ${user.email}.`);
+      // The answer is the same whether or not the address has an account; the list says which.
+      await inviteUser(session.csrfToken, { email, displayName, role, bots: parseBots(bots) });
+      setSent(`Invitation sent to ${email}, unless that address has an account already: the list below shows.`);
       setEmail('');
       setDisplayName('');
       setBots('');
-      onInvited(user);
+      await onInvited();
     });
   return (
     <section class="card" aria-labelledby="invite">
@@ -63,6 +64,7 @@ function UserRow({ user, isSelf, onSaved }: { user: ConsoleUserView; isSelf: boo
       </h3>
       <p class="muted">
         {user.email} · {ROLE_LABEL[user.role]} · {status} · two-factor {user.totpEnabled ? 'on' : 'off'}
+        {user.revealGranted && ' · may reveal personal data'}
       </p>
       <Form label={`Role and bots of ${user.email}`} onSubmit={() => save({ role, bots: parseBots(bots) })}>
         <div class="row">
@@ -81,6 +83,12 @@ function UserRow({ user, isSelf, onSaved }: { user: ConsoleUserView; isSelf: boo
           <button type="button" disabled={action.busy} onClick={() => save({ unlock: true })}>
             Unlock
           </button>
+          {/* Only supervisors are granted it: administrators reveal anyway, operators never. */}
+          {user.role === 'supervisor' && (
+            <button type="button" disabled={action.busy} onClick={() => save({ revealGranted: !user.revealGranted })}>
+              {user.revealGranted ? 'Withdraw revealing personal data' : 'Allow revealing personal data'}
+            </button>
+          )}
         </div>
       </Form>
     </li>
@@ -91,13 +99,14 @@ export function Users() {
   const { session } = useSession();
   const [users, setUsers] = useState<ConsoleUserView[] | null>(null);
   const load = useAction();
-  useEffect(() => void load.run(async () => setUsers((await listUsers()).users)), []);
+  const reload = async () => setUsers((await listUsers()).users);
+  useEffect(() => void load.run(reload), []);
   const upsert = (user: ConsoleUserView) => setUsers((list) => [...(list ?? []).filter((u) => u.id !== user.id), user].sort((a, b) => a.email.localeCompare(b.email)));
   return (
     <>
       <Heading>Users</Heading>
       <TotpPolicy />
-      <InviteForm onInvited={upsert} />
+      <InviteForm onInvited={reload} />
       <section class="card" aria-labelledby="all-users">
         <h2 id="all-users">All users</h2>
         <ErrorText message={load.error} />

@@ -23,7 +23,7 @@ export async function transcript(frame: FrameLocator): Promise<ShownMessage[]> {
   return frame.locator('.log .msg[data-id]').evaluateAll((els) =>
     els.map((el) => ({
       id: Number(el.getAttribute('data-id')),
-      sender: el.classList.contains('visitor') ? 'visitor' : el.classList.contains('bot') ? 'bot' : 'system',
+      sender: ['visitor', 'bot', 'operator'].find((s) => el.classList.contains(s)) ?? 'system',
       text: el.querySelector('.bubble')?.textContent ?? '',
     })),
   );

@@ -19,7 +19,7 @@ export interface IssuedLink {
 /** Stores a fresh token for `userId` and returns the console link that carries it. */
 export async function issueLink(
   store: Pick<ConsoleStore, 'createOneTimeToken'>,
-  input: { userId: string; purpose: OneTimePurpose; publicUrl: string; now: Date },
+  input: { userId: string; purpose: Extract<OneTimePurpose, 'set-password' | 'reset-password'>; publicUrl: string; now: Date },
 ): Promise<IssuedLink> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(input.now.getTime() + LINK_LIFETIME_MS);

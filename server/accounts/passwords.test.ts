@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { medianMs } from '../../test/helpers/timing.ts';
 
 const EMAIL = 'ann.lee@shop.example';
 const GOOD = 'tidal-lantern-87-orbit';
@@ -11,22 +12,6 @@ function phc(stored: string) {
   if (!match) throw new Error(`not a PHC string: ${stored}`);
   const [, algorithm, version, m, t, p, salt] = match;
   return { algorithm, version: Number(version), m: Number(m), t: Number(t), p: Number(p), saltBytes: Buffer.from(salt!, 'base64').length };
-}
-
-/** Median times of two operations run alternately, so a load change on a shared machine hits both alike. */
-async function medianMs(a: () => Promise<unknown>, b: () => Promise<unknown>, rounds: number): Promise<[number, number]> {
-  const times: [number[], number[]] = [[], []];
-  const time = async (run: () => Promise<unknown>) => {
-    const start = performance.now();
-    await run();
-    return performance.now() - start;
-  };
-  for (let i = 0; i < rounds; i++) {
-    times[0].push(await time(a));
-    times[1].push(await time(b));
-  }
-  const median = (ms: number[]) => ms.sort((x, y) => x - y)[Math.floor(rounds / 2)]!;
-  return [median(times[0]), median(times[1])];
 }
 
 describe('password rules', () => {
@@ -106,8 +91,9 @@ describe('password hashes', () => {
     expect(await dummyVerify('')).toBe(false);
     await dummyVerify('warm-up');
     const [real, dummy] = await medianMs(() => verifyPassword(stored, 'wrong-password-1'), () => dummyVerify('wrong-password-1'), 7);
-    // A shortcut (no Argon2 run) would be orders of magnitude faster; a shared CI core adds noise, not a factor of two.
-    expect(dummy / real).toBeGreaterThan(0.5);
-    expect(dummy / real).toBeLessThan(2);
+    // A shortcut (no Argon2 run) would be orders of magnitude faster; a loaded 2-core machine once
+    // gave 2.01 for two equal runs, so the bounds allow a factor of three either way, no more.
+    expect(dummy / real).toBeGreaterThan(1 / 3);
+    expect(dummy / real).toBeLessThan(3);
   });
 });

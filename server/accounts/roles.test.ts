@@ -24,7 +24,7 @@ function documentedMatrix(): Map<string, Record<Role, Cell>> {
   return rows;
 }
 
-const user = (role: Role, bots: string[] = ['shop', 'help']) => ({ role, bots, disabled: false });
+const user = (role: Role, bots: string[] = ['shop', 'help'], revealGranted = false) => ({ role, bots, disabled: false, revealGranted });
 
 describe('the role × action matrix', () => {
   const matrix = documentedMatrix();
@@ -55,12 +55,19 @@ describe('the role × action matrix', () => {
             expect(botScope(someone, action)).toEqual(['shop', 'help']);
             expect(can(user(role, []), action, 'shop')).toBe(false);
             break;
-          case 'if granted':
-            // Users carry no grant yet (the store's ConsoleUser has no field for it): denied until one exists.
+          case 'if granted': {
+            // Without the grant: nothing. With it (an administrator set revealGranted): their bots only.
             expect(can(someone, action, 'shop')).toBe(false);
             expect(can(someone, action)).toBe(false);
             expect(botScope(someone, action)).toEqual([]);
+            const granted = user(role, ['shop', 'help'], true);
+            expect(can(granted, action, 'shop')).toBe(true);
+            expect(can(granted, action, 'another-bot')).toBe(false);
+            expect(can(granted, action)).toBe(false);
+            expect(botScope(granted, action)).toEqual(['shop', 'help']);
+            expect(can({ ...granted, disabled: true }, action, 'shop')).toBe(false);
             break;
+          }
           case 'no':
             expect(can(someone, action, 'shop')).toBe(false);
             expect(can(someone, action)).toBe(false);
@@ -85,6 +92,6 @@ describe('the role × action matrix', () => {
   it('refuses an action it does not know (a typo in a route, or a name from outside)', () => {
     expect(can(user('administrator'), 'users.delete-everything' as Action)).toBe(false);
     expect(can(user('administrator'), '__proto__' as Action)).toBe(false);
-    expect(can({ role: 'root' as Role, bots: [], disabled: false }, 'audit.read')).toBe(false);
+    expect(can({ role: 'root' as Role, bots: [], disabled: false, revealGranted: true }, 'audit.read')).toBe(false);
   });
 });

@@ -19,9 +19,8 @@ export type Action = (typeof ACTIONS)[number];
 /**
  * - all: every bot (and actions that concern no bot)
  * - own-bots: only bots listed in the user's `bots`
- * - own-bots-if-granted: as own-bots, and only for a user granted the action. Users carry no such
- *   grant yet (ConsoleUser has no field for it), so this is denied until the issue that adds
- *   revealing personal data adds the grant.
+ * - own-bots-if-granted: as own-bots for a user an administrator granted it (`revealGranted`, set
+ *   by PATCH /users; the one grantable action is personal-data.reveal), else none
  * - none: never
  */
 type Reach = 'all' | 'own-bots' | 'own-bots-if-granted' | 'none';
@@ -38,13 +37,15 @@ const MATRIX: Readonly<Record<Action, Readonly<Record<Role, Reach>>>> = {
   'subjects.export-erase': { administrator: 'all', supervisor: 'none', operator: 'none' },
 };
 
-type Actor = Pick<ConsoleUser, 'role' | 'bots' | 'disabled'>;
+type Actor = Pick<ConsoleUser, 'role' | 'bots' | 'disabled' | 'revealGranted'>;
 
 /** How far `user` reaches with `action`; 'none' for anything unknown, so a typo denies. */
-function reach(user: Actor, action: Action): Reach {
+function reach(user: Actor, action: Action): Exclude<Reach, 'own-bots-if-granted'> {
   if (user.disabled || !Object.hasOwn(MATRIX, action)) return 'none';
   const row = MATRIX[action];
-  return Object.hasOwn(row, user.role) ? row[user.role] : 'none';
+  const r = Object.hasOwn(row, user.role) ? row[user.role] : 'none';
+  if (r === 'own-bots-if-granted') return user.revealGranted === true ? 'own-bots' : 'none';
+  return r;
 }
 
 /**

@@ -21,6 +21,15 @@ export function totpEnrolmentUri(input: { secret: string; issuer: string; accoun
 }
 
 /**
+ * The last step of the window of steps accepted at `now` (one step after the current one): a
+ * sign-in spends its window up to here (useTotpStep's `through`), so no other code typed at the
+ * same moment signs in after it.
+ */
+export function newestAcceptedStep(now: Date): number {
+  return Math.floor((Math.floor(now.getTime() / 1000) + DRIFT_SECONDS) / TOTP.period);
+}
+
+/**
  * The time step `code` belongs to when it is right for `now` (±1 step) and newer than
  * `lastUsedStep`; null otherwise. Spaces are allowed ("123 456", as apps show it); anything but six
  * ASCII digits is refused before the library sees it, so bad input never throws.
@@ -29,7 +38,7 @@ export async function verifyTotp(secret: string, code: string, now: Date, lastUs
   const token = code.replace(/\s+/g, '');
   if (!/^[0-9]{6}$/.test(token)) return null;
   const epoch = Math.floor(now.getTime() / 1000);
-  const newestStep = Math.floor((epoch + DRIFT_SECONDS) / TOTP.period);
+  const newestStep = newestAcceptedStep(now);
   // otplib throws when told to skip steps beyond its window (a clock set back); none can match then.
   if (lastUsedStep !== null && lastUsedStep >= newestStep) return null;
   const result = await verify({

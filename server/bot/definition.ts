@@ -2,24 +2,18 @@
 // lives in such a file; this module only says what a valid one looks like and fills in defaults.
 import { z } from 'zod';
 import ms from 'ms';
-import { durationMs } from '../config/duration.ts';
 import { isAllowedOriginEntry } from './origins.ts';
 import { ACTION_PATTERN, parseAction } from './actions.ts';
-import { LANGUAGES, type Language } from '../../common/languages.ts';
+import { duration, durationOr, label, language, localized, name, text } from './definition-fields.ts';
+import { checkHandover, handoverBlock } from './handover-definition.ts';
+import type { Language } from '../../common/languages.ts';
 import type { BotPolicy } from './engine.ts';
 
 const SLOT_TYPES = ['text', 'email', 'phone', 'choice', 'number'] as const;
 export const PII_TAGS = ['none', 'contact', 'identity', 'sensitive'] as const;
 const ACCESS_LEVELS = ['public', 'verified', 'premium'] as const;
 
-const NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const SAFE_URL_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
-
-const language = z.enum(LANGUAGES, {
-  error: (issue) => `unknown language ${JSON.stringify(issue.input)} (supported: ${LANGUAGES.join(', ')})`,
-});
-const name = z.string().regex(NAME_PATTERN, 'expected a name of lower-case letters, digits and _ starting with a letter');
-const text = z.string().trim().min(1, 'expected non-empty text').max(2000, 'expected at most 2000 characters');
 
 function isSafeUrl(value: string): boolean {
   try {
@@ -29,18 +23,13 @@ function isSafeUrl(value: string): boolean {
   }
 }
 
-/** Text per language; that every bot language is present is checked once the languages are known. */
-function localized<T extends z.ZodType>(value: T) {
-  return z.partialRecord(language, value);
-}
-
 const link = z.strictObject({
-  label: z.string().trim().min(1).max(80),
+  label,
   url: z.string().refine(isSafeUrl, 'expected an http:, https: or mailto: URL'),
 });
 
 const quickReply = z.strictObject({
-  label: z.string().trim().min(1).max(80),
+  label,
   action: z.string().regex(ACTION_PATTERN, 'expected an action such as "intent:<name>" or "handover:yes"'),
 });
 
@@ -71,28 +60,12 @@ const intent = z.strictObject({
   /** Whether the fallback may offer this intent as a suggestion. */
   suggest: z.boolean().default(true),
   /** Label of the intent when offered as a suggestion (default: its first training phrase). */
-  label: localized(z.string().trim().min(1).max(80)).optional(),
+  label: localized(label).optional(),
 });
 
-/** Milliseconds from "90d"-style text or a positive whole number of ms; `words` are accepted as themselves. */
-function durationOr<const W extends string = never>(...words: W[]) {
-  const expected = ['a duration such as "30s", "12h" or "90d"', ...words.map((w) => `"${w}"`)].join(', or ');
-  return z.union([z.number(), z.string()]).transform((value, ctx): number | W => {
-    if (typeof value === 'string' && (words as string[]).includes(value)) return value as W;
-    const millis = typeof value === 'number' ? (Number.isSafeInteger(value) && value > 0 ? value : undefined) : durationMs(value);
-    if (millis === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return millis;
-  });
-}
-
-const duration = durationOr();
-
 const choice = z.strictObject({
-  value: z.string().trim().min(1).max(80),
-  label: localized(z.string().trim().min(1).max(80)),
+  value: label,
+  label: localized(label),
 });
 
 const slot = z.strictObject({
@@ -140,32 +113,33 @@ const messages = z.strictObject({
   formCancelled: localized(text),
 });
 
-const policy = z
-  .strictObject({
-    storeConversations: z.boolean().default(true),
-    messageTtl: duration.optional(),
-    valueTtl: duration.optional(),
-    inactiveAfter: duration
-      .default(ms('90d'))
-      .refine((millis) => millis >= ms('1d') && millis <= ms('365d'), 'expected between 1d and 365d'),
-    archive: z.boolean().default(true),
-    /** Archived conversations are deleted this long after archiving. Keeping them for ever must be written out. */
-    archiveTtl: durationOr('forever').default(ms('365d')),
-    messagesPerMinute: z.number().int().min(1).max(600).default(15),
-  })
-  .prefault({});
+/** The policy's fields; all but messagesPerMinute are data-protection settings the console may change too (settings.ts). */
+export const policyFields = {
+  storeConversations: z.boolean().default(true),
+  messageTtl: duration.optional(),
+  valueTtl: duration.optional(),
+  inactiveAfter: duration
+    .default(ms('90d'))
+    .refine((millis) => millis >= ms('1d') && millis <= ms('365d'), 'expected between 1d and 365d'),
+  archive: z.boolean().default(true),
+  /** Archived conversations are deleted this long after archiving. Keeping them for ever must be written out. */
+  archiveTtl: durationOr('forever').default(ms('365d')),
+  messagesPerMinute: z.number().int().min(1).max(600).default(15),
+};
+
+const policy = z.strictObject(policyFields).prefault({});
+
+export const allowedOrigins = z
+  .array(z.string().refine(isAllowedOriginEntry, 'expected an origin such as "https://shop.example" or "http://localhost:*"'))
+  .min(1, 'expected at least 1 origin');
 
 export const botDefinitionSchema = z
   .strictObject({
     $schema: z.string().optional(),
     /** Shown as the chat title. */
-    name: z.string().trim().min(1).max(80),
+    name: label,
     enabled: z.boolean().default(true),
-    allowedOrigins: z
-      .array(
-        z.string().refine(isAllowedOriginEntry, 'expected an origin such as "https://shop.example" or "http://localhost:*"'),
-      )
-      .min(1, 'expected at least 1 origin'),
+    allowedOrigins,
     languages: z.array(language).min(1, 'expected at least 1 language'),
     defaultLocale: language,
     threshold: z.number().min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(0.6),
@@ -186,6 +160,8 @@ export const botDefinitionSchema = z
     intents: z.array(intent).min(1, 'expected at least 1 intent'),
     forms: z.array(form).default([]),
     policy,
+    /** Live handover to human operators; on when present. */
+    handover: handoverBlock.optional(),
   })
   .superRefine(checkReferences);
 
@@ -296,4 +272,6 @@ function checkReferences(def: z.output<z.ZodObject>, ctx: Ctx): void {
       }
     });
   });
+
+  checkHandover(bot, issue, covers);
 }

@@ -13,6 +13,8 @@ const dialogStateSchema = z.object({
     .object({ id: z.string().max(64), slot: z.number().int().min(0).max(100), tries: z.number().int().min(0).max(100) })
     .optional(),
   handover: z.boolean().optional(),
+  /** This turn offered a human after repeated fallbacks: accepting it next turn is a handover from the fallback. */
+  offeredHuman: z.boolean().optional(),
 });
 
 export type DialogState = z.output<typeof dialogStateSchema>;

@@ -1,8 +1,10 @@
 // One visitor turn: a button press or a typed text in, the bot's replies and the next state out.
 // Rules: forms take typed answers first; a follow-up matches only after its parent; a visitor
 // without the intent's level gets a refusal (whether typed, suggested or replayed as a button);
-// low or ambiguous confidence gives suggestions, and repeated fallbacks offer a human.
-import type { AccessLevel, BotReply, BotTurn, VisitorInput } from './engine.ts';
+// low or ambiguous confidence gives suggestions, and repeated fallbacks offer a human. A handover
+// says where it came from, and when no human could come the bot says why and takes a message.
+import type { AccessLevel, BotReply, BotTurn, Staffing, VisitorInput } from './engine.ts';
+import type { HandoverSource } from '../../common/handover-wire.ts';
 import type { IntentDefinition } from './definition.ts';
 import type { Language } from '../../common/languages.ts';
 import type { IntentScore } from './classifier.ts';
@@ -22,11 +24,19 @@ interface Turn {
   language: Language;
   access: AccessLevel;
   state: DialogState;
+  /** Whether a human could come now (the server's view); only bots with a handover block heed it. */
+  staffing: Staffing;
+}
+
+/** A turn in progress: `offered` says the previous turn offered a human after repeated fallbacks. */
+interface Current extends Turn {
+  offered: boolean;
 }
 
 export async function replyTo(turn: Turn, input: VisitorInput): Promise<BotTurn> {
-  const state = withLiveForm(turn.bot, turn.state);
-  const current = { ...turn, state };
+  // The offer counts for the very next answer only, so it leaves the state this turn passes on.
+  const { offeredHuman, ...state } = withLiveForm(turn.bot, turn.state);
+  const current: Current = { ...turn, state, offered: offeredHuman === true };
   if ('action' in input && typeof input.action === 'string') return onAction(current, input.action);
   const text = 'text' in input && typeof input.text === 'string' ? input.text : '';
   if (state.form) {
@@ -43,7 +53,7 @@ function withLiveForm(bot: LoadedBot, state: DialogState): DialogState {
   return state;
 }
 
-async function onAction(turn: Turn, raw: string): Promise<BotTurn> {
+async function onAction(turn: Current, raw: string): Promise<BotTurn> {
   const action = parseAction(raw);
   const { bot, state } = turn;
   switch (action?.kind) {
@@ -51,7 +61,7 @@ async function onAction(turn: Turn, raw: string): Promise<BotTurn> {
       const intent = bot.intents.get(action.intent);
       // A follow-up button only means something right after its parent.
       if (!intent || (intent.parent !== undefined && intent.parent !== state.context)) return fallback(turn, []);
-      return answerIntent(turn, intent);
+      return answerIntent(turn, intent, 'button');
     }
     case 'choice':
       if (state.form) return answerSlot(bot, turn.language, turn.access, state, action.value);
@@ -60,10 +70,12 @@ async function onAction(turn: Turn, raw: string): Promise<BotTurn> {
       if (state.form) return cancelForm(turn);
       return fallback(turn, []);
     case 'handover':
-      if (action.accept) return handOver(turn);
+      if (action.accept) return handOver(turn, turn.offered ? 'fallback' : 'button');
+      // Declining the human offered after misses leaves the visitor where the misses left them.
       return {
         replies: [{ text: pick(bot.def.messages.handoverDeclined, turn.language, bot) }],
         state: writeDialogState({ ...state, fallbacks: 0 }),
+        outcome: 'fallback',
       };
     default:
       return fallback(turn, []);
@@ -81,17 +93,21 @@ async function onText(turn: Turn, text: string): Promise<BotTurn> {
   const scores = await bot.classifier.classify(language, trimmed, candidates);
   const chosen = confidentIntent(scores, bot.def.threshold, bot.def.ambiguityMargin);
   const intent = chosen !== undefined ? bot.intents.get(chosen) : undefined;
-  return intent ? answerIntent(turn, intent) : fallback(turn, scores);
+  return intent ? answerIntent(turn, intent, 'intent') : fallback(turn, scores);
 }
 
-function answerIntent(turn: Turn, intent: IntentDefinition): BotTurn {
+/** Answers an intent; `source` is what a handover it starts is recorded as (how the visitor got here). */
+function answerIntent(turn: Turn, intent: IntentDefinition, source: HandoverSource): BotTurn {
   const { bot, language, access } = turn;
   if (!mayReach(access, intent)) {
     return {
       replies: [{ text: pick(bot.def.messages.refusal, language, bot) }],
       state: writeDialogState({ ...turn.state, fallbacks: 0 }),
+      outcome: 'refused',
     };
   }
+  const instead = intent.handover ? messageInstead(turn, { ...turn.state, context: intent.name }) : undefined;
+  if (instead) return { ...instead, intent: intent.name };
   const replies = renderReplies(bot, pick(intent.replies, language, bot), access);
   let state: DialogState = { ...turn.state, context: intent.name, fallbacks: 0 };
   const formDef = intent.form !== undefined ? bot.forms.get(intent.form) : undefined;
@@ -100,21 +116,41 @@ function answerIntent(turn: Turn, intent: IntentDefinition): BotTurn {
     replies.push(started.reply);
     state = started.state;
   }
-  if (intent.handover) return { replies, state: writeDialogState({ ...state, handover: true }), handover: { source: 'intent' } };
-  return { replies, state: writeDialogState(state) };
+  if (intent.handover) {
+    return { replies, state: writeDialogState({ ...state, handover: true }), outcome: 'handover', intent: intent.name, handover: { source } };
+  }
+  return { replies, state: writeDialogState(state), outcome: 'answered', intent: intent.name };
 }
 
-function handOver(turn: Turn): BotTurn {
+function handOver(turn: Turn, source: HandoverSource): BotTurn {
   const human = [...turn.bot.intents.values()].find((i) => i.handover && mayReach(turn.access, i));
-  if (human) return answerIntent(turn, human);
+  if (human) return answerIntent(turn, human, source);
+  const instead = messageInstead(turn, turn.state);
+  if (instead) return instead;
   // A bot without a handover intent still records the request.
-  return { replies: [], state: writeDialogState({ ...turn.state, fallbacks: 0, handover: true }), handover: { source: 'button' } };
+  return { replies: [], state: writeDialogState({ ...turn.state, fallbacks: 0, handover: true }), outcome: 'handover', handover: { source } };
+}
+
+/**
+ * When no human could come (staffing not open): say why, no operator online or outside business
+ * hours, and start the leave-a-message form. Undefined when the handover may go ahead, and always
+ * for a bot without a handover block: it has no form to offer, and records the request as before.
+ */
+function messageInstead(turn: Turn, state: DialogState): BotTurn | undefined {
+  const { bot, language } = turn;
+  const handover = bot.def.handover;
+  const form = handover ? bot.forms.get(handover.leaveMessage) : undefined;
+  if (turn.staffing === 'open' || !handover || !form) return undefined;
+  const why = pick(turn.staffing === 'closed' ? handover.closed : handover.noOperator, language, bot);
+  const started = startForm(bot, form, language, { ...state, fallbacks: 0 });
+  return { replies: [{ text: why }, started.reply], state: writeDialogState(started.state), outcome: 'offline' };
 }
 
 function cancelForm(turn: Turn): BotTurn {
   return {
     replies: [{ text: pick(turn.bot.def.messages.formCancelled, turn.language, turn.bot) }],
     state: writeDialogState({ ...turn.state, form: undefined }),
+    outcome: 'form',
   };
 }
 
@@ -127,6 +163,9 @@ function isCancelWord(turn: Turn, text: string): boolean {
 function fallback(turn: Turn, scores: readonly IntentScore[]): BotTurn {
   const { bot, language, state } = turn;
   const misses = state.fallbacks + 1;
+  // A near miss: half the bot's threshold or more. Below that the text is about no intent at all.
+  const [top] = scores;
+  const near = top !== undefined && top.score >= bot.def.threshold / 2 ? { nearest: top.intent } : {};
   if (misses >= bot.def.fallbacksBeforeHuman) {
     const reply: BotReply = {
       text: pick(bot.def.messages.offerHuman, language, bot),
@@ -135,12 +174,12 @@ function fallback(turn: Turn, scores: readonly IntentScore[]): BotTurn {
         { label: pick(bot.def.messages.humanNo, language, bot), action: HANDOVER_NO },
       ],
     };
-    return { replies: [reply], state: writeDialogState({ ...state, fallbacks: 0 }) };
+    return { replies: [reply], state: writeDialogState({ ...state, fallbacks: 0, offeredHuman: true }), outcome: 'fallback', ...near };
   }
   const reply: BotReply = { text: pick(bot.def.messages.fallback, language, bot) };
   const suggestions = suggest(turn, scores);
   if (suggestions.length > 0) reply.quickReplies = suggestions;
-  return { replies: [reply], state: writeDialogState({ ...state, fallbacks: misses }) };
+  return { replies: [reply], state: writeDialogState({ ...state, fallbacks: misses }), outcome: 'fallback', ...near };
 }
 
 /** Best reachable, suggestible intents by score; ties (e.g. all zero) keep definition order. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBotEngine, signVisitorIdentity } from './index.ts';
-import type { AccessLevel, BotEngine, BotTurn, TurnContext, VisitorInput } from './engine.ts';
+import type { AccessLevel, BotEngine, BotGreeting, BotTurn, TurnContext, VisitorInput } from './engine.ts';
 import { minimalBot } from './testdata/minimal-bot.ts';
 
 const DEMO_SECRET = 'demo-identity-secret-for-tests-0123456789abcdef';
@@ -43,8 +43,8 @@ function conversation(engine: BotEngine, botId: string, locale = 'en', access: A
   };
 }
 
-const texts = (turn: BotTurn) => turn.replies.map((r) => r.text);
-const actions = (turn: BotTurn) => turn.replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.action);
+const texts = (turn: BotGreeting) => turn.replies.map((r) => r.text);
+const actions = (turn: BotGreeting) => turn.replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.action);
 
 describe('profile', () => {
   it('exposes origins, locales and policy with defaults, durations in ms', () => {
@@ -55,6 +55,7 @@ describe('profile', () => {
       allowedOrigins: ['https://shop.example', 'http://localhost:*'],
       locales: ['en'],
       defaultLocale: 'en',
+      intents: ['hours', 'weekend', 'signup', 'secret', 'human'],
       policy: {
         storeConversations: true,
         messageTtlMs: 30 * 86_400_000,
@@ -191,7 +192,7 @@ describe('fallback and handover', () => {
     expect(actions(second)).toEqual(['handover:yes', 'handover:no']);
     expect(second.handover).toBeUndefined();
     const accepted = await chat.send({ action: 'handover:yes' });
-    expect(accepted.handover).toBeDefined(); // the source (fallback) is pinned by the handover-source tests
+    expect(accepted.handover).toEqual({ source: 'fallback' });
     expect(texts(accepted)[0]).toMatch(/handing you over/);
   });
 

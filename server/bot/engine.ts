@@ -2,6 +2,8 @@
 // it hands the engine a turn and stores and publishes what comes back.
 import type { Link, QuickReply } from '../../common/wire.ts';
 import type { CannedReply, HandoverSource } from '../../common/handover-wire.ts';
+import type { BotDataSettings } from '../../common/data-protection-wire.ts';
+import type { BotOutcome } from '../../common/turn-outcomes.ts';
 
 /** What the site vouched for about the visitor; decides which intents they may reach. */
 export type AccessLevel = 'public' | 'verified' | 'premium';
@@ -23,6 +25,8 @@ export interface BotProfile {
   allowedOrigins: string[];
   locales: string[];
   defaultLocale: string;
+  /** The names of its intents: what the console's conversation filter offers (never their texts). */
+  intents: string[];
   policy: BotPolicy;
   /** Live handover to human operators (issue 14); absent when the bot hands over to no one. */
   handover?: HandoverSettings;
@@ -39,6 +43,8 @@ export interface HandoverSettings {
   /** The wording of the system notices, per locale, with `{name}` for the operator's display name. */
   joined: Record<string, string>;
   left: Record<string, string>;
+  /** What the visitor is told, per locale, when the wait limit passed and no one took the conversation. */
+  unanswered: Record<string, string>;
 }
 
 /** Weekly opening hours in one time zone, and whole days closed. */
@@ -100,9 +106,27 @@ export interface TurnContext {
 
 export type VisitorInput = { text: string } | { action: string };
 
-export interface BotTurn {
+/** What a new conversation opens with: no visitor message, so no outcome. */
+export interface BotGreeting {
   replies: BotReply[];
   state: Record<string, unknown>;
+}
+
+export interface BotTurn extends BotGreeting {
+  /** What the turn did (common/turn-outcomes.ts): metadata the store keeps with the visitor's message. */
+  outcome: BotOutcome;
+  /**
+   * The intent reached, by name: with `answered`, and with `handover` or `offline` when a handover
+   * intent was reached. Never set for a fallback, a refusal or a form answer.
+   */
+  intent?: string;
+  /**
+   * With a fallback on typed text: the intent the classifier ranked first when it scored at least
+   * half the bot's threshold but was not sure enough (below the threshold, or too close to the
+   * runner-up): a near miss, most likely what the visitor meant. The reports count fallbacks by it
+   * ("top fallbacks"), never by text. Absent when nothing came that near.
+   */
+  nearest?: string;
   collected?: CollectedSlot[];
   /**
    * Set when this turn hands the conversation to a human: the visitor reached a handover intent,
@@ -116,6 +140,16 @@ export interface BotEngine {
   profile(botId: string): BotProfile | undefined;
   /** Every loaded bot, for work that spans bots (retention sweeps). */
   profiles(): BotProfile[];
+  /** The bot's data-protection settings in force: its definition file's, until others are applied. */
+  settings(botId: string): BotDataSettings | undefined;
+  /**
+   * Checks `input` as the bot's data-protection settings against its definition file, with the
+   * file's own schema (settings.ts), and returns them as they would be kept; a BotSettingsError
+   * names the field refused. Changes nothing.
+   */
+  checkSettings(botId: string, input: unknown): BotDataSettings;
+  /** Puts checked settings in force: profile() and profiles() answer with them from now on. */
+  applySettings(botId: string, settings: BotDataSettings): void;
   /**
    * The identity a visitor presents to this bot (signed by the site's backend with the bot's
    * secret), or null. Throws nothing: a missing, forged or expired identity is simply null, and
@@ -128,6 +162,6 @@ export interface BotEngine {
    */
   pendingPii(botId: string, state: Record<string, unknown>): CollectedSlot['pii'];
   /** Opening messages of a new conversation. */
-  greet(ctx: TurnContext): Promise<BotTurn>;
+  greet(ctx: TurnContext): Promise<BotGreeting>;
   reply(ctx: TurnContext, input: VisitorInput): Promise<BotTurn>;
 }

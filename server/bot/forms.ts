@@ -1,5 +1,6 @@
 // One step of a form: ask a slot, check the answer, re-prompt, give up after the retry limit,
-// and finish with the completion reply. Collected values leave in `collected` at once.
+// and finish with the completion reply. Collected values leave in `collected` at once. Finishing
+// the bot's leave-a-message form hands the conversation over (source `message`).
 import type { AccessLevel, BotReply, BotTurn, CollectedSlot } from './engine.ts';
 import type { FormDefinition, SlotDefinition } from './definition.ts';
 import type { Language } from '../../common/languages.ts';
@@ -37,7 +38,7 @@ export function answerSlot(
   const slot = active && form ? form.slots[active.slot] : undefined;
   if (!active || !form || !slot) {
     // A state pointing at a form or slot that no longer exists (definition changed): start over.
-    return { replies: [], state: writeDialogState({ ...state, form: undefined }) };
+    return { replies: [], state: writeDialogState({ ...state, form: undefined }), outcome: 'form' };
   }
   const value = validateSlotAnswer(slot, language, answer);
   if (value === undefined) {
@@ -46,11 +47,13 @@ export function answerSlot(
       return {
         replies: [{ text: pick(bot.def.messages.formAborted, language, bot) }],
         state: writeDialogState({ ...state, form: undefined }),
+        outcome: 'form',
       };
     }
     return {
       replies: [askSlot(bot, slot, language, true)],
       state: writeDialogState({ ...state, form: { ...active, tries } }),
+      outcome: 'form',
     };
   }
   const collected: CollectedSlot[] = [{ key: slot.key, value, pii: slot.pii }];
@@ -59,12 +62,20 @@ export function answerSlot(
     return {
       replies: [askSlot(bot, next, language, false)],
       state: writeDialogState({ ...state, form: { id: form.id, slot: active.slot + 1, tries: 0 } }),
+      outcome: 'form',
       collected,
     };
   }
-  return {
-    replies: renderReplies(bot, pick(form.done, language, bot), access),
-    state: writeDialogState({ ...state, form: undefined }),
-    collected,
-  };
+  const replies = renderReplies(bot, pick(form.done, language, bot), access);
+  if (form.id === bot.def.handover?.leaveMessage) {
+    // A message left for the operators: it waits in the handover queue for the next one.
+    return {
+      replies,
+      state: writeDialogState({ ...state, form: undefined, handover: true }),
+      outcome: 'handover',
+      collected,
+      handover: { source: 'message' },
+    };
+  }
+  return { replies, state: writeDialogState({ ...state, form: undefined }), outcome: 'form', collected };
 }

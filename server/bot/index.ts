@@ -1,8 +1,9 @@
 // The bot engine the server loads at start: every `<botsDir>/<id>.json` validated, one classifier
 // trained per bot and kept in memory, identity secrets resolved. A bad definition is a
 // BotDefinitionError naming file, path and problem; the server prints it and exits.
-import type { BotEngine, BotProfile, BotTurn, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
+import type { BotEngine, BotGreeting, BotProfile, BotTurn, Staffing, TurnContext, VisitorIdentity, VisitorInput } from './engine.ts';
 import { botPolicyOf, type BotDefinition } from './definition.ts';
+import { handoverSettingsOf } from './handover-definition.ts';
 import { loadBotDefinitions } from './load-definitions.ts';
 import { trainNlpjsClassifier } from './nlpjs-classifier.ts';
 import { hasGatedIntents, normaliseAccess, type LoadedBot } from './loaded-bot.ts';
@@ -11,10 +12,14 @@ import { resolveLanguage } from './locale.ts';
 import { readDialogState, writeDialogState } from './dialog-state.ts';
 import { replyTo } from './dialog.ts';
 import { pick, renderReplies } from './render.ts';
+import { settingsOf, withSettings } from './settings.ts';
 
 export { BotDefinitionError } from './errors.ts';
+export { BotSettingsError } from './settings.ts';
 export { signVisitorIdentity, verifyVisitorIdentity, resolveIdentitySecret, MAX_IDENTITY_LIFETIME_MS } from './identity.ts';
 export { isOriginAllowed } from './origins.ts';
+export { isOpen, nextOpening } from './business-hours.ts';
+export { handoverNotice } from './handover-notice.ts';
 export { parseBotDefinition, loadBotDefinitions } from './load-definitions.ts';
 export type { IntentClassifier, IntentScore } from './classifier.ts';
 export type { BotDefinition } from './definition.ts';
@@ -54,19 +59,34 @@ async function prepareBot(id: string, def: BotDefinition, env: NodeJS.ProcessEnv
 
 function profileOf(bot: LoadedBot): BotProfile {
   const { def } = bot;
+  const handover = handoverSettingsOf(def);
   return {
     id: bot.id,
     enabled: def.enabled,
     allowedOrigins: [...def.allowedOrigins],
     locales: [...def.languages],
     defaultLocale: def.defaultLocale,
+    intents: def.intents.map((intent) => intent.name),
     name: def.name,
     policy: botPolicyOf(def),
+    ...(handover ? { handover } : {}),
   };
+}
+
+/** The server's staffing value is trusted but typed loosely; anything unknown lets the handover go ahead. */
+function normaliseStaffing(value: unknown): Staffing {
+  return value === 'no-operator' || value === 'closed' ? value : 'open';
 }
 
 function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
   const profiles = new Map([...bots].map(([id, bot]) => [id, profileOf(bot)]));
+  // The definition files as loaded: settings are always put on these, never on settings put before.
+  const seeds = new Map([...bots].map(([id, bot]) => [id, bot.def]));
+  const seedOf = (botId: string) => {
+    const seed = seeds.get(botId);
+    if (!seed) throw new Error(`unknown bot ${JSON.stringify(botId)}`);
+    return seed;
+  };
   const botFor = (ctx: TurnContext): LoadedBot => {
     const bot = typeof ctx.botId === 'string' ? bots.get(ctx.botId) : undefined;
     if (!bot) throw new Error(`unknown bot ${JSON.stringify(ctx.botId)}`);
@@ -80,6 +100,19 @@ function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
     profiles() {
       return [...profiles.values()].map((profile) => structuredClone(profile));
     },
+    settings(botId) {
+      const bot = bots.get(botId);
+      return bot ? settingsOf(bot.def) : undefined;
+    },
+    checkSettings(botId, input) {
+      return settingsOf(withSettings(seedOf(botId), input));
+    },
+    applySettings(botId, settings) {
+      const bot = bots.get(botId);
+      if (!bot) throw new Error(`unknown bot ${JSON.stringify(botId)}`);
+      bot.def = withSettings(seedOf(botId), settings);
+      profiles.set(botId, profileOf(bot));
+    },
     async verifyIdentity(botId: string, identity: string | undefined): Promise<VisitorIdentity | null> {
       return verifyVisitorIdentity(bots.get(botId)?.identitySecret, identity);
     },
@@ -88,7 +121,7 @@ function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
       const slot = active ? bots.get(botId)?.forms.get(active.id)?.slots[active.slot] : undefined;
       return slot?.pii ?? 'none';
     },
-    async greet(ctx: TurnContext): Promise<BotTurn> {
+    async greet(ctx: TurnContext): Promise<BotGreeting> {
       const bot = botFor(ctx);
       const language = resolveLanguage(ctx.locale, bot.def.languages, bot.def.defaultLocale);
       return {
@@ -100,7 +133,7 @@ function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
       const bot = botFor(ctx);
       const language = resolveLanguage(ctx.locale, bot.def.languages, bot.def.defaultLocale);
       return replyTo(
-        { bot, language, access: normaliseAccess(ctx.access), state: readDialogState(ctx.state) },
+        { bot, language, access: normaliseAccess(ctx.access), state: readDialogState(ctx.state), staffing: normaliseStaffing(ctx.staffing) },
         input ?? { text: '' },
       );
     },

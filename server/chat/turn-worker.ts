@@ -4,7 +4,8 @@
 // stored a message kicks its conversation at once; a periodic scan (and one at start) picks up
 // whatever a crashed or busy instance left behind.
 import { instanceId } from '../instance.ts';
-import { runTurn, type TurnDeps } from './turns.ts';
+import { runTurn } from './turns.ts';
+import type { ChatDeps } from './deps.ts';
 
 export interface TurnWorkerOptions {
   /** How long a lease holds without renewal; an instance that died frees its conversations after this. */
@@ -25,7 +26,7 @@ export interface TurnWorker {
   drain(): Promise<void>;
 }
 
-export function createTurnWorker(deps: TurnDeps, opts: TurnWorkerOptions): TurnWorker {
+export function createTurnWorker(deps: ChatDeps, opts: TurnWorkerOptions): TurnWorker {
   const { store, logger } = deps;
   const log = logger.child({ part: 'turns' });
   // Per conversation being drained here: `again` is set by a kick that arrives while we drain,

@@ -3,35 +3,45 @@
 // then tell the visitor. Storing comes before publishing, and publishing never decides whether a
 // turn happened: a relay that is down costs the live update, never the answer (the frame fills
 // any gap from history).
-import type { Logger } from 'pino';
-import type { AccessLevel, BotEngine, BotTurn, TurnContext } from '../bot/engine.ts';
-import type { Conversation, PendingTurn, Store } from '../store/store.ts';
-import type { Publisher } from '../realtime/publisher.ts';
+//
+// Live handover (issue 14): the engine says when a turn hands the conversation to a human, and the
+// store opens the handover in the same write as the turn's replies. From then until the handover
+// closes (handover-lifecycle.ts) the bot is silent: a turn completes with no replies, and the
+// visitor's message goes to the console instead.
+import type { AccessLevel, BotProfile, BotTurn, TurnContext } from '../bot/engine.ts';
+import type { Conversation, PendingTurn, TurnOutcome } from '../store/store.ts';
 import { EVENT_MESSAGE, EVENT_TYPING, conversationChannel, type ChatMessage } from '../../common/wire.ts';
 import { publishBestEffort } from './publish.ts';
-
-export interface TurnDeps {
-  store: Store;
-  engine: BotEngine;
-  publisher: Publisher;
-  logger: Logger;
-}
+import { newId } from './ids.ts';
+import { staffingFor } from './staffing.ts';
+import { publishHandoverChange, publishToConsole } from './handover-publish.ts';
+import { autoAssign } from './auto-assign.ts';
+import type { ChatDeps } from './deps.ts';
 
 function turnContext(conversation: Conversation, locale: string, access: AccessLevel): TurnContext {
   return { botId: conversation.botId, conversationId: conversation.id, locale, access, state: conversation.state };
 }
 
-function outcomeOf(turn: BotTurn, keepValues: boolean) {
+function outcomeOf(turn: BotTurn, profile: BotProfile | undefined, pending: PendingTurn, now: Date): TurnOutcome {
+  const keep = profile?.policy.storeConversations !== false;
   return {
+    meta: {
+      outcome: turn.outcome,
+      ...(turn.intent !== undefined ? { intent: turn.intent } : {}),
+      ...(turn.nearest !== undefined ? { nearest: turn.nearest } : {}),
+    },
+    locale: pending.locale,
     replies: turn.replies.map((reply) => ({ sender: 'bot' as const, ...reply })),
-    values: keepValues ? (turn.collected ?? []) : [],
+    values: keep ? (turn.collected ?? []) : [],
     state: turn.state,
-    ...(turn.handover ? { handover: true } : {}),
+    // A bot without handover settings hands over to no one: the request stays in its dialog state only.
+    ...(turn.handover && profile?.handover ? { handover: { id: newId(), source: turn.handover.source } } : {}),
+    now,
   };
 }
 
 /** The greeting of a new conversation: part of creating it, so it is stored before the 201. */
-export async function greet(deps: TurnDeps, conversation: Conversation, locale: string, access: AccessLevel): Promise<ChatMessage[]> {
+export async function greet(deps: Pick<ChatDeps, 'store' | 'engine'>, conversation: Conversation, locale: string, access: AccessLevel): Promise<ChatMessage[]> {
   const turn = await deps.engine.greet(turnContext(conversation, locale, access));
   const stored: ChatMessage[] = [];
   for (const reply of turn.replies) {
@@ -41,24 +51,45 @@ export async function greet(deps: TurnDeps, conversation: Conversation, locale: 
   return stored;
 }
 
+/** A turn while a handover is open: done without a word from the bot; the operator side gets the message. */
+async function passToOperator(deps: ChatDeps, conversation: Conversation, pending: PendingTurn): Promise<ChatMessage[]> {
+  const silent = { meta: { outcome: 'silent' as const }, locale: pending.locale, replies: [], values: [], state: conversation.state, now: deps.clock() };
+  await deps.store.completeTurn(conversation.id, pending.messageId, silent);
+  const [message] = await deps.store.listMessages(conversation.id, pending.messageId - 1, 1);
+  if (message) await publishToConsole(deps, message);
+  return [];
+}
+
+/** The turn opened a handover: the bot's queue hears of it, and with auto-assignment someone gets it now. */
+async function handoverOpened(deps: ChatDeps, conversationId: string): Promise<void> {
+  const handover = await deps.store.openHandoverOf(conversationId);
+  if (!handover) return;
+  await publishHandoverChange(deps, handover);
+  if (handover.state === 'waiting') await autoAssign(deps, handover.botId, [handover]);
+}
+
 /** Runs one pending turn to completion. Safe to run again for the same turn: it answers once. */
-export async function runTurn(deps: TurnDeps, pending: PendingTurn): Promise<ChatMessage[]> {
+export async function runTurn(deps: ChatDeps, pending: PendingTurn): Promise<ChatMessage[]> {
   const conversation = await deps.store.getConversation(pending.conversationId);
   if (!conversation) return [];
   const profile = deps.engine.profile(conversation.botId);
+  if (profile?.handover && (await deps.store.openHandoverOf(conversation.id))) return passToOperator(deps, conversation, pending);
   const channel = conversationChannel(conversation.id);
   const log = deps.logger;
   await publishBestEffort(deps.publisher, log, channel, EVENT_TYPING, { typing: true }, 1);
   try {
-    const access = pending.access as AccessLevel;
-    const turn = await deps.engine.reply(turnContext(conversation, pending.locale, access), pending.input);
-    const keep = profile?.policy.storeConversations !== false;
-    const replies = await deps.store.completeTurn(conversation.id, pending.messageId, outcomeOf(turn, keep));
+    const now = deps.clock();
+    const staffing = profile ? await staffingFor(deps, profile, now) : undefined;
+    const context = { ...turnContext(conversation, pending.locale, pending.access as AccessLevel), ...(staffing ? { staffing } : {}) };
+    const turn = await deps.engine.reply(context, pending.input);
+    const outcome = outcomeOf(turn, profile, pending, now);
+    const replies = await deps.store.completeTurn(conversation.id, pending.messageId, outcome);
     for (const message of replies) await publishBestEffort(deps.publisher, log, channel, EVENT_MESSAGE, message);
+    if (outcome.handover) await handoverOpened(deps, conversation.id);
     // Storage off: the reply is out, so nothing of this conversation's exchange needs to stay (and
     // nothing of any other conversation is touched). Messages get ids from the store all the same,
     // so the frame's ordering and de-duplication work unchanged.
-    if (!keep) await deps.store.clearConversation(conversation.id);
+    if (profile?.policy.storeConversations === false) await deps.store.clearConversation(conversation.id);
     return replies;
   } finally {
     await publishBestEffort(deps.publisher, log, channel, EVENT_TYPING, { typing: false }, 1);

@@ -70,6 +70,14 @@ export const envSchema = z.object({
   TURN_LEASE: duration.default('15s'),
   /** How often each instance looks for turns nobody is running. */
   TURN_SCAN_INTERVAL: duration.default('2s'),
+  /** How often the handover sweep (wait limit, visitor gone, auto-assignment) runs, on one instance at a time. */
+  HANDOVER_SWEEP_INTERVAL: duration.default('10s'),
+  /** An open handover whose conversation has been quiet this long counts as the visitor gone, and is abandoned. */
+  HANDOVER_VISITOR_GONE_AFTER: duration.default('30m'),
+  /** Hand waiting conversations to available operators in turn, without anyone clicking "take". */
+  HANDOVER_AUTO_ASSIGN: bool.default(false),
+  /** With HANDOVER_AUTO_ASSIGN: the most conversations auto-assignment gives one operator at once. */
+  HANDOVER_OPERATOR_CAPACITY: z.coerce.number().int().min(1).max(100).default(3),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   TRUST_PROXY: bool.default(false),
   /** How many proxies in front append to X-Forwarded-For; the client is that many entries from the right. */

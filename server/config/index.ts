@@ -61,6 +61,8 @@ export interface Config {
   sharedBy: string[];
   /** The durable turn worker: lease length and scan period (ms). */
   turns: { leaseMs: number; scanIntervalMs: number };
+  /** The live handover's sweep and auto-assignment (docs/console.md, "The handover lifecycle"). */
+  handover: HandoverConfig;
   rateLimits: { sessionsPerIpPer10Min: number; authPerIpPerMin: number; consoleLoginsPerIpPer10Min: number };
   trustProxy: boolean;
   /** With trustProxy: the client address is this many X-Forwarded-For entries from the right. */
@@ -76,6 +78,15 @@ export interface Config {
 }
 
 export type KeyStoreLocation = { file: string } | { mongodbUri: string };
+
+export interface HandoverConfig {
+  sweepIntervalMs: number;
+  /** A handover whose conversation has been quiet this long is abandoned: the visitor is gone. */
+  visitorGoneAfterMs: number;
+  autoAssign: boolean;
+  /** Auto-assignment gives an operator at most this many conversations at once. */
+  operatorCapacity: number;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -208,6 +219,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     env: raw as Record<string, string>,
     sharedBy: shared,
     turns: { leaseMs: parseDuration(env.TURN_LEASE), scanIntervalMs: parseDuration(env.TURN_SCAN_INTERVAL) },
+    handover: {
+      sweepIntervalMs: parseDuration(env.HANDOVER_SWEEP_INTERVAL),
+      visitorGoneAfterMs: parseDuration(env.HANDOVER_VISITOR_GONE_AFTER),
+      autoAssign: env.HANDOVER_AUTO_ASSIGN,
+      operatorCapacity: env.HANDOVER_OPERATOR_CAPACITY,
+    },
     rateLimits: { sessionsPerIpPer10Min: env.RATE_SESSIONS_PER_IP, authPerIpPerMin: env.RATE_AUTH_PER_IP, consoleLoginsPerIpPer10Min: env.RATE_CONSOLE_LOGINS_PER_IP },
     trustProxy: env.TRUST_PROXY,
     trustProxyHops: env.TRUST_PROXY_HOPS,

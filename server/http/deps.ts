@@ -11,6 +11,7 @@ import type { TurnWorker } from '../chat/turn-worker.ts';
 import type { RealtimeClientConfig } from '../../common/wire.ts';
 import type { Mailer } from '../accounts/mailer.ts';
 import type { OidcClient } from '../accounts/oidc.ts';
+import type { BotSettings } from '../privacy/bot-settings.ts';
 
 export interface AppDeps {
   config: Config;
@@ -18,12 +19,16 @@ export interface AppDeps {
   publicUrl: string;
   store: Store;
   engine: BotEngine;
+  /** Bots' data-protection settings as saved in the console, put in force in `engine` on every instance. */
+  botSettings: BotSettings;
   publisher: Publisher;
   tokens: TokenSealer;
   limits: RateLimits;
   /** Runs the bot turns that visitor messages leave pending in the store. */
   turns: Pick<TurnWorker, 'kick'>;
   logger: Logger;
+  /** The time of the handover lifecycle (server/chat/deps.ts): the real clock, or a test's. */
+  clock: () => Date;
   /** Console invitations and password resets (printed to stdout without SMTP_URL). */
   mailer: Mailer;
   /** Console single sign-on, discovered at start; undefined when OIDC_ISSUER is unset. */

@@ -40,6 +40,18 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'totp_enrolment_required',
   'totp_not_enrolled',
   'last_administrator',
+  // the live handover's (common/handover-wire.ts, common/wire.ts)
+  'not_holder',
+  'already_taken',
+  'invalid_operator',
+  'nothing_to_rate',
+  'sso_expired',
+  // the conversation browser's and the reveal grant's (common/conversations-wire.ts, common/console-wire.ts)
+  'not_grantable',
+  // data protection's (common/data-protection-wire.ts)
+  'invalid_settings',
+  'settings_changed',
+  'nothing_found',
 ]);
 
 /** The body for a library's 4xx: its status stays (a 413 is a 413), its words do not. */
@@ -48,9 +60,16 @@ const GENERIC: Record<number, { code: string; message: string }> = {
   403: { code: 'forbidden', message: 'The request could not be processed' },
   404: { code: 'not_found', message: 'Not found' },
   405: { code: 'method_not_allowed', message: 'Method not allowed' },
+  408: { code: 'request_timeout', message: 'The request took too long' },
   413: { code: 'payload_too_large', message: 'The request could not be processed' },
   415: { code: 'unsupported_media_type', message: 'The request could not be processed' },
+  431: { code: 'headers_too_large', message: 'The request headers are too large' },
 };
+
+/** The generic body of a client error status (400's for one without its own). */
+export function genericError(status: number): { error: { code: string; message: string } } {
+  return { error: GENERIC[status] ?? (GENERIC[400] as { code: string; message: string }) };
+}
 const INTERNAL = { code: 'internal', message: 'Something went wrong on our side' };
 
 /** An error Parley raised on purpose, whose code and message are written for the client. */
@@ -78,7 +97,7 @@ export function errorHandler(logger: Logger): Middleware {
       const status = clientErrorStatus(err);
       if (status !== undefined) {
         ctx.status = status;
-        ctx.body = { error: GENERIC[status] ?? GENERIC[400] };
+        ctx.body = genericError(status);
         return;
       }
       logger.error({ err, path: ctx.path, method: ctx.method }, 'unhandled error');

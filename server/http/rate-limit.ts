@@ -14,6 +14,7 @@ const TOO_MANY: Record<Budget['kind'], string> = {
   consoleLoginAccount: 'Too many login attempts; try again later',
   passwordResetIp: 'Too many password-reset requests; try again later',
   passwordResetAccount: 'Too many password-reset requests; try again later',
+  typing: 'Too many typing signals; slow down',
 };
 
 export function rateLimit(limits: RateLimits, chargeTo: (ctx: Context) => Budget | undefined): Middleware {

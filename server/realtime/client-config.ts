@@ -1,7 +1,14 @@
-// What pusher-js in the frame is told: our own origin in embedded mode, the configured relay
+// What pusher-js in the frame and the console is told: our own origin in embedded mode, the configured relay
 // otherwise. Only the app key is public; the secret never leaves the server.
 import type { RealtimeClientConfig } from '../../common/wire.ts';
 import type { RealtimeConfig } from '../config/index.ts';
+
+/** ws(s) origin of the realtime server pusher-js connects to, for a page's CSP `connect-src`. */
+export function realtimeSocketOrigin(rt: RealtimeClientConfig): string {
+  const scheme = rt.forceTLS ? 'wss' : 'ws';
+  const port = rt.forceTLS ? rt.wssPort : rt.wsPort;
+  return `${scheme}://${rt.wsHost}:${port}`;
+}
 
 export function realtimeClientConfig(rt: RealtimeConfig, publicUrl: string): RealtimeClientConfig {
   const authEndpoint = new URL('/api/v1/realtime/auth', publicUrl).href;

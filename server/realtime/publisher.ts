@@ -5,6 +5,6 @@
 export interface Publisher {
   /** Publishes `data` (JSON-serialisable) as `event` on `channel`; resolves once accepted by the relay. */
   trigger(channel: string, event: string, data: unknown): Promise<void>;
-  /** Whether the relay is reachable, for /healthz. */
+  /** Whether the relay is reachable, for /readyz. */
   ready(): Promise<boolean>;
 }

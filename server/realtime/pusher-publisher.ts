@@ -11,7 +11,7 @@ import type { RealtimeConfig } from '../config/index.ts';
 type PusherPublisherOptions = Pick<RealtimeConfig, 'appId' | 'key' | 'secret' | 'host' | 'port' | 'useTLS'> &
   Partial<Pick<RealtimeConfig, 'cluster'>> & { masterKey: Uint8Array };
 
-// A relay that stops answering must not hold a visitor's request (or /healthz) open forever.
+// A relay that stops answering must not hold a visitor's request (or /readyz) open forever.
 const REQUEST_TIMEOUT_MS = 5_000;
 const MAX_BODY_IN_ERROR = 200;
 

@@ -1,5 +1,6 @@
 // Rate limits for the abuse-prone entry points: new messages (per conversation), new chats
-// (per client IP), channel auth (per client IP) and console logins (per client IP and per account). Each budget meters one thing: resuming a chat
+// (per client IP), channel auth (per client IP), console logins (per client IP and per account)
+// and typing signals in a handover (per conversation and side). Each budget meters one thing: resuming a chat
 // is not a new chat, a retried message is not a new message (its point is refunded), and every
 // channel-auth attempt counts, valid token or not. server/http/rate-limit.ts charges them.
 //
@@ -38,7 +39,12 @@ export type Budget =
   /** A password-reset request from one IP, whatever the address: 10 per hour. */
   | { kind: 'passwordResetIp'; ip: string }
   /** A password-reset request for one address (lower-cased, known or not), from anywhere: 3 per hour, so nobody's inbox is flooded. */
-  | { kind: 'passwordResetAccount'; email: string };
+  | { kind: 'passwordResetAccount'; email: string }
+  /**
+   * A typing signal in a handover, per conversation and side (the visitor's, the operator's): 60 per
+   * minute, room for a debounced start and stop every two seconds, none for a flood of relay events.
+   */
+  | { kind: 'typing'; conversationId: string; side: 'visitor' | 'operator' };
 
 export interface RateLimits {
   /** Takes one point of the budget; not ok, with the seconds until one is back, when none is left. */
@@ -67,6 +73,9 @@ export const DEFAULT_AUTH_PER_IP_PER_MIN = 120;
 export const DEFAULT_CONSOLE_LOGINS_PER_IP_PER_10_MIN = 30;
 /** Per account: slow enough that guessing is hopeless, and the lock (server/http/routes/console/login.ts) comes first. */
 export const CONSOLE_LOGINS_PER_ACCOUNT_PER_15_MIN = 10;
+
+/** Typing signals per conversation and side per minute. */
+export const TYPING_PER_MINUTE = 60;
 
 interface LimiterSpec {
   name: string;
@@ -160,6 +169,7 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
   const consoleAccountLimiter = makeLimiter({ name: 'console-login-account', points: CONSOLE_LOGINS_PER_ACCOUNT_PER_15_MIN, durationSec: 900 });
   const resetIpLimiter = makeLimiter({ name: 'password-reset-ip', points: 10, durationSec: 3600 });
   const resetAccountLimiter = makeLimiter({ name: 'password-reset-account', points: 3, durationSec: 3600 });
+  const typingLimiter = makeLimiter({ name: 'typing', points: TYPING_PER_MINUTE, durationSec: 60 });
   // Bots may configure different per-minute budgets; one limiter per distinct budget.
   const messageLimiters = new Map<number, RateLimiterAbstract>();
   const messageLimiter = (perMinute: number): RateLimiterAbstract => {
@@ -185,6 +195,8 @@ export async function createRateLimits(opts: RateLimitOptions = {}): Promise<Rat
         return [resetIpLimiter, budget.ip];
       case 'passwordResetAccount':
         return [resetAccountLimiter, budget.email];
+      case 'typing':
+        return [typingLimiter, JSON.stringify([budget.conversationId, budget.side])];
       case 'message':
         requirePositiveInteger('perMinute', budget.perMinute);
         // JSON-encode the pair so "a:b"+"c" and "a"+"b:c" cannot share a budget.

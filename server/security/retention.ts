@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { BotPolicy } from '../bot/engine.ts';
 import type { RetentionPolicy, Store, SweepResult } from '../store/store.ts';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job.ts';
 
 /** The store's view of a bot's data-governance settings. */
 export function retentionPolicyOf(botId: string, policy: Omit<BotPolicy, 'storeConversations' | 'messagesPerMinute'>): RetentionPolicy {
@@ -19,9 +20,10 @@ export function retentionPolicyOf(botId: string, policy: Omit<BotPolicy, 'storeC
 
 export interface RetentionSweeperOptions {
   store: Pick<Store, 'sweep'>;
-  /** Read on every run, so a reloaded bot definition takes effect at the next sweep. */
+  /** Read on every run, so settings changed in the console take effect at the next sweep. */
   policies: () => RetentionPolicy[];
-  intervalMs: number;
+  /** A function is asked before each wait, so the pace can follow the shortest TTL in force. */
+  intervalMs: number | (() => number);
   now?: () => Date;
   logger?: Logger;
   /**
@@ -31,12 +33,8 @@ export interface RetentionSweeperOptions {
   lease?: () => Promise<boolean>;
 }
 
-export interface RetentionSweeper {
-  /** One sweep of every policy now. Runs after any sweep already in progress, never beside it. */
-  runOnce(): Promise<SweepResult[]>;
-  /** Stops the timer. Resolves once a sweep already under way is done, so its store can be closed. */
-  stop(): Promise<void>;
-}
+/** runOnce sweeps every policy now, after any sweep under way; stop resolves once that one is done, so its store can be closed. */
+export type RetentionSweeper = PeriodicJob<SweepResult[]>;
 
 function hasLimits(policy: RetentionPolicy): boolean {
   return (
@@ -52,7 +50,7 @@ function removedAnything(result: SweepResult): boolean {
 }
 
 export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionSweeper {
-  if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < 1) {
+  if (typeof opts.intervalMs === 'number' && (!Number.isFinite(opts.intervalMs) || opts.intervalMs < 1)) {
     throw new RangeError(`retention intervalMs must be a positive number, got ${String(opts.intervalMs)}`);
   }
   const now = opts.now ?? (() => new Date());
@@ -86,32 +84,6 @@ export function startRetentionSweeper(opts: RetentionSweeperOptions): RetentionS
     return results;
   };
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const runOnce = (): Promise<SweepResult[]> => {
-    const run = queue.then(sweepAll, sweepAll);
-    queue = run.catch(() => undefined);
-    return run;
-  };
-
-  let stopped = false;
-  let busy = false;
-  const timer = setInterval(() => {
-    // A sweep slower than the interval would otherwise pile up runs behind it.
-    if (stopped || busy) return;
-    busy = true;
-    runOnce()
-      .catch(() => undefined) // already logged
-      .finally(() => (busy = false));
-  }, opts.intervalMs);
-  // The sweeper never keeps a finished process alive.
-  timer.unref();
-
-  return {
-    runOnce,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-      return queue.then(() => undefined);
-    },
-  };
+  // Failures are logged per bot in sweepAll already.
+  return startPeriodicJob(sweepAll, opts.intervalMs, () => undefined);
 }

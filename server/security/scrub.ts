@@ -1,6 +1,6 @@
-// Free-text scrubbing for logs: masks e-mail addresses, phone numbers, card numbers and tokens
-// wherever they appear in a string, and flattens line breaks so a value cannot forge a log line.
-// Over-masking (a long order number that looks like a phone) is the accepted side of the trade.
+// Free-text scrubbing for logs: masks e-mail addresses, phone numbers, card numbers (the detectors
+// of server/privacy/detectors.ts) and tokens wherever they appear in a string, and flattens line
+// breaks so a value cannot forge a log line.
 //
 // Linear by construction, because a log line may hold anything a client sent (issue 11, finding
 // 2: `[…]+@…` took 0.4 s on a 16 KB path). V8's regex engine tries each start position in turn;
@@ -10,23 +10,13 @@
 // so it never backtracks, and the next attempt starts where its match ended. The bounds are
 // generous for what they stand for (RFC 5321 local parts are at most 64 characters, DNS labels
 // 63); test/security/scrub-linear.test.ts checks every pattern in this file for that shape.
+import { maskDetected } from '../privacy/detectors.ts';
 
-// Anchored at the start of a run of local-part characters (the lookbehind), so a long run without
-// an '@' is read once, not once per position. A local part over 256 characters is no address.
-const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,256}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,16}\.\p{L}{2,63}/gu;
 // A compact JWE/JWS: a protected header (base64url of '{"' = "eyJ") and a dot, then the rest of
-// the token, however long. Starts only where a base64url run starts, for the same reason as EMAIL.
+// the token, however long. Starts only where a base64url run starts, as the e-mail detector starts where its run starts.
 const COMPACT_JOSE = /(?<![\w-])eyJ[\w-]{2,4096}\.[\w.-]*/g;
 // "Bearer <anything>" / "Basic <anything>": the credential up to whitespace or a delimiter.
 const BEARER = /\b(Bearer|Basic)\s{1,64}[^\s"',;][^\s"',;]*/gi;
-// 13–19 digits, optionally grouped by single spaces or dashes. Not preceded by an id-like
-// character (so the digit tail of a UUID or "conv_…" survives), but may be followed by letters:
-// "4111111111111111thanks" is still a card number.
-const CARD_CANDIDATE = /(?<![\w-])\d(?:[ -]?\d){12,18}(?!\d)/g;
-// Optional +/00 country prefix, optional (area) group, then digits with single space or dash
-// separators. Dots are not separators so IP addresses and versions survive.
-const PHONE_CANDIDATE = /(?<![\w+-])(?:\+|00)?(?:\(\d{1,4}\)[ -]?)?\d(?:[ -]?\d){5,16}(?!\d)/g;
-const ISO_DATE_START = /^(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)/;
 // Line breaks of every kind (CR, LF, NEL, LS, PS) with the blanks after them, and up to 64 blanks
 // before them (a longer run before a break keeps its extra blanks; it still loses the break).
 const LINE_BREAKS = /[ \t]{0,64}[\r\n\u0085\u2028\u2029][ \t\r\n\u0085\u2028\u2029]*/g;
@@ -37,27 +27,6 @@ const OTHER_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** The longest string a log line carries; longer ones are cut (a path, a user agent, a message). */
 export const MAX_LOGGED_STRING = 4096;
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
-function countDigits(s: string): number {
-  let n = 0;
-  for (const ch of s) if (ch >= '0' && ch <= '9') n++;
-  return n;
-}
-
 /** `text` cut to `max` characters, saying how much was left out. */
 export function capLength(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more]`;
@@ -67,16 +36,7 @@ export function scrubText(input: string): string {
   let s = input.replace(LINE_BREAKS, ' ').replace(OTHER_CONTROLS, '');
   s = s.replace(BEARER, '$1 [token]');
   s = s.replace(COMPACT_JOSE, '[token]');
-  s = s.replace(EMAIL, '[email]');
-  s = s.replace(CARD_CANDIDATE, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? '[card]' : m));
-  s = s.replace(PHONE_CANDIDATE, (m) => {
-    // ISO dates (2026-03-01, also inside timestamps) have 8 digits and dashes: keep them.
-    if (ISO_DATE_START.test(m)) return m;
-    const digits = countDigits(m);
-    const international = m.startsWith('+') || m.startsWith('00');
-    return digits >= 8 || (international && digits >= 7) ? '[phone]' : m;
-  });
-  return s;
+  return maskDetected(s);
 }
 
 function scrubLiteral(literal: string): string {

@@ -2,7 +2,9 @@
 // row as what its type says (a plain string, a finite count, a valid date), unknown keys of a patch
 // are dropped, and a bad value fails with `invalid_argument` before anything is written.
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser, OneTimePurpose, Role } from './console-store.ts';
-import { checkDate, checkLimit } from './arguments.ts';
+import { checkCount, checkDate, checkLimit, flag, nullableDate, nullableText, oneOf, text, textList } from './arguments.ts';
+
+export { text };
 import { storeError } from './errors.ts';
 
 export type NewUser = Parameters<ConsoleStore['createUser']>[0];
@@ -12,40 +14,11 @@ export type AuditQuery = Parameters<ConsoleStore['listAudit']>[0];
 export type NewOneTimeToken = Parameters<ConsoleStore['createOneTimeToken']>[0];
 
 const ROLES: readonly string[] = ['administrator', 'supervisor', 'operator'] satisfies Role[];
-const PURPOSES: readonly string[] = ['set-password', 'reset-password'] satisfies OneTimePurpose[];
+const PURPOSES: readonly string[] = ['set-password', 'reset-password', 'sso-second-factor'] satisfies OneTimePurpose[];
 const OUTCOMES: readonly string[] = ['ok', 'denied', 'failed'] satisfies AuditEntry['outcome'][];
-
-function oneOf<T extends string>(name: string, allowed: readonly string[], value: T): T {
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw storeError('invalid_argument', `unknown ${name} ${JSON.stringify(String(value))}`);
-  }
-  return value;
-}
 
 export const checkRole = (role: Role): Role => oneOf('role', ROLES, role);
 export const checkPurpose = (purpose: OneTimePurpose): OneTimePurpose => oneOf('purpose', PURPOSES, purpose);
-
-/**
- * Text as it will read back: lone UTF-16 surrogates become U+FFFD here rather than in the
- * database's UTF-8 encoding, so an audit entry's hash is computed over what is stored.
- */
-export function text(value: unknown): string {
-  return String(value).toWellFormed();
-}
-
-function nullableText(value: unknown): string | null {
-  return value === null ? null : text(value);
-}
-
-function textList(name: string, list: unknown): string[] {
-  if (!Array.isArray(list)) throw storeError('invalid_argument', `${name} must be a list of strings`);
-  return list.map(text);
-}
-
-function flag(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw storeError('invalid_argument', `${name} must be true or false`);
-  return value;
-}
 
 /** Emails are compared lower-cased: one account per address, however it is typed. */
 export function normalizeEmail(email: unknown): string {
@@ -65,18 +38,22 @@ export function checkTokenHash(name: string, hash: unknown): string {
   return hash;
 }
 
-function checkCount(name: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw storeError('invalid_argument', `${name} must be a non-negative integer`);
-  }
-  return n;
-}
-
 /** A TOTP time step: seconds since 1970 over 30, a non-negative integer. */
 export const checkTotpStep = (step: unknown): number => checkCount('step', step);
 
-function nullableDate(name: string, when: Date | null): Date | null {
-  return when === null ? null : checkDate(name, when);
+/**
+ * How far past a code's step the window it was accepted in may reach: a code is accepted one step
+ * either side of now (server/accounts/totp.ts), so the newest step accepted is at most two on.
+ */
+const TOTP_WINDOW_REACH = 2;
+
+/** A TOTP use (useTotpStep): the code's step, and the last step of the window it spends (the step itself by default). */
+export function totpUse(step: unknown, through: unknown = step): { step: number; through: number } {
+  const checked = { step: checkTotpStep(step), through: checkCount('through', through) };
+  if (checked.through < checked.step || checked.through > checked.step + TOTP_WINDOW_REACH) {
+    throw storeError('invalid_argument', `through must be 0 to ${TOTP_WINDOW_REACH} steps after step`);
+  }
+  return checked;
 }
 
 /** A new user as stored: every field checked, counters at their start. */
@@ -99,6 +76,7 @@ export function newUser(input: NewUser): ConsoleUser {
     totpLastStep: null,
     pendingTotpSecret: null,
     pendingTotpExpiresAt: null,
+    revealGranted: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -121,6 +99,7 @@ export function userPatch(patch: UserPatch): UserPatch {
   if (patch.totpLastStep !== undefined) checked.totpLastStep = patch.totpLastStep === null ? null : checkTotpStep(patch.totpLastStep);
   if (patch.pendingTotpSecret !== undefined) checked.pendingTotpSecret = nullableText(patch.pendingTotpSecret);
   if (patch.pendingTotpExpiresAt !== undefined) checked.pendingTotpExpiresAt = nullableDate('pendingTotpExpiresAt', patch.pendingTotpExpiresAt);
+  if (patch.revealGranted !== undefined) checked.revealGranted = flag('revealGranted', patch.revealGranted);
   return checked;
 }
 

@@ -6,7 +6,7 @@ import { freshStoreEach } from './fresh-store.ts';
 import type { Store } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleUser, Role } from './console-store.ts';
 import { rejectionCode } from './store-contract.ts';
-import type { NewUser } from './console-arguments.ts';
+import type { NewUser, UserPatch } from './console-arguments.ts';
 import { newId } from '../chat/ids.ts';
 import { GENESIS_HASH, sealEntry, verifyChain } from '../audit/chain.ts';
 
@@ -129,6 +129,7 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
           totpLastStep: null,
           pendingTotpSecret: null,
           pendingTotpExpiresAt: null,
+          revealGranted: false,
           createdAt: T0,
           updatedAt: T0,
         };
@@ -174,18 +175,17 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(await store.listUsers()).toEqual([]);
       });
 
-      it('applies a patch and moves updatedAt, leaving the session version alone', async () => {
+      it('applies a patch and moves updatedAt, leaving the session version alone when no privilege changes', async () => {
         const created = await user('operator');
         const patched = await store.updateUser(
           created.id,
-          { email: 'New@Example.com', displayName: 'Renamed', bots: ['shop'], failedLogins: 3, lockedUntil: at(15 * MINUTE), totpSecret: 'ABC', recoveryCodes: ['$h'] },
+          { email: 'New@Example.com', displayName: 'Renamed', failedLogins: 3, lockedUntil: at(15 * MINUTE), totpSecret: 'ABC', recoveryCodes: ['$h'] },
           { now: at(MINUTE) },
         );
         const expected = {
           ...created,
           email: 'new@example.com',
           displayName: 'Renamed',
-          bots: ['shop'],
           failedLogins: 3,
           lockedUntil: at(15 * MINUTE),
           totpSecret: 'ABC',
@@ -195,8 +195,21 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         expect(patched).toEqual(expected);
         expect(await store.getUser(created.id)).toEqual(expected);
         expect(await store.getUserByEmail('new@example.com')).toEqual(expected);
-        const unlocked = await store.updateUser(created.id, { lockedUntil: null, failedLogins: 0, passwordHash: null }, { now: at(2 * MINUTE) });
-        expect(unlocked).toMatchObject({ lockedUntil: null, failedLogins: 0, passwordHash: null, sessionVersion: 1 });
+        const unlocked = await store.updateUser(created.id, { lockedUntil: null, failedLogins: 0 }, { now: at(2 * MINUTE) });
+        expect(unlocked).toMatchObject({ lockedUntil: null, failedLogins: 0, sessionVersion: 1 });
+      });
+
+      it('starts without the grant to reveal personal data, and keeps it as set and cleared', async () => {
+        const created = await user('supervisor');
+        expect(created.revealGranted).toBe(false);
+        expect(await store.updateUser(created.id, { revealGranted: true }, { now: at(MINUTE) })).toMatchObject({ revealGranted: true, sessionVersion: 1 });
+        expect((await store.getUser(created.id))?.revealGranted).toBe(true);
+        expect((await store.listUsers()).find((u) => u.id === created.id)?.revealGranted).toBe(true);
+        await store.updateUser(created.id, { revealGranted: false }, { now: at(2 * MINUTE) });
+        expect((await store.getUser(created.id))?.revealGranted).toBe(false);
+        const code = await rejectionCode(store.updateUser(created.id, { revealGranted: 'yes' as unknown as boolean }));
+        expect(code).toBe('invalid_argument');
+        expect((await store.getUser(created.id))?.revealGranted).toBe(false);
       });
 
       it('links and unlinks an OpenID subject; a linked one is refused to a second user', async () => {
@@ -264,6 +277,64 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
       });
     });
 
+    describe('a change of privileges ends the sessions', () => {
+      /** What a session was granted with: a session of one version must never see two of these. */
+      const privileges = (u: ConsoleUser) => JSON.stringify([u.role, [...u.bots].sort(), u.disabled, u.passwordHash]);
+
+      it('a patch that changes the role, the bots, disabled or the password bumps the session version and deletes the sessions, unasked', async () => {
+        const u = await user('operator');
+        const changes: UserPatch[] = [
+          { role: 'supervisor' },
+          { bots: ['demo', 'shop'] },
+          { disabled: true },
+          { disabled: false },
+          { passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$b3RoZXI$aGFzaA' },
+          { role: 'operator', displayName: 'Demoted' },
+          { passwordHash: null },
+        ];
+        let version = u.sessionVersion;
+        for (const patch of changes) {
+          const s = session(u.id, { sessionVersion: version });
+          await store.createConsoleSession(s);
+          const patched = await store.updateUser(u.id, patch, { now: at(MINUTE) });
+          version += 1;
+          expect([patch, patched?.sessionVersion, (await store.getUser(u.id))?.sessionVersion]).toEqual([patch, version, version]);
+          expect([patch, await store.getConsoleSession(s.idHash)]).toEqual([patch, null]);
+        }
+        // Asked as well (a role change that is also "log out everywhere"): one bump, not two.
+        expect((await store.updateUser(u.id, { role: 'supervisor' }, { endSessions: true }))?.sessionVersion).toBe(version + 1);
+      });
+
+      it('a patch that sets them to what they are, or changes other fields only, keeps the sessions', async () => {
+        const u = await user('operator', { bots: ['demo', 'shop'] });
+        const s = session(u.id);
+        await store.createConsoleSession(s);
+        const same: UserPatch[] = [
+          { role: 'operator' },
+          { bots: ['shop', 'demo'] },
+          { disabled: false },
+          { passwordHash: u.passwordHash },
+          { displayName: 'Renamed', email: 'renamed@example.com', failedLogins: 2, lockedUntil: at(HOUR), totpSecret: 'JBSWY3DPEHPK3PXP', recoveryCodes: ['$h'], totpLastStep: 5 },
+        ];
+        for (const patch of same) expect([patch, (await store.updateUser(u.id, patch))?.sessionVersion]).toEqual([patch, 1]);
+        expect(await store.getConsoleSession(s.idHash)).toEqual(s);
+      });
+
+      it('patches racing on one user never leave two privileges under one session version, round after round', async () => {
+        for (let round = 0; round < 5; round++) {
+          const u = await user('operator');
+          const patches: UserPatch[] = [{ role: 'supervisor' }, { role: 'operator' }, { bots: ['shop'] }, { bots: ['demo'] }, { disabled: true }, { disabled: false }];
+          const results = await Promise.all(patches.map((patch) => store.updateUser(u.id, patch)));
+          // Every state the user was in: a session opened in one of them carries its version.
+          const states = [u, ...results.map((r) => r!), (await store.getUser(u.id))!];
+          const byVersion = new Map<number, Set<string>>();
+          for (const state of states) byVersion.set(state.sessionVersion, (byVersion.get(state.sessionVersion) ?? new Set()).add(privileges(state)));
+          const shared = [...byVersion].filter(([, seen]) => seen.size > 1).map(([version, seen]) => ({ version, privileges: [...seen] }));
+          expect([round, shared]).toEqual([round, []]);
+        }
+      });
+    });
+
     describe('second factor', () => {
       it('takes a TOTP step once: the same or an earlier step is refused, a later one taken', async () => {
         const u = await user('operator', { totpSecret: 'JBSWY3DPEHPK3PXP' });
@@ -281,6 +352,31 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         const u = await user('operator', { totpSecret: 'JBSWY3DPEHPK3PXP' });
         const results = await Promise.all(Array.from({ length: 10 }, () => store.useTotpStep(u.id, 2000)));
         expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('spends a whole window: a use of step s through s+1 refuses s+1 as well; the step after is taken', async () => {
+        const u = await user('operator', { totpSecret: 'JBSWY3DPEHPK3PXP' });
+        expect(await store.useTotpStep(u.id, 1000, 1001)).toBe(true);
+        expect((await store.getUser(u.id))?.totpLastStep).toBe(1001);
+        expect(await store.useTotpStep(u.id, 1001, 1002)).toBe(false);
+        expect(await store.useTotpStep(u.id, 1000, 1001)).toBe(false);
+        expect(await store.useTotpStep(u.id, 1002, 1003)).toBe(true);
+        expect((await store.getUser(u.id))?.totpLastStep).toBe(1003);
+        // A window is at most the step before and after the current one: `through` is 0 to 2 steps on.
+        expect(await rejectionCode(store.useTotpStep(u.id, 2000, 1999))).toBe('invalid_argument');
+        expect(await rejectionCode(store.useTotpStep(u.id, 2000, 2003))).toBe('invalid_argument');
+        expect((await store.getUser(u.id))?.totpLastStep).toBe(1003);
+      });
+
+      it('lets exactly one of concurrent logins through per window, whichever of its steps their codes carry, round after round', async () => {
+        for (let round = 0; round < 5; round++) {
+          const u = await user('operator', { totpSecret: 'JBSWY3DPEHPK3PXP' });
+          const now = 3000 + 10 * round; // the server's current step: codes of now-1, now and now+1 are accepted
+          const steps = [now - 1, now, now + 1, now + 1, now, now - 1];
+          const results = await Promise.all(steps.map((step) => store.useTotpStep(u.id, step, now + 1)));
+          expect([round, results.filter(Boolean).length]).toEqual([round, 1]);
+          expect((await store.getUser(u.id))?.totpLastStep).toBe(now + 1);
+        }
       });
 
       it('uses a recovery code once, leaving the others', async () => {
@@ -312,6 +408,81 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         await store.useTotpStep(u.id, 3000);
         await store.updateUser(u.id, { totpSecret: null, totpLastStep: null });
         expect((await store.getUser(u.id))?.totpLastStep).toBeNull();
+      });
+    });
+
+    describe('the last active administrator', () => {
+      it('cannot be disabled or demoted: last_administrator, nothing written, sessions kept', async () => {
+        const a = await user('administrator');
+        await user('administrator', { disabled: true });
+        await user('operator');
+        const s = session(a.id);
+        await store.createConsoleSession(s);
+        for (const patch of [{ disabled: true }, { role: 'supervisor' as const }, { role: 'operator' as const, displayName: 'x' }]) {
+          expect(await rejectionCode(store.updateUser(a.id, patch, { endSessions: true }))).toBe('last_administrator');
+        }
+        expect(await store.getUser(a.id)).toEqual(a);
+        expect(await store.getConsoleSession(s.idHash)).toEqual(s);
+        // Other changes of the last administrator, and anything with another active one, go through.
+        expect(await store.updateUser(a.id, { displayName: 'Still here', role: 'administrator', disabled: false })).toMatchObject({ displayName: 'Still here' });
+        const b = await user('administrator');
+        expect(await store.updateUser(a.id, { role: 'operator' }, { endSessions: true })).toMatchObject({ role: 'operator', sessionVersion: 2 });
+        expect(await rejectionCode(store.updateUser(b.id, { disabled: true }))).toBe('last_administrator');
+        expect(await store.countActiveAdministrators()).toBe(1);
+      });
+
+      it('is never lost to two administrators demoting or disabling each other at once, round after round', async () => {
+        const a = await user('administrator');
+        const b = await user('administrator');
+        for (let round = 0; round < 10; round++) {
+          const patch = round % 2 === 0 ? { role: 'operator' as const } : { disabled: true };
+          const undo = round % 2 === 0 ? { role: 'administrator' as const } : { disabled: false };
+          const outcomes = await Promise.allSettled([store.updateUser(a.id, patch, { endSessions: true }), store.updateUser(b.id, patch, { endSessions: true })]);
+          expect([round, await store.countActiveAdministrators()]).toEqual([round, 1]);
+          const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o.reason as { code?: string }).code);
+          expect(refused).toEqual(['last_administrator']);
+          const changed = outcomes[0]!.status === 'fulfilled' ? a : b;
+          await store.updateUser(changed.id, undo);
+          expect(await store.countActiveAdministrators()).toBe(2);
+        }
+      });
+    });
+
+    describe('single sign-on link', () => {
+      it('links a subject to a user linked to nothing yet; another subject is refused, the same one is the same link', async () => {
+        const u = await user();
+        const linked = await store.linkOidcSubject(u.id, 'https://idp.example|ann', at(MINUTE));
+        expect(linked).toEqual({ ...u, oidcSubject: 'https://idp.example|ann', updatedAt: at(MINUTE) });
+        expect(await store.getUserByOidcSubject('https://idp.example|ann')).toEqual(linked);
+        expect(await store.linkOidcSubject(u.id, 'https://idp.example|bob', at(2 * MINUTE))).toBeNull();
+        expect(await store.linkOidcSubject(u.id, 'https://idp.example|ann', at(2 * MINUTE))).toEqual(linked);
+        expect(await store.getUser(u.id)).toEqual(linked);
+        expect(await store.linkOidcSubject(newId(), 'https://idp.example|carl')).toBeNull();
+        // A subject belongs to one user; once unlinked, the user may be linked afresh.
+        const other = await user();
+        expect(await rejectionCode(store.linkOidcSubject(other.id, 'https://idp.example|ann'))).toBe('duplicate_user');
+        await store.updateUser(u.id, { oidcSubject: null });
+        expect((await store.linkOidcSubject(u.id, 'https://idp.example|bob'))?.oidcSubject).toBe('https://idp.example|bob');
+        expect((await store.linkOidcSubject(other.id, 'https://idp.example|ann'))?.oidcSubject).toBe('https://idp.example|ann');
+      });
+
+      it('lets exactly one of 10 concurrent first links with different subjects win, round after round', async () => {
+        for (let round = 0; round < 5; round++) {
+          const u = await user();
+          const subjects = Array.from({ length: 10 }, (_, i) => `https://idp.example|r${round}-${i}`);
+          const results = await Promise.all(subjects.map((subject) => store.linkOidcSubject(u.id, subject)));
+          const winners = results.filter((r) => r !== null);
+          expect([round, winners.length]).toEqual([round, 1]);
+          const stored = await store.getUser(u.id);
+          expect(stored?.oidcSubject).toBe(winners[0]!.oidcSubject);
+          for (const subject of subjects) expect((await store.getUserByOidcSubject(subject))?.id ?? null).toBe(subject === stored?.oidcSubject ? u.id : null);
+        }
+      });
+
+      it('lets every one of concurrent links with the same subject in', async () => {
+        const u = await user();
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.linkOidcSubject(u.id, 'https://idp.example|same')));
+        expect(results.map((r) => r?.oidcSubject)).toEqual(Array(5).fill('https://idp.example|same'));
       });
     });
 
@@ -365,6 +536,15 @@ export function runConsoleContract(name: string, open: () => Promise<Store>): vo
         await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'set-password', expiresAt: at(HOUR) });
         expect(await store.consumeOneTimeToken(hash, 'reset-password', at(MINUTE))).toBeNull();
         expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toEqual({ userId: u.id });
+      });
+
+      it('keeps a single sign-on waiting for its second factor as a token of its own purpose, used once', async () => {
+        const u = await user();
+        const hash = tokenHash(newToken());
+        await store.createOneTimeToken({ tokenHash: hash, userId: u.id, purpose: 'sso-second-factor', expiresAt: at(5 * MINUTE) });
+        expect(await store.consumeOneTimeToken(hash, 'set-password', at(MINUTE))).toBeNull();
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.consumeOneTimeToken(hash, 'sso-second-factor', at(MINUTE))));
+        expect(results.filter(Boolean)).toEqual([{ userId: u.id }]);
       });
 
       it('refuses a token for an unknown user, an unknown purpose, or a hash that is not one', async () => {

@@ -21,7 +21,7 @@ export interface ConsoleUser {
   /** OpenID Connect `iss|sub` when linked; the role never comes from the IdP. */
   oidcSubject: string | null;
   disabled: boolean;
-  /** Bumped by every password change, disable, role change and "log out everywhere": sessions carrying an older version are dead. */
+  /** Bumped by every change of password, role, bots or disabled, and by "log out everywhere": sessions carrying an older version are dead. */
   sessionVersion: number;
   failedLogins: number;
   lockedUntil: Date | null;
@@ -33,6 +33,11 @@ export interface ConsoleUser {
    */
   pendingTotpSecret: string | null;
   pendingTotpExpiresAt: Date | null;
+  /**
+   * An administrator granted this supervisor `personal-data.reveal` on their bots (the matrix's
+   * "if granted", server/accounts/roles.ts). False at creation.
+   */
+  revealGranted: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,7 +55,11 @@ export interface ConsoleSession {
   expiresAt: Date;
 }
 
-export type OneTimePurpose = 'set-password' | 'reset-password';
+/**
+ * What a one-time token is for: a link that sets a password (invitation, first administrator), a
+ * reset link, or a single sign-on that waits for its second factor (its cookie, 5 minutes).
+ */
+export type OneTimePurpose = 'set-password' | 'reset-password' | 'sso-second-factor';
 
 export interface AuditEntry {
   seq: number;                // 1, 2, 3… no gaps
@@ -75,18 +84,37 @@ export interface ConsoleSettingsRecord {
 }
 
 export interface ConsoleStore {
-  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
+  createUser(input: Omit<ConsoleUser, 'createdAt' | 'updatedAt' | 'sessionVersion' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt' | 'revealGranted'> & { now?: Date }): Promise<ConsoleUser>; // duplicate email → storeError('duplicate_user')
   getUser(id: string): Promise<ConsoleUser | null>;
   getUserByEmail(email: string): Promise<ConsoleUser | null>;
   getUserByOidcSubject(subject: string): Promise<ConsoleUser | null>;
   listUsers(): Promise<ConsoleUser[]>;
-  /** Applies the patch; with endSessions, bumps sessionVersion and deletes the user's sessions in the same step. Null when unknown. */
-  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
   /**
-   * Records `step` as the user's last used TOTP step when it is later than the stored one. True for
-   * exactly one caller per step, however many race (a replayed code loses); false for an unknown user.
+   * Applies the patch. When it changes the role, the bots (as a set), disabled or the password
+   * hash, or with endSessions ("log out everywhere"), it also bumps sessionVersion and deletes the
+   * user's sessions, deciding it in the same step as the write (privilege-change.ts): a caller can
+   * neither forget it nor decide it from a read another change has made stale. Null when unknown.
+   * A patch that would leave the console without an active administrator (disabling or demoting
+   * the last one) writes nothing and fails with storeError('last_administrator'): the count and the
+   * write are one step, so two such changes at once cannot both pass it.
    */
-  useTotpStep(userId: string, step: number): Promise<boolean>;
+  updateUser(id: string, patch: Partial<Pick<ConsoleUser, 'email' | 'displayName' | 'role' | 'bots' | 'passwordHash' | 'totpSecret' | 'recoveryCodes' | 'oidcSubject' | 'disabled' | 'failedLogins' | 'lockedUntil' | 'totpLastStep' | 'pendingTotpSecret' | 'pendingTotpExpiresAt' | 'revealGranted'>>, opts?: { endSessions?: boolean; now?: Date }): Promise<ConsoleUser | null>;
+  /**
+   * Takes a TOTP code of `step` when the step is later than the user's last used one, and records
+   * `through` (by default `step`; at most two steps on) as the last used: a sign-in passes the last
+   * step of the window it was accepted in, so that no other code of that window signs in after it.
+   * Racing callers fare as if they had come one after another: a replayed code loses, and so does
+   * a second code of a spent window typed at the same moment. False for an unknown user.
+   */
+  useTotpStep(userId: string, step: number, through?: number): Promise<boolean>;
+  /**
+   * The first single sign-on link of a user: sets `subject` on a user linked to no subject yet, and
+   * returns the user; the same user when already linked to this very subject; null when the user is
+   * unknown or linked to another subject. Of concurrent first links with different subjects exactly
+   * one wins. A subject linked to another user: storeError('duplicate_user'). (updateUser can still
+   * set or clear `oidcSubject` outright; clearing it lets the user be linked afresh.)
+   */
+  linkOidcSubject(userId: string, subject: string, now?: Date): Promise<ConsoleUser | null>;
   /** Removes `hash` from the user's recovery codes. True for exactly one caller, however many race. */
   useRecoveryCode(userId: string, hash: string): Promise<boolean>;
   /** Active (not disabled) administrators. */

@@ -9,7 +9,11 @@ export type StoreErrorCode =
   /** A console user with this email, id or OpenID subject exists. */
   | 'duplicate_user'
   /** A session or one-time token names a user that does not exist. */
-  | 'unknown_user';
+  | 'unknown_user'
+  /** A note for a handover that does not exist (or went with its conversation). */
+  | 'unknown_handover'
+  /** The change would leave the console without an active administrator. */
+  | 'last_administrator';
 
 const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'unknown_conversation',
@@ -17,6 +21,8 @@ const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'invalid_argument',
   'duplicate_user',
   'unknown_user',
+  'unknown_handover',
+  'last_administrator',
 ]);
 
 export function storeError(code: StoreErrorCode, message: string): Error & { code: StoreErrorCode } {

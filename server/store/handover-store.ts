@@ -1,8 +1,9 @@
 // What the live handover keeps (issue 14): one record per handover with its lifecycle, internal
 // notes, operators' presence. `Store` extends HandoverStore, so both adapters implement it and
-// handover-contract.ts holds them to it. Handover records belong to their conversation: deleting,
-// clearing (storage off keeps only metadata) or archiving it, and the bot's retention sweep, treat
-// them as they treat its messages.
+// handover-contract.ts holds them to it. Handover records belong to their conversation: deleting
+// or archiving it, and the bot's retention sweep, treat them as they treat its messages; clearing
+// it (storage off) keeps the records, which are metadata, and forgets their text (see
+// clearConversation in store.ts).
 import type { HandoverSource, HandoverState, ResolutionCode } from '../../common/handover-wire.ts';
 
 export interface Handover {
@@ -43,9 +44,11 @@ export interface OperatorPresence {
 
 export interface HandoverStore {
   /**
-   * Opens a handover for the conversation, `waiting`; when the conversation already has one open
-   * (waiting or assigned) that one is returned unchanged and `created` is false: at most one open
-   * handover per conversation, on every instance at once.
+   * Opens a handover for the conversation, `waiting`, version 1, with the conversation's bot and
+   * origin, and sets the conversation's `handover` flag; when the conversation already has one
+   * open (waiting or assigned) that one is returned unchanged and `created` is false: at most one
+   * open handover per conversation, on every instance at once. `unknown_conversation` for a
+   * missing, deleted or archived conversation; `invalid_argument` for an id already used.
    */
   openHandover(input: { id: string; conversationId: string; source: HandoverSource; now?: Date }): Promise<{ handover: Handover; created: boolean }>;
   getHandover(id: string): Promise<Handover | null>;
@@ -59,7 +62,9 @@ export interface HandoverStore {
    * Compare-and-set on `version`: applies `patch` only if the handover still has `expectedVersion`
    * (then bumps it) and returns the new record; null when someone changed it first. Exclusive
    * across instances and under FerretDB, which runs conditional updates as read-then-write (see
-   * the adapters for how). Take, reassign, resolve and abandon all go through it.
+   * the adapters for how). Take, reassign, resolve and abandon all go through it. Null too for an
+   * unknown id; `invalid_argument` for a patch that would reopen a resolved or abandoned handover
+   * (closed stays closed, so "one open per conversation" holds).
    */
   transitionHandover(
     id: string,
@@ -68,13 +73,19 @@ export interface HandoverStore {
   ): Promise<Handover | null>;
   /** Sets firstResponseAt if still null (the assignee's first message). */
   markFirstResponse(id: string, at: Date): Promise<void>;
-  /** Stores a rating once; false when the handover is not resolved or already rated. */
+  /** Stores a rating (an integer 1 to 5) once; false when the handover is unknown, not resolved or already rated. */
   rateHandover(id: string, score: number, comment: string | null): Promise<boolean>;
+  /** `unknown_handover` when the handover is gone (deleted with its conversation, or archived). */
   addHandoverNote(note: HandoverNote): Promise<void>;
+  /** Oldest first. */
   listHandoverNotes(handoverId: string): Promise<HandoverNote[]>;
-  /** Open handovers that started before `before` (for abandoning those that waited too long). */
+  /**
+   * The bot's `waiting` handovers that started before `before`, oldest first, at most `limit` (for
+   * abandoning those that waited too long; an assigned one is being answered, not waiting).
+   */
   waitingHandoversStartedBefore(botId: string, before: Date, limit: number): Promise<Handover[]>;
+  /** Replaces the user's presence; `unknown_user` when there is no such console user. */
   setPresence(presence: OperatorPresence): Promise<void>;
-  /** Users whose presence is available and not expired at `now`. */
+  /** Users whose presence is available and expires after `now`, by id. */
   availableOperators(now: Date): Promise<string[]>;
 }

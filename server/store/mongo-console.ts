@@ -1,18 +1,22 @@
 // The console side of the MongoDB adapter (ConsoleStore, console-store.ts), with single-document
 // writes only (no transactions: FerretDB has none). What must happen exactly once is decided by a
 // write whose outcome only one caller can get: an insert under a unique index (one append per audit
-// seq, one use per TOTP step or recovery code) or a deleteOne's count (one consumer per one-time token). Conditional updates and
-// findAndModify would do on MongoDB, but FerretDB 1.24 runs them as read-then-write, and the console
-// contract measured several winners with both (see docs/design.md).
+// seq, one use per TOTP step or recovery code, one first SSO link per user, one holder of the lease
+// around a change of privileges and its last-administrator check) or a deleteOne's count (one consumer per one-time token).
+// Conditional updates and findAndModify would do on MongoDB, but FerretDB 1.24 runs them as
+// read-then-write, and the console contract measured several winners with both (see docs/design.md).
 import mongoose from 'mongoose';
 import type { AuditEntry, ConsoleSession, ConsoleSettingsRecord, ConsoleStore, ConsoleUser } from './console-store.ts';
-import type { AuditDoc, ConsoleSessionDoc, ConsoleSettingsDoc, Models, OneTimeTokenDoc, SecondFactorUseDoc, UserDoc } from './mongo-models.ts';
+import type { AuditDoc, ConsoleSessionDoc, ConsoleSettingsDoc, Models, OneTimeTokenDoc, SecondFactorUseDoc, SsoLinkDoc, UserDoc } from './mongo-models.ts';
 import * as check from './console-arguments.ts';
 import type { AuditInput } from './console-arguments.ts';
 import { checkDate } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { isDuplicateKey } from './mongo.ts';
 import { sealEntry } from '../audit/chain.ts';
+import { isActiveAdministrator, lastAdministrator, mayRemoveAdministrator } from './last-administrator.ts';
+import { withLease } from './mongo-leases.ts';
+import { changesPrivileges, touchesPrivileges } from './privilege-change.ts';
 import { parseJsonColumn } from './rows.ts';
 
 const { trusted } = mongoose;
@@ -37,6 +41,7 @@ function userFromDoc(doc: UserDoc): ConsoleUser {
     totpLastStep: doc.totpLastStep ?? null,
     pendingTotpSecret: doc.pendingTotpSecret ?? null,
     pendingTotpExpiresAt: doc.pendingTotpExpiresAt ?? null,
+    revealGranted: doc.revealGranted === true,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -102,16 +107,12 @@ async function takenByOther(models: Models, userId: string, set: Partial<UserDoc
   return false;
 }
 
-async function updateUser(models: Models, ...[id, patch, opts = {}]: Parameters<ConsoleStore['updateUser']>): Promise<ConsoleUser | null> {
-  const userId = check.text(id);
-  const now = checkDate('now', opts.now ?? new Date());
-  const set: Partial<UserDoc> = { ...check.userPatch(patch), updatedAt: now };
-  if (set.oidcSubject !== undefined) set.oidcKey = oidcKey(userId, set.oidcSubject);
-  if (await takenByOther(models, userId, set)) throw duplicateUser();
+/** The write of updateUser, once the patch is checked and allowed. */
+async function writeUser(models: Models, userId: string, set: Partial<UserDoc>, endSessions: boolean): Promise<ConsoleUser | null> {
   let doc: UserDoc | null;
   try {
     doc = await models.users
-      .findOneAndUpdate({ _id: userId }, { $set: set, ...(opts.endSessions ? { $inc: { sessionVersion: 1 } } : {}) }, { returnDocument: 'after' })
+      .findOneAndUpdate({ _id: userId }, { $set: set, ...(endSessions ? { $inc: { sessionVersion: 1 } } : {}) }, { returnDocument: 'after' })
       .lean<UserDoc>();
   } catch (err) {
     if (isDuplicateKey(err)) throw duplicateUser();
@@ -120,8 +121,47 @@ async function updateUser(models: Models, ...[id, patch, opts = {}]: Parameters<
   if (!doc) return null;
   // The bumped version already ends every session of the user (the server compares it on every
   // request); deleting them is the cleanup, and a crash before it leaves only dead rows.
-  if (opts.endSessions) await models.consoleSessions.deleteMany({ userId });
+  if (endSessions) await models.consoleSessions.deleteMany({ userId });
+  // A cleared subject frees the user for a new first link; a new TOTP secret (its step set or
+  // cleared) starts without the old one's spent steps.
+  if (set.oidcSubject === null) await models.ssoLinks.deleteOne({ _id: userId });
+  if (set.totpLastStep !== undefined) await models.secondFactorUses.deleteMany({ userId, step: trusted({ $gte: 0 }) });
   return userFromDoc(doc);
+}
+
+/**
+ * The lease every patch of a user's privileges is written under (role, bots, disabled, password):
+ * rare writes (an administrator's change, a password change), so one lease for all keeps the
+ * order simple and never nests.
+ */
+const PRIVILEGES_LEASE = 'console:privileges';
+
+async function updateUser(models: Models, ...[id, patch, opts = {}]: Parameters<ConsoleStore['updateUser']>): Promise<ConsoleUser | null> {
+  const userId = check.text(id);
+  const now = checkDate('now', opts.now ?? new Date());
+  const checked = check.userPatch(patch);
+  const set: Partial<UserDoc> = { ...checked, updatedAt: now };
+  if (set.oidcSubject !== undefined) set.oidcKey = oidcKey(userId, set.oidcSubject);
+  if (await takenByOther(models, userId, set)) throw duplicateUser();
+  const endSessions = opts.endSessions === true;
+  if (!touchesPrivileges(checked)) return writeUser(models, userId, set, endSessions);
+  // Whether the patch changes a privilege (and so ends the sessions), and whether it takes the last
+  // active administrator away, are decided on a read that no other such patch can make stale: they
+  // read and write one after the other under the lease (two administrators demoting each other:
+  // the second counts after the first has written). A conditional update would not do: FerretDB
+  // runs it as a read and then a write.
+  return withLease(models, PRIVILEGES_LEASE, async () => {
+    const target = await models.users
+      .findOne({ _id: userId }, { role: 1, bots: 1, disabled: 1, passwordHash: 1 })
+      .lean<Pick<UserDoc, 'role' | 'bots' | 'disabled' | 'passwordHash'>>();
+    if (!target) return null;
+    if (mayRemoveAdministrator(checked) && isActiveAdministrator(target)) {
+      const others = await models.users.countDocuments({ role: 'administrator', disabled: false, _id: trusted({ $ne: userId }) });
+      if (others === 0) throw lastAdministrator();
+    }
+    const changed = changesPrivileges({ ...target, passwordHash: target.passwordHash ?? null }, checked);
+    return writeUser(models, userId, set, endSessions || changed);
+  });
 }
 
 /** Inserts the marker of one use; false when another caller's insert of the same use got there first. */
@@ -135,18 +175,56 @@ async function claimUse(models: Models, doc: SecondFactorUseDoc): Promise<boolea
   }
 }
 
+/** Markers of spent steps are kept this long (a day of 30-s steps), then cleared by the next sign-in. */
+const TOTP_MARKERS_KEPT_STEPS = 2880;
+
 /**
- * The stored step refuses replays across time; the marker under a unique _id decides between
- * logins racing with the same code (a conditional update would not: FerretDB reads, then writes).
+ * A sign-in spends the steps from its code's to `through`, each a marker under a unique _id,
+ * inserted in ascending order. Two sign-ins whose ranges share a step meet at the lowest shared
+ * marker: one inserts it, the other stops there and takes its own markers back, so at most one of
+ * them signs in. Two whose ranges do not meet could have come one after the other anyway (the
+ * later range starts above the earlier one's end). The stored step (moved on with $max) refuses
+ * what is older than the markers still kept. A conditional update would not do: FerretDB reads, then writes.
  */
-async function useTotpStep(models: Models, userId: string, step: number): Promise<boolean> {
+async function useTotpStep(models: Models, userId: string, step: number, through: number): Promise<boolean> {
   const doc = await models.users.findOne({ _id: userId }, { totpLastStep: 1 }).lean<Pick<UserDoc, 'totpLastStep'>>();
   if (!doc || (doc.totpLastStep != null && doc.totpLastStep >= step)) return false;
-  if (!(await claimUse(models, { _id: `totp|${userId}|${step}`, userId, step }))) return false;
-  await models.users.updateOne({ _id: userId }, { $max: { totpLastStep: step } });
-  // Older markers guard nothing any more: the stored step refuses those steps.
-  await models.secondFactorUses.deleteMany({ userId, step: trusted({ $lt: step }) });
+  const spent: string[] = [];
+  for (let k = step; k <= through; k++) {
+    const marker = { _id: `totp|${userId}|${k}`, userId, step: k };
+    if (!(await claimUse(models, marker))) {
+      if (spent.length > 0) await models.secondFactorUses.deleteMany({ _id: trusted({ $in: spent }) });
+      return false;
+    }
+    spent.push(marker._id);
+  }
+  await models.users.updateOne({ _id: userId }, { $max: { totpLastStep: through } });
+  // Only markers a day old go: a login that read the stored step long before could otherwise slip
+  // in on a step whose marker is gone. Within a day, the markers decide.
+  await models.secondFactorUses.deleteMany({ userId, step: trusted({ $lt: step - TOTP_MARKERS_KEPT_STEPS }) });
   return true;
+}
+
+/**
+ * The first link of a user: the claim under the user's id decides between first logins racing
+ * with different subjects (a conditional update would not: FerretDB reads, then writes). A racer
+ * with the same subject finds its own subject in the claim and links alike; so does a retry after
+ * a crash between the claim and the write.
+ */
+async function linkOidcSubject(models: Models, userId: string, subject: string, now: Date): Promise<ConsoleUser | null> {
+  const user = await models.users.findOne({ _id: userId }).lean<UserDoc>();
+  if (!user || (user.oidcSubject != null && user.oidcSubject !== subject)) return null;
+  if (user.oidcSubject === subject) return userFromDoc(user);
+  const set = { oidcSubject: subject, oidcKey: oidcKey(userId, subject), updatedAt: now };
+  if (await takenByOther(models, userId, set)) throw duplicateUser();
+  try {
+    await models.ssoLinks.create({ _id: userId, subject });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const claim = await models.ssoLinks.findOne({ _id: userId }).lean<SsoLinkDoc>();
+    if (claim?.subject !== subject) return null;
+  }
+  return writeUser(models, userId, set, false);
 }
 
 /** As useTotpStep: the marker decides the race, then the code leaves the list ($pull, so two different codes used at once both go). */
@@ -205,7 +283,12 @@ export function mongoConsoleStore(models: Models): ConsoleStore {
 
     updateUser: (id, patch, opts) => updateUser(models, id, patch, opts),
 
-    useTotpStep: async (userId, step) => useTotpStep(models, check.text(userId), check.checkTotpStep(step)),
+    useTotpStep: async (userId, step, through) => {
+      const use = check.totpUse(step, through);
+      return useTotpStep(models, check.text(userId), use.step, use.through);
+    },
+
+    linkOidcSubject: async (userId, subject, now = new Date()) => linkOidcSubject(models, check.text(userId), check.text(subject), checkDate('now', now)),
 
     useRecoveryCode: async (userId, hash) => useRecoveryCode(models, check.text(userId), check.text(hash)),
 

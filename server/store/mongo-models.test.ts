@@ -60,6 +60,22 @@ describe('MongoDB schemas', () => {
     expect(() => new models.messages({ conversationId: 'c', id: 1, sender: 'bot', text: 'x', role: 'admin' })).toThrow();
   });
 
+  it('accept an operator message with its author and a system notice, and refuse unknown notices', async () => {
+    const base = { conversationId: 'c', id: 1, clientId: null, idempotencyKey: 'id:1', text: 'x', botId: 'demo', createdAt: new Date() };
+    await expect(new models.messages({ ...base, sender: 'operator', author: 'Ada' }).validate()).resolves.toBeUndefined();
+    const left = new models.messages({ ...base, sender: 'system', notice: { kind: 'operator-left', name: 'Ada', rate: true } });
+    await expect(left.validate()).resolves.toBeUndefined();
+    await expect(new models.messages({ ...base, sender: 'system', notice: { kind: 'hacked', name: 'x' } }).validate()).rejects.toThrow(/kind/);
+  });
+
+  it('declare the plain unique indexes that decide handover races: one open per conversation (openKey), one marker per version', () => {
+    for (const model of [models.handovers, models.archivedHandovers]) {
+      expect(indexesOf(model)).toContainEqual([{ openKey: 1 }, expect.objectContaining({ unique: true })]);
+    }
+    // The marker's _id is `<handoverId>#<version>`: the _id index is the arbiter, nothing else is unique.
+    expect(indexesOf(models.handoverTransitions).every(([, options]) => options?.unique !== true)).toBe(true);
+  });
+
   it('keep a conversation id as the string given, operator-shaped or not', async () => {
     const doc = new models.conversations({ _id: '{"$gt":""}', botId: 'demo', state: '{}' });
     expect(doc._id).toBe('{"$gt":""}');

@@ -2,9 +2,12 @@
 // builds them. Dialog state is kept as JSON text: it is opaque to the store, and text cannot carry
 // `$`- or dot-named keys into a document.
 import { Schema, type Connection } from 'mongoose';
-import type { Link, QuickReply, Sender } from '../../common/wire.ts';
+import { SENDERS, type Link, type Notice, type QuickReply, type Sender } from '../../common/wire.ts';
+import { MESSAGE_OUTCOMES, type MessageOutcome } from '../../common/turn-outcomes.ts';
 import type { PiiTag } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
+import type { Handover, HandoverNote } from './handover-store.ts';
+import { HANDOVER_SOURCES, HANDOVER_STATES, RESOLUTION_CODES } from '../../common/handover-wire.ts';
 
 export interface ConversationDoc {
   _id: string;
@@ -26,6 +29,13 @@ export interface ConversationDoc {
    * update as the state that turn wrote, so "done" and "state" can never disagree.
    */
   turnsDone?: number;
+  /** The verified visitor's `sub` (null while anonymous): what a data subject's request finds the conversation by. */
+  subject?: string | null;
+  /** The language it was last answered in; absent on conversations from before it was kept. */
+  locale?: string | null;
+  /** Every intent and outcome its turns reached, each once ($addToSet in the turn's "done" update). */
+  intents?: string[];
+  outcomes?: MessageOutcome[];
   /** Set on archived copies only. */
   archivedAt?: Date;
 }
@@ -55,10 +65,17 @@ export interface MessageDoc extends Expiring {
   turnPending?: boolean | null;
   /** The visitor message a bot reply answers. */
   replyTo?: number | null;
+  /** What the visitor message's turn did, once it completed: metadata without text. */
+  outcome?: MessageOutcome | null;
+  intent?: string | null;
   sender: Sender;
   text: string;
   quickReplies?: QuickReply[] | null;
   links?: Link[] | null;
+  /** The operator's display name, on operator messages. */
+  author?: string | null;
+  /** What a system message announces. */
+  notice?: Notice | null;
 }
 
 export interface ValueDoc extends Expiring {
@@ -83,11 +100,20 @@ const conversationSchema = new Schema<ConversationDoc>(
     state: { type: String, default: '{}' },
     nextMessageId: { type: Number, default: 1 },
     turnsDone: { type: Number, default: 0 },
+    // Always written (null while anonymous): MongoDB and FerretDB index a missing field differently.
+    subject: { type: String, default: null },
+    locale: { type: String, default: null },
+    intents: { type: [String], default: [] },
+    outcomes: { type: [String], default: [] },
     archivedAt: { type: Date },
   },
   schemaOptions,
 );
 conversationSchema.index({ botId: 1, lastActivityAt: 1 });
+// The console's browser: one bot's conversations, newest first.
+conversationSchema.index({ botId: 1, createdAt: -1 });
+// A data subject's export or erasure: one bot's conversations of one verified visitor, live and archived.
+conversationSchema.index({ botId: 1, subject: 1 });
 // The archive's own retention finds one bot's conversations by when they were archived.
 const archivedConversationSchema = conversationSchema.clone();
 archivedConversationSchema.index({ botId: 1, archivedAt: 1 });
@@ -105,6 +131,10 @@ function withExpiry<T>(schema: Schema<T>): Schema<T> {
 
 const quickReplySchema = new Schema<QuickReply>({ label: String, action: String }, { _id: false, ...schemaOptions });
 const linkSchema = new Schema<Link>({ label: String, url: String }, { _id: false, ...schemaOptions });
+const noticeSchema = new Schema<Notice>(
+  { kind: { type: String, enum: ['operator-joined', 'operator-left'] }, name: String, rate: { type: Boolean, default: undefined } },
+  { _id: false, ...schemaOptions },
+);
 
 const messageSchema = withExpiry(
   new Schema<MessageDoc>(
@@ -117,10 +147,14 @@ const messageSchema = withExpiry(
       turn: { type: String, default: undefined },
       turnPending: { type: Boolean, default: undefined },
       replyTo: { type: Number, default: undefined },
-      sender: { type: String, enum: ['visitor', 'bot', 'system'] },
+      outcome: { type: String, enum: MESSAGE_OUTCOMES, default: undefined },
+      intent: { type: String, default: undefined },
+      sender: { type: String, enum: SENDERS },
       text: { type: String, default: '' },
       quickReplies: { type: [quickReplySchema], default: undefined },
       links: { type: [linkSchema], default: undefined },
+      author: { type: String, default: undefined },
+      notice: { type: noticeSchema, default: undefined },
     },
     schemaOptions,
   ),
@@ -164,6 +198,181 @@ const valueSchema = withExpiry(
 );
 valueSchema.index({ conversationId: 1, key: 1 }, { unique: true });
 
+// The live handover (mongo-handovers.ts). Exactly-once decisions are inserts under a unique key,
+// never conditional updates, which FerretDB runs as a read and then a write.
+
+export interface HandoverDoc extends Omit<Handover, 'id'> {
+  _id: string;
+  /**
+   * `open:<conversationId>` while waiting or assigned, `closed:<_id>` once over: a plain unique
+   * index over it lets a conversation have one open handover at most (FerretDB has no partial
+   * index), and the insert that opens one is the arbiter between racing openers.
+   */
+  openKey: string;
+  /** The visitor message whose turn opened it (null otherwise), so a turn run again opens nothing twice. */
+  openedByTurn: number | null;
+}
+
+/**
+ * The marker of one transition, `<handoverId>#<version>` (or `<handoverId>#rating`): inserting it
+ * under the unique `_id` is what makes a caller the one winner of version n (a conditional update
+ * would crown several on FerretDB). It holds the change it stands for (never the resolution note,
+ * so clearing a conversation leaves no text here), so a transition whose writer crashed between
+ * marker and update can be finished by the next caller.
+ */
+export interface HandoverTransitionDoc {
+  _id: string;
+  handoverId: string;
+  conversationId: string;
+  at: Date;
+  patch: Record<string, unknown>;
+}
+
+export interface HandoverNoteDoc extends Omit<HandoverNote, 'id'> {
+  _id: string;
+  /** Of the handover's conversation: what deletion, clearing and the sweep find notes by. */
+  conversationId: string;
+  botId: string;
+}
+
+/** One console user's presence, `_id` = the user id. */
+export interface PresenceDoc {
+  _id: string;
+  available: boolean;
+  expiresAt: Date;
+}
+
+const nullable = <T>(type: T) => ({ type, default: null });
+
+const handoverSchema = new Schema<HandoverDoc>(
+  {
+    _id: { type: String },
+    conversationId: { type: String },
+    botId: { type: String },
+    state: { type: String, enum: HANDOVER_STATES },
+    source: { type: String, enum: HANDOVER_SOURCES },
+    origin: { type: String },
+    startedAt: { type: Date },
+    assigneeId: nullable(String),
+    assignedAt: nullable(Date),
+    firstResponseAt: nullable(Date),
+    endedAt: nullable(Date),
+    resolution: { type: String, enum: [...RESOLUTION_CODES, null], default: null },
+    resolutionNote: nullable(String),
+    rating: nullable(Number),
+    ratingComment: nullable(String),
+    version: { type: Number },
+    openKey: { type: String },
+    openedByTurn: nullable(Number),
+  },
+  schemaOptions,
+);
+handoverSchema.index({ openKey: 1 }, { unique: true });
+handoverSchema.index({ conversationId: 1, startedAt: -1 });
+handoverSchema.index({ botId: 1, state: 1, startedAt: 1 });
+handoverSchema.index({ assigneeId: 1, startedAt: -1 });
+handoverSchema.index({ startedAt: -1 });
+// What the sweep forgets the texts of: one bot's handovers that ended before a cutoff.
+handoverSchema.index({ botId: 1, endedAt: 1 });
+
+const handoverTransitionSchema = new Schema<HandoverTransitionDoc>(
+  {
+    _id: { type: String },
+    handoverId: { type: String },
+    conversationId: { type: String },
+    at: { type: Date },
+    patch: { type: Schema.Types.Mixed, default: {} },
+  },
+  { ...schemaOptions, minimize: false },
+);
+handoverTransitionSchema.index({ conversationId: 1 });
+
+const handoverNoteSchema = withExpiry(
+  new Schema<HandoverNoteDoc>(
+    {
+      ...expiringFields,
+      _id: { type: String },
+      handoverId: { type: String },
+      conversationId: { type: String },
+      authorId: { type: String },
+      text: { type: String, default: '' },
+    },
+    schemaOptions,
+  ),
+);
+handoverNoteSchema.index({ handoverId: 1, createdAt: 1 });
+handoverNoteSchema.index({ conversationId: 1 });
+
+const presenceSchema = new Schema<PresenceDoc>(
+  { _id: { type: String }, available: { type: Boolean }, expiresAt: { type: Date } },
+  schemaOptions,
+);
+presenceSchema.index({ available: 1, expiresAt: 1 });
+
+function defineHandoverModels(conn: Connection) {
+  return {
+    handovers: conn.model<HandoverDoc>('Handover', handoverSchema, 'handovers'),
+    handoverTransitions: conn.model<HandoverTransitionDoc>('HandoverTransition', handoverTransitionSchema, 'handover_transitions'),
+    handoverNotes: conn.model<HandoverNoteDoc>('HandoverNote', handoverNoteSchema, 'handover_notes'),
+    archivedHandovers: conn.model<HandoverDoc>('ArchivedHandover', handoverSchema, 'archived_handovers'),
+    archivedHandoverNotes: conn.model<HandoverNoteDoc>('ArchivedHandoverNote', handoverNoteSchema, 'archived_handover_notes'),
+    presence: conn.model<PresenceDoc>('OperatorPresence', presenceSchema, 'operator_presence'),
+  };
+}
+
+/**
+ * One saved version of a bot's data-protection settings (mongo-data-protection.ts): `_id` is
+ * `<botId>#<version>`, so of savers racing for one version the unique `_id` lets one insert win.
+ * The settings are JSON text, like dialog state: opaque here, and no `$`- or dot-named key can reach a document.
+ */
+export interface BotSettingsDoc {
+  _id: string;
+  botId: string;
+  version: number;
+  settings: string;
+  savedAt: Date;
+  savedBy: string;
+}
+const botSettingsSchema = new Schema<BotSettingsDoc>(
+  { _id: { type: String }, botId: { type: String }, version: { type: Number }, settings: { type: String }, savedAt: { type: Date }, savedBy: { type: String } },
+  schemaOptions,
+);
+botSettingsSchema.index({ botId: 1, version: -1 });
+
+/**
+ * Reports' tallies (mongo-reports.ts), as JSON text (report-days.ts). A chunk is what one store
+ * counted for one bot and day between two of its writes: inserted once under an id of its own and
+ * never changed, so no two writers ever update one document (FerretDB runs an update as a read and
+ * a write, and concurrent `$inc`s of one document lose counts there). The store's sweep folds the
+ * chunks into one document per bot and month, which is what a year's report reads.
+ */
+export interface ReportChunkDoc {
+  _id: string;
+  botId: string;
+  day: string;
+  tally: string;
+}
+
+/** A bot's month: `days` is the JSON of `{ "YYYY-MM-DD": <day tally> }`; `folded`, the chunks the last fold took in. */
+export interface ReportMonthDoc {
+  _id: string;
+  botId: string;
+  month: string;
+  days: string;
+  folded: string[];
+}
+
+const reportChunkSchema = new Schema<ReportChunkDoc>(
+  { _id: { type: String }, botId: { type: String }, day: { type: String }, tally: { type: String } },
+  schemaOptions,
+);
+reportChunkSchema.index({ botId: 1, day: 1 });
+
+const reportMonthSchema = new Schema<ReportMonthDoc>(
+  { _id: { type: String }, botId: { type: String }, month: { type: String }, days: { type: String }, folded: { type: [String], default: [] } },
+  schemaOptions,
+);
+
 /** Live collections and their archive twins (same shapes, same indexes). */
 export function defineModels(conn: Connection) {
   return {
@@ -174,6 +383,10 @@ export function defineModels(conn: Connection) {
     archivedMessages: conn.model<MessageDoc>('ArchivedMessage', messageSchema, 'archived_messages'),
     archivedValues: conn.model<ValueDoc>('ArchivedCollectedValue', valueSchema, 'archived_collected_values'),
     leases: conn.model<LeaseDoc>('Lease', leaseSchema, 'leases'),
+    botSettings: conn.model<BotSettingsDoc>('BotSettings', botSettingsSchema, 'bot_settings'),
+    reportChunks: conn.model<ReportChunkDoc>('ReportChunk', reportChunkSchema, 'report_chunks'),
+    reportMonths: conn.model<ReportMonthDoc>('ReportMonth', reportMonthSchema, 'report_months'),
+    ...defineHandoverModels(conn),
     ...defineConsoleModels(conn),
   };
 }
@@ -204,14 +417,25 @@ export interface OneTimeTokenDoc extends Omit<Parameters<ConsoleStore['createOne
 }
 
 /**
- * One use of a second factor: `totp|<user>|<step>` or `recovery|<user>|<hash>`. The unique _id is
- * what lets exactly one of several racing logins use a code (mongo-console.ts).
+ * One use of a second factor: `totp|<user>|<step>` for each step a TOTP sign-in spends (from its
+ * code's step to the end of the window it was accepted in) or `recovery|<user>|<hash>`. The unique
+ * _id is what lets exactly one of several racing logins use a code or a window (mongo-console.ts).
  */
 export interface SecondFactorUseDoc {
   _id: string;
   userId: string;
   /** The TOTP step, for clearing a user's older markers; null for a recovery code. */
   step: number | null;
+}
+
+/**
+ * The claim on a user's first single sign-on link, `_id` the user's id: of first logins racing with
+ * different subjects, the one whose insert gets in links its subject (mongo-console.ts). Removed
+ * when the user's subject is cleared, so the user can be linked afresh.
+ */
+export interface SsoLinkDoc {
+  _id: string;
+  subject: string;
 }
 
 /** An audit entry; details as canonical JSON text, so no `$`- or dot-named key reaches a document. */
@@ -240,6 +464,7 @@ const userSchema = new Schema<UserDoc>(
     totpLastStep: { type: Number, default: null },
     pendingTotpSecret: nullableString,
     pendingTotpExpiresAt: { type: Date, default: null },
+    revealGranted: { type: Boolean, default: false },
     createdAt: { type: Date },
     updatedAt: { type: Date },
   },
@@ -268,7 +493,7 @@ const oneTimeTokenSchema = new Schema<OneTimeTokenDoc>(
   {
     _id: { type: String },
     userId: { type: String },
-    purpose: { type: String, enum: ['set-password', 'reset-password'] },
+    purpose: { type: String, enum: ['set-password', 'reset-password', 'sso-second-factor'] },
     expiresAt: { type: Date },
   },
   schemaOptions,
@@ -284,6 +509,8 @@ const secondFactorUseSchema = new Schema<SecondFactorUseDoc>(
   schemaOptions,
 );
 secondFactorUseSchema.index({ userId: 1, step: 1 });
+
+const ssoLinkSchema = new Schema<SsoLinkDoc>({ _id: { type: String }, subject: { type: String } }, schemaOptions);
 
 /** The one console settings document, `_id: 'console'`. */
 export interface ConsoleSettingsDoc {
@@ -330,5 +557,6 @@ function defineConsoleModels(conn: Connection) {
     auditLog: conn.model<AuditDoc>('AuditEntry', auditSchema, 'audit_log'),
     consoleSettings: conn.model<ConsoleSettingsDoc>('ConsoleSettings', consoleSettingsSchema, 'console_settings'),
     secondFactorUses: conn.model<SecondFactorUseDoc>('SecondFactorUse', secondFactorUseSchema, 'second_factor_uses'),
+    ssoLinks: conn.model<SsoLinkDoc>('SsoLink', ssoLinkSchema, 'sso_links'),
   };
 }

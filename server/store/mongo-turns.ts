@@ -1,16 +1,21 @@
-// Durable turns and leases on MongoDB, without transactions (FerretDB has none, and a replica set
+// Durable turns on MongoDB, without transactions (FerretDB has none, and a replica set
 // under failover is happier without them): every step is a single-document write that can be
 // repeated. A turn's replies are keyed by the message they answer (`reply:<id>:<n>`), so running a
 // turn again finds them instead of writing them twice; the new dialog state and the "done" mark
-// (`turnsDone` on the conversation) are one update; the pending mark on the message is cleaned up
-// last, and a mark left behind by a crash is recognised by `turnsDone`.
+// (`turnsDone` on the conversation) are one update, after the handover the turn opens (keyed by the
+// turn too); the pending mark on the message is cleaned up last, and a mark left behind by a crash
+// is recognised by `turnsDone`.
 import mongoose from 'mongoose';
 import type { ChatMessage } from '../../common/wire.ts';
 import type { PendingTurn, TurnOutcome, TurnRequest } from './store.ts';
-import type { ConversationDoc, LeaseDoc, MessageDoc, Models } from './mongo-models.ts';
-import { appendMessage, isDuplicateKey, messageFromDoc, putValue } from './mongo.ts';
+import type { ConversationDoc, MessageDoc, Models } from './mongo-models.ts';
+import { appendMessage, messageFromDoc, putValue } from './mongo.ts';
 import { storeErrorCode } from './errors.ts';
-import { checkDate, turnRequest } from './arguments.ts';
+import { checkDate, locale, turnMeta, turnRequest } from './arguments.ts';
+import { newHandover } from './handover-arguments.ts';
+import { openHandoverForTurn } from './mongo-handovers.ts';
+import { tallies } from './mongo-reports.ts';
+import { turnCompleted } from '../reports/tally.ts';
 
 const { trusted } = mongoose;
 
@@ -54,7 +59,7 @@ async function repliesTo(models: Models, conversationId: string, messageId: numb
   return replies.map(messageFromDoc);
 }
 
-async function storeOutcome(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
+async function storeOutcome(models: Models, conversationId: string, botId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
   const now = checkDate('now', outcome.now ?? new Date());
   const replies: ChatMessage[] = [];
   for (const [n, reply] of outcome.replies.entries()) {
@@ -66,19 +71,30 @@ async function storeOutcome(models: Models, conversationId: string, messageId: n
     replies.push(message);
   }
   for (const value of outcome.values) await putValue(models, conversationId, { ...value, now });
-  // State and "done" together, once: a turn that lost a race to itself changes nothing here.
-  await models.conversations.updateOne(
+  // Keyed by this turn, like its replies: run again, it finds the handover instead of opening another.
+  if (outcome.handover) await openHandoverForTurn(models, newHandover({ ...outcome.handover, conversationId, now }), messageId);
+  // What the turn did, on its message; written again alike by a turn run again.
+  const meta = turnMeta(outcome.meta);
+  await models.messages.updateOne({ conversationId, id: messageId }, { $set: meta });
+  // State, "done" and what the turn reached together, once: a turn that lost a race to itself changes nothing here.
+  const language = locale(outcome.locale);
+  const done = await models.conversations.updateOne(
     { _id: conversationId, turnsDone: trusted({ $lt: messageId }) },
     {
-      $set: { state: JSON.stringify(outcome.state), turnsDone: messageId, ...(outcome.handover ? { handover: true } : {}) },
+      $set: { state: JSON.stringify(outcome.state), turnsDone: messageId, ...(language !== null ? { locale: language } : {}) },
       $max: { lastActivityAt: now },
+      $addToSet: { outcomes: meta.outcome, ...(meta.intent !== null ? { intents: meta.intent } : {}) },
     },
   );
+  // Counted by the call that marked it done (on FerretDB, two runs racing past the lease might both).
+  if (done.modifiedCount === 1) tallies(models).add(turnCompleted(botId, now, { ...meta, nearest: outcome.meta.nearest }));
   return replies;
 }
 
 export async function completeTurn(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
-  const message = await models.messages.findOne({ conversationId, id: messageId }, { turn: 1 }).lean<Pick<MessageDoc, 'turn'>>();
+  turnMeta(outcome.meta); // a bad one fails before anything of the turn is written
+  locale(outcome.locale);
+  const message = await models.messages.findOne({ conversationId, id: messageId }, { turn: 1, botId: 1 }).lean<Pick<MessageDoc, 'turn' | 'botId'>>();
   const done = await turnsDone(models, conversationId);
   if (!message || done === null) return [];
   if (done >= messageId || !message.turn) {
@@ -86,7 +102,7 @@ export async function completeTurn(models: Models, conversationId: string, messa
     return repliesTo(models, conversationId, messageId);
   }
   try {
-    const replies = await storeOutcome(models, conversationId, messageId, outcome);
+    const replies = await storeOutcome(models, conversationId, message.botId, messageId, outcome);
     await clearPending(models, conversationId, messageId);
     return replies;
   } catch (err) {
@@ -94,41 +110,4 @@ export async function completeTurn(models: Models, conversationId: string, messa
     if (storeErrorCode(err) === 'unknown_conversation') return [];
     throw err;
   }
-}
-
-/** The newest generation of a lease, or null when it was never taken. */
-const current = (models: Models, name: string) => models.leases.findOne({ name }).sort({ gen: -1 }).lean<LeaseDoc>();
-
-/** Inserts generation `gen`; false when someone else inserted it first. */
-async function take(models: Models, name: string, gen: number, owner: string, until: number): Promise<boolean> {
-  try {
-    await models.leases.create({ _id: `${name}#${gen}`, name, gen, owner, until });
-  } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
-  }
-  await models.leases.deleteMany({ name, gen: trusted({ $lt: gen }) }); // the generations before are history
-  return true;
-}
-
-/**
- * Built from inserts only. FerretDB (what the tests run on) does a conditional update as a read and
- * a write, so "update it if it has passed" can crown several owners at once; an insert of the
- * next generation under a unique `_id` cannot. The holder renews only while its generation has not
- * passed, and a contender takes over only once it has, so the two never overlap (given clocks that
- * agree to within a lease).
- */
-export async function lease(models: Models, name: string, owner: string, nowMs: number, untilMs: number): Promise<boolean> {
-  const held = await current(models, name);
-  if (!held) return take(models, name, 1, owner, untilMs);
-  if (held.until <= nowMs) return take(models, name, held.gen + 1, owner, untilMs);
-  if (held.owner !== owner) return false;
-  await models.leases.updateOne({ _id: held._id, owner }, { $set: { until: untilMs } });
-  return true;
-}
-
-export async function release(models: Models, name: string, owner: string): Promise<void> {
-  const held = await current(models, name);
-  // Passed at once rather than deleted: the next taker inserts the next generation.
-  if (held?.owner === owner) await models.leases.updateOne({ _id: held._id, owner }, { $set: { until: 0 } });
 }

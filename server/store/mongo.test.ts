@@ -8,6 +8,8 @@ import { CONNECTION_OPTIONS, openMongoStore } from './mongo.ts';
 import { defineModels } from './mongo-models.ts';
 import { runStoreContract } from './store-contract.ts';
 import { runTurnContract } from './turns-contract.ts';
+import { runTurnMetaContract } from './turn-meta-contract.ts';
+import { lease, release, take } from './mongo-leases.ts';
 import { startMongoServer, type MongoServer } from '../../test/helpers/mongodb.ts';
 import { readMongoArchive } from '../../test/helpers/data-files.ts';
 
@@ -22,6 +24,7 @@ runStoreContract('MongoDB store contract', async () => {
   return { store: await openMongoStore(uri), readArchive: readMongoArchive(uri) };
 });
 runTurnContract('MongoDB turn contract', (): Promise<Store> => openMongoStore(server.freshDatabaseUri()));
+runTurnMetaContract('MongoDB turn metadata contract', (): Promise<Store> => openMongoStore(server.freshDatabaseUri()));
 
 describe('the connection refuses operators smuggled into filters (SECURITY-NOTES V8)', () => {
   // The adapter builds filters from String()-coerced ids, so these shapes never reach it from a
@@ -42,6 +45,27 @@ describe('the connection refuses operators smuggled into filters (SECURITY-NOTES
       expect(await refusedOrEmpty(models.conversations.countDocuments(notEqual))).toMatch(/^refused: Cast/);
       // The plain lookup still works, so the refusals above are about the operators.
       expect(await models.conversations.countDocuments({ _id: 'victim' })).toBe(1);
+    } finally {
+      await conn.close();
+    }
+  });
+});
+
+describe('MongoDB leases', () => {
+  it('a contender whose read of the generations is stale takes nothing, even when the generation it tries has come and gone', async () => {
+    const conn = await mongoose.createConnection(server.freshDatabaseUri(), CONNECTION_OPTIONS).asPromise();
+    try {
+      const models = defineModels(conn);
+      await Promise.all(Object.values(models).map((model) => model.init()));
+      // b reads "never taken" and stalls; meanwhile a takes generation 1 and gives it back, and c
+      // takes generation 2, which clears generation 1 away.
+      expect(await lease(models, 'busy', 'a', 1000, 60_000)).toBe(true);
+      await release(models, 'busy', 'a');
+      expect(await lease(models, 'busy', 'c', 1100, 60_000)).toBe(true);
+      // b's insert of generation 1 now meets no document: it must still not count as holding the lease.
+      expect(await take(models, 'busy', 1, 'b', 60_000)).toBe(false);
+      expect(await lease(models, 'busy', 'c', 1200, 60_000)).toBe(true); // c still holds it
+      expect(await lease(models, 'busy', 'b', 1200, 60_000)).toBe(false);
     } finally {
       await conn.close();
     }

@@ -12,14 +12,32 @@ import type {
   NewMessage,
   RetentionPolicy,
   Store,
+  StoredTurnMeta,
   SweepResult,
 } from './store.ts';
-import { checkAfter, checkDate, checkDuration, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
-import { completeTurn, conversationsWithPendingTurns, lease, nextTurn, release } from './mongo-turns.ts';
+import {
+  checkAfter,
+  checkDate,
+  checkDuration,
+  checkLimit,
+  checkPii,
+  checkSender,
+  idString,
+  locale,
+  messageExtras,
+  turnRequest,
+} from './arguments.ts';
+import { completeTurn, conversationsWithPendingTurns, nextTurn } from './mongo-turns.ts';
+import { lease, release } from './mongo-leases.ts';
 import { mongoConsoleStore } from './mongo-console.ts';
+import { mongoHandoverStore } from './mongo-handovers.ts';
+import { mongoDataProtection } from './mongo-data-protection.ts';
+import { foldReportChunks, mongoReportStore, tallies } from './mongo-reports.ts';
+import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
+import { browseConversations } from './mongo-browse.ts';
 import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
 const { trusted } = mongoose;
@@ -28,7 +46,7 @@ export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
-function toConversation(doc: ConversationDoc): Conversation {
+export function toConversation(doc: ConversationDoc): Conversation {
   return {
     id: doc._id,
     botId: doc.botId,
@@ -38,6 +56,10 @@ function toConversation(doc: ConversationDoc): Conversation {
     lastActivityAt: doc.lastActivityAt,
     handover: doc.handover,
     state: parseJsonColumn<Record<string, unknown>>(doc.state) ?? {},
+    subject: doc.subject ?? null,
+    locale: doc.locale ?? null,
+    intents: [...(doc.intents ?? [])],
+    outcomes: [...(doc.outcomes ?? [])],
   };
 }
 
@@ -50,6 +72,8 @@ export function messageFromDoc(doc: MessageDoc & { id: number }): ChatMessage {
     text: doc.text,
     quickReplies: doc.quickReplies,
     links: doc.links,
+    author: doc.author,
+    notice: doc.notice,
     createdAt: doc.createdAt,
   });
 }
@@ -87,6 +111,7 @@ export async function appendMessage(models: Models, input: NewMessage, extra: Ap
   const conversationId = idString(input.conversationId);
   const clientId = input.clientId === null ? null : idString(input.clientId);
   const sender = checkSender(input.sender);
+  const { author, notice } = messageExtras(sender, input);
   const createdAt = checkDate('now', input.now ?? new Date());
   const conversation = await models.conversations.findOne({ _id: conversationId }).lean<ConversationDoc>();
   if (!conversation) throw storeError('unknown_conversation', 'no such conversation');
@@ -97,6 +122,9 @@ export async function appendMessage(models: Models, input: NewMessage, extra: Ap
     text: String(input.text),
     quickReplies: pickQuickReplies(input.quickReplies),
     links: pickLinks(input.links),
+    // Absent rather than null when there is none, as quick replies and links are.
+    ...(author !== null ? { author } : {}),
+    ...(notice !== null ? { notice } : {}),
     createdAt,
     botId: conversation.botId,
   };
@@ -129,6 +157,7 @@ export async function appendMessage(models: Models, input: NewMessage, extra: Ap
     await models.messages.deleteOne({ conversationId, id });
     throw storeError('unknown_conversation', 'no such conversation');
   }
+  tallies(models).add(messageStored(conversation.botId, sender, createdAt));
   return { message: messageFromDoc({ ...base, id, idempotencyKey: uniqueKey ?? idempotencyKey(null, id) }), created: true };
 }
 
@@ -164,12 +193,32 @@ async function removeConversation(models: Models, id: string, owner: Conversatio
   // The conversation first: an append or putValue that races us checks for it after its own write
   // and removes what it wrote when it is gone, so nothing is left behind whichever runs first.
   const live = await models.conversations.deleteOne({ _id: id });
-  await models.messages.deleteMany({ conversationId: id });
-  await models.values.deleteMany({ conversationId: id });
+  await removeContents(models, id);
   const archived = await models.archivedConversations.deleteOne({ _id: id });
-  await models.archivedMessages.deleteMany({ conversationId: id });
-  await models.archivedValues.deleteMany({ conversationId: id });
+  await removeArchivedContents(models, [id]);
   return live.deletedCount + archived.deletedCount > 0;
+}
+
+/**
+ * What a live conversation holds, removed after the conversation itself. Handovers before their
+ * transition markers and notes: a write racing the deletion checks for the thing it wrote under
+ * after its write, and takes its write back out when that is gone (see mongo-handovers.ts).
+ */
+async function removeContents(models: Models, conversationId: string): Promise<void> {
+  await models.messages.deleteMany({ conversationId });
+  await models.values.deleteMany({ conversationId });
+  await models.handovers.deleteMany({ conversationId });
+  await models.handoverTransitions.deleteMany({ conversationId });
+  await models.handoverNotes.deleteMany({ conversationId });
+}
+
+/** What archived conversations hold, for the ids listed. */
+async function removeArchivedContents(models: Models, ids: string[]): Promise<void> {
+  const ofThem = trusted({ $in: ids });
+  await models.archivedMessages.deleteMany({ conversationId: ofThem });
+  await models.archivedValues.deleteMany({ conversationId: ofThem });
+  await models.archivedHandoverNotes.deleteMany({ conversationId: ofThem });
+  await models.archivedHandovers.deleteMany({ conversationId: ofThem });
 }
 
 /** Copies one conversation with its messages and values into the archive collections (idempotent). */
@@ -207,6 +256,21 @@ async function copyToArchive(models: Models, id: string, now: Date): Promise<voi
       ),
     );
   }
+  for (const [from, to] of [
+    [models.handovers, models.archivedHandovers],
+    [models.handoverNotes, models.archivedHandoverNotes],
+  ] as const) {
+    // Both are keyed by their own _id; one Model type lets TypeScript call through the pair.
+    const source = from as unknown as mongoose.Model<{ _id: string }>;
+    const docs = await source.find({ conversationId: id }).lean<Array<{ _id: string }>>();
+    if (docs.length === 0) continue;
+    await ignoringDuplicates(
+      (to as unknown as mongoose.Model<{ _id: string }>).bulkWrite(
+        docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+        { ordered: false },
+      ),
+    );
+  }
 }
 
 /** Finds at most one batch of ids, hands them to `remove`, and goes on until a batch comes back short. */
@@ -221,12 +285,32 @@ async function inIdBatches<T>(find: () => Promise<Array<{ _id: T }>>, remove: (i
 }
 
 /** One bot's documents written before `cutoff`, deleted at most SWEEP_BATCH per round trip. */
-async function expire(model: Models['messages'] | Models['values'], botId: string, cutoff: Date): Promise<number> {
+async function expire(
+  model: Models['messages'] | Models['values'] | Models['handoverNotes'],
+  botId: string,
+  cutoff: Date,
+): Promise<number> {
   // Both collections carry botId and createdAt; one Model type lets TypeScript call through the union.
   const expiring = model as unknown as mongoose.Model<{ botId: string; createdAt: Date }>;
   return inIdBatches(
     () => expiring.find({ botId, createdAt: trusted({ $lt: cutoff }) }, { _id: 1 }).limit(SWEEP_BATCH).lean<Array<{ _id: unknown }>>(),
     async (ids) => (await expiring.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount,
+  );
+}
+
+/**
+ * One bot's handovers that ended before `cutoff` and still hold text: their resolution note and
+ * rating comment are forgotten, at most SWEEP_BATCH per round trip; the records stay.
+ */
+async function forgetHandoverTexts(model: Models['handovers'], botId: string, cutoff: Date): Promise<number> {
+  const holdingText = {
+    botId,
+    endedAt: trusted({ $lt: cutoff }),
+    $or: [{ resolutionNote: trusted({ $ne: null }) }, { ratingComment: trusted({ $ne: null }) }],
+  };
+  return inIdBatches(
+    () => model.find(holdingText, { _id: 1 }).limit(SWEEP_BATCH).lean<Array<{ _id: string }>>(),
+    async (ids) => (await model.updateMany({ _id: trusted({ $in: ids }) }, { $set: { resolutionNote: null, ratingComment: null } })).matchedCount,
   );
 }
 
@@ -246,15 +330,13 @@ async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: b
       // Archiving re-checks idleness as it deletes: a conversation that came back to life since is spared.
       const gone = await models.conversations.deleteOne(archive ? { _id: id, lastActivityAt: trusted({ $lte: cutoff }) } : { _id: id });
       if (gone.deletedCount === 1) {
-        await models.messages.deleteMany({ conversationId: id });
-        await models.values.deleteMany({ conversationId: id });
+        await removeContents(models, id);
         moved += 1;
       } else if (archive && (await models.conversations.exists({ _id: id }))) {
         // Came back to life: take the copy back out. (Gone instead means another sweeper moved it:
         // its archived copy stays.)
         await models.archivedConversations.deleteOne({ _id: id });
-        await models.archivedMessages.deleteMany({ conversationId: id });
-        await models.archivedValues.deleteMany({ conversationId: id });
+        await removeArchivedContents(models, [id]);
       }
     }
     return moved;
@@ -270,11 +352,9 @@ async function expireArchived(models: Models, botId: string, cutoff: Date, befor
       .lean<Array<{ _id: string }>>();
   return inIdBatches(expired, async (ids) => {
     await beforeRemoval(ids);
-    const ofThem = trusted({ $in: ids });
-    // Messages and values first: if we stop half-way, the conversation is still there to find next time.
-    await models.archivedMessages.deleteMany({ conversationId: ofThem });
-    await models.archivedValues.deleteMany({ conversationId: ofThem });
-    return (await models.archivedConversations.deleteMany({ _id: ofThem })).deletedCount;
+    // What they hold first: if we stop half-way, the conversation is still there to find next time.
+    await removeArchivedContents(models, ids);
+    return (await models.archivedConversations.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount;
   });
 }
 
@@ -296,6 +376,13 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date, beforeR
     if (valueTtlMs === undefined) continue;
     valuesDeleted += await expire(model, botId, new Date(now.getTime() - valueTtlMs));
   }
+  // Handover text follows the message TTL: notes, resolution notes, rating comments.
+  let handoverTextsDeleted = 0;
+  if (messageTtlMs !== undefined) {
+    const cutoff = new Date(now.getTime() - messageTtlMs);
+    for (const model of [models.handoverNotes, models.archivedHandoverNotes]) handoverTextsDeleted += await expire(model, botId, cutoff);
+    for (const model of [models.handovers, models.archivedHandovers]) handoverTextsDeleted += await forgetHandoverTexts(model, botId, cutoff);
+  }
 
   let conversationsArchived = 0;
   let conversationsDeleted = 0;
@@ -307,7 +394,9 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date, beforeR
   }
   const archivedConversationsDeleted =
     archiveTtlMs === undefined ? 0 : await expireArchived(models, botId, new Date(now.getTime() - archiveTtlMs), beforeRemoval);
-  return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted };
+  // Not retention: the bot's report tallies written since the last sweep go into its months.
+  await foldReportChunks(models, botId);
+  return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted, handoverTextsDeleted };
 }
 
 /** sanitizeFilter: a `$`-keyed object inside any filter is matched as a value, never run as an operator. */
@@ -349,6 +438,9 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
   return {
     kind: 'mongodb',
     ...mongoConsoleStore(models),
+    ...mongoHandoverStore(models),
+    ...mongoDataProtection(models),
+    ...mongoReportStore(models),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
       const id = idString(input.id);
@@ -366,6 +458,10 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
         handover: false,
         state: '{}',
         nextMessageId: 1,
+        subject: input.subject === undefined ? null : String(input.subject),
+        locale: locale(input.locale),
+        intents: [],
+        outcomes: [],
       };
       try {
         await models.conversations.create(doc);
@@ -373,6 +469,7 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
         if (isDuplicateKey(err)) throw storeError('duplicate_conversation', 'a conversation with this id exists');
         throw err;
       }
+      tallies(models).add(conversationStarted(doc.botId, now));
       return toConversation(doc);
     },
 
@@ -387,6 +484,8 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
       if (patch.handover !== undefined) set.handover = patch.handover === true;
       if (patch.lastActivityAt !== undefined) set.lastActivityAt = checkDate('lastActivityAt', patch.lastActivityAt);
       if (Object.keys(set).length > 0) await models.conversations.updateOne({ _id: idString(id) }, { $set: set });
+      // Once signed in to, a conversation stays that person's.
+      if (patch.subject !== undefined) await models.conversations.updateOne({ _id: idString(id), subject: null }, { $set: { subject: String(patch.subject) } });
     },
 
     appendMessage: (input) => appendMessage(models, input),
@@ -396,6 +495,14 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
     conversationsWithPendingTurns: (limit) => conversationsWithPendingTurns(models, checkLimit(limit)),
     completeTurn: (conversationId, messageId, outcome) => completeTurn(models, idString(conversationId), checkAfter(messageId), outcome),
     lease: (name, owner, nowMs, untilMs) => lease(models, idString(name), idString(owner), nowMs, untilMs),
+
+    async listTurnMeta(conversationId: string): Promise<StoredTurnMeta[]> {
+      const docs = await models.messages
+        .find({ conversationId: idString(conversationId), outcome: trusted({ $ne: null }) }, { id: 1, outcome: 1, intent: 1, createdAt: 1 })
+        .sort({ id: 1 })
+        .lean<Array<Pick<MessageDoc, 'id' | 'outcome' | 'intent' | 'createdAt'>>>();
+      return docs.map((d) => ({ messageId: d.id, outcome: d.outcome!, intent: d.intent ?? null, at: d.createdAt }));
+    },
     release: (name, owner) => release(models, idString(name), idString(owner)),
 
     async listMessages(conversationId: string, after: number, limit: number): Promise<ChatMessage[]> {
@@ -425,9 +532,16 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
       // A message whose bot turn is still pending stays until that turn has answered it.
       await models.messages.deleteMany({ conversationId, turnPending: trusted({ $ne: true }) });
       await models.values.deleteMany({ conversationId });
+      // Handover records are metadata and stay; their text goes (an open handover's notes once it closes).
+      const closed = await models.handovers
+        .find({ conversationId, state: trusted({ $in: ['resolved', 'abandoned'] }) }, { _id: 1 })
+        .lean<Array<{ _id: string }>>();
+      if (closed.length > 0) await models.handoverNotes.deleteMany({ handoverId: trusted({ $in: closed.map((h) => h._id) }) });
+      await models.handovers.updateMany({ conversationId }, { $set: { resolutionNote: null, ratingComment: null } });
     },
 
     sweep: (policy, now) => sweep(models, policy, now, beforeRemoval),
+    browseConversations: (query) => browseConversations(models, query),
 
     async ping(): Promise<boolean> {
       if (closed || !conn.db) return false;
@@ -442,6 +556,7 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      await tallies(models).close();
       await conn.close();
     },
   };

@@ -1,5 +1,5 @@
 // Conversions between stored shapes and the wire/store types, shared by both adapters.
-import type { ChatMessage, Link, QuickReply, Sender } from '../../common/wire.ts';
+import type { ChatMessage, Link, Notice, QuickReply, Sender } from '../../common/wire.ts';
 
 /** A message as both adapters hold it, before it becomes a wire ChatMessage. */
 export interface StoredMessage {
@@ -10,6 +10,8 @@ export interface StoredMessage {
   text: string;
   quickReplies: QuickReply[] | null | undefined;
   links: Link[] | null | undefined;
+  author: string | null | undefined;
+  notice: Notice | null | undefined;
   createdAt: Date;
 }
 
@@ -27,7 +29,14 @@ export function toChatMessage(m: StoredMessage): ChatMessage {
     message.quickReplies = m.quickReplies.map((q) => ({ label: q.label, action: q.action }));
   }
   if (m.links && m.links.length > 0) message.links = m.links.map((l) => ({ label: l.label, url: l.url }));
+  if (m.author != null) message.author = m.author;
+  if (m.notice != null) message.notice = noticeOf(m.notice);
   return message;
+}
+
+/** A stored notice with only its kind's fields (a document may hold `rate: null` on a join). */
+function noticeOf(n: Notice): Notice {
+  return n.kind === 'operator-left' ? { kind: n.kind, name: n.name, rate: n.rate } : { kind: n.kind, name: n.name };
 }
 
 /** Only the documented fields of quick replies and links are kept: no stray keys reach storage. */
@@ -47,4 +56,9 @@ export function parseJsonColumn<T>(text: string | null): T | null {
   } catch {
     return null;
   }
+}
+
+/** `list` with `item` at the end unless it is there already: a conversation's intents and outcomes. */
+export function addOnce<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? [...list] : [...list, item];
 }

@@ -11,6 +11,8 @@ import { checkDate } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sealEntry } from '../audit/chain.ts';
+import { isActiveAdministrator, lastAdministrator } from './last-administrator.ts';
+import { changesPrivileges } from './privilege-change.ts';
 import { parseJsonColumn } from './rows.ts';
 
 interface UserRow {
@@ -30,6 +32,7 @@ interface UserRow {
   totp_last_step: number | null;
   pending_totp_secret: string | null;
   pending_totp_expires_at: number | null;
+  reveal_granted: number;
   created_at: number;
   updated_at: number;
 }
@@ -58,7 +61,7 @@ interface AuditRow {
 }
 
 const USER_COLUMNS =
-  'id, email, display_name, role, bots, password_hash, totp_secret, recovery_codes, oidc_subject, disabled, session_version, failed_logins, locked_until, totp_last_step, pending_totp_secret, pending_totp_expires_at, created_at, updated_at';
+  'id, email, display_name, role, bots, password_hash, totp_secret, recovery_codes, oidc_subject, disabled, session_version, failed_logins, locked_until, totp_last_step, pending_totp_secret, pending_totp_expires_at, reveal_granted, created_at, updated_at';
 const SESSION_COLUMNS = 'id_hash, user_id, session_version, csrf_token, created_at, last_seen_at, expires_at';
 const AUDIT_COLUMNS = 'seq, at, actor, action, target, outcome, ip, details, prev_hash, hash';
 
@@ -80,6 +83,7 @@ function userFromRow(row: UserRow): ConsoleUser {
     totpLastStep: row.totp_last_step,
     pendingTotpSecret: row.pending_totp_secret,
     pendingTotpExpiresAt: row.pending_totp_expires_at === null ? null : new Date(row.pending_totp_expires_at),
+    revealGranted: row.reveal_granted === 1,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -103,6 +107,7 @@ function userParams(user: ConsoleUser) {
     totpLastStep: user.totpLastStep,
     pendingTotpSecret: user.pendingTotpSecret,
     pendingTotpExpiresAt: user.pendingTotpExpiresAt?.getTime() ?? null,
+    revealGranted: user.revealGranted ? 1 : 0,
     createdAt: user.createdAt.getTime(),
     updatedAt: user.updatedAt.getTime(),
   };
@@ -169,7 +174,7 @@ function prepareStatements(db: Database.Database) {
   return {
     insertUser: db.prepare(
       `INSERT INTO users (${USER_COLUMNS}) VALUES (@id, @email, @displayName, @role, @bots, @passwordHash, @totpSecret,
-       @recoveryCodes, @oidcSubject, @disabled, @sessionVersion, @failedLogins, @lockedUntil, @totpLastStep, @pendingTotpSecret, @pendingTotpExpiresAt, @createdAt, @updatedAt)`,
+       @recoveryCodes, @oidcSubject, @disabled, @sessionVersion, @failedLogins, @lockedUntil, @totpLastStep, @pendingTotpSecret, @pendingTotpExpiresAt, @revealGranted, @createdAt, @updatedAt)`,
     ),
     updateUser: db.prepare(
       `UPDATE users SET email = @email, display_name = @displayName, role = @role, bots = @bots,
@@ -177,12 +182,12 @@ function prepareStatements(db: Database.Database) {
        oidc_subject = @oidcSubject, disabled = @disabled, session_version = @sessionVersion,
        failed_logins = @failedLogins, locked_until = @lockedUntil, totp_last_step = @totpLastStep,
        pending_totp_secret = @pendingTotpSecret, pending_totp_expires_at = @pendingTotpExpiresAt,
-       updated_at = @updatedAt WHERE id = @id`,
+       reveal_granted = @revealGranted, updated_at = @updatedAt WHERE id = @id`,
     ),
     // One statement, so the comparison and the write cannot be split by another connection.
-    useTotpStep: db.prepare<[number, number, string, number]>(
-      `UPDATE users SET totp_last_step = ?, updated_at = max(updated_at, ?)
-       WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
+    useTotpStep: db.prepare<[{ id: string; step: number; through: number; now: number }]>(
+      `UPDATE users SET totp_last_step = @through, updated_at = max(updated_at, @now)
+       WHERE id = @id AND (totp_last_step IS NULL OR totp_last_step < @step)`,
     ),
     userById: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
     userByEmail: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`),
@@ -227,15 +232,29 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
     const row = sql.userById.get(id);
     if (!row) return null;
     const current = userFromRow(row);
+    // Compared with the row read under the write lock: no other change slips in between.
+    const bump = endSessions || changesPrivileges(current, patch);
     const next: ConsoleUser = {
       ...current,
       ...patch,
-      sessionVersion: current.sessionVersion + (endSessions ? 1 : 0),
+      sessionVersion: current.sessionVersion + (bump ? 1 : 0),
       updatedAt: now,
     };
+    // Counted under the write lock this transaction holds: no other change slips in between.
+    if (isActiveAdministrator(current) && !isActiveAdministrator(next) && (sql.countActiveAdministrators.get()?.n ?? 0) <= 1) throw lastAdministrator();
     sql.updateUser.run(userParams(next));
-    if (endSessions) sql.deleteUserSessions.run(id);
+    if (bump) sql.deleteUserSessions.run(id);
     return next;
+  });
+
+  // Under the write lock (IMMEDIATE), so of racing first links only the first finds no subject.
+  const link = db.transaction((id: string, subject: string, now: Date): ConsoleUser | null => {
+    const row = sql.userById.get(id);
+    if (!row || (row.oidc_subject !== null && row.oidc_subject !== subject)) return null;
+    if (row.oidc_subject === subject) return userFromRow(row);
+    const linked: ConsoleUser = { ...userFromRow(row), oidcSubject: subject, updatedAt: now };
+    sql.updateUser.run(userParams(linked));
+    return linked;
   });
 
   // Read and write under the write lock (IMMEDIATE): of racing callers, the first removes the code
@@ -337,9 +356,16 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
       }
     },
 
-    async useTotpStep(userId, step) {
-      const checked = check.checkTotpStep(step);
-      return sql.useTotpStep.run(checked, Date.now(), check.text(userId), checked).changes === 1;
+    async useTotpStep(userId, step, through) {
+      return sql.useTotpStep.run({ id: check.text(userId), ...check.totpUse(step, through), now: Date.now() }).changes === 1;
+    },
+
+    async linkOidcSubject(userId, subject, now = new Date()) {
+      try {
+        return link.immediate(check.text(userId), check.text(subject), checkDate('now', now));
+      } catch (err) {
+        throw asDuplicateUser(err);
+      }
     },
 
     async useRecoveryCode(userId, hash) {

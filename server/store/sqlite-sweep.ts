@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { RetentionPolicy, SweepResult } from './store.ts';
 import { checkDate, checkDuration, idString } from './arguments.ts';
 import { inBatches, SWEEP_BATCH } from './batches.ts';
-import { MESSAGE_COLUMNS } from './sqlite-schema.ts';
+import { CONVERSATION_COPY_COLUMNS, HANDOVER_COLUMNS, MESSAGE_COPY_COLUMNS, NOTE_COLUMNS } from './sqlite-schema.ts';
 
 interface Cutoff {
   botId: string;
@@ -22,25 +22,63 @@ function expireRows(db: Database.Database, schema: 'main' | 'archive', table: 'm
   );
 }
 
+/** At most one batch of a bot's handover notes in `schema` written before the cutoff. */
+function expireNotes(db: Database.Database, schema: 'main' | 'archive') {
+  return db.prepare<[Cutoff]>(
+    `DELETE FROM ${schema}.handover_notes WHERE rowid IN (
+       SELECT n.rowid FROM ${schema}.handover_notes n JOIN ${schema}.handovers h ON h.id = n.handover_id
+       WHERE h.bot_id = @botId AND n.created_at < @cutoff LIMIT @batch)`,
+  );
+}
+
+/**
+ * At most one batch of a bot's handovers in `schema` that ended before the cutoff and still hold
+ * text: their resolution note and rating comment are forgotten, the record (metadata) stays.
+ */
+function forgetHandoverTexts(db: Database.Database, schema: 'main' | 'archive') {
+  return db.prepare<[Cutoff]>(
+    `UPDATE ${schema}.handovers SET resolution_note = NULL, rating_comment = NULL WHERE rowid IN (
+       SELECT rowid FROM ${schema}.handovers WHERE bot_id = @botId AND ended_at < @cutoff
+       AND (resolution_note IS NOT NULL OR rating_comment IS NOT NULL) LIMIT @batch)`,
+  );
+}
+
 function prepareStatements(db: Database.Database) {
   // Ids travel into statements as one JSON array, read back with json_each.
   const listed = 'SELECT value FROM json_each(@ids)';
+  const archivedHandoversOf = `SELECT id FROM archive.handovers WHERE conversation_id IN (${listed})`;
   return {
     expireMessages: [expireRows(db, 'main', 'messages'), expireRows(db, 'archive', 'messages')],
     expireValues: [expireRows(db, 'main', 'collected_values'), expireRows(db, 'archive', 'collected_values')],
+    // Handover text follows the message TTL: notes, resolution notes, rating comments.
+    expireHandoverTexts: [
+      expireNotes(db, 'main'),
+      expireNotes(db, 'archive'),
+      forgetHandoverTexts(db, 'main'),
+      forgetHandoverTexts(db, 'archive'),
+    ],
     // Idle since the cutoff is inclusive: idle for exactly the period counts.
     idleIds: db
       .prepare<[Cutoff], string>('SELECT id FROM main.conversations WHERE bot_id = @botId AND last_activity_at <= @cutoff LIMIT @batch')
       .pluck(),
-    // Messages and values follow a deleted conversation by ON DELETE CASCADE.
+    // Messages, values, handovers and notes follow a deleted conversation by ON DELETE CASCADE.
     deleteLive: db.prepare<[{ ids: string }]>(`DELETE FROM main.conversations WHERE id IN (${listed})`),
     archiveConversations: db.prepare<[{ ids: string; now: number }]>(
-      `INSERT OR REPLACE INTO archive.conversations
-       SELECT id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state, next_message_id, @now
-       FROM main.conversations WHERE id IN (${listed})`,
+      `INSERT OR REPLACE INTO archive.conversations (${CONVERSATION_COPY_COLUMNS}, archived_at)
+       SELECT ${CONVERSATION_COPY_COLUMNS}, @now FROM main.conversations WHERE id IN (${listed})`,
     ),
     archiveMessages: db.prepare<[{ ids: string }]>(
-      `INSERT OR REPLACE INTO archive.messages SELECT ${MESSAGE_COLUMNS} FROM main.messages WHERE conversation_id IN (${listed})`,
+      `INSERT OR REPLACE INTO archive.messages (${MESSAGE_COPY_COLUMNS})
+       SELECT ${MESSAGE_COPY_COLUMNS} FROM main.messages WHERE conversation_id IN (${listed})`,
+    ),
+    archiveHandovers: db.prepare<[{ ids: string }]>(
+      `INSERT OR REPLACE INTO archive.handovers (${HANDOVER_COLUMNS})
+       SELECT ${HANDOVER_COLUMNS} FROM main.handovers WHERE conversation_id IN (${listed})`,
+    ),
+    archiveNotes: db.prepare<[{ ids: string }]>(
+      `INSERT OR REPLACE INTO archive.handover_notes (${NOTE_COLUMNS})
+       SELECT ${NOTE_COLUMNS} FROM main.handover_notes
+       WHERE handover_id IN (SELECT id FROM main.handovers WHERE conversation_id IN (${listed}))`,
     ),
     archiveValues: db.prepare<[{ ids: string }]>(
       `INSERT OR REPLACE INTO archive.collected_values SELECT conversation_id, key, value, pii, created_at
@@ -51,6 +89,8 @@ function prepareStatements(db: Database.Database) {
       .pluck(),
     deleteArchivedMessages: db.prepare<[{ ids: string }]>(`DELETE FROM archive.messages WHERE conversation_id IN (${listed})`),
     deleteArchivedValues: db.prepare<[{ ids: string }]>(`DELETE FROM archive.collected_values WHERE conversation_id IN (${listed})`),
+    deleteArchivedNotes: db.prepare<[{ ids: string }]>(`DELETE FROM archive.handover_notes WHERE handover_id IN (${archivedHandoversOf})`),
+    deleteArchivedHandovers: db.prepare<[{ ids: string }]>(`DELETE FROM archive.handovers WHERE conversation_id IN (${listed})`),
     deleteArchived: db.prepare<[{ ids: string }]>(`DELETE FROM archive.conversations WHERE id IN (${listed})`),
   };
 }
@@ -75,11 +115,15 @@ export function createSqliteSweep(
     sql.archiveConversations.run({ ids, now });
     sql.archiveMessages.run({ ids });
     sql.archiveValues.run({ ids });
+    sql.archiveHandovers.run({ ids });
+    sql.archiveNotes.run({ ids });
   });
   const deleteLive = db.transaction((ids: string) => sql.deleteLive.run({ ids }).changes);
   const deleteArchived = db.transaction((ids: string) => {
     sql.deleteArchivedMessages.run({ ids });
     sql.deleteArchivedValues.run({ ids });
+    sql.deleteArchivedNotes.run({ ids });
+    sql.deleteArchivedHandovers.run({ ids });
     return sql.deleteArchived.run({ ids }).changes;
   });
 
@@ -119,10 +163,14 @@ export function createSqliteSweep(
       conversationsArchived: 0,
       conversationsDeleted: 0,
       archivedConversationsDeleted: 0,
+      handoverTextsDeleted: 0,
     };
     // Message and value TTLs reach archived copies too: retention is a promise about the data.
     for (const expire of messages ? sql.expireMessages : []) result.messagesDeleted += await inBatches(() => expire.run(messages!).changes);
     for (const expire of values ? sql.expireValues : []) result.valuesDeleted += await inBatches(() => expire.run(values!).changes);
+    for (const expire of messages ? sql.expireHandoverTexts : []) {
+      result.handoverTextsDeleted += await inBatches(() => expire.run(messages!).changes);
+    }
     if (idle) {
       const moved = await inBatches(() => moveIdle(idle, policy.archive === true, at));
       if (policy.archive) result.conversationsArchived = moved;

@@ -68,6 +68,40 @@ describe('SQLite store on disk', () => {
     await (await openSqliteStore(file)).close();
   });
 
+  it('migrates a database of version 4: messages, turns and indexes kept; operators, notices and handovers from then on', async () => {
+    const file = freshFile();
+    const id = newConversationId();
+    const db = new Database(file);
+    migrate(db, 'main', LIVE_MIGRATIONS.filter((m) => m.version <= 4));
+    db.prepare("INSERT INTO conversations (id, bot_id, visitor_id, origin, created_at, last_activity_at, next_message_id) VALUES (?, 'demo', 'v', 'o', 0, 0, 4)").run(id);
+    const insert = db.prepare(
+      'INSERT INTO messages (conversation_id, id, client_id, sender, text, quick_replies, links, created_at, turn, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run(id, 1, 'c1', 'visitor', 'hello', null, null, 1, null, null);
+    insert.run(id, 2, null, 'bot', 'hi', '[{"label":"Yes","action":"yes"}]', null, 2, null, 1);
+    insert.run(id, 3, 'c3', 'visitor', 'a human please', null, null, 3, '{"input":{"text":"a human please"},"locale":"en","access":"public"}', null);
+    db.close();
+
+    const store = await openSqliteStore(file);
+    try {
+      expect((await store.listMessages(id, 0, 10)).map((m) => [m.id, m.sender, m.text, m.clientId, m.quickReplies])).toEqual([
+        [1, 'visitor', 'hello', 'c1', undefined],
+        [2, 'bot', 'hi', null, [{ label: 'Yes', action: 'yes' }]],
+        [3, 'visitor', 'a human please', 'c3', undefined],
+      ]);
+      expect(await store.nextTurn(id)).toMatchObject({ messageId: 3, input: { text: 'a human please' } });
+      // The unique client id index came back with the table.
+      expect((await store.appendMessage({ conversationId: id, clientId: 'c1', sender: 'visitor', text: 'again' })).created).toBe(false);
+      const handover = { id: newConversationId(), source: 'intent' as const };
+      await store.completeTurn(id, 3, { meta: { outcome: 'handover' }, replies: [{ sender: 'bot', text: 'One moment' }], values: [], state: {}, handover });
+      expect((await store.openHandoverOf(id))?.id).toBe(handover.id);
+      const { message } = await store.appendMessage({ conversationId: id, clientId: 'op', sender: 'operator', text: 'Ada here', author: 'Ada' });
+      expect(message).toMatchObject({ id: 5, sender: 'operator', author: 'Ada' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('opens in WAL mode with synchronous=FULL, foreign keys and secure_delete on, archive included', () => {
     const file = freshFile();
     const db = openDatabase(file, defaultArchiveFile(file));
@@ -145,7 +179,7 @@ describe('SQLite store on disk', () => {
     }
   });
 
-  it('leaves deleted text in no file while it stays open: delete, clear, expiry, idle deletion, archive move and archive expiry', async () => {
+  it('leaves deleted text (messages, values, handover notes) in no file while it stays open: delete, clear, expiry, idle deletion, archive move and archive expiry', async () => {
     const dir = freshDir();
     const file = path.join(dir, 'parley.db');
     const store = await openSqliteStore(file);
@@ -164,7 +198,12 @@ describe('SQLite store on disk', () => {
       other.close();
       await store.appendMessage({ conversationId: id, clientId: 'b', sender: 'visitor', text: `${marker} in the WAL`, now: T0 });
       await store.putValue(id, { key: 'email', value: `${marker}@example.com`, pii: 'contact', now: T0 });
-      expect(filesContaining(dir, marker)).not.toEqual([]);
+      // A handover's text: an operator's note and the resolution note of a handover that is over.
+      const { handover } = await store.openHandover({ id: newConversationId(), conversationId: id, source: 'intent', now: T0 });
+      await store.addHandoverNote({ id: newConversationId(), handoverId: handover.id, authorId: 'op', text: `${marker} in a note`, createdAt: T0 });
+      await store.transitionHandover(handover.id, 1, { state: 'resolved', endedAt: T0, resolution: 'answered', resolutionNote: `${marker} resolved` });
+      expect(filesContaining(dir, `${marker} in a note`)).not.toEqual([]);
+      expect(filesContaining(dir, `${marker} resolved`)).not.toEqual([]);
       return id;
     }
 

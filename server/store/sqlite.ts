@@ -5,7 +5,7 @@
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatMessage, Sender } from '../../common/wire.ts';
+import type { ChatMessage, Notice, Sender } from '../../common/wire.ts';
 import type {
   AppendResult,
   CollectedValue,
@@ -16,29 +16,27 @@ import type {
   PiiTag,
   PendingTurn,
   Store,
+  StoredTurnMeta,
   TurnOutcome,
   TurnRequest,
 } from './store.ts';
-import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, turnRequest } from './arguments.ts';
+import type { MessageOutcome } from '../../common/turn-outcomes.ts';
+import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, locale, messageExtras, turnMeta, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
+import { sqliteHandovers } from './sqlite-handovers.ts';
+import { sqliteReports } from './sqlite-reports.ts';
+import { conversationStarted, messageStored, turnCompleted } from '../reports/tally.ts';
+import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
 import { createSqliteSweep } from './sqlite-sweep.ts';
-import { parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
+import { CONVERSATION_COLUMNS, toConversation, type ConversationRow } from './sqlite-conversations.ts';
+import { sqliteBrowse } from './sqlite-browse.ts';
+import { sqliteDataProtection } from './sqlite-data-protection.ts';
+import { addOnce, parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
-interface ConversationRow {
-  id: string;
-  bot_id: string;
-  visitor_id: string;
-  origin: string;
-  created_at: number;
-  last_activity_at: number;
-  handover: number;
-  state: string;
-}
-
-interface MessageRow {
+export interface MessageRow {
   conversation_id: string;
   id: number;
   client_id: string | null;
@@ -47,9 +45,11 @@ interface MessageRow {
   quick_replies: string | null;
   links: string | null;
   created_at: number;
+  author: string | null;
+  notice: string | null;
 }
 
-interface ValueRow {
+export interface ValueRow {
   key: string;
   value: string;
   pii: PiiTag;
@@ -63,20 +63,7 @@ export function defaultArchiveFile(file: string): string {
   return path.join(parsed.dir, `${parsed.name}-archive${parsed.ext || '.db'}`);
 }
 
-function toConversation(row: ConversationRow): Conversation {
-  return {
-    id: row.id,
-    botId: row.bot_id,
-    visitorId: row.visitor_id,
-    origin: row.origin,
-    createdAt: new Date(row.created_at),
-    lastActivityAt: new Date(row.last_activity_at),
-    handover: row.handover === 1,
-    state: parseJsonColumn<Record<string, unknown>>(row.state) ?? {},
-  };
-}
-
-function messageFromRow(row: MessageRow): ChatMessage {
+export function messageFromRow(row: MessageRow): ChatMessage {
   return toChatMessage({
     conversationId: row.conversation_id,
     id: row.id,
@@ -85,6 +72,8 @@ function messageFromRow(row: MessageRow): ChatMessage {
     text: row.text,
     quickReplies: parseJsonColumn(row.quick_replies),
     links: parseJsonColumn(row.links),
+    author: row.author,
+    notice: parseJsonColumn<Notice>(row.notice),
     createdAt: new Date(row.created_at),
   });
 }
@@ -126,10 +115,10 @@ export function openDatabase(file: string, archiveFile: string): Database.Databa
 }
 
 function prepareStatements(db: Database.Database) {
-  const conversationColumns = 'id, bot_id, visitor_id, origin, created_at, last_activity_at, handover, state';
+  const conversationColumns = CONVERSATION_COLUMNS;
   return {
     insertConversation: db.prepare(
-      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}')`,
+      `INSERT INTO conversations (${conversationColumns}) VALUES (@id, @botId, @visitorId, @origin, @now, @now, 0, '{}', @subject, @locale, '[]', '[]')`,
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE id = ?`),
     existsAnywhere: db.prepare<[string, string], { n: number }>(
@@ -138,13 +127,15 @@ function prepareStatements(db: Database.Database) {
     updateState: db.prepare('UPDATE conversations SET state = ? WHERE id = ?'),
     updateHandover: db.prepare('UPDATE conversations SET handover = ? WHERE id = ?'),
     updateActivity: db.prepare('UPDATE conversations SET last_activity_at = ? WHERE id = ?'),
-    allocateMessageId: db.prepare<[number, string], { id: number }>(
+    // Once signed in to, a conversation stays that person's.
+    updateSubject: db.prepare('UPDATE conversations SET subject = ? WHERE id = ? AND subject IS NULL'),
+    allocateMessageId: db.prepare<[number, string], { id: number; bot_id: string }>(
       `UPDATE conversations SET next_message_id = next_message_id + 1, last_activity_at = max(last_activity_at, ?)
-       WHERE id = ? RETURNING next_message_id - 1 AS id`,
+       WHERE id = ? RETURNING next_message_id - 1 AS id, bot_id`,
     ),
     insertMessage: db.prepare(
       `INSERT INTO messages (${MESSAGE_COLUMNS}, turn, reply_to)
-       VALUES (@conversationId, @id, @clientId, @sender, @text, @quickReplies, @links, @createdAt, @turn, @replyTo)`,
+       VALUES (@conversationId, @id, @clientId, @sender, @text, @quickReplies, @links, @createdAt, @author, @notice, @turn, @replyTo)`,
     ),
     turnOf: db.prepare<[string, number], { turn: string | null }>('SELECT turn FROM messages WHERE conversation_id = ? AND id = ?'),
     nextTurn: db.prepare<[string], { id: number; turn: string }>(
@@ -157,7 +148,18 @@ function prepareStatements(db: Database.Database) {
     repliesTo: db.prepare<[string, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
     ),
-    markTurnDone: db.prepare('UPDATE messages SET turn = NULL WHERE conversation_id = ? AND id = ?'),
+    // Done: the pending input goes, what the turn did stays with the message.
+    markTurnDone: db.prepare<[{ conversationId: string; id: number; intent: string | null; outcome: string }]>(
+      'UPDATE messages SET turn = NULL, intent = @intent, outcome = @outcome WHERE conversation_id = @conversationId AND id = @id',
+    ),
+    botOf: db.prepare<[string], { bot_id: string }>('SELECT bot_id FROM conversations WHERE id = ?'),
+    reachedOf: db.prepare<[string], { intents: string; outcomes: string }>('SELECT intents, outcomes FROM conversations WHERE id = ?'),
+    recordReached: db.prepare<[{ id: string; intents: string; outcomes: string; locale: string | null }]>(
+      'UPDATE conversations SET intents = @intents, outcomes = @outcomes, locale = coalesce(@locale, locale) WHERE id = @id',
+    ),
+    turnMeta: db.prepare<[string], { id: number; outcome: MessageOutcome; intent: string | null; created_at: number }>(
+      'SELECT id, outcome, intent, created_at FROM messages WHERE conversation_id = ? AND outcome IS NOT NULL ORDER BY id',
+    ),
     messageByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id = ?`,
     ),
@@ -177,6 +179,10 @@ function prepareStatements(db: Database.Database) {
     deleteArchivedConversation: db.prepare('DELETE FROM archive.conversations WHERE id = ?'),
     deleteArchivedMessages: db.prepare('DELETE FROM archive.messages WHERE conversation_id = ?'),
     deleteArchivedValues: db.prepare('DELETE FROM archive.collected_values WHERE conversation_id = ?'),
+    deleteArchivedNotes: db.prepare(
+      'DELETE FROM archive.handover_notes WHERE handover_id IN (SELECT id FROM archive.handovers WHERE conversation_id = ?)',
+    ),
+    deleteArchivedHandovers: db.prepare('DELETE FROM archive.handovers WHERE conversation_id = ?'),
     ownedAnywhere: db.prepare<[ConversationOwner & { id: string }], { owned: number }>(
       `SELECT EXISTS (SELECT 1 FROM main.conversations WHERE id = @id AND bot_id = @botId AND visitor_id = @visitorId)
            OR EXISTS (SELECT 1 FROM archive.conversations WHERE id = @id AND bot_id = @botId AND visitor_id = @visitorId) AS owned`,
@@ -184,6 +190,15 @@ function prepareStatements(db: Database.Database) {
     // A message whose bot turn is still pending stays until that turn has answered it.
     clearMessages: db.prepare('DELETE FROM main.messages WHERE conversation_id = ? AND turn IS NULL'),
     clearValues: db.prepare('DELETE FROM main.collected_values WHERE conversation_id = ?'),
+    // Handover records are metadata and stay; their text goes (an open handover's notes once it closes).
+    clearNotes: db.prepare(
+      `DELETE FROM main.handover_notes WHERE handover_id IN
+       (SELECT id FROM main.handovers WHERE conversation_id = ? AND state NOT IN ('waiting', 'assigned'))`,
+    ),
+    clearHandoverTexts: db.prepare(
+      `UPDATE main.handovers SET resolution_note = NULL, rating_comment = NULL
+       WHERE conversation_id = ? AND (resolution_note IS NOT NULL OR rating_comment IS NOT NULL)`,
+    ),
     ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
   };
 }
@@ -222,6 +237,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const sql = prepareStatements(db);
 
   const scrub = walScrubber(db);
+  const reports = sqliteReports(db);
+  const handovers = sqliteHandovers(db, reports.add);
 
   const append = db.transaction((input: NewMessage & { turn?: TurnRequest; replyTo?: number }): AppendResult => {
     const conversationId = idString(input.conversationId);
@@ -231,6 +248,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       if (existing) return { message: messageFromRow(existing), created: false };
     }
     const createdAt = checkDate('now', input.now ?? new Date()).getTime();
+    const sender = checkSender(input.sender);
+    const { author, notice } = messageExtras(sender, input);
     const allocated = sql.allocateMessageId.get(createdAt, conversationId);
     if (!allocated) throw storeError('unknown_conversation', 'no such conversation');
     const quickReplies = pickQuickReplies(input.quickReplies);
@@ -239,14 +258,17 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       conversationId,
       id: allocated.id,
       clientId,
-      sender: checkSender(input.sender),
+      sender,
       text: String(input.text),
       quickReplies: quickReplies && JSON.stringify(quickReplies),
       links: links && JSON.stringify(links),
+      author,
+      notice: notice && JSON.stringify(notice),
       createdAt,
       turn: input.turn ? JSON.stringify(turnRequest(input.turn)) : null,
       replyTo: input.replyTo ?? null,
     });
+    reports.add(messageStored(allocated.bot_id, sender, new Date(createdAt)));
     const stored = sql.messageById.get(conversationId, allocated.id);
     if (!stored) throw new Error('message vanished inside its own transaction');
     return { message: messageFromRow(stored), created: true };
@@ -265,10 +287,29 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     for (const value of outcome.values) {
       sql.upsertValue.run(conversationId, String(value.key), String(value.value), checkPii(value.pii), now.getTime());
     }
-    update(conversationId, { state: outcome.state, lastActivityAt: now, ...(outcome.handover ? { handover: true } : {}) });
-    sql.markTurnDone.run(conversationId, messageId);
+    if (outcome.handover) handovers.open(newHandover({ ...outcome.handover, conversationId, now }));
+    update(conversationId, { state: outcome.state, lastActivityAt: now });
+    const meta = turnMeta(outcome.meta);
+    recordReached(conversationId, meta, locale(outcome.locale));
+    sql.markTurnDone.run({ conversationId, id: messageId, ...meta });
+    const bot = sql.botOf.get(conversationId);
+    if (bot) reports.add(turnCompleted(bot.bot_id, now, { ...meta, nearest: outcome.meta.nearest }));
     return replies;
   });
+
+  /** Adds what a turn reached to the conversation's intents and outcomes (each once), and its language. */
+  const recordReached = (id: string, meta: ReturnType<typeof turnMeta>, language: string | null): void => {
+    const row = sql.reachedOf.get(id);
+    if (!row) return;
+    const intents = parseJsonColumn<string[]>(row.intents) ?? [];
+    const outcomes = parseJsonColumn<string[]>(row.outcomes) ?? [];
+    sql.recordReached.run({
+      id,
+      intents: JSON.stringify(meta.intent === null ? intents : addOnce(intents, meta.intent)),
+      outcomes: JSON.stringify(addOnce(outcomes, meta.outcome)),
+      locale: language,
+    });
+  };
   // Turns of different conversations finishing at once share one commit (one fsync), as appends do.
   const completeGrouped = groupCommit(db, (turn: { conversationId: string; messageId: number; outcome: TurnOutcome }) =>
     complete(turn.conversationId, turn.messageId, turn.outcome),
@@ -278,10 +319,11 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const leases = new Map<string, { owner: string; until: number }>();
 
   const update = db.transaction(
-    (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date }) => {
+    (id: string, patch: { state?: Record<string, unknown>; handover?: boolean; lastActivityAt?: Date; subject?: string }) => {
       if (patch.state !== undefined) sql.updateState.run(JSON.stringify(patch.state), id);
       if (patch.handover !== undefined) sql.updateHandover.run(patch.handover ? 1 : 0, id);
       if (patch.lastActivityAt !== undefined) sql.updateActivity.run(checkDate('lastActivityAt', patch.lastActivityAt).getTime(), id);
+      if (patch.subject !== undefined) sql.updateSubject.run(String(patch.subject), id);
     },
   );
 
@@ -289,39 +331,58 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     if (owner && sql.ownedAnywhere.get({ id, botId: idString(owner.botId), visitorId: idString(owner.visitorId) })?.owned !== 1) {
       return false;
     }
-    const live = sql.deleteLive.run(id).changes; // messages and values follow by ON DELETE CASCADE
+    // Messages, values, handovers and their notes follow by ON DELETE CASCADE.
+    const live = sql.deleteLive.run(id).changes;
     const archived = sql.deleteArchivedConversation.run(id).changes;
     sql.deleteArchivedMessages.run(id);
     sql.deleteArchivedValues.run(id);
+    sql.deleteArchivedNotes.run(id);
+    sql.deleteArchivedHandovers.run(id);
     return live + archived > 0;
   });
 
-  const clear = db.transaction((id: string): number => sql.clearMessages.run(id).changes + sql.clearValues.run(id).changes);
+  const clear = db.transaction(
+    (id: string): number =>
+      sql.clearMessages.run(id).changes + sql.clearValues.run(id).changes + sql.clearNotes.run(id).changes + sql.clearHandoverTexts.run(id).changes,
+  );
+
+  const create = db.transaction((input: NewConversation): ConversationRow => {
+    const id = idString(input.id);
+    if ((sql.existsAnywhere.get(id, id)?.n ?? 0) > 0) {
+      throw storeError('duplicate_conversation', 'a conversation with this id exists');
+    }
+    const botId = idString(input.botId);
+    const now = checkDate('now', input.now ?? new Date());
+    sql.insertConversation.run({
+      id,
+      botId,
+      visitorId: idString(input.visitorId),
+      origin: String(input.origin),
+      locale: locale(input.locale),
+      now: now.getTime(),
+      subject: input.subject === undefined ? null : String(input.subject),
+    });
+    reports.add(conversationStarted(botId, now));
+    const row = sql.getConversation.get(id);
+    if (!row) throw new Error('conversation vanished after insert');
+    return row;
+  });
 
   const beforeRemoval = opts.beforeRemoval ?? (async () => undefined);
   const sweep = createSqliteSweep(db, scrub, beforeRemoval);
+  const browseConversations = sqliteBrowse(db);
 
   let closed = false;
 
   return {
     kind: 'sqlite',
     ...sqliteConsoleStore(db),
+    ...handovers.store,
+    ...sqliteDataProtection(db),
+    ...reports.store,
 
     async createConversation(input: NewConversation): Promise<Conversation> {
-      const id = idString(input.id);
-      if ((sql.existsAnywhere.get(id, id)?.n ?? 0) > 0) {
-        throw storeError('duplicate_conversation', 'a conversation with this id exists');
-      }
-      sql.insertConversation.run({
-        id,
-        botId: idString(input.botId),
-        visitorId: idString(input.visitorId),
-        origin: String(input.origin),
-        now: checkDate('now', input.now ?? new Date()).getTime(),
-      });
-      const row = sql.getConversation.get(id);
-      if (!row) throw new Error('conversation vanished after insert');
-      return toConversation(row);
+      return toConversation(create(input));
     },
 
     async getConversation(id: string): Promise<Conversation | null> {
@@ -348,7 +409,18 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     async completeTurn(conversationId, messageId, outcome): Promise<ChatMessage[]> {
+      turnMeta(outcome.meta); // a bad one fails before the turn joins a group commit
+      locale(outcome.locale);
       return completeGrouped({ conversationId: idString(conversationId), messageId: checkAfter(messageId), outcome });
+    },
+
+    async listTurnMeta(conversationId: string): Promise<StoredTurnMeta[]> {
+      return sql.turnMeta.all(idString(conversationId)).map((row) => ({
+        messageId: row.id,
+        outcome: row.outcome,
+        intent: row.intent,
+        at: new Date(row.created_at),
+      }));
     },
 
     async lease(name, owner, nowMs, untilMs): Promise<boolean> {
@@ -399,6 +471,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     sweep,
+    browseConversations,
 
     async ping(): Promise<boolean> {
       if (closed) return false;

@@ -4,11 +4,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { freshStoreEach } from './fresh-store.ts';
 import type { Store, TurnOutcome, TurnRequest } from './store.ts';
 import { newConversationId } from './store-contract.ts';
+import { newId } from '../chat/ids.ts';
 
 const TURN: TurnRequest = { input: { text: 'my e-mail is ada@example.com' }, locale: 'en', access: 'public' };
 
 function outcome(texts: string[], state: Record<string, unknown> = { step: 1 }): TurnOutcome {
-  return { replies: texts.map((text) => ({ sender: 'bot' as const, text })), values: [], state };
+  return { meta: { outcome: 'answered', intent: 'hours' }, replies: texts.map((text) => ({ sender: 'bot' as const, text })), values: [], state };
 }
 
 export function runTurnContract(name: string, open: () => Promise<Store>): void {
@@ -52,7 +53,7 @@ export function runTurnContract(name: string, open: () => Promise<Store>): void 
       const replies = await store.completeTurn(id, message.id, {
         ...outcome(['one', 'two'], { form: 'lead' }),
         values: [{ key: 'email', value: 'ada@example.com', pii: 'contact' }],
-        handover: true,
+        handover: { id: newId(), source: 'intent' },
       });
       expect(replies.map((r) => [r.id, r.sender, r.text, r.clientId])).toEqual([
         [message.id + 1, 'bot', 'one', null],

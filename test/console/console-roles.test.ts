@@ -11,7 +11,7 @@ import type { AppDeps } from '../../server/http/deps.ts';
 /** Administrator-only routes with a request that is valid for an administrator, and what the administrator gets. */
 const ADMIN_ROUTES: Array<{ method: string; path: string; body?: unknown; allowed: number }> = [
   { method: 'GET', path: '/users', allowed: 200 },
-  { method: 'POST', path: '/users', body: { email: 'new@example.test', displayName: 'New', role: 'operator', bots: ['demo'] }, allowed: 201 },
+  { method: 'POST', path: '/users', body: { email: 'new@example.test', displayName: 'New', role: 'operator', bots: ['demo'] }, allowed: 202 },
   { method: 'PATCH', path: '/users/SUBJECT', body: { bots: ['demo', 'other'] }, allowed: 200 },
   { method: 'GET', path: '/audit', allowed: 200 },
   { method: 'GET', path: '/audit/export', allowed: 200 },
@@ -65,7 +65,7 @@ forEachStore((store) => {
       expect(answer.body.entries.filter((e) => e.outcome === 'denied').length).toBeGreaterThanOrEqual(6);
     });
 
-    it('CSRF: every state-changing route of the console router refuses a request without the token (403 csrf); only login, set-password and the reset request go without one', async () => {
+    it('CSRF: every state-changing route of the console router refuses a request without the token (403 csrf); only login, set-password, the reset request and the SSO code go without one', async () => {
       const router = consoleRouter({ publicUrl: world.url } as AppDeps);
       const walker = world.client();
       expect((await walker.login('root@example.test', 'correct horse battery staple 42')).status).toBe(200);
@@ -75,15 +75,16 @@ forEachStore((store) => {
         'POST /api/v1/console/password/reset',
         'POST /api/v1/console/password/set',
         'POST /api/v1/console/session',
+        'POST /api/v1/console/sso/second-factor',
       ]);
       // Those answered for their bodies (400), not by running: and the session still lives.
       expect(walk.escaped.every((r) => r.status === 400)).toBe(true);
       expect((await walker.request('GET', '/session')).status).toBe(200);
     });
 
-    it('CSRF: login, set-password and the reset request refuse a foreign Origin, a cross-site fetch and a form body', async () => {
+    it('CSRF: login, set-password, the reset request and the SSO code refuse a foreign Origin, a cross-site fetch and a form body', async () => {
       const c = world.client();
-      for (const path of ['/session', '/password/set', '/password/reset']) {
+      for (const path of ['/session', '/password/set', '/password/reset', '/sso/second-factor']) {
         const foreign = await c.request('POST', path, { email: 'root@example.test', password: 'x' }, { Origin: 'https://evil.example' });
         const crossSite = await c.request('POST', path, { email: 'root@example.test', password: 'x' }, { 'Sec-Fetch-Site': 'cross-site' });
         const form = await c.request('POST', path, 'email=root%40example.test&password=x', { 'Content-Type': 'application/x-www-form-urlencoded' });

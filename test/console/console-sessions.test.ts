@@ -78,6 +78,14 @@ forEachStore((store) => {
       expect((await client.request('GET', '/session')).status).toBe(401);
     });
 
+    it('a change of bots ends the user’s sessions; saving the same role and bots again does not', async () => {
+      const { client, id } = await world.staff('rebotted@example.test', 'operator', ['demo']);
+      expect((await world.admin.request('PATCH', `/users/${id}`, { role: 'operator', bots: ['demo'] })).status).toBe(200);
+      expect((await client.request('GET', '/session')).status).toBe(200);
+      expect((await world.admin.request('PATCH', `/users/${id}`, { role: 'operator', bots: ['shop'] })).status).toBe(200);
+      expect((await client.request('GET', '/session')).status).toBe(401);
+    });
+
     it('a password change ends the other browser’s session and gives this one a fresh cookie', async () => {
       const { client: one } = await world.staff('changer@example.test', 'operator', ['demo']);
       const two = world.client();

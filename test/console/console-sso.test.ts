@@ -7,30 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachStore } from '../helpers/stores.ts';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
-import { startTestIdp, type TestIdp } from '../helpers/oidc-idp.ts';
+import type { TestIdp } from '../helpers/oidc-idp.ts';
+import { startSsoWorld, type SsoWorld } from '../helpers/sso-world.ts';
 import { freePort } from '../helpers/ports.ts';
-import { ssoRoundTrip, type SsoReturn } from '../helpers/sso-browser.ts';
+import { enrolTotp } from '../helpers/console-totp.ts';
+import { openCallback, ssoRoundTrip } from '../helpers/sso-browser.ts';
 import { SESSION_COOKIE } from '../../server/accounts/session-cookie.ts';
 import { SSO_STATE_COOKIE } from '../../server/accounts/sso-state-cookie.ts';
-import type { AuditEntryView, SessionInfo, SsoInfo } from '../../common/console-wire.ts';
+import type { SessionInfo, SsoInfo } from '../../common/console-wire.ts';
+import { lastAuditEntry } from '../helpers/console-client.ts';
 
 forEachStore((store) => {
   describe('console single sign-on', () => {
+    let sso: SsoWorld;
     let idp: TestIdp;
     let world: ConsoleWorld;
     beforeAll(async () => {
-      const port = await freePort();
-      idp = await startTestIdp(`http://localhost:${port}/api/v1/console/sso/callback`);
-      world = await startConsoleWorld(store.env(), { PORT: String(port), OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret, OIDC_LABEL: 'Sign in with Test IdP' });
+      sso = await startSsoWorld(store.env(), { OIDC_LABEL: 'Sign in with Test IdP' });
+      ({ idp, world } = sso);
     }, 120_000);
-    afterAll(async () => {
-      await world?.close();
-      await idp?.close();
-    });
-
-    /** Opens the callback as the browser would: with the state cookie, without following the redirect. */
-    const openCallback = (back: SsoReturn, stateCookie = back.stateCookie) =>
-      fetch(back.callback, { redirect: 'manual', headers: { cookie: `${SSO_STATE_COOKIE}=${stateCookie}` } });
+    afterAll(() => sso?.close());
 
     const sessionOf = async (res: Response) => {
       const token = res.headers.getSetCookie().map((c) => (c.startsWith(`${SESSION_COOKIE}=`) ? c.slice(SESSION_COOKIE.length + 1).split(';')[0] : '')).find(Boolean);
@@ -39,10 +35,7 @@ forEachStore((store) => {
       return { token, answer: await client.request<SessionInfo>('GET', '/session') };
     };
 
-    const lastAudit = async (action: string) => {
-      const entries = (await world.admin.request<{ entries: AuditEntryView[] }>('GET', `/audit?action=${action}&limit=500`)).body.entries;
-      return entries.at(-1)!;
-    };
+    const lastAudit = (action: string) => lastAuditEntry(world.admin, action);
 
     it('says the button is there and what it reads', async () => {
       const info = await world.client().request<SsoInfo>('GET', '/sso');
@@ -50,8 +43,8 @@ forEachStore((store) => {
     });
 
     it('links an invited user by verified e-mail on first login, by iss|sub after; the role is the console\'s, never the claim', async () => {
-      const invited = await world.admin.request<{ id: string }>('POST', '/users', { email: 'olga@example.test', displayName: 'Olga', role: 'operator', bots: [] });
-      expect(invited.status).toBe(201);
+      expect((await world.admin.request('POST', '/users', { email: 'olga@example.test', displayName: 'Olga', role: 'operator', bots: [] })).status).toBe(202);
+      const olga = await world.userId('olga@example.test');
       idp.accounts.set('olga-sub', { email: 'olga@example.test', email_verified: true, role: 'administrator' });
 
       const first = await openCallback(await ssoRoundTrip(world.url, 'olga-sub'));
@@ -60,19 +53,19 @@ forEachStore((store) => {
       const { token, answer } = await sessionOf(first);
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(answer.status).toBe(200);
-      expect(answer.body.user).toMatchObject({ id: invited.body.id, role: 'operator', pending: false });
+      expect(answer.body.user).toMatchObject({ id: olga, role: 'operator', pending: false });
       // The same cookie as a password login: __Host-, HttpOnly, Secure, SameSite=Strict.
       expect(first.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))).toMatch(/; HttpOnly; Secure; SameSite=Strict; Path=\/$/);
       // The operator may not manage users, whatever the IdP said.
       const client = world.client();
       client.cookie = token!;
       expect((await client.request('GET', '/users')).status).toBe(403);
-      expect(await lastAudit('login')).toMatchObject({ actor: invited.body.id, outcome: 'ok', details: { method: 'sso' } });
+      expect(await lastAudit('login')).toMatchObject({ actor: olga, outcome: 'ok', details: { method: 'sso' } });
 
       // Later: the IdP changes the address; `iss|sub` still finds her.
       idp.accounts.set('olga-sub', { email: 'someone-else@example.test', email_verified: true, role: 'administrator' });
       const again = await sessionOf(await openCallback(await ssoRoundTrip(world.url, 'olga-sub')));
-      expect(again.answer.body.user).toMatchObject({ id: invited.body.id, role: 'operator' });
+      expect(again.answer.body.user).toMatchObject({ id: olga, role: 'operator' });
     });
 
     const expectFailure = async (res: Response, code: string) => {
@@ -131,6 +124,26 @@ forEachStore((store) => {
       expect((await world.admin.request('PATCH', `/users/${unlinked.id}`, { disabled: true })).status).toBe(200);
       idp.accounts.set('ed-sub', { email: 'ed@example.test', email_verified: true });
       await expectFailure(await openCallback(await ssoRoundTrip(world.url, 'ed-sub')), 'disabled');
+    });
+
+    // Last: it gives the administrator a second factor and turns the policy on (and off again).
+    it('while a second factor is required of everyone, an SSO session without one may only enrol: the gate looks at the user, not at how they signed in', async () => {
+      await enrolTotp(world.admin);
+      expect((await world.admin.request('PATCH', '/settings', { requireTotp: true })).status).toBe(200);
+      try {
+        expect((await world.admin.request('POST', '/users', { email: 'gina@example.test', displayName: 'Gina', role: 'operator', bots: [] })).status).toBe(202);
+        idp.accounts.set('gina-sub', { email: 'gina@example.test', email_verified: true });
+        const { token, answer } = await sessionOf(await openCallback(await ssoRoundTrip(world.url, 'gina-sub')));
+        expect(answer.body.mustEnrollTotp).toBe(true);
+        const gina = world.client();
+        gina.cookie = token!;
+        gina.csrfToken = answer.body.csrfToken;
+        const gated = await gina.request('POST', '/password', { current: 'none at all 123', next: 'a brand new passphrase 99' });
+        expect([gated.status, (gated.body as { error: { code: string } }).error.code]).toEqual([403, 'totp_enrolment_required']);
+        expect((await gina.request('POST', '/totp/enroll', {})).status).toBe(200);
+      } finally {
+        expect((await world.admin.request('PATCH', '/settings', { requireTotp: false })).status).toBe(200);
+      }
     });
   });
 });

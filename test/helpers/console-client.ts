@@ -1,7 +1,7 @@
 // One browser's worth of the console API over real HTTP: it keeps the session cookie and the CSRF
 // token like the console app does, and sends the server's own Origin on every request.
 import { SESSION_COOKIE } from '../../server/accounts/session-cookie.ts';
-import type { SessionInfo } from '../../common/console-wire.ts';
+import type { AuditEntryView, SessionInfo } from '../../common/console-wire.ts';
 
 export interface Answer<T = unknown> {
   status: number;
@@ -45,3 +45,9 @@ export class ConsoleClient {
 
 /** The token in a console link (`…/console/#set-password=<token>`). */
 export const linkToken = (link: string): string => link.slice(link.indexOf('=') + 1);
+
+/** The newest audit entry of `action`, as an administrator's client reads it (undefined when there is none). */
+export async function lastAuditEntry(admin: ConsoleClient, action: string): Promise<AuditEntryView | undefined> {
+  const { body } = await admin.request<{ entries: AuditEntryView[] }>('GET', `/audit?action=${encodeURIComponent(action)}&limit=1000`);
+  return body.entries.at(-1);
+}

@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import type { ArchivedCopy } from '../../server/store/store-contract.ts';
+import type { ArchivedHandovers } from '../../server/store/handover-contract.ts';
 import { openKeyring, type StoreConfig } from '../../server/store/index.ts';
 import { generationOf, open } from '../../server/store/sealing/cipher.ts';
 import { FIELD } from '../../server/store/sealing/fields.ts';
@@ -43,6 +44,44 @@ export function readSqliteArchive(archiveFile: string) {
       return { conversation, messages, values };
     } finally {
       db.close();
+    }
+  };
+}
+
+/** What the SQLite archive file holds of one conversation's handovers, read without the store. */
+export function readSqliteArchivedHandovers(archiveFile: string) {
+  return async (conversationId: string): Promise<ArchivedHandovers> => {
+    const db = new Database(archiveFile, { readonly: true });
+    try {
+      const handovers = db
+        .prepare("SELECT id || ':' || state FROM handovers WHERE conversation_id = ? ORDER BY started_at, id")
+        .pluck()
+        .all(conversationId) as string[];
+      const notes = db
+        .prepare(
+          `SELECT n.text FROM handover_notes n JOIN handovers h ON h.id = n.handover_id
+           WHERE h.conversation_id = ? ORDER BY n.created_at, n.id`,
+        )
+        .pluck()
+        .all(conversationId) as string[];
+      return { handovers, notes };
+    } finally {
+      db.close();
+    }
+  };
+}
+
+/** What the archive collections hold of one conversation's handovers, read over a connection of its own. */
+export function readMongoArchivedHandovers(uri: string) {
+  return async (conversationId: string): Promise<ArchivedHandovers> => {
+    const conn = await mongoose.createConnection(uri).asPromise();
+    try {
+      const db = conn.db!;
+      const handovers = await db.collection('archived_handovers').find({ conversationId }).sort({ startedAt: 1, _id: 1 }).toArray();
+      const notes = await db.collection('archived_handover_notes').find({ conversationId }).sort({ createdAt: 1, _id: 1 }).toArray();
+      return { handovers: handovers.map((h) => `${String(h._id)}:${String(h.state)}`), notes: notes.map((n) => String(n.text)) };
+    } finally {
+      await conn.close();
     }
   };
 }
@@ -91,4 +130,21 @@ export function openedArchive(config: Pick<StoreConfig, 'storageKeys' | 'keyStor
       await keyring.keyStore.close();
     }
   };
+}
+
+/** `collection:_id` of every document, in every collection of the database, whose JSON holds `text`: the archive's included. */
+export async function mongoDocumentsContaining(uri: string, text: string): Promise<string[]> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const db = conn.db!;
+    const found: string[] = [];
+    for (const { name } of await db.listCollections().toArray()) {
+      for (const doc of await db.collection(name).find({}).toArray()) {
+        if (JSON.stringify(doc).includes(text)) found.push(`${name}:${String(doc._id)}`);
+      }
+    }
+    return found;
+  } finally {
+    await conn.close();
+  }
 }

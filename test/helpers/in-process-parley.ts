@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../server/config/index.ts';
-import { startParley, type RunningParley } from '../../server/start.ts';
+import { startParley, type RunningParley, type StartOptions } from '../../server/start.ts';
 
-export async function startInProcess(env: Record<string, string> = {}): Promise<RunningParley & { config: Config }> {
+export async function startInProcess(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningParley & { config: Config }> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-it-'));
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', RATE_SESSIONS_PER_IP: '10000', ...env, DATA_DIR: dataDir });
-  const running = await startParley(config, pino({ level: 'silent' }));
+  const running = await startParley(config, pino({ level: 'silent' }), options);
   return { ...running, config };
 }

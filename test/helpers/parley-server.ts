@@ -1,6 +1,6 @@
-// Starts a real Parley server as a child process (`server/main.ts` under tsx) on a loopback port
-// with a temporary DATA_DIR, for integration and e2e tests. Restart on the same port and data by
-// passing PORT and DATA_DIR back in.
+// Starts a real Parley server as a child process (`server/main.ts` under tsx, or another command
+// such as `npm start` in another copy) on a loopback port with a temporary DATA_DIR, for
+// integration and e2e tests. Restart on the same port and data by passing PORT and DATA_DIR back in.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,13 +22,28 @@ export interface ParleyProcess {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `root`: another checkout to run (a benchmark's baseline); this one by default. */
-export async function startParley(env: Record<string, string> = {}, opts: { root?: string } = {}): Promise<ParleyProcess> {
+export interface Launch {
+  /** Program and arguments; the sources under tsx by default. */
+  command: string[];
+  cwd: string;
+  /**
+   * The command runs the server in a descendant (npm start: npm, sh, then node), and npm does not
+   * pass SIGTERM on: the command gets a process group of its own and stop() signals the group, as
+   * a terminal's Ctrl-C or systemd's stop does.
+   */
+  processGroup?: boolean;
+}
+
+export const FROM_SOURCES: Launch = { command: [process.execPath, '--import', 'tsx', 'server/main.ts'], cwd: ROOT };
+
+export async function startParley(env: Record<string, string> = {}, launch: Launch = FROM_SOURCES): Promise<ParleyProcess> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: opts.root ?? ROOT,
+  const [program = process.execPath, ...args] = launch.command;
+  const proc = spawn(program, args, {
+    cwd: launch.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: launch.processGroup ?? false,
   });
   let output = '';
   proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -58,7 +73,9 @@ export async function startParley(env: Record<string, string> = {}, opts: { root
     proc,
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      if (launch.processGroup) process.kill(-proc.pid!, signal);
+      else proc.kill(signal);
       await exited;
     },
   };

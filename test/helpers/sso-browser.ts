@@ -1,6 +1,7 @@
 // A browser's SSO round trip without a browser: Parley's /sso/start, the IdP's authorization
 // endpoint and login form (with the IdP's cookies kept), up to the redirect back to Parley's
-// callback, which is returned unopened so a test can open it as it is, twice, or with another cookie.
+// callback, which is returned unopened so a test can open it as it is, twice, or with another cookie
+// (openCallback).
 import { SSO_STATE_COOKIE } from '../../server/accounts/sso-state-cookie.ts';
 
 export interface SsoReturn {
@@ -12,6 +13,10 @@ export interface SsoReturn {
 
 const cookieValue = (setCookie: string, name: string): string | undefined =>
   setCookie.startsWith(`${name}=`) ? setCookie.slice(name.length + 1).split(';')[0] : undefined;
+
+/** Opens the callback as the browser would: with the state cookie, without following the redirect. */
+export const openCallback = (back: SsoReturn, stateCookie = back.stateCookie): Promise<Response> =>
+  fetch(back.callback, { redirect: 'manual', headers: { cookie: `${SSO_STATE_COOKIE}=${stateCookie}` } });
 
 export async function ssoRoundTrip(parleyUrl: string, account: string): Promise<SsoReturn> {
   const start = await fetch(`${parleyUrl}/api/v1/console/sso/start`, { redirect: 'manual' });

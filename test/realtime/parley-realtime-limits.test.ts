@@ -1,8 +1,9 @@
 // The embedded realtime server as Parley runs it (issue 11, finding 3): only the conversation
-// channel kind, upgrades only from Parley's own origin (plus REALTIME_ALLOWED_ORIGINS), connection
+// channel kind and the console's two (issue 14), upgrades only from Parley's own origin (plus REALTIME_ALLOWED_ORIGINS), connection
 // caps per client IP (the address TRUST_PROXY says) and in total, idle sockets closed. A whole
 // in-process Parley server, real WebSockets on loopback.
 import { afterEach, describe, expect, it } from 'vitest';
+import { consoleConversationChannel, queueChannel } from '../../common/handover-wire.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { authorize, openSession } from '../helpers/visitor-api.ts';
 import { channelAuth, rawSocket, subscriptionOutcome, within, type RawSocket } from './clients.ts';
@@ -33,11 +34,12 @@ async function socket(port: number, headers: Record<string, string>, expectEstab
 const closeCode = (s: RawSocket) => within(5000, s.closed);
 
 describe('the realtime server as Parley runs it', () => {
-  it('refuses every channel kind but the conversation channel, however well signed', async () => {
+  it('refuses every channel kind but the conversation channel and the console’s two (a bot’s queue, a conversation it follows), however well signed', async () => {
     const server = await parley();
     const session = await openSession(server.url);
     const s = await socket(server.port, { origin: server.ownOrigin });
-    for (const channel of ['chat-room', 'private-chat-AAAAAAAAAAAAAAAAAAAAAA', 'private-encrypted-room', 'presence-chat']) {
+    const refused = ['chat-room', 'private-chat-AAAAAAAAAAAAAAAAAAAAAA', 'private-encrypted-room', 'presence-chat', 'private-console-queue-demo', 'private-encrypted-console-room'];
+    for (const channel of refused) {
       s.subscribe(channel, channelAuth(app, s.socketId, channel));
       const refusal = await s.next((m) => m.channel === channel);
       expect({ channel, refusal }).toMatchObject({ channel, refusal: { event: 'pusher:subscription_error', data: { type: 'UnsupportedChannel', status: 403 } } });
@@ -45,6 +47,10 @@ describe('the realtime server as Parley runs it', () => {
     const auth = await authorize(server.url, session.token, s.socketId, session.channel);
     s.subscribe(session.channel, auth.body.auth);
     expect(await subscriptionOutcome(s, session.channel)).toBe('succeeded');
+    for (const channel of [queueChannel('demo'), consoleConversationChannel(session.conversationId)]) {
+      s.subscribe(channel, channelAuth(app, s.socketId, channel));
+      expect(await subscriptionOutcome(s, channel), channel).toBe('succeeded');
+    }
   });
 
   it('accepts WebSocket upgrades only from its own origin and REALTIME_ALLOWED_ORIGINS', async () => {

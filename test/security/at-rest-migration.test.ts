@@ -40,7 +40,7 @@ forEachStore((kind) => {
         await legacy.appendMessage({ conversationId: id, clientId: null, sender: 'bot', text: `hello ${n}`, quickReplies: [{ label: `Yes ${hex}`, action: `yes-${hex}` }], now });
         await legacy.appendVisitorMessage({ conversationId: id, clientId: 'c1', sender: 'visitor', text: said(n), turn: { input: { text: said(n) }, locale: 'en', access: 'public' }, now });
         if (n !== 5) {
-          const outcome = { replies: [{ sender: 'bot' as const, text: `noted ${n}` }], values: [{ key: 'email', value: `${said(n)}@example.org`, pii: 'contact' as const }] };
+          const outcome = { meta: { outcome: 'form' as const }, replies: [{ sender: 'bot' as const, text: `noted ${n}` }], values: [{ key: 'email', value: `${said(n)}@example.org`, pii: 'contact' as const }] };
           await legacy.completeTurn(id, 2, { ...outcome, state: { context: `ctx-${hex}`, fallbacks: n }, now });
         }
       }

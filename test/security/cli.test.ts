@@ -58,7 +58,11 @@ forEachStore((kind) => {
 
     it('retention (CLI): sweep applies each bot definition\'s retention policy now', async () => {
       const env = { ...kind.env(), DATA_DIR: tempDir() };
-      const botsDir = demoBotsDir((demo) => (demo.policy = { ...demo.policy, messageTtl: '1s', valueTtl: '1s' }), 'brief');
+      // Without live handover, which would need 24 hours of history kept.
+      const botsDir = demoBotsDir((demo) => {
+        delete demo.handover;
+        demo.policy = { ...demo.policy, messageTtl: '1s', valueTtl: '1s' };
+      }, 'brief');
       await seed(env, 'brief', ['old-1', 'old-2'], new Date(Date.now() - 10_000));
 
       const run = parley(['sweep'], { ...env, BOTS_DIR: botsDir });

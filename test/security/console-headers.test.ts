@@ -1,5 +1,5 @@
 // Rule: "the console page is served with its own strict CSP (no inline code, Trusted Types with no
-// policy, never framed), X-Frame-Options DENY and no caching; its hashed assets are cached and
+// policy, never framed; connections to itself and its realtime relay only), X-Frame-Options DENY and no caching; its hashed assets are cached and
 // nothing else under /console/ leaks". Real HTTP against the console routes, mounted the way
 // server/http/app.ts mounts them, over a dist/ folder made for the test.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +17,12 @@ import { listen, type Listening } from './listen.ts';
 const PAGE = '<!doctype html><title>Parley console</title><script type="module" src="/console/assets/console-abc123.js"></script>';
 const SCRIPT = 'document.title = "console";';
 
+/** Where the console's pusher-js connects (a relay of its own here, as with soketi or Pusher Channels). */
+const REALTIME = { key: 'k', wsHost: 'relay.example', wsPort: 6001, wssPort: 6001, forceTLS: true, cluster: 'mt1', authEndpoint: 'https://chat.example/api/v1/console/realtime/auth' };
+
 /** The policy the console must send, written out here rather than imported, so a change is a decision. */
 const EXPECTED_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; " +
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' wss://relay.example:6001; img-src 'self' data:; form-action 'self'; " +
   "base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
 
 describe('console page headers', () => {
@@ -34,7 +37,7 @@ describe('console page headers', () => {
     const app = new Koa();
     app.silent = true;
     const router = new Router();
-    router.use(consoleApp({ distDir: dist }).routes());
+    router.use(consoleApp({ distDir: dist, realtimeClient: REALTIME }).routes());
     app.use(securityHeaders({ hsts: true }));
     app.use(errorHandler(pino({ level: 'silent' })));
     app.use(router.routes());

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createLogger } from '../../server/security/logger.ts';
-import { luhnValid, scrubText } from '../../server/security/scrub.ts';
+import { scrubText } from '../../server/security/scrub.ts';
+import { luhnValid } from '../../server/privacy/detectors.ts';
 
 function capture(level = 'trace'): { log: ReturnType<typeof createLogger>; output: () => string; lines: () => unknown[] } {
   const chunks: string[] = [];

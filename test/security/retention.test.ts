@@ -12,7 +12,7 @@ import type { RetentionPolicy, SweepResult } from '../../server/store/store.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { readSqliteArchive } from '../helpers/data-files.ts';
 
-const ZERO: SweepResult = { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0, archivedConversationsDeleted: 0 };
+const ZERO: SweepResult = { messagesDeleted: 0, valuesDeleted: 0, conversationsArchived: 0, conversationsDeleted: 0, archivedConversationsDeleted: 0, handoverTextsDeleted: 0 };
 const DAY = 86_400_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -8,8 +8,9 @@
 // n start positions cost at most n times a constant. The single exception allowed is a greedy `*`
 // on one character class at the very end of a pattern: nothing after it can fail, so it never
 // backtracks, and the next attempt starts where its match ended, so it reads each character once.
-// The first test checks that construction on every regular expression in scrub.ts (found by
-// parsing the file, so a pattern added later is checked too); the others feed each pattern its
+// The first test checks that construction on every regular expression in scrub.ts and in the
+// personal-data detectors it uses (server/privacy/detectors.ts; found by parsing the files, so a
+// pattern added later is checked too); the others feed each pattern its
 // worst inputs at 100 KB and check the scrubbing is still right.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ import { createLogger } from '../../server/security/logger.ts';
 import { accessLog } from '../../server/http/access-log.ts';
 import { listen } from './listen.ts';
 
-const SCRUB_SOURCE = fileURLToPath(new URL('../../server/security/scrub.ts', import.meta.url));
+const SCRUB_SOURCES = ['../../server/security/scrub.ts', '../../server/privacy/detectors.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
 const KB100 = 100 * 1024;
 
 /** Every regular-expression literal in a TypeScript file, and every `new RegExp(…)` (which this check cannot read). */
@@ -58,8 +59,10 @@ function capture(): { log: ReturnType<typeof createLogger>; lines: () => Array<R
 const fill = (unit: string, length = KB100): string => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 
 describe('log scrubbing is linear in the length of the line', () => {
-  it('log scrubbing: every pattern in scrub.ts reads a bounded window per attempt (linear by construction)', () => {
-    const { literals, constructed } = regexesIn(SCRUB_SOURCE);
+  it('log scrubbing: every pattern in scrub.ts and the detectors reads a bounded window per attempt (linear by construction)', () => {
+    const found = SCRUB_SOURCES.map(regexesIn);
+    const literals = found.flatMap((f) => f.literals);
+    const constructed = found.reduce((n, f) => n + f.constructed, 0);
     expect(literals.length).toBeGreaterThan(5);
     expect(constructed, 'a RegExp built at run time cannot be checked here').toBe(0);
     const unbounded = literals.map((l) => ({ pattern: l, unbounded: unboundedQuantifiers(l) })).filter((p) => p.unbounded.length > 0);

@@ -8,8 +8,8 @@ import { startParley } from '../helpers/parley-server.ts';
 import { bookDemo, history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
 import { openKeyring, openStore } from '../../server/store/index.ts';
 import { forEachStore } from '../helpers/stores.ts';
-import { MASKED_PII } from '../../server/http/routes/messages.ts';
-import { demoBotsDir } from '../helpers/demo-bot.ts';
+import { MASKED_PII } from '../../server/privacy/mask.ts';
+import { demoBotsDir, type BotFile } from '../helpers/demo-bot.ts';
 import type { ChatMessage } from '../../common/wire.ts';
 
 
@@ -45,8 +45,14 @@ forEachStore((store) => {
   });
 
   describe('conversation storage can be turned off', () => {
+  // Without live handover: a bot with handover must store its conversations (server/bot/handover-definition.ts).
+  const storageOff = (demo: BotFile) => {
+    delete demo.handover;
+    demo.policy = { ...demo.policy, storeConversations: false };
+  };
+
     it('the bot still answers over the channel, and nothing of the exchange stays stored', async () => {
-      const parley = await startInProcess({ ...store.env(), BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
+      const parley = await startInProcess({ ...store.env(), BOTS_DIR: demoBotsDir(storageOff) });
       try {
         const session = await openSession(parley.url);
         const replies = await subscribeToConversation(parley, session, 'message');
@@ -87,7 +93,7 @@ forEachStore((store) => {
     });
 
     it("a turn in one conversation leaves another conversation's stored messages of the same bot alone", async () => {
-      const parley = await startInProcess({ ...store.env(), BOTS_DIR: demoBotsDir((demo) => (demo.policy = { ...demo.policy, storeConversations: false })) });
+      const parley = await startInProcess({ ...store.env(), BOTS_DIR: demoBotsDir(storageOff) });
       try {
         // Each session's greeting is stored until that conversation's own first exchange.
         const bystander = await openSession(parley.url);

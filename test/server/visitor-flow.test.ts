@@ -203,9 +203,9 @@ forEachStore((store) => {
 
   describe('health', () => {
     it('reports store and realtime readiness', async () => {
-      const res = await call(parley.url, '/healthz');
+      const res = await call(parley.url, '/readyz');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ok', store: { kind: store.kind, ready: true }, realtime: { mode: 'embedded', ready: true } });
+      expect(res.body).toEqual({ status: 'ready', checks: { store: true, realtime: true } });
     });
   });
 });

@@ -6,7 +6,9 @@ export function minimalBot(): Record<string, unknown> {
     allowedOrigins: ['https://shop.example', 'http://localhost:*'],
     languages: ['en'],
     defaultLocale: 'en',
-    greeting: { en: [{ text: 'Hello!', quickReplies: [{ label: 'Hours', action: 'intent:hours' }] }] },
+    greeting: {
+      en: [{ text: 'Hello!', quickReplies: [{ label: 'Hours', action: 'intent:hours' }, { label: 'A person, please', action: 'handover:yes' }] }],
+    },
     messages: {
       fallback: en('Sorry?'),
       offerHuman: en('Talk to a person?'),
@@ -60,4 +62,35 @@ export function minimalBot(): Record<string, unknown> {
       },
     ],
   };
+}
+
+/**
+ * The minimal bot with live handover: Oslo office hours, a leave-a-message form, canned replies.
+ */
+export function handoverBot(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const en = (text: string) => ({ en: text });
+  const bot = minimalBot() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  bot.forms.push({
+    id: 'leave_message',
+    slots: [
+      { key: 'email', type: 'email', pii: 'contact', prompt: en('Your email, so we can answer?'), reprompt: en('That is not an email') },
+      { key: 'message', type: 'text', prompt: en('Your message?'), reprompt: en('Please write a message'), maxLength: 1000 },
+    ],
+    done: { en: [{ text: 'Thanks, we will write back' }] },
+  });
+  bot.handover = {
+    waitLimit: '10m',
+    businessHours: {
+      timeZone: 'Europe/Oslo',
+      weekly: { monday: [['08:00', '17:00']], friday: [['08:00', '12:00'], ['13:00', '16:00']], saturday: [['22:00', '24:00']] },
+      holidays: ['2026-12-25'],
+    },
+    noOperator: en('No one is online right now.'),
+    closed: en('We are closed right now.'),
+    leaveMessage: 'leave_message',
+    joined: en('{name} joined'),
+    left: en('{name} left'),
+    cannedReplies: [{ id: 'hello', label: en('Hello'), text: en('Hi, I am looking at your question now.') }],
+  };
+  return bot;
 }

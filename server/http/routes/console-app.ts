@@ -1,17 +1,21 @@
 // GET /console/ (and any /console/* path, so a reload on any screen works): the operator console's
-// page, dist/console/console.html, under its own CSP: nothing but our own script, style and API,
+// page, dist/console/console.html, under its own CSP: nothing but our own script, style and API
+// (and the realtime relay, for the live handover queue),
 // Trusted Types with no policy at all (Preact sets text and attributes, never HTML), never framed,
 // never cached. Its hashed assets are /console/assets/*, cached like the frame's.
 import Router from '@koa/router';
 import { send } from '@koa/send';
-import createError from 'http-errors';
+import { hashedAsset } from './hashed-asset.ts';
 import type { AppDeps } from '../deps.ts';
+import type { RealtimeClientConfig } from '../../../common/wire.ts';
+import { realtimeSocketOrigin } from '../../realtime/client-config.ts';
 
-export const CONSOLE_CSP = [
+/** The console page's policy; `connect-src` adds the realtime relay its pusher-js reaches (handover queue and conversations). */
+export const consoleCsp = (realtime: RealtimeClientConfig): string => [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "connect-src 'self'",
+  `connect-src 'self' ${realtimeSocketOrigin(realtime)}`,
   "img-src 'self' data:",
   "form-action 'self'",
   "base-uri 'none'",
@@ -20,22 +24,13 @@ export const CONSOLE_CSP = [
   "trusted-types 'none'",
 ].join('; ');
 
-/** What Vite names a hashed asset: letters, digits, dash, underscore and dots, no leading dot. */
-const ASSET_NAME = /^[\w-][\w.-]*$/;
-const YEAR_MS = 365 * 86_400_000;
-
-export function consoleApp(deps: Pick<AppDeps, 'distDir'>): Router {
+export function consoleApp(deps: Pick<AppDeps, 'distDir' | 'realtimeClient'>): Router {
   const router = new Router();
-  // One file name out of dist/console/assets/, nothing else: the router decodes the parameter, so
-  // "..%2F" arrives here as "../", and sending the raw path from dist/ would reach every built file.
-  router.get('/console/assets/:file', async (ctx) => {
-    const file = ctx.params.file ?? '';
-    if (!ASSET_NAME.test(file)) throw createError(404, 'Not found', { code: 'not_found' });
-    await send(ctx, file, { root: `${deps.distDir}/console/assets`, immutable: true, maxage: YEAR_MS });
-  });
+  const csp = consoleCsp(deps.realtimeClient);
+  router.get('/console/assets/:file', hashedAsset(`${deps.distDir}/console/assets`));
   router.get(['/console', '/console/{*screen}'], async (ctx) => {
     await send(ctx, 'console.html', { root: `${deps.distDir}/console` });
-    ctx.set('Content-Security-Policy', CONSOLE_CSP);
+    ctx.set('Content-Security-Policy', csp);
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('Cache-Control', 'no-store');
   });

@@ -5,13 +5,8 @@ import { send } from '@koa/send';
 import type { AppDeps } from '../deps.ts';
 import { allowedOrigins } from '../origins.ts';
 import createError from 'http-errors';
+import { realtimeSocketOrigin } from '../../realtime/client-config.ts';
 
-/** ws(s) origin of the realtime server pusher-js connects to. */
-function realtimeSocketOrigin(rt: AppDeps['realtimeClient']): string {
-  const scheme = rt.forceTLS ? 'wss' : 'ws';
-  const port = rt.forceTLS ? rt.wssPort : rt.wsPort;
-  return `${scheme}://${rt.wsHost}:${port}`;
-}
 
 function frameCsp(deps: AppDeps, ancestors: string[]): string {
   return [

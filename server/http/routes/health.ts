@@ -1,17 +1,37 @@
-// GET /healthz: 200 when the store and the realtime relay both answer, 503 otherwise.
+// GET /healthz (liveness): the process answers; nothing it depends on is asked, so a relay or store
+// outage never makes an orchestrator restart instances that a restart cannot help.
+// GET /readyz (readiness): every check in `readinessChecks` answers; 503 naming the ones that do not,
+// so a load balancer sends no chats to an instance that cannot store or publish them.
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../deps.ts';
 
-const answers = (probe: () => Promise<boolean>) => probe().catch(() => false);
+export interface ReadinessCheck {
+  /** The key in /readyz's `checks`. */
+  name: string;
+  ready(): Promise<boolean>;
+}
 
-export function health(deps: Pick<AppDeps, 'store' | 'publisher' | 'config'>): Middleware {
+/** What an instance needs before it takes chats. A new dependency adds its line here. */
+export function readinessChecks(deps: Pick<AppDeps, 'store' | 'publisher'>): ReadinessCheck[] {
+  return [
+    { name: 'store', ready: () => deps.store.ping() },
+    { name: 'realtime', ready: () => deps.publisher.ready() },
+  ];
+}
+
+export function liveness(): Middleware {
+  return (ctx) => {
+    ctx.body = { status: 'ok' };
+  };
+}
+
+const answers = (check: ReadinessCheck) => check.ready().catch(() => false);
+
+export function readiness(checks: ReadinessCheck[]): Middleware {
   return async (ctx) => {
-    const [store, realtime] = await Promise.all([answers(() => deps.store.ping()), answers(() => deps.publisher.ready())]);
-    ctx.status = store && realtime ? 200 : 503;
-    ctx.body = {
-      status: store && realtime ? 'ok' : 'unavailable',
-      store: { kind: deps.store.kind, ready: store },
-      realtime: { mode: deps.config.realtime.mode, ready: realtime },
-    };
+    const results = await Promise.all(checks.map(answers));
+    const ready = results.every(Boolean);
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(checks.map((check, i) => [check.name, results[i]])) };
   };
 }

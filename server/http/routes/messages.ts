@@ -13,9 +13,7 @@ import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
 import { historyQuery, type SendInput } from '../schemas.ts';
 import { publishBestEffort } from '../../chat/publish.ts';
-
-/** What history shows in place of an e-mail, phone number or name given to a form. */
-export const MASKED_PII = '••••••';
+import { MASKED_PII } from '../../privacy/mask.ts';
 
 export function sendMessage(deps: AppDeps): Middleware {
   return async (ctx) => {

@@ -102,6 +102,8 @@ function answerSession(deps: AppDeps): Middleware {
     // conversation stays bound to its person and the level still ends at that identity's exp.
     const identity = request.identity ?? resumable?.claims.identity;
     const conversation = resumable?.conversation ?? (await startConversation(deps, request));
+    // Signed in to now: from here on the conversation is this person's, and a request about them finds it.
+    if (identity && conversation.subject === null) await deps.store.updateConversation(conversation.id, { subject: identity.sub });
     const { token, expiresAt } = await deps.tokens.seal({
       visitorId: conversation.visitorId,
       conversationId: conversation.id,
@@ -127,7 +129,14 @@ function answerSession(deps: AppDeps): Middleware {
 
 /** A new conversation with a new visitor id, greeted at the level of the identity presented. */
 async function startConversation(deps: AppDeps, request: CheckedRequest): Promise<Conversation> {
-  const conversation = await deps.store.createConversation({ id: newId(), botId: request.profile.id, visitorId: newId(), origin: request.origin });
+  const conversation = await deps.store.createConversation({
+    id: newId(),
+    botId: request.profile.id,
+    visitorId: newId(),
+    origin: request.origin,
+    ...(request.identity ? { subject: request.identity.sub } : {}),
+    locale: request.locale,
+  });
   await greet(deps, conversation, request.locale, request.identity?.level ?? 'public');
   return conversation;
 }

@@ -3,6 +3,7 @@
 import type { Middleware } from 'koa';
 import { send } from '@koa/send';
 import type { AppDeps } from '../deps.ts';
+import { hashedAsset } from './hashed-asset.ts';
 
 /** CSP of our own pages (the demo site): no inline code, frames only from us. */
 const PAGE_CSP = [
@@ -25,11 +26,9 @@ export function widgetScript(deps: AppDeps): Middleware {
   };
 }
 
-export function frameAssets(deps: AppDeps): Middleware {
-  return async (ctx) => {
-    // Hashed file names: cache for a year. @koa/send refuses paths that leave the root.
-    await send(ctx, ctx.path, { root: deps.distDir, immutable: true, maxage: 365 * 86_400_000 });
-  };
+/** GET /assets/:file, the frame's hashed build output. */
+export function frameAssets(deps: Pick<AppDeps, 'distDir'>): Middleware {
+  return hashedAsset(`${deps.distDir}/assets`);
 }
 
 export function demoSite(deps: AppDeps): Middleware {

@@ -36,7 +36,7 @@ describe('sealed store', () => {
       await keyring.destroy(['c'], next.generation);
       await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm2', sender: 'visitor', text: 'kept', turn: turn('kept') });
       expect(await store.nextTurn('c')).toMatchObject({ messageId: 2, input: { text: 'kept' } });
-      expect(await store.completeTurn('c', 2, { replies: [{ sender: 'bot', text: 'ok' }], values: [], state: {} })).toHaveLength(1);
+      expect(await store.completeTurn('c', 2, { meta: { outcome: 'answered' }, replies: [{ sender: 'bot', text: 'ok' }], values: [], state: {} })).toHaveLength(1);
       expect(await store.nextTurn('c')).toBeNull();
     } finally {
       await store.close();
@@ -67,13 +67,13 @@ describe('sealed store', () => {
       await store.createConversation({ id: 'c', botId: 'demo', visitorId: 'v', origin: 'o' });
       await store.updateConversation('c', { state: { context: 'hello', fallbacks: 0 } });
       await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm1', sender: 'visitor', text: 'first', turn: turn('first') });
-      await store.completeTurn('c', 1, { replies: [{ sender: 'bot', text: 'one' }], values: [], state: { context: 'one', fallbacks: 0 } });
+      await store.completeTurn('c', 1, { meta: { outcome: 'answered' }, replies: [{ sender: 'bot', text: 'one' }], values: [], state: { context: 'one', fallbacks: 0 } });
       await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm2', sender: 'visitor', text: 'second', turn: turn('second') });
       // Message 2 is pending: generation 1 must stay for it.
       await store.clearConversation('c');
       expect(await generations()).toEqual([1, 2]);
       expect(await store.nextTurn('c')).toMatchObject({ messageId: 3, input: { text: 'second' } });
-      await store.completeTurn('c', 3, { replies: [{ sender: 'bot', text: 'two' }], values: [], state: { context: 'two', fallbacks: 0 } });
+      await store.completeTurn('c', 3, { meta: { outcome: 'answered' }, replies: [{ sender: 'bot', text: 'two' }], values: [], state: { context: 'two', fallbacks: 0 } });
       await store.clearConversation('c');
       expect(await generations()).toEqual([3]);
       expect((await store.getConversation('c'))!.state).toEqual({ context: 'two', fallbacks: 0 });

@@ -199,9 +199,11 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
           if (!(await keyring.hasKey(conversationId))) return null;
           // A message sealed under a generation that clearing retired (written on another instance
           // in the instant of a clear): its words are gone, so the turn is closed unanswered rather
-          // than tried again at every scan.
+          // than tried again at every scan. The bot said nothing: `silent`, as for a message sent
+          // during a handover.
           const conversation = await store.getConversation(conversationId);
-          await store.completeTurn(conversationId, pending.messageId, { replies: [], values: [], state: conversation?.state ?? {} });
+          const unanswered = { meta: { outcome: 'silent' as const }, replies: [], values: [], state: conversation?.state ?? {} };
+          await store.completeTurn(conversationId, pending.messageId, unanswered);
         }
       }
     },

@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { SESSION_COOKIE } from '../../../server/accounts/session-cookie.ts';
 import { INVALID_UTF8, OPERATOR_VALUES, contentType, jsonBodyBytes, nastyString } from './inputs.ts';
 import { percentEncode, type FuzzRequest } from './requests.ts';
+import type { z } from 'zod';
+import { noteRequest } from '../../../server/http/routes/console/schemas.ts';
 
 export interface ConsoleFuzzContext {
   ownOrigin: string;
@@ -15,6 +17,10 @@ export interface ConsoleFuzzContext {
   operator: { cookie: string; csrf: string; id: string };
   /** The administrator's password: never sent, so no password check can pass. */
   password: string;
+  /** A handover the administrator holds: what the handover routes' requests aim at (taking it again changes nothing). */
+  handoverId: string;
+  /** Its conversation: what the conversation browser's requests aim at (viewing it changes nothing but the audit log). */
+  conversationId: string;
 }
 
 const PREFIX = '/api/v1/console';
@@ -68,10 +74,11 @@ const notBots = fc.oneof(
 const rawBodies = (keys: string[]): string[] =>
   keys.flatMap((k) => [`{"${k}":1e309}`, `{"${k}":-0,"${k}":"x"}`, `{"__proto__":{"${k}":"x"}}`, `{"${k}":"\\ud800"}`, `{"${k}.x":1}`, `{"${k}":{"$gt":""}}`]);
 
-function body(fields: fc.Arbitrary<Record<string, unknown>>, keys: string[]): fc.Arbitrary<Buffer> {
+/** `rawKeys`: the keys of the raw bodies, when a duplicate key's last value ("x") would be valid for one of `keys`. */
+function body(fields: fc.Arbitrary<Record<string, unknown>>, keys: string[], rawKeys = keys): fc.Arbitrary<Buffer> {
   return fc.oneof(
     { weight: 5, arbitrary: jsonBodyBytes(fields) },
-    { weight: 1, arbitrary: fc.constantFrom(...rawBodies(keys)).map((t) => Buffer.from(t)) },
+    { weight: 1, arbitrary: fc.constantFrom(...rawBodies(rawKeys)).map((t) => Buffer.from(t)) },
     {
       weight: 1,
       arbitrary: fc
@@ -224,6 +231,13 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
         body: body(fc.oneof(invalidObject({ code: field(totpCode, fc.oneof(wrongType, badString), false) }), fc.record({ code: totpCode })), ['code']),
       }),
     },
+    {
+      // No pending sign-in cookie (or a forged one in the cookie header's fuzz): 401 sso_expired past validation.
+      count: 200,
+      arbitrary: request(ctx, 'POST', '/sso/second-factor', {
+        body: body(fc.oneof(invalidObject({ code: field(totpCode, fc.oneof(wrongType, badString), false) }), fc.record({ code: totpCode })), ['code']),
+      }),
+    },
     { count: 250, arbitrary: request(ctx, 'GET', '/users', { path: query.map((q) => `/users${q}`) }) },
     {
       count: 400,
@@ -253,14 +267,206 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
               bots: field(fc.constantFrom([], ['demo']), notBots, true),
               disabled: field(fc.boolean(), fc.oneof(wrongType, fc.constantFrom('yes', 'true', 1, 0)), true),
               unlock: field(fc.constant(true), fc.oneof(wrongType, fc.constantFrom(false, 'true', 1)), true),
+              revealGranted: field(fc.constant(false), fc.oneof(wrongType.filter((v) => typeof v !== 'boolean'), fc.constantFrom('true', 1, 'yes')), true),
             },
             false,
           ),
-          ['role', 'bots', 'disabled', 'unlock'],
+          ['role', 'bots', 'disabled', 'unlock', 'revealGranted'],
         ),
       }),
     },
     { count: 300, arbitrary: request(ctx, 'GET', '/audit', { path: query.map((q) => `/audit${q}`) }) },
     { count: 60, arbitrary: request(ctx, 'GET', '/audit/export', { path: query.map((q) => `/audit/export${q}`) }) },
+    ...handoverRoutes(ctx, userId),
+    ...conversationRoutes(ctx),
+    ...dataProtectionRoutes(ctx),
+    ...reportRoutes(ctx),
+  ];
+}
+
+/** The query of GET /conversations: filters of every kind, well-formed or not, and injection shapes. */
+const conversationQuery = fc
+  .array(
+    fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('bot', 'from', 'to', 'locale', 'outcome', 'intent', 'before', 'limit'),
+          fc.oneof(queryValue, fc.constantFrom('demo', 'nb', 'fallback', 'handed-over', 'rated', 'book_demo', '2030-01-01T00%3A00%3A00Z', 'WzEsIngiXQ', '200', '201')),
+        )
+        .map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('outcome[$ne]=x', 'intent[$regex]=.*', 'bot[]=demo', 'locale=en%27%20OR%201%3D1--', 'sort=name%3B%20DROP%20TABLE%20x', 'dir=desc,(select%201)', '__proto__[x]=1', 'from=yesterday'),
+    ),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+
+/** A report's query (common/report-wire.ts): days valid and not, bots, tables, and query tricks. */
+const reportQuery = fc
+  .array(
+    fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('from', 'to', 'bot', 'table'),
+          fc.oneof(queryValue, fc.constantFrom('2030-01-01', '2030-01-31', '2030-02-30', '0000-01-01', '9999-12-31', '2030-1-1', 'demo', 'shop', 'Demo', 'daily', 'intents', 'Daily', '..%2Fdemo')),
+        )
+        .map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('from[$gt]=', 'bot[]=demo', 'from=2030-01-01&from=2030-01-02', 'table=daily&table=ratings', '__proto__[x]=1', 'to=2030-01-01T00:00:00Z', 'from=0000-01-01&to=9999-12-31'),
+    ),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+
+/**
+ * The conversation browser's routes (common/conversations-wire.ts), aimed mostly at the held
+ * handover's conversation; reveal bodies are all invalid, so nothing is revealed.
+ */
+function conversationRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  const conversationId = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(ctx.conversationId) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
+    { weight: 2, arbitrary: fc.constantFrom('__proto__', 'filters', '%7B%22%24ne%22%3Anull%7D', '..%2F..%2Fetc', '%00', `${ctx.conversationId}%00`, 'x'.repeat(5_000), '%ff') },
+    { weight: 1, arbitrary: nastyString.filter((s) => s.length > 0).map(percentEncode) },
+  );
+  const reason = field(fc.constant('the visitor asked for a copy'), fc.oneof(wrongType, fc.constantFrom('', 'abc', '\u0000\u0000\u0000\u0000\u0000', 'x'.repeat(501))), false);
+  return [
+    { count: 200, arbitrary: request(ctx, 'GET', '/conversations', { path: conversationQuery.map((q) => `/conversations${q}`) }) },
+    { count: 80, arbitrary: request(ctx, 'GET', '/conversations/filters', { path: query.map((q) => `/conversations/filters${q}`) }) },
+    { count: 120, arbitrary: request(ctx, 'GET', '/conversations/:id', { path: conversationId.map((id) => `/conversations/${id}`) }) },
+    {
+      count: 200,
+      arbitrary: request(ctx, 'POST', '/conversations/:id/reveal', {
+        path: conversationId.map((id) => `/conversations/${id}/reveal`),
+        body: body(invalidObject({ reason }, false), ['reason']),
+      }),
+    },
+  ];
+}
+
+/**
+ * Data protection's routes (common/data-protection-wire.ts). Every settings body is refused (a bad
+ * envelope, or settings with at least one field the definition's schema refuses), so no bot's
+ * settings change; every subject request names nothing Parley holds (random conversation ids,
+ * subs nobody signed in as), so nothing is erased: the test checks both.
+ */
+function dataProtectionRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  const bot = fc.oneof(fc.constantFrom('demo', 'shop', 'nope'), fc.constantFrom('Demo', '..%2Fdemo', '%00', '__proto__', 'constructor', 'x'.repeat(300), '%ff'), nastyString.filter((s) => s.length > 0).map(percentEncode));
+  const duration = fc.constantFrom('30s', '12h', '90d', 86_400_000, 'forever');
+  const notDuration = fc.oneof(wrongType, fc.constantFrom('soon', '-1d', '1e309', '0', 'forever ', '90 d', 1.5, -1, 0));
+  // At least one field of each settings object is refused by the bot definition's schema.
+  const badSettings = fc.oneof(
+    fc.record({ storeConversations: fc.oneof(wrongType, fc.constantFrom('false', 0, 1)), inactiveAfter: duration }),
+    fc.record({ inactiveAfter: fc.oneof(notDuration, fc.constantFrom('12h', '366d', 1)), archive: fc.boolean() }),
+    fc.record({ messageTtl: notDuration, valueTtl: fc.oneof(duration, fc.constant(null)) }),
+    fc.record({ archiveTtl: fc.oneof(notDuration, fc.constantFrom('never', 'Forever')) }),
+    fc.record({ allowedOrigins: fc.oneof(wrongType, fc.constantFrom([], ['javascript:alert(1)'], ['https://a.example/path'], ['*'], [{ $ne: null }], ['https://ok.example', 'x'])) }),
+    fc.record({ businessHours: fc.oneof(wrongType.filter((v) => v !== null), fc.constantFrom({ timeZone: 'Mars/Olympus', weekly: { monday: [['08:00', '17:00']] } }, { timeZone: 'UTC', weekly: { funday: [['08:00', '17:00']] } }, { timeZone: 'UTC', weekly: { monday: [['17:00', '08:00']] } }, { timeZone: 'UTC', weekly: {} })) }),
+    extraKeys.map((extra) => ({ ...extra, messagesPerMinute: 600 })),
+  );
+  const version = fc.oneof(fc.constantFrom(0, 1), fc.constantFrom(-1, 1.5, 1e10, '0', null, [], {}, { $gt: 0 }));
+  const settingsBody = body(
+    fc.oneof(
+      fc.record({ version, settings: badSettings }),
+      invalidObject({ version: field(fc.constant(0), fc.constantFrom(-1, 1.5, '0', null, { $gt: 0 }), false), settings: field(badSettings, wrongType, false) }, false),
+    ),
+    ['version', 'settings'],
+  );
+  const unknownConversation = fc.stringMatching(/^[A-Za-z0-9_-]{22}$/);
+  const subjectBody = body(
+    fc.oneof(
+      // Well-formed, and about no one: 404 nothing_found.
+      fc.record({ conversationId: unknownConversation }),
+      fc.record({ bot: fc.constantFrom('demo', 'shop', 'nope'), sub: fc.oneof(fc.constantFrom('nobody', '{"$ne":null}', "' OR 1=1--", '$where', '__proto__'), nastyString.filter((s) => s.length > 0 && s.length <= 256 && s.isWellFormed())) }),
+      invalidObject({ conversationId: field(unknownConversation, fc.oneof(wrongType, badString, fc.constantFrom('short', 'x'.repeat(23))), true), bot: field(fc.constant('demo'), fc.oneof(wrongType, fc.constantFrom('Demo', '../demo', '')), true), sub: field(fc.constant('nobody'), fc.oneof(wrongType, fc.constantFrom('', 'x'.repeat(257), '\ud800')), true) }, false),
+    ),
+    ['conversationId', 'bot', 'sub'],
+  );
+  return [
+    { count: 100, arbitrary: request(ctx, 'GET', '/bot-settings', { path: query.map((q) => `/bot-settings${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'GET', '/bot-settings/:bot', { path: bot.map((b) => `/bot-settings/${b}`) }) },
+    { count: 300, arbitrary: request(ctx, 'PUT', '/bot-settings/:bot', { path: bot.map((b) => `/bot-settings/${b}`), body: settingsBody }) },
+    { count: 200, arbitrary: request(ctx, 'POST', '/subjects/export', { body: subjectBody }) },
+    { count: 200, arbitrary: request(ctx, 'POST', '/subjects/erase', { body: subjectBody }) },
+  ];
+}
+
+/** The reports' routes: GETs, so whatever the query, nothing but the audit log may change. */
+function reportRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  return [
+    { count: 200, arbitrary: request(ctx, 'GET', '/reports', { path: reportQuery.map((q) => `/reports${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'GET', '/reports/csv', { path: reportQuery.map((q) => `/reports/csv${q}`) }) },
+  ];
+}
+
+/** Whether `bytes` is a body `schema` accepts (one the route would act on). */
+function storable(schema: z.ZodType, bytes: Buffer): boolean {
+  try {
+    return schema.safeParse(JSON.parse(bytes.toString('utf8'))).success;
+  } catch {
+    return false;
+  }
+}
+
+/** Strings that fail every text field of the handover routes: empty, controls, broken UTF-16, too long. */
+const notText = (max: number) => fc.oneof(wrongType, fc.constantFrom('', '   ', '\u0000', 'a\u0007b', '\ud800', 'x\udc00y', 'x'.repeat(max + 1)));
+const notBoolean = fc.oneof(wrongType.filter((v) => typeof v !== 'boolean'), fc.constantFrom('true', 'false', 1, 0, 'yes'));
+const handoverQuery = fc
+  .array(
+    fc.oneof(
+      fc.tuple(fc.constantFrom('state', 'bot', 'limit'), fc.oneof(queryValue, fc.constantFrom('waiting', 'mine', 'resolved', 'abandoned', 'demo', 'Demo', '201'))).map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('state[$ne]=null', 'bot[]=demo', 'state=waiting&state=mine', '__proto__[x]=1', 'bot=..%2Fdemo', 'limit=0', 'locale=en'),
+    ),
+    { maxLength: 3 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+
+/**
+ * The live handover's routes (common/handover-wire.ts), aimed mostly at the one handover the
+ * administrator holds, with bodies that are all invalid: no handover, message, note or presence
+ * changes, which the test checks.
+ */
+function handoverRoutes(ctx: ConsoleFuzzContext, userId: fc.Arbitrary<string>): Array<{ arbitrary: fc.Arbitrary<FuzzRequest>; count: number }> {
+  // Mostly the real one: a refusal of any other id is an audit entry, and on FerretDB audit appends
+  // at the same instant queue behind each other (docs/design.md), slowing every audited route.
+  const handoverId = fc.oneof(
+    { weight: 12, arbitrary: fc.constant(ctx.handoverId) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
+    { weight: 2, arbitrary: fc.constantFrom('__proto__', 'constructor', '%7B%22%24ne%22%3Anull%7D', '..%2F..%2Fetc', '%00', `${ctx.handoverId}%00`, 'x'.repeat(5_000), '%ff', '%c3%28') },
+    { weight: 1, arbitrary: nastyString.filter((s) => s.length > 0).map(percentEncode) },
+  );
+  const on = (route: string, count: number, method: string, body?: fc.Arbitrary<Buffer | undefined>) => ({
+    count,
+    arbitrary: request(ctx, method, `/handovers/:id${route}`, { path: handoverId.map((id) => `/handovers/${id}${route}`), ...(body ? { body } : {}) }),
+  });
+  const clientId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+  const notClientId = fc.oneof(wrongType, fc.constantFrom('', 'a b', 'a.b', 'x'.repeat(65), '\u202eid'));
+  const codes = fc.constantFrom('answered', 'follow-up', 'no-response', 'spam', 'other');
+  const bot = fc.oneof(fc.constantFrom('demo', 'shop', 'nope'), fc.constantFrom('Demo', '..%2Fdemo', '%00', '__proto__', 'x'.repeat(300)), nastyString.filter((s) => s.length > 0).map(percentEncode));
+  const socketId = fc.oneof(fc.constantFrom('1.1', '123.456'), fc.constantFrom('1.1:private-x', '1.1\n', '-1.1', 'abc', ''), wrongType);
+  const channel = fc.oneof(
+    fc.constantFrom('private-encrypted-console-queue-demo', 'private-encrypted-console-queue-nope', 'private-encrypted-console-conversation-AAAAAAAAAAAAAAAAAAAAAA', 'private-encrypted-chat-AAAAAAAAAAAAAAAAAAAAAA'),
+    fc.constantFrom('presence-x', 'private-encrypted-console-conversation-../x', 'a:b', 'x'.repeat(200), ''),
+    wrongType,
+  );
+  return [
+    { count: 200, arbitrary: request(ctx, 'GET', '/handovers', { path: handoverQuery.map((q) => `/handovers${q}`) }) },
+    on('', 100, 'GET'),
+    on('/take', 150, 'POST', junkBody),
+    on('/reassign', 200, 'POST', body(invalidObject({ operatorId: field(fc.constant(ctx.admin.id), fc.oneof(notClientId, userId), false) }, false), ['operatorId'])),
+    on('/resolve', 200, 'POST', body(invalidObject({ code: field(codes, fc.oneof(wrongType, fc.constantFrom('closed', 'Answered', '')), false), note: field(fc.constant('done'), notText(2000), true) }, false), ['code', 'note'])),
+    on('/messages', 200, 'POST', body(invalidObject({ clientId: field(clientId, notClientId, false), text: field(fc.constant('hello'), notText(4000), false) }, false), ['clientId', 'text'])),
+    // A note of "x" or of one U+202E (a raw text of inputs.ts) is a valid note: the server's own
+    // schema leaves out any body it would store.
+    on('/notes', 200, 'POST', body(invalidObject({ text: field(fc.constant('a note'), notText(2000), false) }, false), ['text'], ['authorId']).filter((b) => !storable(noteRequest, b))),
+    on('/typing', 200, 'POST', body(invalidObject({ typing: field(fc.boolean(), notBoolean, false) }, false), ['typing'])),
+    on('/reveal', 250, 'POST', body(invalidObject({ reason: field(fc.constant('the visitor asked for a copy'), fc.oneof(wrongType, fc.constantFrom('', 'abc', '\u0000\u0000\u0000\u0000\u0000', 'x'.repeat(501))), false) }, false), ['reason'])),
+    { count: 150, arbitrary: request(ctx, 'GET', '/bots/:bot/canned-replies', { path: fc.tuple(bot, fc.constantFrom('', '?locale=nb', '?locale=%24ne', '?locale=en&x=1', '?locale[]=en')).map(([b, q]) => `/bots/${b}/canned-replies${q}`) }) },
+    { count: 150, arbitrary: request(ctx, 'PUT', '/presence', { body: body(invalidObject({ available: field(fc.boolean(), notBoolean, false) }, false), ['available']) }) },
+    { count: 60, arbitrary: request(ctx, 'GET', '/realtime', { path: query.map((q) => `/realtime${q}`) }) },
+    {
+      count: 200,
+      arbitrary: request(ctx, 'POST', '/realtime/auth', {
+        body: body(fc.record({ socket_id: socketId, channel_name: channel }, { requiredKeys: [] }).map((o) => o as Record<string, unknown>), ['socket_id', 'channel_name']),
+      }),
+    },
   ];
 }

@@ -13,6 +13,9 @@ export const COUNTS = {
   victimMessages: 500,
   history: 1_500,
   deletes: 1_000,
+  typing: 1_000,
+  ratings: 1_000,
+  exports: 1_000,
   raw: 1_200,
 };
 
@@ -45,6 +48,9 @@ export function fuzzPlan(seed: number, tokens: gen.FuzzTokens, ownOrigin: string
     ...sample(gen.postMessageAsVictim(tokens), counts.victimMessages, 4),
     ...sample(gen.getMessages(tokens), counts.history, 5),
     ...sample(gen.deleteConversation(tokens), counts.deletes, 6),
+    ...sample(gen.postTyping(tokens), counts.typing, 8),
+    ...sample(gen.postRating(tokens), counts.ratings, 9),
+    ...sample(gen.getExport(tokens), counts.exports, 10),
   ];
   // Interleave endpoints so every kind of request meets every server state.
   const shuffled = fc.sample(fc.shuffledSubarray(http, { minLength: http.length }), { numRuns: 1, seed })[0]!;

@@ -148,6 +148,35 @@ export function postMessageAsVictim(tokens: FuzzTokens): fc.Arbitrary<FuzzReques
   );
 }
 
+/** POST /api/v1/typing: a boolean, or anything else; it stores nothing, so the victim's token is fair game. */
+export function postTyping(tokens: FuzzTokens): fc.Arbitrary<FuzzRequest> {
+  const fields = fc
+    .tuple(
+      fc.record({ typing: fc.oneof(fc.boolean(), nastyValue) }, { requiredKeys: [] }),
+      fc.dictionary(fc.constantFrom(...MASS_ASSIGNMENT_KEYS, 'who', 'handoverId'), nastyValue, { maxKeys: 2 }),
+    )
+    .map(([known, extra]) => ({ ...known, ...extra }));
+  return fc
+    .tuple(jsonBodyBytes(fields), contentType, authorization(tokens, [tokens.victim, ...tokens.fuzzers]))
+    .map(([body, type, auth]) => withHeaders({ endpoint: 'POST /api/v1/typing', method: 'POST', path: '/api/v1/typing', body }, type, auth));
+}
+
+/** POST /api/v1/rating: scores in and out of 1–5, comments of every shape, a handover id slipped in. */
+export function postRating(tokens: FuzzTokens): fc.Arbitrary<FuzzRequest> {
+  const fields = fc
+    .tuple(
+      fc.record(
+        { score: fc.oneof(fc.integer({ min: -1, max: 7 }), fc.constantFrom(2.5, Number.MAX_VALUE, -0, '5'), nastyValue), comment: fc.oneof(nastyString, nastyValue) },
+        { requiredKeys: [] },
+      ),
+      fc.dictionary(fc.constantFrom(...MASS_ASSIGNMENT_KEYS, 'handoverId', 'rating'), nastyValue, { maxKeys: 2 }),
+    )
+    .map(([known, extra]) => ({ ...known, ...extra }));
+  return fc
+    .tuple(jsonBodyBytes(fields), contentType, authorization(tokens, tokens.fuzzers))
+    .map(([body, type, auth]) => withHeaders({ endpoint: 'POST /api/v1/rating', method: 'POST', path: '/api/v1/rating', body }, type, auth));
+}
+
 const queryValue = fc.oneof(
   fc.nat().map(String),
   fc.constantFrom('-1', '1e309', '0x10', '1.5', '9'.repeat(30), '', 'null', '[object%20Object]'),
@@ -250,7 +279,15 @@ export function deleteConversation(tokens: FuzzTokens): fc.Arbitrary<FuzzRequest
     );
 }
 
-const PATH_PREFIXES = ['/', '/api/v1/messages', '/api/v1/sessions', '/api/v1/conversation', '/assets/', '/widget.js', '/frame.html', '/.well-known/security.txt', '/healthz', '/apps/1/events', '/app/key'];
+/** GET /api/v1/conversation/export: read-only, so the victim's token is fair game; queries and bodies it must ignore. */
+export function getExport(tokens: FuzzTokens): fc.Arbitrary<FuzzRequest> {
+  const query = fc.oneof(fc.constant(''), fc.constantFrom('?conversationId=victim', '?conversationId[$ne]=null', '?sub=ada', '?__proto__[x]=1', '?%00', '?audience=administrator'));
+  return fc
+    .tuple(query, authorization(tokens, [tokens.victim, ...tokens.fuzzers]))
+    .map(([q, auth]) => withHeaders({ endpoint: 'GET /api/v1/conversation/export', method: 'GET', path: `/api/v1/conversation/export${q}` }, undefined, auth));
+}
+
+const PATH_PREFIXES = ['/', '/api/v1/messages', '/api/v1/conversation/export', '/api/v1/sessions', '/api/v1/conversation', '/api/v1/typing', '/api/v1/rating', '/assets/', '/widget.js', '/frame.html', '/.well-known/security.txt', '/healthz', '/readyz', '/apps/1/events', '/app/key'];
 const PATH_TRICKS = [
   '../../../../etc/passwd',
   '..%2f..%2f..%2fpackage.json',

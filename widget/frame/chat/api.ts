@@ -6,12 +6,16 @@ import type {
   ApiError,
   ChatMessage,
   HistoryResponse,
+  RatingRequest,
   SendRequest,
   SendResponse,
   SessionRequest,
   SessionResponse,
+  VisitorTypingRequest,
 } from '../../../common/wire.ts';
+import type { ChannelAuth } from '../../../common/pusher-client.ts';
 import type { TokenStore } from './token-store.ts';
+import type { SubjectExport } from '../../../common/data-protection-wire.ts';
 
 export interface HttpError extends Error {
   status: number;
@@ -42,11 +46,6 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
-
-export interface ChannelAuth {
-  auth: string;
-  shared_secret?: string;
-}
 
 export type Api = ReturnType<typeof createApi>;
 
@@ -111,6 +110,27 @@ export function createApi(
       authed<SendResponse>('/api/v1/messages', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }).then((r) => r.message),
     history: (after: number): Promise<ChatMessage[]> =>
       authed<HistoryResponse>(`/api/v1/messages?after=${after}`).then((r) => (Array.isArray(r.messages) ? r.messages : [])),
+    /** Tells the operator holding the conversation; the server ignores it when no one does. */
+    typing: (req: VisitorTypingRequest): Promise<void> => authed('/api/v1/typing', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
+    rate: (req: RatingRequest): Promise<void> => authed('/api/v1/rating', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
+    /** The visitor's own copy of the conversation (common/data-protection-wire.ts). */
+    exportConversation: (): Promise<SubjectExport> => authed<SubjectExport>('/api/v1/conversation/export'),
+    /**
+     * Erases the conversation for good, and forgets its token. Not through `authed`: a 401 means it
+     * is gone already, and a renewal would start a new conversation only to delete that one.
+     */
+    async deleteConversation(): Promise<void> {
+      const token = session?.token ?? tokens.get();
+      if (token) {
+        try {
+          await call('/api/v1/conversation', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+        } catch (err) {
+          if (!isHttpError(err, 401)) throw err;
+        }
+      }
+      tokens.clear();
+      session = null;
+    },
     channelAuth: (socketId: string, channelName: string): Promise<ChannelAuth> =>
       authed<ChannelAuth>(session?.realtime.authEndpoint ?? '/api/v1/realtime/auth', {
         method: 'POST',

@@ -1,17 +1,24 @@
 // The conversation as the frame sees it: one small observable state plus the actions the UI calls.
 // It owns the order of things: session first, then history, then the channel; every fill and
 // every live event goes through the same merge, so nothing shows twice and gaps are fetched.
-import { MAX_TEXT_LENGTH, type ChatMessage, type Sender, type SessionResponse } from '../../../common/wire.ts';
+import { TYPING_SHOWN_MS, typingSignal } from '../../../common/typing-signal.ts';
+import { MAX_TEXT_LENGTH, type ChatMessage, type RatingRequest, type Sender, type SessionResponse } from '../../../common/wire.ts';
 import { createApi, isHttpError } from './api.ts';
-import { isChatMessage, lastId, leavesGap, mergeMessages, settle, type Pending } from './merge.ts';
-import { connectRealtime, type ConnectionStatus, type Realtime } from './realtime.ts';
+import { handoverStatus, type HandoverStatus } from './handover.ts';
+import { isChatMessage, lastId, mergeMessages } from '../../../common/timeline.ts';
+import { leavesGap, settle, type Pending } from './merge.ts';
+import { connectRealtime, type ConnectionStatus, type Realtime, type Typist } from './realtime.ts';
 import { tokenStore } from './token-store.ts';
 
 export interface ChatState {
-  phase: 'starting' | 'ready' | 'unavailable';
+  /** `erased`: the visitor deleted the conversation; nothing of it is held until they start another. */
+  phase: 'starting' | 'ready' | 'unavailable' | 'erased';
   messages: readonly ChatMessage[];
   pending: readonly Pending[];
-  typing: boolean;
+  /** Who is typing to the visitor, if anyone. */
+  typing: Typist | null;
+  /** Derived from `messages`: who holds the conversation, whether a rating is offered. */
+  handover: HandoverStatus;
   connection: ConnectionStatus;
   /** The bot's name once the session is known. */
   title?: string;
@@ -23,7 +30,8 @@ export interface ChatEvents {
   active(active: boolean): void;
 }
 
-const TYPING_TIMEOUT_MS = 15_000;
+/** The bot says when it stops; the operator's client refreshes while typing (common/typing-signal.ts). */
+const TYPING_TIMEOUT_MS: Record<Typist, number> = { bot: 15_000, operator: TYPING_SHOWN_MS };
 /** The server's default page size for GET /messages: a full page means there may be more. */
 const HISTORY_PAGE = 1000;
 const RECONNECT_POLL_MS = 4000;
@@ -36,13 +44,20 @@ function newClientId(): string {
 
 export function createChat(params: { bot: string; origin: string; locale: string }, events: ChatEvents) {
   const api = createApi(params, tokenStore(params.bot, params.origin), { newConversation: (session) => moveTo(session) });
-  let state: ChatState = { phase: 'starting', messages: [], pending: [], typing: false, connection: 'connecting' };
+  let state: ChatState = { phase: 'starting', messages: [], pending: [], typing: null, handover: handoverStatus([]), connection: 'connecting' };
   const listeners = new Set<(s: ChatState) => void>();
   let baseline = Infinity; // ids above this arrived after the page loaded
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
+  // The visitor's typing goes to the operator only while one holds the conversation: before the
+  // "joined" notice there is no one to tell, and after "left" the bot does not care.
+  const visitorTyping = typingSignal((typing) => {
+    api.typing({ typing }).catch((err: unknown) => console.warn('Parley: typing not sent', err));
+  });
+
   const set = (patch: Partial<ChatState>): void => {
     state = { ...state, ...patch };
+    if (patch.messages) state.handover = handoverStatus(state.messages);
     for (const fn of listeners) fn(state);
   };
 
@@ -55,7 +70,8 @@ export function createChat(params: { bot: string; origin: string; locale: string
     const added = messages.filter((m) => !old.has(m.id));
     const botSpoke = added.some((m) => m.sender !== 'visitor');
     if (botSpoke) clearTimeout(typingTimer);
-    set({ messages, pending: settle(state.pending, messages), typing: botSpoke ? false : state.typing });
+    set({ messages, pending: settle(state.pending, messages), typing: botSpoke ? null : state.typing });
+    if (!state.handover.operator) visitorTyping.reset();
     for (const m of added) if (m.id > baseline) events.fresh(m.id, m.sender);
   };
 
@@ -92,11 +108,12 @@ export function createChat(params: { bot: string; origin: string; locale: string
     merge([data]);
   };
 
-  const onTyping = (typing: boolean): void => {
+  const onTyping = (typing: boolean, who: Typist): void => {
+    if (!typing && state.typing !== who) return; // someone else's "stopped"
     clearTimeout(typingTimer);
     // Never leave the indicator on if the "stopped" event is lost.
-    if (typing) typingTimer = setTimeout(() => set({ typing: false }), TYPING_TIMEOUT_MS);
-    set({ typing });
+    if (typing) typingTimer = setTimeout(() => set({ typing: null }), TYPING_TIMEOUT_MS[who]);
+    set({ typing: typing ? who : null });
   };
 
   const deliver = async (pending: Pending): Promise<void> => {
@@ -149,12 +166,14 @@ export function createChat(params: { bot: string; origin: string; locale: string
     poll = undefined;
     clearTimeout(typingTimer);
     baseline = 0; // every message of the new conversation is news to the visitor
-    set({ messages: [], typing: false, title: session.botName });
+    visitorTyping.reset();
+    set({ messages: [], typing: null, title: session.botName });
     connect(session);
     void fill();
   };
 
   const start = async (): Promise<void> => {
+    if (state.phase !== 'starting') set({ phase: 'starting' });
     try {
       const session = await api.start();
       events.active(true);
@@ -180,12 +199,33 @@ export function createChat(params: { bot: string; origin: string; locale: string
     sendText(text: string): boolean {
       const trimmed = text.trim();
       if (!trimmed || trimmed.length > MAX_TEXT_LENGTH || state.phase !== 'ready') return false;
+      visitorTyping.reset(); // the message itself ends the operator's "is typing"
       enqueue(trimmed, { text: trimmed });
       return true;
     },
     sendAction(label: string, action: string): void {
       if (state.phase === 'ready') enqueue(label, { action });
     },
+    /** The composer's text changed. */
+    typed(text: string): void {
+      if (state.handover.operator) visitorTyping.input(text.trim() !== '');
+    },
+    /** The visitor's own copy of this conversation, as the JSON document the server exports. */
+    download: () => api.exportConversation(),
+    /** Erases this conversation for good (server and frame); rejects, changing nothing here, when the server could not. */
+    async erase(): Promise<void> {
+      await api.deleteConversation();
+      realtime?.stop();
+      realtime = null;
+      clearInterval(poll);
+      poll = undefined;
+      clearTimeout(typingTimer);
+      visitorTyping.reset();
+      events.active(false);
+      set({ phase: 'erased', messages: [], pending: [], typing: null, connection: 'connecting' });
+    },
+    /** Rates the latest resolved handover; rejects with the server's HttpError (409 nothing_to_rate: already rated). */
+    rate: (req: RatingRequest): Promise<void> => api.rate(req),
     retry(clientId: string): void {
       const pending = state.pending.find((p) => p.clientId === clientId && p.status === 'failed');
       if (!pending) return;

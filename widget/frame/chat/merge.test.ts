@@ -1,37 +1,14 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chatMessage } from '../../../test/helpers/chat-message.ts';
 import type { ChatMessage } from '../../../common/wire.ts';
-import { isChatMessage, lastId, leavesGap, mergeMessages, settle, shownText, type Pending } from './merge.ts';
+import { leavesGap, settle, shownText, type Pending } from './merge.ts';
 
-const msg = (id: number, clientId: string | null = null): ChatMessage => ({
-  id,
-  conversationId: 'c'.repeat(22),
-  clientId,
-  sender: clientId ? 'visitor' : 'bot',
-  text: `m${id}`,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
+/** A bot's message, or with a clientId the visitor's. */
+const msg = (id: number, clientId: string | null = null): ChatMessage => chatMessage(id, clientId ? { clientId, sender: 'visitor' } : {});
 
-describe('message merge', () => {
-  it('keeps every id once, in id order, whatever the arrival order and repeats', () => {
-    fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 10 }), { maxLength: 8 }), (batches) => {
-        let timeline: readonly ChatMessage[] = [];
-        for (const batch of batches) timeline = mergeMessages(timeline, batch.map((id) => msg(id)));
-        const ids = timeline.map((m) => m.id);
-        expect(ids).toEqual([...new Set(batches.flat())].sort((a, b) => a - b));
-      }),
-    );
-  });
-
-  it('returns the same array when nothing is new, so the UI does not re-render', () => {
-    const timeline = mergeMessages([], [msg(1), msg(2)]);
-    expect(mergeMessages(timeline, [msg(2), msg(1)])).toBe(timeline);
-  });
-
+describe('frame bookkeeping', () => {
   it('spots a gap after the last id', () => {
     const timeline = [msg(1), msg(2)];
-    expect(lastId(timeline)).toBe(2);
     expect(leavesGap(timeline, msg(3))).toBe(false);
     expect(leavesGap(timeline, msg(5))).toBe(true);
     expect(leavesGap([], msg(1))).toBe(false);
@@ -44,13 +21,6 @@ describe('message merge', () => {
     ];
     expect(settle(pending, [msg(1)])).toBe(pending);
     expect(settle(pending, [msg(1), msg(2, 'a')]).map((p) => p.clientId)).toEqual(['b']);
-  });
-
-  it('recognises only message-shaped data', () => {
-    expect(isChatMessage(msg(1))).toBe(true);
-    for (const bad of [null, 'x', {}, { ...msg(1), id: 0 }, { ...msg(1), id: '1' }, { ...msg(1), sender: 'admin' }, { ...msg(1), text: 1 }, { ...msg(1), links: 'x' }]) {
-      expect(isChatMessage(bad)).toBe(false);
-    }
   });
 });
 

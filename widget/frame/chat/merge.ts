@@ -1,5 +1,6 @@
-// Pure bookkeeping of the visible conversation: messages from history, the channel and send
-// responses arrive in any order and more than once; the timeline keeps each id once, in id order.
+// The frame's bookkeeping on top of the timeline (common/timeline.ts): gaps to fetch, the
+// visitor's sends still pending, and what a visitor bubble shows.
+import { lastId } from '../../../common/timeline.ts';
 import type { ChatMessage } from '../../../common/wire.ts';
 
 /** A visitor message that has no server id yet, or whose send failed. */
@@ -9,40 +10,6 @@ export interface Pending {
   text: string;
   request: { text: string } | { action: string };
   status: 'sending' | 'failed';
-}
-
-const SENDERS = new Set(['visitor', 'bot', 'system']);
-
-/** Shape check for anything that claims to be a ChatMessage (channel events, API bodies). */
-export function isChatMessage(value: unknown): value is ChatMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  return (
-    Number.isSafeInteger(m.id) &&
-    (m.id as number) > 0 &&
-    typeof m.text === 'string' &&
-    typeof m.conversationId === 'string' &&
-    typeof m.sender === 'string' &&
-    SENDERS.has(m.sender) &&
-    (m.quickReplies === undefined || Array.isArray(m.quickReplies)) &&
-    (m.links === undefined || Array.isArray(m.links))
-  );
-}
-
-export function lastId(messages: readonly ChatMessage[]): number {
-  return messages.length ? messages[messages.length - 1]!.id : 0;
-}
-
-/** `existing` plus the unseen ones of `incoming`, ordered by id. Returns `existing` itself when nothing is new. */
-export function mergeMessages(existing: readonly ChatMessage[], incoming: readonly ChatMessage[]): readonly ChatMessage[] {
-  const seen = new Set(existing.map((m) => m.id));
-  const fresh = incoming.filter((m) => {
-    if (seen.has(m.id)) return false;
-    seen.add(m.id);
-    return true;
-  });
-  if (!fresh.length) return existing;
-  return [...existing, ...fresh].sort((a, b) => a.id - b.id);
 }
 
 /** True when a live message skips ids: something in between was missed and must be fetched. */

@@ -4,14 +4,16 @@
 // counts raw channel events against decrypted ones and asks for a history fill whenever one went
 // missing; it also asks for a fill on every (re)subscription, which covers reconnects.
 import Pusher from 'pusher-js/with-encryption';
-import { EVENT_MESSAGE, EVENT_TYPING, type SessionResponse } from '../../../common/wire.ts';
-import type { ChannelAuth } from './api.ts';
+import { EVENT_MESSAGE, EVENT_TYPING, type SessionResponse, type TypingEvent } from '../../../common/wire.ts';
+import { pusherOptions, type ChannelAuth } from '../../../common/pusher-client.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+export type Typist = NonNullable<TypingEvent['who']>;
 
 export interface RealtimeHandlers {
   message(data: unknown): void;
-  typing(typing: boolean): void;
+  /** Who types: the bot working on a turn, or the operator holding the conversation. */
+  typing(typing: boolean, who: Typist): void;
   /** Fetch history after the last id we hold: something may have been missed. */
   fill(): void;
   status(status: ConnectionStatus): void;
@@ -31,24 +33,7 @@ export function connectRealtime(
   authorize: (socketId: string, channelName: string) => Promise<ChannelAuth>,
   on: RealtimeHandlers,
 ): Realtime {
-  const rt = session.realtime;
-  const pusher = new Pusher(rt.key, {
-    cluster: rt.cluster,
-    wsHost: rt.wsHost,
-    wsPort: rt.wsPort,
-    wssPort: rt.wssPort,
-    forceTLS: rt.forceTLS,
-    enabledTransports: ['ws', 'wss'],
-    disableStats: true,
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        authorize(socketId, channelName).then(
-          (data) => callback(null, data),
-          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
-        );
-      },
-    },
-  });
+  const pusher = new Pusher(session.realtime.key, pusherOptions(session.realtime, authorize));
 
   // pusher-js logs, and then drops, events it could not decrypt even after re-authorizing.
   Pusher.log = (line: unknown) => {
@@ -86,7 +71,7 @@ export function connectRealtime(
     decrypted++;
     on.message(data);
   });
-  channel.bind(EVENT_TYPING, (data: { typing?: unknown } | null) => on.typing(data?.typing === true));
+  channel.bind(EVENT_TYPING, (data: { typing?: unknown; who?: unknown } | null) => on.typing(data?.typing === true, data?.who === 'operator' ? 'operator' : 'bot'));
 
   const online = (): void => on.fill();
   window.addEventListener('online', online);

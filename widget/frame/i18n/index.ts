@@ -11,4 +11,12 @@ export function pickLocale(tag: string | null): { lang: Language; strings: Strin
   return { lang, strings: LOCALES[lang] };
 }
 
+/**
+ * A string with its `{name}`-style places filled. A function replacer, so a value such as an
+ * operator's name containing `$&` is inserted as it is.
+ */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (place, key: string) => (Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : place));
+}
+
 export type { Strings };

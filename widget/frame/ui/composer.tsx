@@ -5,7 +5,16 @@ import { useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from '../../../common/wire.ts';
 import type { Strings } from '../i18n/index.ts';
 
-export function Composer({ t, disabled, onSend, inputRef }: { t: Strings; disabled: boolean; onSend: (text: string) => boolean; inputRef: Ref<HTMLTextAreaElement> }) {
+interface ComposerProps {
+  t: Strings;
+  disabled: boolean;
+  onSend: (text: string) => boolean;
+  /** Every edit, for the typing indicator the operator sees. */
+  onEdit: (text: string) => void;
+  inputRef: Ref<HTMLTextAreaElement>;
+}
+
+export function Composer({ t, disabled, onSend, onEdit, inputRef }: ComposerProps) {
   const [text, setText] = useState('');
   const submit = (): void => {
     if (onSend(text)) setText('');
@@ -24,7 +33,10 @@ export function Composer({ t, disabled, onSend, inputRef }: { t: Strings; disabl
         placeholder={t.placeholder}
         value={text}
         disabled={disabled}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          onEdit(e.currentTarget.value);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();

@@ -7,7 +7,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from '../../deps.ts';
 import { issueLink } from '../../../accounts/one-time-links.ts';
 import type { ResetInput } from './schemas.ts';
-import { audit } from './state.ts';
+import { audit, mailAfterAnswer } from './state.ts';
 
 export function requestReset(deps: AppDeps): Middleware {
   return async (ctx) => {
@@ -16,10 +16,7 @@ export function requestReset(deps: AppDeps): Middleware {
     const mailed = user !== null && !user.disabled;
     if (mailed) {
       const { link, expiresAt } = await issueLink(deps.store, { userId: user.id, purpose: 'reset-password', publicUrl: deps.publicUrl, now: new Date() });
-      // Not awaited: a slow mail server would make known addresses answer slower than unknown ones.
-      deps.mailer.sendPasswordReset({ to: user.email, link, expiresAt }).catch((err: unknown) => {
-        deps.logger.error({ err: { message: err instanceof Error ? err.message : String(err) }, userId: user.id }, 'console: password-reset mail failed');
-      });
+      mailAfterAnswer(deps.logger, 'password-reset', user.id, () => deps.mailer.sendPasswordReset({ to: user.email, link, expiresAt }));
     }
     await audit(ctx, deps.store, { actor: null, action: 'password.reset.request', target: user?.id ?? null, outcome: 'ok', details: { mailed } });
     ctx.status = 202;

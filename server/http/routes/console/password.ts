@@ -25,9 +25,9 @@ export function changePassword(deps: AppDeps): Middleware {
     }
     refuseWeak(input.next, user.email);
     const now = new Date();
-    // endSessions bumps the version and deletes every session, this one too; this browser gets a
-    // new session of the new version, with the login's absolute expiry.
-    const updated = await deps.store.updateUser(user.id, { passwordHash: await hashPassword(input.next) }, { endSessions: true, now });
+    // A new password ends every session, this one too (the store bumps the version with the
+    // write); this browser gets a new session of the new version, with the login's absolute expiry.
+    const updated = await deps.store.updateUser(user.id, { passwordHash: await hashPassword(input.next) }, { now });
     if (!updated) throw createError(401, 'Sign in to the console', { code: 'not_signed_in' });
     const issued = rotateSession(session, now, updated.sessionVersion);
     await giveSession(ctx, deps.store, issued);
@@ -57,7 +57,8 @@ export function setPassword(deps: AppDeps): Middleware {
     }
     refuseWeak(input.password, user.email);
     const passwordHash = await hashPassword(input.password);
-    await deps.store.updateUser(user.id, { passwordHash, failedLogins: 0, lockedUntil: null }, { endSessions: true, now });
+    // A new password: the store ends every session of the user with the write.
+    await deps.store.updateUser(user.id, { passwordHash, failedLogins: 0, lockedUntil: null }, { now });
     await audit(ctx, deps.store, { actor: user.id, action: 'password.set', target: user.id, outcome: 'ok' });
     ctx.status = 204;
   };

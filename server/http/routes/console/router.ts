@@ -10,7 +10,7 @@ import { validBody } from '../../validate.ts';
 import { rateLimit } from '../../rate-limit.ts';
 import { clientIp } from '../../visitor-auth.ts';
 import { consoleSession } from './session-middleware.ts';
-import { authorize } from './authorize.ts';
+import { authorize, authorizeAcrossBots } from './authorize.ts';
 import { signedIn } from './state.ts';
 import * as schemas from './schemas.ts';
 import { login } from './login.ts';
@@ -21,12 +21,37 @@ import { confirmTotp, enrollTotp } from './totp.ts';
 import { inviteUser, listUsers, patchUser } from './users.ts';
 import { exportAudit, listAudit } from './audit.ts';
 import { ssoCallback, ssoInfo, ssoStart } from './sso.ts';
+import { finishSsoSignIn } from './sso-second-factor.ts';
 import { getSettings, patchSettings } from './settings.ts';
 import { requireTotpEnrolment } from './totp-policy.ts';
+import { handoverOf, handoverScope, holderOnly } from './handover-access.ts';
+import { listHandovers } from './handover-list.ts';
+import { handoverDetail } from './handover-detail.ts';
+import { reassignHandover, takeHandover } from './handover-assign.ts';
+import { resolveHandover } from './handover-resolve.ts';
+import { postOperatorMessage } from './handover-messages.ts';
+import { addNote } from './handover-notes.ts';
+import { operatorTyping } from './handover-typing.ts';
+import { botParamScope, cannedReplies } from './canned-replies.ts';
+import { putPresence } from './presence.ts';
+import { consoleChannelAuth, consoleRealtime } from './realtime-auth.ts';
+import { conversationScope } from './conversation-access.ts';
+import { browseFilters, listConversations } from './conversation-list.ts';
+import { conversationDetail } from './conversation-detail.ts';
+import { revealConversation, revealHandover } from './reveal.ts';
+import { exportReportCsv, getReport } from './reports.ts';
+import { typingRequest } from '../../schemas.ts';
+import { getBotSettings, listBotSettings, saveBotSettings } from './bot-settings.ts';
+import { eraseForSubject, exportForSubject } from './subjects.ts';
 
 export const CONSOLE_PREFIX = '/api/v1/console';
 /** The routes of people without a session, so without a CSRF token yet (see csrf.ts `sessionless`). */
-const SESSIONLESS = new Set([`POST ${CONSOLE_PREFIX}/session`, `POST ${CONSOLE_PREFIX}/password/set`, `POST ${CONSOLE_PREFIX}/password/reset`]);
+const SESSIONLESS = new Set([
+  `POST ${CONSOLE_PREFIX}/session`,
+  `POST ${CONSOLE_PREFIX}/password/set`,
+  `POST ${CONSOLE_PREFIX}/password/reset`,
+  `POST ${CONSOLE_PREFIX}/sso/second-factor`,
+]);
 
 export function consoleRouter(deps: AppDeps): Router {
   const { store } = deps;
@@ -67,7 +92,49 @@ export function consoleRouter(deps: AppDeps): Router {
   router.get('/sso', ssoInfo(deps));
   router.get('/sso/start', perIp, ssoStart(deps));
   router.get('/sso/callback', perIp, ssoCallback(deps));
+  // Its proof is the pending sign-in's cookie (and, as for every sessionless route, Origin and JSON).
+  router.post('/sso/second-factor', jsonBody(), validBody(schemas.ssoSecondFactorRequest), perIp, finishSsoSignIn(deps));
   router.get('/settings', admin, getSettings(deps));
   router.patch('/settings', admin, jsonBody(), validBody(schemas.settingsPatch), patchSettings(deps));
+
+  // The live handover (common/handover-wire.ts). Routes on one handover find it first, so roles.ts
+  // is asked with its bot; one the caller may not reach is 403 not_holder, whatever the reason.
+  const handover = handoverScope(store);
+  const works = authorize(store, 'handover.work', handover);
+  const operatorTypingPerConversation = rateLimit(deps.limits, (ctx) => ({ kind: 'typing', conversationId: handoverOf(ctx).conversationId, side: 'operator' }));
+  const channelAuthPerIp = rateLimit(deps.limits, (ctx) => ({ kind: 'channelAuth', ip: clientIp(ctx) }));
+  router.get('/handovers', signedInOnly, listHandovers(deps));
+  router.get('/handovers/:id', works, handoverDetail(deps));
+  router.post('/handovers/:id/take', works, takeHandover(deps));
+  router.post('/handovers/:id/reassign', authorize(store, 'handover.reassign', handover), jsonBody(), validBody(schemas.reassignRequest), reassignHandover(deps));
+  router.post('/handovers/:id/resolve', works, jsonBody(), validBody(schemas.resolveRequest), resolveHandover(deps));
+  router.post('/handovers/:id/messages', works, holderOnly(store, 'handover.message'), jsonBody(), validBody(schemas.operatorMessageRequest), postOperatorMessage(deps));
+  router.post('/handovers/:id/notes', works, holderOnly(store, 'handover.note'), jsonBody(), validBody(schemas.noteRequest), addNote(deps));
+  router.post('/handovers/:id/typing', works, holderOnly(store, 'handover.typing'), jsonBody(), validBody(typingRequest), operatorTypingPerConversation, operatorTyping(deps));
+  router.post('/handovers/:id/reveal', authorize(store, 'personal-data.reveal', handover), jsonBody(), validBody(schemas.revealRequest), revealHandover(deps));
+  router.get('/bots/:bot/canned-replies', authorize(store, 'handover.work', botParamScope(deps)), cannedReplies(deps));
+  router.put('/presence', signedInOnly, jsonBody(), validBody(schemas.presenceRequest), putPresence(deps));
+  router.get('/realtime', signedInOnly, consoleRealtime(deps));
+  router.post('/realtime/auth', signedInOnly, channelAuthPerIp, jsonBody(), consoleChannelAuth(deps));
+
+  // The conversation browser (common/conversations-wire.ts): metadata filters, masked transcripts,
+  // reveal. One the caller may not browse (unknown, archived, another bot's) is 404 not_found.
+  const conversation = conversationScope(store);
+  const browses = authorizeAcrossBots(store, 'conversations.browse');
+  router.get('/conversations', browses, listConversations(deps));
+  router.get('/conversations/filters', browses, browseFilters(deps));
+  router.get('/conversations/:id', authorize(store, 'conversations.browse', conversation), conversationDetail(deps));
+  router.post('/conversations/:id/reveal', authorize(store, 'personal-data.reveal', conversation), jsonBody(), validBody(schemas.revealRequest), revealConversation(deps));
+  // Data protection (common/data-protection-wire.ts): bots' settings, and data subjects' requests.
+  const botSettings = authorize(store, 'bots.settings');
+  const subjects = authorize(store, 'subjects.export-erase');
+  router.get('/bot-settings', botSettings, listBotSettings(deps));
+  router.get('/bot-settings/:bot', botSettings, getBotSettings(deps));
+  router.put('/bot-settings/:bot', botSettings, jsonBody(), validBody(schemas.saveBotSettingsRequest), saveBotSettings(deps));
+  router.post('/subjects/export', subjects, jsonBody(), validBody(schemas.subjectRequest), exportForSubject(deps));
+  router.post('/subjects/erase', subjects, jsonBody(), validBody(schemas.subjectRequest), eraseForSubject(deps));
+  // Reports (common/report-wire.ts): reports.read, with the bot asked for or every bot the caller may read.
+  router.get('/reports', signedInOnly, ...getReport(deps));
+  router.get('/reports/csv', signedInOnly, ...exportReportCsv(deps));
   return router;
 }

@@ -2,7 +2,9 @@
 //   GET /sso           whether the sign-in screen offers the button, and its text
 //   GET /sso/start     302 to the IdP; state, nonce and PKCE verifier ride in a sealed cookie
 //   GET /sso/callback  the IdP's answer → the console user it is linked to → a session like any
-//                      login, then /console/. Every failure lands on /console/#sso-error=<code>
+//                      login, then /console/; for a user with TOTP no session yet but a pending
+//                      sign-in, then /console/#sso-second-factor, where the code finishes it
+//                      (sso-second-factor.ts). Every failure lands on /console/#sso-error=<code>
 //                      with an audit entry; the role is always the console's, never a claim.
 import type { Context, Middleware } from 'koa';
 import createError from 'http-errors';
@@ -10,7 +12,9 @@ import type { AppDeps } from '../../deps.ts';
 import type { SsoErrorCode, SsoInfo } from '../../../../common/console-wire.ts';
 import type { ConsoleStore, ConsoleUser } from '../../../store/console-store.ts';
 import type { SsoIdentity } from '../../../accounts/oidc.ts';
+import { storeErrorCode } from '../../../store/errors.ts';
 import { clearedSsoStateCookie, openSsoState, sealSsoState, SSO_STATE_COOKIE } from '../../../accounts/sso-state-cookie.ts';
+import { beginPendingSignIn } from '../../../accounts/sso-pending.ts';
 import { audit } from './state.ts';
 import { openSession } from './open-session.ts';
 
@@ -39,7 +43,8 @@ type Linked = { user: ConsoleUser } | { failure: SsoErrorCode };
 /**
  * The console user behind `identity`: the one already linked to its `iss|sub`; else, on a first
  * login, the one whose e-mail the IdP has verified and who is linked to nobody yet (then linked
- * for good). Never a new user.
+ * for good: the store links only a user still linked to nobody, so of two first logins racing with
+ * different subjects one links and the other is `unknown_user`). Never a new user.
  */
 async function linkedUser(ctx: Context, store: ConsoleStore, identity: SsoIdentity): Promise<Linked> {
   const known = await store.getUserByOidcSubject(identity.subject);
@@ -49,10 +54,13 @@ async function linkedUser(ctx: Context, store: ConsoleStore, identity: SsoIdenti
   const byEmail = await store.getUserByEmail(identity.email);
   if (!byEmail || byEmail.oidcSubject !== null) return { failure: 'unknown_user' };
   if (byEmail.disabled) return { failure: 'disabled' };
-  const linked = await store.updateUser(byEmail.id, { oidcSubject: identity.subject });
+  const linked = await store.linkOidcSubject(byEmail.id, identity.subject).catch((err: unknown) => {
+    if (storeErrorCode(err) === 'duplicate_user') return null; // linked to another user meanwhile
+    throw err;
+  });
   if (!linked) return { failure: 'unknown_user' };
   await audit(ctx, store, { actor: linked.id, action: 'user.sso-link', target: linked.id, outcome: 'ok' });
-  return { user: linked };
+  return linked.disabled ? { failure: 'disabled' } : { user: linked }; // disabled while this login ran
 }
 
 /** Back to the console with the reason in the fragment (never sent to any server, never a stack). */
@@ -81,8 +89,14 @@ export function ssoCallback(deps: AppDeps): Middleware {
     }
     const linked = await linkedUser(ctx, store, identity);
     if ('failure' in linked) return fail(ctx, store, linked.failure);
-    // The IdP's login is the factor: no console TOTP is asked (docs/console.md, "Single sign-on").
-    await openSession(ctx, store, linked.user, 'sso', new Date());
+    const { user } = linked;
+    if (user.totpSecret) {
+      // The IdP's login is one factor; a user who has TOTP gives the code too, as at a password login.
+      ctx.append('Set-Cookie', await beginPendingSignIn(store, user.id, new Date()));
+      await audit(ctx, store, { actor: user.id, action: 'login.pending', target: user.id, outcome: 'ok', details: { method: 'sso' } });
+      return ctx.redirect('/console/#sso-second-factor');
+    }
+    await openSession(ctx, store, user, 'sso', new Date());
     ctx.append('Set-Cookie', clearedSsoStateCookie());
     ctx.redirect('/console/');
   };

@@ -1,6 +1,7 @@
 // What the console routes share: the signed-in session on ctx.state, the wire views of a user and
 // a session, the cookie, and the audit record of "this request did X".
 import type { Context } from 'koa';
+import type { Logger } from 'pino';
 import createError from 'http-errors';
 import type { ConsoleUserView, SessionInfo } from '../../../../common/console-wire.ts';
 import type { ConsoleSession, ConsoleStore, ConsoleUser } from '../../../store/console-store.ts';
@@ -34,8 +35,26 @@ export function userView(user: ConsoleUser): ConsoleUserView {
     bots: [...user.bots],
     disabled: user.disabled,
     totpEnabled: user.totpSecret !== null,
-    pending: user.passwordHash === null && user.oidcSubject === null,
+    pending: isPending(user),
+    revealGranted: user.revealGranted,
   };
+}
+
+/**
+ * Invited and not yet in: no password set from the link and no SSO login linked. A disabled user
+ * can be pending too; whether to mail them is the invitation's business (users.ts).
+ */
+export const isPending = (user: Pick<ConsoleUser, 'passwordHash' | 'oidcSubject'>): boolean => user.passwordHash === null && user.oidcSubject === null;
+
+/**
+ * Sends a console mail without holding the answer for it: a mail server's round trip would make
+ * the answers that mail slower than those that do not, and tell which addresses have accounts.
+ * A failed send goes to the log (the link itself never does).
+ */
+export function mailAfterAnswer(logger: Logger, what: string, userId: string, send: () => Promise<void>): void {
+  Promise.resolve().then(send).catch((err: unknown) => {
+    logger.error({ err: { message: err instanceof Error ? err.message : String(err) }, userId }, `console: ${what} mail failed`);
+  });
 }
 
 /** Whether an administrator requires a second factor of everyone and `user` has none yet. */

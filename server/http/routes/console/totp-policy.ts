@@ -10,6 +10,7 @@ import { mustEnrollTotp, signedIn } from './state.ts';
 const ALLOWED = new Set([
   'GET /session',
   'POST /session', // signing in again (the route ends the session the request brought)
+  'POST /sso/second-factor', // the same, finishing a single sign-on
   'DELETE /session',
   'POST /session/end-all',
   'POST /password/set', // a one-time link: no session of its own
