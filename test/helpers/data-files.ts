@@ -132,6 +132,20 @@ export function openedArchive(config: Pick<StoreConfig, 'storageKeys' | 'keyStor
   };
 }
 
+/** The same for an archive's handovers (above): their notes opened with the key store's keys. */
+export function openedArchivedHandovers(config: Pick<StoreConfig, 'storageKeys' | 'keyStore'>, read: (id: string) => Promise<ArchivedHandovers>) {
+  return async (conversationId: string): Promise<ArchivedHandovers> => {
+    const copy = await read(conversationId);
+    const keyring = await openKeyring(config);
+    try {
+      const keys = await keyring.generations(conversationId, [1, 2, 3, 4]);
+      return { handovers: copy.handovers, notes: copy.notes.map((text) => open(keys.get(generationOf(text) ?? 0)!, FIELD.handoverNote, text)) };
+    } finally {
+      await keyring.keyStore.close();
+    }
+  };
+}
+
 /** `collection:_id` of every document, in every collection of the database, whose JSON holds `text`: the archive's included. */
 export async function mongoDocumentsContaining(uri: string, text: string): Promise<string[]> {
   const conn = await mongoose.createConnection(uri).asPromise();

@@ -5,7 +5,9 @@
 // because it is the bot's own words, the same in every conversation: ids, times, senders, the
 // operator's display name, notices, PII tags and value keys, locales and access levels, links
 // (URLs from the bot definition), quick-reply labels (button text from the bot definition; the
-// payload, what choosing it sends, is sealed), handover lifecycle fields.
+// payload, what choosing it sends, is sealed), handover lifecycle fields (state, times, assignee,
+// resolution code, rating score), turn metadata (outcome, intent, the conversation's intents and
+// outcomes), the verified visitor's `sub`, report tallies and bot settings.
 import type { QuickReply } from '../../../common/wire.ts';
 import type { TurnRequest } from '../store.ts';
 
@@ -17,7 +19,7 @@ export const FIELD = {
   state: 'conversation.state',
   /** Keyed: a value moved to another key of the same conversation fails too. */
   value: (key: string) => `value:${key}`,
-  // The live handover's (issue 14); sealed through handover.ts once HandoverStore is part of Store.
+  // The live handover's (issue 14), sealed through handover.ts.
   handoverNote: 'handover.note',
   resolutionNote: 'handover.resolutionNote',
   ratingComment: 'handover.ratingComment',

@@ -1,6 +1,6 @@
-// The handover's sealed fields (the extension point in handover.ts): what the store will keep of a
-// resolution note, a rating comment and an internal note, and that none of them opens in another
-// field or conversation. Real AES-256-GCM; the store methods join when HandoverStore joins Store.
+// The handover's sealed fields (handover.ts): what the store keeps of a resolution note, a rating
+// comment and an internal note, and that none of them opens in another field or conversation. Real
+// AES-256-GCM; the store methods are held to the handover contract in sealed-contract.test.ts.
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Handover, HandoverNote } from '../handover-store.ts';
@@ -32,7 +32,7 @@ const handover: Handover = {
   version: 4,
 };
 
-describe('handover fields sealed (extension point for issue 14)', () => {
+describe('handover fields sealed', () => {
   it('seals the resolution note, the rating comment and notes; opens them back; leaves everything else and nulls as they are', () => {
     const key = keyOf('conv-a');
     const sealed = transformHandover(handover, sealer(key));

@@ -1,19 +1,15 @@
-// EXTENSION POINT for the live handover (issue 14), which lands on main after sealing: its internal
-// notes, the resolution note and the visitor's rating comment are sealed with the conversation's
-// data key like everything else a person says (fields.ts names them). HandoverStore is not part of
-// Store yet, so sealedStore() cannot take these methods over today. When it is, one line in
-// sealed-store.ts does it:
-//
-//     ...sealedHandoverMethods(inner, kit),      // kit: the sealer and opener sealedStore builds
-//
-// and the handover contract should then run on the sealed store too (as sealed-contract.test.ts
-// does for the others). The record transforms below are what those methods use, tested now.
+// The live handover's (issue 14) internal notes, resolution notes and the visitor's rating comments,
+// sealed with the conversation's data key like everything else a person says (fields.ts names
+// them): the HandoverStore methods that carry them, spread into sealedStore() (sealed-store.ts).
+// Lifecycle fields (state, times, assignee, resolution code, rating score) stay clear: the queue,
+// the reports and the sweep query them.
 import type { Handover, HandoverNote, HandoverStore } from '../handover-store.ts';
-import { storeError } from '../errors.ts';
+import { storeError, storeErrorCode } from '../errors.ts';
+import { sealingErrorCode } from './errors.ts';
 import { FIELD, type Transform } from './fields.ts';
 
-/** A handover record with its sealed fields sealed or opened by `f` (null stays null). */
-export function transformHandover(handover: Handover, f: Transform): Handover {
+/** A handover record (or a stored row of one) with its sealed fields sealed or opened by `f` (null stays null). */
+export function transformHandover<T extends Pick<Handover, 'resolutionNote' | 'ratingComment'>>(handover: T, f: Transform): T {
   return {
     ...handover,
     resolutionNote: handover.resolutionNote === null ? null : f(FIELD.resolutionNote, handover.resolutionNote),
@@ -21,7 +17,7 @@ export function transformHandover(handover: Handover, f: Transform): Handover {
   };
 }
 
-export function transformNote(note: HandoverNote, f: Transform): HandoverNote {
+export function transformNote<T extends Pick<HandoverNote, 'text'>>(note: T, f: Transform): T {
   return { ...note, text: f(FIELD.handoverNote, note.text) };
 }
 
@@ -45,17 +41,31 @@ type SealedHandoverMethods = Pick<
   | 'waitingHandoversStartedBefore'
 >;
 
+/** `work`'s answer, or `gone` when the handover's conversation was erased under it (its key went first). */
+async function unlessErased<T>(work: () => Promise<T>, gone: T): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (sealingErrorCode(err) === 'erased' || storeErrorCode(err) === 'unknown_conversation') return gone;
+    throw err;
+  }
+}
+
 /** The HandoverStore methods that carry sealed fields, sealing on the way in and opening on the way out. */
 export function sealedHandoverMethods(inner: HandoverStore, kit: SealingKit): SealedHandoverMethods {
-  const openOne = async (handover: Handover | null) => handover && kit.opened(handover.conversationId, (f) => transformHandover(handover, f));
-  const openAll = (handovers: Handover[]) => Promise.all(handovers.map(async (h) => (await openOne(h))!));
+  /** Opened; null when its conversation is being erased (a deletion destroys the key before the rows). */
+  const openOne = async (handover: Handover | null) =>
+    handover && unlessErased(() => kit.opened(handover.conversationId, (f) => transformHandover(handover, f)), null);
+  const openAll = async (handovers: Handover[]) => (await Promise.all(handovers.map(openOne))).filter((h): h is Handover => h !== null);
   /** Notes and patches name a handover, not its conversation: whose key seals them is looked up. */
   const conversationOf = async (handoverId: string) => (await inner.getHandover(handoverId))?.conversationId ?? null;
 
   return {
     async openHandover(input) {
       const result = await inner.openHandover(input);
-      return { ...result, handover: (await openOne(result.handover))! };
+      const handover = await openOne(result.handover);
+      if (!handover) throw storeError('unknown_conversation', 'no such conversation');
+      return { ...result, handover };
     },
     getHandover: async (id) => openOne(await inner.getHandover(id)),
     openHandoverOf: async (conversationId) => openOne(await inner.openHandoverOf(conversationId)),
@@ -67,7 +77,9 @@ export function sealedHandoverMethods(inner: HandoverStore, kit: SealingKit): Se
       if (patch.resolutionNote) {
         const conversationId = await conversationOf(id);
         if (conversationId === null) return null;
-        sealed = { ...patch, resolutionNote: (await kit.sealer(conversationId))(FIELD.resolutionNote, patch.resolutionNote) };
+        const f = await unlessErased(() => kit.sealer(conversationId), null);
+        if (!f) return null;
+        sealed = { ...patch, resolutionNote: f(FIELD.resolutionNote, patch.resolutionNote) };
       }
       return openOne(await inner.transitionHandover(id, expectedVersion, sealed));
     },
@@ -75,19 +87,21 @@ export function sealedHandoverMethods(inner: HandoverStore, kit: SealingKit): Se
       if (comment === null) return inner.rateHandover(id, score, null);
       const conversationId = await conversationOf(id);
       if (conversationId === null) return false;
-      return inner.rateHandover(id, score, (await kit.sealer(conversationId))(FIELD.ratingComment, comment));
+      const f = await unlessErased(() => kit.sealer(conversationId), null);
+      return f ? inner.rateHandover(id, score, f(FIELD.ratingComment, comment)) : false;
     },
     async addHandoverNote(note) {
       const conversationId = await conversationOf(note.handoverId);
-      // No handover, no key to seal with: refused, never stored in the clear.
-      if (conversationId === null) throw storeError('unknown_conversation', 'no such handover');
-      return inner.addHandoverNote(transformNote(note, await kit.sealer(conversationId)));
+      // No handover (or its conversation erased), no key to seal with: refused, never stored in the clear.
+      const f = conversationId === null ? null : await unlessErased(() => kit.sealer(conversationId), null);
+      if (!f) throw storeError('unknown_handover', 'no such handover');
+      return inner.addHandoverNote(transformNote(note, f));
     },
     async listHandoverNotes(handoverId) {
       const notes = await inner.listHandoverNotes(handoverId);
       const conversationId = await conversationOf(handoverId);
       if (conversationId === null || notes.length === 0) return notes;
-      return kit.opened(conversationId, (f) => notes.map((note) => transformNote(note, f)));
+      return unlessErased(() => kit.opened(conversationId, (f) => notes.map((note) => transformNote(note, f))), []);
     },
   };
 }

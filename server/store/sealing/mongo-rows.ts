@@ -77,6 +77,25 @@ function sourcesOf(db: mongoose.mongo.Db, prefix: '' | 'archived_'): RowSource[]
       (doc) => ({ kind: 'value', conversationId: String(doc.conversationId), key: String(doc.key), value: String(doc.value ?? '') }),
       (row) => ({ value: row.kind === 'value' ? row.value : undefined }),
     ),
+    source(
+      db,
+      label('handovers'),
+      `${prefix}handovers`,
+      (doc) => ({
+        kind: 'handover',
+        conversationId: String(doc.conversationId),
+        resolutionNote: typeof doc.resolutionNote === 'string' ? doc.resolutionNote : null,
+        ratingComment: typeof doc.ratingComment === 'string' ? doc.ratingComment : null,
+      }),
+      (row) => (row.kind === 'handover' ? { resolutionNote: row.resolutionNote, ratingComment: row.ratingComment } : {}),
+    ),
+    source(
+      db,
+      label('handover notes'),
+      `${prefix}handover_notes`,
+      (doc) => ({ kind: 'note', conversationId: String(doc.conversationId), text: String(doc.text ?? '') }),
+      (row) => ({ text: row.kind === 'note' ? row.text : undefined }),
+    ),
   ];
 }
 

@@ -6,11 +6,14 @@ import type { QuickReply } from '../../../common/wire.ts';
 import type { TurnRequest } from '../store.ts';
 import { isSealed } from './cipher.ts';
 import { FIELD, sealState, sealedStateOf, transformMessage, transformTurn, transformValue, type Transform } from './fields.ts';
+import { transformHandover, transformNote } from './handover.ts';
 
 export type SealableRow =
   | { kind: 'conversation'; conversationId: string; state: Record<string, unknown> }
   | { kind: 'message'; conversationId: string; text: string; quickReplies?: QuickReply[]; turn: TurnRequest | null }
-  | { kind: 'value'; conversationId: string; key: string; value: string };
+  | { kind: 'value'; conversationId: string; key: string; value: string }
+  | { kind: 'handover'; conversationId: string; resolutionNote: string | null; ratingComment: string | null }
+  | { kind: 'note'; conversationId: string; text: string };
 
 /** A row as read, with what the adapter needs to write it back. */
 export type StoredRow = SealableRow & { ref: unknown };
@@ -44,6 +47,10 @@ export function sealRow(row: SealableRow, seal: Transform): SealableRow {
     }
     case 'value':
       return transformValue(row, f);
+    case 'handover':
+      return transformHandover(row, f);
+    case 'note':
+      return transformNote(row, f);
   }
 }
 
@@ -62,6 +69,12 @@ export function openRow(row: SealableRow, open: Transform): void {
       return;
     case 'value':
       transformValue(row, open);
+      return;
+    case 'handover':
+      transformHandover(row, open);
+      return;
+    case 'note':
+      transformNote(row, open);
   }
 }
 

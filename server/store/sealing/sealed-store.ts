@@ -7,12 +7,14 @@
 // cleared conversation still needs means moving it to a new key first.
 import type { ChatMessage } from '../../../common/wire.ts';
 import type { Conversation, Store, TurnOutcome } from '../store.ts';
+import type { ConversationRecord } from '../data-protection-store.ts';
 import { idString } from '../arguments.ts';
 import { storeError, storeErrorCode } from '../errors.ts';
 import { generationOf, open, seal, type DataKey } from './cipher.ts';
 import { sealingError, sealingErrorCode } from './errors.ts';
 import { FIELD, sealState, sealedStateOf, transformMessage, transformTurn, transformValue, type Transform } from './fields.ts';
 import type { Keyring } from './keyring.ts';
+import { sealedHandoverMethods, transformHandover, transformNote } from './handover.ts';
 
 export interface SealingMode {
   /**
@@ -245,14 +247,46 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       return opened(conversationId, (f) => values.map((value) => transformValue(value, f)));
     },
 
-    // Issue 14's handover fields join here once HandoverStore is part of Store: handover.ts.
+    // The live handover's notes, resolution notes and rating comments (handover.ts).
+    ...sealedHandoverMethods(inner, { sealer, opened }),
+
+    async browseConversations(query) {
+      // Metadata is what the browser filters on; the states come back opened like getConversation's.
+      const found = await Promise.all((await inner.browseConversations(query)).map(openConversation));
+      return found.filter((c): c is Conversation => c !== null);
+    },
+
+    /** A subject's export: everything opened, or null when the conversation was erased (reads as deleted). */
+    async readConversation(id) {
+      const record = await inner.readConversation(id);
+      if (!record) return null;
+      const conversation = await openConversation(record.conversation);
+      if (!conversation) return null;
+      const { id: conversationId } = conversation;
+      try {
+        return await opened(
+          conversationId,
+          (f): ConversationRecord => ({
+            conversation,
+            archivedAt: record.archivedAt,
+            messages: record.messages.map((m) => transformMessage(m, f)),
+            values: record.values.map((v) => transformValue(v, f)),
+            handovers: record.handovers.map(({ handover, notes }) => ({ handover: transformHandover(handover, f), notes: notes.map((n) => transformNote(n, f)) })),
+          }),
+        );
+      } catch (err) {
+        if (sealingErrorCode(err) === 'erased') return null;
+        throw err;
+      }
+    },
 
     /**
      * Storage off: what the conversation keeps (its dialog state, a visitor message whose turn has
      * not run yet) moves to a new generation of its data key, then the older generations are
      * destroyed before the rows go, so the exchange just cleared is unreadable in every copy,
-     * backups included. While a kept message still needs an older generation, or a write of this
-     * process is sealing with one, destruction waits for the next clear.
+     * backups included. While a kept message still needs an older generation, a write of this
+     * process is sealing with one, or a handover is open (clearing keeps its notes until it closes),
+     * destruction waits for the next clear.
      */
     async clearConversation(id) {
       const conversationId = idString(id);
@@ -260,7 +294,7 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       if (conversation) {
         const next = await keyring.advance(conversationId);
         await inner.updateConversation(conversationId, { state: sealState(conversation.state, sealWith(next)) });
-        if (!writing.has(conversationId) && !(await inner.nextTurn(conversationId))) {
+        if (!writing.has(conversationId) && !(await inner.nextTurn(conversationId)) && !(await inner.openHandoverOf(conversationId))) {
           await keyring.destroy([conversationId], next.generation);
         }
       }

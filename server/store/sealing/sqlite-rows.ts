@@ -18,9 +18,22 @@ interface Ref {
 
 const refOf = (row: StoredRow) => row.ref as Ref;
 
-function source(db: Database.Database, name: string, table: string, columns: string[], toRow: (c: Record<string, string | null>) => SealableRow, toColumns: (row: SealableRow) => Record<string, string | null | undefined>): RowSource {
+/**
+ * `computed`: columns read from elsewhere (a note's conversation, through its handover), never
+ * written back.
+ */
+function source(
+  db: Database.Database,
+  name: string,
+  table: string,
+  columns: string[],
+  toRow: (c: Record<string, string | null>) => SealableRow,
+  toColumns: (row: SealableRow) => Record<string, string | null | undefined>,
+  computed: Record<string, string> = {},
+): RowSource {
+  const selected = [...columns, ...Object.entries(computed).map(([alias, expression]) => `${expression} AS ${alias}`)];
   const read = db.prepare<[number, number], Record<string, string | null> & { rowid: number }>(
-    `SELECT rowid, ${columns.join(', ')} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    `SELECT rowid, ${selected.join(', ')} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
   );
   const changed = columns.filter((c) => c !== 'conversation_id' && c !== 'id' && c !== 'key');
   const write = db.prepare(
@@ -85,6 +98,24 @@ function sourcesOf(db: Database.Database, schema: Schema): RowSource[] {
       ['conversation_id', 'key', 'value'],
       (c) => ({ kind: 'value', conversationId: c.conversation_id!, key: c.key!, value: c.value! }),
       (row) => ({ value: row.kind === 'value' ? row.value : null }),
+    ),
+    source(
+      db,
+      label('handovers'),
+      `${schema}.handovers`,
+      ['conversation_id', 'resolution_note', 'rating_comment'],
+      (c) => ({ kind: 'handover', conversationId: c.conversation_id!, resolutionNote: c.resolution_note ?? null, ratingComment: c.rating_comment ?? null }),
+      (row) => (row.kind === 'handover' ? { resolution_note: row.resolutionNote, rating_comment: row.ratingComment } : {}),
+    ),
+    source(
+      db,
+      label('handover notes'),
+      `${schema}.handover_notes`,
+      ['text'],
+      (c) => ({ kind: 'note', conversationId: c.conversation_id!, text: c.text! }),
+      (row) => ({ text: row.kind === 'note' ? row.text : null }),
+      // Notes name their handover; the handover names the conversation whose key seals them.
+      { conversation_id: `(SELECT h.conversation_id FROM ${schema}.handovers h WHERE h.id = handover_id)` },
     ),
   ];
 }
