@@ -25,6 +25,8 @@ export function transformNote<T extends Pick<HandoverNote, 'text'>>(note: T, f: 
 export interface SealingKit {
   sealer(conversationId: string): Promise<Transform>;
   opened<T>(conversationId: string, walk: (f: Transform) => T): Promise<T>;
+  /** Whether the conversation was erased (its keys are gone, though rows restored from a backup may be back). */
+  erased(conversationId: string): Promise<boolean>;
 }
 
 type SealedHandoverMethods = Pick<
@@ -53,9 +55,14 @@ async function unlessErased<T>(work: () => Promise<T>, gone: T): Promise<T> {
 
 /** The HandoverStore methods that carry sealed fields, sealing on the way in and opening on the way out. */
 export function sealedHandoverMethods(inner: HandoverStore, kit: SealingKit): SealedHandoverMethods {
-  /** Opened; null when its conversation is being erased (a deletion destroys the key before the rows). */
-  const openOne = async (handover: Handover | null) =>
-    handover && unlessErased(() => kit.opened(handover.conversationId, (f) => transformHandover(handover, f)), null);
+  /**
+   * Opened; null when its conversation was erased: being deleted (a deletion destroys the key before
+   * the rows), or back from a backup taken before. A record holding no text is gone then too.
+   */
+  const openOne = async (handover: Handover | null): Promise<Handover | null> => {
+    if (!handover || (await kit.erased(handover.conversationId))) return null;
+    return unlessErased(() => kit.opened(handover.conversationId, (f) => transformHandover(handover, f)), null);
+  };
   const openAll = async (handovers: Handover[]) => (await Promise.all(handovers.map(openOne))).filter((h): h is Handover => h !== null);
   /** Notes and patches name a handover, not its conversation: whose key seals them is looked up. */
   const conversationOf = async (handoverId: string) => (await inner.getHandover(handoverId))?.conversationId ?? null;

@@ -248,7 +248,7 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     },
 
     // The live handover's notes, resolution notes and rating comments (handover.ts).
-    ...sealedHandoverMethods(inner, { sealer, opened }),
+    ...sealedHandoverMethods(inner, { sealer, opened, erased: async (id) => mode.strict && !(await keyring.hasKey(id)) }),
 
     async browseConversations(query) {
       // Metadata is what the browser filters on; the states come back opened like getConversation's.
