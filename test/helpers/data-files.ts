@@ -107,43 +107,40 @@ export function readMongoArchive(uri: string) {
   };
 }
 
+type KeyConfig = Pick<StoreConfig, 'storageKeys' | 'keyStore'>;
+
 /**
- * An archive reader (above) whose sealed texts and values are opened with the keys of the store's
- * key store, as an auditor holding them would: for comparing what the archive keeps with plain text.
+ * `read`'s copy of one conversation with `openAll` applied, given an opener of its sealed values
+ * that holds the keys of the store's key store, as an auditor holding them would.
  */
-export function openedArchive(config: Pick<StoreConfig, 'storageKeys' | 'keyStore'>, read: (id: string) => Promise<ArchivedCopy>) {
-  return async (conversationId: string): Promise<ArchivedCopy> => {
+function openedWith<T>(config: KeyConfig, read: (id: string) => Promise<T>, openAll: (copy: T, openOne: (field: string, value: string) => string) => T) {
+  return async (conversationId: string): Promise<T> => {
     const copy = await read(conversationId);
     const keyring = await openKeyring(config);
     try {
       const keys = await keyring.generations(conversationId, [1, 2, 3, 4]);
-      const openOne = (field: string, value: string) => open(keys.get(generationOf(value) ?? 0)!, field, value);
-      return {
-        conversation: copy.conversation,
-        messages: copy.messages.map((text) => openOne(FIELD.messageText, text)),
-        values: copy.values.map((pair) => {
-          const [key, ...rest] = pair.split('=');
-          return `${key}=${openOne(FIELD.value(key!), rest.join('='))}`;
-        }),
-      };
+      return openAll(copy, (field, value) => open(keys.get(generationOf(value) ?? 0)!, field, value));
     } finally {
       await keyring.keyStore.close();
     }
   };
 }
 
-/** The same for an archive's handovers (above): their notes opened with the key store's keys. */
-export function openedArchivedHandovers(config: Pick<StoreConfig, 'storageKeys' | 'keyStore'>, read: (id: string) => Promise<ArchivedHandovers>) {
-  return async (conversationId: string): Promise<ArchivedHandovers> => {
-    const copy = await read(conversationId);
-    const keyring = await openKeyring(config);
-    try {
-      const keys = await keyring.generations(conversationId, [1, 2, 3, 4]);
-      return { handovers: copy.handovers, notes: copy.notes.map((text) => open(keys.get(generationOf(text) ?? 0)!, FIELD.handoverNote, text)) };
-    } finally {
-      await keyring.keyStore.close();
-    }
-  };
+/** An archive reader (above) whose sealed texts and values are opened: for comparing what the archive keeps with plain text. */
+export function openedArchive(config: KeyConfig, read: (id: string) => Promise<ArchivedCopy>) {
+  return openedWith(config, read, (copy, openOne) => ({
+    conversation: copy.conversation,
+    messages: copy.messages.map((text) => openOne(FIELD.messageText, text)),
+    values: copy.values.map((pair) => {
+      const [key, ...rest] = pair.split('=');
+      return `${key}=${openOne(FIELD.value(key!), rest.join('='))}`;
+    }),
+  }));
+}
+
+/** The same for an archive's handovers (above): their notes opened. */
+export function openedArchivedHandovers(config: KeyConfig, read: (id: string) => Promise<ArchivedHandovers>) {
+  return openedWith(config, read, (copy, openOne) => ({ handovers: copy.handovers, notes: copy.notes.map((text) => openOne(FIELD.handoverNote, text)) }));
 }
 
 /** `collection:_id` of every document, in every collection of the database, whose JSON holds `text`: the archive's included. */
