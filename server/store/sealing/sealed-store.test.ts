@@ -1,5 +1,6 @@
 // What only the sealed store does, beyond the contracts it passes (sealed-contract.test.ts): turns
-// whose input can no longer be opened, and the generations clearing keeps or destroys. A real
+// whose input can no longer be opened, the generations clearing keeps or destroys, and what
+// browsing lists. A real
 // SQLite store and key store, the keyring in the test's hands.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,6 +79,24 @@ describe('sealed store', () => {
       expect(await generations()).toEqual([3]);
       expect((await store.getConversation('c'))!.state).toEqual({ context: 'two', fallbacks: 0 });
       expect(await store.listMessages('c', 0, 10)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('browsing lists metadata without the sealed state, and a page keeps an erased conversation so its cursor goes on', async () => {
+    const { store, keyring } = await open();
+    try {
+      for (const [n, id] of ['a', 'b', 'c'].entries()) {
+        await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'o', now: new Date(n * 1000) });
+        await store.updateConversation(id, { state: { context: `secret-${id}` } });
+      }
+      // Being erased: the key goes before the rows (or the rows came back with an older backup).
+      await keyring.destroy(['b']);
+      const page = await store.browseConversations({ bots: 'all', limit: 2 });
+      expect(page.map((c) => c.id)).toEqual(['c', 'b']);
+      for (const c of page) expect(c).not.toHaveProperty('state');
+      expect(JSON.stringify(page)).not.toMatch(/sealed|secret/);
     } finally {
       await store.close();
     }

@@ -6,7 +6,7 @@
 // adapter knows which conversations a sweep removes; clearing is here, because keeping what a
 // cleared conversation still needs means moving it to a new key first.
 import type { ChatMessage } from '../../../common/wire.ts';
-import type { Conversation, Store, TurnOutcome } from '../store.ts';
+import type { Conversation, ConversationMeta, Store, TurnOutcome } from '../store.ts';
 import type { ConversationRecord } from '../data-protection-store.ts';
 import { idString } from '../arguments.ts';
 import { storeError, storeErrorCode } from '../errors.ts';
@@ -26,6 +26,8 @@ export interface SealingMode {
 }
 
 const sealWith = (key: DataKey): Transform => (field, value) => seal(key, field, value);
+
+const withoutState = ({ state: _state, ...meta }: ConversationMeta & { state?: unknown }): ConversationMeta => meta;
 
 /** What a walk over stored values meets: the generations of the data keys it will need. */
 function generationsIn(walk: (f: Transform) => unknown): Set<number> {
@@ -251,9 +253,9 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     ...sealedHandoverMethods(inner, { sealer, opened, erased: async (id) => mode.strict && !(await keyring.hasKey(id)) }),
 
     async browseConversations(query) {
-      // Metadata is what the browser filters on; the states come back opened like getConversation's.
-      const found = await Promise.all((await inner.browseConversations(query)).map(openConversation));
-      return found.filter((c): c is Conversation => c !== null);
+      // The browser lists metadata: the sealed dialog state the adapter's rows carry is left out,
+      // not opened (no key lookups per page), and a page keeps its length for the cursor.
+      return (await inner.browseConversations(query)).map(withoutState);
     },
 
     /** A subject's export: everything opened, or null when the conversation was erased (reads as deleted). */
