@@ -7,9 +7,12 @@
 // deployment (docs/design.md): nginx in front of one, then two Parley processes, with soketi,
 // FerretDB and Redis — same run, same load. Each phase also prints the Parley processes' CPU time
 // per answered message (from /proc): the figure a busy machine disturbs least.
-// Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20]
+// With a baseline checkout (another worktree with node_modules, such as the code before a change),
+// its embedded setup runs too, right after this one's, and the change's cost is printed: how
+// encryption at rest was measured (target: at most 10 % of saturated throughput, 1 ms of p99).
+// Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20] [baseline checkout]
 import type PusherJs from 'pusher-js';
-import { startParley } from '../test/helpers/parley-server.ts';
+import { FROM_SOURCES, startParley } from '../test/helpers/parley-server.ts';
 import { startTopology } from '../test/helpers/scale-out-topology.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
 import { openSession, send } from '../test/helpers/visitor-api.ts';
@@ -26,6 +29,7 @@ const CONVERSATIONS = Number(process.argv[3] ?? 200);
  * conversations show what the deployment carries, and whether a second instance adds to it.
  */
 const TOPOLOGY_CONVERSATIONS = Number(process.argv[4] ?? 20);
+const BASELINE = process.argv[5];
 const QUESTIONS = ['What are your opening hours?', 'How much does it cost?', 'How can I contact you?', 'thanks!', 'hello'];
 
 
@@ -138,8 +142,8 @@ interface Deployment {
   stop(): Promise<void>;
 }
 
-async function oneProcess(env: Record<string, string>): Promise<Deployment> {
-  const parley = await startParley({ ...env, ...LOAD_ENV });
+async function oneProcess(env: Record<string, string>, root?: string): Promise<Deployment> {
+  const parley = await startParley({ ...env, ...LOAD_ENV }, root === undefined ? FROM_SOURCES : { ...FROM_SOURCES, cwd: root });
   return { url: parley.url, pids: [parley.proc.pid!], stop: () => parley.stop() };
 }
 
@@ -176,7 +180,17 @@ async function run(label: string, deploy: () => Promise<Deployment>, conversatio
 }
 
 const app = { appId: '424242', key: 'benchkey', secret: 'bench-secret-0123456789abcdef' };
-const embedded = await run('embedded', () => oneProcess({ PUSHER_APP_ID: app.appId, PUSHER_KEY: app.key, PUSHER_SECRET: app.secret }));
+const appEnv = { PUSHER_APP_ID: app.appId, PUSHER_KEY: app.key, PUSHER_SECRET: app.secret };
+const embedded = await run('embedded', () => oneProcess(appEnv));
+if (BASELINE) {
+  const baseline = await run('embedded, baseline', () => oneProcess(appEnv, BASELINE));
+  const throughput = (1 - embedded.saturated.perSecond / baseline.saturated.perSecond) * 100;
+  console.log(
+    `cost against the baseline (${BASELINE}): saturated throughput ${throughput >= 0 ? '-' : '+'}${Math.abs(throughput).toFixed(1)} %, ` +
+      `paced p99 ${(embedded.paced.p99 - baseline.paced.p99 >= 0 ? '+' : '')}${(embedded.paced.p99 - baseline.paced.p99).toFixed(1)} ms, ` +
+      `server CPU ${(embedded.saturated.cpuPerReply - baseline.saturated.cpuPerReply >= 0 ? '+' : '')}${(embedded.saturated.cpuPerReply - baseline.saturated.cpuPerReply).toFixed(3)} ms/reply (saturated)`,
+  );
+}
 const soketi = await startSoketi(app);
 let viaSoketi;
 try {

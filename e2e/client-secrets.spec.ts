@@ -22,6 +22,7 @@ test('the widget and frame bundles carry no server secret, only the public app k
     'secrets.json',
     'TOKEN_KEYS',
     'REALTIME_ENCRYPTION_KEY',
+    'STORAGE_KEYS',
     'PUSHER_SECRET',
     'mongodb://',
     'better-sqlite3',

@@ -2,7 +2,8 @@
 // off in the console and the visitor's very next message is kept nowhere. A visitor on a host page
 // with a strict CSP (csp-whitelist.md verbatim, Trusted Types enforced) downloads their
 // conversation from the frame's menu and then deletes it, by keyboard alone; afterwards nothing of
-// it is in the store, the archive or any data file. An administrator answers a data subject's
+// it is in the store, the archive or any data file, and its data key is gone (what is stored is
+// sealed: typed text is in no file at any time). An administrator answers a data subject's
 // request in the console: export, then erasure after a confirmation. The violation guard runs
 // throughout; axe checks the menu, the confirmation and the console's two screens.
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,34 @@ function storedOf(dataDir: string, conversationId: string): { live: number; arch
     };
   } finally {
     db.close();
+  }
+}
+
+/** The live conversations' ids, read beside the running server. */
+function conversationIds(dataDir: string): string[] {
+  const db = new Database(join(dataDir, 'parley.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT id FROM conversations').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The generations of data key (encryption at rest) that seal the conversation's stored messages,
+ * and those the key store still holds for it, read from both files beside the running server.
+ */
+function generationsOf(dataDir: string, conversationId: string): { sealing: number[]; kept: number[] } {
+  const data = new Database(join(dataDir, 'parley.db'), { readonly: true });
+  const keys = new Database(join(dataDir, 'parley-keys.db'), { readonly: true });
+  try {
+    const texts = data.prepare('SELECT text FROM messages WHERE conversation_id = ?').pluck().all(conversationId) as string[];
+    const sealing = [...new Set(texts.map((text) => Number(/^sealed1:(\d+):/.exec(text)?.[1] ?? 0)))];
+    const kept = keys.prepare('SELECT generation FROM data_keys WHERE conversation_id = ?').pluck().all(conversationId) as number[];
+    return { sealing, kept };
+  } finally {
+    data.close();
+    keys.close();
   }
 }
 
@@ -84,10 +113,17 @@ test.describe('data protection', () => {
 
   test('storage off, set in the console, takes effect on the visitor’s next message', async ({ page, browser }) => {
     await page.goto(host.url);
+    const earlier = conversationIds(parley.dataDir);
     const frame = await openChat(page);
     const before = `kept-${Date.now()}`;
     await sendAndAwaitReply(frame, `What are your opening hours? ${before}`);
-    expect(filesContaining(parley.dataDir, before)).not.toEqual([]);
+    const [id] = conversationIds(parley.dataDir).filter((c) => !earlier.includes(c));
+    // Stored, sealed (so never in a file as typed), with its data key in the key store.
+    expect(storedOf(parley.dataDir, id!).messages).toBeGreaterThanOrEqual(2);
+    expect(filesContaining(parley.dataDir, before)).toEqual([]);
+    const { sealing } = generationsOf(parley.dataDir, id!);
+    expect(sealing.every((g) => g > 0)).toBe(true);
+    expect(generationsOf(parley.dataDir, id!).kept).toEqual(expect.arrayContaining(sealing));
 
     const consolePage = await (await browser.newContext()).newPage();
     await adminOnBots(consolePage);
@@ -101,8 +137,11 @@ test.describe('data protection', () => {
     const after = `forgotten-${Date.now()}`;
     const shown = await sendAndAwaitReply(frame, `Do you have a phone number? ${after}`);
     expect(shown.some((m) => m.text.includes(after))).toBe(true);
-    // The turn forgets the exchange, and the conversation before it, once its reply is out.
-    await expect.poll(() => filesContaining(parley.dataDir, after), { message: 'the message after the change, in any data file' }).toEqual([]);
+    // The turn forgets the exchange, and the conversation before it, once its reply is out: the
+    // rows go, and so do the data keys that sealed them (reaching every copy, backups included).
+    await expect.poll(() => storedOf(parley.dataDir, id!).messages, { message: 'the conversation’s stored messages' }).toBe(0);
+    expect(generationsOf(parley.dataDir, id!).kept.filter((g) => sealing.includes(g))).toEqual([]);
+    expect(filesContaining(parley.dataDir, after)).toEqual([]);
     expect(filesContaining(parley.dataDir, before)).toEqual([]);
     await page.reload();
     const again = await openChat(page);
@@ -129,7 +168,8 @@ test.describe('data protection', () => {
     await answer(frame, 'I want to book a demo');
     await answer(frame, 'Ada Lovelace');
     await answer(frame, `${marker}@example.org`);
-    expect(filesContaining(parley.dataDir, marker)).not.toEqual([]);
+    // Kept sealed: in no file as typed.
+    expect(filesContaining(parley.dataDir, marker)).toEqual([]);
 
     // Download: the menu button by keyboard, Enter opens the menu onto its first item.
     await menuButton(frame).focus();
@@ -148,6 +188,7 @@ test.describe('data protection', () => {
     await expect(frame.getByRole('status').filter({ hasText: 'Your conversation was downloaded.' })).toBeVisible();
     await expect(menuButton(frame)).toBeFocused();
     expect(storedOf(parley.dataDir, conversation!.id).live).toBe(1);
+    expect(generationsOf(parley.dataDir, conversation!.id).kept).not.toEqual([]);
 
     // Delete: the arrow keys reach the second item; the confirmation takes focus on Cancel; Escape
     // cancels it (and leaves the chat open), then the deletion is confirmed.
@@ -182,6 +223,7 @@ test.describe('data protection', () => {
 
     // Nothing of it in the store, the archive, or any file of the data directory (WAL included).
     expect(storedOf(parley.dataDir, conversation!.id)).toEqual({ live: 0, archived: 0, messages: 0 });
+    expect(generationsOf(parley.dataDir, conversation!.id).kept).toEqual([]);
     expect(filesContaining(parley.dataDir, marker)).toEqual([]);
     expect(filesContaining(parley.dataDir, conversation!.id)).toEqual([]);
 

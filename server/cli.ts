@@ -5,11 +5,24 @@
 //   audit-verify               check the audit log's hash chain from the first entry to the last
 //   create-admin <email>       create the first console administrator; prints a one-time link
 //                              (24 h, single use) to set the password
+//   rotate-storage-key         wrap every data key with the first STORAGE_KEYS key (resumable)
+//   backup <file>              SQLite: a consistent copy of the data (and its archive), no key in it
+//   restore <file>             SQLite: bring a backup back into a DATA_DIR without a store
+//   backup-verify <file|uri>   does a backup (or a database restored from mongodump) open with the
+//                              current keys: conversations readable, erased, damaged
 // Exit codes: 0 done, 1 nothing to do, a broken audit log or the store failed, 2 usage or
 // configuration error.
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from './config/index.ts';
-import { openStore } from './store/index.ts';
+import path from 'node:path';
+import { openKeyring, openStore, sqliteFileIn } from './store/index.ts';
+import { rotateStorageKey } from './store/sealing/rotation.ts';
+import { BackupError, backupSqlite, restoreSqlite, withBackupCopy } from './store/sealing/sqlite-backup.ts';
+import { sqliteRows } from './store/sealing/sqlite-rows.ts';
+import { mongoRows } from './store/sealing/mongo-rows.ts';
+import { sealClearRows } from './store/sealing/migration.ts';
+import { verifySealedRows, type VerifyReport } from './store/sealing/verify.ts';
+import type { SealableRows } from './store/sealing/rows.ts';
 // The definition loader only, not the engine: a sweep needs policies, not trained classifiers.
 import { loadBotDefinitions } from './bot/load-definitions.ts';
 import { botPolicyOf } from './bot/definition.ts';
@@ -32,6 +45,10 @@ const USAGE = [
   '  sweep                      apply every bot\'s retention policy now',
   '  audit-verify               check the audit log\'s hash chain; names the first broken entry',
   '  create-admin <email>       create a console administrator; prints a one-time link to set the password',
+  '  rotate-storage-key         wrap every data key with the first STORAGE_KEYS key; resumable',
+  '  backup <file>              SQLite: write a consistent copy of the data (and <file>-archive) without key material',
+  '  restore <file>             SQLite: bring a backup back into a DATA_DIR that has no store yet',
+  '  backup-verify <file|uri>   check that a backup (or a database restored from mongodump) opens with the current keys',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -40,6 +57,13 @@ function conversationIdArg(value: string | undefined): string {
   if (value === undefined || value === '') throw new UsageError('delete-conversation needs a conversation id');
   const printable = [...value].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f);
   if (!printable || value.length > 200) throw new UsageError('conversation id must be at most 200 printable characters');
+  return value;
+}
+
+function pathArg(command: string, value: string | undefined): string {
+  if (value === undefined || value === '') throw new UsageError(`${command} needs a file`);
+  const printable = [...value].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f);
+  if (!printable || value.length > 4096) throw new UsageError(`${command}: the file name must be printable characters`);
   return value;
 }
 
@@ -135,6 +159,88 @@ async function createAdmin(email: string, env: NodeJS.ProcessEnv, io: CliIo): Pr
   return 0;
 }
 
+async function rotateKey(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const config = loadConfig(env);
+  const keyring = await openKeyring(config);
+  const first = config.storageKeys[0]!.kid;
+  try {
+    const rewrapped = await rotateStorageKey(keyring.keyStore, config.storageKeys, {
+      progress: (n) => io.out(`rewrapped ${n} data key(s) with "${first}"`),
+    });
+    io.out(`every data key is wrapped with "${first}" (${rewrapped} rewrapped now); keys after it may leave STORAGE_KEYS`);
+    return 0;
+  } finally {
+    await keyring.keyStore.close();
+  }
+}
+
+const MONGODUMP_HINT = 'with MONGODB_URI, back up with mongodump --db <database> (docs/security.md, "Backups"); backup-verify checks a restored copy';
+
+async function backup(file: string, env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const config = loadConfig(env);
+  if (config.mongodbUri) throw new UsageError(MONGODUMP_HINT);
+  // Opening the store seals any row from before sealing, so the copy holds none in the clear.
+  await withStore(env, async () => undefined);
+  const { files } = await backupSqlite(sqliteFileIn(config.dataDir), path.resolve(file));
+  io.out(`backed up the store to ${files.join(' and ')}`);
+  io.out(`no key is in them: restoring needs the key store (${'file' in config.keyStore ? config.keyStore.file : 'its database'}) and STORAGE_KEYS, kept apart`);
+  return 0;
+}
+
+function reportLines(report: VerifyReport): string[] {
+  const { readable, erased, damaged } = report.conversations;
+  return [
+    `${readable} conversation(s) readable, ${erased} erased (their keys are gone), ${damaged} damaged; ${report.rows} row(s) checked`,
+    ...report.problems.map((p) => `damaged: ${p}`),
+  ];
+}
+
+async function verifyWith(config: ReturnType<typeof loadConfig>, openRows: () => SealableRows | Promise<SealableRows>): Promise<VerifyReport> {
+  const keyring = await openKeyring(config);
+  try {
+    const rows = await openRows();
+    try {
+      return await verifySealedRows(rows, keyring);
+    } finally {
+      await rows.close();
+    }
+  } finally {
+    await keyring.keyStore.close();
+  }
+}
+
+async function restore(file: string, env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const config = loadConfig(env);
+  if (config.mongodbUri) throw new UsageError(MONGODUMP_HINT.replace('back up with mongodump', 'restore with mongorestore'));
+  const live = sqliteFileIn(config.dataDir);
+  await restoreSqlite(path.resolve(file), live);
+  const rows = sqliteRows(live);
+  const keyring = await openKeyring(config);
+  let report: VerifyReport;
+  try {
+    // A backup from before sealing: its rows are sealed now, as they would be at start.
+    await sealClearRows(rows, keyring, { evenIfDone: true });
+    report = await verifySealedRows(rows, keyring);
+  } finally {
+    await rows.close();
+    await keyring.keyStore.close();
+  }
+  io.out(`restored ${path.resolve(file)} into ${config.dataDir}`);
+  for (const line of reportLines(report)) io.out(line);
+  return 0;
+}
+
+async function backupVerify(target: string, env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const config = loadConfig(env);
+  const report = /^mongodb(\+srv)?:\/\//.test(target)
+    ? await verifyWith(config, () => mongoRows(target))
+    : await withBackupCopy(path.resolve(target), (copy) => verifyWith(config, () => sqliteRows(copy)));
+  const lines = reportLines(report);
+  io.out(`the backup opens with the current key store: ${lines[0]}`);
+  for (const line of lines.slice(1)) io.err(line);
+  return report.conversations.damaged > 0 ? 1 : 0;
+}
+
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -151,6 +257,18 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
       case 'create-admin':
         if (rest.length !== 1) throw new UsageError('create-admin takes exactly one e-mail address');
         return await createAdmin(emailArg(rest[0]), env, io);
+      case 'rotate-storage-key':
+        if (rest.length > 0) throw new UsageError('rotate-storage-key takes no arguments');
+        return await rotateKey(env, io);
+      case 'backup':
+        if (rest.length !== 1) throw new UsageError('backup takes exactly one file');
+        return await backup(pathArg('backup', rest[0]), env, io);
+      case 'restore':
+        if (rest.length !== 1) throw new UsageError('restore takes exactly one file');
+        return await restore(pathArg('restore', rest[0]), env, io);
+      case 'backup-verify':
+        if (rest.length !== 1) throw new UsageError('backup-verify takes exactly one file or MongoDB URI');
+        return await backupVerify(pathArg('backup-verify', rest[0]), env, io);
       case 'help':
       case '--help':
       case '-h':
@@ -164,7 +282,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
       io.err(`${error.message}\n${USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof BotDefinitionError) {
+    if (error instanceof ConfigError || error instanceof BotDefinitionError || error instanceof BackupError) {
       io.err(error.message);
       return 2;
     }

@@ -1,7 +1,8 @@
 // Run by compose.yaml's mongo-init (`mongosh --nodb`) on every `docker compose up`: the first time
 // it starts the replica set rs0 of mongo-1..3 and creates Parley's database user (readWrite on the
-// database parley, nothing else); later runs find both done and change nothing. Passwords come from
-// the environment, never the command line.
+// database parley and on parley_keys, the key store of encryption at rest, nothing else); later runs
+// find both done and change nothing (a user made before the key store gets its role added).
+// Passwords come from the environment, never the command line.
 /* global connect, sleep -- mongosh's */
 const MEMBERS = ['mongo-1:27017', 'mongo-2:27017', 'mongo-3:27017'];
 const root = encodeURIComponent(process.env.MONGO_ROOT_PASSWORD);
@@ -34,7 +35,14 @@ const admin = until('a primary', () => {
   const set = connect(`mongodb://root:${root}@${MEMBERS.join(',')}/admin?replicaSet=rs0`);
   return set.hello().primary ? set : undefined;
 });
+const ROLES = [
+  { role: 'readWrite', db: 'parley' },
+  { role: 'readWrite', db: 'parley_keys' },
+];
 if (!admin.getUser('parley')) {
-  admin.createUser({ user: 'parley', pwd: process.env.MONGO_PARLEY_PASSWORD, roles: [{ role: 'readWrite', db: 'parley' }] });
+  admin.createUser({ user: 'parley', pwd: process.env.MONGO_PARLEY_PASSWORD, roles: ROLES });
   print('database user parley created');
+} else {
+  // Granting a role the user holds already changes nothing.
+  admin.grantRolesToUser('parley', ROLES);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +21,44 @@ describe('configuration', () => {
     expect(second.tokenKeys).toEqual(first.tokenKeys);
     expect(second.realtime.secret).toBe(first.realtime.secret);
     expect(second.realtime.encryptionKey).toEqual(first.realtime.encryptionKey);
+  });
+
+  it('STORAGE_KEYS: generated into secrets.json with the others and reused; the key store is DATA_DIR/parley-keys.db unless KEY_STORE_FILE says', () => {
+    const dataDir = tempDir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    expect(first.storageKeys).toHaveLength(1);
+    expect(first.storageKeys[0]!.key).toHaveLength(32);
+    expect(loadConfig({ DATA_DIR: dataDir }).storageKeys).toEqual(first.storageKeys);
+    expect(first.keyStore).toEqual({ file: join(dataDir, 'parley-keys.db') });
+    expect(loadConfig({ DATA_DIR: dataDir, KEY_STORE_FILE: '/srv/keys/parley-keys.db' }).keyStore).toEqual({ file: '/srv/keys/parley-keys.db' });
+    const set = loadConfig({ DATA_DIR: tempDir(), STORAGE_KEYS: `new:${key32()},old:${key32()}` });
+    expect(set.storageKeys.map((k) => k.kid)).toEqual(['new', 'old']);
+  });
+
+  it('STORAGE_KEYS: a secrets.json from before storage encryption gains a storage key, keeping the rest, with the warning', () => {
+    const dataDir = tempDir();
+    const before = loadConfig({ DATA_DIR: dataDir });
+    const file = join(dataDir, 'secrets.json');
+    const { storageKeys: _dropped, ...older } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    writeFileSync(file, JSON.stringify(older), { mode: 0o600 });
+    const upgraded = loadConfig({ DATA_DIR: dataDir });
+    expect(upgraded.warnings.join()).toMatch(/generated secrets/);
+    expect(upgraded.tokenKeys).toEqual(before.tokenKeys);
+    expect(upgraded.storageKeys).toHaveLength(1);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ DATA_DIR: dataDir }).storageKeys).toEqual(upgraded.storageKeys);
+  });
+
+  it('the MongoDB key store is a database of its own beside the data unless KEY_STORE_MONGODB_URI says; each key store variable only with its store', () => {
+    const secrets = { TOKEN_KEYS: `k:${key32()}`, REALTIME_ENCRYPTION_KEY: randomBytes(32).toString('base64'), STORAGE_KEYS: `s:${key32()}`, PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16) };
+    const mongo = (uri: string, extra: Record<string, string> = {}) => loadConfig({ DATA_DIR: tempDir(), MONGODB_URI: uri, ...secrets, ...extra }).keyStore;
+    expect(mongo('mongodb://db.internal:27017/parley?replicaSet=rs0')).toEqual({ mongodbUri: 'mongodb://db.internal:27017/parley_keys?replicaSet=rs0' });
+    expect(mongo('mongodb://a:1,b:2/chat')).toEqual({ mongodbUri: 'mongodb://a:1,b:2/chat_keys' });
+    expect(mongo('mongodb://a:1')).toEqual({ mongodbUri: 'mongodb://a:1/test_keys' });
+    expect(mongo('mongodb://a:1/parley', { KEY_STORE_MONGODB_URI: 'mongodb://keys.internal/vault' })).toEqual({ mongodbUri: 'mongodb://keys.internal/vault' });
+    expect(() => mongo('mongodb://a:1/parley', { KEY_STORE_FILE: '/tmp/k.db' })).toThrow(/KEY_STORE_FILE: .*KEY_STORE_MONGODB_URI/);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), KEY_STORE_MONGODB_URI: 'mongodb://keys/vault' })).toThrow(/KEY_STORE_MONGODB_URI: only with MONGODB_URI/);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), STORAGE_KEYS: 'k1:short' })).toThrow(/STORAGE_KEYS: key "k1" is not 32 bytes/);
   });
 
   it('reads durations as the ms package does, in milliseconds', () => {
@@ -109,9 +147,9 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{ MONGODB_URI: 'mongodb://127.0.0.1:1/x' }, /MONGODB_URI .*set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY, PUSHER_APP_ID/],
-    [{ REDIS_URL: 'redis://127.0.0.1:1', TOKEN_KEYS: `k:${key32()}` }, /REDIS_URL .*set REALTIME_ENCRYPTION_KEY, PUSHER_APP_ID/],
-    [{ REALTIME: 'pusher', PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16), PUSHER_HOST: 'h', TOKEN_KEYS: `k:${key32()}` }, /REALTIME=pusher .*set REALTIME_ENCRYPTION_KEY$/],
+    [{ MONGODB_URI: 'mongodb://127.0.0.1:1/x' }, /MONGODB_URI .*set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY, STORAGE_KEYS, PUSHER_APP_ID/],
+    [{ REDIS_URL: 'redis://127.0.0.1:1', TOKEN_KEYS: `k:${key32()}` }, /REDIS_URL .*set REALTIME_ENCRYPTION_KEY, STORAGE_KEYS, PUSHER_APP_ID/],
+    [{ REALTIME: 'pusher', PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16), PUSHER_HOST: 'h', TOKEN_KEYS: `k:${key32()}` }, /REALTIME=pusher .*set REALTIME_ENCRYPTION_KEY, STORAGE_KEYS$/],
   ])('refuses to generate secrets when %o says instances share data, naming what to set', (env, pattern) => {
     const dataDir = tempDir();
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(pattern);
@@ -119,7 +157,14 @@ describe('configuration', () => {
   });
 
   it('starts a shared deployment whose secrets are all set, and warns when its realtime is embedded', () => {
-    const secrets = { TOKEN_KEYS: `k:${key32()}`, REALTIME_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUSHER_APP_ID: '1', PUSHER_KEY: 'k', PUSHER_SECRET: 's'.repeat(16) };
+    const secrets = {
+      TOKEN_KEYS: `k:${key32()}`,
+      REALTIME_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      STORAGE_KEYS: `s:${key32()}`,
+      PUSHER_APP_ID: '1',
+      PUSHER_KEY: 'k',
+      PUSHER_SECRET: 's'.repeat(16),
+    };
     const config = loadConfig({ DATA_DIR: tempDir(), MONGODB_URI: 'mongodb://127.0.0.1:1/x', ...secrets });
     expect(config.warnings.join()).toMatch(/REALTIME=embedded with a shared store/);
     expect(loadConfig({ DATA_DIR: tempDir(), ...secrets }).warnings).toEqual([]);

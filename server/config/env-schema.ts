@@ -28,6 +28,12 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI').optional(),
   TOKEN_KEYS: z.string().optional(),
+  /** The key-encryption keys of the store's data keys (`kid:base64url-32-bytes,…`): the first wraps, all unwrap. */
+  STORAGE_KEYS: z.string().optional(),
+  /** SQLite: the key store's file, apart from the data (default DATA_DIR/parley-keys.db). */
+  KEY_STORE_FILE: z.string().min(1).optional(),
+  /** MongoDB: the key store's database (default: MONGODB_URI's server, database `<name>_keys`). */
+  KEY_STORE_MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI').optional(),
   TOKEN_TTL: duration.default('24h'),
   /** How long after expiry an authentic token may still be renewed for its conversation. */
   TOKEN_RENEW_WINDOW: duration.default('30d'),

@@ -1,13 +1,13 @@
 // Configuration: the environment, validated once at start. Every problem becomes one line of a
 // ConfigError (main prints the message and exits), never a stack trace.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { envSchema, parseDuration } from './env-schema.ts';
-import { parseTokenKeys, type TokenKey } from './token-keys.ts';
+import { parseKeyList, type NamedKey, type TokenKey } from './key-list.ts';
 import { loadGeneratedSecrets } from './secrets.ts';
 import { checkDataDir } from './data-dir.ts';
 import { parseMasterKey } from '../realtime/channel-crypto.ts';
 
-export type { TokenKey } from './token-keys.ts';
+export type { NamedKey, TokenKey } from './key-list.ts';
 
 export interface RealtimeConfig {
   mode: 'embedded' | 'pusher';
@@ -44,6 +44,10 @@ export interface Config {
   publicUrl?: string;
   dataDir: string;
   mongodbUri?: string;
+  /** Wrap the store's data keys: the first wraps, all unwrap (server/store/sealing/). */
+  storageKeys: NamedKey[];
+  /** Where the data keys are kept, apart from the data: a SQLite file, or a MongoDB database. */
+  keyStore: KeyStoreLocation;
   tokenKeys: TokenKey[];
   tokenTtlMs: number;
   tokenRenewWindowMs: number;
@@ -76,6 +80,8 @@ export interface Config {
   /** Things to tell the operator at start (generated secrets and the like). */
   warnings: string[];
 }
+
+export type KeyStoreLocation = { file: string } | { mongodbUri: string };
 
 export interface HandoverConfig {
   sweepIntervalMs: number;
@@ -114,6 +120,16 @@ export interface OidcConfig {
   label: string;
 }
 
+/**
+ * `mongodb://host/parley?opts` → `mongodb://host/parley_keys?opts`: the key store's own database on
+ * the same server, which a `mongodump --db parley` (the documented backup) leaves out.
+ */
+export function keysDatabaseBeside(uri: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?([^?]*)(\?.*)?$/.exec(uri);
+  if (!match) return uri;
+  return `${match[1]}/${match[2] || 'test'}_keys${match[3] ?? ''}`;
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset: `FOO= npm start` should not be an error.
   const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -133,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const missingSecrets = [
     ...(env.TOKEN_KEYS ? [] : ['TOKEN_KEYS']),
     ...(env.REALTIME_ENCRYPTION_KEY ? [] : ['REALTIME_ENCRYPTION_KEY']),
+    ...(env.STORAGE_KEYS ? [] : ['STORAGE_KEYS']),
     ...(env.REALTIME === 'embedded' && !(env.PUSHER_APP_ID && env.PUSHER_KEY && env.PUSHER_SECRET) ? ['PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET'] : []),
   ];
   // Anything shared (store, limits, relay) means several instances: each would generate its own
@@ -155,11 +172,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const generated = missingSecrets.length > 0 ? loadGeneratedSecrets(dataDir) : undefined;
   if (generated?.created) {
-    warnings.push(`generated secrets into ${dataDir}/secrets.json; deployments must set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY and PUSHER_* themselves`);
+    warnings.push(`generated secrets into ${dataDir}/secrets.json; deployments must set TOKEN_KEYS, REALTIME_ENCRYPTION_KEY, STORAGE_KEYS and PUSHER_* themselves`);
   }
 
-  const tokenKeys = parseTokenKeys(env.TOKEN_KEYS ?? generated!.secrets.tokenKeys);
+  const tokenKeys = parseKeyList(env.TOKEN_KEYS ?? generated!.secrets.tokenKeys);
   if (typeof tokenKeys === 'string') problems.push(`TOKEN_KEYS: ${tokenKeys}`);
+
+  const storageKeys = parseKeyList(env.STORAGE_KEYS ?? generated!.secrets.storageKeys);
+  if (typeof storageKeys === 'string') problems.push(`STORAGE_KEYS: ${storageKeys}`);
+  if (env.KEY_STORE_FILE && env.MONGODB_URI) problems.push('KEY_STORE_FILE: the SQLite key store is for the SQLite store; with MONGODB_URI set KEY_STORE_MONGODB_URI');
+  if (env.KEY_STORE_MONGODB_URI && !env.MONGODB_URI) problems.push('KEY_STORE_MONGODB_URI: only with MONGODB_URI; the SQLite store keeps its keys in KEY_STORE_FILE');
 
   const encryptionKey = decodeMasterKey(env.REALTIME_ENCRYPTION_KEY ?? generated!.secrets.encryptionKey);
   if (typeof encryptionKey === 'string') problems.push(`REALTIME_ENCRYPTION_KEY: ${encryptionKey}`);
@@ -181,6 +203,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     dataDir,
     mongodbUri: env.MONGODB_URI,
+    storageKeys: storageKeys as NamedKey[],
+    keyStore: env.MONGODB_URI
+      ? { mongodbUri: env.KEY_STORE_MONGODB_URI ?? keysDatabaseBeside(env.MONGODB_URI) }
+      : { file: resolve(env.KEY_STORE_FILE ?? join(dataDir, 'parley-keys.db')) },
     tokenKeys: tokenKeys as TokenKey[],
     tokenTtlMs: parseDuration(env.TOKEN_TTL),
     tokenRenewWindowMs: parseDuration(env.TOKEN_RENEW_WINDOW),

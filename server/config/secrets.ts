@@ -1,7 +1,7 @@
 // Secrets that a deployment should set but `npm start` must not require: generated once into
 // DATA_DIR/secrets.json (mode 0600) and reused, so tokens and channels survive restarts.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataDir } from './data-dir.ts';
 
@@ -11,6 +11,12 @@ interface GeneratedSecrets {
   pusherKey: string;
   pusherSecret: string;
   encryptionKey: string;
+  /** Added after the others: a secrets.json written before storage encryption lacks it until the next start. */
+  storageKeys: string;
+}
+
+function newStorageKey(): string {
+  return `s${Date.now().toString(36)}:${randomBytes(32).toString('base64url')}`;
 }
 
 function generate(): GeneratedSecrets {
@@ -20,13 +26,23 @@ function generate(): GeneratedSecrets {
     pusherKey: randomBytes(10).toString('hex'),
     pusherSecret: randomBytes(24).toString('hex'),
     encryptionKey: randomBytes(32).toString('base64'),
+    storageKeys: newStorageKey(),
   };
 }
 
 /** Reads DATA_DIR/secrets.json, creating it on first run. `created` tells the caller to warn. */
 export function loadGeneratedSecrets(dataDir: string): { secrets: GeneratedSecrets; created: boolean } {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return { secrets: JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets, created: false };
+  if (existsSync(file)) {
+    const secrets = JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets;
+    if (secrets.storageKeys) return { secrets, created: false };
+    // Written by a Parley from before storage encryption: the new secret joins the others (written
+    // beside and renamed over, so a crash leaves the old file or the new one, never half of it).
+    const completed = { ...secrets, storageKeys: newStorageKey() };
+    writeFileSync(`${file}.new`, JSON.stringify(completed, null, 2), { mode: 0o600 });
+    renameSync(`${file}.new`, file);
+    return { secrets: completed, created: true };
+  }
   ensureDataDir(dataDir);
   const secrets = generate();
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });

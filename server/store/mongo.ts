@@ -184,12 +184,13 @@ export async function putValue(models: Models, conversationId: string, value: Om
   }
 }
 
-async function removeConversation(models: Models, id: string, owner: ConversationOwner | undefined): Promise<boolean> {
+async function removeConversation(models: Models, id: string, owner: ConversationOwner | undefined, beforeRemoval: BeforeRemoval): Promise<boolean> {
   if (owner) {
     // Owners never change, so checking first and deleting after cannot let another's go.
     const theirs = { _id: id, botId: idString(owner.botId), visitorId: idString(owner.visitorId) };
     if (!(await models.conversations.exists(theirs)) && !(await models.archivedConversations.exists(theirs))) return false;
   }
+  await beforeRemoval([id]);
   // The conversation first: an append or putValue that races us checks for it after its own write
   // and removes what it wrote when it is gone, so nothing is left behind whichever runs first.
   const live = await models.conversations.deleteOne({ _id: id });
@@ -314,18 +315,21 @@ async function forgetHandoverTexts(model: Models['handovers'], botId: string, cu
   );
 }
 
-async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: boolean, now: Date): Promise<number> {
+async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: boolean, now: Date, beforeRemoval: BeforeRemoval): Promise<number> {
   const idle = () =>
     models.conversations
       .find({ botId, lastActivityAt: trusted({ $lte: cutoff }) }, { _id: 1 })
       .limit(SWEEP_BATCH)
       .lean<Array<{ _id: string }>>();
   return inIdBatches(idle, async (ids) => {
+    // Deleting: the batch is erased first, and removed whole even if a message arrives meanwhile
+    // (as a visitor's deletion racing a message is). Archiving keeps the keys.
+    if (!archive) await beforeRemoval(ids);
     let moved = 0;
     for (const id of ids) {
       if (archive) await copyToArchive(models, id, now);
-      // Re-check idleness as we delete: a conversation that came back to life since is spared.
-      const gone = await models.conversations.deleteOne({ _id: id, lastActivityAt: trusted({ $lte: cutoff }) });
+      // Archiving re-checks idleness as it deletes: a conversation that came back to life since is spared.
+      const gone = await models.conversations.deleteOne(archive ? { _id: id, lastActivityAt: trusted({ $lte: cutoff }) } : { _id: id });
       if (gone.deletedCount === 1) {
         await removeContents(models, id);
         moved += 1;
@@ -340,21 +344,22 @@ async function sweepIdle(models: Models, botId: string, cutoff: Date, archive: b
   });
 }
 
-/** Archived conversations archived before `cutoff`, deleted whole. */
-async function expireArchived(models: Models, botId: string, cutoff: Date): Promise<number> {
+/** Archived conversations archived before `cutoff`, erased and deleted whole. */
+async function expireArchived(models: Models, botId: string, cutoff: Date, beforeRemoval: BeforeRemoval): Promise<number> {
   const expired = () =>
     models.archivedConversations
       .find({ botId, archivedAt: trusted({ $lt: cutoff }) }, { _id: 1 })
       .limit(SWEEP_BATCH)
       .lean<Array<{ _id: string }>>();
   return inIdBatches(expired, async (ids) => {
+    await beforeRemoval(ids);
     // What they hold first: if we stop half-way, the conversation is still there to find next time.
     await removeArchivedContents(models, ids);
     return (await models.archivedConversations.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount;
   });
 }
 
-async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promise<SweepResult> {
+async function sweep(models: Models, policy: RetentionPolicy, now: Date, beforeRemoval: BeforeRemoval): Promise<SweepResult> {
   checkDate('now', now);
   const botId = idString(policy.botId);
   const messageTtlMs = checkDuration('messageTtlMs', policy.messageTtlMs);
@@ -384,12 +389,12 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
   let conversationsDeleted = 0;
   if (inactiveAfterMs !== undefined) {
     const cutoff = new Date(now.getTime() - inactiveAfterMs);
-    const moved = await sweepIdle(models, botId, cutoff, policy.archive === true, now);
+    const moved = await sweepIdle(models, botId, cutoff, policy.archive === true, now, beforeRemoval);
     if (policy.archive) conversationsArchived = moved;
     else conversationsDeleted = moved;
   }
   const archivedConversationsDeleted =
-    archiveTtlMs === undefined ? 0 : await expireArchived(models, botId, new Date(now.getTime() - archiveTtlMs));
+    archiveTtlMs === undefined ? 0 : await expireArchived(models, botId, new Date(now.getTime() - archiveTtlMs), beforeRemoval);
   // Not retention: the bot's report tallies written since the last sweep go into its months.
   await foldReportChunks(models, botId);
   return { messagesDeleted, valuesDeleted, conversationsArchived, conversationsDeleted, archivedConversationsDeleted, handoverTextsDeleted };
@@ -398,7 +403,17 @@ async function sweep(models: Models, policy: RetentionPolicy, now: Date): Promis
 /** sanitizeFilter: a `$`-keyed object inside any filter is matched as a value, never run as an operator. */
 export const CONNECTION_OPTIONS = { sanitizeFilter: true, autoIndex: true, autoCreate: true } as const;
 
-export async function openMongoStore(uri: string): Promise<Store> {
+/**
+ * Erasure: called with the ids of conversations about to be removed (deleted, swept, expired from
+ * the archive), before their documents go. The sealed store passes the keyring's destroy().
+ */
+export type BeforeRemoval = (ids: string[]) => Promise<void>;
+
+export interface MongoStoreOptions {
+  beforeRemoval?: BeforeRemoval;
+}
+
+export async function openMongoStore(uri: string, opts: MongoStoreOptions = {}): Promise<Store> {
   const conn = mongoose.createConnection(uri, {
     ...CONNECTION_OPTIONS,
     // A short default so a wrong URI fails the start quickly; the URI's own setting wins.
@@ -413,12 +428,13 @@ export async function openMongoStore(uri: string): Promise<Store> {
     await conn.close();
     throw err;
   }
-  return mongoStoreOn(conn, models);
+  return mongoStoreOn(conn, models, opts);
 }
 
 /** The Store over an open connection and its models (split out so it can be driven without a server). */
-export function mongoStoreOn(conn: Connection, models: Models): Store {
+export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreOptions = {}): Store {
   let closed = false;
+  const beforeRemoval = opts.beforeRemoval ?? (async () => undefined);
 
   return {
     kind: 'mongodb',
@@ -511,7 +527,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
       return docs.map((d) => ({ key: d.key, value: d.value, pii: d.pii, createdAt: d.createdAt }));
     },
 
-    deleteConversation: (id, owner) => removeConversation(models, idString(id), owner),
+    deleteConversation: (id, owner) => removeConversation(models, idString(id), owner, beforeRemoval),
 
     async clearConversation(id: string): Promise<void> {
       const conversationId = idString(id);
@@ -526,7 +542,7 @@ export function mongoStoreOn(conn: Connection, models: Models): Store {
       await models.handovers.updateMany({ conversationId }, { $set: { resolutionNote: null, ratingComment: null } });
     },
 
-    sweep: (policy, now) => sweep(models, policy, now),
+    sweep: (policy, now) => sweep(models, policy, now, beforeRemoval),
     browseConversations: (query) => browseConversations(models, query),
 
     async ping(): Promise<boolean> {

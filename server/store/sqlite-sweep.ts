@@ -96,10 +96,15 @@ function prepareStatements(db: Database.Database) {
 }
 
 /**
- * The adapter's sweep. `afterRemoval(removedAnything)` runs once at the end, in the same turn as the
- * last step, so deleted text leaves the WAL before the sweep reports done.
+ * The adapter's sweep. `beforeRemoval(ids)` runs before conversations are removed for good (erasure
+ * destroys their keys there); `afterRemoval(removedAnything)` runs once at the end, in the same turn
+ * as the last step, so deleted text leaves the WAL before the sweep reports done.
  */
-export function createSqliteSweep(db: Database.Database, afterRemoval: (removedAnything: boolean) => void) {
+export function createSqliteSweep(
+  db: Database.Database,
+  afterRemoval: (removedAnything: boolean) => void,
+  beforeRemoval: (ids: string[]) => Promise<void>,
+) {
   const sql = prepareStatements(db);
 
   // In WAL mode a transaction spanning two attached files is atomic per file only, so archiving is
@@ -122,13 +127,23 @@ export function createSqliteSweep(db: Database.Database, afterRemoval: (removedA
     return sql.deleteArchived.run({ ids }).changes;
   });
 
-  /** Idle conversations, one batch: archived first when the policy says so, then out of the live file. */
-  const moveIdle = (cutoff: Cutoff, archive: boolean, now: number): number => {
-    const ids = JSON.stringify(sql.idleIds.all(cutoff));
+  /**
+   * Idle conversations, one batch: archived first when the policy says so, then out of the live
+   * file. Deleted ones are erased first; a conversation chosen for that is removed even if a message
+   * arrives while its keys go (it is deleted whole, as a visitor's deletion racing a message is).
+   */
+  const moveIdle = async (cutoff: Cutoff, archive: boolean, now: number): Promise<number> => {
+    const idle = sql.idleIds.all(cutoff);
+    const ids = JSON.stringify(idle);
     if (archive) copyToArchive.immediate(ids, now);
+    else await beforeRemoval(idle);
     return deleteLive.immediate(ids);
   };
-  const expireArchived = (cutoff: Cutoff): number => deleteArchived.immediate(JSON.stringify(sql.expiredArchiveIds.all(cutoff)));
+  const expireArchived = async (cutoff: Cutoff): Promise<number> => {
+    const expired = sql.expiredArchiveIds.all(cutoff);
+    await beforeRemoval(expired);
+    return deleteArchived.immediate(JSON.stringify(expired));
+  };
 
   return async function sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult> {
     const at = checkDate('now', now).getTime();

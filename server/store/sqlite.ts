@@ -83,7 +83,7 @@ export function messageFromRow(row: MessageRow): ChatMessage {
  * Creates `file` readable by its owner only, before SQLite opens it: SQLite would create it 0644
  * (less the umask), and gives the file's WAL and shared-memory files the same mode as the file.
  */
-function createPrivately(file: string): void {
+export function createPrivately(file: string): void {
   if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
 }
 
@@ -207,6 +207,11 @@ function prepareStatements(db: Database.Database) {
 export interface SqliteStoreOptions {
   /** Where archived conversations go; defaults to `<name>-archive.db` beside `file`. */
   archiveFile?: string;
+  /**
+   * Erasure: called with the ids of conversations about to be removed (deleted, swept, expired
+   * from the archive), before their rows go. The sealed store passes the keyring's destroy().
+   */
+  beforeRemoval?: (ids: string[]) => Promise<void>;
 }
 
 /**
@@ -364,7 +369,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return row;
   });
 
-  const sweep = createSqliteSweep(db, scrub);
+  const beforeRemoval = opts.beforeRemoval ?? (async () => undefined);
+  const sweep = createSqliteSweep(db, scrub, beforeRemoval);
   const browseConversations = sqliteBrowse(db);
 
   let closed = false;
@@ -452,7 +458,12 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     async deleteConversation(id: string, owner?: ConversationOwner): Promise<boolean> {
-      const removed = remove.immediate(idString(id), owner);
+      const conversationId = idString(id);
+      if (owner && sql.ownedAnywhere.get({ id: conversationId, botId: idString(owner.botId), visitorId: idString(owner.visitorId) })?.owned !== 1) {
+        return false;
+      }
+      await beforeRemoval([conversationId]);
+      const removed = remove.immediate(conversationId, owner);
       scrub(removed);
       return removed;
     },

@@ -329,7 +329,9 @@ export function runStoreContract(name: string, open: () => Promise<ContractSubje
           store.appendMessage({ conversationId: id, clientId: null, sender: 'system', text: 'x', notice: { kind: 'hacked', name: 'x' } as never }),
           store.appendMessage({ conversationId: id, clientId: null, sender: 'system', text: 'x', notice: { kind: 'operator-left', name: 'x' } as never }),
         ];
-        for (const attempt of refused) expect(await rejectionCode(attempt)).toBe('invalid_argument');
+        // Every attempt is watched at once: one awaited at a time would leave the others' rejections
+        // unhandled while a store (the sealed one, a key lookup first) does I/O before refusing.
+        expect(await Promise.all(refused.map(rejectionCode))).toEqual(refused.map(() => 'invalid_argument'));
         expect(await store.listMessages(id, 0, 10)).toEqual([]);
       });
 

@@ -40,6 +40,9 @@ export interface Conversation {
   outcomes: MessageOutcome[];
 }
 
+/** What the conversation browser lists: a conversation's metadata, without its dialog state. */
+export type ConversationMeta = Omit<Conversation, 'state'>;
+
 export interface NewConversation {
   id: string;
   botId: string;
@@ -236,7 +239,7 @@ export interface Store extends ConsoleStore, HandoverStore, DataProtectionStore,
    */
   listTurnMeta(conversationId: string): Promise<StoredTurnMeta[]>;
   /** Live conversations matching every filter given, newest first, at most `limit` (see ConversationQuery). */
-  browseConversations(query: ConversationQuery): Promise<Conversation[]>;
+  browseConversations(query: ConversationQuery): Promise<ConversationMeta[]>;
   /**
    * Takes (or renews) the lease `name` for `owner` until `untilMs`; false while another owner's
    * lease has not yet passed `nowMs`. What runs one at a time across every instance that shares the

@@ -7,11 +7,20 @@ import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import type { ArchivedCopy } from '../../server/store/store-contract.ts';
 import type { ArchivedHandovers } from '../../server/store/handover-contract.ts';
+import { openKeyring, type StoreConfig } from '../../server/store/index.ts';
+import { generationOf, open } from '../../server/store/sealing/cipher.ts';
+import { FIELD } from '../../server/store/sealing/fields.ts';
 
-/** The names of the files in `dir` whose bytes contain `text` (WAL, shared memory and archive included). */
-export function filesContaining(dir: string, text: string): string[] {
-  const needle = Buffer.from(text, 'utf8');
-  return readdirSync(dir).filter((name) => readFileSync(path.join(dir, name)).includes(needle));
+/**
+ * The names of the files in `dir` whose bytes contain `text` (WAL, shared memory and archive
+ * included); with `deep`, files in its subdirectories too, named by their path under `dir`.
+ */
+export function filesContaining(dir: string, text: string | Buffer, deep = false): string[] {
+  const needle = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  return readdirSync(dir, { recursive: deep, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .filter((name) => readFileSync(path.join(dir, name)).includes(needle));
 }
 
 /** Permission bits of `dir` itself (as `.`) and of every entry in it. */
@@ -96,6 +105,42 @@ export function readMongoArchive(uri: string) {
       await conn.close();
     }
   };
+}
+
+type KeyConfig = Pick<StoreConfig, 'storageKeys' | 'keyStore'>;
+
+/**
+ * `read`'s copy of one conversation with `openAll` applied, given an opener of its sealed values
+ * that holds the keys of the store's key store, as an auditor holding them would.
+ */
+function openedWith<T>(config: KeyConfig, read: (id: string) => Promise<T>, openAll: (copy: T, openOne: (field: string, value: string) => string) => T) {
+  return async (conversationId: string): Promise<T> => {
+    const copy = await read(conversationId);
+    const keyring = await openKeyring(config);
+    try {
+      const keys = await keyring.generations(conversationId, [1, 2, 3, 4]);
+      return openAll(copy, (field, value) => open(keys.get(generationOf(value) ?? 0)!, field, value));
+    } finally {
+      await keyring.keyStore.close();
+    }
+  };
+}
+
+/** An archive reader (above) whose sealed texts and values are opened: for comparing what the archive keeps with plain text. */
+export function openedArchive(config: KeyConfig, read: (id: string) => Promise<ArchivedCopy>) {
+  return openedWith(config, read, (copy, openOne) => ({
+    conversation: copy.conversation,
+    messages: copy.messages.map((text) => openOne(FIELD.messageText, text)),
+    values: copy.values.map((pair) => {
+      const [key, ...rest] = pair.split('=');
+      return `${key}=${openOne(FIELD.value(key!), rest.join('='))}`;
+    }),
+  }));
+}
+
+/** The same for an archive's handovers (above): their notes opened. */
+export function openedArchivedHandovers(config: KeyConfig, read: (id: string) => Promise<ArchivedHandovers>) {
+  return openedWith(config, read, (copy, openOne) => ({ handovers: copy.handovers, notes: copy.notes.map((text) => openOne(FIELD.handoverNote, text)) }));
 }
 
 /** `collection:_id` of every document, in every collection of the database, whose JSON holds `text`: the archive's included. */

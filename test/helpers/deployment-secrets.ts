@@ -9,6 +9,7 @@ export function deploymentSecrets(seed?: string): Record<string, string> {
   return {
     TOKEN_KEYS: `t1:${bytes('token', 32).toString('base64url')}`,
     REALTIME_ENCRYPTION_KEY: bytes('channels', 32).toString('base64'),
+    STORAGE_KEYS: `s1:${bytes('storage', 32).toString('base64url')}`,
     PUSHER_APP_ID: String(100000 + bytes('app', 2).readUInt16BE(0)),
     PUSHER_KEY: bytes('key', 10).toString('hex'),
     PUSHER_SECRET: bytes('secret', 24).toString('hex'),

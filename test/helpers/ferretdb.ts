@@ -18,6 +18,8 @@ const READY_TIMEOUT_MS = 20_000;
 export interface FerretDbHandle {
   /** `mongodb://127.0.0.1:<port>/` — append a database name. */
   uri: string;
+  /** Where FerretDB keeps its data (SQLite files, one per database): what a copy of its disk holds. */
+  storageDir: string;
   stop(): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ export async function startFerretDb(): Promise<FerretDbHandle> {
     const port = await listeningPort(child, () => log);
     const uri = `mongodb://127.0.0.1:${port}/`;
     await answersPing(uri);
-    return { uri, stop };
+    return { uri, storageDir: dir, stop };
   } catch (error) {
     await stop();
     throw error;

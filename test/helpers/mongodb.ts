@@ -11,6 +11,8 @@ export interface MongoServer {
   kind: 'mongodb' | 'ferretdb';
   /** A URI naming a database nobody has used yet. */
   freshDatabaseUri(): string;
+  /** FerretDB's data directory (undefined for an external MongoDB, whose files are not ours to read). */
+  storageDir?: string;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startMongoServer(): Promise<MongoServer> {
   return {
     kind: 'ferretdb',
     freshDatabaseUri: () => withDatabase(ferret.uri, newDatabaseName()),
+    storageDir: ferret.storageDir,
     stop: () => ferret.stop(),
   };
 }

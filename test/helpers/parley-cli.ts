@@ -1,10 +1,14 @@
 // The operator CLI (`npm run parley -- …`) as tests run it: a real child process through tsx, with
-// only the environment given (plus PATH and HOME), and temp dirs removed after the file's tests.
+// only the environment given (plus PATH and HOME), or in-process (runCli, no start-up to pay); the
+// store that environment opens; and temp dirs removed after the file's tests.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import { runCli } from '../../server/cli.ts';
+import { loadConfig } from '../../server/config/index.ts';
+import { openStore, type Store } from '../../server/store/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -34,4 +38,22 @@ export function tempDirs(prefix: string): () => string {
     dirs.push(mkdtempSync(path.join(tmpdir(), prefix)));
     return dirs.at(-1)!;
   };
+}
+
+/** Runs the CLI's `runCli` in this process with `env`, its lines collected. */
+export async function parleyInProcess(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** The store `env` configures, as the server and the CLI open it (sealed), for the length of `work`. */
+export async function withStoreOf<T>(env: Record<string, string>, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(loadConfig(env));
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }

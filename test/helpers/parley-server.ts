@@ -34,7 +34,7 @@ export interface Launch {
   processGroup?: boolean;
 }
 
-const FROM_SOURCES: Launch = { command: [process.execPath, '--import', 'tsx', 'server/main.ts'], cwd: ROOT };
+export const FROM_SOURCES: Launch = { command: [process.execPath, '--import', 'tsx', 'server/main.ts'], cwd: ROOT };
 
 export async function startParley(env: Record<string, string> = {}, launch: Launch = FROM_SOURCES): Promise<ParleyProcess> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-'));

@@ -23,6 +23,12 @@ export interface StoreUnderTest {
   open(): Promise<Store>;
   /** The same, with a reader of its archive from outside the store (the file, or the collections). */
   openWithArchive(): Promise<ContractSubject>;
+  /**
+   * Where the database server keeps its files, for tests that read them byte for byte: FerretDB's
+   * data directory; undefined for SQLite (its files are in the server's DATA_DIR) and for an
+   * external MongoDB (not ours to read).
+   */
+  serverFiles(): string | undefined;
 }
 
 /** Registers `suite` once per store, as "on sqlite" and "on mongodb". */
@@ -37,6 +43,7 @@ export function forEachStore(suite: (store: StoreUnderTest) => void): void {
     suite({
       kind: 'sqlite',
       env: () => ({}),
+      serverFiles: () => undefined,
       open: () => openSqliteStore(join(fresh(), 'parley.db')),
       openWithArchive: async () => {
         const dir = fresh();
@@ -62,6 +69,7 @@ export function forEachStore(suite: (store: StoreUnderTest) => void): void {
         const uri = fresh();
         return { MONGODB_URI: uri, ...deploymentSecrets(uri) };
       },
+      serverFiles: () => server?.storageDir,
       open: () => openMongoStore(fresh()),
       openWithArchive: async () => {
         const uri = fresh();

@@ -84,3 +84,18 @@ export function subscribeToConversation(server: { url: string; port: number }, s
     },
   });
 }
+
+const botReplies = (messages: ChatMessage[]) => messages.filter((m) => m.sender === 'bot').length;
+
+/** Sends `text` and waits until the bot has answered it in history. */
+export async function sendAndWait(base: string, token: string, clientId: string, text: string): Promise<ChatMessage[]> {
+  const seen = botReplies(await history(base, token));
+  const sent = await send(base, token, clientId, text);
+  if (sent.status !== 202) throw new Error(`send: ${sent.status} ${JSON.stringify(sent.body)}`);
+  return waitForHistory(base, token, (m) => botReplies(m) > seen);
+}
+
+/** Walks the demo bot's booking form: the name and e-mail become collected values (PII, masked in history). */
+export async function bookDemo(base: string, token: string, name: string, email: string): Promise<void> {
+  for (const [i, text] of ['I want to book a demo', name, email].entries()) await sendAndWait(base, token, `form-${i}`, text);
+}

@@ -11,7 +11,9 @@ import { startHandoverWorld, type HandoverWorld, type Staff } from '../helpers/h
 import { call, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import { filesContaining, mongoDocumentsContaining } from '../helpers/data-files.ts';
 import { signVisitorIdentity } from '../../server/bot/identity.ts';
-import { openMongoStore, openSqliteStore, type Store } from '../../server/store/index.ts';
+import { openKeyring, openMongoStore, openSqliteStore, type Store } from '../../server/store/index.ts';
+import { loadConfig } from '../../server/config/index.ts';
+import { withStoreOf } from '../helpers/parley-cli.ts';
 import { newId } from '../../server/chat/ids.ts';
 import { SUBJECT_EXPORT_FORMAT, type SubjectExport } from '../../common/data-protection-wire.ts';
 import type { AuditEntryView } from '../../common/console-wire.ts';
@@ -36,13 +38,35 @@ forEachStore((store) => {
     }, 120_000);
     afterAll(() => world?.close());
 
-    /** The store under the server, opened beside it (SQLite in WAL mode, or the same MongoDB database). */
+    /**
+     * The adapter under the server, opened beside it without sealing (SQLite in WAL mode, or the same
+     * MongoDB database): what its rows hold, sealed or not.
+     */
     const openBeside = (): Promise<Store> =>
       world.env.MONGODB_URI ? openMongoStore(world.env.MONGODB_URI) : openSqliteStore(join(world.env.DATA_DIR!, 'parley.db'));
 
-    /** What of `text` is kept anywhere: the data files (SQLite, WAL and archive included) or any document of any collection. */
+    /**
+     * What of `text` is kept in the clear anywhere: the data files (SQLite, WAL and archive included)
+     * or any document of any collection. Text is sealed at rest, so this is [] before erasure too.
+     */
     const keptAnywhere = (text: string): Promise<string[]> =>
       world.env.MONGODB_URI ? mongoDocumentsContaining(world.env.MONGODB_URI, text) : Promise.resolve(filesContaining(world.env.DATA_DIR!, text));
+
+    /** Whether the store, read as the server reads it (opened with the keys), holds `text` for the conversation. */
+    const holds = (conversationId: string, text: string): Promise<boolean> =>
+      withStoreOf(world.env, async (store) => JSON.stringify(await store.readConversation(conversationId)).includes(text));
+
+    /** What erasure must leave of a conversation: no row in the adapter (live or archived) and no data key. */
+    async function leftOf(conversationId: string): Promise<{ rows: boolean; key: boolean }> {
+      const beside = await openBeside();
+      const keyring = await openKeyring(loadConfig(world.env));
+      try {
+        return { rows: (await beside.readConversation(conversationId)) !== null, key: await keyring.hasKey(conversationId) };
+      } finally {
+        await keyring.keyStore.close();
+        await beside.close();
+      }
+    }
 
     const exportOf = (request: unknown) => world.admin.request<SubjectExport>('POST', '/subjects/export', request);
     const erase = (request: unknown) => world.admin.request<{ erased: number }>('POST', '/subjects/erase', request);
@@ -174,23 +198,26 @@ forEachStore((store) => {
 
       expect((await erase({ bot: 'shop', sub: 'cleo' })).body).toEqual({ erased: 3 });
       for (const text of [`first ${marker}`, `second ${marker}`, `third ${marker}`]) expect(await keptAnywhere(text), text).toEqual([]);
+      for (const { conversationId } of [first, second, third]) expect(await leftOf(conversationId)).toEqual({ rows: false, key: false });
       expect((await exportOf({ bot: 'shop', sub: 'cleo' })).status).toBe(404);
       for (const gone of [second, third]) expect((await call(world.url, '/api/v1/messages', { token: gone.token })).status).toBe(401);
       // Anyone else's is as it was.
       for (const kept of [otherBot, otherPerson]) expect((await history(world.url, kept.token)).length).toBeGreaterThan(0);
-      expect(await keptAnywhere(`other bot ${marker}`)).not.toEqual([]);
+      expect(await holds(otherBot.conversationId, `other bot ${marker}`)).toBe(true);
+      expect(await leftOf(otherPerson.conversationId)).toEqual({ rows: true, key: true });
     });
 
     it('erasure of one conversation reaches its handover records, notes, rating and collected values; the audit keeps that it happened, never what', async () => {
       const marker = freshMarker();
       const session = await everything(marker, `dora-${marker}`);
       const handover = (await exportOf({ conversationId: session.conversationId })).body.conversations[0]!.handovers[0]!;
-      for (const text of [`note ${marker}`, `resolved ${marker}`, `rating ${marker}`, `ada.${marker}@example.org`]) expect(await keptAnywhere(text), text).not.toEqual([]);
+      for (const text of [`note ${marker}`, `resolved ${marker}`, `rating ${marker}`, `ada.${marker}@example.org`]) expect(await holds(session.conversationId, text), text).toBe(true);
 
       const erased = await erase({ conversationId: session.conversationId });
       expect(erased.status).toBe(200);
       expect(erased.body).toEqual({ erased: 1 });
       for (const text of [marker, `dora-${marker}`]) expect(await keptAnywhere(text), text).toEqual([]);
+      expect(await leftOf(session.conversationId)).toEqual({ rows: false, key: false });
       expect((await world.admin.request('GET', `/handovers/${handover.id}`)).status).toBe(403);
       expect((await call(world.url, '/api/v1/messages', { token: session.token })).status).toBe(401);
 

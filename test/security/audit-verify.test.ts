@@ -6,30 +6,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
-import { openStore, type AuditEntry, type Store } from '../../server/store/index.ts';
+import type { AuditEntry } from '../../server/store/index.ts';
 import { forEachStore, type StoreKind } from '../helpers/stores.ts';
-import { runCli } from '../../server/cli.ts';
 import { sealEntry } from '../../server/audit/chain.ts';
 import { verifyAuditLog } from '../../server/audit/verify-log.ts';
-import { parleyProcess as parley, tempDirs } from '../helpers/parley-cli.ts';
+import { parleyInProcess, parleyProcess as parley, tempDirs, withStoreOf } from '../helpers/parley-cli.ts';
 
 const tempDir = tempDirs('parley-audit-');
 
-async function cli(args: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
-async function withStore<T>(env: Record<string, string>, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir: env.DATA_DIR!, mongodbUri: env.MONGODB_URI });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+const cli = parleyInProcess;
+const withStore = withStoreOf;
 
 /** Five entries as the console would write them. */
 function seed(env: Record<string, string>): Promise<AuditEntry[]> {

@@ -3,6 +3,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config/index.ts';
 import { openStore } from '../../server/store/index.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { runCli } from '../../server/cli.ts';
@@ -13,7 +14,7 @@ const tempDir = tempDirs('parley-cli-');
 
 /** The store the CLI opens with this environment, as the server would. */
 function storeOf(env: Record<string, string>) {
-  return openStore({ dataDir: env.DATA_DIR!, mongodbUri: env.MONGODB_URI });
+  return openStore(loadConfig(env));
 }
 
 async function seed(env: Record<string, string>, botId: string, ids: string[], when: Date): Promise<void> {

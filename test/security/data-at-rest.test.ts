@@ -1,6 +1,6 @@
 // Rules: "DATA_DIR is 0700 and every file in it 0600, and Parley refuses a DATA_DIR others can
-// read"; "deleted text is in no file of DATA_DIR" — checked on the files themselves, byte for byte,
-// while the server that wrote them is still running.
+// read"; "a deleted conversation's ciphertext and data key are in no file of DATA_DIR" — checked on
+// the files themselves, byte for byte, while the server that wrote them is still running.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { startInProcess } from '../helpers/in-process-parley.ts';
 import { call, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import { filesContaining, modesIn } from '../helpers/data-files.ts';
 import { runCli } from '../../server/cli.ts';
-import { openSqliteStore } from '../../server/store/index.ts';
+import Database from 'better-sqlite3';
+import { openStore } from '../../server/store/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DAY = 86_400_000;
@@ -96,50 +97,73 @@ describe('data at rest: file modes', { timeout: 90_000 }, () => {
   });
 });
 
-describe('data at rest: deleted text', { timeout: 90_000 }, () => {
-  it('data at rest: after a visitor DELETE, an operator delete-conversation and retention sweeps, the deleted text is in no file of DATA_DIR', async () => {
+describe('data at rest: deleted conversations', { timeout: 90_000 }, () => {
+  it('data at rest: after a visitor DELETE, an operator delete-conversation and retention sweeps, neither the deleted ciphertext nor its data key is in any file of DATA_DIR', async () => {
     const parley = await startInProcess();
     const dataDir = parley.config.dataDir;
     const cliEnv = { DATA_DIR: dataDir };
     const quiet = { out: () => undefined, err: () => undefined };
 
-    /** A conversation over HTTP whose visitor wrote `marker`, answered by the bot. */
+    /** The stored (sealed) text of a conversation's first message, and its wrapped data key, read from the files. */
+    function onDisk(conversationId: string): { sealed: string; wrappedKey: Buffer } {
+      const data = new Database(path.join(dataDir, 'parley.db'), { readonly: true });
+      const keys = new Database(path.join(dataDir, 'parley-keys.db'), { readonly: true });
+      try {
+        const sealed = data.prepare<[string], string>('SELECT text FROM messages WHERE conversation_id = ? ORDER BY id LIMIT 1').pluck().get(conversationId)!;
+        const wrappedKey = keys.prepare<[string], Buffer>('SELECT wrapped FROM data_keys WHERE conversation_id = ?').pluck().get(conversationId)!;
+        return { sealed, wrappedKey };
+      } finally {
+        data.close();
+        keys.close();
+      }
+    }
+
+    /** A conversation over HTTP whose visitor wrote `marker`, answered by the bot; what of it is on disk. */
     async function conversationSaying(marker: string) {
       const session = await openSession(parley.url);
       expect((await send(parley.url, session.token, 'c1', `${marker} is my secret`)).status).toBe(202);
       await waitForHistory(parley.url, session.token, (m) => m.filter((x) => x.sender === 'bot').length >= 2);
-      expect(filesContaining(dataDir, marker)).not.toEqual([]); // the text really is on disk before
-      return session;
+      expect(filesContaining(dataDir, marker)).toEqual([]); // sealed: never on disk in the clear
+      const stored = onDisk(session.conversationId);
+      expect(stored.sealed).toMatch(/^sealed1:/);
+      expect(filesContaining(dataDir, stored.sealed)).not.toEqual([]); // the ciphertext really is on disk before
+      const holdingKey = filesContaining(dataDir, stored.wrappedKey);
+      expect(holdingKey.length).toBeGreaterThan(0);
+      expect(holdingKey.every((name) => name.startsWith('parley-keys.db'))).toBe(true); // the key store only
+      return { session, ...stored };
     }
+    const gone = (stored: { sealed: string; wrappedKey: Buffer }) => {
+      expect(filesContaining(dataDir, stored.sealed)).toEqual([]);
+      expect(filesContaining(dataDir, stored.wrappedKey)).toEqual([]);
+    };
     const marker = (what: string) => `${what}-${randomBytes(6).toString('hex')}`;
 
     try {
-      const byVisitor = marker('visitor-delete');
-      const a = await conversationSaying(byVisitor);
-      expect((await call(parley.url, '/api/v1/conversation', { method: 'DELETE', token: a.token })).status).toBe(204);
-      expect(filesContaining(dataDir, byVisitor)).toEqual([]);
+      const a = await conversationSaying(marker('visitor-delete'));
+      expect((await call(parley.url, '/api/v1/conversation', { method: 'DELETE', token: a.session.token })).status).toBe(204);
+      gone(a);
 
-      const byOperator = marker('operator-delete');
-      const b = await conversationSaying(byOperator);
-      expect(await runCli(['delete-conversation', b.conversationId], cliEnv, quiet)).toBe(0);
-      expect(filesContaining(dataDir, byOperator)).toEqual([]);
+      const b = await conversationSaying(marker('operator-delete'));
+      expect(await runCli(['delete-conversation', b.session.conversationId], cliEnv, quiet)).toBe(0);
+      gone(b);
 
       // Retention sweeps as the server's sweeper and `npm run parley -- sweep` run them, from a
-      // connection of their own and with a clock moved ahead: first the conversation is archived
-      // (the live files must lose the text), then its archived messages expire.
-      const archived = marker('archived');
-      await conversationSaying(archived);
-      const sweeper = await openSqliteStore(path.join(dataDir, 'parley.db'));
+      // store of their own and with a clock moved ahead: the conversation is archived (the live
+      // files lose its ciphertext, the key stays), its archived messages expire, then the
+      // archive's own retention erases it (the key goes).
+      const archived = await conversationSaying(marker('archived'));
+      const sweeper = await openStore(parley.config);
       try {
         await sweeper.sweep({ botId: 'demo', inactiveAfterMs: DAY, archive: true }, new Date(Date.now() + 2 * DAY));
-        const holdingArchived = filesContaining(dataDir, archived);
+        const holdingArchived = filesContaining(dataDir, archived.sealed);
         expect(holdingArchived.length).toBeGreaterThan(0);
         expect(holdingArchived.every((name) => name.startsWith('parley-archive.db'))).toBe(true);
-        const expiring = marker('expiring');
-        await conversationSaying(expiring);
+        const expiring = await conversationSaying(marker('expiring'));
         await sweeper.sweep({ botId: 'demo', messageTtlMs: DAY }, new Date(Date.now() + 3 * DAY));
-        expect(filesContaining(dataDir, archived)).toEqual([]);
-        expect(filesContaining(dataDir, expiring)).toEqual([]);
+        expect(filesContaining(dataDir, archived.sealed)).toEqual([]);
+        expect(filesContaining(dataDir, expiring.sealed)).toEqual([]);
+        await sweeper.sweep({ botId: 'demo', archiveTtlMs: DAY }, new Date(Date.now() + 4 * DAY));
+        gone(archived);
       } finally {
         await sweeper.close();
       }

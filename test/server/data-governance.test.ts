@@ -5,24 +5,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
-import { history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
-import { openStore } from '../../server/store/index.ts';
+import { bookDemo, history, openSession, send, subscribeToConversation, waitForHistory } from '../helpers/visitor-api.ts';
+import { openKeyring, openStore } from '../../server/store/index.ts';
 import { forEachStore } from '../helpers/stores.ts';
 import { MASKED_PII } from '../../server/privacy/mask.ts';
 import { demoBotsDir, type BotFile } from '../helpers/demo-bot.ts';
 import type { ChatMessage } from '../../common/wire.ts';
 
 
-const botReplies = (messages: ChatMessage[]) => messages.filter((m) => m.sender === 'bot').length;
-
-async function bookDemo(url: string, token: string, name: string, email: string) {
-  let seen = botReplies(await history(url, token));
-  for (const [i, text] of ['I want to book a demo', name, email].entries()) {
-    expect((await send(url, token, `form-${i}`, text)).status).toBe(202);
-    await waitForHistory(url, token, (m) => botReplies(m) > seen);
-    seen = botReplies(await history(url, token));
-  }
-}
 
 forEachStore((store) => {
   describe('PII collected by forms is stored apart from message text', () => {
@@ -84,6 +74,18 @@ forEachStore((store) => {
           expect(await opened.listValues(session.conversationId)).toEqual([]);
         } finally {
           await opened.close();
+        }
+        // Nor in a copy taken before the exchange was forgotten: the data key that sealed it is
+        // destroyed; the conversation goes on under a newer one (docs/security.md, storage off).
+        const keyring = await openKeyring(parley.config);
+        try {
+          const newest = await keyring.keyStore.newest(session.conversationId);
+          expect(newest!.generation).toBeGreaterThan(1);
+          for (let generation = 1; generation < newest!.generation; generation++) {
+            expect(await keyring.keyStore.get(session.conversationId, generation)).toBeNull();
+          }
+        } finally {
+          await keyring.keyStore.close();
         }
       } finally {
         await parley.close();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { authorize, call, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
-import { readSqliteArchive } from '../helpers/data-files.ts';
+import { openedArchive, readSqliteArchive } from '../helpers/data-files.ts';
 import { createTokenSealer } from '../../server/tokens/visitor-token.ts';
 import { openSqliteStore } from '../../server/store/index.ts';
 import type { SessionResponse } from '../../common/wire.ts';
@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => parley?.close());
 
 const liveFile = () => path.join(parley.config.dataDir, 'parley.db');
-const readArchive = (id: string) => readSqliteArchive(path.join(parley.config.dataDir, 'parley-archive.db'))(id);
+/** The archive file as read from outside the store, opened with the key store's keys. */
+const readArchive = (id: string) => openedArchive(parley.config, readSqliteArchive(path.join(parley.config.dataDir, 'parley-archive.db')))(id);
 const deleteWith = (token: string) => call(parley.url, '/api/v1/conversation', { method: 'DELETE', token });
 
 async function chattedSession(): Promise<SessionResponse> {

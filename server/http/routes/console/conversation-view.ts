@@ -1,8 +1,8 @@
 // A conversation as the console's browser shows it: metadata only, never its dialog state or text.
 import type { ConversationSummary } from '../../../../common/conversations-wire.ts';
-import type { Conversation } from '../../../store/store.ts';
+import type { ConversationMeta } from '../../../store/store.ts';
 
-export function conversationSummary(conversation: Conversation): ConversationSummary {
+export function conversationSummary(conversation: ConversationMeta): ConversationSummary {
   return {
     id: conversation.id,
     botId: conversation.botId,

@@ -1,0 +1,159 @@
+// The conversations' data keys over a key store: made on first use, unwrapped once and kept in
+// memory (a bounded cache), destroyed on erasure. Each conversation has one or more generations of
+// data key: a new conversation starts at 1; clearing a conversation (a bot that stores nothing)
+// moves what it keeps to a new generation and destroys the older ones, so the exchange it cleared
+// is unreadable in every copy, backups included. Values name their generation (cipher.ts).
+import { createSecretKey } from 'node:crypto';
+import { ConfigError, type NamedKey } from '../../config/index.ts';
+import type { DataKey } from './cipher.ts';
+import type { KeyStore } from './key-store.ts';
+import { newDataKey, unwrapDataKey, wrapDataKey, type WrappedKey } from './key-wrap.ts';
+
+export interface Keyring {
+  readonly keyStore: KeyStore;
+  /** The key new values of the conversation are sealed with: its newest generation, made on first use. */
+  current(conversationId: string): Promise<DataKey>;
+  /** The same, but null instead of a new key when the conversation has none (erased, or never sealed anything). */
+  existing(conversationId: string): Promise<DataKey | null>;
+  /** The keys of these generations of the conversation; a generation that is gone is absent from the map. */
+  generations(conversationId: string, generations: Iterable<number>): Promise<Map<number, DataKey>>;
+  /** Whether the conversation has any data key (false: erased, or never sealed anything). */
+  hasKey(conversationId: string): Promise<boolean>;
+  /** Makes a new newest generation and returns it. */
+  advance(conversationId: string): Promise<DataKey>;
+  /**
+   * Erasure: destroys the data keys of `ids` (only the generations below `keepFrom`, when given).
+   * Every path that removes conversation data calls this first: what it leaves behind anywhere,
+   * backups included, no longer opens.
+   */
+  destroy(ids: readonly string[], keepFrom?: number): Promise<void>;
+}
+
+/** Conversations whose keys are kept unwrapped in memory: a few MB, and the busy ones never wait on the key store. */
+const CACHED_CONVERSATIONS = 20_000;
+
+interface Cached {
+  /** Known newest generation; only for a key store one process owns (another instance may add one at any time). */
+  newest?: number;
+  keys: Map<number, DataKey>;
+}
+
+function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
+  const key = unwrapDataKey(keks, record);
+  if (key === 'unknown kid') throw new Error(`STORAGE_KEYS does not hold key "${record.kid}", which wraps data keys in the key store`);
+  if (key === 'wrong key') throw new Error(`STORAGE_KEYS key "${record.kid}" does not unwrap the data keys it is said to have wrapped`);
+  return { conversationId: record.conversationId, generation: record.generation, key: createSecretKey(key) };
+}
+
+export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Keyring {
+  const wrapping = keks[0];
+  if (!wrapping) throw new Error('STORAGE_KEYS holds no key');
+  const cache = new Map<string, Cached>();
+
+  /** The cache entry of a conversation, moved to the young end (Map order is the eviction order). */
+  function entry(conversationId: string): Cached {
+    const found = cache.get(conversationId);
+    if (found) cache.delete(conversationId);
+    const kept = found ?? { keys: new Map<number, DataKey>() };
+    cache.set(conversationId, kept);
+    if (cache.size > CACHED_CONVERSATIONS) cache.delete(cache.keys().next().value!);
+    return kept;
+  }
+
+  function remember(record: WrappedKey, newest: boolean): DataKey {
+    const cached = entry(record.conversationId);
+    let key = cached.keys.get(record.generation);
+    if (!key) {
+      key = unwrapOrFail(keks, record);
+      cached.keys.set(record.generation, key);
+    }
+    if (newest && !keyStore.shared) cached.newest = record.generation;
+    return key;
+  }
+
+  /** Adds generation `generation`; null when another writer added it first. */
+  async function make(conversationId: string, generation: number): Promise<DataKey | null> {
+    const key = newDataKey();
+    const record = wrapDataKey(wrapping!, conversationId, generation, key);
+    if (!(await keyStore.insert(record))) return null;
+    const cached = entry(conversationId);
+    const dataKey = { conversationId, generation, key: createSecretKey(key) };
+    cached.keys.set(generation, dataKey);
+    if (!keyStore.shared) cached.newest = generation;
+    return dataKey;
+  }
+
+  return {
+    keyStore,
+
+    async current(conversationId) {
+      for (;;) {
+        const found = await this.existing(conversationId);
+        if (found) return found;
+        const made = await make(conversationId, 1);
+        if (made) return made;
+        // Another writer made generation 1 between our look and our insert: read theirs.
+      }
+    },
+
+    async existing(conversationId) {
+      const known = cache.get(conversationId);
+      if (known?.newest !== undefined) return known.keys.get(known.newest)!;
+      const newest = await keyStore.newest(conversationId);
+      return newest && remember(newest, true);
+    },
+
+    async generations(conversationId, generations) {
+      const found = new Map<number, DataKey>();
+      for (const generation of new Set(generations)) {
+        const cached = cache.get(conversationId)?.keys.get(generation);
+        const record = cached ? undefined : await keyStore.get(conversationId, generation);
+        const key = cached ?? (record ? remember(record, false) : undefined);
+        if (key) found.set(generation, key);
+      }
+      return found;
+    },
+
+    async hasKey(conversationId) {
+      if (cache.get(conversationId)?.keys.size) return true;
+      return (await keyStore.newest(conversationId)) !== null;
+    },
+
+    async advance(conversationId) {
+      for (;;) {
+        const newest = await keyStore.newest(conversationId);
+        const made = await make(conversationId, (newest?.generation ?? 0) + 1);
+        if (made) return made;
+      }
+    },
+
+    async destroy(ids, keepFrom) {
+      await keyStore.destroy(ids, keepFrom);
+      for (const id of ids) {
+        const cached = cache.get(id);
+        if (!cached) continue;
+        if (keepFrom === undefined) cache.delete(id);
+        else for (const generation of cached.keys.keys()) if (generation < keepFrom) cached.keys.delete(generation);
+      }
+    },
+  };
+}
+
+/**
+ * At start: every key that wraps data keys in the key store must be in STORAGE_KEYS and must be the
+ * same key (it unwraps one of them). Otherwise the server would read every conversation as erased,
+ * or fail at the first one: it stops instead, with one line naming the key.
+ */
+export async function checkStorageKeys(keyStore: KeyStore, keks: readonly NamedKey[]): Promise<void> {
+  for (const { kid, count, sample } of await keyStore.kidsInUse()) {
+    const unwrapped = unwrapDataKey(keks, sample);
+    if (unwrapped === 'unknown kid') {
+      throw new ConfigError(
+        `STORAGE_KEYS lacks key "${kid}", which wraps ${count} data key(s) in the key store (${keyStore.where}): add it back (rotate-storage-key moves data keys to the first key)`,
+      );
+    }
+    if (unwrapped === 'wrong key') {
+      throw new ConfigError(`STORAGE_KEYS key "${kid}" is not the key that wrapped the key store's data keys (${keyStore.where}): set the key it had`);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// What only the sealed store does, beyond the contracts it passes (sealed-contract.test.ts): turns
+// whose input can no longer be opened, the generations clearing keeps or destroys, and what
+// browsing lists. A real
+// SQLite store and key store, the keyring in the test's hands.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../sqlite.ts';
+import { openSqliteKeyStore } from './sqlite-key-store.ts';
+import { createKeyring, type Keyring } from './keyring.ts';
+import { sealedStore } from './sealed-store.ts';
+import type { Store } from '../store.ts';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+async function open(): Promise<{ store: Store; keyring: Keyring }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-sealed-store-'));
+  dirs.push(dir);
+  const keyring = createKeyring(openSqliteKeyStore(path.join(dir, 'keys.db')), [{ kid: 'k1', key: randomBytes(32) }]);
+  const inner = await openSqliteStore(path.join(dir, 'parley.db'), { beforeRemoval: (ids) => keyring.destroy(ids) });
+  return { store: sealedStore(inner, keyring, { strict: true }), keyring };
+}
+
+const turn = (text: string) => ({ input: { text }, locale: 'en', access: 'public' });
+
+describe('sealed store', () => {
+  it('a pending turn sealed under a generation that is gone is closed unanswered, and the next one runs', async () => {
+    const { store, keyring } = await open();
+    try {
+      await store.createConversation({ id: 'c', botId: 'demo', visitorId: 'v', origin: 'o' });
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm1', sender: 'visitor', text: 'lost', turn: turn('lost') });
+      // As if another instance cleared the conversation in that instant: a newer generation, the old one destroyed.
+      const next = await keyring.advance('c');
+      await keyring.destroy(['c'], next.generation);
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm2', sender: 'visitor', text: 'kept', turn: turn('kept') });
+      expect(await store.nextTurn('c')).toMatchObject({ messageId: 2, input: { text: 'kept' } });
+      expect(await store.completeTurn('c', 2, { meta: { outcome: 'answered' }, replies: [{ sender: 'bot', text: 'ok' }], values: [], state: {} })).toHaveLength(1);
+      expect(await store.nextTurn('c')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('an erased conversation has no turn to run, and reads as deleted', async () => {
+    const { store, keyring } = await open();
+    try {
+      await store.createConversation({ id: 'c', botId: 'demo', visitorId: 'v', origin: 'o' });
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm1', sender: 'visitor', text: 'hi', turn: turn('hi') });
+      await keyring.destroy(['c']);
+      expect(await store.nextTurn('c')).toBeNull();
+      expect(await store.getConversation('c')).toBeNull();
+      await expect(store.appendMessage({ conversationId: 'c', clientId: null, sender: 'bot', text: 'x' })).rejects.toMatchObject({ code: 'unknown_conversation' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('clearing moves the state to a new generation and destroys the older ones, unless a pending turn still needs them', async () => {
+    const { store, keyring } = await open();
+    const generations = async () => {
+      const found = await keyring.generations('c', [1, 2, 3, 4]);
+      return [...found.keys()].sort();
+    };
+    try {
+      await store.createConversation({ id: 'c', botId: 'demo', visitorId: 'v', origin: 'o' });
+      await store.updateConversation('c', { state: { context: 'hello', fallbacks: 0 } });
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm1', sender: 'visitor', text: 'first', turn: turn('first') });
+      await store.completeTurn('c', 1, { meta: { outcome: 'answered' }, replies: [{ sender: 'bot', text: 'one' }], values: [], state: { context: 'one', fallbacks: 0 } });
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm2', sender: 'visitor', text: 'second', turn: turn('second') });
+      // Message 2 is pending: generation 1 must stay for it.
+      await store.clearConversation('c');
+      expect(await generations()).toEqual([1, 2]);
+      expect(await store.nextTurn('c')).toMatchObject({ messageId: 3, input: { text: 'second' } });
+      await store.completeTurn('c', 3, { meta: { outcome: 'answered' }, replies: [{ sender: 'bot', text: 'two' }], values: [], state: { context: 'two', fallbacks: 0 } });
+      await store.clearConversation('c');
+      expect(await generations()).toEqual([3]);
+      expect((await store.getConversation('c'))!.state).toEqual({ context: 'two', fallbacks: 0 });
+      expect(await store.listMessages('c', 0, 10)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('browsing lists metadata without the sealed state, and a page keeps an erased conversation so its cursor goes on', async () => {
+    const { store, keyring } = await open();
+    try {
+      for (const [n, id] of ['a', 'b', 'c'].entries()) {
+        await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'o', now: new Date(n * 1000) });
+        await store.updateConversation(id, { state: { context: `secret-${id}` } });
+      }
+      // Being erased: the key goes before the rows (or the rows came back with an older backup).
+      await keyring.destroy(['b']);
+      const page = await store.browseConversations({ bots: 'all', limit: 2 });
+      expect(page.map((c) => c.id)).toEqual(['c', 'b']);
+      for (const c of page) expect(c).not.toHaveProperty('state');
+      expect(JSON.stringify(page)).not.toMatch(/sealed|secret/);
+    } finally {
+      await store.close();
+    }
+  });
+});

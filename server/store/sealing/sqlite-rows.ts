@@ -1,0 +1,135 @@
+// The SQLite files' sealable rows (rows.ts), live and archived, over a connection of their own:
+// the migration runs before the adapter opens, the backup check on a copy of a backup. Read by
+// rowid, written back only where the row still holds what was read.
+import type Database from 'better-sqlite3';
+import type { QuickReply } from '../../../common/wire.ts';
+import type { TurnRequest } from '../store.ts';
+import { parseJsonColumn } from '../rows.ts';
+import { defaultArchiveFile, openDatabase } from '../sqlite.ts';
+import type { RowSource, SealableRow, SealableRows, StoredRow } from './rows.ts';
+
+type Schema = 'main' | 'archive';
+
+interface Ref {
+  rowid: number;
+  /** The columns as read, for the write's condition. */
+  columns: Record<string, string | null>;
+}
+
+const refOf = (row: StoredRow) => row.ref as Ref;
+
+/**
+ * `computed`: columns read from elsewhere (a note's conversation, through its handover), never
+ * written back.
+ */
+function source(
+  db: Database.Database,
+  name: string,
+  table: string,
+  columns: string[],
+  toRow: (c: Record<string, string | null>) => SealableRow,
+  toColumns: (row: SealableRow) => Record<string, string | null | undefined>,
+  computed: Record<string, string> = {},
+): RowSource {
+  const selected = [...columns, ...Object.entries(computed).map(([alias, expression]) => `${expression} AS ${alias}`)];
+  const read = db.prepare<[number, number], Record<string, string | null> & { rowid: number }>(
+    `SELECT rowid, ${selected.join(', ')} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+  );
+  const changed = columns.filter((c) => c !== 'conversation_id' && c !== 'id' && c !== 'key');
+  const write = db.prepare(
+    `UPDATE ${table} SET ${changed.map((c) => `${c} = @new_${c}`).join(', ')} WHERE rowid = @rowid AND ${changed.map((c) => `${c} IS @old_${c}`).join(' AND ')}`,
+  );
+  const writeAll = db.transaction((changes: ReadonlyArray<{ was: StoredRow; now: SealableRow }>) => {
+    let written = 0;
+    for (const { was, now } of changes) {
+      const { rowid, columns: old } = refOf(was);
+      const next = toColumns(now);
+      written += write.run({
+        rowid,
+        ...Object.fromEntries(changed.map((c) => [`old_${c}`, old[c] ?? null])),
+        ...Object.fromEntries(changed.map((c) => [`new_${c}`, next[c] ?? null])),
+      }).changes;
+    }
+    return written;
+  });
+  return {
+    name,
+    async read(after, limit) {
+      return read.all(after === null ? 0 : refOf(after as StoredRow).rowid, limit).map(({ rowid, ...c }) => ({ ...toRow(c), ref: { rowid, columns: c } satisfies Ref }));
+    },
+    async write(changes) {
+      return changes.length > 0 ? writeAll.immediate(changes) : 0;
+    },
+  };
+}
+
+function sourcesOf(db: Database.Database, schema: Schema): RowSource[] {
+  const label = (what: string) => (schema === 'main' ? what : `archived ${what}`);
+  return [
+    source(
+      db,
+      label('conversations'),
+      `${schema}.conversations`,
+      ['id', 'state'],
+      (c) => ({ kind: 'conversation', conversationId: c.id!, state: parseJsonColumn<Record<string, unknown>>(c.state ?? null) ?? {} }),
+      (row) => ({ state: row.kind === 'conversation' ? JSON.stringify(row.state) : null }),
+    ),
+    source(
+      db,
+      label('messages'),
+      `${schema}.messages`,
+      schema === 'main' ? ['conversation_id', 'text', 'quick_replies', 'turn'] : ['conversation_id', 'text', 'quick_replies'],
+      (c) => ({
+        kind: 'message',
+        conversationId: c.conversation_id!,
+        text: c.text!,
+        quickReplies: parseJsonColumn<QuickReply[]>(c.quick_replies ?? null) ?? undefined,
+        turn: parseJsonColumn<TurnRequest>(c.turn ?? null),
+      }),
+      (row) =>
+        row.kind === 'message'
+          ? { text: row.text, quick_replies: row.quickReplies ? JSON.stringify(row.quickReplies) : null, turn: row.turn && JSON.stringify(row.turn) }
+          : {},
+    ),
+    source(
+      db,
+      label('collected values'),
+      `${schema}.collected_values`,
+      ['conversation_id', 'key', 'value'],
+      (c) => ({ kind: 'value', conversationId: c.conversation_id!, key: c.key!, value: c.value! }),
+      (row) => ({ value: row.kind === 'value' ? row.value : null }),
+    ),
+    source(
+      db,
+      label('handovers'),
+      `${schema}.handovers`,
+      ['conversation_id', 'resolution_note', 'rating_comment'],
+      (c) => ({ kind: 'handover', conversationId: c.conversation_id!, resolutionNote: c.resolution_note ?? null, ratingComment: c.rating_comment ?? null }),
+      (row) => (row.kind === 'handover' ? { resolution_note: row.resolutionNote, rating_comment: row.ratingComment } : {}),
+    ),
+    source(
+      db,
+      label('handover notes'),
+      `${schema}.handover_notes`,
+      ['text'],
+      (c) => ({ kind: 'note', conversationId: c.conversation_id!, text: c.text! }),
+      (row) => ({ text: row.kind === 'note' ? row.text : null }),
+      // Notes name their handover; the handover names the conversation whose key seals them.
+      { conversation_id: `(SELECT h.conversation_id FROM ${schema}.handovers h WHERE h.id = handover_id)` },
+    ),
+  ];
+}
+
+/** The rows of the SQLite store at `file` (and its archive beside it), over a connection of their own. */
+export function sqliteRows(file: string, archiveFile = defaultArchiveFile(file)): SealableRows {
+  const db = openDatabase(file, archiveFile);
+  return {
+    sources: [...sourcesOf(db, 'main'), ...sourcesOf(db, 'archive')],
+    async close() {
+      // What was rewritten leaves the WAL now, as deletions do: the clear text is gone from the files.
+      db.pragma('main.wal_checkpoint(TRUNCATE)');
+      db.pragma('archive.wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}
