@@ -9,7 +9,7 @@ import { SESSION_COOKIE } from '../../../server/accounts/session-cookie.ts';
 import { INVALID_UTF8, OPERATOR_VALUES, contentType, jsonBodyBytes, nastyString } from './inputs.ts';
 import { percentEncode, type FuzzRequest } from './requests.ts';
 import type { z } from 'zod';
-import { noteRequest } from '../../../server/http/routes/console/schemas.ts';
+import { noteRequest, webhookRotateRequest } from '../../../server/http/routes/console/schemas.ts';
 
 export interface ConsoleFuzzContext {
   ownOrigin: string;
@@ -444,7 +444,9 @@ function webhookRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Arbitrary
     // An empty body is a valid rotation (the default overlap): absent counts as valid, so only a bad value or an unknown key is sent.
     invalidObject({ overlapMinutes: field(fc.constant(60), fc.oneof(wrongType.filter((v) => v !== 0), fc.constantFrom(-1, 1.5, 10_081, 1e10, '60', null)), true) }),
     ['overlapMinutes'],
-  );
+    // Any JSON the body generator makes may be `{}`, a valid rotation (FUZZ_SEED=1825461999 rotated
+    // the secret), and so is an empty body: the parser reads it as `{}`.
+  ).filter((b) => !storable(webhookRotateRequest, b.toString('utf8').trim() === '' ? Buffer.from('{}') : b));
   return [
     { count: 60, arbitrary: request(ctx, 'GET', '/webhooks', { path: query.map((q) => `/webhooks${q}`) }) },
     { count: 150, arbitrary: request(ctx, 'POST', '/webhooks', { body: createBody }) },
