@@ -157,6 +157,17 @@ const queryValue = fc.oneof(
   fc.constantFrom('-1', '0', '1e309', '0x10', '1.5', '9'.repeat(30), '', 'null', '%ff', '%c3%28', '%00', '%', '%ZZ'),
   nastyString.map(percentEncode),
 );
+
+/**
+ * A query string of up to `max` pairs: each a known key with any value or one of `values`, or one
+ * of `tricks` (operator, array, injection and duplicate shapes) whole.
+ */
+function queryOf(keys: string[], values: string[], tricks: string[], max: number): fc.Arbitrary<string> {
+  return fc
+    .array(fc.oneof(fc.tuple(fc.constantFrom(...keys), fc.oneof(queryValue, fc.constantFrom(...values))).map(([k, v]) => `${k}=${v}`), fc.constantFrom(...tricks)), { maxLength: max })
+    .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+}
+
 const query = fc
   .array(
     fc.oneof(
@@ -288,36 +299,20 @@ export function consoleRoutes(ctx: ConsoleFuzzContext): Array<{ arbitrary: fc.Ar
 }
 
 /** The query of GET /conversations: filters of every kind, well-formed or not, and injection shapes. */
-const conversationQuery = fc
-  .array(
-    fc.oneof(
-      fc
-        .tuple(
-          fc.constantFrom('bot', 'from', 'to', 'locale', 'outcome', 'intent', 'before', 'limit'),
-          fc.oneof(queryValue, fc.constantFrom('demo', 'nb', 'fallback', 'handed-over', 'rated', 'book_demo', '2030-01-01T00%3A00%3A00Z', 'WzEsIngiXQ', '200', '201')),
-        )
-        .map(([k, v]) => `${k}=${v}`),
-      fc.constantFrom('outcome[$ne]=x', 'intent[$regex]=.*', 'bot[]=demo', 'locale=en%27%20OR%201%3D1--', 'sort=name%3B%20DROP%20TABLE%20x', 'dir=desc,(select%201)', '__proto__[x]=1', 'from=yesterday'),
-    ),
-    { maxLength: 4 },
-  )
-  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+const conversationQuery = queryOf(
+  ['bot', 'from', 'to', 'locale', 'outcome', 'intent', 'before', 'limit'],
+  ['demo', 'nb', 'fallback', 'handed-over', 'rated', 'book_demo', '2030-01-01T00%3A00%3A00Z', 'WzEsIngiXQ', '200', '201'],
+  ['outcome[$ne]=x', 'intent[$regex]=.*', 'bot[]=demo', 'locale=en%27%20OR%201%3D1--', 'sort=name%3B%20DROP%20TABLE%20x', 'dir=desc,(select%201)', '__proto__[x]=1', 'from=yesterday'],
+  4,
+);
 
 /** A report's query (common/report-wire.ts): days valid and not, bots, tables, and query tricks. */
-const reportQuery = fc
-  .array(
-    fc.oneof(
-      fc
-        .tuple(
-          fc.constantFrom('from', 'to', 'bot', 'table'),
-          fc.oneof(queryValue, fc.constantFrom('2030-01-01', '2030-01-31', '2030-02-30', '0000-01-01', '9999-12-31', '2030-1-1', 'demo', 'shop', 'Demo', 'daily', 'intents', 'Daily', '..%2Fdemo')),
-        )
-        .map(([k, v]) => `${k}=${v}`),
-      fc.constantFrom('from[$gt]=', 'bot[]=demo', 'from=2030-01-01&from=2030-01-02', 'table=daily&table=ratings', '__proto__[x]=1', 'to=2030-01-01T00:00:00Z', 'from=0000-01-01&to=9999-12-31'),
-    ),
-    { maxLength: 4 },
-  )
-  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+const reportQuery = queryOf(
+  ['from', 'to', 'bot', 'table'],
+  ['2030-01-01', '2030-01-31', '2030-02-30', '0000-01-01', '9999-12-31', '2030-1-1', 'demo', 'shop', 'Demo', 'daily', 'intents', 'Daily', '..%2Fdemo'],
+  ['from[$gt]=', 'bot[]=demo', 'from=2030-01-01&from=2030-01-02', 'table=daily&table=ratings', '__proto__[x]=1', 'to=2030-01-01T00:00:00Z', 'from=0000-01-01&to=9999-12-31'],
+  4,
+);
 
 /**
  * The conversation browser's routes (common/conversations-wire.ts), aimed mostly at the held
@@ -477,15 +472,12 @@ function storable(schema: z.ZodType, bytes: Buffer): boolean {
 /** Strings that fail every text field of the handover routes: empty, controls, broken UTF-16, too long. */
 const notText = (max: number) => fc.oneof(wrongType, fc.constantFrom('', '   ', '\u0000', 'a\u0007b', '\ud800', 'x\udc00y', 'x'.repeat(max + 1)));
 const notBoolean = fc.oneof(wrongType.filter((v) => typeof v !== 'boolean'), fc.constantFrom('true', 'false', 1, 0, 'yes'));
-const handoverQuery = fc
-  .array(
-    fc.oneof(
-      fc.tuple(fc.constantFrom('state', 'bot', 'limit'), fc.oneof(queryValue, fc.constantFrom('waiting', 'mine', 'resolved', 'abandoned', 'demo', 'Demo', '201'))).map(([k, v]) => `${k}=${v}`),
-      fc.constantFrom('state[$ne]=null', 'bot[]=demo', 'state=waiting&state=mine', '__proto__[x]=1', 'bot=..%2Fdemo', 'limit=0', 'locale=en'),
-    ),
-    { maxLength: 3 },
-  )
-  .map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
+const handoverQuery = queryOf(
+  ['state', 'bot', 'limit'],
+  ['waiting', 'mine', 'resolved', 'abandoned', 'demo', 'Demo', '201'],
+  ['state[$ne]=null', 'bot[]=demo', 'state=waiting&state=mine', '__proto__[x]=1', 'bot=..%2Fdemo', 'limit=0', 'locale=en'],
+  3,
+);
 
 /**
  * The live handover's routes (common/handover-wire.ts), aimed mostly at the one handover the
