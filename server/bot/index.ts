@@ -57,10 +57,20 @@ async function prepareBot(id: string, def: BotDefinition, env: NodeJS.ProcessEnv
   };
 }
 
+/** Frozen all the way down: one profile is handed to every caller, and none may change it for the others. */
+function deepFrozen<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFrozen(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function profileOf(bot: LoadedBot): BotProfile {
   const { def } = bot;
   const handover = handoverSettingsOf(def);
-  return {
+  // A copy of its own (the policy and handover settings may share parts with the definition), then frozen.
+  return deepFrozen(structuredClone({
     id: bot.id,
     enabled: def.enabled,
     allowedOrigins: [...def.allowedOrigins],
@@ -70,7 +80,7 @@ function profileOf(bot: LoadedBot): BotProfile {
     name: def.name,
     policy: botPolicyOf(def),
     ...(handover ? { handover } : {}),
-  };
+  }));
 }
 
 /** The server's staffing value is trusted but typed loosely; anything unknown lets the handover go ahead. */
@@ -93,13 +103,10 @@ function createBotEngine(bots: ReadonlyMap<string, LoadedBot>): BotEngine {
     return bot;
   };
   return {
-    profile(botId) {
-      const profile = profiles.get(botId);
-      return profile ? structuredClone(profile) : undefined;
-    },
-    profiles() {
-      return [...profiles.values()].map((profile) => structuredClone(profile));
-    },
+    // Asked for on every visitor request: the frozen profile itself, not a copy (a structured
+    // clone per request was 3 % of a saturated server's CPU).
+    profile: (botId) => profiles.get(botId),
+    profiles: () => [...profiles.values()],
     settings(botId) {
       const bot = bots.get(botId);
       return bot ? settingsOf(bot.def) : undefined;

@@ -376,6 +376,14 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_attempts_webhook ON webhook_attempts (webhook_id, at);
     `,
   },
+  {
+    version: 12,
+    sql: `
+      -- A conversation's oldest pending turn, by index: without it the turn worker read every
+      -- message of the conversation from its first at each turn (9 % of a saturated server's CPU).
+      CREATE INDEX messages_turns_pending ON messages (conversation_id, id) WHERE turn IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -27,15 +27,31 @@ export interface Keyring {
    * backups included, no longer opens.
    */
   destroy(ids: readonly string[], keepFrom?: number): Promise<void>;
+  /**
+   * A value this process sealed moments ago and will read back (a pending turn's input, the dialog
+   * state): kept as plain text beside the conversation's keys, so the turn worker does not open
+   * what it has just sealed. Keyed by conversation, field and the whole stored envelope, so only
+   * that very ciphertext in that very place reads from memory; anything else is opened and
+   * authenticated. Erasure forgets it with the keys.
+   */
+  note(conversationId: string, field: string, stored: string, plain: string): void;
+  /** What note() kept for this conversation, field and envelope; undefined when it must be opened. */
+  recall(conversationId: string, field: string, stored: string): string | undefined;
 }
 
 /** Conversations whose keys are kept unwrapped in memory: a few MB, and the busy ones never wait on the key store. */
 const CACHED_CONVERSATIONS = 20_000;
+/** Per conversation: a turn's input and the state it reads, with room for a second pending turn. */
+const RECENT_VALUES = 4;
+/** Larger values are opened again: memory stays at most ~160 MB over the whole cache. */
+const RECENT_MAX_CHARS = 2048;
 
 interface Cached {
   /** Known newest generation; only for a key store one process owns (another instance may add one at any time). */
   newest?: number;
   keys: Map<number, DataKey>;
+  /** note()'s values, oldest first. */
+  recent?: Map<string, string>;
 }
 
 function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
@@ -134,7 +150,20 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Ke
         if (!cached) continue;
         if (keepFrom === undefined) cache.delete(id);
         else for (const generation of cached.keys.keys()) if (generation < keepFrom) cached.keys.delete(generation);
+        cached.recent = undefined;
       }
+    },
+
+    note(conversationId, field, stored, plain) {
+      const cached = cache.get(conversationId);
+      if (!cached || plain.length > RECENT_MAX_CHARS) return;
+      const recent = (cached.recent ??= new Map());
+      recent.set(`${field}\0${stored}`, plain);
+      if (recent.size > RECENT_VALUES) recent.delete(recent.keys().next().value!);
+    },
+
+    recall(conversationId, field, stored) {
+      return cache.get(conversationId)?.recent?.get(`${field}\0${stored}`);
     },
   };
 }

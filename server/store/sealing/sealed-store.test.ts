@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../sqlite.ts';
 import { openSqliteKeyStore } from './sqlite-key-store.ts';
@@ -16,12 +17,13 @@ import type { Store } from '../store.ts';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-async function open(): Promise<{ store: Store; keyring: Keyring }> {
+async function open(): Promise<{ store: Store; keyring: Keyring; file: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-sealed-store-'));
   dirs.push(dir);
   const keyring = createKeyring(openSqliteKeyStore(path.join(dir, 'keys.db')), [{ kid: 'k1', key: randomBytes(32) }]);
-  const inner = await openSqliteStore(path.join(dir, 'parley.db'), { beforeRemoval: (ids) => keyring.destroy(ids) });
-  return { store: sealedStore(inner, keyring, { strict: true }), keyring };
+  const file = path.join(dir, 'parley.db');
+  const inner = await openSqliteStore(file, { beforeRemoval: (ids) => keyring.destroy(ids) });
+  return { store: sealedStore(inner, keyring, { strict: true }), keyring, file };
 }
 
 const turn = (text: string) => ({ input: { text }, locale: 'en', access: 'public' });
@@ -98,6 +100,36 @@ describe('sealed store', () => {
       for (const c of page) expect(c).not.toHaveProperty('state');
       expect(JSON.stringify(page)).not.toMatch(/sealed|secret/);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('what this process just sealed reads from memory only in its own place: moved to another conversation or field it fails', async () => {
+    const { store, file } = await open();
+    const raw = new Database(file);
+    try {
+      for (const id of ['a', 'b']) {
+        await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'o' });
+        await store.updateConversation(id, { state: { context: `secret-${id}` } });
+        await store.appendVisitorMessage({ conversationId: id, clientId: 'm1', sender: 'visitor', text: `words-${id}`, turn: turn(`words-${id}`) });
+      }
+      // Both turns' inputs and states were sealed by this process a moment ago (and are kept for
+      // the turn worker): a's ciphertexts put in b's rows still fail authentication.
+      const turnOf = raw.prepare<[string], { turn: string }>('SELECT turn FROM messages WHERE conversation_id = ? AND id = 1');
+      const stateOf = raw.prepare<[string], { state: string }>('SELECT state FROM conversations WHERE id = ?');
+      raw.prepare('UPDATE messages SET turn = ? WHERE conversation_id = ? AND id = 1').run(turnOf.get('a')!.turn, 'b');
+      raw.prepare('UPDATE conversations SET state = ? WHERE id = ?').run(stateOf.get('a')!.state, 'b');
+      await expect(store.nextTurn('b')).rejects.toMatchObject({ code: 'tampered' });
+      await expect(store.getConversation('b')).rejects.toMatchObject({ code: 'tampered' });
+      // a's state envelope moved into a's own turn input: the same conversation, another field.
+      const sealedState = (JSON.parse(stateOf.get('a')!.state) as { sealed: string }).sealed;
+      const turnRow = JSON.parse(turnOf.get('a')!.turn) as { input: { text: string } };
+      raw.prepare('UPDATE messages SET turn = ? WHERE conversation_id = ? AND id = 1').run(JSON.stringify({ ...turnRow, input: { text: sealedState } }), 'a');
+      await expect(store.nextTurn('a')).rejects.toMatchObject({ code: 'tampered' });
+      // Untouched, a's state still reads (from memory or opened, the same words).
+      expect((await store.getConversation('a'))!.state).toEqual({ context: 'secret-a' });
+    } finally {
+      raw.close();
       await store.close();
     }
   });

@@ -25,22 +25,20 @@ export interface SealingMode {
   strict: boolean;
 }
 
-const sealWith = (key: DataKey): Transform => (field, value) => seal(key, field, value);
-
 const withoutState = ({ state: _state, ...meta }: ConversationMeta & { state?: unknown }): ConversationMeta => meta;
 
-/** What a walk over stored values meets: the generations of the data keys it will need. */
-function generationsIn(walk: (f: Transform) => unknown): Set<number> {
-  const found = new Set<number>();
-  walk((_, stored) => {
-    const generation = generationOf(stored);
-    if (generation !== null) found.add(generation);
-    return stored;
-  });
-  return found;
-}
+/** The fields the turn worker reads back right after they are written (keyring.note()). */
+const READ_BACK: ReadonlySet<string> = new Set([FIELD.state, FIELD.turnText, FIELD.turnAction]);
 
 export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): Store {
+  const sealWith =
+    (key: DataKey): Transform =>
+    (field, value) => {
+      const stored = seal(key, field, value);
+      if (READ_BACK.has(field)) keyring.note(key.conversationId, field, stored, value);
+      return stored;
+    };
+
   function opener(conversationId: string, keys: Map<number, DataKey>): Transform {
     return (field, stored) => {
       const generation = generationOf(stored);
@@ -59,14 +57,19 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
 
   /**
    * Runs `walk` over stored values with the keys they need fetched first, so opening itself is
-   * synchronous. `written` holds what this very call sealed (ciphertext → plain text): a write gets
-   * its own values back without opening them again.
+   * synchronous. What needs no opening: `written`, what this very call sealed (ciphertext → plain
+   * text), so a write gets its own values back; and what the keyring recalls (see note()).
    */
   async function opened<T>(conversationId: string, walk: (f: Transform) => T, written?: Map<string, string>): Promise<T> {
-    const unknown = written ? (f: Transform) => walk((field, stored) => written.get(stored) ?? f(field, stored)) : walk;
-    const keys = await keyring.generations(conversationId, generationsIn(unknown));
-    const open = opener(conversationId, keys);
-    return walk((field, stored) => written?.get(stored) ?? open(field, stored));
+    const known = (field: string, stored: string) => written?.get(stored) ?? keyring.recall(conversationId, field, stored);
+    const needed = new Set<number>();
+    walk((field, stored) => {
+      const generation = known(field, stored) === undefined ? generationOf(stored) : null;
+      if (generation !== null) needed.add(generation);
+      return stored;
+    });
+    const open = opener(conversationId, needed.size > 0 ? await keyring.generations(conversationId, needed) : new Map());
+    return walk((field, stored) => known(field, stored) ?? open(field, stored));
   }
 
   const openMessages = (conversationId: string, messages: ChatMessage[], written?: Map<string, string>) =>
