@@ -107,6 +107,11 @@ server {
     # pusher-js pings after 2 min of silence at most; idle sockets must outlive that.
     proxy_read_timeout 10m;
   }
+  location = /metrics {
+    # Each instance's own figures, scraped on its own address: through here they would be one
+    # instance's at random, and the endpoint need not face the internet at all.
+    return 404;
+  }
   location /apps/ {
     # The relay's HTTP API (signed with the app secret) is for Parley's publisher only.
     ${at.publishers.map((address) => `allow ${address};`).join('\n    ')}

@@ -17,7 +17,8 @@ const BOTS_DIR = demoBotsDir((demo) => (demo.policy = { ...demo.policy, messages
 /** New conversations per client address per 10 minutes; this file opens fewer than this from 127.0.0.1 before the last test. */
 const SESSIONS_PER_IP = 40;
 /** A dead instance's leases pass after 2 s; the survivor looks for orphaned turns every 250 ms. */
-const ENV = { BOTS_DIR, RATE_SESSIONS_PER_IP: String(SESSIONS_PER_IP), TURN_LEASE: '2s', TURN_SCAN_INTERVAL: '250ms' };
+const METRICS_TOKEN = 'scrape-me-per-instance-0123456789';
+const ENV = { BOTS_DIR, RATE_SESSIONS_PER_IP: String(SESSIONS_PER_IP), TURN_LEASE: '2s', TURN_SCAN_INTERVAL: '250ms', METRICS_TOKEN };
 
 let topology: Topology;
 let expected: Turn[];
@@ -83,6 +84,18 @@ describe('two Parley instances behind nginx, with soketi, FerretDB and Redis', (
     for (const { session } of signedIn) expect(await ask(session)).toMatch(/Your latest order/);
     expect(await ask((await open({})).session)).toMatch(/once you are signed in/);
   }, 60_000);
+
+  it("metrics are each instance's, scraped on its own address: the proxy does not serve /metrics, even to the token", async () => {
+    const scrape = (base: string) => fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    for (const instance of topology.instances) {
+      const direct = await scrape(`http://${topology.upstreamOf(instance)}`);
+      expect(direct.status).toBe(200);
+      expect(await direct.text()).toContain('parley_messages_total');
+    }
+    const proxied = await scrape(topology.origin);
+    expect(proxied.status).toBe(404);
+    expect(await proxied.text()).not.toContain('parley_');
+  });
 
   it('kill -9 of one instance with turns in flight: the other finishes them, once each, and the conversation goes on', async () => {
     const [victim, survivor] = topology.instances;
@@ -161,4 +174,5 @@ describe('two Parley instances behind nginx, with soketi, FerretDB and Redis', (
     expect(statuses).toContain(429);
     expect(statuses.filter((s) => s !== 201 && s !== 429)).toEqual([]);
   }, 60_000);
+
 });
