@@ -14,7 +14,7 @@ import {
   type SubjectRequest,
 } from '../../common/data-protection-wire.ts';
 
-type SubjectStore = Pick<Store, 'readConversation' | 'conversationsOfSubject' | 'deleteConversation'>;
+type SubjectStore = Pick<Store, 'readConversation' | 'conversationsOfSubject'>;
 
 /** The conversations a request is about, live or archived; [] when the store holds none. */
 async function conversationsOf(store: SubjectStore, request: SubjectRequest): Promise<string[]> {
@@ -88,11 +88,14 @@ export async function exportSubject(
   };
 }
 
-/** Erases every conversation the request names; how many there were. */
-export async function eraseSubject(store: SubjectStore, request: SubjectRequest): Promise<number> {
+/**
+ * Erases every conversation the request names with `remove` (the deletion that also tells the
+ * console about an open handover, server/chat/handover-deletion.ts); how many there were.
+ */
+export async function eraseSubject(store: SubjectStore, request: SubjectRequest, remove: (conversationId: string) => Promise<boolean>): Promise<number> {
   let erased = 0;
   for (const id of await conversationsOf(store, request)) {
-    if (await store.deleteConversation(id)) erased += 1;
+    if (await remove(id)) erased += 1;
   }
   return erased;
 }

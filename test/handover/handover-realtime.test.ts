@@ -164,6 +164,25 @@ describe('console channel auth', { timeout: 60_000 }, () => {
     }
   });
 
+  it('an administrator erasing a data subject mid-handover: the holder and the queue hear it is gone, as when the visitor deletes it; the audit says by whom', async () => {
+    const { session, handover } = await world.visitorAskingForHuman(holder.client);
+    expect((await holder.client.request('POST', `/handovers/${handover.id}/take`)).status).toBe(200);
+    const onConversation = await world.follow(holder.client, consoleConversationChannel(session.conversationId), EVENT_HANDOVER_DELETED);
+    const onQueue = await world.follow(colleague.client, queueChannel('demo'), EVENT_HANDOVER_DELETED);
+    try {
+      expect((await world.admin.request('POST', '/subjects/erase', { conversationId: session.conversationId })).status).toBe(200);
+      const gone = { id: handover.id, conversationId: session.conversationId, botId: 'demo' };
+      expect(await onConversation.waitFor(1)).toEqual([gone]);
+      expect(await onQueue.waitFor(1)).toEqual([gone]);
+      expect((await holder.client.request<ErrorBody>('GET', `/handovers/${handover.id}`)).status).toBe(403);
+      const audit = await world.admin.request<{ entries: Array<{ target: string | null; details: Record<string, unknown> }> }>('GET', '/audit?action=handover.deleted&limit=1000');
+      expect(audit.body.entries.filter((e) => e.target === handover.id)).toEqual([expect.objectContaining({ details: { bot: 'demo', state: 'assigned', by: 'subject-erasure' } })]);
+    } finally {
+      onConversation.disconnect();
+      onQueue.disconnect();
+    }
+  });
+
   it('console realtime config: the relay the frame uses, and the console’s own auth endpoint', async () => {
     const config = await holder.client.request<{ key: string; authEndpoint: string; wsHost: string }>('GET', '/realtime');
     expect(config.status).toBe(200);

@@ -15,7 +15,7 @@ import { validate } from '../validate.ts';
 import { historyQuery, type SendInput } from '../schemas.ts';
 import { publishBestEffort } from '../../chat/publish.ts';
 import { withCurrentRatingOffer } from '../../chat/rating-offer.ts';
-import { deleteVisitorConversation } from '../../chat/handover-deletion.ts';
+import { deleteConversationOf } from '../../chat/handover-deletion.ts';
 import { MASKED_PII } from '../../privacy/mask.ts';
 
 export function sendMessage(deps: AppDeps): Middleware {
@@ -62,7 +62,7 @@ export function listMessages(deps: AppDeps): Middleware {
 export function deleteConversation(deps: AppDeps): Middleware {
   return async (ctx) => {
     const claims = ctx.state.claims as OpenedToken;
-    const deleted = await deleteVisitorConversation(deps, claims.conversationId, { botId: claims.botId, visitorId: claims.visitorId });
+    const deleted = await deleteConversationOf(deps, claims.conversationId, { by: 'visitor', owner: { botId: claims.botId, visitorId: claims.visitorId } });
     // Gone already, or not this visitor's: the token has ended, like everywhere else.
     if (!deleted) throw unauthorized();
     deps.logger.info({ conversation: claims.conversationId }, 'conversation deleted by visitor');

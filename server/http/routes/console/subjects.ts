@@ -8,6 +8,7 @@ import createError from 'http-errors';
 import type { ErasureResult, SubjectRequest } from '../../../../common/data-protection-wire.ts';
 import type { AppDeps } from '../../deps.ts';
 import { eraseSubject, exportSubject } from '../../../privacy/subjects.ts';
+import { deleteConversationOf } from '../../../chat/handover-deletion.ts';
 import { audit } from './state.ts';
 import { asExportDownload } from '../../download.ts';
 
@@ -31,7 +32,7 @@ export function exportForSubject(deps: AppDeps): Middleware {
 export function eraseForSubject(deps: AppDeps): Middleware {
   return async (ctx) => {
     const request = ctx.state.input as SubjectRequest;
-    const erased = await eraseSubject(deps.store, request);
+    const erased = await eraseSubject(deps.store, request, (id) => deleteConversationOf(deps, id, { by: 'subject-erasure' }));
     await audit(ctx, deps.store, { action: 'subject.erase', target: null, outcome: erased > 0 ? 'ok' : 'failed', details: { scope: scopeOf(request), conversations: erased } });
     if (erased === 0) throw nothingFound();
     deps.logger.info({ scope: scopeOf(request), conversations: erased }, 'data subject erasure');
