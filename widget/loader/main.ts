@@ -1,5 +1,5 @@
-// The loader: the only Parley code that runs in the host page. It draws the launcher, creates the
-// chat frame on demand and talks to it by postMessage with exact origin checks both ways.
+// The loader: the only Parley code that runs in the host page. It draws the launcher, prepares the
+// chat frame hidden before the click and talks to it by postMessage with exact origin checks both ways.
 import { parseFrameToHost, type HostToFrame } from '../shared/bridge.ts';
 import { readActive, writeActive } from './active-flag.ts';
 import { createEmitter, type EventName, type ParleyEvents } from './events.ts';
@@ -55,7 +55,10 @@ function start(opts: LoaderOptions): ParleyApi {
         post({ parley: 1, type: 'config', colour: opts.colour });
         // Focusing the iframe before its document existed did nothing: move focus in now.
         if (open) panel.iframe.focus();
-        post(open ? { parley: 1, type: 'open' } : { parley: 1, type: 'hidden' });
+        // A prepared frame waits: only `open`, or `hidden` for a conversation already going on,
+        // starts its session. Until then nothing reaches the API (no conversation for a mere visit).
+        if (open) post({ parley: 1, type: 'open' });
+        else if (readActive(opts.bot)) post({ parley: 1, type: 'hidden' });
         break;
       case 'close':
         api.close();
@@ -107,11 +110,13 @@ function start(opts: LoaderOptions): ParleyApi {
   document.body.appendChild(launcher.button);
   render();
   if (opts.openOnStart) api.open();
-  else if (readActive(opts.bot)) {
-    // A conversation is ongoing: start the frame hidden so replies and the unread badge arrive.
-    ensurePanel();
-    render();
-  }
+  // A conversation is ongoing: start the frame hidden now, so replies and the unread badge arrive.
+  else if (readActive(opts.bot)) ensurePanel();
+  // Otherwise prepare it (hidden, waiting) once the page is idle, or as soon as the visitor
+  // reaches for the launcher: the click then only shows it. Safari has no requestIdleCallback.
+  else (window.requestIdleCallback || setTimeout)(ensurePanel);
+  launcher.button.addEventListener('pointerenter', ensurePanel);
+  launcher.button.addEventListener('focus', ensurePanel);
   return api;
 }
 

@@ -1,0 +1,39 @@
+// The frame is prepared before the click (issue 17): the loader creates it hidden once the host
+// page is idle, so its HTML and JS are loaded and run by the time the visitor clicks. Preparing
+// must cost no privacy: until the visitor opens the chat, no request reaches Parley's API and no
+// socket opens, so no conversation exists for a visitor who never clicks.
+import { chatFrame, launcher } from './support/chat.ts';
+import { expect, test } from './support/fixtures.ts';
+
+test('the frame is ready before the click, without an API request or a socket until the visitor opens the chat', async ({ page, host }) => {
+  const api: string[] = [];
+  const sockets: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/api/')) api.push(r.url());
+  });
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+
+  await page.goto(host.url);
+  // The visitor has not clicked: the frame exists, hidden, and its script has drawn the chat.
+  await expect(page.locator('iframe[title="Chat"]')).toBeAttached();
+  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expect(chatFrame(page).getByRole('textbox', { includeHidden: true })).toBeAttached();
+  // Everything the preparing loads has loaded: nothing more is on its way.
+  await page.waitForLoadState('networkidle');
+  expect(api, 'API requests before the click').toEqual([]);
+  expect(sockets, 'sockets before the click').toEqual([]);
+  await expect(launcher(page)).toHaveAttribute('aria-expanded', 'false');
+
+  // The greeting comes with the session's answer: held history requests cannot delay it.
+  let release = (): void => {};
+  const history = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v1/messages?*', async (route) => {
+    await history;
+    await route.continue();
+  });
+  await launcher(page).click();
+  await expect(chatFrame(page).locator('.log .msg.bot[data-id]').first()).toBeVisible();
+  await expect(chatFrame(page).getByRole('textbox')).toBeEnabled();
+  release();
+  expect(api.filter((u) => u.includes('/api/v1/sessions'))).toHaveLength(1);
+});
