@@ -65,8 +65,10 @@ function boot(): void {
 
   draw();
   toHost({ parley: 1, type: 'ready' });
-  // After the first render, not before it; a static asset, no API request.
-  loadPusher().catch(() => {}); // a failed fetch is tried again when the chat connects
+  // Once the frame is idle: after its first paint, and not competing with a session opened at once
+  // (connecting loads it then anyway). A static asset, no API request; a failed fetch is retried.
+  const idle = window.requestIdleCallback ?? setTimeout; // Safari has none
+  idle(() => void loadPusher().catch(() => {}));
 }
 
 boot();
