@@ -109,6 +109,8 @@ const REPLY_SPLIT = `(enterAt) => {
   const typing = socket.find((e) => e.event === 'typing');
   const messages = socket.filter((e) => e.event === 'message');
   return {
+    'POST sent': post[0] ? abs(post[0].startTime) : NaN,
+    'POST on the wire': post[0] ? abs(post[0].requestStart) : NaN,
     'POST answered': post[0] ? abs(post[0].responseEnd) : NaN,
     'typing on socket': at(typing),
     'reply on socket': at(messages[1]),

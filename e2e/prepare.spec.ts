@@ -2,7 +2,7 @@
 // page is idle, so its HTML and JS are loaded and run by the time the visitor clicks. Preparing
 // must cost no privacy: until the visitor opens the chat, no request reaches Parley's API and no
 // socket opens, so no conversation exists for a visitor who never clicks.
-import { chatFrame, launcher } from './support/chat.ts';
+import { chatFrame, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test('the frame is ready before the click, without an API request or a socket until the visitor opens the chat', async ({ page, host }) => {
@@ -36,4 +36,28 @@ test('the frame is ready before the click, without an API request or a socket un
   await expect(chatFrame(page).getByRole('textbox')).toBeEnabled();
   release();
   expect(api.filter((u) => u.includes('/api/v1/sessions'))).toHaveLength(1);
+});
+
+test('a realtime client that fails to load is fetched again: replies come from history meanwhile, then over the socket', async ({ page, host }) => {
+  let refused = 0;
+  // pusher-js is a chunk of its own (widget/frame/chat/realtime.ts): refuse its first two fetches,
+  // the frame's idle prefetch and the one connecting after the session.
+  await page.route('**/assets/with-encryption-*.js', async (route) => {
+    if (refused < 2) {
+      refused++;
+      await route.abort('connectionrefused');
+    } else {
+      await route.continue();
+    }
+  });
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await page.goto(host.url);
+  const frame = await openChat(page);
+  await expect.poll(() => refused).toBe(2);
+  // Without a socket the chat polls history, so the reply still arrives.
+  await sendAndAwaitReply(frame, 'hello');
+  // And the poll kicks the realtime client: fetched again, it connects.
+  await expect.poll(() => sockets.length, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(frame.getByText('Connection lost. Reconnecting…')).toHaveCount(0);
 });
