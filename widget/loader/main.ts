@@ -81,9 +81,11 @@ function start(opts: LoaderOptions): ParleyApi {
       if (open) return;
       open = true;
       unread = 0;
-      const p = ensurePanel();
+      ensurePanel();
       render();
-      p.iframe.focus();
+      // A prepared frame was display:none until now: focus it once the browser has shown it, or
+      // keys may go to the page while the frame believes it has focus.
+      requestAnimationFrame(() => ensurePanel().iframe.focus());
       post({ parley: 1, type: 'open' });
       emitter.emit('open', undefined);
     },
