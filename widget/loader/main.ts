@@ -53,8 +53,7 @@ function start(opts: LoaderOptions): ParleyApi {
       case 'ready':
         ready = true;
         post({ parley: 1, type: 'config', colour: opts.colour });
-        // Focusing the iframe before its document existed did nothing: move focus in now.
-        if (open) panel.iframe.focus();
+        if (open) panel.iframe.focus(); // clicked while it loaded: focus it now (see open)
         // A prepared frame waits: only `open`, or `hidden` for a conversation already going on,
         // starts its session. Until then nothing reaches the API (no conversation for a mere visit).
         if (open) post({ parley: 1, type: 'open' });
@@ -83,9 +82,11 @@ function start(opts: LoaderOptions): ParleyApi {
       unread = 0;
       ensurePanel();
       render();
-      // A prepared frame was display:none until now: focus it once the browser has shown it, or
-      // keys may go to the page while the frame believes it has focus.
-      requestAnimationFrame(() => ensurePanel().iframe.focus());
+      // Focus the frame only once its document said ready: focused while it still loaded, Chromium
+      // (a frame of another site most of all) later handed focus back to the page while keeping the
+      // iframe as its active element, so the visitor's keys went to the page and a second focus()
+      // was a no-op. Until then focus stays on the launcher; `ready` moves it.
+      if (ready) ensurePanel().iframe.focus();
       post({ parley: 1, type: 'open' });
       emitter.emit('open', undefined);
     },
