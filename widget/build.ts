@@ -57,7 +57,7 @@ const loaderConfig: InlineConfig = {
   build: {
     outDir,
     emptyOutDir: false,
-    target: 'es2019',
+    target: 'es2020',
     lib: { entry: fileURLToPath(new URL('./loader/main.ts', import.meta.url)), formats: ['iife'], name: 'ParleyLoader', fileName: () => 'widget.js' },
   },
 };

@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { isExactOrigin, parseHostToFrame, type FrameToHost } from '../shared/bridge.ts';
 import { textOn } from '../shared/colour.ts';
 import { createChat } from './chat/chat.ts';
+import { loadPusher } from './chat/realtime.ts';
 import { pickLocale } from './i18n/index.ts';
 import { App } from './ui/app.tsx';
 import './styles.css';
@@ -31,6 +32,15 @@ function boot(): void {
   );
   const close = (): void => toHost({ parley: 1, type: 'close' });
 
+  // The loader prepares the frame before the visitor clicks: it waits, drawn, until `open` (or
+  // `hidden`, for a conversation already going on) starts the session. No API request, no socket
+  // and no conversation before that.
+  let started = false;
+  const start = (): void => {
+    if (!started) void chat.start();
+    started = true;
+  };
+
   let focusSignal = 0;
   const draw = (): void => render(<App chat={chat} t={strings} onClose={close} focusSignal={focusSignal} />, root);
   window.addEventListener('message', (event) => {
@@ -38,8 +48,11 @@ function boot(): void {
     const msg = parseHostToFrame(event.data);
     if (!msg) return;
     if (msg.type === 'open') {
+      start(); // first: the session request is on its way while the view updates
       focusSignal++;
       draw();
+    } else if (msg.type === 'hidden') {
+      start();
     } else if (msg.type === 'config' && msg.colour) {
       // CSSOM custom properties, not a style attribute: allowed under style-src 'self'.
       document.documentElement.style.setProperty('--brand', msg.colour);
@@ -52,7 +65,10 @@ function boot(): void {
 
   draw();
   toHost({ parley: 1, type: 'ready' });
-  void chat.start();
+  // Once the frame is idle: after its first paint, and not competing with a session opened at once
+  // (connecting loads it then anyway). A static asset, no API request; a failed fetch is retried.
+  const idle = window.requestIdleCallback ?? setTimeout; // Safari has none
+  idle(() => void loadPusher().catch(() => {}));
 }
 
 boot();

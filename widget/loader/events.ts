@@ -15,7 +15,7 @@ export function createEmitter() {
   return {
     on<E extends EventName>(event: E, fn: Listener<E>): () => void {
       const set = listeners[event] as Set<Listener<E>> | undefined;
-      if (!set || typeof fn !== 'function') throw new TypeError(`Parley.on: unknown event "${String(event)}" or listener`);
+      if (!set || typeof fn !== 'function') throw new TypeError('Parley.on: unknown event or listener');
       set.add(fn);
       return () => set.delete(fn);
     },

@@ -1,5 +1,5 @@
-// The loader: the only Parley code that runs in the host page. It draws the launcher, creates the
-// chat frame on demand and talks to it by postMessage with exact origin checks both ways.
+// The loader: the only Parley code that runs in the host page. It draws the launcher, prepares the
+// chat frame hidden before the click and talks to it by postMessage with exact origin checks both ways.
 import { parseFrameToHost, type HostToFrame } from '../shared/bridge.ts';
 import { readActive, writeActive } from './active-flag.ts';
 import { createEmitter, type EventName, type ParleyEvents } from './events.ts';
@@ -53,9 +53,11 @@ function start(opts: LoaderOptions): ParleyApi {
       case 'ready':
         ready = true;
         post({ parley: 1, type: 'config', colour: opts.colour });
-        // Focusing the iframe before its document existed did nothing: move focus in now.
-        if (open) panel.iframe.focus();
-        post(open ? { parley: 1, type: 'open' } : { parley: 1, type: 'hidden' });
+        if (open) panel.iframe.focus(); // clicked while it loaded: focus it now (see open)
+        // A prepared frame waits: only `open`, or `hidden` for a conversation already going on,
+        // starts its session. Until then nothing reaches the API (no conversation for a mere visit).
+        if (open) post({ parley: 1, type: 'open' });
+        else if (readActive(opts.bot)) post({ parley: 1, type: 'hidden' });
         break;
       case 'close':
         api.close();
@@ -78,9 +80,13 @@ function start(opts: LoaderOptions): ParleyApi {
       if (open) return;
       open = true;
       unread = 0;
-      const p = ensurePanel();
+      ensurePanel();
       render();
-      p.iframe.focus();
+      // Focus the frame only once its document said ready: focused while it still loaded, Chromium
+      // (a frame of another site most of all) later handed focus back to the page while keeping the
+      // iframe as its active element, so the visitor's keys went to the page and a second focus()
+      // was a no-op. Until then focus stays on the launcher; `ready` moves it.
+      if (ready) ensurePanel().iframe.focus();
       post({ parley: 1, type: 'open' });
       emitter.emit('open', undefined);
     },
@@ -107,11 +113,13 @@ function start(opts: LoaderOptions): ParleyApi {
   document.body.appendChild(launcher.button);
   render();
   if (opts.openOnStart) api.open();
-  else if (readActive(opts.bot)) {
-    // A conversation is ongoing: start the frame hidden so replies and the unread badge arrive.
-    ensurePanel();
-    render();
-  }
+  // A conversation is ongoing: start the frame hidden now, so replies and the unread badge arrive.
+  else if (readActive(opts.bot)) ensurePanel();
+  // Otherwise prepare it (hidden, waiting) once the page is idle, or as soon as the visitor
+  // reaches for the launcher: the click then only shows it. Safari has no requestIdleCallback.
+  else (window.requestIdleCallback || setTimeout)(ensurePanel);
+  launcher.button.addEventListener('pointerenter', ensurePanel);
+  launcher.button.addEventListener('focus', ensurePanel);
   return api;
 }
 

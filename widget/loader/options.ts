@@ -26,7 +26,7 @@ export function readOptions(script: Pick<HTMLScriptElement, 'src' | 'dataset'>, 
   try {
     parleyOrigin = new URL(script.src).origin;
   } catch {
-    console.warn('Parley: cannot tell the Parley origin from the script src');
+    console.warn('Parley: the script src is no URL'); // the Parley origin is read from it
     return null;
   }
   const lang = (d.locale || pageLang || 'en').toLowerCase().match(LANG);

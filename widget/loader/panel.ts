@@ -31,7 +31,7 @@ export function createPanel(opts: LoaderOptions, id: string, hostOrigin: string)
   let open = false;
   const layout = (): void => {
     if (phone.matches) {
-      css(root, { inset: '0', width: '100%', height: '100%', borderRadius: '0', boxShadow: 'none', left: '0', right: '0', top: '0', bottom: '0' });
+      css(root, { inset: '0', width: '100%', height: '100%', borderRadius: '0', boxShadow: 'none' });
     } else {
       css(root, {
         inset: 'auto',

@@ -3,7 +3,9 @@
 // pusher-js drops an event it cannot decrypt (after one re-authorization of its own), so this module
 // counts raw channel events against decrypted ones and asks for a history fill whenever one went
 // missing; it also asks for a fill on every (re)subscription, which covers reconnects.
-import Pusher from 'pusher-js/with-encryption';
+// pusher-js is about half the frame's script and nothing of the first render needs it: it is a
+// chunk of its own, fetched once the frame has drawn (loadPusher) and run when a session needs it.
+import type PusherClass from 'pusher-js/with-encryption';
 import { EVENT_MESSAGE, EVENT_TYPING, type SessionResponse, type TypingEvent } from '../../../common/wire.ts';
 import { pusherOptions, type ChannelAuth } from '../../../common/pusher-client.ts';
 
@@ -28,11 +30,52 @@ export interface Realtime {
   stop(): void;
 }
 
-export function connectRealtime(
-  session: SessionResponse,
-  authorize: (socketId: string, channelName: string) => Promise<ChannelAuth>,
-  on: RealtimeHandlers,
-): Realtime {
+type Authorize = (socketId: string, channelName: string) => Promise<ChannelAuth>;
+
+let loading: Promise<typeof PusherClass> | undefined;
+
+/** Fetches pusher-js once; a failed fetch is tried again by the next call. */
+export function loadPusher(): Promise<typeof PusherClass> {
+  loading ??= import('pusher-js/with-encryption').then(
+    (m) => m.default,
+    (err: unknown) => {
+      loading = undefined;
+      throw err;
+    },
+  );
+  return loading;
+}
+
+/** Connects as soon as pusher-js is there; until then `kick` retries a failed fetch and `stop` cancels. */
+export function connectRealtime(session: SessionResponse, authorize: Authorize, on: RealtimeHandlers): Realtime {
+  let live: Realtime | null = null;
+  let stopped = false;
+  let fetching = false;
+  const begin = (): void => {
+    if (fetching) return;
+    fetching = true;
+    loadPusher().then(
+      (Pusher) => {
+        if (!stopped) live = connect(Pusher, session, authorize, on);
+      },
+      (err: unknown) => {
+        fetching = false;
+        console.warn('Parley: realtime client not loaded', err);
+        on.status('reconnecting'); // the chat polls history meanwhile, and kicks
+      },
+    );
+  };
+  begin();
+  return {
+    kick: () => (live ? live.kick() : begin()),
+    stop() {
+      stopped = true;
+      live?.stop();
+    },
+  };
+}
+
+function connect(Pusher: typeof PusherClass, session: SessionResponse, authorize: Authorize, on: RealtimeHandlers): Realtime {
   const pusher = new Pusher(session.realtime.key, pusherOptions(session.realtime, authorize));
 
   // pusher-js logs, and then drops, events it could not decrypt even after re-authorizing.
