@@ -1,6 +1,8 @@
 // Issue 18, webhooks: the outbox outlives the process. A delivery the receiver keeps refusing is
 // pending when the server is killed (SIGKILL: no drain); the server started again on the same data
-// delivers it, and the receiver acknowledges that event exactly once.
+// delivers it, and the receiver acknowledges that event exactly once. The delivery and the webhook
+// were written by a store without sealing (as before issue 16 reached webhooks): the start seals
+// them, and the body sent is the one written.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +29,11 @@ describe('webhooks across a crash', { timeout: 120_000 }, () => {
     const now = new Date();
     const eventId = webhookEventId('handover.requested', 'crash-test');
     const store = await openSqliteStore(join(dataDir, 'parley.db'));
+    const conversationId = 'conv-crash-test-000001';
+    const payload = JSON.stringify({ type: 'handover.requested', data: { conversationId } });
+    await store.createConversation({ id: conversationId, botId: 'demo', visitorId: 'v-1', origin: 'https://site.example' });
     await store.createWebhook({ id: 'hook-1', botId: 'demo', url: `${receiver.url}/crash`, events: ['handover.requested'], enabled: true, secrets: [{ secret: newWebhookSecret(), createdAt: now, expiresAt: null }], createdAt: now, updatedAt: now });
-    expect(await store.enqueueWebhookEvent({ id: eventId, botId: 'demo', type: 'handover.requested', payload: '{"type":"handover.requested","data":{}}', createdAt: now })).toBe(1);
+    expect(await store.enqueueWebhookEvent({ id: eventId, botId: 'demo', conversationId, type: 'handover.requested', payload, createdAt: now })).toBe(1);
     await store.close();
 
     const env = { DATA_DIR: dataDir, WEBHOOK_ALLOWED_TARGETS: `127.0.0.1:${receiver.port}`, WEBHOOK_RETRY_BASE: '200ms', WEBHOOK_MAX_ATTEMPTS: '20' };
@@ -49,6 +54,7 @@ describe('webhooks across a crash', { timeout: 120_000 }, () => {
     const acknowledged = receiver.received.filter((r) => r.status === 204);
     expect(acknowledged).toHaveLength(1);
     expect(acknowledged[0]!.headers['webhook-id']).toBe(eventId);
+    expect(acknowledged[0]!.body).toBe(payload);
     expect(receiver.received.length).toBeGreaterThan(beforeRestart);
     const reopened = await openSqliteStore(join(dataDir, 'parley.db'));
     try {
