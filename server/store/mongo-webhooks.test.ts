@@ -1,7 +1,8 @@
 // The webhook contracts on the MongoDB adapter, against FerretDB (started here) or the MongoDB that
 // MONGODB_URI names; each test opens the store on a fresh database. And what only this adapter
 // has: an event carried by the document its cause wrote, left there by a crash before it was moved
-// into the outbox, is moved by the next scan, once.
+// into the outbox, is moved by the next scan, once; deliveries from before they named their
+// conversation are named at open, or dropped when that conversation is gone.
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMongoStore } from './mongo.ts';
@@ -44,6 +45,31 @@ describe('MongoDB webhook outbox after a crash', () => {
       expect(carrying + (await raw.db!.collection('handovers').countDocuments({ 'webhookOutbox.id': { $exists: true } }))).toBe(0);
     } finally {
       await raw.close();
+      await store.close();
+    }
+  });
+
+  it('at open, a pending delivery from before gets its conversation from its body, or goes when that conversation is gone', async () => {
+    const uri = server.freshDatabaseUri();
+    const first = await openMongoStore(uri);
+    await first.createConversation({ id: 'conv-kept', botId: 'demo', visitorId: 'v1', origin: 'https://site.example' });
+    await first.close();
+    const raw = await mongoose.createConnection(uri).asPromise();
+    const body = (conversationId: string) => JSON.stringify({ type: 'form.submitted', data: { conversationId } });
+    const old = (eventId: string, payload: string | null, state: string) => ({
+      _id: `${eventId}|hook-1`, eventId, webhookId: 'hook-1', botId: 'demo', type: 'form.submitted', payload, state, attempts: 0, nextAttemptAt: new Date(0), createdAt: new Date(0),
+    });
+    try {
+      await raw.db!.collection('webhook_deliveries').insertMany([old('msg_kept', body('conv-kept'), 'pending'), old('msg_erased', body('conv-erased'), 'pending'), old('msg_done', null, 'delivered')] as never[]);
+    } finally {
+      await raw.close();
+    }
+    const store = await openMongoStore(uri);
+    try {
+      expect(await store.dueWebhookDeliveries(new Date(1000), 10)).toEqual([expect.objectContaining({ eventId: 'msg_kept', conversationId: 'conv-kept', payload: body('conv-kept') })]);
+      expect(await store.deleteConversation('conv-kept')).toBe(true);
+      expect(await store.hasPendingWebhookDeliveries('conv-kept')).toBe(false);
+    } finally {
       await store.close();
     }
   });
