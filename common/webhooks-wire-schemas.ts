@@ -44,7 +44,7 @@ export const webhookAttemptView = z
     /** The receiver's HTTP status; null when none came (refused, timed out, connection failed). */
     status: z.number().int().nullable(),
     durationMs: z.number().min(0),
-    /** Why an attempt failed, as a class (`http_status`, `redirect`, `timeout`, `dns`, `tls`, `connection`, `refused_target`, `disabled`); null for a success. */
+    /** Why an attempt failed, as a class (`http_status`, `redirect`, `timeout`, `dns`, `tls`, `connection`, `refused_target`, `disabled`; `erased` or `tampered` when the body no longer opens); null for a success. */
     errorClass: z.string().nullable(),
     /** What became of the delivery after this attempt. */
     outcome: z.enum(['delivered', 'retrying', 'failed']),

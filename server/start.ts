@@ -31,7 +31,7 @@ import { installDir } from './install-dir.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { timedStore } from './metrics/timed-store.ts';
 import { registerLiveGauges, type RealtimeCounts } from './metrics/live-gauges.ts';
-import { createWebhookEmitter } from './webhooks/events.ts';
+import { createWebhookEvents } from './webhooks/events.ts';
 import { startWebhookWorker } from './webhooks/outbox-worker.ts';
 import { hostPort, systemResolver, type ResolveHost } from './webhooks/guarded-lookup.ts';
 
@@ -179,7 +179,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
       scanIntervalMs: Math.min(5000, hooks.retryBaseMs),
     },
   );
-  const webhooks = createWebhookEmitter({ store, logger, clock }, () => webhookWorker.kick());
+  const webhooks = createWebhookEvents(clock, () => webhookWorker.kick());
   const chat = { store, engine, publisher, logger, clock, config, metrics, webhooks };
   const turns = createTurnWorker(chat, config.turns);
   const handovers = startHandoverSweeper(chat, {

@@ -6,7 +6,7 @@ import type { Config } from '../config/index.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { Store } from '../store/store.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { WebhookEmitter } from '../webhooks/events.ts';
+import type { WebhookEvents } from '../webhooks/events.ts';
 
 export interface ChatDeps {
   store: Store;
@@ -21,6 +21,6 @@ export interface ChatDeps {
   config: Pick<Config, 'handover'>;
   /** This instance's Prometheus metrics (bot turn latency here). */
   metrics: Pick<Metrics, 'botTurnDuration'>;
-  /** Writes webhook events (handover requested and resolved, form submitted) to the outbox. */
-  webhooks: WebhookEmitter;
+  /** Webhook events (handover requested and resolved, form submitted), handed to the writes that cause them. */
+  webhooks: WebhookEvents;
 }

@@ -6,6 +6,7 @@
 // console the new state.
 import type { ConsoleUser } from '../store/console-store.ts';
 import type { Handover } from '../store/handover-store.ts';
+import type { WebhookEvent } from '../store/webhook-store.ts';
 import type { ResolutionCode } from '../../common/handover-wire.ts';
 import { handoverNotice } from '../bot/index.ts';
 import type { AbandonReason } from './abandon-rule.ts';
@@ -60,6 +61,13 @@ export async function assignHandover(deps: ChatDeps, handover: Handover, operato
   return assigned;
 }
 
+/** `handover.resolved` when an operator resolves it (not when the sweep abandons it): stored with the transition, never the note. */
+function resolvedEvents(deps: ChatDeps, handover: Handover, end: HandoverEnd, endedAt: Date): WebhookEvent[] {
+  if (end.state !== 'resolved') return [];
+  const data = { conversationId: handover.conversationId, handoverId: handover.id, resolution: end.resolution, startedAt: handover.startedAt.toISOString(), endedAt: endedAt.toISOString() };
+  return [deps.webhooks.event('handover.resolved', handover.botId, handover.conversationId, handover.id, data)];
+}
+
 export type HandoverEnd = { state: 'resolved'; resolution: ResolutionCode; resolutionNote: string | null } | { state: 'abandoned'; reason: AbandonReason };
 
 /**
@@ -70,22 +78,15 @@ export type HandoverEnd = { state: 'resolved'; resolution: ResolutionCode; resol
  */
 export async function closeHandover(deps: ChatDeps, handover: Handover, end: HandoverEnd): Promise<Handover | null> {
   const patch = end.state === 'resolved' ? { state: end.state, resolution: end.resolution, resolutionNote: end.resolutionNote } : { state: end.state };
-  const closed = await deps.store.transitionHandover(handover.id, handover.version, { ...patch, endedAt: deps.clock() });
+  const endedAt = deps.clock();
+  const closed = await deps.store.transitionHandover(handover.id, handover.version, { ...patch, endedAt }, resolvedEvents(deps, handover, end, endedAt));
   if (!closed) return null;
+  if (closed.state === 'resolved') deps.webhooks.written();
   if (handover.assigneeId) {
     await announceLeft(deps, closed, handover.assigneeId, end.state === 'resolved');
   } else if (end.state === 'abandoned') {
     const text = await wording(deps, closed, 'unanswered');
     if (text !== null) await postToVisitor(deps, closed.conversationId, { sender: 'bot', text });
-  }
-  if (closed.state === 'resolved') {
-    await deps.webhooks.emit('handover.resolved', closed.botId, closed.id, {
-      conversationId: closed.conversationId,
-      handoverId: closed.id,
-      resolution: closed.resolution,
-      startedAt: closed.startedAt.toISOString(),
-      endedAt: closed.endedAt?.toISOString() ?? null,
-    });
   }
   await publishHandoverChange(deps, closed);
   return closed;

@@ -11,6 +11,7 @@
 import type { AccessLevel, BotProfile, BotTurn, TurnContext } from '../bot/engine.ts';
 import type { Conversation, PendingTurn, TurnOutcome } from '../store/store.ts';
 import type { Handover } from '../store/handover-store.ts';
+import type { WebhookEvent } from '../store/webhook-store.ts';
 import { EVENT_MESSAGE, EVENT_TYPING, conversationChannel, type ChatMessage } from '../../common/wire.ts';
 import { publishBestEffort } from './publish.ts';
 import { newId } from './ids.ts';
@@ -24,7 +25,7 @@ function turnContext(conversation: Conversation, locale: string, access: AccessL
   return { botId: conversation.botId, conversationId: conversation.id, locale, access, state: conversation.state };
 }
 
-function outcomeOf(turn: BotTurn, profile: BotProfile | undefined, pending: PendingTurn, now: Date): TurnOutcome {
+function outcomeOf(turn: BotTurn, profile: BotProfile | undefined, pending: PendingTurn, now: Date, events: WebhookEvent[]): TurnOutcome {
   const keep = profile?.policy.storeConversations !== false;
   return {
     meta: {
@@ -36,10 +37,22 @@ function outcomeOf(turn: BotTurn, profile: BotProfile | undefined, pending: Pend
     replies: turn.replies.map((reply) => ({ sender: 'bot' as const, ...reply })),
     values: keep ? (turn.collected ?? []) : [],
     state: turn.state,
-    // A bot without handover settings hands over to no one: the request stays in its dialog state only.
-    ...(turn.handover && profile?.handover ? { handover: { id: newId(), source: turn.handover.source } } : {}),
+    events,
     now,
   };
+}
+
+/**
+ * The handover the turn opens (a bot without handover settings hands over to no one: the request
+ * stays in its dialog state only), with its `handover.requested` event, stored only if the turn
+ * does open it.
+ */
+function handoverOf(deps: ChatDeps, turn: BotTurn, profile: BotProfile | undefined, conversation: Conversation, now: Date): TurnOutcome['handover'] {
+  if (!turn.handover || !profile?.handover) return undefined;
+  const id = newId();
+  const { source } = turn.handover;
+  const data = { conversationId: conversation.id, handoverId: id, source, startedAt: now.toISOString() };
+  return { id, source, events: [deps.webhooks.event('handover.requested', conversation.botId, conversation.id, id, data)] };
 }
 
 /** The greeting of a new conversation: part of creating it, so it is stored before the 201. */
@@ -62,36 +75,28 @@ async function passToOperator(deps: ChatDeps, conversation: Conversation, pendin
   return [];
 }
 
-/** The turn opened a handover: the bot's queue and webhooks hear of it, and with auto-assignment someone gets it now. */
+/** The turn opened a handover: the bot's queue hears of it, and with auto-assignment someone gets it now. */
 async function handoverOpened(deps: ChatDeps, conversationId: string): Promise<void> {
   const handover = await deps.store.openHandoverOf(conversationId);
   if (!handover) return;
-  await deps.webhooks.emit('handover.requested', handover.botId, handover.id, {
-    conversationId,
-    handoverId: handover.id,
-    source: handover.source,
-    startedAt: handover.startedAt.toISOString(),
-  });
   await publishHandoverChange(deps, handover);
   if (handover.state === 'waiting') await autoAssign(deps, handover.botId, [handover]);
 }
 
 /**
- * A form was completed: its values go to the bot's webhooks, the shareable ones as given and the
- * rest masked. Earlier answers are the stored values (none when the bot stores nothing: then only
- * this turn's answer is known), this turn's answer the engine's.
+ * A form was completed: its `form.submitted` event, the shareable values as given and the rest
+ * masked. Earlier answers are the stored values (none when the bot stores nothing: then only this
+ * turn's answer is known), this turn's answer the engine's.
  */
-async function formSubmitted(deps: ChatDeps, conversation: Conversation, pending: PendingTurn, turn: BotTurn): Promise<void> {
-  const { form, keys, shareable } = turn.submitted!;
+async function formSubmitted(deps: ChatDeps, conversation: Conversation, pending: PendingTurn, turn: BotTurn): Promise<WebhookEvent[]> {
+  if (!turn.submitted) return [];
+  const { form, keys, shareable } = turn.submitted;
   const latest = new Map<string, string>();
   for (const v of await deps.store.listValues(conversation.id)) latest.set(v.key, v.value);
   for (const v of turn.collected ?? []) latest.set(v.key, v.value);
   const values = keys.filter((key) => latest.has(key)).map((key) => ({ key, value: latest.get(key)! }));
-  await deps.webhooks.emit('form.submitted', conversation.botId, `${conversation.id}:${pending.messageId}`, {
-    conversationId: conversation.id,
-    form,
-    values: shareableValues(values, shareable),
-  });
+  const data = { conversationId: conversation.id, form, values: shareableValues(values, shareable) };
+  return [deps.webhooks.event('form.submitted', conversation.botId, conversation.id, `${conversation.id}:${pending.messageId}`, data)];
 }
 
 /** Runs one pending turn to completion. Safe to run again for the same turn: it answers once. */
@@ -110,12 +115,14 @@ export async function runTurn(deps: ChatDeps, pending: PendingTurn): Promise<Cha
     const context = { ...turnContext(conversation, pending.locale, pending.access as AccessLevel), ...(staffing ? { staffing } : {}) };
     const answered = deps.metrics.botTurnDuration.startTimer();
     const turn = await deps.engine.reply(context, pending.input);
-    const outcome = outcomeOf(turn, profile, pending, now);
+    const handover = handoverOf(deps, turn, profile, conversation, now);
+    const submitted = await formSubmitted(deps, conversation, pending, turn);
+    const outcome = { ...outcomeOf(turn, profile, pending, now, submitted), ...(handover ? { handover } : {}) };
     const replies = await deps.store.completeTurn(conversation.id, pending.messageId, outcome);
     answered({ outcome: turn.outcome });
+    if (submitted.length > 0 || handover) deps.webhooks.written();
     for (const message of replies) await publishBestEffort(deps.publisher, log, channel, EVENT_MESSAGE, message);
-    if (turn.submitted) await formSubmitted(deps, conversation, pending, turn);
-    if (outcome.handover) await handoverOpened(deps, conversation.id);
+    if (handover) await handoverOpened(deps, conversation.id);
     // Storage off: the reply is out, so nothing of this conversation's exchange needs to stay (and
     // nothing of any other conversation is touched). Messages get ids from the store all the same,
     // so the frame's ordering and de-duplication work unchanged.

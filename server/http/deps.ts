@@ -13,7 +13,7 @@ import type { Mailer } from '../accounts/mailer.ts';
 import type { OidcClient } from '../accounts/oidc.ts';
 import type { BotSettings } from '../privacy/bot-settings.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { WebhookEmitter } from '../webhooks/events.ts';
+import type { WebhookEvents } from '../webhooks/events.ts';
 
 export interface AppDeps {
   config: Config;
@@ -44,6 +44,6 @@ export interface AppDeps {
   publicDir: string;
   /** This instance's Prometheus metrics, served at /metrics when METRICS_TOKEN is set. */
   metrics: Metrics;
-  /** Writes webhook events to the store's outbox (server/webhooks/). */
-  webhooks: WebhookEmitter;
+  /** Builds webhook events for the writes that cause them, and hurries their delivery (server/webhooks/). */
+  webhooks: WebhookEvents;
 }

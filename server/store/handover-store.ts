@@ -5,6 +5,7 @@
 // it (storage off) keeps the records, which are metadata, and forgets their text (see
 // clearConversation in store.ts).
 import type { HandoverSource, HandoverState, ResolutionCode } from '../../common/handover-wire.ts';
+import type { WebhookEvent } from './webhook-store.ts';
 
 export interface Handover {
   id: string; // 22-char base64url
@@ -64,17 +65,22 @@ export interface HandoverStore {
    * across instances and under FerretDB, which runs conditional updates as read-then-write (see
    * the adapters for how). Take, reassign, resolve and abandon all go through it. Null too for an
    * unknown id; `invalid_argument` for a patch that would reopen a resolved or abandoned handover
-   * (closed stays closed, so "one open per conversation" holds).
+   * (closed stays closed, so "one open per conversation" holds). `events` (webhook events the
+   * transition causes) are stored with the winning write, and only with it.
    */
   transitionHandover(
     id: string,
     expectedVersion: number,
     patch: Partial<Pick<Handover, 'state' | 'assigneeId' | 'assignedAt' | 'endedAt' | 'resolution' | 'resolutionNote'>>,
+    events?: WebhookEvent[],
   ): Promise<Handover | null>;
   /** Sets firstResponseAt if still null (the assignee's first message). */
   markFirstResponse(id: string, at: Date): Promise<void>;
-  /** Stores a rating (an integer 1 to 5) once; false when the handover is unknown, not resolved or already rated. */
-  rateHandover(id: string, score: number, comment: string | null): Promise<boolean>;
+  /**
+   * Stores a rating (an integer 1 to 5) once, with the webhook `events` it causes; false (nothing
+   * stored) when the handover is unknown, not resolved or already rated.
+   */
+  rateHandover(id: string, score: number, comment: string | null, events?: WebhookEvent[]): Promise<boolean>;
   /** `unknown_handover` when the handover is gone (deleted with its conversation, or archived). */
   addHandoverNote(note: HandoverNote): Promise<void>;
   /** Oldest first. */

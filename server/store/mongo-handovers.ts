@@ -15,6 +15,9 @@ import { storeError } from './errors.ts';
 import { isDuplicateKey } from './mongo.ts';
 import { tallies } from './mongo-reports.ts';
 import { firstResponded, handoverChanged, handoverOpened, rated } from '../reports/tally.ts';
+import type { WebhookEvent } from './webhook-store.ts';
+import { checkEvents } from './webhook-arguments.ts';
+import { carry, flushCarried } from './mongo-outbox.ts';
 
 const { trusted } = mongoose;
 
@@ -110,10 +113,13 @@ export async function openHandover(
   return { handover, created: true };
 }
 
-/** Opens the handover a turn asked for, unless that turn opened one already (a turn run again after a crash). */
-export async function openHandoverForTurn(models: Models, input: ReturnType<typeof check.newHandover>, messageId: number): Promise<void> {
-  if (await models.handovers.exists({ conversationId: input.conversationId, openedByTurn: messageId })) return;
-  await openHandover(models, input, messageId);
+/**
+ * Opens the handover a turn asked for, unless that turn opened one already (a turn run again after
+ * a crash). Whether the turn's handover is there: false when another one was open already.
+ */
+export async function openHandoverForTurn(models: Models, input: ReturnType<typeof check.newHandover>, messageId: number): Promise<boolean> {
+  if (await models.handovers.exists({ conversationId: input.conversationId, openedByTurn: messageId })) return true;
+  return (await openHandover(models, input, messageId)).created;
 }
 
 /** Applies a transition whose marker is there but whose writer, long ago, never got to the update. */
@@ -121,7 +127,8 @@ async function finishStuck(models: Models, doc: HandoverDoc): Promise<void> {
   const next = doc.version + 1;
   const marker = await models.handoverTransitions.findOne({ _id: `${doc._id}#${next}` }).lean<HandoverTransitionDoc>();
   if (!marker || Date.now() - marker.at.getTime() < STUCK_TRANSITION_MS) return;
-  await models.handovers.updateOne({ _id: doc._id, version: trusted({ $lt: next }) }, { $set: { ...marker.patch, version: next } });
+  await models.handovers.updateOne({ _id: doc._id, version: trusted({ $lt: next }) }, { $set: { ...marker.patch, version: next }, ...carry(marker.events ?? []) });
+  await flushCarried(models.handovers, models, doc._id);
 }
 
 /**
@@ -129,7 +136,7 @@ async function finishStuck(models: Models, doc: HandoverDoc): Promise<void> {
  * of marker `<id>#<n+1>` succeeds goes on to write: the next version can be claimed only by a
  * caller that has read this write, so writes follow each other in version order.
  */
-async function transitionHandover(models: Models, id: string, expected: number, patch: HandoverPatch): Promise<Handover | null> {
+async function transitionHandover(models: Models, id: string, expected: number, patch: HandoverPatch, events: WebhookEvent[]): Promise<Handover | null> {
   const doc = await findHandover(models, id);
   if (!doc || doc.version !== expected) return null;
   check.refuseReopen(doc.state, patch);
@@ -137,16 +144,19 @@ async function transitionHandover(models: Models, id: string, expected: number, 
   const closes = patch.state !== undefined && !check.isOpen(patch.state);
   const set = { ...patch, version: next, ...(closes ? { openKey: closedKey(id) } : {}) };
   const { resolutionNote: _text, ...logged } = set;
-  if (!(await claim(models, { _id: `${id}#${next}`, handoverId: id, conversationId: doc.conversationId, at: new Date(), patch: logged }))) {
+  const marker = { _id: `${id}#${next}`, handoverId: id, conversationId: doc.conversationId, at: new Date(), patch: logged, ...(events.length > 0 ? { events } : {}) };
+  if (!(await claim(models, marker))) {
     await finishStuck(models, doc);
     return null;
   }
-  const written = await models.handovers.updateOne({ _id: id, version: trusted({ $lt: next }) }, { $set: set });
+  // The events ride on the transition's own update: stored exactly when it is.
+  const written = await models.handovers.updateOne({ _id: id, version: trusted({ $lt: next }) }, { $set: set, ...carry(events) });
   if (written.matchedCount === 0 && !(await models.handovers.exists({ _id: id, version: next }))) {
     // Deleted with its conversation meanwhile: the marker goes too.
     await models.handoverTransitions.deleteOne({ _id: `${id}#${next}` });
     return null;
   }
+  await flushCarried(models.handovers, models, id);
   const before = handoverFromDoc(doc);
   const after = { ...before, ...patch, version: next };
   tallies(models).add(...handoverChanged(before, after));
@@ -165,15 +175,16 @@ async function markFirstResponse(models: Models, id: string, at: Date): Promise<
   if (written.matchedCount === 1) tallies(models).add(firstResponded(handoverFromDoc(doc), at));
 }
 
-async function rateHandover(models: Models, id: string, score: number, comment: string | null): Promise<boolean> {
+async function rateHandover(models: Models, id: string, score: number, comment: string | null, events: WebhookEvent[]): Promise<boolean> {
   const doc = await findHandover(models, id);
   if (!doc || doc.state !== 'resolved' || doc.rating != null) return false;
   // The marker holds no comment: clearing the conversation must leave no text behind.
   if (!(await claim(models, { _id: `${id}#rating`, handoverId: id, conversationId: doc.conversationId, at: new Date(), patch: { rating: score } }))) {
     return false;
   }
-  const written = await models.handovers.updateOne({ _id: id }, { $set: { rating: score, ratingComment: comment } });
+  const written = await models.handovers.updateOne({ _id: id }, { $set: { rating: score, ratingComment: comment }, ...carry(events) });
   if (written.matchedCount !== 1) return false;
+  await flushCarried(models.handovers, models, id);
   tallies(models).add(rated(handoverFromDoc(doc), score));
   return true;
 }
@@ -239,12 +250,12 @@ export function mongoHandoverStore(models: Models): HandoverStore {
       return many(await models.handovers.find(filter).sort({ startedAt: -1, _id: -1 }).limit(limit).lean<HandoverDoc[]>());
     },
 
-    transitionHandover: async (id, expectedVersion, patch) =>
-      transitionHandover(models, idString(id), check.checkVersion(expectedVersion), check.handoverPatch(patch)),
+    transitionHandover: async (id, expectedVersion, patch, events) =>
+      transitionHandover(models, idString(id), check.checkVersion(expectedVersion), check.handoverPatch(patch), checkEvents(events)),
 
     markFirstResponse: async (id, at) => markFirstResponse(models, idString(id), checkDate('at', at)),
 
-    rateHandover: async (id, score, comment) => rateHandover(models, idString(id), check.checkScore(score), nullableText(comment)),
+    rateHandover: async (id, score, comment, events) => rateHandover(models, idString(id), check.checkScore(score), nullableText(comment), checkEvents(events)),
 
     addHandoverNote: async (note) => addHandoverNote(models, check.handoverNote(note)),
 

@@ -7,10 +7,11 @@ import { MESSAGE_OUTCOMES, type MessageOutcome } from '../../common/turn-outcome
 import type { PiiTag } from './store.ts';
 import type { AuditEntry, ConsoleSession, ConsoleStore, ConsoleUser } from './console-store.ts';
 import type { Handover, HandoverNote } from './handover-store.ts';
-import { defineWebhookModels } from './mongo-webhook-models.ts';
+import type { WebhookEvent } from './webhook-store.ts';
+import { carriedEvents, defineWebhookModels, type CarriedEvents } from './mongo-webhook-models.ts';
 import { HANDOVER_SOURCES, HANDOVER_STATES, RESOLUTION_CODES } from '../../common/handover-wire.ts';
 
-export interface ConversationDoc {
+export interface ConversationDoc extends CarriedEvents {
   _id: string;
   botId: string;
   visitorId: string;
@@ -107,9 +108,12 @@ const conversationSchema = new Schema<ConversationDoc>(
     intents: { type: [String], default: [] },
     outcomes: { type: [String], default: [] },
     archivedAt: { type: Date },
+    webhookOutbox: carriedEvents,
   },
   schemaOptions,
 );
+// What a crash left carried, found again by the outbox (mongo-outbox.ts).
+conversationSchema.index({ 'webhookOutbox.id': 1 }, { sparse: true });
 conversationSchema.index({ botId: 1, lastActivityAt: 1 });
 // The console's browser: one bot's conversations, newest first.
 conversationSchema.index({ botId: 1, createdAt: -1 });
@@ -202,7 +206,7 @@ valueSchema.index({ conversationId: 1, key: 1 }, { unique: true });
 // The live handover (mongo-handovers.ts). Exactly-once decisions are inserts under a unique key,
 // never conditional updates, which FerretDB runs as a read and then a write.
 
-export interface HandoverDoc extends Omit<Handover, 'id'> {
+export interface HandoverDoc extends Omit<Handover, 'id'>, CarriedEvents {
   _id: string;
   /**
    * `open:<conversationId>` while waiting or assigned, `closed:<_id>` once over: a plain unique
@@ -218,8 +222,9 @@ export interface HandoverDoc extends Omit<Handover, 'id'> {
  * The marker of one transition, `<handoverId>#<version>` (or `<handoverId>#rating`): inserting it
  * under the unique `_id` is what makes a caller the one winner of version n (a conditional update
  * would crown several on FerretDB). It holds the change it stands for (never the resolution note,
- * so clearing a conversation leaves no text here), so a transition whose writer crashed between
- * marker and update can be finished by the next caller.
+ * so clearing a conversation leaves no text here), and the webhook events it causes (their bodies
+ * sealed), so a transition whose writer crashed between marker and update can be finished by the
+ * next caller.
  */
 export interface HandoverTransitionDoc {
   _id: string;
@@ -227,6 +232,7 @@ export interface HandoverTransitionDoc {
   conversationId: string;
   at: Date;
   patch: Record<string, unknown>;
+  events?: WebhookEvent[];
 }
 
 export interface HandoverNoteDoc extends Omit<HandoverNote, 'id'> {
@@ -265,10 +271,12 @@ const handoverSchema = new Schema<HandoverDoc>(
     version: { type: Number },
     openKey: { type: String },
     openedByTurn: nullable(Number),
+    webhookOutbox: carriedEvents,
   },
   schemaOptions,
 );
 handoverSchema.index({ openKey: 1 }, { unique: true });
+handoverSchema.index({ 'webhookOutbox.id': 1 }, { sparse: true });
 handoverSchema.index({ conversationId: 1, startedAt: -1 });
 handoverSchema.index({ botId: 1, state: 1, startedAt: 1 });
 handoverSchema.index({ assigneeId: 1, startedAt: -1 });
@@ -283,6 +291,7 @@ const handoverTransitionSchema = new Schema<HandoverTransitionDoc>(
     conversationId: { type: String },
     at: { type: Date },
     patch: { type: Schema.Types.Mixed, default: {} },
+    events: carriedEvents,
   },
   { ...schemaOptions, minimize: false },
 );

@@ -3,8 +3,9 @@
 // repeated. A turn's replies are keyed by the message they answer (`reply:<id>:<n>`), so running a
 // turn again finds them instead of writing them twice; the new dialog state and the "done" mark
 // (`turnsDone` on the conversation) are one update, after the handover the turn opens (keyed by the
-// turn too); the pending mark on the message is cleaned up last, and a mark left behind by a crash
-// is recognised by `turnsDone`.
+// turn too); that update carries the turn's webhook events too, so they exist exactly when the turn
+// is done (mongo-outbox.ts moves them into the outbox next); the pending mark on the message is
+// cleaned up last, and a mark left behind by a crash is recognised by `turnsDone`.
 import mongoose from 'mongoose';
 import type { ChatMessage } from '../../common/wire.ts';
 import type { PendingTurn, TurnOutcome, TurnRequest } from './store.ts';
@@ -14,6 +15,8 @@ import { storeErrorCode } from './errors.ts';
 import { checkDate, locale, turnMeta, turnRequest } from './arguments.ts';
 import { newHandover } from './handover-arguments.ts';
 import { openHandoverForTurn } from './mongo-handovers.ts';
+import { carry, flushCarried } from './mongo-outbox.ts';
+import { checkEvents } from './webhook-arguments.ts';
 import { tallies } from './mongo-reports.ts';
 import { turnCompleted } from '../reports/tally.ts';
 
@@ -72,7 +75,12 @@ async function storeOutcome(models: Models, conversationId: string, botId: strin
   }
   for (const value of outcome.values) await putValue(models, conversationId, { ...value, now });
   // Keyed by this turn, like its replies: run again, it finds the handover instead of opening another.
-  if (outcome.handover) await openHandoverForTurn(models, newHandover({ ...outcome.handover, conversationId, now }), messageId);
+  const events = checkEvents(outcome.events);
+  if (outcome.handover) {
+    const { id, source } = outcome.handover;
+    // Its event belongs to the turn that opens it; a handover found open was told of when it opened.
+    if (await openHandoverForTurn(models, newHandover({ id, source, conversationId, now }), messageId)) events.push(...checkEvents(outcome.handover.events));
+  }
   // What the turn did, on its message; written again alike by a turn run again.
   const meta = turnMeta(outcome.meta);
   await models.messages.updateOne({ conversationId, id: messageId }, { $set: meta });
@@ -84,6 +92,7 @@ async function storeOutcome(models: Models, conversationId: string, botId: strin
       $set: { state: JSON.stringify(outcome.state), turnsDone: messageId, ...(language !== null ? { locale: language } : {}) },
       $max: { lastActivityAt: now },
       $addToSet: { outcomes: meta.outcome, ...(meta.intent !== null ? { intents: meta.intent } : {}) },
+      ...carry(events),
     },
   );
   // Counted by the call that marked it done (on FerretDB, two runs racing past the lease might both).
@@ -94,6 +103,8 @@ async function storeOutcome(models: Models, conversationId: string, botId: strin
 export async function completeTurn(models: Models, conversationId: string, messageId: number, outcome: TurnOutcome): Promise<ChatMessage[]> {
   turnMeta(outcome.meta); // a bad one fails before anything of the turn is written
   locale(outcome.locale);
+  checkEvents(outcome.events);
+  checkEvents(outcome.handover?.events);
   const message = await models.messages.findOne({ conversationId, id: messageId }, { turn: 1, botId: 1 }).lean<Pick<MessageDoc, 'turn' | 'botId'>>();
   const done = await turnsDone(models, conversationId);
   if (!message || done === null) return [];
@@ -103,6 +114,7 @@ export async function completeTurn(models: Models, conversationId: string, messa
   }
   try {
     const replies = await storeOutcome(models, conversationId, message.botId, messageId, outcome);
+    await flushCarried(models.conversations, models, conversationId);
     await clearPending(models, conversationId, messageId);
     return replies;
   } catch (err) {

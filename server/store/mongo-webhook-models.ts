@@ -3,7 +3,7 @@
 // unique `_id` is the idempotency key, on MongoDB and FerretDB alike (no transactions needed).
 import { Schema, type Connection } from 'mongoose';
 import { WEBHOOK_EVENTS, type WebhookEventType } from '../../common/webhooks-wire.ts';
-import type { WebhookAttempt, WebhookDelivery } from './webhook-store.ts';
+import type { WebhookAttempt, WebhookDelivery, WebhookEvent } from './webhook-store.ts';
 
 const schemaOptions = { versionKey: false, strict: 'throw', strictQuery: 'throw' } as const;
 
@@ -33,6 +33,27 @@ const webhookSchema = new Schema<WebhookDoc>(
 );
 webhookSchema.index({ botId: 1, createdAt: 1 });
 
+/**
+ * Webhook events carried by the document whose write caused them (a conversation's turn "done"
+ * update, a handover's transition or rating, a transition marker): written in that one update,
+ * then moved into the outbox and pulled out (mongo-outbox.ts). Absent when there are none.
+ */
+const carriedEventSchema = new Schema<WebhookEvent>(
+  {
+    id: { type: String },
+    botId: { type: String },
+    conversationId: { type: String },
+    type: { type: String, enum: WEBHOOK_EVENTS },
+    payload: { type: String },
+    createdAt: { type: Date },
+  },
+  { _id: false, ...schemaOptions },
+);
+export const carriedEvents = { type: [carriedEventSchema], default: undefined };
+export interface CarriedEvents {
+  webhookOutbox?: WebhookEvent[];
+}
+
 /** A delivery as the store defines it (webhook-store.ts), under its `<eventId>|<webhookId>` id. */
 export type WebhookDeliveryDoc = WebhookDelivery & { _id: string };
 const deliverySchema = new Schema<WebhookDeliveryDoc>(
@@ -41,6 +62,8 @@ const deliverySchema = new Schema<WebhookDeliveryDoc>(
     eventId: { type: String },
     webhookId: { type: String },
     botId: { type: String },
+    // Null on deliveries from before it was kept (mongo-rows.ts fills it in from the body).
+    conversationId: { type: String, default: null },
     type: { type: String, enum: WEBHOOK_EVENTS },
     payload: { type: String, default: null },
     state: { type: String, enum: ['pending', 'delivered', 'failed'] },
@@ -52,6 +75,8 @@ const deliverySchema = new Schema<WebhookDeliveryDoc>(
 );
 deliverySchema.index({ state: 1, nextAttemptAt: 1 });
 deliverySchema.index({ webhookId: 1 });
+// Erasure drops what a conversation still owes.
+deliverySchema.index({ conversationId: 1, state: 1 });
 
 /** An attempt as the store defines it, under its `<eventId>|<webhookId>|<n>` id. */
 export type WebhookAttemptDoc = WebhookAttempt & { _id: string };

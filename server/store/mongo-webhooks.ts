@@ -1,6 +1,8 @@
 // The webhook side of the MongoDB adapter (WebhookStore, webhook-store.ts). Enqueuing inserts one
 // delivery per subscribed webhook under `<eventId>|<webhookId>`, ignoring the ones already there,
-// so an event id enqueued twice (a retried caller, a racing instance) adds nothing. Only the
+// so an event id enqueued twice (a retried caller, a racing instance) adds nothing; events carried
+// by the writes that caused them are moved in by those writes, and by each scan for what a crash
+// left behind (mongo-outbox.ts). Only the
 // instance holding a delivery's lease records its attempts (outbox-worker.ts), so the conditional
 // update below never races another recorder, even where FerretDB runs it as a read and a write.
 import mongoose from 'mongoose';
@@ -11,11 +13,10 @@ import { checkDate, checkLimit, idString, textList } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { isDuplicateKey } from './mongo.ts';
 import { checkAttempt, checkEvent, checkWebhook, secretsFromJson, secretsToJson } from './webhook-arguments.ts';
+import { enqueueEvent, flushStranded } from './mongo-outbox.ts';
 
 // The connection sanitizes filters: the operators written here are marked as ours.
 const { trusted } = mongoose;
-
-type WebhookModels = Pick<Models, 'webhooks' | 'webhookDeliveries' | 'webhookAttempts'>;
 
 const webhookFromDoc = (doc: WebhookDoc): Webhook => ({
   id: doc._id,
@@ -34,12 +35,12 @@ function withoutId<T extends { _id: string }>(doc: T): Omit<T, '_id'> {
   void _id;
   return rest;
 }
-const deliveryFromDoc = (doc: WebhookDeliveryDoc): WebhookDelivery => withoutId(doc);
+const deliveryFromDoc = (doc: WebhookDeliveryDoc): WebhookDelivery => ({ ...withoutId(doc), conversationId: doc.conversationId ?? null });
 const attemptFromDoc = (doc: WebhookAttemptDoc): WebhookAttempt => withoutId(doc);
 
 const docOf = (w: Webhook): WebhookDoc => ({ _id: w.id, botId: w.botId, url: w.url, events: w.events, enabled: w.enabled, secrets: secretsToJson(w.secrets), createdAt: w.createdAt, updatedAt: w.updatedAt });
 
-export function mongoWebhookStore(models: WebhookModels): WebhookStore {
+export function mongoWebhookStore(models: Models): WebhookStore {
   return {
     async createWebhook(webhook) {
       try {
@@ -74,31 +75,13 @@ export function mongoWebhookStore(models: WebhookModels): WebhookStore {
       return deletedCount > 0;
     },
     async enqueueWebhookEvent(event) {
-      const e = checkEvent(event);
-      const targets = await models.webhooks.find({ botId: e.botId, enabled: true, events: e.type }).lean<WebhookDoc[]>();
-      let created = 0;
-      for (const target of targets) {
-        try {
-          await models.webhookDeliveries.create({
-            _id: `${e.id}|${target._id}`,
-            eventId: e.id,
-            webhookId: target._id,
-            botId: e.botId,
-            type: e.type,
-            payload: e.payload,
-            state: 'pending',
-            attempts: 0,
-            nextAttemptAt: e.createdAt,
-            createdAt: e.createdAt,
-          });
-          created++;
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-        }
-      }
-      return created;
+      return enqueueEvent(models, checkEvent(event));
+    },
+    async hasPendingWebhookDeliveries(conversationId) {
+      return (await models.webhookDeliveries.exists({ conversationId: idString(conversationId), state: 'pending' })) !== null;
     },
     async dueWebhookDeliveries(now, limit) {
+      await flushStranded(models);
       const docs = await models.webhookDeliveries
         .find({ state: 'pending', nextAttemptAt: trusted({ $lte: checkDate('now', now) }) })
         .sort({ nextAttemptAt: 1, _id: 1 })

@@ -34,6 +34,7 @@ import { mongoHandoverStore } from './mongo-handovers.ts';
 import { mongoDataProtection } from './mongo-data-protection.ts';
 import { foldReportChunks, mongoReportStore, tallies } from './mongo-reports.ts';
 import { mongoWebhookStore } from './mongo-webhooks.ts';
+import { nameOwingConversations } from './mongo-outbox.ts';
 import { conversationStarted, messageStored } from '../reports/tally.ts';
 import { storeError } from './errors.ts';
 import { defineModels, type ConversationDoc, type MessageDoc, type Models } from './mongo-models.ts';
@@ -211,6 +212,8 @@ async function removeContents(models: Models, conversationId: string): Promise<v
   await models.handovers.deleteMany({ conversationId });
   await models.handoverTransitions.deleteMany({ conversationId });
   await models.handoverNotes.deleteMany({ conversationId });
+  // What it still owes to webhooks (attempts made stay: metadata, no body).
+  await models.webhookDeliveries.deleteMany({ conversationId });
 }
 
 /** What archived conversations hold, for the ids listed. */
@@ -424,6 +427,7 @@ export async function openMongoStore(uri: string, opts: MongoStoreOptions = {}):
     await conn.asPromise();
     // Builds every index declared in the schemas before the store is handed out.
     await Promise.all(Object.values(models).map((model) => model.init()));
+    await nameOwingConversations(models);
   } catch (err) {
     await conn.close();
     throw err;

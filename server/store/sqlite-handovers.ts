@@ -6,6 +6,7 @@
 // sweep are in sqlite.ts and sqlite-sweep.ts.
 import Database from 'better-sqlite3';
 import type { Handover, HandoverNote, HandoverStore } from './handover-store.ts';
+import type { WebhookEvent } from './webhook-store.ts';
 import * as check from './handover-arguments.ts';
 import type { HandoverPatch, HandoverQuery } from './handover-arguments.ts';
 import { checkDate, checkLimit, idString, nullableText } from './arguments.ts';
@@ -134,9 +135,10 @@ function prepareStatements(db: Database.Database) {
 /**
  * The HandoverStore on `db`, and `open`: the transaction that opens a handover (or finds the open
  * one), which completeTurn runs inside its own so the turn and its handover commit together.
- * `count` adds report tallies (sqlite-reports.ts) inside the transaction of what they count.
+ * `count` adds report tallies (sqlite-reports.ts) and `enqueue` webhook events (sqlite-webhooks.ts)
+ * inside the transaction of what they count or tell.
  */
-export function sqliteHandovers(db: Database.Database, count: (...tallies: Tally[]) => void) {
+export function sqliteHandovers(db: Database.Database, count: (...tallies: Tally[]) => void, enqueue: (events: readonly WebhookEvent[] | undefined) => number) {
   const sql = prepareStatements(db);
 
   const open = db.transaction((input: ReturnType<typeof check.newHandover>): { handover: Handover; created: boolean } => {
@@ -156,7 +158,7 @@ export function sqliteHandovers(db: Database.Database, count: (...tallies: Tally
     return { handover, created: true };
   });
 
-  const transition = db.transaction((id: string, expected: number, patch: HandoverPatch): Handover | null => {
+  const transition = db.transaction((id: string, expected: number, patch: HandoverPatch, events?: WebhookEvent[]): Handover | null => {
     const row = sql.byId.get(id);
     if (!row || row.version !== expected) return null;
     check.refuseReopen(row.state, patch);
@@ -164,6 +166,7 @@ export function sqliteHandovers(db: Database.Database, count: (...tallies: Tally
     const next: Handover = { ...before, ...patch, version: expected + 1 };
     if (sql.transition.run({ ...handoverParams(next), expected }).changes !== 1) return null;
     count(...handoverChanged(before, next));
+    enqueue(events);
     return next;
   });
 
@@ -172,10 +175,11 @@ export function sqliteHandovers(db: Database.Database, count: (...tallies: Tally
     if (row && sql.firstResponse.run(at.getTime(), id).changes === 1) count(firstResponded(handoverFromRow(row), at));
   });
 
-  const rate = db.transaction((id: string, score: number, comment: string | null): boolean => {
+  const rate = db.transaction((id: string, score: number, comment: string | null, events?: WebhookEvent[]): boolean => {
     const row = sql.byId.get(id);
     if (!row || sql.rate.run(score, comment, id).changes !== 1) return false;
     count(rated(handoverFromRow(row), score));
+    enqueue(events);
     return true;
   });
 
@@ -216,16 +220,16 @@ export function sqliteHandovers(db: Database.Database, count: (...tallies: Tally
       return list(check.handoverQuery(query));
     },
 
-    async transitionHandover(id, expectedVersion, patch) {
-      return transition.immediate(idString(id), check.checkVersion(expectedVersion), check.handoverPatch(patch));
+    async transitionHandover(id, expectedVersion, patch, events) {
+      return transition.immediate(idString(id), check.checkVersion(expectedVersion), check.handoverPatch(patch), events);
     },
 
     async markFirstResponse(id, at) {
       firstResponse.immediate(idString(id), checkDate('at', at));
     },
 
-    async rateHandover(id, score, comment) {
-      return rate.immediate(idString(id), check.checkScore(score), nullableText(comment));
+    async rateHandover(id, score, comment, events) {
+      return rate.immediate(idString(id), check.checkScore(score), nullableText(comment), events);
     },
 
     async addHandoverNote(note) {

@@ -384,6 +384,22 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_turns_pending ON messages (conversation_id, id) WHERE turn IS NOT NULL;
     `,
   },
+  {
+    version: 13,
+    sql: `
+      -- Webhook deliveries name the conversation their event is about (issues 16 and 18): its data
+      -- key seals the body, and deleting the conversation (a visitor's deletion, a subject's
+      -- erasure, retention, archiving) takes what it still owes along. Deliveries from before get
+      -- it from their body; a pending one whose conversation is gone was owed by an erased (or
+      -- archived) conversation, and goes. A finished one keeps no body, and keeps no name either.
+      ALTER TABLE webhook_deliveries ADD COLUMN conversation_id TEXT REFERENCES conversations (id) ON DELETE CASCADE;
+      UPDATE webhook_deliveries SET conversation_id = json_extract(payload, '$.data.conversationId')
+        WHERE payload IS NOT NULL AND json_valid(payload)
+          AND json_extract(payload, '$.data.conversationId') IN (SELECT id FROM conversations);
+      DELETE FROM webhook_deliveries WHERE state = 'pending' AND conversation_id IS NULL;
+      CREATE INDEX webhook_deliveries_conversation ON webhook_deliveries (conversation_id);
+    `,
+  },
 ];
 
 /**

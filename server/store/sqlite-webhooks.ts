@@ -1,11 +1,13 @@
 // The webhook side of the SQLite adapter (WebhookStore, webhook-store.ts), in the tables of its
-// migration 11 (sqlite-schema.ts). Enqueuing an event is one statement that inserts a delivery for
-// every subscribed webhook, skipping pairs already there, so an event id enqueued twice adds nothing.
+// migrations 11 and 12 (sqlite-schema.ts). Enqueuing an event is one statement that inserts a
+// delivery for every subscribed webhook, skipping pairs already there, so an event id enqueued
+// twice adds nothing; the writes that cause events run it inside their own transaction
+// (sqliteOutbox). A delivery names its conversation, whose deletion takes it along (ON DELETE CASCADE).
 import type Database from 'better-sqlite3';
 import { checkDate, checkLimit, idString, textList } from './arguments.ts';
 import { storeError } from './errors.ts';
-import type { Webhook, WebhookAttempt, WebhookDelivery, WebhookStore } from './webhook-store.ts';
-import { checkAttempt, checkEvent, checkWebhook, eventType, secretsFromJson, secretsToJson } from './webhook-arguments.ts';
+import type { Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookStore } from './webhook-store.ts';
+import { checkAttempt, checkEvents, checkWebhook, eventType, secretsFromJson, secretsToJson } from './webhook-arguments.ts';
 import type { WebhookEventType } from '../../common/webhooks-wire.ts';
 
 interface WebhookRow {
@@ -22,6 +24,7 @@ interface DeliveryRow {
   event_id: string;
   webhook_id: string;
   bot_id: string;
+  conversation_id: string | null;
   type: string;
   payload: string | null;
   state: WebhookDelivery['state'];
@@ -56,6 +59,7 @@ const deliveryFromRow = (row: DeliveryRow): WebhookDelivery => ({
   eventId: row.event_id,
   webhookId: row.webhook_id,
   botId: row.bot_id,
+  conversationId: row.conversation_id,
   type: eventType(row.type),
   payload: row.payload,
   state: row.state,
@@ -76,7 +80,29 @@ const attemptFromRow = (row: AttemptRow): WebhookAttempt => ({
   outcome: row.outcome,
 });
 
+/**
+ * Enqueues events (synchronously, so the writes that cause them call it inside their own
+ * transaction): one delivery per enabled subscribed webhook of the bot, none for an event id
+ * already enqueued or a conversation that is gone. The number of deliveries made.
+ */
+export function sqliteOutbox(db: Database.Database): (events: readonly WebhookEvent[] | undefined) => number {
+  const enqueue = db.prepare<{ eventId: string; botId: string; conversationId: string; type: string; payload: string; createdAt: number }>(
+    `INSERT INTO webhook_deliveries (event_id, webhook_id, bot_id, conversation_id, type, payload, state, attempts, next_attempt_at, created_at)
+     SELECT @eventId, w.id, @botId, @conversationId, @type, @payload, 'pending', 0, @createdAt, @createdAt FROM webhooks w, json_each(w.events) e
+     WHERE w.bot_id = @botId AND w.enabled = 1 AND e.value = @type AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = @conversationId)
+     ON CONFLICT (event_id, webhook_id) DO NOTHING`,
+  );
+  return (events) => {
+    let made = 0;
+    for (const e of checkEvents(events)) {
+      made += enqueue.run({ eventId: e.id, botId: e.botId, conversationId: e.conversationId, type: e.type, payload: e.payload, createdAt: e.createdAt.getTime() }).changes;
+    }
+    return made;
+  };
+}
+
 export function sqliteWebhooks(db: Database.Database): WebhookStore {
+  const enqueue = sqliteOutbox(db);
   const sql = {
     insert: db.prepare(
       `INSERT INTO webhooks (id, bot_id, url, events, enabled, secrets, created_at, updated_at)
@@ -88,12 +114,7 @@ export function sqliteWebhooks(db: Database.Database): WebhookStore {
       'UPDATE webhooks SET url = @url, events = @events, enabled = @enabled, secrets = @secrets, updated_at = @updatedAt WHERE id = @id',
     ),
     remove: db.prepare<[string]>('DELETE FROM webhooks WHERE id = ?'),
-    enqueue: db.prepare<{ eventId: string; botId: string; type: string; payload: string; createdAt: number }>(
-      `INSERT INTO webhook_deliveries (event_id, webhook_id, bot_id, type, payload, state, attempts, next_attempt_at, created_at)
-       SELECT @eventId, w.id, @botId, @type, @payload, 'pending', 0, @createdAt, @createdAt FROM webhooks w, json_each(w.events) e
-       WHERE w.bot_id = @botId AND w.enabled = 1 AND e.value = @type
-       ON CONFLICT (event_id, webhook_id) DO NOTHING`,
-    ),
+    pendingOf: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM webhook_deliveries WHERE conversation_id = ? AND state = 'pending' LIMIT 1`),
     due: db.prepare<[number, number], DeliveryRow>(
       `SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, event_id, webhook_id LIMIT ?`,
     ),
@@ -162,8 +183,10 @@ export function sqliteWebhooks(db: Database.Database): WebhookStore {
       return sql.remove.run(idString(id)).changes > 0;
     },
     async enqueueWebhookEvent(event) {
-      const e = checkEvent(event);
-      return sql.enqueue.run({ eventId: e.id, botId: e.botId, type: e.type, payload: e.payload, createdAt: e.createdAt.getTime() }).changes;
+      return enqueue([event]);
+    },
+    async hasPendingWebhookDeliveries(conversationId) {
+      return sql.pendingOf.get(idString(conversationId)) !== undefined;
     },
     async dueWebhookDeliveries(now, limit) {
       return sql.due.all(checkDate('now', now).getTime(), checkLimit(limit)).map(deliveryFromRow);

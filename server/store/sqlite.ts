@@ -27,7 +27,8 @@ import { groupCommit } from './group-commit.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
 import { sqliteReports } from './sqlite-reports.ts';
-import { sqliteWebhooks } from './sqlite-webhooks.ts';
+import { sqliteOutbox, sqliteWebhooks } from './sqlite-webhooks.ts';
+import { checkEvents } from './webhook-arguments.ts';
 import { conversationStarted, messageStored, turnCompleted } from '../reports/tally.ts';
 import { newHandover } from './handover-arguments.ts';
 import { ARCHIVE_MIGRATIONS, LIVE_MIGRATIONS, MESSAGE_COLUMNS, migrate } from './sqlite-schema.ts';
@@ -239,7 +240,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
 
   const scrub = walScrubber(db);
   const reports = sqliteReports(db);
-  const handovers = sqliteHandovers(db, reports.add);
+  const enqueue = sqliteOutbox(db);
+  const handovers = sqliteHandovers(db, reports.add, enqueue);
 
   const append = db.transaction((input: NewMessage & { turn?: TurnRequest; replyTo?: number }): AppendResult => {
     const conversationId = idString(input.conversationId);
@@ -288,7 +290,12 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     for (const value of outcome.values) {
       sql.upsertValue.run(conversationId, String(value.key), String(value.value), checkPii(value.pii), now.getTime());
     }
-    if (outcome.handover) handovers.open(newHandover({ ...outcome.handover, conversationId, now }));
+    if (outcome.handover) {
+      const { id, source, events } = outcome.handover;
+      // Its event belongs to the turn that opens it; a handover found open was told of when it opened.
+      if (handovers.open(newHandover({ id, source, conversationId, now })).created) enqueue(events);
+    }
+    enqueue(outcome.events);
     update(conversationId, { state: outcome.state, lastActivityAt: now });
     const meta = turnMeta(outcome.meta);
     recordReached(conversationId, meta, locale(outcome.locale));
@@ -413,6 +420,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     async completeTurn(conversationId, messageId, outcome): Promise<ChatMessage[]> {
       turnMeta(outcome.meta); // a bad one fails before the turn joins a group commit
       locale(outcome.locale);
+      checkEvents(outcome.events);
+      checkEvents(outcome.handover?.events);
       return completeGrouped({ conversationId: idString(conversationId), messageId: checkAfter(messageId), outcome });
     },
 

@@ -7,7 +7,7 @@ import type { ConsoleStore } from './console-store.ts';
 import type { HandoverStore } from './handover-store.ts';
 import type { DataProtectionStore } from './data-protection-store.ts';
 import type { ReportStore } from './report-store.ts';
-import type { WebhookStore } from './webhook-store.ts';
+import type { WebhookEvent, WebhookStore } from './webhook-store.ts';
 
 /** PII classes a bot form slot can carry; the store keeps PII values apart from message text. */
 export type PiiTag = 'none' | 'contact' | 'identity' | 'sensitive';
@@ -120,9 +120,12 @@ export interface TurnOutcome {
   state: Record<string, unknown>;
   /**
    * The turn hands the conversation to a human: a handover with this id is opened in the same
-   * store call (one already open is kept), and the conversation's `handover` flag set.
+   * store call (one already open is kept), and the conversation's `handover` flag set. Its
+   * `events` (`handover.requested`) are stored only when this turn opens it.
    */
-  handover?: { id: string; source: HandoverSource };
+  handover?: { id: string; source: HandoverSource; events?: WebhookEvent[] };
+  /** Webhook events the turn causes (`form.submitted`): stored with it, once (webhook-store.ts). */
+  events?: WebhookEvent[];
   now?: Date;
 }
 

@@ -35,8 +35,18 @@ export function checkWebhook(webhook: Webhook): Webhook {
 }
 
 export function checkEvent(event: WebhookEvent): WebhookEvent {
-  return { id: idString(event.id), botId: idString(event.botId), type: eventType(event.type), payload: text(event.payload), createdAt: checkDate('createdAt', event.createdAt) };
+  return {
+    id: idString(event.id),
+    botId: idString(event.botId),
+    conversationId: idString(event.conversationId),
+    type: eventType(event.type),
+    payload: text(event.payload),
+    createdAt: checkDate('createdAt', event.createdAt),
+  };
 }
+
+/** The events a write carries, checked before anything of the write is done. */
+export const checkEvents = (events: readonly WebhookEvent[] | undefined): WebhookEvent[] => (events ?? []).map(checkEvent);
 
 export function checkAttempt(attempt: Omit<WebhookAttempt, 'outcome' | 'type' | 'attempt'>, next: AttemptOutcome) {
   return {

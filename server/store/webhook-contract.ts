@@ -9,6 +9,7 @@ import type { Store } from './store.ts';
 import type { Webhook, WebhookEvent } from './webhook-store.ts';
 import { storeErrorCode } from './errors.ts';
 import { newId } from '../chat/ids.ts';
+import { newConversationId } from './store-contract.ts';
 
 const T0 = new Date('2030-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -28,9 +29,12 @@ function webhook(patch: Partial<Webhook> = {}): Webhook {
   };
 }
 
+/** The conversation this case's events are about (an event about no conversation is owed to no one). */
+let about = '';
 const event = (patch: Partial<WebhookEvent> = {}): WebhookEvent => ({
   id: `msg_${newId()}`,
   botId: 'demo',
+  conversationId: about,
   type: 'handover.requested',
   payload: '{"type":"handover.requested"}',
   createdAt: T0,
@@ -41,8 +45,10 @@ export function runWebhookContract(name: string, open: () => Promise<Store>): vo
   describe(name, () => {
     const current = freshStoreEach(open);
     let store!: Store;
-    beforeEach(() => {
+    beforeEach(async () => {
       store = current();
+      about = newConversationId();
+      await store.createConversation({ id: about, botId: 'demo', visitorId: 'v-1', origin: 'https://site.example' });
     });
 
     it('keeps a webhook as given, lists by bot, changes what a patch names, refuses a second id', async () => {
@@ -72,9 +78,11 @@ export function runWebhookContract(name: string, open: () => Promise<Store>): vo
       expect(await store.enqueueWebhookEvent(e)).toBe(0);
       const due = await store.dueWebhookDeliveries(at(0), 10);
       expect(due).toEqual([
-        { eventId: e.id, webhookId: subscribed.id, botId: 'demo', type: 'handover.requested', payload: e.payload, state: 'pending', attempts: 0, nextAttemptAt: T0, createdAt: T0 },
+        { eventId: e.id, webhookId: subscribed.id, botId: 'demo', conversationId: about, type: 'handover.requested', payload: e.payload, state: 'pending', attempts: 0, nextAttemptAt: T0, createdAt: T0 },
       ]);
       expect(await store.enqueueWebhookEvent(event({ botId: 'nobody' }))).toBe(0);
+      // About a conversation that is gone (erased before its event was written): owed to no one.
+      expect(await store.enqueueWebhookEvent(event({ conversationId: newConversationId() }))).toBe(0);
     });
 
     it('raced enqueues of one event make one delivery per webhook', async () => {

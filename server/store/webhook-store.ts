@@ -3,6 +3,10 @@
 // implement it and webhook-contract.ts holds them to it. An event is enqueued once per event id
 // (the idempotency key: enqueuing it again changes nothing), as one delivery per enabled webhook
 // of its bot subscribed to its type at that moment. A finished delivery forgets its body.
+//
+// Events are written by the write that causes them (completeTurn, transitionHandover,
+// rateHandover take them: webhook-cause-contract.ts), so a crash can lose neither one without the
+// other. Every event is about a conversation: erasing it drops what it still owes.
 import type { WebhookEventType } from '../../common/webhooks-wire.ts';
 
 export interface WebhookSecret {
@@ -29,6 +33,8 @@ export interface WebhookEvent {
   /** Unique per event, the same on every retry: the `webhook-id` header. */
   id: string;
   botId: string;
+  /** The conversation it is about: its data key seals the body, and erasing it drops the delivery. */
+  conversationId: string;
   type: WebhookEventType;
   /** The JSON body, exactly as it is signed and sent. */
   payload: string;
@@ -39,6 +45,8 @@ export interface WebhookDelivery {
   eventId: string;
   webhookId: string;
   botId: string;
+  /** Null only for a delivery finished before deliveries named their conversation (SQLite migration 13). */
+  conversationId: string | null;
   type: WebhookEventType;
   /** Null once the delivery is finished (delivered or failed). */
   payload: string | null;
@@ -77,9 +85,12 @@ export interface WebhookStore {
   deleteWebhook(id: string): Promise<boolean>;
   /**
    * One pending delivery, due at once, per enabled webhook of the event's bot subscribed to its
-   * type; the number created. An event id already enqueued creates nothing (0).
+   * type; the number created. An event id already enqueued creates nothing (0), and so does an
+   * event about a conversation that is gone (erased before its event was written).
    */
   enqueueWebhookEvent(event: WebhookEvent): Promise<number>;
+  /** Whether a delivery about the conversation is still pending (clearing a storage-off conversation keeps its key until then). */
+  hasPendingWebhookDeliveries(conversationId: string): Promise<boolean>;
   /** Pending deliveries due at `now`, the longest due first, at most `limit`. */
   dueWebhookDeliveries(now: Date, limit: number): Promise<WebhookDelivery[]>;
   /**

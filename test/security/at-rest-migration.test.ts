@@ -19,7 +19,7 @@ import {
 import { deploymentSecrets } from '../helpers/deployment-secrets.ts';
 import { loadConfig } from '../../server/config/index.ts';
 import { openKeyring, openMongoStore, openSqliteStore, openStore, sqliteFileIn, type Store } from '../../server/store/index.ts';
-import { sealClearRows, SEALED_MARK } from '../../server/store/sealing/migration.ts';
+import { sealClearRows, sealPass, SEALED_MARK, WEBHOOKS_SEALED_MARK } from '../../server/store/sealing/migration.ts';
 import { sqliteRows } from '../../server/store/sealing/sqlite-rows.ts';
 import { mongoRows } from '../../server/store/sealing/mongo-rows.ts';
 import type { SealableRows } from '../../server/store/sealing/rows.ts';
@@ -116,6 +116,50 @@ forEachStore((kind) => {
         for (const marker of ['note', 'resolved', 'comment']) {
           for (let n = 0; n < 2; n++) expect(filesContaining(config.dataDir, `${marker}-${n}-${hex}`)).toEqual([]);
         }
+      }
+    });
+
+    it("webhooks' rows from before (a pending delivery's body, the signing secrets) are sealed at the next start, where the first pass finished long ago", async () => {
+      const env: Record<string, string> = { ...deploymentSecrets(), ...kind.env(), DATA_DIR: tempDir() };
+      const config = loadConfig(env);
+      const hex = randomBytes(6).toString('hex');
+      const secret = `whsec_${hex}${hex}`;
+      const payload = JSON.stringify({ type: 'form.submitted', data: { conversationId: 'conv-w', values: { email: `lead-${hex}@example.org` } } });
+      const openLegacy = (): Promise<Store> => (kind.kind === 'sqlite' ? openSqliteStore(sqliteFileIn(config.dataDir)) : openMongoStore(env.MONGODB_URI!));
+      const openRows = (): Promise<SealableRows> | SealableRows => (kind.kind === 'sqlite' ? sqliteRows(sqliteFileIn(config.dataDir)) : mongoRows(env.MONGODB_URI!));
+
+      // The previous Parley: conversations sealed, webhooks in the clear; two webhooks, so two deliveries.
+      const legacy = await openLegacy();
+      const now = new Date();
+      await legacy.createConversation({ id: 'conv-w', botId: 'demo', visitorId: 'v1', origin: 'https://shop.example', now });
+      for (const id of ['hook-1', 'hook-2']) {
+        await legacy.createWebhook({ id, botId: 'demo', url: 'https://hooks.example/lead', events: ['form.submitted'], enabled: true, secrets: [{ secret, createdAt: now, expiresAt: null }], createdAt: now, updatedAt: now });
+      }
+      expect(await legacy.enqueueWebhookEvent({ id: `msg_${hex}`, botId: 'demo', conversationId: 'conv-w', type: 'form.submitted', payload, createdAt: now })).toBe(2);
+      await legacy.close();
+      const keyring = await openKeyring(config);
+      const rows = await openRows();
+      try {
+        expect((await sealPass(rows.sources, SEALED_MARK, keyring)).done).toBe(true);
+        // This start's webhook pass stopped after its first batch of one row.
+        expect(await sealPass(rows.webhookSources, WEBHOOKS_SEALED_MARK, keyring, { batch: 1, stillOurs: async () => false })).toEqual({ sealed: 1, done: false });
+        expect(await keyring.keyStore.meta(WEBHOOKS_SEALED_MARK)).toBeNull();
+      } finally {
+        await rows.close();
+        await keyring.keyStore.close();
+      }
+
+      // The next start finishes it, and everything reads as written.
+      const store = await openStore(config);
+      try {
+        for (const id of ['hook-1', 'hook-2']) expect((await store.getWebhook(id))!.secrets.map((s) => s.secret)).toEqual([secret]);
+        expect((await store.dueWebhookDeliveries(new Date(now.getTime() + 1000), 10)).map((d) => d.payload)).toEqual([payload, payload]);
+      } finally {
+        await store.close();
+      }
+      if (kind.kind === 'sqlite') {
+        expect(filesContaining(config.dataDir, `lead-${hex}`)).toEqual([]);
+        expect(filesContaining(config.dataDir, `${hex}${hex}`)).toEqual([]);
       }
     });
   });

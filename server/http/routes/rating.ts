@@ -18,14 +18,13 @@ export function rateConversation(deps: AppDeps): Middleware {
     const score = input.score;
     const comment = input.comment?.trim() ? input.comment : null;
     const latest = await deps.store.latestHandoverOf(conversation.id);
-    if (latest?.state !== 'resolved' || !(await deps.store.rateHandover(latest.id, score, comment))) throw nothingToRate();
+    if (latest?.state !== 'resolved') throw nothingToRate();
     // The comment is the visitor's own words: e-mail addresses, phone and card numbers in it leave masked.
-    await deps.webhooks.emit('conversation.rated', latest.botId, latest.id, {
-      conversationId: conversation.id,
-      handoverId: latest.id,
-      score,
-      comment: comment === null ? null : maskText(comment),
-    });
+    const data = { conversationId: conversation.id, handoverId: latest.id, score, comment: comment === null ? null : maskText(comment) };
+    const event = deps.webhooks.event('conversation.rated', latest.botId, conversation.id, latest.id, data);
+    // Stored with the rating, or not at all.
+    if (!(await deps.store.rateHandover(latest.id, score, comment, [event]))) throw nothingToRate();
+    deps.webhooks.written();
     const rated = await deps.store.getHandover(latest.id);
     if (rated) await publishHandoverChange(deps, rated);
     ctx.status = 201;

@@ -23,6 +23,10 @@ export const FIELD = {
   handoverNote: 'handover.note',
   resolutionNote: 'handover.resolutionNote',
   ratingComment: 'handover.ratingComment',
+  // Webhooks (issue 18), sealed through webhooks.ts: a delivery's body under its conversation's
+  // key, a signing secret under its webhook's own.
+  webhookPayload: 'webhook.payload',
+  webhookSecret: 'webhook.secret',
 } as const;
 
 /** Seals or opens one value of a field (the same walk does both). */

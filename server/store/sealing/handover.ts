@@ -7,6 +7,7 @@ import type { Handover, HandoverNote, HandoverStore } from '../handover-store.ts
 import { storeError, storeErrorCode } from '../errors.ts';
 import { sealingErrorCode } from './errors.ts';
 import { FIELD, type Transform } from './fields.ts';
+import { sealEvents } from './webhooks.ts';
 
 /** A handover record (or a stored row of one) with its sealed fields sealed or opened by `f` (null stays null). */
 export function transformHandover<T extends Pick<Handover, 'resolutionNote' | 'ratingComment'>>(handover: T, f: Transform): T {
@@ -79,23 +80,21 @@ export function sealedHandoverMethods(inner: HandoverStore, kit: SealingKit): Se
     latestHandoverOf: async (conversationId) => openOne(await inner.latestHandoverOf(conversationId)),
     listHandovers: async (query) => openAll(await inner.listHandovers(query)),
     waitingHandoversStartedBefore: async (botId, before, limit) => openAll(await inner.waitingHandoversStartedBefore(botId, before, limit)),
-    async transitionHandover(id, expectedVersion, patch) {
-      let sealed = patch;
-      if (patch.resolutionNote) {
-        const conversationId = await conversationOf(id);
-        if (conversationId === null) return null;
-        const f = await unlessErased(() => kit.sealer(conversationId), null);
-        if (!f) return null;
-        sealed = { ...patch, resolutionNote: f(FIELD.resolutionNote, patch.resolutionNote) };
-      }
-      return openOne(await inner.transitionHandover(id, expectedVersion, sealed));
+    async transitionHandover(id, expectedVersion, patch, events) {
+      if (!patch.resolutionNote && !events?.length) return openOne(await inner.transitionHandover(id, expectedVersion, patch));
+      const conversationId = await conversationOf(id);
+      if (conversationId === null) return null;
+      const f = await unlessErased(() => kit.sealer(conversationId), null);
+      if (!f) return null;
+      const sealed = patch.resolutionNote ? { ...patch, resolutionNote: f(FIELD.resolutionNote, patch.resolutionNote) } : patch;
+      return openOne(await inner.transitionHandover(id, expectedVersion, sealed, sealEvents(conversationId, events, f)));
     },
-    async rateHandover(id, score, comment) {
-      if (comment === null) return inner.rateHandover(id, score, null);
+    async rateHandover(id, score, comment, events) {
+      if (comment === null && !events?.length) return inner.rateHandover(id, score, null);
       const conversationId = await conversationOf(id);
       if (conversationId === null) return false;
       const f = await unlessErased(() => kit.sealer(conversationId), null);
-      return f ? inner.rateHandover(id, score, f(FIELD.ratingComment, comment)) : false;
+      return f ? inner.rateHandover(id, score, comment === null ? null : f(FIELD.ratingComment, comment), sealEvents(conversationId, events, f)) : false;
     },
     async addHandoverNote(note) {
       const conversationId = await conversationOf(note.handoverId);

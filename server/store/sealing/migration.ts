@@ -2,14 +2,19 @@
 // so a crash loses at most the batch under way), resumable (a field already sealed is left alone,
 // so a run stopped half-way simply goes on next time), and finished with a mark in the key store.
 // From that mark on, a value stored in the clear is refused as tampered (sealed-store.ts, strict).
+// Webhooks' rows (pending delivery bodies, signing secrets) came later than the first sealing
+// runs, so they are a pass of their own with a mark of their own: a deployment that finished the
+// first pass long ago still seals them at its next start.
 import { ConfigError } from '../../config/index.ts';
 import { generationOf, seal } from './cipher.ts';
 import type { Keyring } from './keyring.ts';
-import { hasClearFields, openRow, sealRow, type SealableRow, type SealableRows } from './rows.ts';
+import { hasClearFields, openRow, sealRow, type RowSource, type SealableRow, type SealableRows } from './rows.ts';
 import { sealedStateOf } from './fields.ts';
 
 /** The key store's mark: every row was sealed (ISO time of the run that found nothing left). */
 export const SEALED_MARK = 'rows-sealed-at';
+/** The same for webhooks' rows (SealableRows.webhookSources). */
+export const WEBHOOKS_SEALED_MARK = 'webhook-rows-sealed-at';
 
 const BATCH = 500;
 
@@ -21,8 +26,8 @@ export interface MigrationResult {
 }
 
 /** The first row holding a sealed value, or null (a walk over everything when there is none). */
-async function firstSealed(rows: SealableRows, limit: number): Promise<SealableRow | null> {
-  for (const source of rows.sources) {
+async function firstSealed(sources: readonly RowSource[], limit: number): Promise<SealableRow | null> {
+  for (const source of sources) {
     let after: unknown = null;
     for (;;) {
       const batch = await source.read(after, limit);
@@ -42,12 +47,23 @@ async function firstSealed(rows: SealableRows, limit: number): Promise<SealableR
   return null;
 }
 
-export async function sealClearRows(
-  rows: SealableRows,
-  keyring: Keyring,
-  opts: { batch?: number; stillOurs?: () => Promise<boolean>; evenIfDone?: boolean } = {},
-): Promise<MigrationResult> {
-  const firstRun = (await keyring.keyStore.meta(SEALED_MARK)) === null;
+interface MigrationOptions {
+  batch?: number;
+  stillOurs?: () => Promise<boolean>;
+  evenIfDone?: boolean;
+}
+
+/** Both passes: the conversations' rows, then the webhooks'. Done when both are. */
+export async function sealClearRows(rows: SealableRows, keyring: Keyring, opts: MigrationOptions = {}): Promise<MigrationResult> {
+  const first = await sealPass(rows.sources, SEALED_MARK, keyring, opts);
+  if (!first.done) return first;
+  const second = await sealPass(rows.webhookSources, WEBHOOKS_SEALED_MARK, keyring, opts);
+  return { sealed: first.sealed + second.sealed, done: second.done };
+}
+
+/** One pass over `sources`, finished with `mark` (exported for the migration's own tests). */
+export async function sealPass(sources: readonly RowSource[], mark: string, keyring: Keyring, opts: MigrationOptions = {}): Promise<MigrationResult> {
+  const firstRun = (await keyring.keyStore.meta(mark)) === null;
   // Done once for all (a restored backup from before sealing asks again: evenIfDone).
   if (!firstRun && !opts.evenIfDone) return { sealed: 0, done: true };
   const limit = opts.batch ?? BATCH;
@@ -55,7 +71,7 @@ export async function sealClearRows(
     // A key store that never finished sealing, beside data sealed with keys it does not have, is
     // not that data's key store (lost, or KEY_STORE_FILE / KEY_STORE_MONGODB_URI set wrong):
     // starting would make new keys and read every conversation as damaged or erased.
-    const sealedRow = await firstSealed(rows, limit);
+    const sealedRow = await firstSealed(sources, limit);
     if (sealedRow && !(await keyring.hasKey(sealedRow.conversationId))) {
       throw new ConfigError(
         `the key store (${keyring.keyStore.where}) has no data key for conversations the store holds sealed: it is not their key store; set KEY_STORE_FILE or KEY_STORE_MONGODB_URI to the one they were sealed with`,
@@ -65,7 +81,7 @@ export async function sealClearRows(
   let sealed = 0;
   for (;;) {
     let missed = 0; // rows changed under us between read and write: another pass looks at them again
-    for (const source of rows.sources) {
+    for (const source of sources) {
       let after: unknown = null;
       for (;;) {
         const batch = await source.read(after, limit);
@@ -89,6 +105,6 @@ export async function sealClearRows(
     }
     if (missed === 0) break;
   }
-  await keyring.keyStore.setMeta(SEALED_MARK, new Date().toISOString());
+  await keyring.keyStore.setMeta(mark, new Date().toISOString());
   return { sealed, done: true };
 }

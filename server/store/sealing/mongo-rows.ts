@@ -6,22 +6,26 @@ import type { QuickReply } from '../../../common/wire.ts';
 import type { TurnRequest } from '../store.ts';
 import { parseJsonColumn } from '../rows.ts';
 import type { RowSource, SealableRow, SealableRows, StoredRow } from './rows.ts';
+import { secretsFromJson, secretsToJson } from '../webhook-arguments.ts';
+import { webhookKeyOwner } from './webhooks.ts';
 
 type Doc = Record<string, unknown> & { _id: unknown };
 
+/** `only`: which documents hold sealable values (all when absent). */
 function source(
   db: mongoose.mongo.Db,
   name: string,
   collection: string,
   toRow: (doc: Doc) => SealableRow,
   toFields: (row: SealableRow) => Record<string, unknown>,
+  only: mongoose.mongo.Filter<mongoose.mongo.Document> = {},
 ): RowSource {
   const docs = db.collection(collection);
   return {
     name,
     async read(after, limit) {
       const last = after === null ? null : ((after as StoredRow).ref as Doc);
-      const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = last ? { _id: { $gt: last._id as mongoose.mongo.ObjectId } } : {};
+      const filter: mongoose.mongo.Filter<mongoose.mongo.Document> = { ...only, ...(last ? { _id: { $gt: last._id as mongoose.mongo.ObjectId } } : {}) };
       const found = await docs.find(filter).sort({ _id: 1 }).limit(limit).toArray();
       return found.map((doc) => ({ ...toRow(doc as Doc), ref: doc }));
     },
@@ -99,12 +103,34 @@ function sourcesOf(db: mongoose.mongo.Db, prefix: '' | 'archived_'): RowSource[]
   ];
 }
 
+/** Webhooks' documents: pending delivery bodies (named by the adapter at open: mongo-outbox.ts), signing secrets. */
+function webhookSourcesOf(db: mongoose.mongo.Db): RowSource[] {
+  return [
+    source(
+      db,
+      'webhook deliveries',
+      'webhook_deliveries',
+      (doc) => ({ kind: 'delivery', conversationId: String(doc.conversationId), payload: String(doc.payload) }),
+      (row) => ({ payload: row.kind === 'delivery' ? row.payload : undefined }),
+      { state: 'pending', payload: { $type: 'string' }, conversationId: { $type: 'string' } },
+    ),
+    source(
+      db,
+      'webhooks',
+      'webhooks',
+      (doc) => ({ kind: 'webhook', conversationId: webhookKeyOwner(String(doc._id)), secrets: secretsFromJson(String(doc.secrets)) }),
+      (row) => ({ secrets: row.kind === 'webhook' ? secretsToJson(row.secrets) : undefined }),
+    ),
+  ];
+}
+
 /** The documents of the MongoDB store at `uri`, over a connection of their own. */
 export async function mongoRows(uri: string): Promise<SealableRows> {
   const conn = await mongoose.createConnection(uri, /[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const db = conn.db!;
   return {
     sources: [...sourcesOf(db, ''), ...sourcesOf(db, 'archived_')],
+    webhookSources: webhookSourcesOf(db),
     close: () => conn.close(),
   };
 }

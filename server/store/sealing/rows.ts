@@ -4,16 +4,22 @@
 // what is sealed in a row is fields.ts's business, here and in the store decorator alike.
 import type { QuickReply } from '../../../common/wire.ts';
 import type { TurnRequest } from '../store.ts';
+import type { WebhookSecret } from '../webhook-store.ts';
 import { isSealed } from './cipher.ts';
 import { FIELD, sealState, sealedStateOf, transformMessage, transformTurn, transformValue, type Transform } from './fields.ts';
 import { transformHandover, transformNote } from './handover.ts';
+import { transformSecrets } from './webhooks.ts';
 
 export type SealableRow =
   | { kind: 'conversation'; conversationId: string; state: Record<string, unknown> }
   | { kind: 'message'; conversationId: string; text: string; quickReplies?: QuickReply[]; turn: TurnRequest | null }
   | { kind: 'value'; conversationId: string; key: string; value: string }
   | { kind: 'handover'; conversationId: string; resolutionNote: string | null; ratingComment: string | null }
-  | { kind: 'note'; conversationId: string; text: string };
+  | { kind: 'note'; conversationId: string; text: string }
+  // A pending webhook delivery's body, under its conversation's key.
+  | { kind: 'delivery'; conversationId: string; payload: string }
+  // A webhook's signing secrets: `conversationId` is the owner of its own key (webhooks.ts webhookKeyOwner).
+  | { kind: 'webhook'; conversationId: string; secrets: WebhookSecret[] };
 
 /** A row as read, with what the adapter needs to write it back. */
 export type StoredRow = SealableRow & { ref: unknown };
@@ -32,6 +38,8 @@ export interface RowSource {
 
 export interface SealableRows {
   readonly sources: readonly RowSource[];
+  /** Webhooks' rows (delivery bodies, secrets): the migration's second pass, under its own mark; not what the backup check counts. */
+  readonly webhookSources: readonly RowSource[];
   close(): Promise<void>;
 }
 
@@ -51,6 +59,10 @@ export function sealRow(row: SealableRow, seal: Transform): SealableRow {
       return transformHandover(row, f);
     case 'note':
       return transformNote(row, f);
+    case 'delivery':
+      return { ...row, payload: f(FIELD.webhookPayload, row.payload) };
+    case 'webhook':
+      return { ...row, secrets: transformSecrets(row.secrets, f) };
   }
 }
 
@@ -75,6 +87,12 @@ export function openRow(row: SealableRow, open: Transform): void {
       return;
     case 'note':
       transformNote(row, open);
+      return;
+    case 'delivery':
+      open(FIELD.webhookPayload, row.payload);
+      return;
+    case 'webhook':
+      transformSecrets(row.secrets, open);
   }
 }
 

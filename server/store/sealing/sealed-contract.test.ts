@@ -1,7 +1,7 @@
 // The store's contracts held against the store the server really uses: each adapter with sealing
 // around it (openStore), so sealing changes nothing a caller can see: the base store, turns, the
-// live handover, data protection (whole-conversation reads for exports) and the conversation
-// browser. The archive is read from outside the store as before, and what it holds opened with
+// live handover, data protection (whole-conversation reads for exports), the conversation
+// browser, and webhooks (targets, the outbox, events stored with their cause). The archive is read from outside the store as before, and what it holds opened with
 // the key store's keys: the contracts compare plain text.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { runTurnContract } from '../turns-contract.ts';
 import { runHandoverContract } from '../handover-contract.ts';
 import { runDataProtectionContract } from '../data-protection-contract.ts';
 import { runBrowseContract } from '../browse-contract.ts';
+import { runWebhookContract } from '../webhook-contract.ts';
+import { runWebhookCauseContract } from '../webhook-cause-contract.ts';
 import { startMongoServer, type MongoServer } from '../../../test/helpers/mongodb.ts';
 import {
   openedArchive,
@@ -58,6 +60,8 @@ runHandoverContract('sealed SQLite handover contract', async () => {
 });
 runDataProtectionContract('sealed SQLite data-protection contract', () => openStore(sqliteConfig()));
 runBrowseContract('sealed SQLite browse contract', () => openStore(sqliteConfig()));
+runWebhookContract('sealed SQLite webhook contract', () => openStore(sqliteConfig()));
+runWebhookCauseContract('sealed SQLite webhook events with their cause', () => openStore(sqliteConfig()));
 
 runStoreContract('sealed MongoDB store contract', async () => {
   const config = mongoConfig();
@@ -70,3 +74,5 @@ runHandoverContract('sealed MongoDB handover contract', async () => {
 });
 runDataProtectionContract('sealed MongoDB data-protection contract', () => openStore(mongoConfig()));
 runBrowseContract('sealed MongoDB browse contract', () => openStore(mongoConfig()));
+runWebhookContract('sealed MongoDB webhook contract', () => openStore(mongoConfig()));
+runWebhookCauseContract('sealed MongoDB webhook events with their cause', () => openStore(mongoConfig()));

@@ -1,6 +1,6 @@
 // What only the sealed store does, beyond the contracts it passes (sealed-contract.test.ts): turns
-// whose input can no longer be opened, the generations clearing keeps or destroys, and what
-// browsing lists. A real
+// whose input can no longer be opened, the generations clearing keeps or destroys, what browsing
+// lists, and webhook deliveries whose body no longer opens. A real
 // SQLite store and key store, the keyring in the test's hands.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -130,6 +130,48 @@ describe('sealed store', () => {
       expect((await store.getConversation('a'))!.state).toEqual({ context: 'secret-a' });
     } finally {
       raw.close();
+      await store.close();
+    }
+  });
+
+  const hook = async (store: Store) => {
+    const t0 = new Date(0);
+    await store.createWebhook({ id: 'hook-1', botId: 'demo', url: 'https://hooks.example/x', events: ['form.submitted'], enabled: true, secrets: [{ secret: 'whsec_x', createdAt: t0, expiresAt: null }], createdAt: t0, updatedAt: t0 });
+  };
+  const submitted = (id: string) => ({ id: `msg_${id}`, botId: 'demo', conversationId: id, type: 'form.submitted' as const, payload: `{"lead":"${id}"}`, createdAt: new Date(0) });
+
+  it('clearing keeps the generation a pending webhook body is sealed under until the delivery is finished', async () => {
+    const { store, keyring } = await open();
+    try {
+      await hook(store);
+      await store.createConversation({ id: 'c', botId: 'demo', visitorId: 'v', origin: 'o' });
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm1', sender: 'visitor', text: 'last answer', turn: turn('last answer') });
+      await store.completeTurn('c', 1, { meta: { outcome: 'form' }, replies: [{ sender: 'bot', text: 'thanks' }], values: [], state: {}, events: [submitted('c')] });
+      // Storage off: the exchange is cleared at once, the lead is still owed, and still opens.
+      await store.clearConversation('c');
+      const [owed] = await store.dueWebhookDeliveries(new Date(1000), 10);
+      expect(owed).toMatchObject({ eventId: 'msg_c', payload: '{"lead":"c"}' });
+      await store.recordWebhookAttempt({ eventId: 'msg_c', webhookId: 'hook-1', at: new Date(1000), status: 204, durationMs: 5, errorClass: null }, { outcome: 'delivered' });
+      await store.clearConversation('c');
+      expect([...(await keyring.generations('c', [1, 2, 3])).keys()]).toEqual([3]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a due delivery whose conversation was erased (its rows back from a backup) is given up as erased, never sent', async () => {
+    const { store, keyring } = await open();
+    try {
+      await hook(store);
+      for (const id of ['gone', 'kept']) {
+        await store.createConversation({ id, botId: 'demo', visitorId: 'v', origin: 'o' });
+        expect(await store.enqueueWebhookEvent(submitted(id))).toBe(1);
+      }
+      await keyring.destroy(['gone']);
+      expect((await store.dueWebhookDeliveries(new Date(1000), 10)).map((d) => d.payload)).toEqual(['{"lead":"kept"}']);
+      expect(await store.listWebhookAttempts('hook-1', 10)).toEqual([expect.objectContaining({ eventId: 'msg_gone', errorClass: 'erased', outcome: 'failed', status: null })]);
+      expect((await store.dueWebhookDeliveries(new Date(1000), 10)).map((d) => d.eventId)).toEqual(['msg_kept']);
+    } finally {
       await store.close();
     }
   });

@@ -14,7 +14,8 @@ import { generationOf, open, seal, type DataKey } from './cipher.ts';
 import { sealingError, sealingErrorCode } from './errors.ts';
 import { FIELD, sealState, sealedStateOf, transformMessage, transformTurn, transformValue, type Transform } from './fields.ts';
 import type { Keyring } from './keyring.ts';
-import { sealedHandoverMethods, transformHandover, transformNote } from './handover.ts';
+import { sealedHandoverMethods, transformHandover, transformNote, type SealingKit } from './handover.ts';
+import { sealEvents, sealedWebhookMethods } from './webhooks.ts';
 
 export interface SealingMode {
   /**
@@ -144,6 +145,8 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     }
   }
 
+  const kit: SealingKit = { sealer, opened, erased: async (id) => mode.strict && !(await keyring.hasKey(id)) };
+
   const store: Store = {
     ...inner,
 
@@ -223,11 +226,14 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
         if (!sealing) return [];
         const written = new Map<string, string>();
         const f = remembering(sealing, written);
+        const { handover, events } = outcome;
         const sealed: TurnOutcome = {
           ...outcome,
           replies: outcome.replies.map((reply) => transformMessage(reply, f)),
           values: outcome.values.map((value) => transformValue(value, f)),
           state: sealState(outcome.state, f),
+          ...(events ? { events: sealEvents(conversationId, events, sealing) } : {}),
+          ...(handover ? { handover: { ...handover, events: sealEvents(conversationId, handover.events, sealing) } } : {}),
         };
         return openWritten(conversationId, await inner.completeTurn(conversationId, messageId, sealed), written).catch((err: unknown) => {
           if (storeErrorCode(err) === 'unknown_conversation') return [];
@@ -253,7 +259,9 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     },
 
     // The live handover's notes, resolution notes and rating comments (handover.ts).
-    ...sealedHandoverMethods(inner, { sealer, opened, erased: async (id) => mode.strict && !(await keyring.hasKey(id)) }),
+    ...sealedHandoverMethods(inner, kit),
+    // Webhook delivery bodies and signing secrets (webhooks.ts).
+    ...sealedWebhookMethods(inner, kit, keyring, mode.strict),
 
     async browseConversations(query) {
       // The browser lists metadata: the sealed dialog state the adapter's rows carry is left out,
@@ -299,7 +307,12 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       if (conversation) {
         const next = await keyring.advance(conversationId);
         await inner.updateConversation(conversationId, { state: sealState(conversation.state, sealWith(next)) });
-        if (!writing.has(conversationId) && !(await inner.nextTurn(conversationId)) && !(await inner.openHandoverOf(conversationId))) {
+        const keep =
+          writing.has(conversationId) ||
+          (await inner.nextTurn(conversationId)) !== null ||
+          (await inner.openHandoverOf(conversationId)) !== null ||
+          (await inner.hasPendingWebhookDeliveries(conversationId));
+        if (!keep) {
           await keyring.destroy([conversationId], next.generation);
         }
       }

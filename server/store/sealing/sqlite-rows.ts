@@ -7,6 +7,8 @@ import type { TurnRequest } from '../store.ts';
 import { parseJsonColumn } from '../rows.ts';
 import { defaultArchiveFile, openDatabase } from '../sqlite.ts';
 import type { RowSource, SealableRow, SealableRows, StoredRow } from './rows.ts';
+import { secretsFromJson, secretsToJson } from '../webhook-arguments.ts';
+import { webhookKeyOwner } from './webhooks.ts';
 
 type Schema = 'main' | 'archive';
 
@@ -20,7 +22,7 @@ const refOf = (row: StoredRow) => row.ref as Ref;
 
 /**
  * `computed`: columns read from elsewhere (a note's conversation, through its handover), never
- * written back.
+ * written back. `where`: which rows of the table hold sealable values (all when absent).
  */
 function source(
   db: Database.Database,
@@ -30,10 +32,11 @@ function source(
   toRow: (c: Record<string, string | null>) => SealableRow,
   toColumns: (row: SealableRow) => Record<string, string | null | undefined>,
   computed: Record<string, string> = {},
+  where = 'true',
 ): RowSource {
   const selected = [...columns, ...Object.entries(computed).map(([alias, expression]) => `${expression} AS ${alias}`)];
   const read = db.prepare<[number, number], Record<string, string | null> & { rowid: number }>(
-    `SELECT rowid, ${selected.join(', ')} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    `SELECT rowid, ${selected.join(', ')} FROM ${table} WHERE rowid > ? AND (${where}) ORDER BY rowid LIMIT ?`,
   );
   const changed = columns.filter((c) => c !== 'conversation_id' && c !== 'id' && c !== 'key');
   const write = db.prepare(
@@ -120,11 +123,36 @@ function sourcesOf(db: Database.Database, schema: Schema): RowSource[] {
   ];
 }
 
+/** Webhooks' rows (live only: nothing of webhooks is archived): pending delivery bodies, signing secrets. */
+function webhookSourcesOf(db: Database.Database): RowSource[] {
+  return [
+    source(
+      db,
+      'webhook deliveries',
+      'main.webhook_deliveries',
+      ['conversation_id', 'payload'],
+      (c) => ({ kind: 'delivery', conversationId: c.conversation_id!, payload: c.payload! }),
+      (row) => ({ payload: row.kind === 'delivery' ? row.payload : null }),
+      {},
+      'payload IS NOT NULL AND conversation_id IS NOT NULL',
+    ),
+    source(
+      db,
+      'webhooks',
+      'main.webhooks',
+      ['id', 'secrets'],
+      (c) => ({ kind: 'webhook', conversationId: webhookKeyOwner(c.id!), secrets: secretsFromJson(c.secrets!) }),
+      (row) => ({ secrets: row.kind === 'webhook' ? secretsToJson(row.secrets) : null }),
+    ),
+  ];
+}
+
 /** The rows of the SQLite store at `file` (and its archive beside it), over a connection of their own. */
 export function sqliteRows(file: string, archiveFile = defaultArchiveFile(file)): SealableRows {
   const db = openDatabase(file, archiveFile);
   return {
     sources: [...sourcesOf(db, 'main'), ...sourcesOf(db, 'archive')],
+    webhookSources: webhookSourcesOf(db),
     async close() {
       // What was rewritten leaves the WAL now, as deletions do: the clear text is gone from the files.
       db.pragma('main.wal_checkpoint(TRUNCATE)');
