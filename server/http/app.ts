@@ -10,7 +10,7 @@ import { formBody, jsonBody } from './json-body.ts';
 import { clientIp, requireDeletionToken, requireVisitor, type VisitorState } from './visitor-auth.ts';
 import { rateLimit } from './rate-limit.ts';
 import { validBody } from './validate.ts';
-import { ratingRequest, sendRequest, typingRequest } from './schemas.ts';
+import { ratingRequest, sendRequest, typingRequest } from '../../common/wire-schemas.ts';
 import { securityHeaders } from '../security/headers.ts';
 import { securityTxt } from '../security/security-txt.ts';
 import { createSession } from './routes/sessions.ts';
