@@ -60,7 +60,10 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/api/v1/conversation/export', fromFrame, visitor, exportConversation(deps));
   router.get('/healthz', liveness());
   router.get('/readyz', readiness(readinessChecks(deps)));
-  router.get('/metrics', metricsEndpoint(deps.metrics.registry, deps.config.metricsToken));
+  // Without METRICS_TOKEN there is no /metrics at all: any method is the 404 of a path no one serves
+  // (a route that only refused would still answer OPTIONS with its Allow and POST with 405).
+  const metricsToken = deps.config.metricsToken;
+  if (metricsToken !== undefined) router.get('/metrics', metricsEndpoint(deps.metrics.registry, metricsToken));
   router.get(OPENAPI_PATH, openApiDocument(deps.publicUrl));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));
