@@ -1,10 +1,11 @@
-// The console API's answers (console-wire.ts) as zod schemas: the one source of their TypeScript
-// types and of the OpenAPI document. Apart from console-wire.ts so no browser bundle needs zod for
-// a constant.
+// The console API's requests and answers (console-wire.ts) as zod schemas: the one source of their
+// TypeScript types, of the server's validation and of the OpenAPI document. Apart from
+// console-wire.ts so no browser bundle needs zod for a constant.
 import { z } from 'zod';
-import { isoInstant } from './wire-schemas.ts';
+import { CONSOLE_ROLES } from './console-wire.ts';
+import { botId, isoInstant } from './wire-schemas.ts';
 
-export const consoleRole = z.enum(['administrator', 'supervisor', 'operator']).meta({ id: 'ConsoleRole' });
+export const consoleRole = z.enum(CONSOLE_ROLES).meta({ id: 'ConsoleRole' });
 
 export const consoleUserView = z
   .object({
@@ -67,3 +68,75 @@ export const userList = z.object({ users: z.array(consoleUserView) });
 export const auditPage = z.object({ entries: z.array(auditEntryView) });
 /** The answer that tells nothing (an invitation, a reset request): JSON like every console answer. */
 export const nothingToSay = z.object({});
+
+// Requests, for the console's sign-in, accounts, users, audit log and settings. Strict objects: an
+// unknown field (`passwordHash`, `sessionVersion`, `$where`…) is a 400 and changes nothing.
+
+/** No control character, well-formed: what a name, an address or a reason may hold. */
+export const printable = (s: string) => s.isWellFormed() && ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+/** A shape check, lower-cased: whether mail arrives is the mail server's to say. */
+const email = z
+  .string()
+  .max(254)
+  .regex(/^[^\s@]{1,64}@[^\s@]{1,253}$/, 'expected an e-mail address')
+  .refine(printable, 'expected an e-mail address')
+  .transform((s) => s.toLowerCase());
+/** Long enough for any password the rules accept; the rules themselves answer later, in words. */
+const secret = z.string().min(1).max(1024).refine((s) => s.isWellFormed(), 'not well-formed Unicode');
+const bots = z.array(botId).max(100);
+
+export const loginRequest = z.strictObject({
+  email,
+  password: secret,
+  /** A TOTP code or a recovery code, when the account has a second factor. */
+  totp: z.string().min(1).max(64).optional(),
+});
+export const changePasswordRequest = z.strictObject({ current: secret, next: secret });
+export const setPasswordRequest = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a link token'), password: secret });
+export const totpConfirmRequest = z.strictObject({ code: z.string().min(1).max(64) });
+/** The code that finishes a single sign-on (a TOTP code or a recovery code): the same shape as the enrolment's. */
+export const ssoSecondFactorRequest = totpConfirmRequest;
+export const inviteRequest = z.strictObject({
+  email,
+  displayName: z.string().trim().min(1).max(100).refine(printable, 'control characters are not allowed'),
+  role: consoleRole,
+  bots,
+});
+export const userPatch = z
+  .strictObject({
+    role: consoleRole.optional(),
+    bots: bots.optional(),
+    disabled: z.boolean().optional(),
+    /** Lifts the lock that repeated failed logins put on the account (and gives back its login budget). */
+    unlock: z.literal(true).optional(),
+    /**
+     * Grants (or withdraws) a supervisor `personal-data.reveal` on their bots; 400 `not_grantable`
+     * for anyone who would not be a supervisor. Any role change withdraws it, unless the same patch grants it.
+     */
+    revealGranted: z.boolean().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+export const resetRequest = z.strictObject({ email });
+export const settingsPatch = z.strictObject({ requireTotp: z.boolean() });
+export const userIdParam = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'expected a user id');
+
+/** A count in a query string, at most `max`. */
+export const queryCount = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'expected a number')
+    .transform(Number)
+    .refine((n) => n <= max, `at most ${max}`);
+export const auditQuery = z.strictObject({
+  afterSeq: queryCount(1e9).optional(),
+  limit: queryCount(1000).refine((n) => n >= 1, 'at least 1').default(100),
+  actor: z.string().min(1).max(64).optional(),
+  action: z.string().min(1).max(64).optional(),
+});
+
+export type LoginInput = z.output<typeof loginRequest>;
+export type SsoSecondFactorInput = z.output<typeof ssoSecondFactorRequest>;
+export type InviteInput = z.output<typeof inviteRequest>;
+export type ResetInput = z.output<typeof resetRequest>;
+export type SettingsInput = z.output<typeof settingsPatch>;
+export type UserPatchInput = z.output<typeof userPatch>;

@@ -37,78 +37,51 @@
 // While ConsoleSettings.requireTotp is on, a session whose user has no second factor gets
 // 403 totp_enrolment_required from every route but the session routes, logout and TOTP enrolment.
 //
-// The answers' types are inferred from their zod schemas (console-wire-schemas.ts), which the
-// OpenAPI document (/api/v1/openapi.json) is built from too.
+// The types are inferred from the zod schemas (console-wire-schemas.ts) the server validates
+// requests with and the OpenAPI document (/api/v1/openapi.json) is built from: answers as the
+// server writes them (z.infer), requests as a client sends them (z.input: before defaults and
+// transforms). Type-only imports: no zod in the console's bundle.
 import type { z } from 'zod';
 import type * as schemas from './console-wire-schemas.ts';
 
-export type ConsoleRole = z.infer<typeof schemas.consoleRole>;
+/** The console's roles, least privileged last: the one list (zod enum, stores, the console's menus). */
+export const CONSOLE_ROLES = ['administrator', 'supervisor', 'operator'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 export type ConsoleUserView = z.infer<typeof schemas.consoleUserView>;
 
-export interface LoginRequest {
-  email: string;
-  password: string;
-  /** A TOTP code or a recovery code, when the account has a second factor. */
-  totp?: string;
-}
+export type LoginRequest = z.input<typeof schemas.loginRequest>;
 
 export type SessionInfo = z.infer<typeof schemas.sessionInfo>;
 
-export interface ChangePasswordRequest {
-  current: string;
-  next: string;
-}
+export type ChangePasswordRequest = z.input<typeof schemas.changePasswordRequest>;
 
-export interface SetPasswordRequest {
-  token: string;
-  password: string;
-}
+export type SetPasswordRequest = z.input<typeof schemas.setPasswordRequest>;
 
 export type TotpEnrolment = z.infer<typeof schemas.totpEnrolment>;
 
-export interface TotpConfirmRequest {
-  code: string;
-}
+export type TotpConfirmRequest = z.input<typeof schemas.totpConfirmRequest>;
 
 export type RecoveryCodes = z.infer<typeof schemas.recoveryCodes>;
 
-export interface InviteRequest {
-  email: string;
-  displayName: string;
-  role: ConsoleRole;
-  bots: string[];
-}
+export type InviteRequest = z.input<typeof schemas.inviteRequest>;
 
-export interface UserPatch {
-  role?: ConsoleRole;
-  bots?: string[];
-  disabled?: boolean;
-  /** Lifts the lock that repeated failed logins put on the account (and gives back its login budget). */
-  unlock?: true;
-  /**
-   * Grants (or withdraws) a supervisor `personal-data.reveal` on their bots; 400 `not_grantable`
-   * for anyone who would not be a supervisor. Any role change withdraws it, unless the same patch grants it.
-   */
-  revealGranted?: boolean;
-}
+export type UserPatch = z.input<typeof schemas.userPatch>;
 
 export type AuditEntryView = z.infer<typeof schemas.auditEntryView>;
+
+/** GET /audit's query string, as a client writes it. */
+export type AuditQueryParams = z.input<typeof schemas.auditQuery>;
 
 /** Whether the sign-in screen offers single sign-on, and the button's text (OIDC_LABEL). */
 export type SsoInfo = z.infer<typeof schemas.ssoInfo>;
 
 /** The code that finishes a single sign-on of a user with a second factor. */
-export interface SsoSecondFactorRequest {
-  /** A TOTP code or a recovery code. */
-  code: string;
-}
+export type SsoSecondFactorRequest = z.input<typeof schemas.ssoSecondFactorRequest>;
 
 /** Why an SSO login ended on `/console/#sso-error=<code>`. */
 export type SsoErrorCode = 'state_mismatch' | 'idp_refused' | 'sso_failed' | 'unknown_user' | 'email_not_verified' | 'disabled';
 
 export type ConsoleSettings = z.infer<typeof schemas.consoleSettings>;
 
-export interface PasswordResetRequest {
-  email: string;
-}
+export type PasswordResetRequest = z.input<typeof schemas.resetRequest>;

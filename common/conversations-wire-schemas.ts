@@ -1,10 +1,12 @@
-// The conversation browser's answers (conversations-wire.ts) as zod schemas: the one source of their
-// TypeScript types and of the OpenAPI document. Apart from conversations-wire.ts so no browser
-// bundle needs zod for a constant.
+// The conversation browser's query and answers (conversations-wire.ts) as zod schemas: the one
+// source of their TypeScript types, of the server's validation and of the OpenAPI document. Apart
+// from conversations-wire.ts so no browser bundle needs zod for a constant.
 import { z } from 'zod';
 import { MESSAGE_OUTCOMES } from './turn-outcomes.ts';
-import { chatMessage, isoInstant } from './wire-schemas.ts';
+import { BROWSE_OUTCOMES } from './conversations-wire.ts';
+import { botId, chatMessage, isoInstant } from './wire-schemas.ts';
 import { handoverView } from './handover-wire-schemas.ts';
+import { queryCount } from './console-wire-schemas.ts';
 
 const messageOutcome = z.enum(MESSAGE_OUTCOMES).meta({ id: 'MessageOutcome' });
 
@@ -45,3 +47,21 @@ export const conversationDetail = z.object({
 export const browseFilters = z.object({
   bots: z.array(z.object({ id: z.string(), name: z.string(), locales: z.array(z.string()), intents: z.array(z.string()) })),
 });
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+/** The query of GET /conversations. `before` is the opaque cursor of the page before (conversation-list.ts reads it). */
+export const conversationListQuery = z.strictObject({
+  bot: botId.optional(),
+  /** ISO-8601 instants: started at or after `from`, before `to`. */
+  from: instant.optional(),
+  to: instant.optional(),
+  locale: z.string().regex(/^[a-z]{2,3}$/, 'expected a language such as en, nb or es').optional(),
+  outcome: z.enum(BROWSE_OUTCOMES).optional(),
+  /** An intent one of its turns reached, by name. */
+  intent: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected an intent name').optional(),
+  /** ConversationPage.next of the page before. */
+  before: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'expected the next page of an earlier answer').optional(),
+  /** 1 to 200; 50 unless given. */
+  limit: queryCount(200).refine((n) => n >= 1, 'at least 1').default(50),
+});
+export type ConversationListQuery = z.output<typeof conversationListQuery>;

@@ -12,8 +12,8 @@
 // Operators never browse: 403 forbidden on every route. A conversation that is unknown, archived,
 // deleted or of a bot the caller does not browse is one answer, 404 not_found. Filters read
 // metadata only (never message text), so searching keeps no text anywhere outside the store.
-// The answers' types are inferred from their zod schemas (conversations-wire-schemas.ts), which the
-// OpenAPI document (/api/v1/openapi.json) is built from too.
+// The types are inferred from the zod schemas (conversations-wire-schemas.ts) the server validates
+// the query with and the OpenAPI document (/api/v1/openapi.json) is built from.
 import type { z } from 'zod';
 import type * as schemas from './conversations-wire-schemas.ts';
 
@@ -27,21 +27,8 @@ export type { RevealRequest, RevealedValues } from './handover-wire.ts';
 export const BROWSE_OUTCOMES = ['answered', 'fallback', 'refused', 'offline', 'handed-over', 'rated'] as const;
 export type BrowseOutcome = (typeof BROWSE_OUTCOMES)[number];
 
-/** The query of GET /conversations; every field optional. */
-export interface ConversationQueryParams {
-  bot?: string;
-  /** ISO-8601 instants: started at or after `from`, before `to`. */
-  from?: string;
-  to?: string;
-  locale?: string;
-  outcome?: BrowseOutcome;
-  /** An intent one of its turns reached, by name. */
-  intent?: string;
-  /** ConversationPage.next of the page before. */
-  before?: string;
-  /** 1 to 200; 50 unless given. */
-  limit?: string;
-}
+/** The query of GET /conversations as a client writes it; every field optional. */
+export type ConversationQueryParams = z.input<typeof schemas.conversationListQuery>;
 
 export type ConversationSummary = z.infer<typeof schemas.conversationSummary>;
 export type ConversationPage = z.infer<typeof schemas.conversationPage>;

@@ -1,11 +1,12 @@
-// Data protection's answers (data-protection-wire.ts) as zod schemas: the one source of their
-// TypeScript types and of the OpenAPI document. Apart from data-protection-wire.ts so that the chat
-// frame, which imports its constants, never bundles zod.
+// Data protection's requests and answers (data-protection-wire.ts) as zod schemas: the one source
+// of their TypeScript types, of the server's validation and of the OpenAPI document. Apart from
+// data-protection-wire.ts so that the chat frame, which imports its constants, never bundles zod.
 import { z } from 'zod';
 import { SUBJECT_EXPORT_FORMAT, WEEKDAYS } from './data-protection-wire.ts';
 import { SENDERS } from './wire.ts';
 import { HANDOVER_STATES } from './handover-wire.ts';
-import { isoInstant, link, quickReply } from './wire-schemas.ts';
+import { CONVERSATION_ID_PATTERN } from './ids.ts';
+import { botId, isoInstant, link, quickReply } from './wire-schemas.ts';
 import { piiTag } from './handover-wire-schemas.ts';
 
 /** The business hours of a bot with handover, as written in its definition's `handover.businessHours`. */
@@ -125,3 +126,25 @@ export const subjectExport = z
     conversations: z.array(exportedConversation),
   })
   .meta({ id: 'SubjectExport' });
+
+// Requests. The settings themselves are checked by the bot engine against the bot's definition,
+// with the definition's own schema (server/bot/settings.ts): here only their envelope.
+export const saveBotSettingsRequest = z.strictObject({
+  /** The version the change was made on; another save since is 409 settings_changed. */
+  version: z.number().int().min(0).max(1e9),
+  /** BotDataSettings, durations in milliseconds or as text such as `30d`. */
+  settings: z.record(z.string(), z.unknown()),
+});
+/** One conversation, or every conversation of one verified visitor of a bot (the identity `sub` the site signs). */
+export const subjectRequest = z.union(
+  [
+    z.strictObject({ conversationId: z.string().regex(CONVERSATION_ID_PATTERN, 'expected a conversation id') }),
+    z.strictObject({
+      bot: botId,
+      // As a visitor identity may carry it (server/bot/identity.ts).
+      sub: z.string().min(1).max(256).refine((s) => s.isWellFormed(), 'not well-formed Unicode'),
+    }),
+  ],
+  { error: 'expected {"conversationId"} or {"bot", "sub"}' },
+);
+export type SaveBotSettingsInput = z.output<typeof saveBotSettingsRequest>;

@@ -15,8 +15,8 @@
 //   GET    /api/v1/conversation/export          → 200 SubjectExport of their conversation (audience "visitor")
 //   DELETE /api/v1/conversation                 → 204 (common/wire.ts)
 //
-// The answers' types are inferred from their zod schemas (data-protection-wire-schemas.ts), which
-// the OpenAPI document (/api/v1/openapi.json) is built from too.
+// The types are inferred from the zod schemas (data-protection-wire-schemas.ts) the server validates
+// requests with and the OpenAPI document (/api/v1/openapi.json) is built from.
 import type { z } from 'zod';
 import type * as schemas from './data-protection-wire-schemas.ts';
 
@@ -32,19 +32,11 @@ export type BotDataSettings = z.infer<typeof schemas.botDataSettings>;
 
 export type BotSettingsView = z.infer<typeof schemas.botSettingsView>;
 
-export interface SaveBotSettingsRequest {
-  /** The version the change was made on; another save since is 409 settings_changed. */
-  version: number;
-  settings: Omit<BotDataSettings, 'messageTtl' | 'valueTtl' | 'inactiveAfter' | 'archiveTtl'> & {
-    messageTtl: number | string | null;
-    valueTtl: number | string | null;
-    inactiveAfter: number | string;
-    archiveTtl: number | string;
-  };
-}
+// Requests as a client sends them (z.input of the schemas the routes validate with).
+export type SaveBotSettingsRequest = z.input<typeof schemas.saveBotSettingsRequest>;
 
 /** One conversation, or every conversation of one verified visitor of a bot (the identity `sub` the site signs). */
-export type SubjectRequest = { conversationId: string } | { bot: string; sub: string };
+export type SubjectRequest = z.input<typeof schemas.subjectRequest>;
 
 export type ErasureResult = z.infer<typeof schemas.erasureResult>;
 

@@ -1,9 +1,10 @@
-// The live handover's answers (handover-wire.ts) as zod schemas: the one source of their TypeScript
-// types and of the OpenAPI document. Apart from handover-wire.ts so no browser bundle needs zod for
-// a constant.
+// The live handover's requests and answers (handover-wire.ts) as zod schemas: the one source of
+// their TypeScript types, of the server's validation and of the OpenAPI document. Apart from
+// handover-wire.ts so no browser bundle needs zod for a constant.
 import { z } from 'zod';
 import { HANDOVER_SOURCES, HANDOVER_STATES, RESOLUTION_CODES } from './handover-wire.ts';
-import { chatMessage, isoInstant } from './wire-schemas.ts';
+import { botId, chatMessage, clientId, isoInstant, localeTag, messageText, typedText } from './wire-schemas.ts';
+import { printable, queryCount, userIdParam } from './console-wire-schemas.ts';
 
 const person = z.object({ id: z.string(), displayName: z.string() });
 
@@ -76,3 +77,36 @@ export const presenceView = z.object({
 
 export const operatorMessageResponse = z.object({ message: chatMessage });
 export const noteResponse = z.object({ note: handoverNoteView });
+
+// Requests (strict: an unknown field is a 400 and changes nothing).
+/** The query of GET /handovers: `resolved` lists the closed ones (resolved or abandoned); `mine`, those the caller holds. */
+export const handoverListQuery = z.strictObject({
+  state: z.enum(['waiting', 'assigned', 'mine', 'resolved']).optional(),
+  bot: botId.optional(),
+  limit: queryCount(200).refine((n) => n >= 1, 'at least 1').default(50),
+});
+/** `operatorId`: a console user serving the handover's bot with handover.work. */
+export const reassignRequest = z.strictObject({ operatorId: userIdParam });
+export const resolveRequest = z.strictObject({
+  code: z.enum(RESOLUTION_CODES),
+  /** Internal, at most 2,000 characters; never sent to the visitor. */
+  note: typedText(2000).optional(),
+});
+/** `clientId`: the idempotency key, as for visitor messages. */
+export const operatorMessageRequest = z.strictObject({ clientId, text: messageText });
+export const noteRequest = z.strictObject({ text: typedText(2000).refine((s) => s.trim().length > 0, 'must not be empty') });
+export const revealRequest = z.strictObject({
+  /** Why, recorded in the audit log; 5 to 500 characters. */
+  reason: z.string().trim().min(5, 'at least 5 characters').max(500, 'at most 500 characters').refine(printable, 'control characters are not allowed'),
+});
+/** `available` false: signed in but not taking conversations. */
+export const presenceRequest = z.strictObject({ available: z.boolean() });
+export const cannedRepliesQuery = z.strictObject({ locale: localeTag.optional() });
+
+export type HandoverListQuery = z.output<typeof handoverListQuery>;
+export type ReassignInput = z.output<typeof reassignRequest>;
+export type ResolveInput = z.output<typeof resolveRequest>;
+export type OperatorMessageInput = z.output<typeof operatorMessageRequest>;
+export type NoteInput = z.output<typeof noteRequest>;
+export type RevealInput = z.output<typeof revealRequest>;
+export type PresenceInput = z.output<typeof presenceRequest>;

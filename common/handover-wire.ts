@@ -22,8 +22,8 @@
 // Posting, noting, typing or resolving on a handover the caller does not hold (or one resolved,
 // abandoned or deleted, or of another bot): 403 `not_holder` with nothing stored or published.
 // Supervisors and administrators may resolve any handover of their bots.
-// The answers' types are inferred from their zod schemas (handover-wire-schemas.ts), which the
-// OpenAPI document (/api/v1/openapi.json) is built from too.
+// The types are inferred from the zod schemas (handover-wire-schemas.ts) the server validates
+// requests with and the OpenAPI document (/api/v1/openapi.json) is built from.
 import type { z } from 'zod';
 import type * as schemas from './handover-wire-schemas.ts';
 import type { RealtimeClientConfig } from './wire.ts';
@@ -53,40 +53,23 @@ export type HandoverDetail = z.infer<typeof schemas.handoverDetail>;
 /** GET /api/v1/console/realtime: where the console's pusher-js connects (the visitor's settings, the console's auth route). */
 export type ConsoleRealtimeConfig = RealtimeClientConfig;
 
-export interface ReassignRequest {
-  /** A console user serving the handover's bot with handover.work. */
-  operatorId: string;
-}
+// Requests as a client sends them (z.input of the schemas the routes validate with).
+export type HandoverListQueryParams = z.input<typeof schemas.handoverListQuery>;
+export type ReassignRequest = z.input<typeof schemas.reassignRequest>;
 
-export interface ResolveRequest {
-  code: ResolutionCode;
-  /** Internal, at most 2,000 characters; never sent to the visitor. */
-  note?: string;
-}
+export type ResolveRequest = z.input<typeof schemas.resolveRequest>;
 
-export interface OperatorMessageRequest {
-  /** Idempotency key, as for visitor messages. */
-  clientId: string;
-  text: string;
-}
+export type OperatorMessageRequest = z.input<typeof schemas.operatorMessageRequest>;
 
-export interface NoteRequest {
-  text: string;
-}
+export type NoteRequest = z.input<typeof schemas.noteRequest>;
 
-export interface RevealRequest {
-  /** Why, recorded in the audit log; 5 to 500 characters. */
-  reason: string;
-}
+export type RevealRequest = z.input<typeof schemas.revealRequest>;
 
 export type RevealedValues = z.infer<typeof schemas.revealedValues>;
 
 export type CannedReply = z.infer<typeof schemas.cannedReply>;
 
-export interface PresenceRequest {
-  /** False: signed in but not taking conversations. */
-  available: boolean;
-}
+export type PresenceRequest = z.input<typeof schemas.presenceRequest>;
 
 export type PresenceView = z.infer<typeof schemas.presenceView>;
 

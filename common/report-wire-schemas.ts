@@ -1,7 +1,10 @@
-// The reports' answer (report-wire.ts) as a zod schema: the one source of its TypeScript types and
-// of the OpenAPI document. Apart from report-wire.ts so no browser bundle needs zod for a constant.
+// The reports' queries and answer (report-wire.ts) as zod schemas: the one source of their
+// TypeScript types, of the server's validation and of the OpenAPI document. Apart from
+// report-wire.ts so no browser bundle needs zod for a constant.
 import { z } from 'zod';
 import { SENDERS } from './wire.ts';
+import { isCalendarDay, MAX_REPORT_DAYS, REPORT_TABLES } from './report-wire.ts';
+import { botId } from './wire-schemas.ts';
 import { HANDOVER_SOURCES, RESOLUTION_CODES } from './handover-wire.ts';
 import { MESSAGE_OUTCOMES } from './turn-outcomes.ts';
 
@@ -64,3 +67,23 @@ export const reportView = z
     }),
   })
   .meta({ id: 'Report' });
+
+// Queries: UTC days, from ≤ to, at most MAX_REPORT_DAYS of them.
+const day = z.string().refine(isCalendarDay, 'expected a day as YYYY-MM-DD');
+const period = {
+  from: day,
+  to: day,
+  /** Absent: every bot the caller may read. */
+  bot: botId.optional(),
+};
+const DAY_MS = 86_400_000;
+const inOrder = (q: { from: string; to: string }) => q.from <= q.to;
+const notTooLong = (q: { from: string; to: string }) => (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS + 1 <= MAX_REPORT_DAYS;
+export const reportQuery = z
+  .strictObject(period)
+  .refine(inOrder, 'from must not be after to')
+  .refine(notTooLong, `at most ${MAX_REPORT_DAYS} days`);
+export const reportCsvQuery = z
+  .strictObject({ ...period, table: z.enum(REPORT_TABLES) })
+  .refine(inOrder, 'from must not be after to')
+  .refine(notTooLong, `at most ${MAX_REPORT_DAYS} days`);

@@ -11,8 +11,8 @@
 // 400 invalid_request for a bad query; 403 forbidden for a bot the caller may not read, or for a
 // role that may read none. Both are audited (`reports.read`, `reports.export`).
 
-// The answer's types are inferred from their zod schemas (report-wire-schemas.ts), which the OpenAPI
-// document (/api/v1/openapi.json) is built from too.
+// The types are inferred from the zod schemas (report-wire-schemas.ts) the server validates the
+// queries with and the OpenAPI document (/api/v1/openapi.json) is built from.
 import type { z } from 'zod';
 import type * as schemas from './report-wire-schemas.ts';
 
@@ -35,3 +35,5 @@ export type DurationSummary = z.infer<typeof schemas.durationSummary>;
 /** One UTC day of the period; days with nothing counted are there with zeros. */
 export type ReportDayRow = z.infer<typeof schemas.reportDayRow>;
 export type ReportView = z.infer<typeof schemas.reportView>;
+/** The period of GET /reports as a client writes it (and, with `table`, of /reports/csv). */
+export type ReportPeriod = z.input<typeof schemas.reportQuery>;

@@ -1,9 +1,9 @@
-// Webhooks' answers (webhooks-wire.ts) as zod schemas: the one source of their TypeScript types and
-// of the OpenAPI document. Apart from webhooks-wire.ts so that the console, which imports its
-// constants, never bundles zod.
+// Webhooks' requests and answers (webhooks-wire.ts) as zod schemas: the one source of their
+// TypeScript types, of the server's validation and of the OpenAPI document. Apart from
+// webhooks-wire.ts so that the console, which imports its constants, never bundles zod.
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from './webhooks-wire.ts';
-import { isoInstant } from './wire-schemas.ts';
+import { botId, isoInstant } from './wire-schemas.ts';
 
 export const webhookView = z
   .object({
@@ -52,3 +52,25 @@ export const webhookAttemptView = z
   .meta({ id: 'WebhookAttemptView', description: 'One delivery attempt: never the body.' });
 
 export const webhookAttempts = z.object({ attempts: z.array(webhookAttemptView) }).meta({ id: 'WebhookAttempts' });
+
+// Requests. The address policy (server/webhooks/) answers for the target itself: these check the shape.
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http or https URL' })
+  .max(2048)
+  .refine((u) => !/[\s]/.test(u), 'expected an http or https URL');
+const webhookEvents = z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'expected at least one event').max(WEBHOOK_EVENTS.length);
+export const webhookCreateRequest = z.strictObject({
+  bot: botId,
+  url: webhookUrl,
+  events: webhookEvents,
+  enabled: z.boolean().default(true),
+});
+export const webhookPatch = z
+  .strictObject({ url: webhookUrl.optional(), events: webhookEvents.optional(), enabled: z.boolean().optional() })
+  .refine((p) => Object.keys(p).length > 0, 'expected url, events or enabled');
+/** How long the previous secret keeps signing after a rotation, in minutes (0: it stops at once; at most a week). */
+export const webhookRotateRequest = z.strictObject({ overlapMinutes: z.number().int().min(0).max(10_080).default(1440) });
+
+export type WebhookCreateInput = z.output<typeof webhookCreateRequest>;
+export type WebhookPatchInput = z.output<typeof webhookPatch>;
+export type WebhookRotateInput = z.output<typeof webhookRotateRequest>;

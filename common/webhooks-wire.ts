@@ -1,7 +1,7 @@
-// Webhooks (issue 18) on the wire: the events a bot's webhook may subscribe to, and what the
-// console API answers about webhooks and their delivery attempts. The request bodies are zod
-// schemas in server/http/routes/console/schemas.ts, the answers in webhooks-wire-schemas.ts; the
-// payloads a receiver gets are in docs/webhooks.md.
+// Webhooks (issue 18) on the wire: the events a bot's webhook may subscribe to, what the console
+// sends about webhooks and what it answers about them and their delivery attempts. Requests and
+// answers are zod schemas in webhooks-wire-schemas.ts, their types inferred here; the payloads a
+// receiver gets are in docs/webhooks.md.
 import type { z } from 'zod';
 import type * as schemas from './webhooks-wire-schemas.ts';
 
@@ -14,3 +14,7 @@ export type WebhookView = z.infer<typeof schemas.webhookView>;
 export type WebhookWithSecret = z.infer<typeof schemas.webhookWithSecret>;
 /** One delivery attempt, as the console shows it: when, how it ended, how long it took; never the body. */
 export type WebhookAttemptView = z.infer<typeof schemas.webhookAttemptView>;
+/** POST /webhooks as a client sends it (`enabled` true unless given). */
+export type WebhookCreateRequest = z.input<typeof schemas.webhookCreateRequest>;
+export type WebhookPatchRequest = z.input<typeof schemas.webhookPatch>;
+export type WebhookRotateRequest = z.input<typeof schemas.webhookRotateRequest>;

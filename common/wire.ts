@@ -22,24 +22,16 @@ export type ChatMessage = z.infer<typeof schemas.chatMessage>;
 /** What pusher-js in the frame needs to reach whichever realtime server is configured. */
 export type RealtimeClientConfig = z.infer<typeof schemas.realtimeClientConfig>;
 
-export interface SessionRequest {
-  bot: string;
-  /** A token from an earlier page load, to resume its conversation. */
-  resume?: string;
-  /** Signed visitor identity from the site's backend (see the bot engine's `verified` level). */
-  identity?: string;
-  /** Preferred language, e.g. `en`, `nb`, `es`. */
-  locale?: string;
-  /** The host page's origin, as the loader saw it; checked against the bot's allowed origins. */
-  origin?: string;
-}
+// The requests' types are what a client sends to their zod schemas (z.input: before defaults and
+// transforms), which the routes validate with: one home, no hand-written copy.
+export type SessionRequest = z.input<typeof schemas.sessionRequest>;
 
 export type SessionResponse = z.infer<typeof schemas.sessionResponse>;
 
 /** The most messages a session answer carries (a renewal carries them too, so it stays small). */
 export const SESSION_MESSAGES = 100;
 
-export type SendRequest = { clientId: string; text: string } | { clientId: string; action: string };
+export type SendRequest = z.input<typeof schemas.sendRequest>;
 
 export type SendResponse = z.infer<typeof schemas.sendResponse>;
 export type HistoryResponse = z.infer<typeof schemas.historyResponse>;
@@ -56,22 +48,19 @@ export interface TypingEvent {
 
 /**
  * POST /api/v1/typing (visitor token) → 204: the visitor is typing, told to the operator who
- * holds the conversation; ignored (204) when no one does. Rate limited like messages.
+ * holds the conversation; ignored (204) when no one does. Rate limited like messages. The
+ * operator's POST /api/v1/console/handovers/:id/typing takes the same body.
  */
-export interface VisitorTypingRequest {
-  typing: boolean;
-}
+export type TypingRequest = z.input<typeof schemas.typingRequest>;
+
+/** pusher-js's channel-auth request: a form on the visitor's route, JSON on the console's. */
+export type ChannelAuthRequest = z.input<typeof schemas.channelAuthRequest>;
 
 /**
  * POST /api/v1/rating (visitor token) → 201: rates the conversation's latest resolved handover
- * (once; 409 `nothing_to_rate` when there is none or it is rated).
+ * (once; 409 `nothing_to_rate` when there is none or it is rated). `score` 1 to 5, `comment` at most 1,000 characters.
  */
-export interface RatingRequest {
-  /** 1 to 5. */
-  score: number;
-  /** At most 1,000 characters. */
-  comment?: string;
-}
+export type RatingRequest = z.input<typeof schemas.ratingRequest>;
 
 export interface ApiError {
   error: { code: string; message: string };

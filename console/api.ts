@@ -3,6 +3,7 @@
 // server's own `{error:{code,message}}` words, which the screens show as text.
 import type {
   AuditEntryView,
+  AuditQueryParams,
   ChangePasswordRequest,
   ConsoleSettings,
   ConsoleUserView,
@@ -14,6 +15,7 @@ import type {
   SetPasswordRequest,
   SsoInfo,
   SsoSecondFactorRequest,
+  TotpConfirmRequest,
   TotpEnrolment,
   UserPatch,
 } from '../common/console-wire.ts';
@@ -22,6 +24,7 @@ import type {
   ConsoleRealtimeConfig,
   HandoverDetail,
   HandoverList,
+  HandoverListQueryParams,
   HandoverNoteView,
   HandoverView,
   NoteRequest,
@@ -36,9 +39,9 @@ import type {
 import type { BrowseFilters, ConversationDetail, ConversationPage, ConversationQueryParams } from '../common/conversations-wire.ts';
 import type { BotSettingsView, ErasureResult, SaveBotSettingsRequest, SubjectExport, SubjectRequest } from '../common/data-protection-wire.ts';
 import type { ChannelAuth } from '../common/pusher-client.ts';
-import type { ReportTable, ReportView } from '../common/report-wire.ts';
-import type { ChatMessage } from '../common/wire.ts';
-import type { WebhookAttemptView, WebhookEventType, WebhookView, WebhookWithSecret } from '../common/webhooks-wire.ts';
+import type { ReportPeriod, ReportTable, ReportView } from '../common/report-wire.ts';
+import type { ChannelAuthRequest, ChatMessage, TypingRequest } from '../common/wire.ts';
+import type { WebhookAttemptView, WebhookCreateRequest, WebhookPatchRequest, WebhookRotateRequest, WebhookView, WebhookWithSecret } from '../common/webhooks-wire.ts';
 
 const BASE = '/api/v1/console';
 
@@ -97,7 +100,7 @@ export const signOut = (csrf: string) => request<void>('DELETE', '/session', { c
 export const endAllSessions = (csrf: string) => request<void>('POST', '/session/end-all', { csrf });
 export const changePassword = (csrf: string, body: ChangePasswordRequest) => request<SessionInfo>('POST', '/password', { body, csrf });
 export const enrollTotp = (csrf: string) => request<TotpEnrolment>('POST', '/totp/enroll', { csrf });
-export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes>('POST', '/totp/confirm', { body: { code }, csrf });
+export const confirmTotp = (csrf: string, code: string) => request<RecoveryCodes>('POST', '/totp/confirm', { body: { code } satisfies TotpConfirmRequest, csrf });
 
 // Administrators.
 export const listUsers = () => request<{ users: ConsoleUserView[] }>('GET', '/users');
@@ -107,13 +110,6 @@ export const patchUser = (csrf: string, id: string, body: UserPatch) => request<
 export const getSettings = () => request<ConsoleSettings>('GET', '/settings');
 export const patchSettings = (csrf: string, body: ConsoleSettings) => request<ConsoleSettings>('PATCH', '/settings', { body, csrf });
 
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  afterSeq?: number;
-  limit?: number;
-}
-
 function query(filter: object): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') params.set(key, String(value));
@@ -121,15 +117,14 @@ function query(filter: object): string {
   return text ? `?${text}` : '';
 }
 
-export const listAudit = (filter: AuditFilter) => request<{ entries: AuditEntryView[] }>('GET', `/audit${query(filter)}`);
+export const listAudit = (filter: AuditQueryParams) => request<{ entries: AuditEntryView[] }>('GET', `/audit${query(filter)}`);
 /** A plain link: the browser downloads it with the session cookie. */
 export const AUDIT_EXPORT_URL = `${BASE}/audit/export`;
 
 // Live handover (common/handover-wire.ts): handover.work, reassign for supervisors and administrators.
-export type HandoverListState = 'waiting' | 'assigned' | 'mine' | 'resolved';
 const handover = (id: string, rest = '') => `/handovers/${encodeURIComponent(id)}${rest}`;
 
-export const listHandovers = (filter: { state: HandoverListState; bot?: string; limit?: number }) => request<HandoverList>('GET', `/handovers${query(filter)}`);
+export const listHandovers = (filter: HandoverListQueryParams) => request<HandoverList>('GET', `/handovers${query(filter)}`);
 export const getHandover = (id: string) => request<HandoverDetail>('GET', handover(id));
 export const takeHandover = (csrf: string, id: string) => request<HandoverView>('POST', handover(id, '/take'), { csrf });
 export const reassignHandover = (csrf: string, id: string, body: ReassignRequest) => request<HandoverView>('POST', handover(id, '/reassign'), { body, csrf });
@@ -137,7 +132,7 @@ export const resolveHandover = (csrf: string, id: string, body: ResolveRequest) 
 export const postOperatorMessage = (csrf: string, id: string, body: OperatorMessageRequest) =>
   request<{ message: ChatMessage }>('POST', handover(id, '/messages'), { body, csrf }).then((r) => r.message);
 export const addNote = (csrf: string, id: string, body: NoteRequest) => request<{ note: HandoverNoteView }>('POST', handover(id, '/notes'), { body, csrf }).then((r) => r.note);
-export const sendTyping = (csrf: string, id: string, typing: boolean) => request<void>('POST', handover(id, '/typing'), { body: { typing }, csrf });
+export const sendTyping = (csrf: string, id: string, typing: boolean) => request<void>('POST', handover(id, '/typing'), { body: { typing } satisfies TypingRequest, csrf });
 export const revealHandover = (csrf: string, id: string, body: RevealRequest) => request<RevealedValues>('POST', handover(id, '/reveal'), { body, csrf });
 export const cannedReplies = (bot: string) => request<{ replies: CannedReply[] }>('GET', `/bots/${encodeURIComponent(bot)}/canned-replies`).then((r) => r.replies);
 /** `keepalive`: the "going offline" sent as the page closes still reaches the server. */
@@ -145,7 +140,7 @@ export const putPresence = (csrf: string, body: PresenceRequest, keepalive = fal
 export const realtimeConfig = () => request<ConsoleRealtimeConfig>('GET', '/realtime');
 /** pusher-js channel authorization through the console session: JSON, with the CSRF header like every state change. */
 export const authorizeChannel = (csrf: string, socketId: string, channelName: string) =>
-  request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName }, csrf });
+  request<ChannelAuth>('POST', '/realtime/auth', { body: { socket_id: socketId, channel_name: channelName } satisfies ChannelAuthRequest, csrf });
 
 // The conversation browser (common/conversations-wire.ts): supervisors (their bots) and administrators.
 const conversation = (id: string, rest = '') => `/conversations/${encodeURIComponent(id)}${rest}`;
@@ -162,12 +157,6 @@ export const saveBotSettings = (csrf: string, bot: string, body: SaveBotSettings
 export const exportSubject = (csrf: string, body: SubjectRequest) => request<SubjectExport>('POST', '/subjects/export', { body, csrf });
 export const eraseSubject = (csrf: string, body: SubjectRequest) => request<ErasureResult>('POST', '/subjects/erase', { body, csrf });
 // Reports (common/report-wire.ts): reports.read, administrators every bot, supervisors their own.
-export interface ReportPeriod {
-  from: string;
-  to: string;
-  /** Empty: every bot the caller may read. */
-  bot?: string;
-}
 export const getReport = (period: ReportPeriod) => request<ReportView>('GET', `/reports${query(period)}`);
 /** A plain link: the browser downloads the table with the session cookie. */
 export const reportCsvUrl = (period: ReportPeriod, table: ReportTable) => `${BASE}/reports/csv${query({ table, ...period })}`;
@@ -175,9 +164,10 @@ export const reportCsvUrl = (period: ReportPeriod, table: ReportTable) => `${BAS
 // Administrators: a bot's webhooks (common/webhooks-wire.ts). A secret comes back only from a create or a rotation.
 const webhookPath = (id: string, rest = '') => `/webhooks/${encodeURIComponent(id)}${rest}`;
 export const listWebhooks = () => request<{ webhooks: WebhookView[] }>('GET', '/webhooks').then((r) => r.webhooks);
-export const createWebhook = (csrf: string, body: { bot: string; url: string; events: WebhookEventType[] }) => request<WebhookWithSecret>('POST', '/webhooks', { body, csrf });
-export const patchWebhook = (csrf: string, id: string, body: { url?: string; events?: WebhookEventType[]; enabled?: boolean }) =>
+export const createWebhook = (csrf: string, body: WebhookCreateRequest) => request<WebhookWithSecret>('POST', '/webhooks', { body, csrf });
+export const patchWebhook = (csrf: string, id: string, body: WebhookPatchRequest) =>
   request<{ webhook: WebhookView }>('PATCH', webhookPath(id), { body, csrf }).then((r) => r.webhook);
-export const rotateWebhookSecret = (csrf: string, id: string, overlapMinutes: number) => request<WebhookWithSecret>('POST', webhookPath(id, '/rotate'), { body: { overlapMinutes }, csrf });
+export const rotateWebhookSecret = (csrf: string, id: string, overlapMinutes: number) =>
+  request<WebhookWithSecret>('POST', webhookPath(id, '/rotate'), { body: { overlapMinutes } satisfies WebhookRotateRequest, csrf });
 export const deleteWebhook = (csrf: string, id: string) => request<void>('DELETE', webhookPath(id), { csrf });
 export const listWebhookAttempts = (id: string) => request<{ attempts: WebhookAttemptView[] }>('GET', webhookPath(id, '/attempts')).then((r) => r.attempts);

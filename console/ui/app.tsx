@@ -5,7 +5,7 @@
 // routes to anyone else whatever this menu shows, and anyone else who opens one by its path
 // (/console/users) is told it is not for their role.
 import { useEffect, useState } from 'preact/hooks';
-import type { ConsoleRole, SessionInfo } from '../../common/console-wire.ts';
+import { CONSOLE_ROLES, type ConsoleRole, type SessionInfo } from '../../common/console-wire.ts';
 import { currentSession } from '../api.ts';
 import { Account } from './account.tsx';
 import { Audit } from './audit.tsx';
@@ -25,7 +25,7 @@ import { Webhooks } from './webhooks/screen.tsx';
 
 type Screen = 'home' | 'handovers' | 'conversations' | 'reports' | 'account' | 'users' | 'bots' | 'webhooks' | 'data-requests' | 'audit';
 
-const EVERYONE: readonly ConsoleRole[] = ['administrator', 'supervisor', 'operator'];
+const EVERYONE: readonly ConsoleRole[] = CONSOLE_ROLES;
 const ADMINISTRATORS: readonly ConsoleRole[] = ['administrator'];
 /** Who oversees bots: administrators every bot, supervisors their own (roles.ts, e.g. reports.read). */
 const OVERSEERS: readonly ConsoleRole[] = ['administrator', 'supervisor'];

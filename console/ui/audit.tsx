@@ -23,7 +23,7 @@ export function Audit() {
 
   const fetchPage = (afterSeq?: number) =>
     load.run(async () => {
-      const page = (await listAudit({ actor: actor.trim(), action: action.trim(), afterSeq, limit: PAGE })).entries;
+      const page = (await listAudit({ actor: actor.trim(), action: action.trim(), afterSeq: afterSeq?.toString(), limit: String(PAGE) })).entries;
       setEntries((shown) => (afterSeq === undefined ? page : [...(shown ?? []), ...page]));
       setMore(page.length === PAGE);
     });

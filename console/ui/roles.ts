@@ -1,8 +1,6 @@
 // Role names as people read them.
 import type { ConsoleRole } from '../../common/console-wire.ts';
 
-export const ROLES: readonly ConsoleRole[] = ['administrator', 'supervisor', 'operator'];
-
 export const ROLE_LABEL: Record<ConsoleRole, string> = {
   administrator: 'Administrator',
   supervisor: 'Supervisor',

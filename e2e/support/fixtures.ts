@@ -1,9 +1,11 @@
 // Shared fixtures: one Parley server per worker (a real child process, temp SQLite), a strict host
-// page per test on another origin, and the violation/dialog guard on every test.
+// page per test on another origin, and on every test the violation/dialog guard and the contract
+// check of every API answer its pages receive (api-contract.ts).
 import { test as base, expect } from '@playwright/test';
 import { startParley, type ParleyProcess } from '../../test/helpers/parley-server.ts';
 import { hostPolicy } from './csp.ts';
 import { installGuard, type Guard } from './guard.ts';
+import { watchApiAnswers, type ContractWatch } from './api-contract.ts';
 import { startHost, type HostSite } from './host-server.ts';
 
 /** Every test opens new conversations from 127.0.0.1: lift the per-IP limits meant for the wild. */
@@ -13,6 +15,8 @@ export interface Fixtures {
   guard: Guard;
   /** Set false in the few tests that provoke violations on purpose and assert them themselves. */
   strictGuard: boolean;
+  /** The API answers the test's pages received that depart from the OpenAPI document; any left at the end fail the test. */
+  apiContract: ContractWatch;
   host: HostSite;
 }
 
@@ -36,6 +40,15 @@ export const test = base.extend<Fixtures, { parley: ParleyProcess }>({
         expect(guard.consoleErrors, 'CSP / Trusted Types console errors').toEqual([]);
         expect(guard.dialogs, 'dialogs (executed script)').toEqual([]);
       }
+    },
+    { auto: true },
+  ],
+  apiContract: [
+    async ({ browser, context }, use) => {
+      const watch = watchApiAnswers(browser, context);
+      await use(watch);
+      watch.stop();
+      expect(await watch.take(), 'API answers that depart from the OpenAPI document (docs/api.md)').toEqual([]);
     },
     { auto: true },
   ],

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ACTIONS, botScope, can, type Action } from './roles.ts';
 import type { Role } from '../store/console-store.ts';
+import { CONSOLE_ROLES } from '../../common/console-wire.ts';
 
-const ROLES: Role[] = ['administrator', 'supervisor', 'operator'];
+const ROLES = CONSOLE_ROLES;
 type Cell = 'yes' | 'their bots' | 'if granted' | 'no';
 
 /**

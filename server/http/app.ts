@@ -10,7 +10,7 @@ import { formBody, jsonBody } from './json-body.ts';
 import { clientIp, requireDeletionToken, requireVisitor, type VisitorState } from './visitor-auth.ts';
 import { rateLimit } from './rate-limit.ts';
 import { validBody } from './validate.ts';
-import { ratingRequest, sendRequest, typingRequest } from './schemas.ts';
+import { ratingRequest, sendRequest, typingRequest } from '../../common/wire-schemas.ts';
 import { securityHeaders } from '../security/headers.ts';
 import { securityTxt } from '../security/security-txt.ts';
 import { createSession } from './routes/sessions.ts';
@@ -60,7 +60,10 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/api/v1/conversation/export', fromFrame, visitor, exportConversation(deps));
   router.get('/healthz', liveness());
   router.get('/readyz', readiness(readinessChecks(deps)));
-  router.get('/metrics', metricsEndpoint(deps.metrics.registry, deps.config.metricsToken));
+  // Without METRICS_TOKEN there is no /metrics at all: any method is the 404 of a path no one serves
+  // (a route that only refused would still answer OPTIONS with its Allow and POST with 405).
+  const metricsToken = deps.config.metricsToken;
+  if (metricsToken !== undefined) router.get('/metrics', metricsEndpoint(deps.metrics.registry, metricsToken));
   router.get(OPENAPI_PATH, openApiDocument(deps.publicUrl));
   router.get('/widget.js', widgetScript(deps));
   router.get('/frame.html', chatFrame(deps));

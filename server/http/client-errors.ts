@@ -12,19 +12,22 @@ function statusOf(code: unknown): number {
   return 400;
 }
 
-function answer(socket: Duplex, status: number): void {
+/** Whether the bytes Node could not parse were a HEAD request, whose answer must carry no body. */
+const isHead = (err: NodeJS.ErrnoException & { rawPacket?: Buffer }): boolean => err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+
+function answer(socket: Duplex, status: number, head: boolean): void {
   const body = JSON.stringify(genericError(status));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n' +
-      body,
+      (head ? '' : body),
   );
 }
 
 export function answerClientErrors(server: Server): void {
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
     // A reset has no one to read an answer; a response already under way cannot get a second
     // status line (the test Node's own handler makes: a body too slow has a response object, unsent).
     const response = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
@@ -32,6 +35,6 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    answer(socket, statusOf(err.code));
+    answer(socket, statusOf(err.code), isHead(err));
   });
 }

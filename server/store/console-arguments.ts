@@ -6,6 +6,7 @@ import { checkCount, checkDate, checkLimit, flag, nullableDate, nullableText, on
 
 export { text };
 import { storeError } from './errors.ts';
+import { CONSOLE_ROLES } from '../../common/console-wire.ts';
 
 export type NewUser = Parameters<ConsoleStore['createUser']>[0];
 export type UserPatch = Parameters<ConsoleStore['updateUser']>[1];
@@ -13,7 +14,7 @@ export type AuditInput = Parameters<ConsoleStore['appendAudit']>[0];
 export type AuditQuery = Parameters<ConsoleStore['listAudit']>[0];
 export type NewOneTimeToken = Parameters<ConsoleStore['createOneTimeToken']>[0];
 
-const ROLES: readonly string[] = ['administrator', 'supervisor', 'operator'] satisfies Role[];
+const ROLES: readonly string[] = CONSOLE_ROLES;
 const PURPOSES: readonly string[] = ['set-password', 'reset-password', 'sso-second-factor'] satisfies OneTimePurpose[];
 const OUTCOMES: readonly string[] = ['ok', 'denied', 'failed'] satisfies AuditEntry['outcome'][];
 

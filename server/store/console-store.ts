@@ -2,8 +2,10 @@
 // reset) and the hash-chained audit log. `Store` extends ConsoleStore, so both adapters implement
 // it and console-contract.ts holds them to it. Tokens are never stored: sessions and one-time links
 // are kept under the SHA-256 of their token, which the caller computes.
+import type { ConsoleRole } from '../../common/console-wire.ts';
 
-export type Role = 'administrator' | 'supervisor' | 'operator';
+/** The console's roles (CONSOLE_ROLES, common/console-wire.ts: the one list). */
+export type Role = ConsoleRole;
 
 export interface ConsoleUser {
   id: string;                 // 22-char base64url, like conversation ids

@@ -10,6 +10,7 @@ import type { Handover, HandoverNote } from './handover-store.ts';
 import type { WebhookEvent } from './webhook-store.ts';
 import { carriedEvents, defineWebhookModels, type CarriedEvents } from './mongo-webhook-models.ts';
 import { HANDOVER_SOURCES, HANDOVER_STATES, RESOLUTION_CODES } from '../../common/handover-wire.ts';
+import { CONSOLE_ROLES } from '../../common/console-wire.ts';
 
 export interface ConversationDoc extends CarriedEvents {
   _id: string;
@@ -461,7 +462,7 @@ const userSchema = new Schema<UserDoc>(
     _id: { type: String },
     email: { type: String },
     displayName: { type: String, default: '' },
-    role: { type: String, enum: ['administrator', 'supervisor', 'operator'] },
+    role: { type: String, enum: CONSOLE_ROLES },
     bots: { type: [String], default: [] },
     passwordHash: nullableString,
     totpSecret: nullableString,

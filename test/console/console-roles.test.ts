@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachStore } from '../helpers/stores.ts';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.ts';
 import type { ConsoleClient } from '../helpers/console-client.ts';
+import type { ConsoleRole } from '../../common/console-wire.ts';
 import { walkCsrf } from '../helpers/csrf-routes.ts';
 import { consoleRouter } from '../../server/http/routes/console/router.ts';
 import type { AppDeps } from '../../server/http/deps.ts';
@@ -22,7 +23,7 @@ const ADMIN_ROUTES: Array<{ method: string; path: string; body?: unknown; allowe
 forEachStore((store) => {
   describe('console roles over HTTP', () => {
     let world: ConsoleWorld;
-    const clients = {} as Record<'administrator' | 'supervisor' | 'operator', ConsoleClient>;
+    const clients = {} as Record<ConsoleRole, ConsoleClient>;
     let subjectId: string;
     beforeAll(async () => {
       world = await startConsoleWorld(store.env());

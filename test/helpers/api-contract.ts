@@ -3,8 +3,8 @@
 // must match the schema (answer objects allow no undocumented field). Answers for paths no route
 // has are checked against what the server answers there (404, 405 and the errors that come before
 // any route) and the one error shape. Every HTTP helper of the tests reports what it got here
-// (test/setup/api-contract.ts for fetch, the fuzz and CSRF walkers for node:http), and a problem
-// fails the test that made the request.
+// (test/setup/api-contract.ts for fetch, the fuzz and CSRF walkers for node:http), and so do the
+// e2e pages (e2e/support/api-contract.ts); a problem fails the test that made the request.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { API_ROUTES, buildApiDocument, openApiPath } from '../../server/http/api/document.ts';
@@ -17,7 +17,8 @@ export interface Exchange {
   status: number;
   /** The Content-Type header; null without one. */
   contentType: string | null;
-  body: string;
+  /** Null when it could not be read (a browser's redirect, a page closed first): status, headers and media type are checked still. */
+  body: string | null;
   /** Lower-case header names of the answer, to check documented headers are there. */
   headers?: ReadonlySet<string>;
   /** The Allow header, for OPTIONS. */
@@ -62,16 +63,16 @@ const UNROUTED = new Set([400, 404, 405, 408, 431]);
 const GATEWAY = new Set([502, 504]);
 
 
-function checkBody(where: string, pointer: string, exchange: Exchange): string[] {
+function checkBody(where: string, pointer: string, body: string): string[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(exchange.body);
+    parsed = JSON.parse(body);
   } catch {
-    return [`${where}: the body is not JSON: ${exchange.body.slice(0, 200)}`];
+    return [`${where}: the body is not JSON: ${body.slice(0, 200)}`];
   }
   const validate = validator(pointer);
   if (validate(parsed)) return [];
-  return [`${where}: the body does not match the document: ${ajv.errorsText(validate.errors)}; body ${exchange.body.slice(0, 500)}`];
+  return [`${where}: the body does not match the document: ${ajv.errorsText(validate.errors)}; body ${body.slice(0, 500)}`];
 }
 
 const mediaType = (contentType: string | null) => (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -80,7 +81,7 @@ const mediaType = (contentType: string | null) => (contentType ?? '').split(';')
 function checkUnrouted(where: string, exchange: Exchange): string[] {
   if (!UNROUTED.has(exchange.status)) return [`${where}: ${exchange.status} where no route is (only ${[...UNROUTED].join(', ')} may come from there)`];
   if (mediaType(exchange.contentType) !== 'application/json') return [`${where}: an error that is not JSON (${exchange.contentType ?? 'no Content-Type'})`];
-  return checkBody(where, '/components/schemas/Error', exchange);
+  return exchange.body === null ? [] : checkBody(where, '/components/schemas/Error', exchange.body);
 }
 
 /** OPTIONS on a path the document has: the router's 200, empty, whose Allow names the documented methods (and HEAD with GET). */
@@ -115,22 +116,22 @@ export function contractProblems(exchange: Exchange): string[] {
   }
   if (method === 'HEAD') return problems;
   if (!response.content) {
-    if (exchange.body !== '') problems.push(`${where}: a body where the document has none: ${exchange.body.slice(0, 200)}`);
+    if (exchange.body) problems.push(`${where}: a body where the document has none: ${exchange.body.slice(0, 200)}`);
     return problems;
   }
   const type = mediaType(exchange.contentType);
   if (!(type in response.content)) return [...problems, `${where}: Content-Type ${type || 'none'} is not documented (documented: ${Object.keys(response.content).join(', ')})`];
-  if (type !== 'application/json') return problems;
-  return [...problems, ...checkBody(where, `${responsePointer}/content/${escape(type)}/schema`, exchange)];
+  if (type !== 'application/json' || exchange.body === null) return problems;
+  return [...problems, ...checkBody(where, `${responsePointer}/content/${escape(type)}/schema`, exchange.body)];
 }
 
 /**
  * For answers to requests too malformed to say which route they were for (the fuzzer's raw bytes):
  * an error that is JSON has the one error shape.
  */
-export function recordErrorAnswer(where: string, answer: Pick<Exchange, 'status' | 'contentType' | 'body'>): string[] {
+export function recordErrorAnswer(where: string, answer: Pick<Exchange, 'status' | 'contentType'> & { body: string }): string[] {
   if (answer.status < 400 || mediaType(answer.contentType) !== 'application/json') return [];
-  const problems = checkBody(`${where} → ${answer.status}`, '/components/schemas/Error', { method: '', url: '', headers: new Set(), ...answer });
+  const problems = checkBody(`${where} → ${answer.status}`, '/components/schemas/Error', answer.body);
   keepProblems(problems);
   return problems;
 }

@@ -4,6 +4,12 @@
 
 /** The paths the OpenAPI document covers: the API, and the health checks. */
 export const isApiPath = (path: string): boolean => path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
+
+/** Where the tests' Parley servers (and the proxies in front of them) listen: any loopback address. */
+const isLoopback = (hostname: string): boolean => /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === 'localhost' || hostname === '[::1]';
+
+/** Whether an answer from `url` is one the contract check holds to the document: the API of a server on loopback. */
+export const isCheckedUrl = (url: URL): boolean => isLoopback(url.hostname) && isApiPath(url.pathname);
 const seen: string[] = [];
 
 export function keepProblems(problems: readonly string[]): void {

@@ -8,10 +8,8 @@ import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-setup.t
 import type { ConsoleClient } from '../helpers/console-client.ts';
 import { history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import type { BotSettingsView } from '../../common/data-protection-wire.ts';
-import type { AuditEntryView } from '../../common/console-wire.ts';
+import type { AuditEntryView, ConsoleRole as Role } from '../../common/console-wire.ts';
 import type { SessionResponse } from '../../common/wire.ts';
-
-type Role = 'administrator' | 'supervisor' | 'operator';
 
 interface Route {
   method: string;

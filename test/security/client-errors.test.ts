@@ -39,6 +39,14 @@ describe('errors the HTTP parser answers', () => {
     expect(answer.body).toEqual({ error: { code: 'headers_too_large', message: 'The request headers are too large' } });
   });
 
+  it('headers over 16 KiB on a HEAD: 431 with no body, as HTTP has it for HEAD (a body would be read as the next answer)', async () => {
+    const answer = await exchange(`HEAD /metrics HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const [head = '', body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head.toLowerCase()).toContain('content-type: application/json');
+    expect(body).toBe('');
+  });
+
   it('a request line that does not parse: 400 with the generic JSON error', async () => {
     const answer = parse(await exchange('NOT A REQUEST\r\n\r\n'));
     expect(answer.status).toBe(400);

@@ -2,7 +2,7 @@
 // read as another seed is refused), and one seed with the same tokens yields the same requests,
 // byte for byte, in the same order.
 import { describe, expect, it } from 'vitest';
-import { consoleFuzzPlan, fuzzPlan, fuzzSeed, type FuzzPlan } from './fuzz/plan.ts';
+import { consoleFuzzPlan, fuzzPlan, fuzzSeed, metricsFuzzPlan, type FuzzPlan } from './fuzz/plan.ts';
 import type { FuzzRequest, FuzzTokens } from './fuzz/requests.ts';
 import type { ConsoleFuzzContext } from './fuzz/console-requests.ts';
 
@@ -48,6 +48,13 @@ describe('fuzz replay', () => {
     const run = consoleFuzzPlan(1234, consoleContext, 0.2).map(httpWire);
     expect(consoleFuzzPlan(1234, consoleContext, 0.2).map(httpWire)).toEqual(run);
     expect(consoleFuzzPlan(1235, consoleContext, 0.2).map(httpWire)).not.toEqual(run);
+  });
+
+  it('fuzz: the /metrics run too: the same seed generates the same requests in the same order; another seed does not', () => {
+    const token = 'metrics-token-0123456789';
+    const run = metricsFuzzPlan(1234, token, 200).map(httpWire);
+    expect(metricsFuzzPlan(1234, token, 200).map(httpWire)).toEqual(run);
+    expect(metricsFuzzPlan(1235, token, 200).map(httpWire)).not.toEqual(run);
   });
 
   it('fuzz: FUZZ_SEED is taken as given, and a fresh seed is drawn without it', () => {

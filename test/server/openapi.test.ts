@@ -60,7 +60,8 @@ describe('the OpenAPI document', () => {
   it('lists exactly the routes the Koa routers register, with the same methods (the rest are pages and files)', () => {
     const publicUrl = 'http://localhost:3000';
     const deps = {
-      config: loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' }),
+      // METRICS_TOKEN set: every route there can be is registered (without it there is no /metrics).
+      config: loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', METRICS_TOKEN: 'a-metrics-token-for-the-route-list' }),
       publicUrl,
       logger: pino({ level: 'silent' }),
       realtimeClient: { key: 'k', wsHost: 'localhost', wsPort: 3000, wssPort: 3000, forceTLS: false, cluster: 'mt1', authEndpoint: `${publicUrl}/api/v1/realtime/auth` },

@@ -6,13 +6,12 @@
 // keep their timing). The checker (the document, ajv) loads with the first API answer, so files
 // that never ask the API do not pay for it.
 import { afterAll, afterEach } from 'vitest';
-import { isApiPath, keepProblems, takeProblems } from '../helpers/contract-problems.ts';
+import { isCheckedUrl, keepProblems, takeProblems } from '../helpers/contract-problems.ts';
 
 type Checker = typeof import('../helpers/api-contract.ts');
 let checker: Promise<Checker> | undefined;
 const loadChecker = (): Promise<Checker> => (checker ??= import('../helpers/api-contract.ts'));
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const unwrapped = globalThis.fetch;
 /** Checks still reading their answers. */
 const pending = new Set<Promise<void>>();
@@ -33,7 +32,7 @@ async function check(method: string, url: URL, response: Response): Promise<void
 globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
   const response = await unwrapped(input, init);
   const url = new URL(input instanceof Request ? input.url : String(input));
-  if (LOOPBACK.has(url.hostname) && isApiPath(url.pathname)) {
+  if (isCheckedUrl(url)) {
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const checking: Promise<void> = check(method, url, response.clone())
       .catch((err: unknown) => keepProblems([`${method} ${url.pathname}: the answer could not be read for the check: ${String(err)}`]))

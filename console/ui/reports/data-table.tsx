@@ -1,9 +1,9 @@
 // A chart's data as a table (what screen readers read; the chart itself is hidden from them), with
 // the download of the same table as CSV. The rows come from common/report-tables.ts, the one
 // place that cuts them, so the table and its CSV never differ.
-import type { ReportTable, ReportView } from '../../../common/report-wire.ts';
+import type { ReportPeriod, ReportTable, ReportView } from '../../../common/report-wire.ts';
 import { reportRows, type Cell } from '../../../common/report-tables.ts';
-import { reportCsvUrl, type ReportPeriod } from '../../api.ts';
+import { reportCsvUrl } from '../../api.ts';
 
 interface DataTableProps {
   caption: string;

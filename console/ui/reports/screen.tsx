@@ -3,8 +3,8 @@
 // table behind it with its CSV. Everything shown is counts and durations: the server computes
 // reports from metadata only (docs/console.md#reports).
 import { useEffect, useId, useMemo, useState } from 'preact/hooks';
-import type { ReportView } from '../../../common/report-wire.ts';
-import { getReport, type ReportPeriod } from '../../api.ts';
+import type { ReportPeriod, ReportView } from '../../../common/report-wire.ts';
+import { getReport } from '../../api.ts';
 import { useAction } from '../action.ts';
 import { ErrorText, Field, Form } from '../form.tsx';
 import { Heading } from '../heading.tsx';

@@ -1,15 +1,14 @@
 // The console API's routes (routes/console/router.ts registers them), for the OpenAPI document.
-// Request schemas are the ones the routes validate with (routes/console/schemas.ts).
+// Request and answer schemas are common/*-wire-schemas.ts: the routes validate with the same objects.
 import { z } from 'zod';
 import * as wire from '../../../common/console-wire-schemas.ts';
 import * as handover from '../../../common/handover-wire-schemas.ts';
 import * as browse from '../../../common/conversations-wire-schemas.ts';
 import * as protection from '../../../common/data-protection-wire-schemas.ts';
-import { reportView } from '../../../common/report-wire-schemas.ts';
+import * as reports from '../../../common/report-wire-schemas.ts';
 import * as webhooks from '../../../common/webhooks-wire-schemas.ts';
 import { channelAuthorization, realtimeClientConfig } from '../../../common/wire-schemas.ts';
-import * as schemas from '../routes/console/schemas.ts';
-import { channelAuthRequest, typingRequest } from '../schemas.ts';
+import { channelAuthRequest, typingRequest } from '../../../common/wire-schemas.ts';
 import { CONSOLE_PREFIX } from '../routes/console/router.ts';
 import { empty, failure, json, redirect, type ApiRoute, type Method } from './route-table.ts';
 
@@ -27,7 +26,7 @@ export const consoleRoutes: ApiRoute[] = [
   route('post', '/session', {
     summary: 'Sign in with e-mail and password (and a second factor)',
     caller: 'sessionless',
-    json: schemas.loginRequest,
+    json: wire.loginRequest,
     rateLimited: true,
     answers: {
       200: json(wire.sessionInfo, 'Signed in: the session cookie is set'),
@@ -39,7 +38,7 @@ export const consoleRoutes: ApiRoute[] = [
   route('post', '/session/end-all', { summary: 'End every session of this user, this one too', answers: { 204: empty('Every session ended') } }),
   route('post', '/password', {
     summary: 'Change the password (every other session ends)',
-    json: schemas.changePasswordRequest,
+    json: wire.changePasswordRequest,
     answers: {
       200: json(wire.sessionInfo, 'Changed; a new session cookie'),
       400: failure('`weak_password`, `invalid_request`'),
@@ -49,13 +48,13 @@ export const consoleRoutes: ApiRoute[] = [
   route('post', '/password/set', {
     summary: 'Set a password from a one-time link (an invitation or a reset)',
     caller: 'sessionless',
-    json: schemas.setPasswordRequest,
+    json: wire.setPasswordRequest,
     answers: { 204: empty('Set'), 400: failure('`weak_password`, `invalid_link`, `invalid_request`') },
   }),
   route('post', '/password/reset', {
     summary: 'Ask for a password-reset link (the same answer whatever the address)',
     caller: 'sessionless',
-    json: schemas.resetRequest,
+    json: wire.resetRequest,
     rateLimited: true,
     answers: { 202: json(wire.nothingToSay, 'Accepted; a known account is mailed a link') },
   }),
@@ -65,19 +64,19 @@ export const consoleRoutes: ApiRoute[] = [
   }),
   route('post', '/totp/confirm', {
     summary: 'Confirm the TOTP secret with a code; the recovery codes, shown once',
-    json: schemas.totpConfirmRequest,
+    json: wire.totpConfirmRequest,
     answers: { 200: json(wire.recoveryCodes, 'Enrolled'), 400: failure('`invalid_code`, `invalid_request`'), 409: failure('`totp_enrolled`') },
   }),
   route('get', '/users', { summary: 'Every console user (administrators)', answers: { 200: json(wire.userList, 'The users') } }),
   route('post', '/users', {
     summary: 'Invite a user (the same answer whatever the address; administrators)',
-    json: schemas.inviteRequest,
+    json: wire.inviteRequest,
     answers: { 202: json(wire.nothingToSay, 'Accepted; a new or still pending address is mailed a link') },
   }),
   route('patch', '/users/:id', {
     summary: 'Change a user’s role, bots, disabled, lock or reveal grant (administrators)',
-    json: schemas.userPatch,
-    params: z.object({ id: schemas.userIdParam }),
+    json: wire.userPatch,
+    params: z.object({ id: wire.userIdParam }),
     answers: {
       200: json(wire.consoleUserView, 'The user as changed'),
       400: failure('`invalid_request`, `not_grantable`'),
@@ -85,7 +84,7 @@ export const consoleRoutes: ApiRoute[] = [
       409: failure('`last_administrator`'),
     },
   }),
-  route('get', '/audit', { summary: 'A page of the audit log (administrators)', query: schemas.auditQuery, answers: { 200: json(wire.auditPage, 'Entries in order') } }),
+  route('get', '/audit', { summary: 'A page of the audit log (administrators)', query: wire.auditQuery, answers: { 200: json(wire.auditPage, 'Entries in order') } }),
   route('get', '/audit/export', {
     summary: 'The whole audit log as JSON lines (administrators)',
     answers: { 200: { description: 'One AuditEntry per line, as a download', mediaType: 'application/x-ndjson', schema: z.string() } },
@@ -106,7 +105,7 @@ export const consoleRoutes: ApiRoute[] = [
   route('post', '/sso/second-factor', {
     summary: 'The code that finishes a single sign-on (the pending sign-in’s cookie, no session)',
     caller: 'sessionless',
-    json: schemas.ssoSecondFactorRequest,
+    json: wire.ssoSecondFactorRequest,
     rateLimited: true,
     answers: {
       200: json(wire.sessionInfo, 'Signed in: the session cookie is set'),
@@ -116,12 +115,12 @@ export const consoleRoutes: ApiRoute[] = [
   route('get', '/settings', { summary: 'Console-wide settings (administrators)', answers: { 200: json(wire.consoleSettings, 'The settings') } }),
   route('patch', '/settings', {
     summary: 'Change console-wide settings (administrators)',
-    json: schemas.settingsPatch,
+    json: wire.settingsPatch,
     answers: { 200: json(wire.consoleSettings, 'The settings as changed'), 409: failure('`totp_not_enrolled`: requiring TOTP without having it') },
   }),
 
   // The live handover (common/handover-wire.ts).
-  route('get', '/handovers', { summary: 'Handovers of the caller’s bots, newest first', query: schemas.handoverListQuery, answers: { 200: json(handover.handoverList, 'The handovers') } }),
+  route('get', '/handovers', { summary: 'Handovers of the caller’s bots, newest first', query: handover.handoverListQuery, answers: { 200: json(handover.handoverList, 'The handovers') } }),
   route('get', '/handovers/:id', {
     summary: 'One handover, its transcript masked (audited)',
     params: handoverParams,
@@ -135,7 +134,7 @@ export const consoleRoutes: ApiRoute[] = [
   route('post', '/handovers/:id/reassign', {
     summary: 'Give a handover to another operator (supervisors, administrators)',
     params: handoverParams,
-    json: schemas.reassignRequest,
+    json: handover.reassignRequest,
     answers: {
       200: json(handover.handoverView, 'Reassigned'),
       400: failure('`invalid_operator`, `invalid_request`'),
@@ -146,20 +145,20 @@ export const consoleRoutes: ApiRoute[] = [
   route('post', '/handovers/:id/resolve', {
     summary: 'End a handover with a resolution code',
     params: handoverParams,
-    json: schemas.resolveRequest,
+    json: handover.resolveRequest,
     answers: { 200: json(handover.handoverView, 'Resolved'), 403: notHolder },
   }),
   route('post', '/handovers/:id/messages', {
     summary: 'Write to the visitor (the holder)',
     params: handoverParams,
-    json: schemas.operatorMessageRequest,
+    json: handover.operatorMessageRequest,
     rateLimited: true,
     answers: { 201: json(handover.operatorMessageResponse, 'Stored and published; a retried `clientId` gets the stored message'), 403: notHolder },
   }),
   route('post', '/handovers/:id/notes', {
     summary: 'Add an internal note (the holder)',
     params: handoverParams,
-    json: schemas.noteRequest,
+    json: handover.noteRequest,
     rateLimited: true,
     answers: { 201: json(handover.noteResponse, 'Stored'), 403: notHolder },
   }),
@@ -173,15 +172,15 @@ export const consoleRoutes: ApiRoute[] = [
   route('post', '/handovers/:id/reveal', {
     summary: 'The conversation unmasked, with a reason (audited)',
     params: handoverParams,
-    json: schemas.revealRequest,
+    json: handover.revealRequest,
     answers: { 200: json(handover.revealedValues, 'Unmasked'), 403: notHolder },
   }),
   route('get', '/bots/:bot/canned-replies', {
     summary: 'A bot’s canned replies in a language',
-    query: schemas.cannedRepliesQuery,
+    query: handover.cannedRepliesQuery,
     answers: { 200: json(handover.cannedReplies, 'The replies') },
   }),
-  route('put', '/presence', { summary: 'The console’s heartbeat: available or not', json: schemas.presenceRequest, answers: { 200: json(handover.presenceView, 'Online until expiresAt') } }),
+  route('put', '/presence', { summary: 'The console’s heartbeat: available or not', json: handover.presenceRequest, answers: { 200: json(handover.presenceView, 'Online until expiresAt') } }),
   route('get', '/realtime', { summary: 'Where the console’s pusher-js connects', answers: { 200: json(realtimeClientConfig, 'The relay and the console’s auth endpoint') } }),
   route('post', '/realtime/auth', {
     summary: 'Sign a subscription to a queue or conversation channel the caller may follow',
@@ -191,7 +190,7 @@ export const consoleRoutes: ApiRoute[] = [
   }),
 
   // The conversation browser (common/conversations-wire.ts).
-  route('get', '/conversations', { summary: 'Conversations of the bots the caller browses, newest first', query: schemas.conversationListQuery, answers: { 200: json(browse.conversationPage, 'A page') } }),
+  route('get', '/conversations', { summary: 'Conversations of the bots the caller browses, newest first', query: browse.conversationListQuery, answers: { 200: json(browse.conversationPage, 'A page') } }),
   route('get', '/conversations/filters', { summary: 'What the browser’s filters may be set to', answers: { 200: json(browse.browseFilters, 'The filters') } }),
   route('get', '/conversations/:id', {
     summary: 'One conversation, masked (audited)',
@@ -199,7 +198,7 @@ export const consoleRoutes: ApiRoute[] = [
   }),
   route('post', '/conversations/:id/reveal', {
     summary: 'The conversation unmasked, with a reason (audited)',
-    json: schemas.revealRequest,
+    json: handover.revealRequest,
     answers: { 200: json(handover.revealedValues, 'Unmasked'), 404: failure('`not_found`') },
   }),
 
@@ -211,7 +210,7 @@ export const consoleRoutes: ApiRoute[] = [
   }),
   route('put', '/bot-settings/:bot', {
     summary: 'Save a bot’s data-protection settings (administrators)',
-    json: schemas.saveBotSettingsRequest,
+    json: protection.saveBotSettingsRequest,
     answers: {
       200: json(protection.botSettingsView, 'Saved; in force on every instance within a second'),
       400: failure('`invalid_settings` (names the field), `invalid_request`'),
@@ -221,12 +220,12 @@ export const consoleRoutes: ApiRoute[] = [
   }),
   route('post', '/subjects/export', {
     summary: 'Export everything about a conversation or a verified visitor (administrators)',
-    json: schemas.subjectRequest,
+    json: protection.subjectRequest,
     answers: { 200: json(protection.subjectExport, 'The export document (Content-Disposition: attachment)'), 404: failure('`nothing_found`') },
   }),
   route('post', '/subjects/erase', {
     summary: 'Erase everything about a conversation or a verified visitor (administrators)',
-    json: schemas.subjectRequest,
+    json: protection.subjectRequest,
     answers: { 200: json(protection.erasureResult, 'Erased'), 404: failure('`nothing_found`') },
   }),
 
@@ -234,7 +233,7 @@ export const consoleRoutes: ApiRoute[] = [
   route('get', '/webhooks', { summary: 'Every webhook (administrators)', answers: { 200: json(webhooks.webhookList, 'The webhooks, without secrets') } }),
   route('post', '/webhooks', {
     summary: 'Add a webhook to a bot (administrators)',
-    json: schemas.webhookCreateRequest,
+    json: webhooks.webhookCreateRequest,
     answers: {
       201: json(webhooks.webhookWithSecret, 'Added; its secret is shown this once'),
       400: failure('`invalid_request` (a target the address policy refuses says why), `unknown_bot`'),
@@ -243,13 +242,13 @@ export const consoleRoutes: ApiRoute[] = [
   route('patch', '/webhooks/:id', {
     summary: 'Change a webhook’s target, events or whether it is enabled (administrators)',
     params: webhookParams,
-    json: schemas.webhookPatch,
+    json: webhooks.webhookPatch,
     answers: { 200: json(webhooks.webhookAnswer, 'Changed'), 400: failure('`invalid_request`'), 404: unknownWebhook },
   }),
   route('post', '/webhooks/:id/rotate', {
     summary: 'A new secret; the previous one signs too until the overlap ends (administrators)',
     params: webhookParams,
-    json: schemas.webhookRotateRequest,
+    json: webhooks.webhookRotateRequest,
     answers: { 200: json(webhooks.webhookWithSecret, 'Rotated; the new secret is shown this once'), 404: unknownWebhook },
   }),
   route('delete', '/webhooks/:id', { summary: 'Delete a webhook and what it still owed (administrators)', params: webhookParams, answers: { 204: empty('Deleted'), 404: unknownWebhook } }),
@@ -260,10 +259,10 @@ export const consoleRoutes: ApiRoute[] = [
   }),
 
   // Reports (common/report-wire.ts).
-  route('get', '/reports', { summary: 'A report over UTC days', query: schemas.reportQuery, answers: { 200: json(reportView, 'The report') } }),
+  route('get', '/reports', { summary: 'A report over UTC days', query: reports.reportQuery, answers: { 200: json(reports.reportView, 'The report') } }),
   route('get', '/reports/csv', {
     summary: 'One table of a report as CSV',
-    query: schemas.reportCsvQuery,
+    query: reports.reportCsvQuery,
     answers: { 200: { description: 'The table, as a download', mediaType: 'text/csv', schema: z.string() } },
   }),
 ];

@@ -1,9 +1,9 @@
 // The visitor API's routes (app.ts registers them), health checks and this document's own route,
-// for the OpenAPI document. Request schemas are the ones the routes validate with (../schemas.ts).
+// for the OpenAPI document. Request schemas are the ones the routes validate with (common/wire-schemas.ts).
 import { z } from 'zod';
 import { channelAuthorization, historyResponse, liveness, ratingResponse, readiness, sendResponse, sessionResponse } from '../../../common/wire-schemas.ts';
 import { subjectExport } from '../../../common/data-protection-wire-schemas.ts';
-import { channelAuthRequest, historyQuery, ratingRequest, sendRequest, sessionRequest, typingRequest } from '../schemas.ts';
+import { channelAuthRequest, historyQuery, ratingRequest, sendRequest, sessionRequest, typingRequest } from '../../../common/wire-schemas.ts';
 import { empty, failure, json, type ApiRoute } from './route-table.ts';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';

@@ -12,7 +12,7 @@ import { EVENT_MESSAGE, conversationChannel } from '../../../common/wire.ts';
 import { unauthorized } from '../visitor-auth.ts';
 import { storeErrorCode } from '../../store/index.ts';
 import { validate } from '../validate.ts';
-import { historyQuery, type SendInput } from '../schemas.ts';
+import { historyQuery, type SendInput } from '../../../common/wire-schemas.ts';
 import { publishBestEffort } from '../../chat/publish.ts';
 import { withCurrentRatingOffer } from '../../chat/rating-offer.ts';
 import { deleteConversationOf } from '../../chat/handover-deletion.ts';

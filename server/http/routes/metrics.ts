@@ -1,5 +1,5 @@
-// GET /metrics: the instance's Prometheus metrics (server/metrics/). Not there at all (404) unless
-// METRICS_TOKEN is set; then only for `Authorization: Bearer <METRICS_TOKEN>`, compared in constant
+// GET /metrics: the instance's Prometheus metrics (server/metrics/). Not there at all (404, app.ts
+// registers no route) unless METRICS_TOKEN is set; then only for `Authorization: Bearer <METRICS_TOKEN>`, compared in constant
 // time (digests of equal length, so neither the token's bytes nor its length leak through timing).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
@@ -13,9 +13,8 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return given !== undefined && timingSafeEqual(digest(given), digest(token));
 }
 
-export function metricsEndpoint(registry: Registry, token: string | undefined): Middleware {
+export function metricsEndpoint(registry: Registry, token: string): Middleware {
   return async (ctx) => {
-    if (token === undefined) throw createError(404, 'Not found', { code: 'not_found' });
     if (!bearerMatches(ctx.get('authorization'), token)) {
       throw createError(401, 'A valid metrics token is required', { code: 'invalid_token', headers: { 'WWW-Authenticate': 'Bearer' } });
     }

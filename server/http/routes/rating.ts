@@ -7,7 +7,7 @@ import { publishHandoverChange } from '../../chat/handover-publish.ts';
 import type { AppDeps } from '../deps.ts';
 import { maskText } from '../../privacy/mask.ts';
 import type { VisitorState } from '../visitor-auth.ts';
-import type { RatingInput } from '../schemas.ts';
+import type { RatingInput } from '../../../common/wire-schemas.ts';
 
 const nothingToRate = () => createError(409, 'There is no finished conversation with a person to rate, or it is rated already', { code: 'nothing_to_rate' });
 

@@ -7,7 +7,7 @@ import type { VisitorState } from '../visitor-auth.ts';
 import { conversationChannel } from '../../../common/wire.ts';
 import createError from 'http-errors';
 import { validate } from '../validate.ts';
-import { channelAuthRequest } from '../schemas.ts';
+import { channelAuthRequest } from '../../../common/wire-schemas.ts';
 
 export function authorizeChannel(deps: AppDeps): Middleware {
   return async (ctx) => {

@@ -11,7 +11,7 @@ import type { AppDeps } from '../deps.ts';
 import type { SessionResponse } from '../../../common/wire.ts';
 import { SESSION_MESSAGES, conversationChannel, type ChatMessage } from '../../../common/wire.ts';
 import { validBody } from '../validate.ts';
-import { sessionRequest, type SessionInput } from '../schemas.ts';
+import { sessionRequest, type SessionInput } from '../../../common/wire-schemas.ts';
 import { originAllowed } from '../origins.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { clientIp } from '../visitor-auth.ts';

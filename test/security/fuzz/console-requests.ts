@@ -8,8 +8,10 @@ import fc from 'fast-check';
 import { SESSION_COOKIE } from '../../../server/accounts/session-cookie.ts';
 import { INVALID_UTF8, OPERATOR_VALUES, contentType, jsonBodyBytes, nastyString } from './inputs.ts';
 import { percentEncode, type FuzzRequest } from './requests.ts';
+import { CONSOLE_ROLES } from '../../../common/console-wire.ts';
 import type { z } from 'zod';
-import { noteRequest, webhookRotateRequest } from '../../../server/http/routes/console/schemas.ts';
+import { noteRequest } from '../../../common/handover-wire-schemas.ts';
+import { webhookRotateRequest } from '../../../common/webhooks-wire-schemas.ts';
 
 export interface ConsoleFuzzContext {
   ownOrigin: string;
@@ -67,7 +69,7 @@ const notEmail = fc.oneof(wrongType, badString, nastyString.filter((s) => !s.inc
 /** Addresses of nobody: a guess at a real account would lock it (which is the lock's job). */
 const strangerEmail = fc.constantFrom('nobody@example.test', 'NOBODY@EXAMPLE.TEST', 'x@y', 'a.b@c.d', '"q"@example.test');
 const password = (ctx: ConsoleFuzzContext): fc.Arbitrary<string> => nastyString.filter((s) => s !== ctx.password && s.length > 0);
-const role = fc.constantFrom('administrator', 'supervisor', 'operator');
+const role = fc.constantFrom(...CONSOLE_ROLES);
 const notRole = fc.oneof(wrongType, fc.constantFrom('owner', 'Administrator', 'administrator ', 'root', '', '__proto__', 'constructor'));
 const notBots = fc.oneof(
   fc.constantFrom(...OPERATOR_VALUES, 'demo', null, 0, {}, ['Demo'], ['../demo'], ['demo\u0000'], [''], [{ $ne: null }], ['-x'], Array.from({ length: 101 }, (_, i) => `b${i}`)),

@@ -65,3 +65,8 @@ export function consoleFuzzPlan(seed: number, ctx: ConsoleFuzzContext, share = 1
   const all = consoleRoutes(ctx).flatMap(({ arbitrary, count }, i) => fc.sample(arbitrary, { numRuns: Math.ceil(count * share), seed: (seed + 100 + i) | 0 }));
   return fc.sample(fc.shuffledSubarray(all, { minLength: all.length }), { numRuns: 1, seed })[0]!;
 }
+
+/** The /metrics run: `count` requests of getMetrics, a pure function of the seed and the token. */
+export function metricsFuzzPlan(seed: number, token: string, count = 1_500): gen.FuzzRequest[] {
+  return fc.sample(gen.getMetrics(token), { numRuns: count, seed: (seed + 200) | 0 });
+}

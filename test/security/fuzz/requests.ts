@@ -350,3 +350,54 @@ export function rawRequest(): fc.Arbitrary<RawRequest> {
       },
     }));
 }
+
+const METRICS_METHODS = ['GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+/** Over the 16 KiB the server reads of headers (431), and just under it. */
+const HUGE = ['a'.repeat(16_000), 'a'.repeat(17_000), 'a'.repeat(40_000)];
+
+/** GET /metrics (and other methods): the bearer right, near-right, wrong or huge; odd query strings; huge headers. */
+export function getMetrics(token: string): fc.Arbitrary<FuzzRequest> {
+  const auth = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(`Bearer ${token}`) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 2, arbitrary: fc.constantFrom(...BAD_AUTH_HEADERS) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        `bearer ${token}`,
+        `Bearer  ${token}`,
+        `Bearer ${token} `,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(0, -1)}`,
+        `Bearer ${token.toUpperCase()}`,
+        `Basic ${Buffer.from(`metrics:${token}`).toString('base64')}`,
+        token,
+        `Bearer ${token},Bearer ${token}`,
+        `Bearer ${percentEncode(token)}%00`,
+      ),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...HUGE).map((junk) => `Bearer ${junk}`) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => `Bearer ${s}`) },
+  );
+  const query = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom('?name[]=x', '?name=process_cpu_seconds_total', '?format=json', '?%00', '?%ff', '?__proto__[x]=1', '?a=%c3%28', `?token=${token}`, `?${'a='.repeat(2_000)}`),
+    fc.array(nastyString.map(percentEncode), { minLength: 1, maxLength: 3 }).map((parts) => `?${parts.join('&')}`),
+  );
+  const extra = fc.oneof(
+    { weight: 4, arbitrary: fc.constant({}) },
+    { weight: 1, arbitrary: fc.constantFrom(...HUGE).map((junk): Record<string, string> => ({ 'x-junk': junk })) },
+    { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ accept: 'application/json' }, { 'accept-encoding': 'gzip;q=NaN' }, { origin: 'null' }, { cookie: '__proto__=1' }) },
+  );
+  const body = fc.option(fc.constantFrom('{}', '{"token":"x"}', 'name=x', ''), { nil: undefined });
+  return fc.tuple(fc.constantFrom(...METRICS_METHODS), auth, query, extra, body).map(([method, authorization, q, headers, text]) => {
+    // A body only where it can be framed: Node's client would send DELETE's and OPTIONS's unframed, as the next request's bytes.
+    const sent = text !== undefined && method !== 'GET' && method !== 'HEAD' ? Buffer.from(text) : undefined;
+    return withHeaders(
+      { endpoint: '/metrics', method, path: `/metrics${q}`, ...(sent ? { body: sent } : {}) },
+      sent ? 'application/json' : undefined,
+      authorization,
+      sent ? { ...headers, 'content-length': String(sent.length) } : headers,
+    );
+  });
+}

@@ -11,7 +11,7 @@ import type {
   SendResponse,
   SessionRequest,
   SessionResponse,
-  VisitorTypingRequest,
+  TypingRequest,
 } from '../../../common/wire.ts';
 import type { ChannelAuth } from '../../../common/pusher-client.ts';
 import type { TokenStore } from './token-store.ts';
@@ -111,7 +111,7 @@ export function createApi(
     history: (after: number): Promise<ChatMessage[]> =>
       authed<HistoryResponse>(`/api/v1/messages?after=${after}`).then((r) => (Array.isArray(r.messages) ? r.messages : [])),
     /** Tells the operator holding the conversation; the server ignores it when no one does. */
-    typing: (req: VisitorTypingRequest): Promise<void> => authed('/api/v1/typing', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
+    typing: (req: TypingRequest): Promise<void> => authed('/api/v1/typing', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
     rate: (req: RatingRequest): Promise<void> => authed('/api/v1/rating', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }),
     /** The visitor's own copy of the conversation (common/data-protection-wire.ts). */
     exportConversation: (): Promise<SubjectExport> => authed<SubjectExport>('/api/v1/conversation/export'),

@@ -7,7 +7,7 @@ import type { AuditEntryView } from '../../../../common/console-wire.ts';
 import type { AuditEntry, ConsoleStore } from '../../../store/console-store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { validate } from '../../validate.ts';
-import { auditQuery } from './schemas.ts';
+import { auditQuery } from '../../../../common/console-wire-schemas.ts';
 import { audit } from './state.ts';
 
 const EXPORT_PAGE = 500;

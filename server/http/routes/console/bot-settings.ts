@@ -8,7 +8,7 @@ import type { BotDataSettings, BotSettingsView } from '../../../../common/data-p
 import { BOT_ID_PATTERN } from '../../../../common/ids.ts';
 import type { AppDeps } from '../../deps.ts';
 import { BotSettingsError } from '../../../bot/settings.ts';
-import type { SaveBotSettingsInput } from './schemas.ts';
+import type { SaveBotSettingsInput } from '../../../../common/data-protection-wire-schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 function viewOf(deps: AppDeps, ctx: Context): BotSettingsView {

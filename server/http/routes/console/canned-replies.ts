@@ -7,7 +7,7 @@ import { languageOf } from '../../../../common/languages.ts';
 import type { AppDeps } from '../../deps.ts';
 import { validate } from '../../validate.ts';
 import type { BotScope } from './authorize.ts';
-import { cannedRepliesQuery } from './schemas.ts';
+import { cannedRepliesQuery } from '../../../../common/handover-wire-schemas.ts';
 
 /** authorize()'s scope for `/bots/:bot/…`: a bot that is loaded (an unknown one is refused like another's). */
 export function botParamScope(deps: Pick<AppDeps, 'engine'>): BotScope {

@@ -10,7 +10,7 @@ import { botScope } from '../../../accounts/roles.ts';
 import type { Conversation, ConversationQuery } from '../../../store/store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { validate } from '../../validate.ts';
-import { conversationListQuery, type ConversationListQuery } from './schemas.ts';
+import { conversationListQuery, type ConversationListQuery } from '../../../../common/conversations-wire-schemas.ts';
 import { mustBeSignedIn } from './state.ts';
 import { conversationSummary } from './conversation-view.ts';
 

@@ -12,7 +12,7 @@ import { assignHandover } from '../../../chat/handover-lifecycle.ts';
 import { loadHandoverView } from '../../../chat/handover-view.ts';
 import type { AppDeps } from '../../deps.ts';
 import { handoverOf, isOpen, notHolder } from './handover-access.ts';
-import type { ReassignInput } from './schemas.ts';
+import type { ReassignInput } from '../../../../common/handover-wire-schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 const alreadyTaken = () => createError(409, 'Someone else took this conversation first', { code: 'already_taken' });

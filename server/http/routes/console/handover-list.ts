@@ -7,7 +7,7 @@ import { botScope } from '../../../accounts/roles.ts';
 import { loadHandoverViews } from '../../../chat/handover-view.ts';
 import type { AppDeps } from '../../deps.ts';
 import { validate } from '../../validate.ts';
-import { handoverListQuery, type HandoverListQuery } from './schemas.ts';
+import { handoverListQuery, type HandoverListQuery } from '../../../../common/handover-wire-schemas.ts';
 import { mustBeSignedIn } from './state.ts';
 
 const STATES: Record<NonNullable<HandoverListQuery['state']>, HandoverState[]> = {

@@ -10,7 +10,7 @@ import { publishToBothSides } from '../../../chat/handover-publish.ts';
 import { storeErrorCode } from '../../../store/errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import { handoverOf, notHolder } from './handover-access.ts';
-import type { OperatorMessageInput } from './schemas.ts';
+import type { OperatorMessageInput } from '../../../../common/handover-wire-schemas.ts';
 import { mustBeSignedIn } from './state.ts';
 
 /**

@@ -7,7 +7,7 @@ import { storeErrorCode } from '../../../store/errors.ts';
 import type { HandoverNote } from '../../../store/handover-store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { handoverOf, notHolder } from './handover-access.ts';
-import type { NoteInput } from './schemas.ts';
+import type { NoteInput } from '../../../../common/handover-wire-schemas.ts';
 import { mustBeSignedIn } from './state.ts';
 
 export function addNote(deps: AppDeps): Middleware {

@@ -8,7 +8,7 @@ import { closeHandover } from '../../../chat/handover-lifecycle.ts';
 import { loadHandoverView } from '../../../chat/handover-view.ts';
 import type { AppDeps } from '../../deps.ts';
 import { handoverOf, isOpen, notHolder } from './handover-access.ts';
-import type { ResolveInput } from './schemas.ts';
+import type { ResolveInput } from '../../../../common/handover-wire-schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 /** How often a supervisor's resolution reads again after losing to a simultaneous change. */

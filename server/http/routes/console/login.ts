@@ -7,7 +7,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { ConsoleUser } from '../../../store/console-store.ts';
 import { dummyVerify, verifyPassword } from '../../../accounts/passwords.ts';
 import { isLocked } from '../../../accounts/login-lock.ts';
-import type { LoginInput } from './schemas.ts';
+import type { LoginInput } from '../../../../common/console-wire-schemas.ts';
 import { sessionInfo } from './state.ts';
 import { openSession } from './open-session.ts';
 import { countFailure, forgetFailures, secondFactorOk, type SignInFailure } from './sign-in-checks.ts';

@@ -6,7 +6,7 @@
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../../deps.ts';
 import { issueLink } from '../../../accounts/one-time-links.ts';
-import type { ResetInput } from './schemas.ts';
+import type { ResetInput } from '../../../../common/console-wire-schemas.ts';
 import { audit, mailAfterAnswer } from './state.ts';
 
 export function requestReset(deps: AppDeps): Middleware {

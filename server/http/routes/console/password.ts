@@ -7,7 +7,7 @@ import type { AppDeps } from '../../deps.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../../../accounts/passwords.ts';
 import { rotateSession } from '../../../accounts/session-cookie.ts';
 import { linkTokenHash } from '../../../accounts/one-time-links.ts';
-import type { changePasswordRequest, setPasswordRequest } from './schemas.ts';
+import type { changePasswordRequest, setPasswordRequest } from '../../../../common/console-wire-schemas.ts';
 import { audit, giveSession, mustBeSignedIn, sessionInfo } from './state.ts';
 
 function refuseWeak(password: string, email: string): void {

@@ -6,7 +6,7 @@ import type { Middleware } from 'koa';
 import type { PresenceView } from '../../../../common/handover-wire.ts';
 import { botScope } from '../../../accounts/roles.ts';
 import type { AppDeps } from '../../deps.ts';
-import type { PresenceInput } from './schemas.ts';
+import type { PresenceInput } from '../../../../common/handover-wire-schemas.ts';
 import { mustBeSignedIn } from './state.ts';
 import { deny } from './authorize.ts';
 

@@ -14,7 +14,7 @@ import { can } from '../../../accounts/roles.ts';
 import type { ConsoleUser } from '../../../store/console-store.ts';
 import type { AppDeps } from '../../deps.ts';
 import { validate } from '../../validate.ts';
-import { channelAuthRequest } from '../../schemas.ts';
+import { channelAuthRequest } from '../../../../common/wire-schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 import type { RealtimeClientConfig } from '../../../../common/wire.ts';
 import { CONSOLE_PREFIX } from './router.ts';

@@ -12,7 +12,7 @@ import { reportCsv } from '../../../reports/csv.ts';
 import type { AppDeps } from '../../deps.ts';
 import { validate } from '../../validate.ts';
 import { deny } from './authorize.ts';
-import { reportCsvQuery, reportQuery } from './schemas.ts';
+import { reportCsvQuery, reportQuery } from '../../../../common/report-wire-schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 interface Period {

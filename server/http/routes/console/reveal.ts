@@ -9,7 +9,7 @@ import type { AppDeps } from '../../deps.ts';
 import { TRANSCRIPT_LIMIT } from './handover-detail.ts';
 import { conversationOf } from './conversation-access.ts';
 import { handoverOf } from './handover-access.ts';
-import type { RevealInput } from './schemas.ts';
+import type { RevealInput } from '../../../../common/handover-wire-schemas.ts';
 import { audit } from './state.ts';
 
 /** What is revealed, and how the audit log names it. */

@@ -4,7 +4,7 @@ import createError from 'http-errors';
 import type { ConsoleSettings } from '../../../../common/console-wire.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { ConsoleSettingsRecord } from '../../../store/console-store.ts';
-import type { SettingsInput } from './schemas.ts';
+import type { SettingsInput } from '../../../../common/console-wire-schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 const settingsView = (record: ConsoleSettingsRecord): ConsoleSettings => ({ requireTotp: record.requireTotp });

@@ -8,7 +8,7 @@ import createError from 'http-errors';
 import type { AppDeps } from '../../deps.ts';
 import { isLocked } from '../../../accounts/login-lock.ts';
 import { clearedPendingCookie, SSO_PENDING_COOKIE, takePendingSignIn } from '../../../accounts/sso-pending.ts';
-import type { SsoSecondFactorInput } from './schemas.ts';
+import type { SsoSecondFactorInput } from '../../../../common/console-wire-schemas.ts';
 import { audit, sessionInfo } from './state.ts';
 import { openSession } from './open-session.ts';
 import { countFailure, forgetFailures, secondFactorOk } from './sign-in-checks.ts';

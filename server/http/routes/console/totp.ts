@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { newTotpSecret, totpEnrolmentUri, verifyTotp } from '../../../accounts/totp.ts';
 import { newRecoveryCodes } from '../../../accounts/recovery-codes.ts';
-import type { totpConfirmRequest } from './schemas.ts';
+import type { totpConfirmRequest } from '../../../../common/console-wire-schemas.ts';
 import { audit, mustBeSignedIn } from './state.ts';
 
 const PENDING_MS = 10 * 60_000;

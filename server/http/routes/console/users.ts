@@ -6,7 +6,7 @@ import type { ConsoleUser } from '../../../store/console-store.ts';
 import { newId } from '../../../chat/ids.ts';
 import { storeErrorCode } from '../../../store/errors.ts';
 import { issueLink } from '../../../accounts/one-time-links.ts';
-import { userIdParam, type InviteInput, type UserPatchInput } from './schemas.ts';
+import { userIdParam, type InviteInput, type UserPatchInput } from '../../../../common/console-wire-schemas.ts';
 import { validate } from '../../validate.ts';
 import { audit, isPending, mailAfterAnswer, mustBeSignedIn, userView } from './state.ts';
 

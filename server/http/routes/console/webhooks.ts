@@ -12,7 +12,7 @@ import type { AppDeps } from '../../deps.ts';
 import { newId } from '../../../chat/ids.ts';
 import { hostPort, targetRefusal } from '../../../webhooks/guarded-lookup.ts';
 import { newWebhookSecret } from '../../../webhooks/signing.ts';
-import type { WebhookCreateInput, WebhookPatchInput, WebhookRotateInput } from './schemas.ts';
+import type { WebhookCreateInput, WebhookPatchInput, WebhookRotateInput } from '../../../../common/webhooks-wire-schemas.ts';
 import { audit } from './state.ts';
 
 const ATTEMPTS_SHOWN = 100;
