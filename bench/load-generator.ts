@@ -21,10 +21,9 @@ export interface LoadPlan {
   tickMs: number;
 }
 
-export interface LoadTick {
-  type: 'tick';
-  connected: number;
-  /** Turn times (question POSTed → reply opened) since the last tick, while measuring. */
+/** What visitors' turns came to over a period. */
+export interface TurnCounts {
+  /** Turn times (question POSTed → reply opened), while measuring. */
   latencies: number[];
   /** The question's POST → 202 alone, same turns. */
   posts: number[];
@@ -32,6 +31,11 @@ export interface LoadTick {
   errors: number;
   errorSamples: string[];
   lost: number;
+}
+
+export interface LoadTick extends TurnCounts {
+  type: 'tick';
+  connected: number;
   /** This generator's own event-loop delay, p99 over the tick (ms). */
   lagP99Ms: number;
 }
@@ -45,7 +49,8 @@ lag.enable();
 let measuring = false;
 let stopping = false;
 let connected = 0;
-const tick: Omit<LoadTick, 'type' | 'connected' | 'lagP99Ms'> = { latencies: [], posts: [], answered: 0, errors: 0, errorSamples: [], lost: 0 };
+const noTurns = (): TurnCounts => ({ latencies: [], posts: [], answered: 0, errors: 0, errorSamples: [], lost: 0 });
+const tick = noTurns();
 
 function error(what: string): void {
   tick.errors++;
@@ -62,25 +67,48 @@ function sleep(ms: number): Promise<void> {
   });
 }
 
+/**
+ * Visitors joining at once (session, socket, auth, subscribe). The ramp's rate is an upper bound:
+ * a server that joins them more slowly slows the ramp down instead of gathering a crowd of joins
+ * that all time out together.
+ */
+const MAX_JOINING = 32;
+let joining = 0;
+const queued: (() => void)[] = [];
+async function joinTurn(): Promise<void> {
+  if (joining >= MAX_JOINING) await new Promise<void>((resolve) => queued.push(resolve));
+  joining++;
+}
+function joined(): void {
+  joining--;
+  queued.shift()?.();
+}
+
 async function visitorSlot(slot: number): Promise<void> {
   let n = 0;
   while (!stopping) {
     let visitor: RawVisitor;
+    await joinTurn();
     try {
       visitor = await rawVisitor(plan.url, error);
     } catch (err) {
       error(`visitor did not start: ${(err as Error).message}`);
       await sleep(plan.paceMs);
       continue;
+    } finally {
+      joined();
     }
     connected++;
     // Visitors speak at their own moments, not in step with each other.
     await sleep(Math.random() * plan.paceMs);
     for (let turns = 0; !stopping && (plan.turnsPerVisitor === 0 || turns < plan.turnsPerVisitor); turns++) {
       const began = performance.now();
-      const outcome = await turn(plan.url, visitor.session.token, visitor, `${plan.name}-${slot}-${n}`, QUESTIONS[n % QUESTIONS.length]!);
+      const outcome = await turn(plan.url, visitor.session.token, visitor, `${plan.name}-${slot}-${n}`, QUESTIONS[n % QUESTIONS.length]!).catch(
+        (err: Error) => ({ failed: `question failed: ${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` }),
+      );
       n++;
       if (outcome === 'lost') tick.lost++;
+      else if ('failed' in outcome) error(outcome.failed);
       else if ('refused' in outcome) error(`question refused with ${outcome.refused}`);
       else {
         tick.answered++;
@@ -97,12 +125,15 @@ async function visitorSlot(slot: number): Promise<void> {
 }
 
 function report(): void {
+  if (!process.connected) return;
   const message: LoadTick = { type: 'tick', connected, lagP99Ms: lag.percentile(99) / 1e6, ...tick };
   process.send?.(message);
   lag.reset();
-  Object.assign(tick, { latencies: [], posts: [], answered: 0, errors: 0, errorSamples: [], lost: 0 });
+  Object.assign(tick, noTurns());
 }
 
+// The benchmark gone (ended, or killed): so are its visitors.
+process.on('disconnect', () => process.exit(0));
 process.on('message', (command: ParentCommand) => {
   if (command === 'measure') measuring = true;
   if (command === 'stop') {

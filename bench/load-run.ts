@@ -8,11 +8,12 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 import { startParley, type ParleyProcess } from '../test/helpers/parley-server.ts';
-import type { LoadPlan, LoadTick, ParentCommand } from './load-generator.ts';
+import type { LoadPlan, LoadTick, ParentCommand, TurnCounts } from './load-generator.ts';
 import { processCpuMs } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const METRICS_TOKEN = 'load-bench-metrics-token';
+const SAMPLE_TIMEOUT_MS = 3000;
 
 /**
  * Every visitor of a bench comes from 127.0.0.1, where the defaults would rightly stop one address
@@ -38,8 +39,11 @@ export function loadEnv(visitors: number): Record<string, string> {
 }
 
 /** The built server, as `npm start` runs it (scripts/launch.mjs builds first if dist/ is stale). */
-export function startLoadServer(visitors: number): Promise<ParleyProcess> {
-  return startParley(loadEnv(visitors), { command: [process.execPath, 'scripts/launch.mjs', 'main'], cwd: ROOT });
+export async function startLoadServer(visitors: number): Promise<ParleyProcess> {
+  const parley = await startParley(loadEnv(visitors), { command: [process.execPath, 'scripts/launch.mjs', 'main'], cwd: ROOT });
+  // A bench that dies does not leave a server behind holding thousands of sockets.
+  process.once('exit', () => parley.proc.kill('SIGKILL'));
+  return parley;
 }
 
 export interface ServerSample {
@@ -59,7 +63,10 @@ export function serverSampler(parley: ParleyProcess): () => Promise<ServerSample
   let cpu = processCpuMs(pid);
   let at = performance.now();
   return async () => {
-    const metrics = await (await fetch(new URL('/metrics', parley.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    // A server too busy to answer within the sample's time shows as no figure, not a stalled bench.
+    const metrics = await fetch(new URL('/metrics', parley.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(SAMPLE_TIMEOUT_MS) })
+      .then((res) => res.text())
+      .catch(() => '');
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
     const [cpuNow, now] = [processCpuMs(pid), performance.now()];
     const cpuPercent = ((cpuNow - cpu) / (now - at)) * 100;
@@ -79,14 +86,8 @@ export const formatSample = (s: ServerSample) =>
   `server RSS ${s.rssMb.toFixed(0)} MB, fds ${s.fds}, CPU ${s.cpuPercent.toFixed(0)} %, loop delay p99 ${s.lagP99Ms.toFixed(1)} ms max ${s.lagMaxMs.toFixed(1)} ms | load ${s.load1.toFixed(2)}`;
 
 /** What the generators reported, summed since the caller last took it. */
-export interface Tally {
+export interface Tally extends TurnCounts {
   connected: number;
-  latencies: number[];
-  posts: number[];
-  answered: number;
-  errors: number;
-  errorSamples: string[];
-  lost: number;
   /** Worst generator's event-loop delay p99 over the period (ms). */
   generatorLagMs: number;
 }
@@ -134,7 +135,9 @@ export function startGenerators(url: string, plan: Omit<LoadPlan, 'url' | 'name'
       tally.lost += m.lost;
       tally.generatorLagMs = Math.max(tally.generatorLagMs, m.lagP99Ms);
     });
-    done.push(new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generator ${i} exited with ${code}`))))));
+    const exited = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generator ${i} exited with ${code}`)))));
+    exited.catch(() => {}); // reported by stop(); a generator dying early must not end the bench before it prints
+    done.push(exited);
     children.push(child);
   }
   const tell = (command: ParentCommand) => children.forEach((c) => c.connected && c.send(command));
