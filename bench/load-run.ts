@@ -2,10 +2,11 @@
 // server, SQLite, embedded realtime) with the per-address limits raised for one loopback address
 // full of visitors, the load generators (load-generator.ts) as child processes, and the server's
 // own figures sampled while they run: resident memory, open fds, CPU, event-loop delay.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { buildState } from '../scripts/build-state.mjs';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 import { startParley, type ParleyProcess } from '../test/helpers/parley-server.ts';
 import type { LoadPlan, LoadTick, ParentCommand, TurnCounts } from './load-generator.ts';
@@ -40,6 +41,10 @@ export function loadEnv(visitors: number): Record<string, string> {
 
 /** The built server, as `npm start` runs it (scripts/launch.mjs builds first if dist/ is stale). */
 export async function startLoadServer(visitors: number): Promise<ParleyProcess> {
+  // Built here, not by launch.mjs on start: a build is longer than the wait for the server to listen.
+  if (['stale', 'missing'].includes(buildState(ROOT)) && spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 2, 2] }).status !== 0) {
+    throw new Error('npm run build failed');
+  }
   const parley = await startParley(loadEnv(visitors), { command: [process.execPath, 'scripts/launch.mjs', 'main'], cwd: ROOT });
   // A bench that dies does not leave a server behind holding thousands of sockets.
   process.once('exit', () => parley.proc.kill('SIGKILL'));
