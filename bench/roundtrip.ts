@@ -15,11 +15,12 @@ import type PusherJs from 'pusher-js';
 import { FROM_SOURCES, startParley } from '../test/helpers/parley-server.ts';
 import { startTopology } from '../test/helpers/scale-out-topology.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
-import { openSession, send } from '../test/helpers/visitor-api.ts';
+import { openSession } from '../test/helpers/visitor-api.ts';
 import type { ChatMessage, SessionResponse } from '../common/wire.ts';
 import { percentile, processCpuMs } from './stats.ts';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 import { subscribeVisitor } from './light-visitor.ts';
+import { QUESTIONS, newReplyWatch, noteMessage, turn, type ReplyWatch } from './visitor-turn.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const CONVERSATIONS = Number(process.argv[3] ?? 200);
@@ -30,27 +31,16 @@ const CONVERSATIONS = Number(process.argv[3] ?? 200);
  */
 const TOPOLOGY_CONVERSATIONS = Number(process.argv[4] ?? 20);
 const BASELINE = process.argv[5];
-const QUESTIONS = ['What are your opening hours?', 'How much does it cost?', 'How can I contact you?', 'thanks!', 'hello'];
 
 
-interface Visitor {
+interface Visitor extends ReplyWatch {
   session: SessionResponse;
   client: PusherJs;
-  /** Highest bot message id seen: a reply may arrive before the 202 that announced its question. */
-  lastBotId: number;
-  waiting?: { after: number; resolve: () => void };
 }
 
 async function connect(url: string, session: SessionResponse): Promise<Visitor> {
-  const visitor: Omit<Visitor, 'client'> = { session, lastBotId: 0 };
-  const client = await subscribeVisitor(url, session, (message: ChatMessage) => {
-    if (message.sender === 'bot') visitor.lastBotId = Math.max(visitor.lastBotId, message.id);
-    if (message.sender === 'bot' && visitor.waiting && message.id > visitor.waiting.after) {
-      const { resolve } = visitor.waiting;
-      visitor.waiting = undefined;
-      resolve();
-    }
-  });
+  const visitor: Omit<Visitor, 'client'> = { session, ...newReplyWatch() };
+  const client = await subscribeVisitor(url, session, (message: ChatMessage) => noteMessage(visitor, message));
   // The same object the handler updates, now with its client.
   return Object.assign(visitor, { client });
 }
@@ -58,25 +48,6 @@ async function connect(url: string, session: SessionResponse): Promise<Visitor> 
 const PACE_MS = 2000;
 const LABEL_WIDTH = 26;
 let sequence = 0;
-
-/** One visitor turn: send, then wait for a bot reply newer than the question. Null when refused. */
-async function turn(url: string, v: Visitor, n: number): Promise<{ total: number; post: number } | 'refused' | 'lost'> {
-  const started = performance.now();
-  const seq = sequence++;
-  const res = await send(url, v.session.token, `b${n}-${seq}`, QUESTIONS[seq % QUESTIONS.length]!);
-  const post = performance.now() - started;
-  if (res.status !== 202) return 'refused';
-  const after = res.body.message.id as number;
-  if (v.lastBotId <= after) {
-    const arrived = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 10_000);
-      v.waiting = { after, resolve: () => (clearTimeout(timer), resolve(true)) };
-    });
-    v.waiting = undefined;
-    if (!arrived) return 'lost';
-  }
-  return { total: performance.now() - started, post };
-}
 
 async function phase(deployment: Deployment, visitors: Visitor[], mode: 'paced' | 'saturated') {
   const { url } = deployment;
@@ -96,9 +67,10 @@ async function phase(deployment: Deployment, visitors: Visitor[], mode: 'paced' 
       if (mode === 'paced') await new Promise((r) => setTimeout(r, Math.random() * PACE_MS));
       while (Date.now() < stopAt) {
         const began = Date.now();
-        const outcome = await turn(url, v, n);
-        if (outcome === 'refused') refused++;
-        else if (outcome === 'lost') lost++;
+        const seq = sequence++;
+        const outcome = await turn(url, v.session.token, v, `b${n}-${seq}`, QUESTIONS[seq % QUESTIONS.length]!);
+        if (outcome === 'lost') lost++;
+        else if ('refused' in outcome) refused++;
         else {
           answered++;
           if (measuring) {

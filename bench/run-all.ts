@@ -2,7 +2,7 @@
 // never colour the next one's figures. Builds the widget first (the size bench reads dist/).
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['size', 'bot', 'store', 'reports', 'realtime', 'roundtrip', 'handover', 'first-greeting'];
+const BENCHES = ['size', 'bot', 'store', 'reports', 'realtime', 'roundtrip', 'handover', 'first-greeting', 'load', 'soak'];
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { openSqliteStore } from './sqlite.ts';
+import { PENDING_TURN_CONVERSATIONS, openDatabase, openSqliteStore } from './sqlite.ts';
 import { LIVE_MIGRATIONS, migrate } from './sqlite-schema.ts';
 import { runTurnContract } from './turns-contract.ts';
 import { runTurnMetaContract } from './turn-meta-contract.ts';
@@ -99,6 +99,19 @@ describe('SQLite turns on disk', () => {
       expect((await store.listTurnMeta(id)).map((m) => [m.messageId, m.outcome, m.intent])).toEqual([[1, 'fallback', null]]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('SQLite turn scan', () => {
+  it('reads the pending-turns index, not every message ever stored', () => {
+    const file = freshFile();
+    const db = openDatabase(file, `${file}.archive`);
+    try {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${PENDING_TURN_CONVERSATIONS}`).all(100) as { detail: string }[];
+      expect(plan.map((step) => step.detail).join('; ')).toMatch(/messages USING INDEX messages_pending_turns/);
+    } finally {
+      db.close();
     }
   });
 });

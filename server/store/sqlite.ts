@@ -38,6 +38,16 @@ import { sqliteBrowse } from './sqlite-browse.ts';
 import { sqliteDataProtection } from './sqlite-data-protection.ts';
 import { addOnce, parseJsonColumn, pickLinks, pickQuickReplies, toChatMessage } from './rows.ts';
 
+/**
+ * The conversations with turns not yet run, oldest first: what every instance's turn scan asks
+ * every TURN_SCAN_INTERVAL. Named index: left to choose, SQLite groups by conversation_id along the
+ * primary key and so reads every message ever stored (a full scan each 2 s, growing with history;
+ * issue 17's load bench stalled on it at ~100,000 messages), where the partial index holds only
+ * the pending few.
+ */
+export const PENDING_TURN_CONVERSATIONS = `SELECT conversation_id FROM messages INDEXED BY messages_pending_turns WHERE turn IS NOT NULL
+  GROUP BY conversation_id ORDER BY min(created_at) LIMIT ?`;
+
 export interface MessageRow {
   conversation_id: string;
   id: number;
@@ -143,10 +153,7 @@ function prepareStatements(db: Database.Database) {
     nextTurn: db.prepare<[string], { id: number; turn: string }>(
       'SELECT id, turn FROM messages WHERE conversation_id = ? AND turn IS NOT NULL ORDER BY id LIMIT 1',
     ),
-    pendingTurnConversations: db.prepare<[number], { conversation_id: string }>(
-      `SELECT conversation_id FROM messages WHERE turn IS NOT NULL
-       GROUP BY conversation_id ORDER BY min(created_at) LIMIT ?`,
-    ),
+    pendingTurnConversations: db.prepare<[number], { conversation_id: string }>(PENDING_TURN_CONVERSATIONS),
     repliesTo: db.prepare<[string, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND reply_to = ? ORDER BY id`,
     ),

@@ -1,5 +1,5 @@
-// Who is subscribed to what. One Set per occupied channel; a socket remembers its own channels so
-// leaving is proportional to what it joined.
+// Who is subscribed to what, per occupied channel; a socket remembers its own channels so leaving
+// is proportional to what it joined.
 
 export interface Subscriber {
   readonly socketId: string;
@@ -20,15 +20,23 @@ export interface ChannelRegistry {
   occupied(prefix?: string): string[];
 }
 
+/**
+ * A channel's subscribers: most of Parley's channels (a visitor's conversation) have one, held as
+ * is; a Set only once a second joins. A Set per channel would cost every idle visitor its tables.
+ */
+type Members = Subscriber | Set<Subscriber>;
+
 export function createChannelRegistry(): ChannelRegistry {
-  const members = new Map<string, Set<Subscriber>>();
+  const members = new Map<string, Members>();
 
   function leave(subscriber: Subscriber, channel: string): void {
     subscriber.channels?.delete(channel);
-    const set = members.get(channel);
-    if (!set) return;
-    set.delete(subscriber);
-    if (set.size === 0) members.delete(channel);
+    const held = members.get(channel);
+    if (held === subscriber) members.delete(channel);
+    else if (held instanceof Set) {
+      held.delete(subscriber);
+      if (held.size === 0) members.delete(channel);
+    }
   }
 
   return {
@@ -36,9 +44,10 @@ export function createChannelRegistry(): ChannelRegistry {
       subscriber.channels ??= new Set();
       if (subscriber.channels.has(channel)) return false;
       subscriber.channels.add(channel);
-      let set = members.get(channel);
-      if (!set) members.set(channel, (set = new Set()));
-      set.add(subscriber);
+      const held = members.get(channel);
+      if (held === undefined) members.set(channel, subscriber);
+      else if (held instanceof Set) held.add(subscriber);
+      else members.set(channel, new Set([held, subscriber]));
       return true;
     },
     leave,
@@ -47,14 +56,15 @@ export function createChannelRegistry(): ChannelRegistry {
       for (const channel of [...subscriber.channels]) leave(subscriber, channel);
     },
     broadcast(channel, frame, excludeSocketId) {
-      const set = members.get(channel);
-      if (!set) return;
-      for (const subscriber of set) {
+      const held = members.get(channel);
+      if (held === undefined) return;
+      for (const subscriber of held instanceof Set ? held : [held]) {
         if (subscriber.socketId !== excludeSocketId) subscriber.deliver(frame);
       }
     },
     subscriptionCount(channel) {
-      return members.get(channel)?.size ?? 0;
+      const held = members.get(channel);
+      return held === undefined ? 0 : held instanceof Set ? held.size : 1;
     },
     occupied(prefix) {
       const names = [...members.keys()];

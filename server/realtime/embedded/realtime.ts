@@ -35,6 +35,8 @@ const UPGRADE_PATH = /^\/app\/([^/?]+)(?:\?(.*))?$/;
 /** After this long, sockets that did not finish the closing handshake are cut. */
 const CLOSE_GRACE_MS = 3000;
 
+const ignoreError = () => {};
+
 /** Protocol versions whose wire format is the one implemented here. */
 function supportsProtocol(query: string | undefined): boolean {
   const version = new URLSearchParams(query ?? '').get('protocol');
@@ -54,6 +56,7 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
     pongMs: options.pongTimeoutSec * 1000,
     idleGraceMs: options.idleGraceMs,
   });
+  const logUpgradeSocketError = (err: Error) => log.debug({ err }, 'realtime: upgrade socket error');
   let closing: Promise<void> | undefined;
   let allClosed: (() => void) | undefined;
 
@@ -76,7 +79,7 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
   }
 
   function open(ws: WebSocket, socket: Duplex, req: IncomingMessage, key: string, query: string | undefined): void {
-    ws.on('error', () => {}); // errors before attachConnection must not become uncaught
+    ws.on('error', ignoreError); // errors before attachConnection must not become uncaught
     const refuse = (code: number, message: string) => {
       log.debug({ code }, 'realtime: refused a connection');
       hangUp(ws, socket, code, message, options.maxBufferedBytes);
@@ -111,7 +114,9 @@ export function createEmbeddedRealtime(opts: EmbeddedRealtimeOptions): EmbeddedR
       } catch {
         key = '';
       }
-      socket.on('error', (err) => log.debug({ err }, 'realtime: upgrade socket error'));
+      // Made once, not here: a listener made in this scope would keep its context (the request,
+      // its headers) alive as long as the socket, a kilobyte and more per idle connection.
+      socket.on('error', logUpgradeSocketError);
       wss.handleUpgrade(req, socket, head, (ws) => open(ws, socket, req, key, match[2]));
       return true;
     },
