@@ -280,5 +280,11 @@ export interface Store extends ConsoleStore, HandoverStore, DataProtectionStore,
   sweep(policy: RetentionPolicy, now: Date): Promise<SweepResult>;
   /** Cheap readiness probe for /readyz. */
   ping(): Promise<boolean>;
+  /**
+   * The same for the key store of encryption at rest, which lives apart from the data (its own
+   * file, or its own database, maybe on another server): only the sealed store, the one the server
+   * runs, has one.
+   */
+  keysReady?(): Promise<boolean>;
   close(): Promise<void>;
 }

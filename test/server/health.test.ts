@@ -6,6 +6,7 @@ import { startInProcess } from '../helpers/in-process-parley.ts';
 import { deploymentSecrets } from '../helpers/deployment-secrets.ts';
 import { freePort } from '../helpers/ports.ts';
 import { call } from '../helpers/visitor-api.ts';
+import { startFerretDb } from '../helpers/ferretdb.ts';
 
 type Running = Awaited<ReturnType<typeof startInProcess>>;
 
@@ -32,13 +33,13 @@ describe('health and readiness', () => {
   it('/readyz answers 503 naming the check that fails while the relay is down', async () => {
     const res = await call(relayDown.url, '/readyz');
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ status: 'unavailable', checks: { store: true, realtime: false } });
+    expect(res.body).toEqual({ status: 'unavailable', checks: { store: true, realtime: false, keyStore: true } });
   });
 
   it('/readyz answers 200 when every check passes', async () => {
     const res = await call(embedded.url, '/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { store: true, realtime: true } });
+    expect(res.body).toEqual({ status: 'ready', checks: { store: true, realtime: true, keyStore: true } });
   });
 
   it('both are GET only: another method is the usual JSON 405', async () => {
@@ -48,4 +49,21 @@ describe('health and readiness', () => {
       expect(res.body).toEqual({ error: { code: 'method_not_allowed', message: 'Method not allowed' } });
     }
   });
+
+  it('/readyz answers 503 naming the key store when it is down while the data store answers (encryption at rest keeps it apart)', async () => {
+    // The data on one MongoDB-protocol server, the keys on another, as KEY_STORE_MONGODB_URI allows.
+    const [data, keys] = await Promise.all([startFerretDb(), startFerretDb()]);
+    let parley: Running | undefined;
+    try {
+      parley = await startInProcess({ ...deploymentSecrets(), MONGODB_URI: `${data.uri}parley_health`, KEY_STORE_MONGODB_URI: `${keys.uri}parley_health_keys` });
+      expect((await call(parley.url, '/readyz')).body).toEqual({ status: 'ready', checks: { store: true, realtime: true, keyStore: true } });
+      await keys.stop();
+      const res = await call(parley.url, '/readyz');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: 'unavailable', checks: { store: true, realtime: true, keyStore: false } });
+    } finally {
+      await parley?.close();
+      await Promise.all([data.stop(), keys.stop()]);
+    }
+  }, 90_000);
 });

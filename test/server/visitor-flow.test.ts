@@ -215,7 +215,7 @@ forEachStore((store) => {
     it('reports store and realtime readiness', async () => {
       const res = await call(parley.url, '/readyz');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ready', checks: { store: true, realtime: true } });
+      expect(res.body).toEqual({ status: 'ready', checks: { store: true, realtime: true, keyStore: true } });
     });
   });
 });

@@ -97,7 +97,7 @@ export const visitorRoutes: ApiRoute[] = [
   {
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: store and realtime relay answer',
+    summary: 'Readiness: store, realtime relay and key store answer',
     caller: 'anyone',
     answers: {
       200: json(readiness, 'Ready: every check `true`'),

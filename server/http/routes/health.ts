@@ -16,6 +16,9 @@ export function readinessChecks(deps: Pick<AppDeps, 'store' | 'publisher'>): Rea
   return [
     { name: 'store', ready: () => deps.store.ping() },
     { name: 'realtime', ready: () => deps.publisher.ready() },
+    // Encryption at rest: without its key store no conversation opens. The server always runs the
+    // sealed store; an app built on a bare adapter (some tests) has no key store to ask.
+    ...(deps.store?.keysReady ? [{ name: 'keyStore', ready: () => deps.store.keysReady!() }] : []),
   ];
 }
 

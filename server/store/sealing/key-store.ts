@@ -28,5 +28,7 @@ export interface KeyStore {
   /** A flag of the key store's own (whether rows from before sealing were migrated). */
   meta(name: string): Promise<string | null>;
   setMeta(name: string, value: string): Promise<void>;
+  /** Whether it answers now (readiness: a store whose keys cannot be read serves no conversation). */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }

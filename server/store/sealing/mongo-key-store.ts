@@ -93,6 +93,13 @@ export async function openMongoKeyStore(uri: string): Promise<KeyStore> {
     async setMeta(name, value) {
       await meta.updateOne({ _id: name }, { $set: { value } }, { upsert: true });
     },
+    async ping() {
+      try {
+        return (await db.command({ ping: 1 })).ok === 1;
+      } catch {
+        return false;
+      }
+    },
     async close() {
       await conn.close();
     },

@@ -150,6 +150,8 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
   const store: Store = {
     ...inner,
 
+    keysReady: () => keyring.keyStore.ping(),
+
     /** The key store goes with the store: whoever opened the pair closes both here. */
     async close() {
       await inner.close();

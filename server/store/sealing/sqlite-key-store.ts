@@ -73,6 +73,7 @@ export function openSqliteKeyStore(file: string): KeyStore {
     sampleOf: db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM data_keys WHERE kid = ? LIMIT 1`),
     meta: db.prepare<[string], { value: string }>('SELECT value FROM key_store_meta WHERE name = ?'),
     setMeta: db.prepare('INSERT INTO key_store_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+    ping: db.prepare<[], { one: number }>('SELECT 1 AS one FROM sqlite_schema LIMIT 1'),
   };
   const rewrapAll = db.transaction((changes: ReadonlyArray<{ from: string; to: WrappedKey }>) =>
     changes.reduce((n, { from, to }) => n + sql.rewrap.run(to.wrapped, to.kid, to.conversationId, to.generation, from).changes, 0),
@@ -119,6 +120,13 @@ export function openSqliteKeyStore(file: string): KeyStore {
     },
     async setMeta(name, value) {
       sql.setMeta.run(name, value);
+    },
+    async ping() {
+      try {
+        return db.open && sql.ping.get()?.one === 1;
+      } catch {
+        return false;
+      }
     },
     async close() {
       if (db.open) db.close();
