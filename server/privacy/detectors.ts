@@ -24,6 +24,8 @@ const PHONE_CANDIDATE = /(?<![\w+-])(?:\+|00)?(?:\(\d{1,4}\)[ -]?)?\d(?:[ -]?\d)
 // ("+1 555-1999-12-31"): that is the number's.
 const ISO_DATES = /(?<![\d-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d|-\d)/g;
 const CARD_SEPARATORS = /[ -]/g;
+/** Splits a candidate into digit groups, keeping each separator as its own part. */
+const CARD_GROUPS = /([ -])/;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -54,26 +56,46 @@ export type Detected = 'email' | 'card' | 'phone';
  * E-mail first (an address may hold digits), then cards (a card is also phone-shaped).
  */
 export function maskDetected(text: string, replace: (kind: Detected) => string = (kind) => `[${kind}]`): string {
-  let s = text.replace(EMAIL, () => replace('email'));
-  s = s.replace(CARD_CANDIDATE, (m) => (luhnValid(m.replace(CARD_SEPARATORS, '')) ? replace('card') : m));
-  return maskPhones(s, replace);
+  const s = text.replace(EMAIL, () => replace('email'));
+  return betweenDates(s, (stretch) => maskPhoneCandidates(stretch.replace(CARD_CANDIDATE, (m) => maskCard(m, replace)), replace));
 }
 
 /**
- * Phone numbers: at least 8 digits, or 7 after an international prefix (`+` or `00`, whose zeros
- * are not the number's own), looked for between the ISO dates of the text. One pass for the dates,
- * one over each stretch between them: linear.
+ * A candidate is a card when Luhn-valid. When it is not, a card may still be in it, beside another
+ * number the same separators joined to it ("… 7 0100 0000 0000 0009", "4111 … 1111 7"): the
+ * widest run of whole groups with 13–19 digits that is Luhn-valid is masked, the rest kept. A
+ * candidate has at most 19 groups, so this stays a constant per candidate.
  */
-function maskPhones(text: string, replace: (kind: Detected) => string): string {
+function maskCard(candidate: string, replace: (kind: Detected) => string): string {
+  if (luhnValid(candidate.replace(CARD_SEPARATORS, ''))) return replace('card');
+  const parts = candidate.split(CARD_GROUPS); // groups at even indexes, separators between
+  for (let width = parts.length - 2; width >= 1; width -= 2) {
+    for (let from = 0; from + width <= parts.length; from += 2) {
+      const digits = parts.slice(from, from + width).join('').replace(CARD_SEPARATORS, '');
+      if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) {
+        return parts.slice(0, from).join('') + replace('card') + parts.slice(from + width).join('');
+      }
+    }
+  }
+  return candidate;
+}
+
+/**
+ * Cards and phones are looked for between the ISO dates of the text, which are kept as they are
+ * and never join the number beside them. One pass for the dates, one over each stretch between
+ * them: linear.
+ */
+function betweenDates(text: string, mask: (stretch: string) => string): string {
   let out = '';
   let from = 0;
   for (const date of text.matchAll(ISO_DATES)) {
-    out += maskPhoneCandidates(text.slice(from, date.index), replace) + date[0];
+    out += mask(text.slice(from, date.index)) + date[0];
     from = date.index + date[0].length;
   }
-  return out + maskPhoneCandidates(text.slice(from), replace);
+  return out + mask(text.slice(from));
 }
 
+/** Phone numbers: at least 8 digits, or 7 after an international prefix (`+` or `00`, whose zeros are not the number's own). */
 function maskPhoneCandidates(text: string, replace: (kind: Detected) => string): string {
   return text.replace(PHONE_CANDIDATE, (m) => {
     const international = m.startsWith('+') || m.startsWith('00');
