@@ -51,7 +51,7 @@ interface Cached {
   newest?: number;
   keys: Map<number, DataKey>;
   /** note()'s values, oldest first. */
-  recent?: Map<string, string>;
+  recent?: Map<string, { field: string; plain: string }>;
 }
 
 function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
@@ -158,12 +158,15 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Ke
       const cached = cache.get(conversationId);
       if (!cached || plain.length > RECENT_MAX_CHARS) return;
       const recent = (cached.recent ??= new Map());
-      recent.set(`${field}\0${stored}`, plain);
+      // Keyed by the envelope alone (a fresh nonce makes each one unique): no key string is built
+      // per value on the read path; the field is checked on the way out.
+      recent.set(stored, { field, plain });
       if (recent.size > RECENT_VALUES) recent.delete(recent.keys().next().value!);
     },
 
     recall(conversationId, field, stored) {
-      return cache.get(conversationId)?.recent?.get(`${field}\0${stored}`);
+      const kept = cache.get(conversationId)?.recent?.get(stored);
+      return kept?.field === field ? kept.plain : undefined;
     },
   };
 }
