@@ -1,7 +1,8 @@
 // The SQLite adapter (better-sqlite3): the embedded default. One connection, prepared statements,
-// WAL with synchronous=FULL so a message is on disk before appendMessage resolves (the HTTP layer
-// answers 202 only after that, and a crash after the 202 must lose nothing; NORMAL in WAL mode may
-// drop the last commits on power loss). Retention is a sweeper (sqlite-sweep.ts) run by the server.
+// WAL, and a message on disk before appendMessage resolves (the HTTP layer answers 202 only after
+// that, and a crash or power loss after the 202 must lose nothing): synchronous=FULL, except that
+// the busy writes (appends, turns, new conversations) are group commits that sync the WAL off the
+// event loop before they resolve (group-commit.ts, wal-sync.ts). Retention is a sweeper (sqlite-sweep.ts) run by the server.
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,6 +25,7 @@ import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, locale, messageExtras, turnMeta, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
+import { fdatasyncFile, sharedSync } from './wal-sync.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
 import { sqliteReports } from './sqlite-reports.ts';
@@ -244,6 +246,18 @@ function walScrubber(db: Database.Database): (removedAnything: boolean) => void 
 export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<Store> {
   const db = openDatabase(file, opts.archiveFile ?? defaultArchiveFile(file));
   const sql = prepareStatements(db);
+  // What a group commit waits for: the live file's WAL on disk (SQLite names it `<file>-wal`). Once
+  // the store is closed the WAL may be gone, checkpointed into the database (and synced) by the
+  // close: a batch that was still waiting is on disk then.
+  const durable =
+    file === ':memory:'
+      ? async () => undefined
+      : sharedSync(`${file}-wal`, (wal) =>
+          fdatasyncFile(wal).catch((err: unknown) => {
+            if (!db.open && (err as { code?: unknown }).code === 'ENOENT') return;
+            throw err;
+          }),
+        );
 
   const scrub = walScrubber(db);
   const reports = sqliteReports(db);
@@ -284,7 +298,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return { message: messageFromRow(stored), created: true };
   });
 
-  const appendGrouped = groupCommit(db, append);
+  const appendGrouped = groupCommit(db, append, durable);
 
   const complete = db.transaction((conversationId: string, messageId: number, outcome: TurnOutcome): ChatMessage[] => {
     const pending = sql.turnOf.get(conversationId, messageId);
@@ -326,8 +340,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     });
   };
   // Turns of different conversations finishing at once share one commit (one fsync), as appends do.
-  const completeGrouped = groupCommit(db, (turn: { conversationId: string; messageId: number; outcome: TurnOutcome }) =>
-    complete(turn.conversationId, turn.messageId, turn.outcome),
+  const completeGrouped = groupCommit(
+    db,
+    (turn: { conversationId: string; messageId: number; outcome: TurnOutcome }) => complete(turn.conversationId, turn.messageId, turn.outcome),
+    durable,
   );
   // One process owns an SQLite file, so a lease need not outlive this process (nor be written to
   // it: a synced write per turn cost a third of the throughput); a killed run's leases die with it.
@@ -383,6 +399,9 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return row;
   });
 
+  // Sessions starting at once share a commit too.
+  const createGrouped = groupCommit(db, create, durable);
+
   const beforeRemoval = opts.beforeRemoval ?? (async () => undefined);
   const sweep = createSqliteSweep(db, scrub, beforeRemoval);
   const browseConversations = sqliteBrowse(db);
@@ -391,14 +410,14 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
 
   return {
     kind: 'sqlite',
-    ...sqliteConsoleStore(db),
+    ...sqliteConsoleStore(db, durable),
     ...handovers.store,
     ...sqliteDataProtection(db),
     ...reports.store,
     ...sqliteWebhooks(db),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
-      return toConversation(create(input));
+      return toConversation(await createGrouped(input));
     },
 
     async getConversation(id: string): Promise<Conversation | null> {
