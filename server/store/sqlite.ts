@@ -25,7 +25,7 @@ import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, locale, messageExtras, turnMeta, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
-import { fdatasyncFile, sharedSync } from './wal-sync.ts';
+import { walSync } from './wal-sync.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
 import { sqliteReports } from './sqlite-reports.ts';
@@ -246,18 +246,7 @@ function walScrubber(db: Database.Database): (removedAnything: boolean) => void 
 export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<Store> {
   const db = openDatabase(file, opts.archiveFile ?? defaultArchiveFile(file));
   const sql = prepareStatements(db);
-  // What a group commit waits for: the live file's WAL on disk (SQLite names it `<file>-wal`). Once
-  // the store is closed the WAL may be gone, checkpointed into the database (and synced) by the
-  // close: a batch that was still waiting is on disk then.
-  const durable =
-    file === ':memory:'
-      ? async () => undefined
-      : sharedSync(`${file}-wal`, (wal) =>
-          fdatasyncFile(wal).catch((err: unknown) => {
-            if (!db.open && (err as { code?: unknown }).code === 'ENOENT') return;
-            throw err;
-          }),
-        );
+  const durable = walSync(db, file);
 
   const scrub = walScrubber(db);
   const reports = sqliteReports(db);
@@ -399,8 +388,9 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return row;
   });
 
-  // Sessions starting at once share a commit too.
+  // Sessions starting at once share a commit too, and so do their greetings' states.
   const createGrouped = groupCommit(db, create, durable);
+  const updateGrouped = groupCommit(db, (change: { id: string; patch: Parameters<typeof update>[1] }) => update(change.id, change.patch), durable);
 
   const beforeRemoval = opts.beforeRemoval ?? (async () => undefined);
   const sweep = createSqliteSweep(db, scrub, beforeRemoval);
@@ -426,7 +416,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     async updateConversation(id, patch): Promise<void> {
-      update(idString(id), patch);
+      await updateGrouped({ id: idString(id), patch });
     },
 
     appendMessage: appendGrouped,

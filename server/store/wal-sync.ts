@@ -5,6 +5,7 @@
 // WAL file on libuv's thread pool, which makes every frame written before it durable. What a
 // commit's caller is told ("resolved" = on disk) is unchanged; only who waits is.
 import { open } from 'node:fs/promises';
+import type Database from 'better-sqlite3';
 
 /** Makes the file's data written so far durable. */
 export type FileFlush = (file: string) => Promise<void>;
@@ -49,4 +50,19 @@ export function sharedSync(file: string, flush: FileFlush = fdatasyncFile): () =
       });
     return next;
   };
+}
+
+/**
+ * What a group commit on `db` (opened on `file`) waits for: its WAL on disk (SQLite names it
+ * `<file>-wal`). Once the connection is closed the WAL may be gone, checkpointed into the database
+ * (and synced) by the close: a batch still waiting is on disk then.
+ */
+export function walSync(db: Database.Database, file: string): () => Promise<void> {
+  if (file === ':memory:') return async () => undefined;
+  return sharedSync(`${file}-wal`, (wal) =>
+    fdatasyncFile(wal).catch((err: unknown) => {
+      if (!db.open && (err as { code?: unknown }).code === 'ENOENT') return;
+      throw err;
+    }),
+  );
 }
