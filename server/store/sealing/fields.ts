@@ -87,8 +87,36 @@ export function transformMessage<T extends { text: string; quickReplies?: QuickR
   return out;
 }
 
-/** A pending turn's input (the visitor's words as typed, a form answer unmasked, or the button's action). */
+/**
+ * What a pending turn's input starts with when it is its message's very text (the usual case: the
+ * visitor typed it), followed by that text's envelope: the same words are not sealed twice. Read,
+ * the envelope must be its own row's text (sealed-store.ts, nextTurn), so no other message's text
+ * of the conversation opens in its place.
+ */
+const OWN_TEXT = 'message.text=';
+
+/** A visitor message's turn, sealed beside its text: `storedText` is the envelope `text` was sealed into. */
+export function sealTurnBeside(turn: TurnRequest, text: string, storedText: string, seal: Transform): TurnRequest {
+  if ('text' in turn.input && String(turn.input.text) === text) return { ...turn, input: { text: OWN_TEXT + storedText } };
+  return transformTurn(turn, seal);
+}
+
+/** The envelope of its message's text that a turn's input refers to; null for input of its own. */
+export function ownTextOf(turn: TurnRequest): string | null {
+  return 'text' in turn.input && turn.input.text.startsWith(OWN_TEXT) ? turn.input.text.slice(OWN_TEXT.length) : null;
+}
+
+/**
+ * A pending turn's input (the visitor's words as typed, a form answer unmasked, or the button's
+ * action). A reference to its message's text is visited as that text and left as it is: nothing
+ * to seal, and opening it is nextTurn's, which checks it against the row.
+ */
 export function transformTurn(turn: TurnRequest, f: Transform): TurnRequest {
+  const own = ownTextOf(turn);
+  if (own !== null) {
+    f(FIELD.messageText, own);
+    return turn;
+  }
   const input = 'text' in turn.input ? { text: f(FIELD.turnText, String(turn.input.text)) } : { action: f(FIELD.turnAction, String(turn.input.action)) };
   return { ...turn, input };
 }
