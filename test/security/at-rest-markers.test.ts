@@ -1,5 +1,5 @@
-// Issue 16, "Tests that try to break it": what a visitor says and what a form collects is found in
-// no file the store keeps — the database, its WAL and shared memory, the archive, the key store, a
+// Issue 16, "Tests that try to break it": what a visitor says, what a form collects and a quick
+// reply's payload is found in no file the store keeps — the database, its WAL and shared memory, the archive, the key store, a
 // backup, the MongoDB-protocol server's own storage files — while history (and the store, for the
 // collected values) still shows it. Checked on the bytes of the files, with the server running.
 import { randomBytes } from 'node:crypto';
@@ -19,7 +19,7 @@ const tempDir = tempDirs('parley-markers-');
 
 forEachStore((kind) => {
   describe('data at rest: sealed', { timeout: 120_000 }, () => {
-    it('markers sent by a visitor and collected by a form are in no data file, WAL, archive, backup or server storage file, while history shows them', async () => {
+    it('markers sent by a visitor, collected by a form and in a quick reply\'s payload are in no data file, WAL, archive, backup or server storage file, while history shows them', async () => {
       const env: Record<string, string> = { ...kind.env(), DATA_DIR: tempDir() };
       const parley = await startInProcess(env);
       const dataDir = env.DATA_DIR!;
@@ -27,17 +27,26 @@ forEachStore((kind) => {
       const said = `said-${hex}`;
       const name = `Name${hex}`;
       const email = `mail-${hex}@example.org`;
-      const markers = [said, name, email];
+      // A quick reply's payload: what choosing it sends (sealed, with its siblings', as one value).
+      const payload = `choice:payload-${hex}`;
+      const markers = [said, name, email, payload];
       const holding = (dir: string | undefined, deep = false) => (dir ? markers.flatMap((m) => filesContaining(dir, m, deep)) : []);
       try {
         const session = await openSession(parley.url);
         await sendAndWait(parley.url, session.token, 'c1', `my code word is ${said}`);
         await bookDemo(parley.url, session.token, name, email);
 
-        // Shown where they are shown: the visitor's words in history, the form's values by the store.
-        expect((await history(parley.url, session.token)).map((m) => m.text)).toContain(`my code word is ${said}`);
         const store = await openStore(parley.config);
         try {
+          const buttons = [
+            { label: 'This one', action: payload },
+            { label: 'Cancel', action: 'form:cancel' },
+          ];
+          await store.appendMessage({ conversationId: session.conversationId, clientId: null, sender: 'bot', text: 'Which?', quickReplies: buttons });
+          // Shown where they are shown: the visitor's words and the buttons in history, the form's values by the store.
+          const shown = await history(parley.url, session.token);
+          expect(shown.map((m) => m.text)).toContain(`my code word is ${said}`);
+          expect(shown.at(-1)!.quickReplies).toEqual(buttons);
           expect((await store.listValues(session.conversationId)).map((v) => v.value)).toEqual(expect.arrayContaining([name, email]));
         } finally {
           await store.close();

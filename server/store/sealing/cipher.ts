@@ -44,13 +44,17 @@ export function generationOf(stored: string): number | null {
 const pool = Buffer.alloc(NONCE_BYTES * 341);
 let taken = pool.length;
 
+/**
+ * A view into the pool, not a copy: seal() uses it synchronously (the cipher takes its own copy of
+ * the IV, the envelope another) before any later call can refill the pool under it.
+ */
 function freshNonce(): Buffer {
   if (taken + NONCE_BYTES > pool.length) {
     randomFillSync(pool);
     taken = 0;
   }
   taken += NONCE_BYTES;
-  return Buffer.from(pool.subarray(taken - NONCE_BYTES, taken));
+  return pool.subarray(taken - NONCE_BYTES, taken);
 }
 
 export function seal(dataKey: DataKey, field: string, plaintext: string): string {

@@ -134,6 +134,52 @@ describe('sealed store', () => {
     }
   });
 
+  it("a turn whose input is its message's very text refers to that text's envelope instead of sealing it again; another message's text in its place fails", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-sealed-store-'));
+    dirs.push(dir);
+    const keks = [{ kid: 'k1', key: randomBytes(32) }];
+    const file = path.join(dir, 'parley.db');
+    // A store of its own per call: the second one has nothing in memory, so it opens what it reads.
+    const openOne = async () => {
+      const keyring = createKeyring(openSqliteKeyStore(path.join(dir, 'keys.db')), keks);
+      return sealedStore(await openSqliteStore(file, { beforeRemoval: (ids) => keyring.destroy(ids) }), keyring, { strict: true });
+    };
+    const store = await openOne();
+    const raw = new Database(file);
+    const column = (name: 'text' | 'turn', id: number) => raw.prepare(`SELECT ${name} FROM messages WHERE conversation_id = 'c' AND id = ?`).pluck().get(id) as string;
+    const setTurn = (id: number, text: string) =>
+      raw.prepare(`UPDATE messages SET turn = ? WHERE conversation_id = 'c' AND id = ?`).run(JSON.stringify({ ...JSON.parse(column('turn', id)), input: { text } }), id);
+    let fresh: Store | undefined;
+    try {
+      await store.createConversation({ id: 'c', botId: 'demo', visitorId: 'v', origin: 'o' });
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm1', sender: 'visitor', text: 'same words', turn: turn('same words') });
+      await store.appendMessage({ conversationId: 'c', clientId: null, sender: 'bot', text: 'what the bot said' });
+      // One seal for both: the turn holds the text's own envelope.
+      const input = (JSON.parse(column('turn', 1)) as { input: { text: string } }).input.text;
+      expect(input).toBe(`message.text=${column('text', 1)}`);
+      expect(await store.nextTurn('c')).toMatchObject({ messageId: 1, input: { text: 'same words' } });
+      fresh = await openOne();
+      expect(await fresh.nextTurn('c')).toMatchObject({ messageId: 1, input: { text: 'same words' } });
+
+      // The bot's text envelope (the same conversation and field) as the turn's input: not its row's text.
+      setTurn(1, `message.text=${column('text', 2)}`);
+      await expect(fresh.nextTurn('c')).rejects.toMatchObject({ code: 'tampered' });
+      await expect(store.nextTurn('c')).rejects.toMatchObject({ code: 'tampered' });
+      setTurn(1, input);
+      expect(await fresh.nextTurn('c')).toMatchObject({ input: { text: 'same words' } });
+
+      // Input that differs from the text (a form answer, masked in the message) is sealed on its own.
+      await store.completeTurn('c', 1, { meta: { outcome: 'answered' }, replies: [], values: [], state: {} });
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm2', sender: 'visitor', text: 'a•••@example.org', turn: turn('ann@example.org') });
+      expect((JSON.parse(column('turn', 3)) as { input: { text: string } }).input.text).toMatch(/^sealed1:/);
+      expect(await fresh.nextTurn('c')).toMatchObject({ messageId: 3, input: { text: 'ann@example.org' } });
+    } finally {
+      raw.close();
+      await fresh?.close();
+      await store.close();
+    }
+  });
+
   const hook = async (store: Store) => {
     const t0 = new Date(0);
     await store.createWebhook({ id: 'hook-1', botId: 'demo', url: 'https://hooks.example/x', events: ['form.submitted'], enabled: true, secrets: [{ secret: 'whsec_x', createdAt: t0, expiresAt: null }], createdAt: t0, updatedAt: t0 });

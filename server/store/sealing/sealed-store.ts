@@ -12,7 +12,7 @@ import { idString } from '../arguments.ts';
 import { storeError, storeErrorCode } from '../errors.ts';
 import { generationOf, open, seal, type DataKey } from './cipher.ts';
 import { sealingError, sealingErrorCode } from './errors.ts';
-import { FIELD, sealState, sealedStateOf, transformMessage, transformTurn, transformValue, type Transform } from './fields.ts';
+import { FIELD, ownTextOf, sealState, sealTurnBeside, sealedStateOf, transformMessage, transformTurn, transformValue, type Transform } from './fields.ts';
 import type { Keyring } from './keyring.ts';
 import { sealedHandoverMethods, transformHandover, transformNote, type SealingKit } from './handover.ts';
 import { sealEvents, sealedWebhookMethods } from './webhooks.ts';
@@ -125,6 +125,21 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     }
   }
 
+  /**
+   * A turn's input that is its message's own text (fields.ts ownTextOf): from memory when this
+   * process has just sealed it, otherwise opened once the row is found to hold that very envelope
+   * as its text: another message's text put in the turn's place is refused as tampered.
+   */
+  async function ownText(conversationId: string, messageId: number, stored: string): Promise<string> {
+    const kept = keyring.recall(conversationId, FIELD.messageText, stored);
+    if (kept !== undefined) return kept;
+    const [row] = await inner.listMessages(conversationId, messageId - 1, 1);
+    if (row?.id !== messageId || row.text !== stored) {
+      throw sealingError('tampered', `${FIELD.turnText} of conversation ${conversationId} is not its message's text`);
+    }
+    return opened(conversationId, (f) => f(FIELD.messageText, stored));
+  }
+
   /** The conversation with its state opened; null when its keys are gone (erased reads as deleted). */
   async function openConversation(conversation: Conversation): Promise<Conversation | null> {
     const sealed = sealedStateOf(conversation.state);
@@ -193,7 +208,11 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       return whileWriting(conversationId, async () => {
         const written = new Map<string, string>();
         const f = remembering(await sealer(conversationId), written);
-        const result = await inner.appendVisitorMessage({ ...transformMessage(input, f), turn: transformTurn(input.turn, f) });
+        const message = transformMessage(input, f);
+        const turn = sealTurnBeside(input.turn, String(input.text), message.text, f);
+        // The turn worker reads the text back as the turn's input (ownText()): kept like READ_BACK's.
+        if (ownTextOf(turn) !== null) keyring.note(conversationId, FIELD.messageText, message.text, String(input.text));
+        const result = await inner.appendVisitorMessage({ ...message, turn });
         return { ...result, message: (await openWritten(conversationId, [result.message], written))[0]! };
       });
     },
@@ -204,6 +223,8 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
         const pending = await inner.nextTurn(conversationId);
         if (!pending) return null;
         try {
+          const own = ownTextOf(pending);
+          if (own !== null) return { ...pending, input: { text: await ownText(conversationId, pending.messageId, own) } };
           return await opened(conversationId, (f) => ({ ...pending, ...transformTurn(pending, f) }));
         } catch (err) {
           if (sealingErrorCode(err) !== 'erased') throw err;
