@@ -56,7 +56,8 @@ export function transformQuickReplies(list: QuickReply[] | null | undefined, f: 
   if (!list || list.length === 0) return undefined;
   const labels = list.map((q) => String(q.label));
   const actions = list.map((q) => String(q.action));
-  const allInOne = actions[0]!.startsWith(ALL_ACTIONS) && actions.every((action, i) => i === 0 || action === '');
+  // Only an envelope after the prefix: a bot's own action may start with it (and is then sealed).
+  const allInOne = actions[0]!.startsWith(ALL_ACTIONS) && isSealed(actions[0]!.slice(ALL_ACTIONS.length)) && actions.every((action, i) => i === 0 || action === '');
   if (!allInOne && actions.some(isSealed)) {
     return labels.map((label, i) => ({ label, action: f(FIELD.quickReplyAction, actions[i]!) }));
   }
@@ -98,12 +99,20 @@ const OWN_TEXT = 'message.text=';
 /** A visitor message's turn, sealed beside its text: `storedText` is the envelope `text` was sealed into. */
 export function sealTurnBeside(turn: TurnRequest, text: string, storedText: string, seal: Transform): TurnRequest {
   if ('text' in turn.input && String(turn.input.text) === text) return { ...turn, input: { text: OWN_TEXT + storedText } };
-  return transformTurn(turn, seal);
+  // Words of their own, whatever they look like (a form answer may read like a reference).
+  return transformInput(turn, seal);
 }
 
 /** The envelope of its message's text that a turn's input refers to; null for input of its own. */
 export function ownTextOf(turn: TurnRequest): string | null {
-  return 'text' in turn.input && turn.input.text.startsWith(OWN_TEXT) ? turn.input.text.slice(OWN_TEXT.length) : null;
+  if (!('text' in turn.input) || !turn.input.text.startsWith(OWN_TEXT)) return null;
+  const envelope = turn.input.text.slice(OWN_TEXT.length);
+  return isSealed(envelope) ? envelope : null;
+}
+
+function transformInput(turn: TurnRequest, f: Transform): TurnRequest {
+  const input = 'text' in turn.input ? { text: f(FIELD.turnText, String(turn.input.text)) } : { action: f(FIELD.turnAction, String(turn.input.action)) };
+  return { ...turn, input };
 }
 
 /**
@@ -117,8 +126,7 @@ export function transformTurn(turn: TurnRequest, f: Transform): TurnRequest {
     f(FIELD.messageText, own);
     return turn;
   }
-  const input = 'text' in turn.input ? { text: f(FIELD.turnText, String(turn.input.text)) } : { action: f(FIELD.turnAction, String(turn.input.action)) };
-  return { ...turn, input };
+  return transformInput(turn, f);
 }
 
 export function transformValue<T extends { key: string; value: string }>(value: T, f: Transform): T {

@@ -145,6 +145,12 @@ for (const adapter of adapters) {
         await store.appendMessage({ conversationId: 'b', clientId: null, sender: 'bot', text: 'ok?', quickReplies: [{ label: 'OK', action: `intent:ok-${marker}` }] });
         expect(JSON.stringify(await raw.buttons('b', 2))).not.toContain(marker);
         expect((await store.listMessages('b', 1, 10))[0]!.quickReplies).toEqual([{ label: 'OK', action: `intent:ok-${marker}` }]);
+        // A bot's own action that starts like the stored form is an action all the same: sealed, and
+        // read back as written (it once came back as the array it spelled, ["x"] → x).
+        const lookalike = [{ label: 'Odd', action: 'actions:["x"]' }];
+        await store.appendMessage({ conversationId: 'b', clientId: null, sender: 'bot', text: 'odd', quickReplies: lookalike });
+        expect((await raw.buttons('b', 3))[0]!.action).toMatch(/^actions:sealed1:/);
+        expect((await store.listMessages('b', 2, 10))[0]!.quickReplies).toEqual(lookalike);
       } finally {
         await close();
       }

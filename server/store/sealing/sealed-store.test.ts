@@ -173,6 +173,14 @@ describe('sealed store', () => {
       await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm2', sender: 'visitor', text: 'a•••@example.org', turn: turn('ann@example.org') });
       expect((JSON.parse(column('turn', 3)) as { input: { text: string } }).input.text).toMatch(/^sealed1:/);
       expect(await fresh.nextTurn('c')).toMatchObject({ messageId: 3, input: { text: 'ann@example.org' } });
+
+      // A form answer that reads like a reference is the visitor's words all the same: sealed, and
+      // its turn runs (it was once stored as it came, in the clear, and then refused as tampered).
+      await store.completeTurn('c', 3, { meta: { outcome: 'answered' }, replies: [], values: [], state: {} });
+      const lookalike = `message.text=${column('text', 1)}`;
+      await store.appendVisitorMessage({ conversationId: 'c', clientId: 'm3', sender: 'visitor', text: '•••', turn: turn(lookalike) });
+      expect((JSON.parse(column('turn', 4)) as { input: { text: string } }).input.text).toMatch(/^sealed1:/);
+      expect(await fresh.nextTurn('c')).toMatchObject({ messageId: 4, input: { text: lookalike } });
     } finally {
       raw.close();
       await fresh?.close();
