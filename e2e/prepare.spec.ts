@@ -2,7 +2,7 @@
 // page is idle, so its HTML and JS are loaded and run by the time the visitor clicks. Preparing
 // must cost no privacy: until the visitor opens the chat, no request reaches Parley's API and no
 // socket opens, so no conversation exists for a visitor who never clicks.
-import { chatFrame, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
+import { awaitSession, chatFrame, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
 import { hostPolicy } from './support/csp.ts';
 import { expect, test } from './support/fixtures.ts';
 import { startHost } from './support/host-server.ts';
@@ -35,7 +35,7 @@ test('the frame is ready before the click, without an API request or a socket un
   });
   await launcher(page).click();
   await expect(chatFrame(page).locator('.log .msg.bot[data-id]').first()).toBeVisible();
-  await expect(chatFrame(page).getByRole('textbox')).toBeEnabled();
+  await awaitSession(chatFrame(page));
   release();
   expect(api.filter((u) => u.includes('/api/v1/sessions'))).toHaveLength(1);
 });

@@ -11,10 +11,18 @@ export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe
 
 export const launcher = (page: Page) => page.locator('button[aria-controls^="parley-panel-"]');
 
+/**
+ * Waits for the chat's session: the frame marks its phase. Not the text box: it takes keys while
+ * the session starts (what is sent then waits for it).
+ */
+export async function awaitSession(frame: FrameLocator): Promise<void> {
+  await expect(frame.locator('.app[data-phase="ready"]')).toBeAttached();
+}
+
 export async function openChat(page: Page): Promise<FrameLocator> {
   await launcher(page).click();
   const frame = chatFrame(page);
-  await expect(frame.getByRole('textbox')).toBeEnabled();
+  await awaitSession(frame);
   return frame;
 }
 
