@@ -9,9 +9,10 @@
 // Three pages, each in fresh browser contexts (no cache, no conversation): the demo page Parley
 // serves, a host page on another origin with the strict CSP of csp-whitelist.md, and, as the peer,
 // the same kind of host page whose button frames a static page of another origin (a bare iframe).
-// The split says where the time goes, from the frame's own resource timings: its HTML, its script
-// (negative: before the click, the loader prepared the frame), the `open` message reaching the
-// frame, the session POST sent, on the wire and answered, the history GET; and for the reply, the
+// The split says where the time goes, from the frame's own resource timings: its HTML, its small
+// first script and the chat UI's script (negative: before the click, the loader prepared the
+// frame), the UI drawn, the `open` message reaching the frame, the session POST sent, on the wire
+// and answered, the history GET; and for the reply, the
 // message POST answered, then the bot's `typing` and its message arriving on the frame's socket.
 // A third series clicks once the host page is idle, when the prepared frame is ready.
 // Usage: npm run build && tsx bench/first-greeting.ts [runs]
@@ -31,7 +32,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 /** Runs in every frame before its own scripts: the click, every bot bubble and the Enter key, as epoch ms. */
 const PROBE = `(() => {
   const at = () => performance.timeOrigin + performance.now();
-  const probe = (window.__probe = { bots: [], click: 0, enter: 0, shown: 0, socket: [] });
+  const probe = (window.__probe = { bots: [], click: 0, enter: 0, shown: 0, drawn: 0, socket: [] });
   // Every Pusher event the frame's sockets receive, by name, with its arrival time: the reply's split.
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
@@ -47,6 +48,7 @@ const PROBE = `(() => {
   document.addEventListener('DOMContentLoaded', () => { probe.shown = at(); });
   window.addEventListener('message', (e) => { if (e.data && e.data.type === 'open' && !probe.open) probe.open = at(); }, true);
   new MutationObserver(() => {
+    if (!probe.drawn && document.querySelector('.app')) probe.drawn = at();
     for (const el of document.querySelectorAll('.log .msg.bot[data-id]')) {
       const id = Number(el.getAttribute('data-id'));
       if (!probe.bots.some((b) => b.id === id)) probe.bots.push({ id, t: at() });
@@ -59,6 +61,8 @@ interface Probe {
   click: number;
   enter: number;
   shown: number;
+  /** The chat's UI first in the frame's DOM. */
+  drawn: number;
   socket: { event: string; t: number }[];
   open?: number;
 }
@@ -84,7 +88,9 @@ const SPLIT = `(clickAt) => {
   const session = resources.find((r) => r.name.includes('/api/v1/sessions'));
   return {
     'frame HTML done': nav ? abs(nav.responseEnd) : NaN,
-    'frame JS done': end((r) => r.name.endsWith('.js')),
+    'first script done': end((r) => r.name.includes('/assets/frame-')),
+    'UI script done': end((r) => r.name.includes('/assets/mount-')),
+    'UI drawn': window.__probe.drawn ? Math.round(window.__probe.drawn - clickAt) : NaN,
     'open received': window.__probe.open ? Math.round(window.__probe.open - clickAt) : NaN,
     'session sent': session ? abs(session.startTime) : NaN,
     'session requested': session ? abs(session.requestStart) : NaN,

@@ -1,7 +1,7 @@
 // The whole chat on a host page whose CSP is built from csp-whitelist.md plus Trusted Types:
 // round trip, resume after reload, XSS payloads as text, keyboard-only use. The guard fixture
 // fails every test on any CSP violation (page or frame) and on any dialog.
-import { allSealed, chatFrame, expectContiguous, launcher, openChat, sendAndAwaitReply, transcript, watchChannelEvents } from './support/chat.ts';
+import { allSealed, chatFrame, expectContiguous, expectPanelClosed, launcher, openChat, sendAndAwaitReply, transcript, watchChannelEvents } from './support/chat.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test('a visitor chats with the bot on a CSP-strict page; the host page learns only that messages happened', async ({ page, host }) => {
@@ -111,7 +111,7 @@ test('keyboard only: reach the launcher, chat, and close with Escape back to the
   await expect(box).toBeFocused();
 
   await page.keyboard.press('Escape');
-  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expectPanelClosed(page);
   await expect(launcher(page)).toBeFocused();
   await expect(launcher(page)).toHaveAttribute('aria-expanded', 'false');
 
@@ -124,7 +124,7 @@ test('keyboard only: reach the launcher, chat, and close with Escape back to the
   }
   await expect(close).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expectPanelClosed(page);
   await expect(launcher(page)).toBeFocused();
 });
 

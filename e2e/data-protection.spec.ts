@@ -14,7 +14,7 @@ import { startParley, type ParleyProcess } from '../test/helpers/parley-server.t
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 import { filesContaining } from '../test/helpers/data-files.ts';
 import { E2E_ENV, expect, test } from './support/fixtures.ts';
-import { chatFrame, openChat, sendAndAwaitReply, transcript } from './support/chat.ts';
+import { awaitSession, chatFrame, openChat, sendAndAwaitReply, transcript } from './support/chat.ts';
 import { choosePassword, signIn } from './support/console.ts';
 import { createAdmin } from './support/console-cli.ts';
 import { startHost, type HostSite } from './support/host-server.ts';
@@ -229,7 +229,7 @@ test.describe('data protection', () => {
 
     // A new conversation starts only when the visitor asks for one, and holds nothing of the old one.
     await page.keyboard.press('Enter');
-    await expect(frame.getByRole('textbox')).toBeEnabled();
+    await awaitSession(frame);
     await expect.poll(async () => (await transcript(frame)).length).toBeGreaterThan(0);
     expect((await transcript(frame)).some((m) => m.text.includes(marker))).toBe(false);
   });

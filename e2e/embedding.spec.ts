@@ -1,7 +1,7 @@
 // Where the widget may appear and under which policies: the nonce / 'strict-dynamic' variant of
 // csp-whitelist.md, a site the bot does not list (the frame must not render), and a check that
 // the violation guard itself sees violations in the page and in the frame.
-import { chatFrame, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
+import { awaitSession, chatFrame, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
 import { hostPolicy } from './support/csp.ts';
 import { expect, test } from './support/fixtures.ts';
 import { startHost } from './support/host-server.ts';
@@ -78,7 +78,7 @@ test('the demo site (public/) works under the server CSP, its button opens the c
   await expect.poll(() => page.evaluate(() => typeof window.Parley)).toBe('object');
   await page.getByRole('button', { name: 'Ask us anything' }).click();
   const frame = chatFrame(page);
-  await expect(frame.getByRole('textbox')).toBeEnabled();
+  await awaitSession(frame);
   await sendAndAwaitReply(frame, 'what are your opening hours?');
   await expect(page.locator('#events li').first()).toContainText(/message #\d+ from (bot|visitor)/);
   const path = testInfo.outputPath('demo-site.png');
@@ -93,7 +93,8 @@ test('data-locale="nb" gives a Norwegian launcher, frame and bot', async ({ page
     await expect(launcher(page)).toHaveAccessibleName('Åpne chat');
     await launcher(page).click();
     const frame = chatFrame(page);
-    await expect(frame.getByRole('textbox', { name: 'Din melding' })).toBeEnabled();
+    await expect(frame.getByRole('textbox', { name: 'Din melding' })).toBeVisible();
+    await awaitSession(frame);
     await expect(frame.getByRole('button', { name: 'Lukk chat' })).toBeVisible();
     await expect(frame.locator('.msg.bot').first()).toContainText('Hei');
     // A light brand colour gets black text (contrast), set through CSSOM custom properties.

@@ -2,7 +2,7 @@
 // page is idle, so its HTML and JS are loaded and run by the time the visitor clicks. Preparing
 // must cost no privacy: until the visitor opens the chat, no request reaches Parley's API and no
 // socket opens, so no conversation exists for a visitor who never clicks.
-import { chatFrame, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
+import { awaitSession, chatFrame, expectPanelClosed, launcher, openChat, sendAndAwaitReply } from './support/chat.ts';
 import { hostPolicy } from './support/csp.ts';
 import { expect, test } from './support/fixtures.ts';
 import { startHost } from './support/host-server.ts';
@@ -18,7 +18,7 @@ test('the frame is ready before the click, without an API request or a socket un
   await page.goto(host.url);
   // The visitor has not clicked: the frame exists, hidden, and its script has drawn the chat.
   await expect(page.locator('iframe[title="Chat"]')).toBeAttached();
-  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expectPanelClosed(page);
   await expect(chatFrame(page).getByRole('textbox', { includeHidden: true })).toBeAttached();
   // Everything the preparing loads has loaded: nothing more is on its way.
   await page.waitForLoadState('networkidle');
@@ -35,7 +35,7 @@ test('the frame is ready before the click, without an API request or a socket un
   });
   await launcher(page).click();
   await expect(chatFrame(page).locator('.log .msg.bot[data-id]').first()).toBeVisible();
-  await expect(chatFrame(page).getByRole('textbox')).toBeEnabled();
+  await awaitSession(chatFrame(page));
   release();
   expect(api.filter((u) => u.includes('/api/v1/sessions'))).toHaveLength(1);
 });
@@ -125,5 +125,53 @@ for (const site of ['the same site', 'another site'] as const) {
       if (host !== sameSite) await host.stop();
     }
     expect(unheard, 'visits whose typing never reached the chat').toEqual([]);
+  });
+}
+
+// Closed, the prepared panel is see-through and inert rather than display:none: Chromium runs a
+// frame that is not rendered at all in a background process (nice 5, where the open chat's is 0)
+// and gives it no animation frames, so under load the prepared frame was often still loading at
+// the click. The frame gets animation frames only when rendered: that is what this checks.
+test('the prepared frame is rendered while closed (an animation frame arrives), not parked as hidden', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(chatFrame(page).getByRole('textbox', { includeHidden: true })).toBeAttached();
+  const frame = page.frames().find((f) => new URL(f.url()).pathname === '/frame.html')!;
+  const got = await frame.evaluate(
+    () => new Promise<string>((resolve) => (requestAnimationFrame(() => resolve('an animation frame')), setTimeout(() => resolve('none in 2 s'), 2000))),
+  );
+  expect(got).toBe('an animation frame');
+});
+
+// What the see-through closed panel must never do: take the host page's clicks or keyboard focus,
+// on a desktop (a card over the corner) or on a phone (the whole screen).
+for (const [name, viewport] of [
+  ['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 390, height: 844 }],
+] as const) {
+  test(`closed, the prepared panel takes no click and no focus from the host page (${name})`, async ({ page, host }) => {
+    await page.setViewportSize(viewport);
+    await page.goto(host.url);
+    await expect(chatFrame(page).getByRole('textbox', { includeHidden: true })).toBeAttached();
+    // A button of the page where the panel lies (above the launcher), clicked by position.
+    const at = await page.evaluate(() => {
+      const b = document.createElement('button');
+      b.textContent = 'Page button';
+      Object.assign(b.style, { position: 'fixed', right: '60px', bottom: '200px' });
+      b.addEventListener('click', () => (b.dataset.clicked = 'yes'));
+      document.body.prepend(b);
+      const r = b.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    const panel = await page.locator('[id^="parley-panel-"]').boundingBox();
+    expect(panel && at.x > panel.x && at.x < panel.x + panel.width && at.y > panel.y && at.y < panel.y + panel.height, 'the button lies under the panel').toBe(true);
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByRole('button', { name: 'Page button' })).toHaveAttribute('data-clicked', 'yes');
+    // Tab from the launcher never lands in the closed chat.
+    await launcher(page).focus();
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('IFRAME');
+    }
+    await expect(chatFrame(page).getByRole('textbox', { includeHidden: true })).not.toBeFocused();
   });
 }

@@ -3,7 +3,7 @@
 // operator console as dist/console/console.html plus hashed assets (dist/console/assets/). No inline script or style
 // anywhere: both pages' CSP is script-src 'self' / style-src 'self' and host pages may be just as strict.
 import { fileURLToPath } from 'node:url';
-import { build, type InlineConfig } from 'vite';
+import { build, type InlineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist', import.meta.url));
@@ -43,8 +43,30 @@ function pageConfig(page: Page): InlineConfig {
   };
 }
 
+/**
+ * A `modulepreload` in the page for the chunk of a module its entry imports dynamically: the chat
+ * frame's small first script imports the UI (frame/ui/mount.tsx) at once, and the preload starts
+ * that fetch beside the first script's own rather than after it has run (issue 17).
+ */
+function preloadDynamicChunk(moduleSuffix: string): Plugin {
+  return {
+    name: 'parley-preload-dynamic-chunk',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && !!c.facadeModuleId?.endsWith(moduleSuffix));
+        if (!chunk) throw new Error(`no chunk for ${moduleSuffix} to preload`);
+        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` }, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
 /** The chat frame. Built first: it empties dist/. */
-const frameConfig = pageConfig({ dir: './frame', html: 'frame.html', base: '/', outDir });
+const frameConfig: InlineConfig = {
+  ...pageConfig({ dir: './frame', html: 'frame.html', base: '/', outDir }),
+  plugins: [preloadDynamicChunk('/frame/ui/mount.tsx')],
+};
 
 /** The operator console (console/), served at /console/. */
 const consoleConfig = pageConfig({ dir: '../console', html: 'console.html', base: '/console/', outDir: `${outDir}/console` });

@@ -11,10 +11,29 @@ export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe
 
 export const launcher = (page: Page) => page.locator('button[aria-controls^="parley-panel-"]');
 
+/**
+ * The panel is closed: see-through and inert, so nothing of it is seen, clicked, focused or read
+ * out (not display:none: widget/loader/panel.ts says why), which Playwright's toBeHidden would not call hidden.
+ */
+export async function expectPanelClosed(page: Page): Promise<void> {
+  const panel = page.locator('[id^="parley-panel-"]');
+  await expect(panel).toHaveCSS('opacity', '0');
+  await expect(panel).toHaveAttribute('inert', '');
+  await expect(panel).toHaveCSS('pointer-events', 'none');
+}
+
+/**
+ * Waits for the chat's session: the frame marks its phase. Not the text box: it takes keys while
+ * the session starts (what is sent then waits for it).
+ */
+export async function awaitSession(frame: FrameLocator): Promise<void> {
+  await expect(frame.locator('.app[data-phase="ready"]')).toBeAttached();
+}
+
 export async function openChat(page: Page): Promise<FrameLocator> {
   await launcher(page).click();
   const frame = chatFrame(page);
-  await expect(frame.getByRole('textbox')).toBeEnabled();
+  await awaitSession(frame);
   return frame;
 }
 

@@ -22,7 +22,6 @@ export function icon(path: string): SVGSVGElement {
   svg.setAttribute('width', '28');
   svg.setAttribute('height', '28');
   svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
   const p = document.createElementNS(SVG, 'path');
   p.setAttribute('d', path);
   p.setAttribute('fill', 'currentColor');

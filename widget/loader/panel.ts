@@ -18,7 +18,7 @@ function frameUrl(opts: LoaderOptions, hostOrigin: string): string {
 }
 
 export function createPanel(opts: LoaderOptions, id: string, hostOrigin: string): Panel {
-  const root = element('div', { position: 'fixed', zIndex: '2147483000', display: 'none', overflow: 'hidden', background: '#fff' });
+  const root = element('div', { position: 'fixed', zIndex: '2147483000', overflow: 'hidden', background: '#fff' });
   root.id = id;
   const iframe = element('iframe', { border: '0', width: '100%', height: '100%', display: 'block' });
   iframe.title = 'Chat';
@@ -43,7 +43,11 @@ export function createPanel(opts: LoaderOptions, id: string, hostOrigin: string)
         boxShadow: '0 8px 32px rgba(0,0,0,.25)',
       });
     }
-    css(root, { display: open ? 'block' : 'none' });
+    // Closed, the panel is see-through and inert (no clicks, no Tab, no screen reader), not
+    // display:none: Chromium runs a frame that is not rendered in a background process (nice 5),
+    // which under load made the prepared frame still be loading at the click (issue 17).
+    css(root, { opacity: open ? '' : '0', pointerEvents: open ? '' : 'none' });
+    root.inert = !open;
   };
   phone.addEventListener('change', layout);
   layout();

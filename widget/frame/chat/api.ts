@@ -49,13 +49,11 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 export type Api = ReturnType<typeof createApi>;
 
-export function createApi(
-  request: Pick<SessionRequest, 'bot' | 'origin' | 'locale'>,
-  tokens: TokenStore,
-  on: { newConversation(session: SessionResponse): void },
-) {
+export function createApi(request: Pick<SessionRequest, 'bot' | 'origin' | 'locale'>, tokens: TokenStore) {
   let session: SessionResponse | null = null;
   let renewing: Promise<SessionResponse> | null = null;
+  // Set by the chat once it is loaded: the frame's first script starts the session before that.
+  let newConversation = (_session: SessionResponse): void => {};
 
   const open = async (resume?: string): Promise<SessionResponse> => {
     const body: SessionRequest = resume ? { ...request, resume } : { ...request };
@@ -63,7 +61,7 @@ export function createApi(
     const previous = session;
     session = next;
     tokens.set(next.token);
-    if (previous && previous.conversationId !== next.conversationId) on.newConversation(next);
+    if (previous && previous.conversationId !== next.conversationId) newConversation(next);
     return next;
   };
 
@@ -105,6 +103,10 @@ export function createApi(
 
   return {
     start,
+    /** Who is told when a renewal lands in another conversation. */
+    onNewConversation(fn: (session: SessionResponse) => void): void {
+      newConversation = fn;
+    },
     session: (): SessionResponse | null => session,
     send: (req: SendRequest): Promise<ChatMessage> =>
       authed<SendResponse>('/api/v1/messages', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(req) }).then((r) => r.message),

@@ -1,15 +1,15 @@
 // The conversation as the frame sees it: one small observable state plus the actions the UI calls.
 // It owns the order of things: session first (its answer carries the first messages), then the
 // rest of the history if that page was full, then the channel; every fill and every live event
-// goes through the same merge, so nothing shows twice and gaps are fetched.
+// goes through the same merge, so nothing shows twice and gaps are fetched. What the visitor sends
+// while the session starts waits for it, shown as sending.
 import { TYPING_SHOWN_MS, typingSignal } from '../../../common/typing-signal.ts';
 import { MAX_TEXT_LENGTH, SESSION_MESSAGES, type ChatMessage, type RatingRequest, type Sender, type SessionResponse } from '../../../common/wire.ts';
-import { createApi, isHttpError } from './api.ts';
+import { isHttpError, type Api } from './api.ts';
 import { handoverStatus, type HandoverStatus } from './handover.ts';
 import { isChatMessage, lastId, mergeMessages } from '../../../common/timeline.ts';
 import { leavesGap, settle, type Pending } from './merge.ts';
 import { connectRealtime, type ConnectionStatus, type Realtime, type Typist } from './realtime.ts';
-import { tokenStore } from './token-store.ts';
 
 export interface ChatState {
   /** `erased`: the visitor deleted the conversation; nothing of it is held until they start another. */
@@ -43,8 +43,8 @@ function newClientId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export function createChat(params: { bot: string; origin: string; locale: string }, events: ChatEvents) {
-  const api = createApi(params, tokenStore(params.bot, params.origin), { newConversation: (session) => moveTo(session) });
+/** The chat over `api`, whose session the frame's first script may have started already (see start). */
+export function createChat(api: Api, events: ChatEvents) {
   let state: ChatState = { phase: 'starting', messages: [], pending: [], typing: null, handover: handoverStatus([]), connection: 'connecting' };
   const listeners = new Set<(s: ChatState) => void>();
   let baseline = Infinity; // ids above this arrived after the page loaded
@@ -117,8 +117,12 @@ export function createChat(params: { bot: string; origin: string; locale: string
     set({ typing: typing ? who : null });
   };
 
+  // The latest start, settled once the chat is ready (or unavailable): sends wait for it.
+  let starting: Promise<unknown> = Promise.resolve();
+
   const deliver = async (pending: Pending): Promise<void> => {
     try {
+      await starting;
       const message = await api.send({ clientId: pending.clientId, ...pending.request });
       merge([message]);
     } catch (err) {
@@ -173,11 +177,12 @@ export function createChat(params: { bot: string; origin: string; locale: string
     if (session.messages.length >= SESSION_MESSAGES) void fill();
     connect(session);
   };
+  api.onNewConversation(moveTo);
 
-  const start = async (): Promise<void> => {
+  const begin = async (started: Promise<SessionResponse>): Promise<void> => {
     if (state.phase !== 'starting') set({ phase: 'starting' });
     try {
-      const session = await api.start();
+      const session = await started;
       events.active(true);
       merge(session.messages);
       // A full page may have more after it: fetch it now, so none of it counts as news below.
@@ -189,8 +194,18 @@ export function createChat(params: { bot: string; origin: string; locale: string
       console.warn('Parley: chat unavailable', err);
       if (isHttpError(err) && err.status >= 400 && err.status < 500) events.active(false);
       set({ phase: 'unavailable' });
+      throw err; // what waits on this start is not sent
     }
   };
+  /** Starts the session, or takes over one the frame's first script started already. */
+  const start = (started: Promise<SessionResponse> = api.start()): Promise<void> => {
+    const run = begin(started);
+    starting = run;
+    return run.catch(() => {});
+  };
+
+  // Also while the session starts: the visitor types at once, deliver waits for the session.
+  const canSend = (): boolean => state.phase === 'ready' || state.phase === 'starting';
 
   return {
     start,
@@ -202,13 +217,13 @@ export function createChat(params: { bot: string; origin: string; locale: string
     /** Sends trimmed text; returns false when there is nothing (or too much) to send. */
     sendText(text: string): boolean {
       const trimmed = text.trim();
-      if (!trimmed || trimmed.length > MAX_TEXT_LENGTH || state.phase !== 'ready') return false;
+      if (!trimmed || trimmed.length > MAX_TEXT_LENGTH || !canSend()) return false;
       visitorTyping.reset(); // the message itself ends the operator's "is typing"
       enqueue(trimmed, { text: trimmed });
       return true;
     },
     sendAction(label: string, action: string): void {
-      if (state.phase === 'ready') enqueue(label, { action });
+      if (canSend()) enqueue(label, { action });
     },
     /** The composer's text changed. */
     typed(text: string): void {

@@ -62,11 +62,12 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
     const log = logRef.current;
     if (log) log.scrollTop = log.scrollHeight;
   }, [state.messages, state.pending, state.typing]);
-  // The composer is disabled until the session is ready; focus it once both happened.
-  const ready = state.phase === 'ready';
+  // The composer takes keys from the moment the chat opens, session or not (what is sent waits for
+  // it): focused at once, nothing the visitor types is lost. Disabled only when there is no chat.
+  const closed = state.phase === 'unavailable' || erased;
   useEffect(() => {
-    if (focusSignal > 0 && ready) inputRef.current?.focus();
-  }, [focusSignal, ready]);
+    if (focusSignal > 0 && !closed) inputRef.current?.focus();
+  }, [focusSignal, closed]);
 
   const status =
     state.phase === 'unavailable'
@@ -78,7 +79,8 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
           : '';
 
   return (
-    <div class="app">
+    // data-phase: the session's state, for tests that wait for it (the composer no longer tells).
+    <div class="app" data-phase={state.phase}>
       <Header
         t={t}
         title={state.title}
@@ -151,7 +153,7 @@ export function App({ chat, t, onClose, focusSignal }: { chat: Chat; t: Strings;
           status
         )}
       </div>
-      <Composer t={t} disabled={state.phase !== 'ready'} onSend={chat.sendText} onEdit={chat.typed} inputRef={inputRef} />
+      <Composer t={t} disabled={closed} onSend={chat.sendText} onEdit={chat.typed} inputRef={inputRef} />
     </div>
   );
 }

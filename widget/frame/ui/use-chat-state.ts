@@ -1,13 +1,15 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import type { Chat, ChatState } from '../chat/chat.ts';
 
 /** Re-renders the component whenever the chat's state changes. */
 export function useChatState(chat: Chat): ChatState {
   const [state, setState] = useState(chat.get());
-  useEffect(() => {
+  // A layout effect runs as soon as the first render is in the DOM; a plain effect waits for the
+  // next animation frame (35 ms in a hidden frame, longer under load), and a session answering in
+  // that window, as it does when the chat is opened while the frame still loads, showed its
+  // greeting only then (issue 17). Whatever changed between render and subscription is read now.
+  useLayoutEffect(() => {
     const unsubscribe = chat.subscribe(setState);
-    // The effect runs after the first render, a frame (or, hidden, 35 ms) later: whatever changed in
-    // between (a resumed session, ready and connected already) was told to no one, so read it now.
     setState(chat.get());
     return unsubscribe;
   }, [chat]);
