@@ -53,6 +53,8 @@ export async function startLoadServer(visitors: number): Promise<ParleyProcess> 
 
 export interface ServerSample {
   rssMb: number;
+  /** V8's heap in use (live objects and garbage not yet collected): RSS minus this is native memory, code and free heap. */
+  heapUsedMb: number;
   fds: number;
   /** CPU used since the previous sample, in % of one core. */
   cpuPercent: number;
@@ -78,6 +80,7 @@ export function serverSampler(parley: ParleyProcess): () => Promise<ServerSample
     [cpu, at] = [cpuNow, now];
     return {
       rssMb: Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024,
+      heapUsedMb: gauge('nodejs_heap_size_used_bytes') / 1048576,
       fds: readdirSync(`/proc/${pid}/fd`).length,
       cpuPercent,
       lagP99Ms: gauge('nodejs_eventloop_lag_p99_seconds') * 1000,
@@ -88,7 +91,7 @@ export function serverSampler(parley: ParleyProcess): () => Promise<ServerSample
 }
 
 export const formatSample = (s: ServerSample) =>
-  `server RSS ${s.rssMb.toFixed(0)} MB, fds ${s.fds}, CPU ${s.cpuPercent.toFixed(0)} %, loop delay p99 ${s.lagP99Ms.toFixed(1)} ms max ${s.lagMaxMs.toFixed(1)} ms | load ${s.load1.toFixed(2)}`;
+  `server RSS ${s.rssMb.toFixed(0)} MB (heap used ${s.heapUsedMb.toFixed(0)}), fds ${s.fds}, CPU ${s.cpuPercent.toFixed(0)} %, loop delay p99 ${s.lagP99Ms.toFixed(1)} ms max ${s.lagMaxMs.toFixed(1)} ms | load ${s.load1.toFixed(2)}`;
 
 /** What the generators reported, summed since the caller last took it. */
 export interface Tally extends TurnCounts {

@@ -92,7 +92,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 export interface StartOptions {
-  /** The handover lifecycle's clock (server/chat/deps.ts); tests move it instead of waiting. */
+  /** The handover lifecycle's clock (server/chat/deps.ts) and the keyring's (how long an unused conversation keeps its keys); tests move it instead of waiting. */
   clock?: () => Date;
   /** How webhook target names are resolved: the system's resolver, or a test's (a DNS server of its own). */
   resolveHost?: ResolveHost;
@@ -103,7 +103,7 @@ export async function startParley(config: Config, logger: Logger, options: Start
   // First: an IdP that cannot be discovered stops the start before anything is opened.
   const sso = config.oidc ? await discoverOidc(config.oidc) : undefined;
   const metrics = createMetrics();
-  const store = timedStore(await openStore(config), metrics);
+  const store = timedStore(await openStore(config, clock), metrics);
   const engine = await loadBotEngine({ botsDir: config.botsDir, dataDir: config.dataDir, env: config.env, sharedBy: config.sharedBy });
   const limits = await createRateLimits({ redisUrl: config.redisUrl, ...config.rateLimits, logger });
   const rt = config.realtime;

@@ -33,12 +33,12 @@ export interface StoreConfig {
 /** The SQLite store's live file (the archive is beside it). */
 export const sqliteFileIn = (dataDir: string) => path.join(dataDir, 'parley.db');
 
-/** The key store the configuration names, its STORAGE_KEYS checked (a wrong or missing key stops here, in one line). */
-export async function openKeyring(config: Pick<StoreConfig, 'storageKeys' | 'keyStore'>): Promise<Keyring> {
+/** The key store the configuration names, its STORAGE_KEYS checked (a wrong or missing key stops here, in one line); `clock` as createKeyring's. */
+export async function openKeyring(config: Pick<StoreConfig, 'storageKeys' | 'keyStore'>, clock?: () => Date): Promise<Keyring> {
   const keyStore: KeyStore = 'file' in config.keyStore ? openSqliteKeyStore(config.keyStore.file) : await openMongoKeyStore(config.keyStore.mongodbUri);
   try {
     await checkStorageKeys(keyStore, config.storageKeys);
-    return createKeyring(keyStore, config.storageKeys);
+    return createKeyring(keyStore, config.storageKeys, clock);
   } catch (err) {
     await keyStore.close();
     throw err;
@@ -53,9 +53,9 @@ const MIGRATION_LEASE_MS = 60_000;
  * with the keys of the configured key store, rows from before sealing sealed first (one instance
  * at a time on MongoDB; the others read such rows as they are until their next start).
  */
-export async function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(config: StoreConfig, clock?: () => Date): Promise<Store> {
   if (!config.mongodbUri) ensureDataDir(config.dataDir); // the key store's file is there by default
-  const keyring = await openKeyring(config);
+  const keyring = await openKeyring(config, clock);
   let adapter: Store | undefined;
   try {
     const beforeRemoval = (ids: string[]) => keyring.destroy(ids);

@@ -1,8 +1,9 @@
 // The conversations' data keys over a key store: made on first use, unwrapped once and kept in
-// memory (a bounded cache), destroyed on erasure. Each conversation has one or more generations of
-// data key: a new conversation starts at 1; clearing a conversation (a bot that stores nothing)
-// moves what it keeps to a new generation and destroys the older ones, so the exchange it cleared
-// is unreadable in every copy, backups included. Values name their generation (cipher.ts).
+// memory while the conversation is in use (a bounded cache), destroyed on erasure. Each
+// conversation has one or more generations of data key: a new conversation starts at 1; clearing
+// a conversation (a bot that stores nothing) moves what it keeps to a new generation and destroys
+// the older ones, so the exchange it cleared is unreadable in every copy, backups included. Values
+// name their generation (cipher.ts).
 import { createSecretKey } from 'node:crypto';
 import { ConfigError, type NamedKey } from '../../config/index.ts';
 import type { DataKey } from './cipher.ts';
@@ -39,14 +40,23 @@ export interface Keyring {
   recall(conversationId: string, field: string, stored: string): string | undefined;
 }
 
-/** Conversations whose keys are kept unwrapped in memory: a few MB, and the busy ones never wait on the key store. */
+/** Conversations whose keys are kept unwrapped in memory at most: a few MB, and the busy ones never wait on the key store. */
 const CACHED_CONVERSATIONS = 20_000;
+/**
+ * A conversation unused this long is let go: longer than a visitor's pause between two messages
+ * (or an operator's), so one in progress keeps its keys; once its visitor has left, it would
+ * otherwise stay until 20,000 newer ones pushed it out, ~2 KB each for every visitor of the last
+ * hours (issue 17's soak: +1.5 MB a minute). Coming back costs one key-store read and an unwrap.
+ */
+const IDLE_MS = 2 * 60_000;
 /** Per conversation: a turn's input and the state it reads, with room for a second pending turn. */
 const RECENT_VALUES = 4;
 /** Larger values are opened again: memory stays at most ~160 MB over the whole cache. */
 const RECENT_MAX_CHARS = 2048;
 
 interface Cached {
+  /** When the conversation was last sealed or opened (the clock's ms): the map is in this order. */
+  usedAt: number;
   /** Known newest generation; only for a key store one process owns (another instance may add one at any time). */
   newest?: number;
   keys: Map<number, DataKey>;
@@ -61,19 +71,33 @@ function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
   return { conversationId: record.conversationId, generation: record.generation, key: createSecretKey(key) };
 }
 
-export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Keyring {
+/** `clock` is the server's (start.ts): tests move it instead of waiting IDLE_MS. */
+export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[], clock: () => Date = () => new Date()): Keyring {
   const wrapping = keks[0];
   if (!wrapping) throw new Error('STORAGE_KEYS holds no key');
   const cache = new Map<string, Cached>();
 
-  /** The cache entry of a conversation, moved to the young end (Map order is the eviction order). */
+  /**
+   * The cache entry of a conversation in use now, moved to the young end, so the map is in order of
+   * use: the oldest used go first, past the size bound or once idle. Each use looks only at the old
+   * end, so dropping costs in proportion to what is dropped, and no timer runs.
+   */
+  function used(conversationId: string, found = cache.get(conversationId)): Cached | undefined {
+    if (!found) return undefined;
+    const now = clock().getTime();
+    cache.delete(conversationId);
+    found.usedAt = now;
+    cache.set(conversationId, found);
+    for (const [id, oldest] of cache) {
+      if (cache.size <= CACHED_CONVERSATIONS && now - oldest.usedAt < IDLE_MS) break;
+      cache.delete(id);
+    }
+    return found;
+  }
+
+  /** The cache entry of a conversation, made if missing, as the youngest. */
   function entry(conversationId: string): Cached {
-    const found = cache.get(conversationId);
-    if (found) cache.delete(conversationId);
-    const kept = found ?? { keys: new Map<number, DataKey>() };
-    cache.set(conversationId, kept);
-    if (cache.size > CACHED_CONVERSATIONS) cache.delete(cache.keys().next().value!);
-    return kept;
+    return used(conversationId, cache.get(conversationId) ?? { usedAt: 0, keys: new Map<number, DataKey>() })!;
   }
 
   function remember(record: WrappedKey, newest: boolean): DataKey {
@@ -113,7 +137,7 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Ke
     },
 
     async existing(conversationId) {
-      const known = cache.get(conversationId);
+      const known = used(conversationId);
       if (known?.newest !== undefined) return known.keys.get(known.newest)!;
       const newest = await keyStore.newest(conversationId);
       return newest && remember(newest, true);
@@ -121,6 +145,7 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Ke
 
     async generations(conversationId, generations) {
       const found = new Map<number, DataKey>();
+      used(conversationId);
       for (const generation of new Set(generations)) {
         const cached = cache.get(conversationId)?.keys.get(generation);
         const record = cached ? undefined : await keyStore.get(conversationId, generation);
@@ -131,7 +156,7 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[]): Ke
     },
 
     async hasKey(conversationId) {
-      if (cache.get(conversationId)?.keys.size) return true;
+      if (used(conversationId)?.keys.size) return true;
       return (await keyStore.newest(conversationId)) !== null;
     },
 
