@@ -224,7 +224,7 @@ function prepareStatements(db: Database.Database) {
 }
 
 /** The ConsoleStore methods over an open, migrated database. */
-export function sqliteConsoleStore(db: Database.Database, durable: () => Promise<void>): ConsoleStore {
+export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
   const sql = prepareStatements(db);
   const auditLists = new Map<string, Database.Statement<Record<string, unknown>, AuditRow>>();
 
@@ -305,7 +305,7 @@ export function sqliteConsoleStore(db: Database.Database, durable: () => Promise
     sql.insertAudit.run({ ...sealed, at: sealed.at.getTime(), details: JSON.stringify(sealed.details) });
     return sealed;
   });
-  const appendGrouped = groupCommit(db, append, durable);
+  const appendGrouped = groupCommit(db, append);
 
   function auditList(query: AuditQuery) {
     const statementText = auditListSql(query);

@@ -1,8 +1,7 @@
 // The SQLite adapter (better-sqlite3): the embedded default. One connection, prepared statements,
-// WAL, and a message on disk before appendMessage resolves (the HTTP layer answers 202 only after
-// that, and a crash or power loss after the 202 must lose nothing): synchronous=FULL, except that
-// the busy writes (appends, turns, new conversations) are group commits that sync the WAL off the
-// event loop before they resolve (group-commit.ts, wal-sync.ts). Retention is a sweeper (sqlite-sweep.ts) run by the server.
+// WAL with synchronous=FULL so a message is on disk before appendMessage resolves (the HTTP layer
+// answers 202 only after that, and a crash after the 202 must lose nothing; NORMAL in WAL mode may
+// drop the last commits on power loss). Retention is a sweeper (sqlite-sweep.ts) run by the server.
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,7 +24,6 @@ import type { MessageOutcome } from '../../common/turn-outcomes.ts';
 import { checkAfter, checkDate, checkLimit, checkPii, checkSender, idString, locale, messageExtras, turnMeta, turnRequest } from './arguments.ts';
 import { storeError } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
-import { walSync } from './wal-sync.ts';
 import { sqliteConsoleStore } from './sqlite-console.ts';
 import { sqliteHandovers } from './sqlite-handovers.ts';
 import { sqliteReports } from './sqlite-reports.ts';
@@ -246,7 +244,6 @@ function walScrubber(db: Database.Database): (removedAnything: boolean) => void 
 export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<Store> {
   const db = openDatabase(file, opts.archiveFile ?? defaultArchiveFile(file));
   const sql = prepareStatements(db);
-  const durable = walSync(db, file);
 
   const scrub = walScrubber(db);
   const reports = sqliteReports(db);
@@ -287,7 +284,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return { message: messageFromRow(stored), created: true };
   });
 
-  const appendGrouped = groupCommit(db, append, durable);
+  const appendGrouped = groupCommit(db, append);
 
   const complete = db.transaction((conversationId: string, messageId: number, outcome: TurnOutcome): ChatMessage[] => {
     const pending = sql.turnOf.get(conversationId, messageId);
@@ -329,10 +326,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     });
   };
   // Turns of different conversations finishing at once share one commit (one fsync), as appends do.
-  const completeGrouped = groupCommit(
-    db,
-    (turn: { conversationId: string; messageId: number; outcome: TurnOutcome }) => complete(turn.conversationId, turn.messageId, turn.outcome),
-    durable,
+  const completeGrouped = groupCommit(db, (turn: { conversationId: string; messageId: number; outcome: TurnOutcome }) =>
+    complete(turn.conversationId, turn.messageId, turn.outcome),
   );
   // One process owns an SQLite file, so a lease need not outlive this process (nor be written to
   // it: a synced write per turn cost a third of the throughput); a killed run's leases die with it.
@@ -388,10 +383,6 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return row;
   });
 
-  // Sessions starting at once share a commit too, and so do their greetings' states.
-  const createGrouped = groupCommit(db, create, durable);
-  const updateGrouped = groupCommit(db, (change: { id: string; patch: Parameters<typeof update>[1] }) => update(change.id, change.patch), durable);
-
   const beforeRemoval = opts.beforeRemoval ?? (async () => undefined);
   const sweep = createSqliteSweep(db, scrub, beforeRemoval);
   const browseConversations = sqliteBrowse(db);
@@ -400,14 +391,14 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
 
   return {
     kind: 'sqlite',
-    ...sqliteConsoleStore(db, durable),
+    ...sqliteConsoleStore(db),
     ...handovers.store,
     ...sqliteDataProtection(db),
     ...reports.store,
     ...sqliteWebhooks(db),
 
     async createConversation(input: NewConversation): Promise<Conversation> {
-      return toConversation(await createGrouped(input));
+      return toConversation(create(input));
     },
 
     async getConversation(id: string): Promise<Conversation | null> {
@@ -416,7 +407,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
 
     async updateConversation(id, patch): Promise<void> {
-      await updateGrouped({ id: idString(id), patch });
+      update(idString(id), patch);
     },
 
     appendMessage: appendGrouped,

@@ -1,13 +1,10 @@
 // The key store of a SQLite deployment: a database file of its own (KEY_STORE_FILE, by default
 // DATA_DIR/parley-keys.db), never part of `npm run parley -- backup`. Written like the data files:
-// created 0600, WAL with synchronous=FULL (a key is on disk before anything is sealed with it: new
-// keys are group commits that wait for the disk off the event loop, group-commit.ts),
+// created 0600, WAL with synchronous=FULL (a key is on disk before anything is sealed with it),
 // secure_delete so a destroyed key is zeroed in the file, and a checkpoint that truncates the WAL
 // after every destruction so the WAL does not keep it either.
 import Database from 'better-sqlite3';
-import { groupCommit } from '../group-commit.ts';
 import { createPrivately } from '../sqlite.ts';
-import { walSync } from '../wal-sync.ts';
 import { migrate, type Migration } from '../sqlite-schema.ts';
 import type { KeyStore } from './key-store.ts';
 import type { WrappedKey } from './key-wrap.ts';
@@ -78,12 +75,6 @@ export function openSqliteKeyStore(file: string): KeyStore {
     setMeta: db.prepare('INSERT INTO key_store_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     ping: db.prepare<[], { one: number }>('SELECT 1 AS one FROM sqlite_schema LIMIT 1'),
   };
-  // Every new conversation makes a key: the busiest write here.
-  const insertGrouped = groupCommit(
-    db,
-    db.transaction((key: WrappedKey) => sql.insert.run(key.conversationId, key.generation, key.kid, key.wrapped, key.createdAt.getTime()).changes === 1),
-    walSync(db, file),
-  );
   const rewrapAll = db.transaction((changes: ReadonlyArray<{ from: string; to: WrappedKey }>) =>
     changes.reduce((n, { from, to }) => n + sql.rewrap.run(to.wrapped, to.kid, to.conversationId, to.generation, from).changes, 0),
   );
@@ -101,7 +92,9 @@ export function openSqliteKeyStore(file: string): KeyStore {
       const row = sql.get.get(conversationId, generation);
       return row ? fromRow(row) : null;
     },
-    insert: insertGrouped,
+    async insert(key) {
+      return sql.insert.run(key.conversationId, key.generation, key.kid, key.wrapped, key.createdAt.getTime()).changes === 1;
+    },
     async destroy(ids, keepFrom) {
       if (ids.length === 0) return;
       const removed =
