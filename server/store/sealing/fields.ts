@@ -56,12 +56,14 @@ export function transformQuickReplies(list: QuickReply[] | null | undefined, f: 
   if (!list || list.length === 0) return undefined;
   const labels = list.map((q) => String(q.label));
   const actions = list.map((q) => String(q.action));
-  // Only an envelope after the prefix: a bot's own action may start with it (and is then sealed).
-  const allInOne = actions[0]!.startsWith(ALL_ACTIONS) && isSealed(actions[0]!.slice(ALL_ACTIONS.length)) && actions.every((action, i) => i === 0 || action === '');
+  // The one value, if the list holds it: only an envelope after the prefix (a bot's own action may
+  // start with it, and is then sealed like any other).
+  const packed = actions[0]!.startsWith(ALL_ACTIONS) ? actions[0]!.slice(ALL_ACTIONS.length) : '';
+  const allInOne = isSealed(packed) && actions.every((action, i) => i === 0 || action === '');
   if (!allInOne && actions.some(isSealed)) {
     return labels.map((label, i) => ({ label, action: f(FIELD.quickReplyAction, actions[i]!) }));
   }
-  const value = f(FIELD.quickReplies(labels), allInOne ? actions[0]!.slice(ALL_ACTIONS.length) : JSON.stringify(actions));
+  const value = f(FIELD.quickReplies(labels), allInOne ? packed : JSON.stringify(actions));
   const opened = isSealed(value) ? null : actionsOf(value, labels.length);
   return labels.map((label, i) => ({ label, action: opened ? opened[i]! : i === 0 ? ALL_ACTIONS + value : '' }));
 }
