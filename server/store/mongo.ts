@@ -99,12 +99,26 @@ export interface AppendExtra {
 }
 
 /**
+ * Activity is recorded on the conversation at this granularity. Retention counts in days, and a
+ * conversation that is talking gets its activity from each turn's completion (mongo-turns.ts): an
+ * append writes the conversation only when it wakes one that has been quiet this long.
+ */
+const ACTIVITY_GRANULARITY_MS = 60_000;
+
+/**
  * Appends without transactions, with single-document atomic writes only. The insert itself takes
  * the id: the unique (conversationId, id) index lets exactly one insert have each id, and a loser
- * tries the next one. An append tries id n only after message n-1 is stored (the counter passes n-1
- * only once n-1 is in, and a loser moves to n only because n-1 is taken), so messages become visible
+ * tries the next one. An append tries id n only after message n-1 is stored (it starts above the
+ * highest id stored, and a loser moves to n only because n-1 is taken), so messages become visible
  * in id order: a reader that has seen id n never misses a later commit, since that commit gets an id
  * above n. No clocks are compared and nobody waits for anybody.
+ *
+ * An append does not write the conversation document, except to wake an idle one. FerretDB 1.x
+ * updates a document by reading it and writing the whole of it back, not atomically: an append's
+ * update racing a turn's completion (dialog state and `turnsDone`, written under the turn's lease)
+ * could put the old state back, and the conversation's next turn then ran on it (found by the
+ * scale-out kill -9 test). So the next id comes from the messages themselves; `nextMessageId` only
+ * carries it over the messages clearConversation removes.
  *
  * A visitor message's repeat is caught by the unique (conversationId, idempotencyKey) index; the
  * stored message is complete the moment it exists, so a repeat returns it at once.
@@ -132,7 +146,7 @@ export async function appendMessage(models: Models, input: NewMessage, extra: Ap
   };
 
   const uniqueKey = extra.key ?? (clientId === null ? undefined : clientKey(clientId));
-  let id = conversation.nextMessageId;
+  let id = Math.max(conversation.nextMessageId, (await lastMessageId(models, conversationId)) + 1);
   for (;;) {
     try {
       await models.messages.create({ ...base, ...extra.fields, id, idempotencyKey: uniqueKey ?? idempotencyKey(null, id) });
@@ -148,19 +162,25 @@ export async function appendMessage(models: Models, input: NewMessage, extra: Ap
     id += 1;
   }
 
-  // Move the counter past our id and count the append as activity. A conversation deleted since we
-  // read it is no longer there to update: take our message back out, so deletion leaves no orphan
-  // (deleteConversation removes the conversation before its messages; see removeConversation).
-  const moved = await models.conversations.updateOne(
-    { _id: conversationId },
-    { $max: { nextMessageId: id + 1, lastActivityAt: createdAt } },
-  );
-  if (moved.matchedCount === 0) {
+  // A conversation deleted since we read it is gone now: take our message back out, so deletion
+  // leaves no orphan (deleteConversation removes the conversation before its messages; see
+  // removeConversation).
+  const wakes = createdAt.getTime() - conversation.lastActivityAt.getTime() >= ACTIVITY_GRANULARITY_MS;
+  const stillThere = wakes
+    ? (await models.conversations.updateOne({ _id: conversationId }, { $max: { lastActivityAt: createdAt } })).matchedCount === 1
+    : (await models.conversations.exists({ _id: conversationId })) !== null;
+  if (!stillThere) {
     await models.messages.deleteOne({ conversationId, id });
     throw storeError('unknown_conversation', 'no such conversation');
   }
   tallies(models).add(messageStored(conversation.botId, sender, createdAt));
   return { message: messageFromDoc({ ...base, id, idempotencyKey: uniqueKey ?? idempotencyKey(null, id) }), created: true };
+}
+
+/** The highest message id stored in the conversation, 0 when none is. */
+async function lastMessageId(models: Models, conversationId: string): Promise<number> {
+  const last = await models.messages.findOne({ conversationId }, { id: 1 }).sort({ id: -1 }).lean<{ id: number }>();
+  return last?.id ?? 0;
 }
 
 export async function putValue(models: Models, conversationId: string, value: Omit<CollectedValue, 'createdAt'> & { now?: Date }): Promise<void> {
@@ -535,6 +555,8 @@ export function mongoStoreOn(conn: Connection, models: Models, opts: MongoStoreO
 
     async clearConversation(id: string): Promise<void> {
       const conversationId = idString(id);
+      // Ids go on after the messages removed here (appendMessage starts above the highest one stored).
+      await models.conversations.updateOne({ _id: conversationId }, { $max: { nextMessageId: (await lastMessageId(models, conversationId)) + 1 } });
       // A message whose bot turn is still pending stays until that turn has answered it.
       await models.messages.deleteMany({ conversationId, turnPending: trusted({ $ne: true }) });
       await models.values.deleteMany({ conversationId });
