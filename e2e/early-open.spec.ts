@@ -71,3 +71,46 @@ test('a visitor who types before the session has answered loses nothing: the box
   await expect(chatFrame(page).locator('.log .msg[data-id]').first()).toHaveClass(/bot/);
   await expect(chatFrame(page).locator('.log .msg.visitor[data-id] ~ .msg.bot[data-id]')).not.toHaveCount(0);
 });
+
+test("clicked before the frame said ready: the session starts on the loader's answer, before the chat's UI script runs", async ({ page, host }) => {
+  // The host page holds the frame's `ready` (a busy page still loading) until the frame's UI script
+  // has arrived and the frame has drawn twice since, so a UI that runs as soon as it arrives has run.
+  // Run at once, it was drawn first and the loader's `open` waited behind it (~50 ms at load on this
+  // machine, issue 17); now it waits for the loader's answer, whose `open` starts the session first.
+  await page.addInitScript(() => {
+    const held = window as unknown as { releaseReady?: () => void };
+    if (window === window.top) {
+      window.addEventListener('message', (event) => {
+        if (held.releaseReady || (event.data as { type?: string } | null)?.type !== 'ready') return;
+        event.stopImmediatePropagation();
+        const { data, origin, source } = event;
+        held.releaseReady = () => window.dispatchEvent(new MessageEvent('message', { data, origin, source }));
+      }, true);
+      return;
+    }
+    // In the frame: when the chat's UI is first drawn, on the frame's clock.
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector('.app')) return;
+      (window as unknown as { drawnAt: number }).drawnAt = performance.now();
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const uiScript = page.waitForResponse((r) => /\/assets\/mount-[^/]*\.js$/.test(new URL(r.url()).pathname));
+
+  await page.goto(host.url);
+  await launcher(page).click();
+  await (await uiScript).finished();
+  const frame = chatFrame(page);
+  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { releaseReady?: unknown }).releaseReady)).toBe('function');
+  await frameOf(page)!.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.evaluate(() => (window as unknown as { releaseReady: () => void }).releaseReady());
+  await expect(frame.locator('.log .msg.bot[data-id]').first()).toBeVisible();
+
+  const { sessionAt, drawnAt } = await frameOf(page)!.evaluate(() => ({
+    sessionAt: performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v1/sessions'))?.startTime,
+    drawnAt: (window as unknown as { drawnAt?: number }).drawnAt,
+  }));
+  expect(sessionAt, 'the session request').toBeDefined();
+  expect(drawnAt, 'the chat drawn').toBeDefined();
+  expect(sessionAt!, 'the session asked for before the chat was drawn').toBeLessThan(drawnAt!);
+});

@@ -4,6 +4,10 @@
 // arrives, while the chat's UI (ui/mount.tsx, a chunk of its own fetched at once) is still loading:
 // clicked the moment the host page loaded, the session's round trip and the UI's script overlap
 // instead of following each other (issue 17).
+//
+// The UI's script runs only once the loader has answered `ready` (its `config` comes last, after
+// any `open`): run at once, its ~50 ms of evaluation and first render held the `open` of a visitor
+// who clicked while the frame loaded in the queue behind it, and the session started only then.
 import { languageOf } from '../../common/languages.ts';
 import type { SessionResponse } from '../../common/wire.ts';
 import { isExactOrigin, parseHostToFrame, type FrameToHost } from '../shared/bridge.ts';
@@ -30,9 +34,14 @@ function boot(): void {
   // This script is async (it runs once fetched, without waiting for the stylesheet), so the body
   // may still be on its way: the UI mounts once it is parsed.
   const parsed = new Promise((resolve) => (document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', resolve) : resolve(0)));
-  const ui = Promise.all([import('./ui/mount.tsx'), parsed]).then(([m]) => m.mountChat({ api, lang, toHost, close }));
-  ui.catch((err: unknown) => console.warn('Parley: chat failed to load', err));
-  const withUi = (fn: (chat: Mounted) => void): void => void ui.then(fn, () => {});
+  let ui: Promise<Mounted> | undefined;
+  const loadUi = (): Promise<Mounted> => {
+    if (ui) return ui;
+    ui = Promise.all([import('./ui/mount.tsx'), parsed]).then(([m]) => m.mountChat({ api, lang, toHost, close }));
+    ui.catch((err: unknown) => console.warn('Parley: chat failed to load', err));
+    return ui;
+  };
+  const withUi = (fn: (chat: Mounted) => void): void => void loadUi().then(fn, () => {});
 
   // The loader prepares the frame before the visitor clicks: it waits, drawn, until `open` (or
   // `hidden`, for a conversation already going on) starts the session. No API request, no socket
@@ -55,10 +64,13 @@ function boot(): void {
       withUi((chat) => chat.opened());
     } else if (msg.type === 'hidden') {
       start();
-    } else if (msg.type === 'config' && msg.colour) {
-      // CSSOM custom properties, not a style attribute: allowed under style-src 'self'.
-      document.documentElement.style.setProperty('--brand', msg.colour);
-      document.documentElement.style.setProperty('--on-brand', textOn(msg.colour));
+    } else if (msg.type === 'config') {
+      if (msg.colour) {
+        // CSSOM custom properties, not a style attribute: allowed under style-src 'self'.
+        document.documentElement.style.setProperty('--brand', msg.colour);
+        document.documentElement.style.setProperty('--on-brand', textOn(msg.colour));
+      }
+      void loadUi();
     }
   });
   document.addEventListener('keydown', (e) => {

@@ -52,12 +52,13 @@ function start(opts: LoaderOptions): ParleyApi {
     switch (msg.type) {
       case 'ready':
         ready = true;
-        post({ parley: 1, type: 'config', colour: opts.colour });
         if (open) panel.iframe.focus(); // clicked while it loaded: focus it now (see open)
         // A prepared frame waits: only `open`, or `hidden` for a conversation already going on,
         // starts its session. Until then nothing reaches the API (no conversation for a mere visit).
         if (open) post({ parley: 1, type: 'open' });
         else if (readActive(opts.bot)) post({ parley: 1, type: 'hidden' });
+        // Last: the frame draws its UI once this arrives, after a session it was told to start.
+        post({ parley: 1, type: 'config', colour: opts.colour });
         break;
       case 'close':
         api.close();
