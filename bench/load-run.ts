@@ -148,7 +148,9 @@ export function startGenerators(url: string, plan: Omit<LoadPlan, 'url' | 'name'
     done.push(exited);
     children.push(child);
   }
-  const tell = (command: ParentCommand) => children.forEach((c) => c.connected && c.send(command));
+  // A generator may exit between the check and the write: the callback takes the EPIPE, which would
+  // otherwise be an unhandled 'error' event that ended a finished run with a stack.
+  const tell = (command: ParentCommand) => children.forEach((c) => c.connected && c.send(command, () => {}));
   return {
     connected: () => connected.reduce((a, b) => a + b, 0),
     take() {
