@@ -20,7 +20,7 @@ let server: MongoServer;
 let conn: mongoose.Connection;
 let store: Store;
 /** Write commands sent to the conversations collection since the last take(). */
-let written: string[] = [];
+const written: string[] = [];
 const take = () => written.splice(0);
 
 beforeAll(async () => {
