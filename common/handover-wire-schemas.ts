@@ -89,8 +89,8 @@ export const handoverListQuery = z.strictObject({
 export const reassignRequest = z.strictObject({ operatorId: userIdParam });
 export const resolveRequest = z.strictObject({
   code: z.enum(RESOLUTION_CODES),
-  /** Internal, at most 2,000 characters; never sent to the visitor. */
-  note: typedText(2000).optional(),
+  /** Internal, at most 2,000 characters; never sent to the visitor. Left out when there is none: a blank one is refused, as for notes. */
+  note: typedText(2000).refine((s) => s.trim().length > 0, 'must not be empty').optional(),
 });
 /** `clientId`: the idempotency key, as for visitor messages. */
 export const operatorMessageRequest = z.strictObject({ clientId, text: messageText });

@@ -178,6 +178,14 @@ export function runHandoverContract(name: string, open: () => Promise<HandoverSu
         expect(await store.getHandover(h.id)).toEqual(done);
       });
 
+      it('keeps an empty resolution note as empty, and the handover reads back (sealed, "" read as tampered: console fuzz seed 878464841)', async () => {
+        const h = await opened(await conversation());
+        const done = await store.transitionHandover(h.id, 1, { state: 'resolved', endedAt: at(9), resolution: 'other', resolutionNote: '' });
+        expect(done).toMatchObject({ state: 'resolved', resolution: 'other', resolutionNote: '' });
+        expect(await store.getHandover(h.id)).toEqual(done);
+        expect((await store.listHandovers({ bots: 'all', states: ['resolved'], limit: 10 })).map((x) => x.id)).toContain(h.id);
+      });
+
       it('answers null for an unknown handover, and refuses bad patches and versions, changing nothing', async () => {
         expect(await store.transitionHandover(newId(), 1, { state: 'assigned' })).toBeNull();
         const id = await conversation();

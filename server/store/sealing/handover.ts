@@ -81,12 +81,15 @@ export function sealedHandoverMethods(inner: HandoverStore, kit: SealingKit): Se
     listHandovers: async (query) => openAll(await inner.listHandovers(query)),
     waitingHandoversStartedBefore: async (botId, before, limit) => openAll(await inner.waitingHandoversStartedBefore(botId, before, limit)),
     async transitionHandover(id, expectedVersion, patch, events) {
-      if (!patch.resolutionNote && !events?.length) return openOne(await inner.transitionHandover(id, expectedVersion, patch));
+      // Any note is sealed, the empty one too: a "" left in the clear read back as tampered (500 on
+      // every later read of the handover; found by the console fuzz, seed 878464841).
+      const note = typeof patch.resolutionNote === 'string';
+      if (!note && !events?.length) return openOne(await inner.transitionHandover(id, expectedVersion, patch));
       const conversationId = await conversationOf(id);
       if (conversationId === null) return null;
       const f = await unlessErased(() => kit.sealer(conversationId), null);
       if (!f) return null;
-      const sealed = patch.resolutionNote ? { ...patch, resolutionNote: f(FIELD.resolutionNote, patch.resolutionNote) } : patch;
+      const sealed = note ? { ...patch, resolutionNote: f(FIELD.resolutionNote, patch.resolutionNote!) } : patch;
       return openOne(await inner.transitionHandover(id, expectedVersion, sealed, sealEvents(conversationId, events, f)));
     },
     async rateHandover(id, score, comment, events) {
