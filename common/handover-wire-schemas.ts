@@ -3,7 +3,7 @@
 // handover-wire.ts so no browser bundle needs zod for a constant.
 import { z } from 'zod';
 import { HANDOVER_SOURCES, HANDOVER_STATES, RESOLUTION_CODES } from './handover-wire.ts';
-import { botId, chatMessage, clientId, isoInstant, localeTag, messageText, typedText } from './wire-schemas.ts';
+import { botId, chatMessage, clientId, isoInstant, localeTag, messageText, nonBlankText } from './wire-schemas.ts';
 import { printable, queryCount, userIdParam } from './console-wire-schemas.ts';
 
 const person = z.object({ id: z.string(), displayName: z.string() });
@@ -90,11 +90,11 @@ export const reassignRequest = z.strictObject({ operatorId: userIdParam });
 export const resolveRequest = z.strictObject({
   code: z.enum(RESOLUTION_CODES),
   /** Internal, at most 2,000 characters; never sent to the visitor. Left out when there is none: a blank one is refused, as for notes. */
-  note: typedText(2000).refine((s) => s.trim().length > 0, 'must not be empty').optional(),
+  note: nonBlankText(2000).optional(),
 });
 /** `clientId`: the idempotency key, as for visitor messages. */
 export const operatorMessageRequest = z.strictObject({ clientId, text: messageText });
-export const noteRequest = z.strictObject({ text: typedText(2000).refine((s) => s.trim().length > 0, 'must not be empty') });
+export const noteRequest = z.strictObject({ text: nonBlankText(2000) });
 export const revealRequest = z.strictObject({
   /** Why, recorded in the audit log; 5 to 500 characters. */
   reason: z.string().trim().min(5, 'at least 5 characters').max(500, 'at most 500 characters').refine(printable, 'control characters are not allowed'),

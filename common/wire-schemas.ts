@@ -103,8 +103,10 @@ export const clientId = z
 /** Free text of up to `max` characters that a person typed: line breaks allowed, other controls not. */
 export const typedText = (max: number) =>
   z.string().max(max, `at most ${max} characters`).refine(wellFormed, 'not well-formed Unicode').refine(noControlCharacters, 'control characters are not allowed');
+/** The same, with something in it besides white space. */
+export const nonBlankText = (max: number) => typedText(max).refine((s) => s.trim().length > 0, 'must not be empty');
 /** A message as a person writes it: the visitor's, and an operator's in a handover. */
-export const messageText = typedText(MAX_TEXT_LENGTH).refine((s) => s.trim().length > 0, 'must not be empty');
+export const messageText = nonBlankText(MAX_TEXT_LENGTH);
 
 export const localeTag = z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/, 'expected a language tag such as en, nb or es-419');
 
