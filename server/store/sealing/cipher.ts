@@ -22,8 +22,18 @@ export interface DataKey {
   key: KeyObject;
 }
 
-function associatedData(conversationId: string, field: string, generation: number): Buffer {
-  return Buffer.from(`parley-sealed-v1\0${conversationId}\0${field}\0${generation}`, 'utf8');
+/**
+ * Each key's associated data by field, made once: the same few fields are sealed and opened again
+ * and again while a conversation is in use, and the keyring drops the key (and this with it) after.
+ */
+const associated = new WeakMap<DataKey, Map<string, Buffer>>();
+
+function associatedData(dataKey: DataKey, field: string): Buffer {
+  let byField = associated.get(dataKey);
+  if (!byField) associated.set(dataKey, (byField = new Map()));
+  let aad = byField.get(field);
+  if (!aad) byField.set(field, (aad = Buffer.from(`parley-sealed-v1\0${dataKey.conversationId}\0${field}\0${dataKey.generation}`, 'utf8')));
+  return aad;
 }
 
 export function isSealed(stored: string): boolean {
@@ -60,7 +70,7 @@ function freshNonce(): Buffer {
 export function seal(dataKey: DataKey, field: string, plaintext: string): string {
   const nonce = freshNonce();
   const cipher = createCipheriv('aes-256-gcm', dataKey.key, nonce);
-  cipher.setAAD(associatedData(dataKey.conversationId, field, dataKey.generation));
+  cipher.setAAD(associatedData(dataKey, field));
   const body = Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return `${PREFIX}${dataKey.generation}:${body.toString('base64url')}`;
 }
@@ -74,7 +84,7 @@ export function open(dataKey: DataKey, field: string, stored: string): string {
   if (body.length < NONCE_BYTES + TAG_BYTES) throw tampered();
   try {
     const decipher = createDecipheriv('aes-256-gcm', dataKey.key, body.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
-    decipher.setAAD(associatedData(dataKey.conversationId, field, dataKey.generation));
+    decipher.setAAD(associatedData(dataKey, field));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     return Buffer.concat([decipher.update(body.subarray(NONCE_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {

@@ -86,7 +86,8 @@ export function transformMessage<T extends { text: string; quickReplies?: QuickR
   const quickReplies = transformQuickReplies(message.quickReplies, f);
   const out = { ...message, text: f(FIELD.messageText, String(message.text)) };
   if (quickReplies) out.quickReplies = quickReplies;
-  else delete out.quickReplies;
+  // Only when there is one to drop: a delete turns the object into a slow dictionary.
+  else if ('quickReplies' in out) delete out.quickReplies;
   return out;
 }
 

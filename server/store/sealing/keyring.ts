@@ -60,8 +60,10 @@ interface Cached {
   /** Known newest generation; only for a key store one process owns (another instance may add one at any time). */
   newest?: number;
   keys: Map<number, DataKey>;
-  /** note()'s values, oldest first. */
-  recent?: Map<string, { field: string; plain: string }>;
+  /** note()'s values: envelope, field and plain text in turn, RECENT_VALUES of each, written round. */
+  recent?: string[];
+  /** Where note() writes next in `recent` (counts values, not slots). */
+  nextRecent?: number;
 }
 
 function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
@@ -182,16 +184,23 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[], clo
     note(conversationId, field, stored, plain) {
       const cached = cache.get(conversationId);
       if (!cached || plain.length > RECENT_MAX_CHARS) return;
-      const recent = (cached.recent ??= new Map());
-      // Keyed by the envelope alone (a fresh nonce makes each one unique): no key string is built
-      // per value on the read path; the field is checked on the way out.
-      recent.set(stored, { field, plain });
-      if (recent.size > RECENT_VALUES) recent.delete(recent.keys().next().value!);
+      // A few values, compared in full on the way out (a fresh nonce makes each envelope unique):
+      // a small array written round, no map to hash envelopes into, nothing allocated per value.
+      const recent = (cached.recent ??= new Array<string>(RECENT_VALUES * 3).fill(''));
+      const at = ((cached.nextRecent ?? 0) % RECENT_VALUES) * 3;
+      recent[at] = stored;
+      recent[at + 1] = field;
+      recent[at + 2] = plain;
+      cached.nextRecent = (cached.nextRecent ?? 0) + 1;
     },
 
     recall(conversationId, field, stored) {
-      const kept = cache.get(conversationId)?.recent?.get(stored);
-      return kept?.field === field ? kept.plain : undefined;
+      const recent = cache.get(conversationId)?.recent;
+      if (!recent) return undefined;
+      for (let at = 0; at < recent.length; at += 3) {
+        if (recent[at] === stored && recent[at + 1] === field) return recent[at + 2];
+      }
+      return undefined;
     },
   };
 }

@@ -56,13 +56,25 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
     };
   }
 
-  /**
-   * Runs `walk` over stored values with the keys they need fetched first, so opening itself is
-   * synchronous. What needs no opening: `written`, what this very call sealed (ciphertext → plain
-   * text), so a write gets its own values back; and what the keyring recalls (see note()).
-   */
+  /** What needs no opening: `written`, what this very call sealed (ciphertext → plain text), and what the keyring recalls (see note()). */
+  const knownTo = (conversationId: string, written?: Map<string, string>) => (field: string, stored: string) =>
+    written?.get(stored) ?? keyring.recall(conversationId, field, stored);
+
+  /** `walk` with every value known (a write reading back its own values); undefined when one must be opened. */
+  function allKnown<T>(conversationId: string, walk: (f: Transform) => T, written?: Map<string, string>): T | undefined {
+    const known = knownTo(conversationId, written);
+    let unknown = false;
+    const result = walk((field, stored) => {
+      const plain = known(field, stored);
+      if (plain === undefined) unknown = true;
+      return plain ?? stored;
+    });
+    return unknown ? undefined : result;
+  }
+
+  /** Runs `walk` over stored values with the keys they need fetched first, so opening itself is synchronous. */
   async function opened<T>(conversationId: string, walk: (f: Transform) => T, written?: Map<string, string>): Promise<T> {
-    const known = (field: string, stored: string) => written?.get(stored) ?? keyring.recall(conversationId, field, stored);
+    const known = knownTo(conversationId, written);
     const needed = new Set<number>();
     walk((field, stored) => {
       const generation = known(field, stored) === undefined ? generationOf(stored) : null;
@@ -103,6 +115,8 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
 
   /** Opens what a write returns; a key destroyed meanwhile means the conversation was erased under the write. */
   async function openWritten(conversationId: string, messages: ChatMessage[], written: Map<string, string>): Promise<ChatMessage[]> {
+    const own = allKnown(conversationId, (f) => messages.map((m) => transformMessage(m, f)), written);
+    if (own) return own;
     try {
       return await openMessages(conversationId, messages, written);
     } catch (err) {
@@ -152,6 +166,9 @@ export function sealedStore(inner: Store, keyring: Keyring, mode: SealingMode): 
       }
       return (await keyring.hasKey(conversation.id)) ? conversation : null;
     }
+    // The state this process sealed last (the turn worker reads back what the last turn wrote).
+    const known = keyring.recall(conversation.id, FIELD.state, sealed);
+    if (known !== undefined) return { ...conversation, state: JSON.parse(known) as Record<string, unknown> };
     try {
       return { ...conversation, state: JSON.parse(await opened(conversation.id, (f) => f(FIELD.state, sealed))) as Record<string, unknown> };
     } catch (err) {
