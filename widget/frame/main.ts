@@ -16,6 +16,10 @@ import { createApi } from './chat/api.ts';
 import { tokenStore } from './chat/token-store.ts';
 import type { Mounted } from './ui/mount.tsx';
 
+/** Automatic tries after the UI's chunk failed to arrive, UI_RETRY_MS, then twice, three times that apart. */
+const UI_RETRIES = 3;
+const UI_RETRY_MS = 1000;
+
 function boot(): void {
   const params = new URLSearchParams(location.search);
   const bot = params.get('bot') ?? '';
@@ -34,25 +38,42 @@ function boot(): void {
   // This script is async (it runs once fetched, without waiting for the stylesheet), so the body
   // may still be on its way: the UI mounts once it is parsed.
   const parsed = new Promise((resolve) => (document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', resolve) : resolve(0)));
+  // The UI's chunk is fetched once the frame is told to (config or open). A failed fetch (a network
+  // blip) must not leave a blank panel for good: it is tried again, a few times on its own once the
+  // visitor has asked for the chat, and on every open.
+  let session: Promise<SessionResponse> | undefined;
   let ui: Promise<Mounted> | undefined;
+  let mounted: Mounted | undefined;
+  let openedWhileLoading = false;
+  let retries = 0;
   const loadUi = (): Promise<Mounted> => {
     if (ui) return ui;
-    ui = Promise.all([import('./ui/mount.tsx'), parsed]).then(([m]) => m.mountChat({ api, lang, toHost, close }));
-    ui.catch((err: unknown) => console.warn('Parley: chat failed to load', err));
-    return ui;
+    const loading = Promise.all([import('./ui/mount.tsx'), parsed]).then(([m]) => {
+      const chat = m.mountChat({ api, lang, toHost, close });
+      mounted = chat;
+      // What came while the UI was on its way (or failing to arrive).
+      if (session) void chat.start(session);
+      if (openedWhileLoading) chat.opened();
+      return chat;
+    });
+    ui = loading;
+    loading.catch((err: unknown) => {
+      console.warn('Parley: chat failed to load', err);
+      ui = undefined;
+      if (session && retries < UI_RETRIES) setTimeout(() => void loadUi().catch(() => {}), UI_RETRY_MS * ++retries);
+    });
+    return loading;
   };
-  const withUi = (fn: (chat: Mounted) => void): void => void loadUi().then(fn, () => {});
 
   // The loader prepares the frame before the visitor clicks: it waits, drawn, until `open` (or
   // `hidden`, for a conversation already going on) starts the session. No API request, no socket
   // and no conversation before that.
-  let session: Promise<SessionResponse> | undefined;
   const start = (): void => {
     if (session) return;
     session = api.start();
     session.catch(() => {}); // the chat takes it over and shows the failure
-    const started = session;
-    withUi((chat) => void chat.start(started));
+    if (mounted) void mounted.start(session);
+    else loadUi().catch(() => {});
   };
 
   window.addEventListener('message', (event) => {
@@ -61,7 +82,11 @@ function boot(): void {
     if (!msg) return;
     if (msg.type === 'open') {
       start(); // first: the session request is on its way while the view loads or updates
-      withUi((chat) => chat.opened());
+      if (mounted) mounted.opened();
+      else {
+        openedWhileLoading = true;
+        loadUi().catch(() => {});
+      }
     } else if (msg.type === 'hidden') {
       start();
     } else if (msg.type === 'config') {
@@ -70,7 +95,7 @@ function boot(): void {
         document.documentElement.style.setProperty('--brand', msg.colour);
         document.documentElement.style.setProperty('--on-brand', textOn(msg.colour));
       }
-      void loadUi();
+      loadUi().catch(() => {});
     }
   });
   document.addEventListener('keydown', (e) => {
