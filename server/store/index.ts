@@ -38,7 +38,7 @@ export async function openKeyring(config: Pick<StoreConfig, 'storageKeys' | 'key
   const keyStore: KeyStore = 'file' in config.keyStore ? openSqliteKeyStore(config.keyStore.file) : await openMongoKeyStore(config.keyStore.mongodbUri);
   try {
     await checkStorageKeys(keyStore, config.storageKeys);
-    return createKeyring(keyStore, config.storageKeys, clock);
+    return createKeyring(keyStore, config.storageKeys, { clock });
   } catch (err) {
     await keyStore.close();
     throw err;

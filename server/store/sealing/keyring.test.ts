@@ -55,6 +55,21 @@ describe('values kept opened', () => {
     ]);
   });
 
+  it('keeps no long value, and no more over the whole cache than its budget; erasure gives back what it kept', async () => {
+    expect(keyring.recall('conv-a', 'message.text', await noted('conv-a', 'message.text', 'x'.repeat(600)))).toBeUndefined();
+    await keyring.keyStore.close();
+    // The envelope of 10 characters is 61 long: two such values (142 characters) fit a budget of
+    // 150, a third does not.
+    keyring = createKeyring(openSqliteKeyStore(path.join(dir, 'budget-keys.db')), [{ kid: 'k1', key: randomBytes(32) }], { recentBudgetChars: 150 });
+    const first = await noted('conv-a', 'message.text', 'ten chars!');
+    const second = await noted('conv-b', 'message.text', 'ten chars!');
+    const third = await noted('conv-c', 'message.text', 'ten chars!');
+    expect([first, second, third].map((s, i) => keyring.recall(`conv-${'abc'[i]}`, 'message.text', s))).toEqual(['ten chars!', 'ten chars!', undefined]);
+    await keyring.destroy(['conv-a']);
+    const fourth = await noted('conv-c', 'message.text', 'ten chars!');
+    expect(keyring.recall('conv-c', 'message.text', fourth)).toBe('ten chars!');
+  });
+
   it('forgets what it kept when the conversation is erased', async () => {
     const text = await noted('conv-a', 'message.text', 'my address is 1 Main St');
     await keyring.destroy(['conv-a']);

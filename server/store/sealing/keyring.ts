@@ -51,8 +51,14 @@ const CACHED_CONVERSATIONS = 20_000;
 const IDLE_MS = 2 * 60_000;
 /** Per conversation: a turn's input and the state it reads, with room for a second pending turn. */
 const RECENT_VALUES = 4;
-/** Larger values are opened again: memory stays at most ~160 MB over the whole cache. */
-const RECENT_MAX_CHARS = 2048;
+/** Larger values are opened again (a visitor's message is up to 2,000 characters; most are far shorter). */
+const RECENT_MAX_CHARS = 512;
+/**
+ * What note() keeps over the whole cache, envelopes and plain texts, in characters: past it, values
+ * are opened again. Without it the worst case was a few hundred MB (20,000 conversations in use,
+ * four values each, an envelope about 1.4 to 4 times its plain text's length).
+ */
+const RECENT_BUDGET_CHARS = 8_000_000;
 
 interface Cached {
   /** When the conversation was last sealed or opened (the clock's ms): the map is in this order. */
@@ -66,6 +72,13 @@ interface Cached {
   nextRecent?: number;
 }
 
+export interface KeyringOptions {
+  /** The server's clock (start.ts): tests move it instead of waiting IDLE_MS. */
+  clock?: () => Date;
+  /** RECENT_BUDGET_CHARS, smaller in tests. */
+  recentBudgetChars?: number;
+}
+
 function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
   const key = unwrapDataKey(keks, record);
   if (key === 'unknown kid') throw new Error(`STORAGE_KEYS does not hold key "${record.kid}", which wraps data keys in the key store`);
@@ -73,11 +86,19 @@ function unwrapOrFail(keks: readonly NamedKey[], record: WrappedKey): DataKey {
   return { conversationId: record.conversationId, generation: record.generation, key: createSecretKey(key) };
 }
 
-/** `clock` is the server's (start.ts): tests move it instead of waiting IDLE_MS. */
-export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[], clock: () => Date = () => new Date()): Keyring {
+export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[], options: KeyringOptions = {}): Keyring {
+  const { clock = () => new Date(), recentBudgetChars = RECENT_BUDGET_CHARS } = options;
   const wrapping = keks[0];
   if (!wrapping) throw new Error('STORAGE_KEYS holds no key');
   const cache = new Map<string, Cached>();
+  /** Characters note() keeps now, over the whole cache. */
+  let recentChars = 0;
+  const slotChars = (recent: string[], at: number) => recent[at]!.length + recent[at + 2]!.length;
+  function forgetRecent(cached: Cached): void {
+    if (!cached.recent) return;
+    for (let at = 0; at < cached.recent.length; at += 3) recentChars -= slotChars(cached.recent, at);
+    cached.recent = undefined;
+  }
 
   /**
    * The cache entry of a conversation in use now, moved to the young end, so the map is in order of
@@ -92,6 +113,7 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[], clo
     cache.set(conversationId, found);
     for (const [id, oldest] of cache) {
       if (cache.size <= CACHED_CONVERSATIONS && now - oldest.usedAt < IDLE_MS) break;
+      forgetRecent(oldest);
       cache.delete(id);
     }
     return found;
@@ -177,7 +199,7 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[], clo
         if (!cached) continue;
         if (keepFrom === undefined) cache.delete(id);
         else for (const generation of cached.keys.keys()) if (generation < keepFrom) cached.keys.delete(generation);
-        cached.recent = undefined;
+        forgetRecent(cached);
       }
     },
 
@@ -188,6 +210,9 @@ export function createKeyring(keyStore: KeyStore, keks: readonly NamedKey[], clo
       // a small array written round, no map to hash envelopes into, nothing allocated per value.
       const recent = (cached.recent ??= new Array<string>(RECENT_VALUES * 3).fill(''));
       const at = ((cached.nextRecent ?? 0) % RECENT_VALUES) * 3;
+      const chars = recentChars - slotChars(recent, at) + stored.length + plain.length;
+      if (chars > recentBudgetChars) return;
+      recentChars = chars;
       recent[at] = stored;
       recent[at + 1] = field;
       recent[at + 2] = plain;
