@@ -4,7 +4,7 @@
 // the frame's small first script hears `open`, without waiting for the chat's UI, and the text box
 // takes keys while the session starts (what is sent then goes once it has answered).
 import type { Frame, Page } from '@playwright/test';
-import { chatFrame, launcher } from './support/chat.ts';
+import { chatFrame, holdFramePage, launcher } from './support/chat.ts';
 import { expect, test } from './support/fixtures.ts';
 
 const frameOf = (page: Page): Frame | undefined => page.frames().find((f) => new URL(f.url()).pathname === '/frame.html');
@@ -15,12 +15,7 @@ test('opened while the frame still loads, the session is asked for before the ch
     if (new URL(r.url()).pathname.startsWith('/api/')) api.push(r.url());
   });
   // The frame's page is held until the click: the visitor clicks while it loads (a slow network).
-  let clicked = (): void => {};
-  const click = new Promise<void>((resolve) => (clicked = resolve));
-  await page.route('**/frame.html?*', async (route) => {
-    await click;
-    await route.continue();
-  });
+  const clicked = await holdFramePage(page);
   // Every script of the frame after its first is held until the session request has been seen
   // (at most 10 s): a session that waits on the chat's UI script cannot get ahead of it.
   let sessionSeen = (): void => {};

@@ -3,7 +3,7 @@
 // frame tries again on its own a few times once the visitor has asked for the chat, then on every
 // open, and whatever happened meanwhile (the session, the open) reaches the UI once it is there.
 import type { Page } from '@playwright/test';
-import { chatFrame, launcher } from './support/chat.ts';
+import { chatFrame, holdFramePage, launcher } from './support/chat.ts';
 import { expect, test } from './support/fixtures.ts';
 
 /**
@@ -12,12 +12,7 @@ import { expect, test } from './support/fixtures.ts';
  * prepared frame fetches the chunk before any click, and only tries again at the next open).
  */
 async function failUiChunk(page: Page, failures: number) {
-  let clicked = (): void => {};
-  const click = new Promise<void>((resolve) => (clicked = resolve));
-  await page.route('**/frame.html?*', async (route) => {
-    await click;
-    await route.continue();
-  });
+  const clicked = await holdFramePage(page);
   let failed = (): void => {};
   const allFailed = new Promise<void>((resolve) => (failed = resolve));
   let left = failures;

@@ -11,6 +11,17 @@ export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe
 
 export const launcher = (page: Page) => page.locator('button[aria-controls^="parley-panel-"]');
 
+/** Holds the frame's page (a slow network) until the returned function is called, usually at the click. */
+export async function holdFramePage(page: Page): Promise<() => void> {
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/frame.html?*', async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
 /**
  * The panel is closed: see-through and inert, so nothing of it is seen, clicked, focused or read
  * out (not display:none: widget/loader/panel.ts says why), which Playwright's toBeHidden would not call hidden.
