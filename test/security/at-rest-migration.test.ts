@@ -18,14 +18,15 @@ import {
 } from '../helpers/data-files.ts';
 import { deploymentSecrets } from '../helpers/deployment-secrets.ts';
 import { loadConfig } from '../../server/config/index.ts';
-import { openKeyring, openMongoStore, openSqliteStore, openStore, sqliteFileIn, type Store } from '../../server/store/index.ts';
-import { sealClearRows, sealPass, SEALED_MARK, WEBHOOKS_SEALED_MARK } from '../../server/store/sealing/migration.ts';
+import { openKeyring, openMongoStore, openSqliteStore, openStore, sealingErrorCode, sqliteFileIn, type Store } from '../../server/store/index.ts';
+import { EMPTY_NOTES_SEALED_MARK, sealClearRows, sealPass, SEALED_MARK, WEBHOOKS_SEALED_MARK } from '../../server/store/sealing/migration.ts';
 import { sqliteRows } from '../../server/store/sealing/sqlite-rows.ts';
 import { mongoRows } from '../../server/store/sealing/mongo-rows.ts';
 import type { SealableRows } from '../../server/store/sealing/rows.ts';
 import { newId } from '../../server/chat/ids.ts';
 
 const DAY = 86_400_000;
+const rejection = (promise: Promise<unknown>) => promise.then(() => 'resolved', (err: unknown) => sealingErrorCode(err) ?? String(err));
 const tempDir = tempDirs('parley-migrate-');
 
 forEachStore((kind) => {
@@ -160,6 +161,68 @@ forEachStore((kind) => {
       if (kind.kind === 'sqlite') {
         expect(filesContaining(config.dataDir, `lead-${hex}`)).toEqual([]);
         expect(filesContaining(config.dataDir, `${hex}${hex}`)).toEqual([]);
+      }
+    });
+
+    it('an empty resolution note an older bug left in the clear is sealed at the next start; one beside a rating comment in the clear stays refused', async () => {
+      const env: Record<string, string> = { ...deploymentSecrets(), ...kind.env(), DATA_DIR: tempDir() };
+      const config = loadConfig(env);
+      const openLegacy = (): Promise<Store> => (kind.kind === 'sqlite' ? openSqliteStore(sqliteFileIn(config.dataDir)) : openMongoStore(env.MONGODB_URI!));
+      const openRows = (): Promise<SealableRows> | SealableRows => (kind.kind === 'sqlite' ? sqliteRows(sqliteFileIn(config.dataDir)) : mongoRows(env.MONGODB_URI!));
+      const now = new Date();
+
+      // Two conversations with a handover each, sealed by the previous Parley's two passes.
+      let legacy = await openLegacy();
+      const ids: string[] = [];
+      for (const n of [0, 1]) {
+        await legacy.createConversation({ id: `conv-e${n}`, botId: 'demo', visitorId: `v${n}`, origin: 'https://shop.example', now });
+        const { handover } = await legacy.openHandover({ id: newId(), conversationId: `conv-e${n}`, source: 'intent', now });
+        await legacy.transitionHandover(handover.id, 1, { state: 'assigned', assigneeId: 'op-1', assignedAt: now });
+        ids[n] = handover.id;
+      }
+      await legacy.close();
+      const keyring = await openKeyring(config);
+      let rows = await openRows();
+      try {
+        expect((await sealPass(rows.sources, SEALED_MARK, keyring)).done).toBe(true);
+        expect((await sealPass(rows.webhookSources, WEBHOOKS_SEALED_MARK, keyring)).done).toBe(true);
+      } finally {
+        await rows.close();
+        await keyring.keyStore.close();
+      }
+      // Then that Parley resolved both with an empty note, which its sealing layer left in the
+      // clear (written here by the adapter alone, as that layer did); the second handover's rating
+      // comment is in the clear too, which no Parley ever wrote: tampering.
+      legacy = await openLegacy();
+      for (const id of ids) {
+        expect(await legacy.transitionHandover(id, 2, { state: 'resolved', endedAt: now, resolution: 'other', resolutionNote: '' })).not.toBeNull();
+      }
+      expect(await legacy.rateHandover(ids[1]!, 2, 'typed into the database')).toBe(true);
+      await legacy.close();
+
+      const store = await openStore(config);
+      try {
+        expect((await store.getHandover(ids[0]!))?.resolutionNote).toBe('');
+        expect(await rejection(store.getHandover(ids[1]!))).toBe('tampered');
+      } finally {
+        await store.close();
+      }
+      const check = await openKeyring(config);
+      rows = await openRows();
+      try {
+        expect(await check.keyStore.meta(EMPTY_NOTES_SEALED_MARK)).not.toBeNull();
+        // The pass sealed only the empty note: the tampered handover's row is as it was.
+        const handoverRows = [];
+        for (const source of rows.sources) handoverRows.push(...(await source.read(null, 100)).filter((r) => r.kind === 'handover'));
+        expect(handoverRows.map((r) => r.kind === 'handover' && [r.resolutionNote?.startsWith('sealed1:'), r.ratingComment])).toEqual(
+          expect.arrayContaining([
+            [true, null],
+            [false, 'typed into the database'],
+          ]),
+        );
+      } finally {
+        await rows.close();
+        await check.keyStore.close();
       }
     });
   });

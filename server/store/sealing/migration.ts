@@ -4,7 +4,8 @@
 // From that mark on, a value stored in the clear is refused as tampered (sealed-store.ts, strict).
 // Webhooks' rows (pending delivery bodies, signing secrets) came later than the first sealing
 // runs, so they are a pass of their own with a mark of their own: a deployment that finished the
-// first pass long ago still seals them at its next start.
+// first pass long ago still seals them at its next start. So are empty resolution notes an older
+// bug left in the clear (EMPTY_NOTES_SEALED_MARK).
 import { ConfigError } from '../../config/index.ts';
 import { generationOf, seal } from './cipher.ts';
 import type { Keyring } from './keyring.ts';
@@ -15,6 +16,13 @@ import { sealedStateOf } from './fields.ts';
 export const SEALED_MARK = 'rows-sealed-at';
 /** The same for webhooks' rows (SealableRows.webhookSources). */
 export const WEBHOOKS_SEALED_MARK = 'webhook-rows-sealed-at';
+/**
+ * The same for resolution notes left empty: code before stop 26 stored an empty note in the clear
+ * (sealing/handover.ts tested the note for truthiness), and once strict every read of that handover
+ * failed as tampered. Only those are sealed (SealableRows.emptyNoteSources): an empty string
+ * carries no words, and a handover whose rating comment is in the clear beside it stays refused.
+ */
+export const EMPTY_NOTES_SEALED_MARK = 'empty-resolution-notes-sealed-at';
 
 const BATCH = 500;
 
@@ -53,12 +61,19 @@ interface MigrationOptions {
   evenIfDone?: boolean;
 }
 
-/** Both passes: the conversations' rows, then the webhooks'. Done when both are. */
+/** Every pass: the conversations' rows, the webhooks', the empty resolution notes. Done when all are. */
 export async function sealClearRows(rows: SealableRows, keyring: Keyring, opts: MigrationOptions = {}): Promise<MigrationResult> {
-  const first = await sealPass(rows.sources, SEALED_MARK, keyring, opts);
-  if (!first.done) return first;
-  const second = await sealPass(rows.webhookSources, WEBHOOKS_SEALED_MARK, keyring, opts);
-  return { sealed: first.sealed + second.sealed, done: second.done };
+  let sealed = 0;
+  for (const [sources, mark] of [
+    [rows.sources, SEALED_MARK],
+    [rows.webhookSources, WEBHOOKS_SEALED_MARK],
+    [rows.emptyNoteSources, EMPTY_NOTES_SEALED_MARK],
+  ] as const) {
+    const pass = await sealPass(sources, mark, keyring, opts);
+    sealed += pass.sealed;
+    if (!pass.done) return { sealed, done: false };
+  }
+  return { sealed, done: true };
 }
 
 /** One pass over `sources`, finished with `mark` (exported for the migration's own tests). */

@@ -44,8 +44,28 @@ function source(
   };
 }
 
-function sourcesOf(db: mongoose.mongo.Db, prefix: '' | 'archived_'): RowSource[] {
-  const label = (what: string) => (prefix ? `archived ${what}` : what);
+type Prefix = '' | 'archived_';
+const labelIn = (prefix: Prefix) => (what: string) => (prefix ? `archived ${what}` : what);
+
+/** The live or archived handovers; `only`: which of them. */
+function handoverSource(db: mongoose.mongo.Db, prefix: Prefix, only?: mongoose.mongo.Filter<mongoose.mongo.Document>): RowSource {
+  return source(
+    db,
+    labelIn(prefix)('handovers'),
+    `${prefix}handovers`,
+    (doc) => ({
+      kind: 'handover',
+      conversationId: String(doc.conversationId),
+      resolutionNote: typeof doc.resolutionNote === 'string' ? doc.resolutionNote : null,
+      ratingComment: typeof doc.ratingComment === 'string' ? doc.ratingComment : null,
+    }),
+    (row) => (row.kind === 'handover' ? { resolutionNote: row.resolutionNote, ratingComment: row.ratingComment } : {}),
+    only,
+  );
+}
+
+function sourcesOf(db: mongoose.mongo.Db, prefix: Prefix): RowSource[] {
+  const label = labelIn(prefix);
   return [
     source(
       db,
@@ -81,18 +101,7 @@ function sourcesOf(db: mongoose.mongo.Db, prefix: '' | 'archived_'): RowSource[]
       (doc) => ({ kind: 'value', conversationId: String(doc.conversationId), key: String(doc.key), value: String(doc.value ?? '') }),
       (row) => ({ value: row.kind === 'value' ? row.value : undefined }),
     ),
-    source(
-      db,
-      label('handovers'),
-      `${prefix}handovers`,
-      (doc) => ({
-        kind: 'handover',
-        conversationId: String(doc.conversationId),
-        resolutionNote: typeof doc.resolutionNote === 'string' ? doc.resolutionNote : null,
-        ratingComment: typeof doc.ratingComment === 'string' ? doc.ratingComment : null,
-      }),
-      (row) => (row.kind === 'handover' ? { resolutionNote: row.resolutionNote, ratingComment: row.ratingComment } : {}),
-    ),
+    handoverSource(db, prefix),
     source(
       db,
       label('handover notes'),
@@ -131,6 +140,9 @@ export async function mongoRows(uri: string): Promise<SealableRows> {
   return {
     sources: [...sourcesOf(db, ''), ...sourcesOf(db, 'archived_')],
     webhookSources: webhookSourcesOf(db),
+    emptyNoteSources: (['', 'archived_'] as const).map((prefix) =>
+      handoverSource(db, prefix, { resolutionNote: '', $or: [{ ratingComment: null }, { ratingComment: { $regex: '^sealed1:' } }] }),
+    ),
     close: () => conn.close(),
   };
 }

@@ -40,6 +40,11 @@ export interface SealableRows {
   readonly sources: readonly RowSource[];
   /** Webhooks' rows (delivery bodies, secrets): the migration's second pass, under its own mark; not what the backup check counts. */
   readonly webhookSources: readonly RowSource[];
+  /**
+   * Handovers whose resolution note is an empty string and whose rating comment is sealed or
+   * absent: the migration's third pass (EMPTY_NOTES_SEALED_MARK). Rows of `sources` too.
+   */
+  readonly emptyNoteSources: readonly RowSource[];
   close(): Promise<void>;
 }
 

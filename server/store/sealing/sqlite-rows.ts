@@ -66,8 +66,24 @@ function source(
   };
 }
 
+const labelIn = (schema: Schema) => (what: string) => (schema === 'main' ? what : `archived ${what}`);
+
+/** A schema's handovers; `where`: which of them. */
+function handoverSource(db: Database.Database, schema: Schema, where?: string): RowSource {
+  return source(
+    db,
+    labelIn(schema)('handovers'),
+    `${schema}.handovers`,
+    ['conversation_id', 'resolution_note', 'rating_comment'],
+    (c) => ({ kind: 'handover', conversationId: c.conversation_id!, resolutionNote: c.resolution_note ?? null, ratingComment: c.rating_comment ?? null }),
+    (row) => (row.kind === 'handover' ? { resolution_note: row.resolutionNote, rating_comment: row.ratingComment } : {}),
+    {},
+    where,
+  );
+}
+
 function sourcesOf(db: Database.Database, schema: Schema): RowSource[] {
-  const label = (what: string) => (schema === 'main' ? what : `archived ${what}`);
+  const label = labelIn(schema);
   return [
     source(
       db,
@@ -102,14 +118,7 @@ function sourcesOf(db: Database.Database, schema: Schema): RowSource[] {
       (c) => ({ kind: 'value', conversationId: c.conversation_id!, key: c.key!, value: c.value! }),
       (row) => ({ value: row.kind === 'value' ? row.value : null }),
     ),
-    source(
-      db,
-      label('handovers'),
-      `${schema}.handovers`,
-      ['conversation_id', 'resolution_note', 'rating_comment'],
-      (c) => ({ kind: 'handover', conversationId: c.conversation_id!, resolutionNote: c.resolution_note ?? null, ratingComment: c.rating_comment ?? null }),
-      (row) => (row.kind === 'handover' ? { resolution_note: row.resolutionNote, rating_comment: row.ratingComment } : {}),
-    ),
+    handoverSource(db, schema),
     source(
       db,
       label('handover notes'),
@@ -153,6 +162,9 @@ export function sqliteRows(file: string, archiveFile = defaultArchiveFile(file))
   return {
     sources: [...sourcesOf(db, 'main'), ...sourcesOf(db, 'archive')],
     webhookSources: webhookSourcesOf(db),
+    emptyNoteSources: (['main', 'archive'] as const).map((schema) =>
+      handoverSource(db, schema, `resolution_note = '' AND (rating_comment IS NULL OR rating_comment LIKE 'sealed1:%')`),
+    ),
     async close() {
       // What was rewritten leaves the WAL now, as deletions do: the clear text is gone from the files.
       db.pragma('main.wal_checkpoint(TRUNCATE)');
