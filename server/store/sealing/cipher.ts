@@ -10,7 +10,8 @@
 import { createCipheriv, createDecipheriv, randomFillSync, type KeyObject } from 'node:crypto';
 import { sealingError } from './errors.ts';
 
-const PREFIX = 'sealed1:';
+/** What every sealed value starts with; the adapters' queries for sealed values use it too. */
+export const SEALED_PREFIX = 'sealed1:';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const ENVELOPE = /^sealed1:([1-9][0-9]{0,8}):([A-Za-z0-9_-]+)$/;
@@ -37,7 +38,7 @@ function associatedData(dataKey: DataKey, field: string): Buffer {
 }
 
 export function isSealed(stored: string): boolean {
-  return stored.startsWith(PREFIX);
+  return stored.startsWith(SEALED_PREFIX);
 }
 
 /** The generation a stored value was sealed under; null for text that is not sealed. */
@@ -72,7 +73,7 @@ export function seal(dataKey: DataKey, field: string, plaintext: string): string
   const cipher = createCipheriv('aes-256-gcm', dataKey.key, nonce);
   cipher.setAAD(associatedData(dataKey, field));
   const body = Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return `${PREFIX}${dataKey.generation}:${body.toString('base64url')}`;
+  return `${SEALED_PREFIX}${dataKey.generation}:${body.toString('base64url')}`;
 }
 
 /** Opens what seal() made with the same key and field; anything else throws `tampered`. */

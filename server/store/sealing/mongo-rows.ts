@@ -6,6 +6,7 @@ import type { QuickReply } from '../../../common/wire.ts';
 import type { TurnRequest } from '../store.ts';
 import { parseJsonColumn } from '../rows.ts';
 import type { RowSource, SealableRow, SealableRows, StoredRow } from './rows.ts';
+import { SEALED_PREFIX } from './cipher.ts';
 import { secretsFromJson, secretsToJson } from '../webhook-arguments.ts';
 import { webhookKeyOwner } from './webhooks.ts';
 
@@ -141,7 +142,7 @@ export async function mongoRows(uri: string): Promise<SealableRows> {
     sources: [...sourcesOf(db, ''), ...sourcesOf(db, 'archived_')],
     webhookSources: webhookSourcesOf(db),
     emptyNoteSources: (['', 'archived_'] as const).map((prefix) =>
-      handoverSource(db, prefix, { resolutionNote: '', $or: [{ ratingComment: null }, { ratingComment: { $regex: '^sealed1:' } }] }),
+      handoverSource(db, prefix, { resolutionNote: '', $or: [{ ratingComment: null }, { ratingComment: { $regex: `^${SEALED_PREFIX}` } }] }),
     ),
     close: () => conn.close(),
   };

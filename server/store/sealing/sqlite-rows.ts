@@ -7,6 +7,7 @@ import type { TurnRequest } from '../store.ts';
 import { parseJsonColumn } from '../rows.ts';
 import { defaultArchiveFile, openDatabase } from '../sqlite.ts';
 import type { RowSource, SealableRow, SealableRows, StoredRow } from './rows.ts';
+import { SEALED_PREFIX } from './cipher.ts';
 import { secretsFromJson, secretsToJson } from '../webhook-arguments.ts';
 import { webhookKeyOwner } from './webhooks.ts';
 
@@ -163,7 +164,7 @@ export function sqliteRows(file: string, archiveFile = defaultArchiveFile(file))
     sources: [...sourcesOf(db, 'main'), ...sourcesOf(db, 'archive')],
     webhookSources: webhookSourcesOf(db),
     emptyNoteSources: (['main', 'archive'] as const).map((schema) =>
-      handoverSource(db, schema, `resolution_note = '' AND (rating_comment IS NULL OR rating_comment LIKE 'sealed1:%')`),
+      handoverSource(db, schema, `resolution_note = '' AND (rating_comment IS NULL OR rating_comment LIKE '${SEALED_PREFIX}%')`),
     ),
     async close() {
       // What was rewritten leaves the WAL now, as deletions do: the clear text is gone from the files.
