@@ -7,11 +7,16 @@ import { chatFrame, holdFramePage, launcher } from './support/chat.ts';
 import { expect, test } from './support/fixtures.ts';
 
 /**
- * Fails the UI chunk's first `failures` fetches; `allFailed` once they all have. The frame's page
- * is held until the first click, so every failure comes after the visitor asked for the chat (a
- * prepared frame fetches the chunk before any click, and only tries again at the next open).
+ * Opens the chat on a page whose UI chunk fails its first `failures` fetches, and waits until they
+ * all have. The frame's page is held until the click, so every failure comes after the visitor
+ * asked for the chat (a prepared frame fetches the chunk before any click, and only tries again at
+ * the next open). Gives every fetch of the chunk and every session request, as they come.
  */
-async function failUiChunk(page: Page, failures: number) {
+async function openWhileUiChunkFails(page: Page, url: string, failures: number) {
+  const sessions: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/sessions') sessions.push(r.url());
+  });
   const clicked = await holdFramePage(page);
   let failed = (): void => {};
   const allFailed = new Promise<void>((resolve) => (failed = resolve));
@@ -25,44 +30,30 @@ async function failUiChunk(page: Page, failures: number) {
     }
     await route.continue();
   });
-  return { allFailed, fetches, clicked };
-}
-
-function countSessions(page: Page): string[] {
-  const sessions: string[] = [];
-  page.on('request', (r) => {
-    if (new URL(r.url()).pathname === '/api/v1/sessions') sessions.push(r.url());
-  });
-  return sessions;
+  await page.goto(url);
+  await launcher(page).click();
+  clicked();
+  await allFailed;
+  return { fetches, sessions };
 }
 
 test('the UI chunk failing to arrive (its preload and its import) is fetched again on its own: the chat draws, with one session', async ({ page, host }) => {
-  const sessions = countSessions(page);
-  const chunk = await failUiChunk(page, 2);
-  await page.goto(host.url);
-  await launcher(page).click();
-  chunk.clicked();
-  await chunk.allFailed;
+  const chunk = await openWhileUiChunkFails(page, host.url, 2);
   // No click after the failures: the frame tries again by itself.
   await expect(chatFrame(page).locator('.log .msg.bot[data-id]')).toHaveCount(1);
   await expect(chatFrame(page).getByRole('textbox')).toBeFocused();
   expect(chunk.fetches.length).toBeGreaterThanOrEqual(3);
-  expect(sessions).toHaveLength(1);
+  expect(chunk.sessions).toHaveLength(1);
 });
 
 test('still failing after the frame has tried on its own, the next open tries again', async ({ page, host }) => {
-  const sessions = countSessions(page);
   // The preload, the import and the frame's three tries of its own.
-  const chunk = await failUiChunk(page, 5);
-  await page.goto(host.url);
-  await launcher(page).click();
-  chunk.clicked();
-  await chunk.allFailed;
+  const chunk = await openWhileUiChunkFails(page, host.url, 5);
   await expect(chatFrame(page).locator('.app')).toHaveCount(0);
   // The visitor closes the blank panel and opens it again.
   await launcher(page).click();
   await launcher(page).click();
   await expect(chatFrame(page).locator('.log .msg.bot[data-id]')).toHaveCount(1);
   expect(chunk.fetches).toHaveLength(6);
-  expect(sessions).toHaveLength(1);
+  expect(chunk.sessions).toHaveLength(1);
 });
