@@ -12,6 +12,7 @@
 // printed from the means: how encryption at rest is measured (target: at most 10 % of saturated
 // throughput, 1 ms of p99).
 // Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20] [baseline checkout]
+import type { Agent } from 'node:http';
 import type PusherJs from 'pusher-js';
 import { FROM_SOURCES, startParley } from '../test/helpers/parley-server.ts';
 import { startTopology } from '../test/helpers/scale-out-topology.ts';
@@ -21,7 +22,7 @@ import type { ChatMessage, SessionResponse } from '../common/wire.ts';
 import { percentile, processCpuMs } from './stats.ts';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
 import { subscribeVisitor } from './light-visitor.ts';
-import { QUESTIONS, newReplyWatch, noteMessage, turn, type ReplyWatch } from './visitor-turn.ts';
+import { QUESTIONS, newReplyWatch, noteMessage, ownConnection, turn, type ReplyWatch } from './visitor-turn.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const CONVERSATIONS = Number(process.argv[3] ?? 200);
@@ -37,10 +38,12 @@ const BASELINE = process.argv[5];
 interface Visitor extends ReplyWatch {
   session: SessionResponse;
   client: PusherJs;
+  /** Its HTTP connection, as its browser would keep it (visitor-turn.ts). */
+  connection: Agent;
 }
 
 async function connect(url: string, session: SessionResponse): Promise<Visitor> {
-  const visitor: Omit<Visitor, 'client'> = { session, ...newReplyWatch() };
+  const visitor: Omit<Visitor, 'client'> = { session, connection: ownConnection(), ...newReplyWatch() };
   const client = await subscribeVisitor(url, session, (message: ChatMessage) => noteMessage(visitor, message));
   // The same object the handler updates, now with its client.
   return Object.assign(visitor, { client });
@@ -69,7 +72,7 @@ async function phase(deployment: Deployment, visitors: Visitor[], mode: 'paced' 
       while (Date.now() < stopAt) {
         const began = Date.now();
         const seq = sequence++;
-        const outcome = await turn(url, v.session.token, v, `b${n}-${seq}`, QUESTIONS[seq % QUESTIONS.length]!);
+        const outcome = await turn(url, v.session.token, v, `b${n}-${seq}`, QUESTIONS[seq % QUESTIONS.length]!, v.connection);
         if (outcome === 'lost') lost++;
         else if ('refused' in outcome) refused++;
         else {
@@ -147,7 +150,10 @@ async function run(label: string, deploy: () => Promise<Deployment>, conversatio
     );
     return result;
   } finally {
-    for (const v of visitors) v.client.disconnect();
+    for (const v of visitors) {
+      v.client.disconnect();
+      v.connection.destroy();
+    }
     await parley.stop();
   }
 }
