@@ -19,7 +19,7 @@ import { pollUntil } from '../test/helpers/poll.ts';
 import { startSmtpCapture } from '../test/helpers/smtp-capture.ts';
 import { parleyEnvFor, startSoketi } from '../test/helpers/soketi.ts';
 import { call, openSession, send } from '../test/helpers/visitor-api.ts';
-import { lightClient, subscribeMessages, subscribeVisitor } from './light-visitor.ts';
+import { closeClient, lightClient, subscribeMessages, subscribeVisitor } from './light-visitor.ts';
 import { percentile, processCpuMs } from './stats.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
@@ -96,7 +96,7 @@ async function staffed(url: string, port: number, env: Record<string, string>, s
     if (took.status !== 200) throw new Error(`take answered ${took.status}`);
   }
   const consoles = await Promise.all(operators.map((op) => operatorRealtime(op, held.filter((h) => h.operator === op).map((h) => h.session.conversationId))));
-  return { held, disconnect: () => [...visitors, ...consoles].forEach((c) => c.disconnect()) };
+  return { held, disconnect: () => [...visitors, ...consoles].forEach(closeClient) };
 }
 
 async function run(label: string, env: Record<string, string>) {

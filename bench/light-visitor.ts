@@ -31,6 +31,17 @@ export function lightClient(origin: string, rt: RealtimeClientConfig, sign: Sign
   });
 }
 
+/**
+ * Disconnects `client` and lets it go: pusher-js keeps every client it ever made in
+ * `Pusher.instances`, so a bench making 200 a run grew run by run, and the later runs of one
+ * process measured a slower machine (the server's CPU per reply rose by up to half).
+ */
+export function closeClient(client: PusherJs): void {
+  client.disconnect();
+  const kept = PusherJs.instances.indexOf(client);
+  if (kept >= 0) PusherJs.instances.splice(kept, 1);
+}
+
 /** Subscribes `client` to `name`, `onMessage` getting every `message` event; resolves once subscribed. */
 export function subscribeMessages(client: PusherJs, name: string, onMessage: (message: ChatMessage) => void): Promise<void> {
   const channel = client.subscribe(name);

@@ -8,10 +8,11 @@
 // FerretDB and Redis — same run, same load. Each phase also prints the Parley processes' CPU time
 // per answered message (from /proc): the figure a busy machine disturbs least.
 // With a baseline checkout (another worktree with node_modules, such as the code before a change),
-// its embedded setup runs too, alternating with this one's, twice each, and the change's cost is
-// printed from the means: how encryption at rest is measured (target: at most 10 % of saturated
+// its embedded setup runs too, alternating with this one's (twice each unless told), and the
+// change's cost is printed from the means: how encryption at rest is measured (target: at most 10 % of saturated
 // throughput, 1 ms of p99).
-// Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20] [baseline checkout]
+// Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20] [baseline checkout] [runs of each side=2]
+import { rmSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import type PusherJs from 'pusher-js';
 import { FROM_SOURCES, startParley } from '../test/helpers/parley-server.ts';
@@ -21,7 +22,7 @@ import { openSession } from '../test/helpers/visitor-api.ts';
 import type { ChatMessage, SessionResponse } from '../common/wire.ts';
 import { percentile, processCpuMs } from './stats.ts';
 import { demoBotsDir } from '../test/helpers/demo-bot.ts';
-import { subscribeVisitor } from './light-visitor.ts';
+import { closeClient, subscribeVisitor } from './light-visitor.ts';
 import { QUESTIONS, newReplyWatch, noteMessage, ownConnection, turn, type ReplyWatch } from './visitor-turn.ts';
 
 const SECONDS = Number(process.argv[2] ?? 15);
@@ -33,6 +34,8 @@ const CONVERSATIONS = Number(process.argv[3] ?? 200);
  */
 const TOPOLOGY_CONVERSATIONS = Number(process.argv[4] ?? 20);
 const BASELINE = process.argv[5];
+/** Runs of each side against the baseline. */
+const PAIRS = Math.max(1, Number(process.argv[6] ?? 2));
 
 
 interface Visitor extends ReplyWatch {
@@ -120,7 +123,16 @@ interface Deployment {
 
 async function oneProcess(env: Record<string, string>, root?: string): Promise<Deployment> {
   const parley = await startParley({ ...env, ...LOAD_ENV }, root === undefined ? FROM_SOURCES : { ...FROM_SOURCES, cwd: root });
-  return { url: parley.url, pids: [parley.proc.pid!], stop: () => parley.stop() };
+  return {
+    url: parley.url,
+    pids: [parley.proc.pid!],
+    async stop() {
+      await parley.stop();
+      // A run writes ~25 KB per reply (600 MB in all): removed now, its dirty pages are dropped
+      // instead of being written back while the next run is measured.
+      rmSync(parley.dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function behindNginx(instances: number): Promise<Deployment> {
@@ -151,7 +163,7 @@ async function run(label: string, deploy: () => Promise<Deployment>, conversatio
     return result;
   } finally {
     for (const v of visitors) {
-      v.client.disconnect();
+      closeClient(v.client);
       v.connection.destroy();
     }
     await parley.stop();
@@ -162,20 +174,29 @@ const app = { appId: '424242', key: 'benchkey', secret: 'bench-secret-0123456789
 const appEnv = { PUSHER_APP_ID: app.appId, PUSHER_KEY: app.key, PUSHER_SECRET: app.secret };
 const embedded = await run('embedded', () => oneProcess(appEnv));
 if (BASELINE) {
-  // Each side twice, alternating: a single pair is at the mercy of whatever else the machine was
-  // doing during one of them (a few per cent either way here).
-  const baseline = await run('embedded, baseline', () => oneProcess(appEnv, BASELINE));
-  const again = await run('embedded, again', () => oneProcess(appEnv));
-  const baselineAgain = await run('embedded, baseline again', () => oneProcess(appEnv, BASELINE));
-  const mean = (pair: Array<typeof embedded>, pick: (r: typeof embedded) => number) => (pick(pair[0]!) + pick(pair[1]!)) / 2;
-  const [ours, theirs] = [[embedded, again], [baseline, baselineAgain]];
-  const throughput = (1 - mean(ours, (r) => r.saturated.perSecond) / mean(theirs, (r) => r.saturated.perSecond)) * 100;
+  // Each side PAIRS times, in the order ours, theirs, theirs, ours, …, so a drift over the run
+  // weighs on both alike; one run alone is at the mercy of whatever else the machine was doing (the
+  // same code swings by ±7 % from run to run here). The spread of each side is printed with its mean.
+  const ours = [embedded];
+  const theirs: Array<typeof embedded> = [];
+  for (let n = 1; n < 2 * PAIRS; n++) {
+    const baselineTurn = n % 4 === 1 || n % 4 === 2;
+    if (baselineTurn) theirs.push(await run(`embedded, baseline ${theirs.length + 1}`, () => oneProcess(appEnv, BASELINE)));
+    else ours.push(await run(`embedded, again ${ours.length + 1}`, () => oneProcess(appEnv)));
+  }
+  const mean = (side: Array<typeof embedded>, pick: (r: typeof embedded) => number) => side.reduce((sum, r) => sum + pick(r), 0) / side.length;
+  const range = (side: Array<typeof embedded>, pick: (r: typeof embedded) => number) => {
+    const figures = side.map(pick);
+    return `${Math.min(...figures).toFixed(0)}–${Math.max(...figures).toFixed(0)}`;
+  };
+  const perSecond = (r: typeof embedded) => r.saturated.perSecond;
+  const throughput = (1 - mean(ours, perSecond) / mean(theirs, perSecond)) * 100;
   const p99 = mean(ours, (r) => r.paced.p99) - mean(theirs, (r) => r.paced.p99);
   const cpu = mean(ours, (r) => r.saturated.cpuPerReply) - mean(theirs, (r) => r.saturated.cpuPerReply);
   const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(digits)}`;
   console.log(
-    `cost against the baseline (${BASELINE}), means of two runs each: saturated throughput ${signed(-throughput, 1)} %, ` +
-      `paced p99 ${signed(p99, 1)} ms, server CPU ${signed(cpu, 3)} ms/reply (saturated)`,
+    `cost against the baseline (${BASELINE}), means of ${PAIRS} runs each: saturated throughput ${signed(-throughput, 1)} % ` +
+      `(${range(ours, perSecond)} against ${range(theirs, perSecond)} msg/s), paced p99 ${signed(p99, 1)} ms, server CPU ${signed(cpu, 3)} ms/reply (saturated)`,
   );
 }
 const soketi = await startSoketi(app);
