@@ -42,27 +42,26 @@ function boot(): void {
   // blip) must not leave a blank panel for good: it is tried again, a few times on its own once the
   // visitor has asked for the chat, and on every open.
   let session: Promise<SessionResponse> | undefined;
-  let ui: Promise<Mounted> | undefined;
   let mounted: Mounted | undefined;
+  let loading = false;
   let openedWhileLoading = false;
   let retries = 0;
-  const loadUi = (): Promise<Mounted> => {
-    if (ui) return ui;
-    const loading = Promise.all([import('./ui/mount.tsx'), parsed]).then(([m]) => {
-      const chat = m.mountChat({ api, lang, toHost, close });
-      mounted = chat;
-      // What came while the UI was on its way (or failing to arrive).
-      if (session) void chat.start(session);
-      if (openedWhileLoading) chat.opened();
-      return chat;
-    });
-    ui = loading;
-    loading.catch((err: unknown) => {
-      console.warn('Parley: chat failed to load', err);
-      ui = undefined;
-      if (session && retries < UI_RETRIES) setTimeout(() => void loadUi().catch(() => {}), UI_RETRY_MS * ++retries);
-    });
-    return loading;
+  const loadUi = (): void => {
+    if (mounted || loading) return;
+    loading = true;
+    Promise.all([import('./ui/mount.tsx'), parsed]).then(
+      ([m]) => {
+        mounted = m.mountChat({ api, lang, toHost, close });
+        // What came while the UI was on its way (or failing to arrive).
+        if (session) void mounted.start(session);
+        if (openedWhileLoading) mounted.opened();
+      },
+      (err: unknown) => {
+        console.warn('Parley: chat failed to load', err);
+        loading = false;
+        if (session && retries < UI_RETRIES) setTimeout(loadUi, UI_RETRY_MS * ++retries);
+      },
+    );
   };
 
   // The loader prepares the frame before the visitor clicks: it waits, drawn, until `open` (or
@@ -73,7 +72,7 @@ function boot(): void {
     session = api.start();
     session.catch(() => {}); // the chat takes it over and shows the failure
     if (mounted) void mounted.start(session);
-    else loadUi().catch(() => {});
+    else loadUi();
   };
 
   window.addEventListener('message', (event) => {
@@ -85,7 +84,7 @@ function boot(): void {
       if (mounted) mounted.opened();
       else {
         openedWhileLoading = true;
-        loadUi().catch(() => {});
+        loadUi();
       }
     } else if (msg.type === 'hidden') {
       start();
@@ -95,7 +94,7 @@ function boot(): void {
         document.documentElement.style.setProperty('--brand', msg.colour);
         document.documentElement.style.setProperty('--on-brand', textOn(msg.colour));
       }
-      loadUi().catch(() => {});
+      loadUi();
     }
   });
   document.addEventListener('keydown', (e) => {
