@@ -9,7 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Every HTTP answer a test gets from Parley is checked against the OpenAPI document.
-    setupFiles: ['test/setup/api-contract.ts'],
+    // Every HTTP answer a test gets from Parley is checked against the OpenAPI document; the temp
+    // directories the helpers made for a file go once it is done.
+    setupFiles: ['test/setup/api-contract.ts', 'test/setup/temp-dirs.ts'],
   },
 });

@@ -1,14 +1,12 @@
 // A Parley server with a console staffed as a test needs it: the first administrator made by the
 // real `create-admin` command, the others invited over HTTP and their links taken from the e-mail
 // a real SMTP server received.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runCli } from '../../server/cli.ts';
 import type { ConsoleRole, ConsoleUserView } from '../../common/console-wire.ts';
 import type { StartOptions } from '../../server/start.ts';
 import { startInProcess } from './in-process-parley.ts';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
+import { madeTempDir } from './temp-dirs.ts';
 import { ConsoleClient, linkToken } from './console-client.ts';
 
 export const PASSWORD = 'correct horse battery staple 42';
@@ -31,7 +29,7 @@ export interface ConsoleWorld {
 
 export async function startConsoleWorld(storeEnv: Record<string, string>, extra: Record<string, string> = {}, options: StartOptions = {}): Promise<ConsoleWorld> {
   const smtp = await startSmtpCapture();
-  const env = { ...storeEnv, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-console-')), SMTP_URL: smtp.url, RATE_CONSOLE_LOGINS_PER_IP: '100000', ...extra };
+  const env = { ...storeEnv, DATA_DIR: madeTempDir('parley-console-'), SMTP_URL: smtp.url, RATE_CONSOLE_LOGINS_PER_IP: '100000', ...extra };
   const parley = await startInProcess(env, options);
   const staffing = await staffConsole(parley, env, smtp);
   return {

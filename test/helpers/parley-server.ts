@@ -2,10 +2,8 @@
 // such as `npm start` in another copy) on a loopback port with a temporary DATA_DIR, for
 // integration and e2e tests. Restart on the same port and data by passing PORT and DATA_DIR back in.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { madeTempDir } from './temp-dirs.ts';
 
 export interface ParleyProcess {
   /** The public URL (PUBLIC_URL when set, e.g. a proxy in front). */
@@ -37,7 +35,7 @@ export interface Launch {
 export const FROM_SOURCES: Launch = { command: [process.execPath, '--import', 'tsx', 'server/main.ts'], cwd: ROOT };
 
 export async function startParley(env: Record<string, string> = {}, launch: Launch = FROM_SOURCES): Promise<ParleyProcess> {
-  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'parley-'));
+  const dataDir = env.DATA_DIR ?? madeTempDir('parley-');
   const [program = process.execPath, ...args] = launch.command;
   const proc = spawn(program, args, {
     cwd: launch.cwd,
