@@ -1,12 +1,12 @@
 // Every class of definition error is refused at load with file, JSON path and problem named.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBotDefinition, loadBotDefinitions } from './load-definitions.ts';
 import { BotDefinitionError } from './errors.ts';
 import { loadBotEngine } from './index.ts';
 import { handoverBot, minimalBot } from './testdata/minimal-bot.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -106,7 +106,7 @@ describe('bot definition schema', () => {
 });
 
 describe('loading a bots directory', () => {
-  const dir = () => mkdtempSync(join(tmpdir(), 'parley-bots-'));
+  const dir = () => madeTempDir('parley-bots-');
 
   it('names each bot after its file', () => {
     const bots = dir();

@@ -1,13 +1,13 @@
 // The dialog rules through the whole engine: greeting, intents, follow-ups, forms with re-prompt
 // and retry limit, fallback → suggestions → human, handover, and per-intent access levels.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBotEngine, signVisitorIdentity } from './index.ts';
 import type { AccessLevel, BotEngine, BotGreeting, BotTurn, TurnContext, VisitorInput } from './engine.ts';
 import { minimalBot } from './testdata/minimal-bot.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
 const DEMO_SECRET = 'demo-identity-secret-for-tests-0123456789abcdef';
 const repoBots = join(import.meta.dirname, '..', '..', 'bots');
@@ -16,14 +16,14 @@ let demo: BotEngine;
 let test: BotEngine;
 
 beforeAll(async () => {
-  demo = await loadBotEngine({ botsDir: repoBots, dataDir: mkdtempSync(join(tmpdir(), 'parley-data-')), env: { PARLEY_DEMO_IDENTITY_SECRET: DEMO_SECRET } });
-  const bots = mkdtempSync(join(tmpdir(), 'parley-bots-'));
+  demo = await loadBotEngine({ botsDir: repoBots, dataDir: madeTempDir('parley-data-'), env: { PARLEY_DEMO_IDENTITY_SECRET: DEMO_SECRET } });
+  const bots = madeTempDir('parley-bots-');
   const def = minimalBot();
   def.policy = { messageTtl: '30d', inactiveAfter: '7d', messagesPerMinute: 10 };
   writeFileSync(join(bots, 'test.json'), JSON.stringify(def));
   // The same bot, unsure of everything: every text reaches the fallback with its best guesses.
   writeFileSync(join(bots, 'strict.json'), JSON.stringify({ ...minimalBot(), threshold: 1, maxSuggestions: 2 }));
-  test = await loadBotEngine({ botsDir: bots, dataDir: mkdtempSync(join(tmpdir(), 'parley-data-')), env: {} });
+  test = await loadBotEngine({ botsDir: bots, dataDir: madeTempDir('parley-data-'), env: {} });
 }, 60_000);
 
 /** Plays a conversation, carrying the state from turn to turn as the server does. */

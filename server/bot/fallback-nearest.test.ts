@@ -1,19 +1,19 @@
 // A fallback names the intent nearest to what the visitor wrote (BotTurn.nearest), so the reports
 // can count "top fallbacks" by intent, never by text. Played through the whole engine.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBotEngine } from './index.ts';
 import type { BotEngine, VisitorInput } from './engine.ts';
 import { minimalBot } from './testdata/minimal-bot.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
 let engine: BotEngine;
 
 beforeAll(async () => {
-  const bots = mkdtempSync(join(tmpdir(), 'parley-bots-'));
+  const bots = madeTempDir('parley-bots-');
   writeFileSync(join(bots, 'plain.json'), JSON.stringify(minimalBot()));
-  engine = await loadBotEngine({ botsDir: bots, dataDir: mkdtempSync(join(tmpdir(), 'parley-data-')), env: {} });
+  engine = await loadBotEngine({ botsDir: bots, dataDir: madeTempDir('parley-data-'), env: {} });
 }, 60_000);
 
 function conversation() {

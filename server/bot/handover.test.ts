@@ -1,13 +1,13 @@
 // Live handover through the whole engine: where a handover came from (its source), what the bot
 // does when no human could come (staffing not open: it says why and takes a message instead), the
 // handover settings the server gets in the bot's profile, and the notices' wording.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handoverNotice, loadBotEngine } from './index.ts';
 import type { BotEngine, BotGreeting, BotTurn, Staffing, TurnContext, VisitorInput } from './engine.ts';
 import { handoverBot, minimalBot } from './testdata/minimal-bot.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
 const repoBots = join(import.meta.dirname, '..', '..', 'bots');
 
@@ -15,10 +15,10 @@ let engine: BotEngine;
 let demo: BotEngine;
 
 beforeAll(async () => {
-  const bots = mkdtempSync(join(tmpdir(), 'parley-bots-'));
+  const bots = madeTempDir('parley-bots-');
   writeFileSync(join(bots, 'help.json'), JSON.stringify(handoverBot()));
   writeFileSync(join(bots, 'plain.json'), JSON.stringify(minimalBot()));
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-data-'));
+  const dataDir = madeTempDir('parley-data-');
   engine = await loadBotEngine({ botsDir: bots, dataDir, env: {} });
   demo = await loadBotEngine({ botsDir: repoBots, dataDir, env: { PARLEY_DEMO_IDENTITY_SECRET: 'demo-identity-secret-for-tests-0123456789abcdef' } });
 }, 60_000);

@@ -1,13 +1,13 @@
 // Visitor identities: only a well-formed, unexpired HS256 JWS signed with the bot's secret names
 // someone (sub, level, exp); everything else is silently null, and the visitor 'public'. Secrets
 // come from env or a generated 0600 file.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, base64url } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveIdentitySecret, signVisitorIdentity, verifyVisitorIdentity } from './identity.ts';
 import { BotDefinitionError } from './errors.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const key = new TextEncoder().encode(SECRET);
@@ -79,7 +79,7 @@ describe('verifyVisitorIdentity', () => {
 });
 
 describe('resolveIdentitySecret', () => {
-  const dataDir = () => mkdtempSync(join(tmpdir(), 'parley-identity-'));
+  const dataDir = () => madeTempDir('parley-identity-');
 
   it('prefers the named environment variable', () => {
     const dir = dataDir();

@@ -1,8 +1,7 @@
 // A bot's data-protection settings through the engine: read from the file, checked by the file's
 // own schema (a field at a time and the whole definition, so the handover's 24-hour rule holds),
 // and once applied, what the server's profile of the bot says.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import ms from 'ms';
@@ -10,14 +9,15 @@ import { BotSettingsError, loadBotEngine } from './index.ts';
 import type { BotEngine } from './engine.ts';
 import type { BotDataSettings } from '../../common/data-protection-wire.ts';
 import { handoverBot, minimalBot } from './testdata/minimal-bot.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
 let engine: BotEngine;
 
 beforeAll(async () => {
-  const bots = mkdtempSync(join(tmpdir(), 'parley-bots-'));
+  const bots = madeTempDir('parley-bots-');
   writeFileSync(join(bots, 'help.json'), JSON.stringify({ ...handoverBot(), policy: { valueTtl: '180d', archiveTtl: 'forever' } }));
   writeFileSync(join(bots, 'plain.json'), JSON.stringify(minimalBot()));
-  engine = await loadBotEngine({ botsDir: bots, dataDir: mkdtempSync(join(tmpdir(), 'parley-data-')), env: {} });
+  engine = await loadBotEngine({ botsDir: bots, dataDir: madeTempDir('parley-data-'), env: {} });
 }, 60_000);
 
 /** The message of the BotSettingsError `check` throws. */
@@ -132,7 +132,7 @@ describe('the demo bot', () => {
   it('read back through its own settings is the same bot: putting settings in re-reads the whole definition losslessly', async () => {
     const demo = await loadBotEngine({
       botsDir: join(import.meta.dirname, '..', '..', 'bots'),
-      dataDir: mkdtempSync(join(tmpdir(), 'parley-data-')),
+      dataDir: madeTempDir('parley-data-'),
       env: { PARLEY_DEMO_IDENTITY_SECRET: 'demo-identity-secret-for-tests-0123456789abcdef' },
     });
     const before = demo.profile('demo');

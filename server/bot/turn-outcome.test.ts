@@ -1,22 +1,22 @@
 // What each turn did (issue 15): the engine names the outcome of every visitor turn and the intent
 // it reached, the metadata the store keeps with the visitor's message for the console's filters and
 // the reports. Played through the whole engine, as the server plays it.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBotEngine } from './index.ts';
 import type { BotEngine, BotTurn, Staffing, VisitorInput } from './engine.ts';
 import { BOT_OUTCOMES } from '../../common/turn-outcomes.ts';
 import { handoverBot, minimalBot } from './testdata/minimal-bot.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
 let engine: BotEngine;
 
 beforeAll(async () => {
-  const bots = mkdtempSync(join(tmpdir(), 'parley-bots-'));
+  const bots = madeTempDir('parley-bots-');
   writeFileSync(join(bots, 'plain.json'), JSON.stringify(minimalBot()));
   writeFileSync(join(bots, 'help.json'), JSON.stringify(handoverBot()));
-  engine = await loadBotEngine({ botsDir: bots, dataDir: mkdtempSync(join(tmpdir(), 'parley-data-')), env: {} });
+  engine = await loadBotEngine({ botsDir: bots, dataDir: madeTempDir('parley-data-'), env: {} });
 }, 60_000);
 
 function conversation(botId = 'plain') {

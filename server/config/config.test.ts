@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './index.ts';
+import { madeTempDir } from '../../test/helpers/temp-dirs.ts';
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'parley-config-'));
+const tempDir = () => madeTempDir('parley-config-');
 const key32 = () => randomBytes(32).toString('base64url');
 
 describe('configuration', () => {

@@ -3,16 +3,14 @@
 // derived from the old key. Parley restarts (same DATA_DIR, so the same visitor-token keys) with a
 // new master key: the next event fails to open, pusher-js re-authorizes once against the restarted
 // server, gets the new secret and shows the event. Every message in history arrives, in clear.
-import { mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ChatMessage } from '../../common/wire.ts';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { parleyEnvFor, startSoketi, type RunningSoketi } from '../helpers/soketi.ts';
 import { authorize, history, openSession, send, waitForHistory } from '../helpers/visitor-api.ts';
 import { subscribeWithPusherJs } from './pusher-js-subscriber.ts';
+import { madeTempDir } from '../helpers/temp-dirs.ts';
 
 const app = { appId: '31', key: 'rotation-key', secret: randomBytes(24).toString('hex') };
 let soketi: RunningSoketi;
@@ -40,7 +38,7 @@ async function exchange(url: string, token: string, clientId: string, text: stri
 }
 
 it('keeps delivering, in clear, across a master-key rotation', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-rotation-'));
+  const dataDir = madeTempDir('parley-rotation-');
   let parley = await parleyWith(dataDir, randomBytes(32).toString('base64'));
   const session = await openSession(parley.url);
   const authorizations: string[] = [];

@@ -6,9 +6,7 @@
 // the restart. The delivery and the webhook
 // were written by a store without sealing (as before issue 16 reached webhooks): the start seals
 // them, and the body sent is the one written.
-import { mkdtempSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../server/store/index.ts';
@@ -21,6 +19,7 @@ import { startRecordingProxy, type RecordingProxy } from '../encryption/recordin
 import { call, openSession, sendAndWait } from '../helpers/visitor-api.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import type { SessionResponse } from '../../common/wire.ts';
+import { madeTempDir } from '../helpers/temp-dirs.ts';
 
 const FORMS = 6;
 
@@ -46,7 +45,7 @@ describe('webhooks across a crash', { timeout: 120_000 }, () => {
   });
 
   it('a killed server restarts and delivers what was pending, once', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'parley-webhooks-'));
+    const dataDir = madeTempDir('parley-webhooks-');
     const now = new Date();
     const eventId = webhookEventId('handover.requested', 'crash-test');
     const store = await openSqliteStore(join(dataDir, 'parley.db'));
@@ -88,7 +87,7 @@ describe('webhooks across a crash', { timeout: 120_000 }, () => {
   });
 
   it('kill -9 right after turns completed forms, their replies still being published: each form.submitted is delivered once after the restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'parley-webhooks-kill-'));
+    const dataDir = madeTempDir('parley-webhooks-kill-');
     const now = new Date();
     const store = await openSqliteStore(join(dataDir, 'parley.db'));
     await store.createWebhook({ id: 'hook-forms', botId: 'demo', url: `${receiver.url}/forms`, events: ['form.submitted'], enabled: true, secrets: [{ secret: newWebhookSecret(), createdAt: now, expiresAt: null }], createdAt: now, updatedAt: now });

@@ -1,15 +1,14 @@
 // Retention sweeps run on one instance at a time: two sweepers sharing a store (as two instances
 // share MongoDB) take the store's lease, and only its holder sweeps.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../server/store/index.ts';
 import { startRetentionSweeper } from '../../server/security/retention.ts';
+import { madeTempDir } from '../helpers/temp-dirs.ts';
 
 describe('retention sweep leader', () => {
   it('of two instances sharing a store, only the lease holder sweeps; the other takes over once the lease passes', async () => {
-    const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'parley-leader-')), 'parley.db'));
+    const store = await openSqliteStore(join(madeTempDir('parley-leader-'), 'parley.db'));
     const policies = () => [{ botId: 'demo', messageTtlMs: 1000 }];
     let clock = 1_000_000;
     const sweeperOf = (owner: string) =>

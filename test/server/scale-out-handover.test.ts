@@ -3,9 +3,6 @@
 // console signs in through the proxy, so its session and CSRF token work on whichever instance a
 // request lands on; the visitor's and the console's realtime go through soketi. Which instance
 // served a request is read from nginx's X-Upstream header, never assumed.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HANDOVER, consoleConversationChannel, queueChannel, type HandoverView } from '../../common/handover-wire.ts';
 import type { ChatMessage } from '../../common/wire.ts';
@@ -16,6 +13,7 @@ import { startTopology, type Topology } from '../helpers/scale-out-topology.ts';
 import { answeredBy, arrive } from '../helpers/scripted-visitor.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { call, history, send } from '../helpers/visitor-api.ts';
+import { madeTempDir } from '../helpers/temp-dirs.ts';
 
 let smtp: SmtpCapture;
 let topology: Topology;
@@ -27,7 +25,7 @@ beforeAll(async () => {
   topology = await startTopology({ env });
   const port = Number(new URL(topology.origin).port);
   // The administrator is made by the CLI with the deployment's own configuration (the shared store).
-  const console = await staffConsole({ url: topology.origin, port }, { ...topology.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-cli-')) }, smtp);
+  const console = await staffConsole({ url: topology.origin, port }, { ...topology.env, DATA_DIR: madeTempDir('parley-cli-') }, smtp);
   desk = handoverDesk(console);
   operators = [await desk.staffOnline('ada@example.test', 'operator', ['demo'], 'Ada Byron'), await desk.staffOnline('bob@example.test', 'operator', ['demo'], 'Bob Stone')];
 }, 120_000);

@@ -6,13 +6,13 @@
 // conversation's message budget across instances (which needs both to know the conversation)
 // waits for a shared store (MongoDB); rate-limits.test.ts shows that budget shared at the limiter.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { deploymentSecrets } from '../helpers/deployment-secrets.ts';
 import { startRedis, type RedisHandle } from '../helpers/redis.ts';
 import { authorize, call, DEMO_ORIGIN, openSession } from '../helpers/visitor-api.ts';
+import { madeTempDir } from '../helpers/temp-dirs.ts';
 
 type Instance = Awaited<ReturnType<typeof startInProcess>>;
 const cleanups: Array<() => Promise<void>> = [];
@@ -26,7 +26,7 @@ async function deployment(limits: Record<string, string>): Promise<[Instance, In
   cleanups.push(() => redis.stop());
   const shared = { ...deploymentSecrets(), REDIS_URL: redis.url, ...limits };
   const start = async (): Promise<Instance> => {
-    const instance = await startInProcess({ ...shared, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-scale-')) });
+    const instance = await startInProcess({ ...shared, DATA_DIR: madeTempDir('parley-scale-') });
     cleanups.push(() => instance.close());
     return instance;
   };

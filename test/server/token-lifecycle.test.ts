@@ -2,14 +2,12 @@
 // out, and a crash right after a 202 that loses nothing; on each store.
 import { describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startInProcess } from '../helpers/in-process-parley.ts';
 import { startParley } from '../helpers/parley-server.ts';
 import { call, history, openSession, send } from '../helpers/visitor-api.ts';
 import { demoBotsDir } from '../helpers/demo-bot.ts';
 import { forEachStore } from '../helpers/stores.ts';
+import { madeTempDir } from '../helpers/temp-dirs.ts';
 
 const tokenKey = (kid: string) => `${kid}:${randomBytes(32).toString('base64url')}`;
 
@@ -36,7 +34,7 @@ forEachStore((store) => {
     });
 
     it('rotating TOKEN_KEYS keeps old tokens working while the old key is listed, and ends them when it is removed', async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'parley-rotate-'));
+      const dataDir = madeTempDir('parley-rotate-');
       const data = { ...store.env(), DATA_DIR: dataDir };
       const oldKey = tokenKey('old');
       const newKey = tokenKey('new');
@@ -87,7 +85,7 @@ forEachStore((store) => {
     });
 
     it('a bot disabled after a token was issued: 403 on its API, and no new sessions', async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'parley-disabled-'));
+      const dataDir = madeTempDir('parley-disabled-');
       const data = { ...store.env(), DATA_DIR: dataDir };
       const first = await startInProcess(data);
       const session = await openSession(first.url);
