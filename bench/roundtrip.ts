@@ -8,9 +8,9 @@
 // FerretDB and Redis — same run, same load. Each phase also prints the Parley processes' CPU time
 // per answered message (from /proc): the figure a busy machine disturbs least.
 // With a baseline checkout (another worktree with node_modules, such as the code before a change),
-// its embedded setup runs too, alternating with this one's (twice each unless told), and the
-// change's cost is printed from the means: how encryption at rest is measured (target: at most 10 % of saturated
-// throughput, 1 ms of p99).
+// its embedded setup runs too, in the order this, that, that, this (twice each unless told), and
+// the change's cost is printed from the means: how encryption at rest is measured (target: at most
+// 10 % of saturated throughput, 1 ms of p99).
 // Run: npx tsx bench/roundtrip.ts [seconds=15] [conversations=200] [conversations behind nginx=20] [baseline checkout] [runs of each side=2]
 import { rmSync } from 'node:fs';
 import type { Agent } from 'node:http';
